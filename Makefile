@@ -1,0 +1,29 @@
+# Two set-up commands on a fresh machine: `make demo` and `make test`. Both create .venv and install.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-dev
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/shieldcheck demo
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks
+
+test: $(STAMP) lint
+	PYTHONWARNINGS=error $(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_lambert.py
+	$(PY) benchmarks/bench_trajectories.py
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache
