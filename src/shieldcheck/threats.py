@@ -1,0 +1,1032 @@
+"""Threat ballistic trajectories on a rotating Earth.
+
+Units inside this module: km, s, rad (``_deg`` names at the API). Time is seconds after the threat's launch.
+
+The model
+---------
+A missile launched at t = 0 from a surface point flies a boost phase that ends at burnout, ``burn_time_s``
+after launch, ``burnout_altitude_km`` above the Earth model and ``burnout_range_km`` downrange along the
+geodesic toward the target (all three default to 0: an impulsive burnout at the launch point). It then
+coasts on a Keplerian arc (central gravity, no drag) and arrives at the surface at the target's *moving*
+position: with the inertial frame aligned with Earth-fixed axes at burnout, the target is at
+``R_z(ω T) r_target`` after a coast of T seconds, so the coast is the Lambert arc
+``r_burnout → R_z(ω T) r_target`` in time T. The velocity the missile must supply is relative to the
+rotating Earth, ``v_rel = v_inertial − ω × r_burnout`` (shared references.md, "Rotating Earth").
+
+Shapes select T:
+
+``min-energy``
+    the smallest burnout speed relative to the rotating Earth, ``min_T |v_rel(T)|``.
+``apogee``
+    the coast arc whose apogee is ``apogee_km`` above the Earth model.
+``flight-time``
+    a total flight time (boost + coast) of ``flight_time_s``.
+``burnout-speed``
+    a burnout speed relative to the Earth of ``burnout_speed_km_s``, on the ``lofted`` (longer, higher) or
+    ``depressed`` (shorter, lower) branch either side of the minimum-energy arc.
+
+The apogee reported is the apoapsis of the coast conic when the arc passes through it (otherwise the
+higher end of the arc), as an altitude above the Earth model at that point. The boost phase is treated
+kinematically: only its end state enters the coast; ``sample_trajectory`` draws it with a smooth
+illustrative profile (see there).
+
+Results carry a status: ``ok``, ``unreachable`` (the missile's maximum burnout speed is less than the
+trajectory needs; the fields then describe the trajectory it would need) or ``no_solution`` (the shape
+asked for does not exist, e.g. a lofted arc at a speed above its limit), with the reason in words.
+
+Sources: Bate, Mueller & White, *Fundamentals of Astrodynamics* (1971), ch. 5 (Lambert) and ch. 6
+(ballistic missile trajectories); Wheelon, "Free flight of a ballistic missile", ARS Journal 29 (1959).
+
+>>> t = trajectory((35.69, 51.39), (52.52, 13.40), earth="sphere", rotation=False)
+>>> print(t.status, round(t.ground_range_km), round(t.burnout_speed_relative_km_s, 3))
+ok 3505 5.17
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields
+
+import numba
+import numpy as np
+
+from shieldcheck import earth as _earth
+from shieldcheck.earth import MU_KM3_S2, SPHERE_RADIUS_KM, geodetic_kernel
+from shieldcheck.errors import InputError
+from shieldcheck.orbits import kepler, lambert_kernel
+
+__all__ = [
+    "SHAPES",
+    "BRANCHES",
+    "Trajectory",
+    "TrajectoryBatch",
+    "TrajectorySamples",
+    "trajectory",
+    "solve_trajectories",
+    "sample_trajectory",
+    "sphere_min_energy",
+    "sphere_range_angle",
+    "sphere_flight_path_angles",
+    "sphere_free_flight_time",
+    "sphere_apogee_altitude",
+]
+
+SHAPES = ("min-energy", "apogee", "flight-time", "burnout-speed")
+BRANCHES = ("lofted", "depressed")
+
+_MODE = {"min-energy": 0, "apogee": 1, "flight-time": 2, "burnout-speed": 3}
+
+# internal status codes written by the numba driver
+_OK = 0
+_LAMBERT_FAILED = 1
+_NO_LOFTED = 2
+_BRACKET_FAILED = 3
+_BELOW_SURFACE = 4
+_SPEED_BELOW_MIN = 5
+_UNREACHABLE = 6  # set in Python when the needed speed exceeds the missile's maximum
+
+_SPEED_TOL_KM_S = 1e-9
+_GRID = 13  # coarse grid of coast times for the minimum-energy search
+
+
+# ============================================================================ closed forms (sphere)
+def sphere_range_angle(q, gamma_rad):
+    """Free-flight range angle Ψ (rad) from Q = v²r/μ and flight-path angle γ, non-rotating sphere.
+
+    Range equation with burnout and re-entry at the same radius (Bate, Mueller & White 1971, eq. 6.2-8):
+    tan(Ψ/2) = Q sin γ cos γ / (1 − Q cos² γ). Valid for Q < 2 (elliptic); Ψ in (0, 2π).
+
+    >>> round(float(np.degrees(sphere_range_angle(1.0, np.radians(45.0)))), 9)
+    90.0
+    """
+    q = np.asarray(q, dtype=float)
+    g = np.asarray(gamma_rad, dtype=float)
+    return 2.0 * np.arctan2(q * np.sin(g) * np.cos(g), 1.0 - q * np.cos(g) ** 2)
+
+
+def sphere_flight_path_angles(q, psi_rad):
+    """Both flight-path angles (low, high), rad, that give range angle Ψ at Q, non-rotating sphere.
+
+    From sin(2γ + Ψ/2) = ((2 − Q)/Q) sin(Ψ/2) (Bate, Mueller & White 1971, eq. 6.2-16). NaN where the
+    range is beyond the maximum for that Q.
+
+    >>> lo, hi = sphere_flight_path_angles(0.8, 1.0)
+    >>> print(round(float(np.degrees(lo)), 4), round(float(np.degrees(hi)), 4))
+    8.6677 52.6844
+    """
+    q = np.asarray(q, dtype=float)
+    psi = np.asarray(psi_rad, dtype=float)
+    s = (2.0 - q) / q * np.sin(psi / 2.0)
+    with np.errstate(invalid="ignore"):
+        # at the maximum range s = 1 up to rounding: accept 1e-12 over, as the double root γ*
+        x = np.arcsin(np.where(s <= 1.0 + 1e-12, np.minimum(s, 1.0), np.nan))
+    low = (x - psi / 2.0) / 2.0
+    high = (np.pi - x - psi / 2.0) / 2.0
+    return low, high
+
+
+def sphere_free_flight_time(q, gamma_rad, psi_rad, radius_km=SPHERE_RADIUS_KM, mu_km3_s2=MU_KM3_S2):
+    """Time of free flight (s) for a symmetric arc between two points at radius ``radius_km``.
+
+    a = r/(2 − Q), e² = 1 + Q(Q − 2)cos²γ, cos E₁ = (e − cos(Ψ/2))/(1 − e cos(Ψ/2)),
+    t = 2√(a³/μ)(π − E₁ + e sin E₁) (Bate, Mueller & White 1971, eq. 6.3-7 and fig. 6.3-1).
+
+    >>> q = float(sphere_min_energy(10000.0)["q"]); g = np.radians(45 - np.degrees(10000 / 6371.0) / 4)
+    >>> round(float(sphere_free_flight_time(q, g, 10000 / 6371.0)), 1)
+    1931.0
+    """
+    q = np.asarray(q, dtype=float)
+    g = np.asarray(gamma_rad, dtype=float)
+    psi = np.asarray(psi_rad, dtype=float)
+    a = radius_km / (2.0 - q)
+    e = np.sqrt(np.maximum(1.0 + q * (q - 2.0) * np.cos(g) ** 2, 0.0))
+    c = np.cos(psi / 2.0)
+    e1 = np.arccos(np.clip((e - c) / (1.0 - e * c), -1.0, 1.0))
+    return 2.0 * np.sqrt(a**3 / mu_km3_s2) * (np.pi - e1 + e * np.sin(e1))
+
+
+def sphere_apogee_altitude(q, gamma_rad, radius_km=SPHERE_RADIUS_KM):
+    """Apogee altitude (km) of the arc, a(1 + e) − R (Bate, Mueller & White 1971, §6.2)."""
+    q = np.asarray(q, dtype=float)
+    g = np.asarray(gamma_rad, dtype=float)
+    a = radius_km / (2.0 - q)
+    e = np.sqrt(np.maximum(1.0 + q * (q - 2.0) * np.cos(g) ** 2, 0.0))
+    return a * (1.0 + e) - radius_km
+
+
+def sphere_min_energy(range_km, radius_km=SPHERE_RADIUS_KM, mu_km3_s2=MU_KM3_S2) -> dict:
+    """Minimum-energy ballistic arc between two surface points of a non-rotating sphere.
+
+    γ* = 45° − Ψ/4 and Q* = 2 sin(Ψ/2)/(1 + sin(Ψ/2)) (Bate, Mueller & White 1971, eq. 6.2-18/19), with
+    Ψ = range/R. Returns a dict of arrays: ``q``, ``speed_km_s``, ``flight_path_angle_deg``,
+    ``apogee_km``, ``coast_time_s``.
+
+    >>> m = sphere_min_energy(3000.0)
+    >>> print(round(float(m["speed_km_s"]), 4), round(float(m["flight_path_angle_deg"]), 2))
+    4.865 38.26
+    """
+    psi = np.asarray(range_km, dtype=float) / radius_km
+    s = np.sin(psi / 2.0)
+    q = 2.0 * s / (1.0 + s)
+    gamma = np.pi / 4.0 - psi / 4.0
+    return {
+        "q": q,
+        "speed_km_s": np.sqrt(q * mu_km3_s2 / radius_km),
+        "flight_path_angle_deg": np.degrees(gamma),
+        "apogee_km": sphere_apogee_altitude(q, gamma, radius_km),
+        "coast_time_s": sphere_free_flight_time(q, gamma, psi, radius_km, mu_km3_s2),
+    }
+
+
+# ============================================================================ numba kernels
+@numba.njit(cache=True)
+def _altitude(x, y, z, a, e2):
+    return geodetic_kernel(x, y, z, a, e2)[1]
+
+
+@numba.njit(cache=True)
+def _coast(t, r1, rt, nref, omega, mu, v1, v2, r2):
+    """Lambert arc from r1 (burnout frame) to the target rotated by ω t; returns (status, |v_rel|²)."""
+    c = math.cos(omega * t)
+    s = math.sin(omega * t)
+    r2[0] = c * rt[0] - s * rt[1]
+    r2[1] = s * rt[0] + c * rt[1]
+    r2[2] = rt[2]
+    cx = r1[1] * r2[2] - r1[2] * r2[1]
+    cy = r1[2] * r2[0] - r1[0] * r2[2]
+    cz = r1[0] * r2[1] - r1[1] * r2[0]
+    long_way = cx * nref[0] + cy * nref[1] + cz * nref[2] < 0.0
+    st = lambert_kernel(r1, r2, t, long_way, mu, v1, v2)
+    if st != 0:
+        return st, np.inf
+    wx = v1[0] + omega * r1[1]
+    wy = v1[1] - omega * r1[0]
+    return 0, wx * wx + wy * wy + v1[2] * v1[2]
+
+
+@numba.njit(cache=True)
+def _apogee(t_coast, r1, v1, r2, v2, omega, mu, a_e, e2, out):
+    """Apogee altitude and time after burnout of the arc (r1, v1) → (r2, v2); flag an arc dipping low.
+
+    Writes out[0] = apogee altitude (km), out[1] = time from burnout to apogee (s), out[2] = 1.0 when
+    the arc passes its periapsis (it then dips below the target's radius: underground).
+    """
+    rr1 = math.sqrt(r1[0] ** 2 + r1[1] ** 2 + r1[2] ** 2)
+    rdv1 = r1[0] * v1[0] + r1[1] * v1[1] + r1[2] * v1[2]
+    rdv2 = r2[0] * v2[0] + r2[1] * v2[1] + r2[2] * v2[2]
+    out[2] = 1.0 if (rdv1 < 0.0 and rdv2 > 0.0) else 0.0
+    vv = v1[0] ** 2 + v1[1] ** 2 + v1[2] ** 2
+    energy = 0.5 * vv - mu / rr1
+    # eccentricity vector e = ((v² − μ/r) r − (r·v) v)/μ
+    k = vv - mu / rr1
+    ex = (k * r1[0] - rdv1 * v1[0]) / mu
+    ey = (k * r1[1] - rdv1 * v1[1]) / mu
+    ez = (k * r1[2] - rdv1 * v1[2]) / mu
+    ecc = math.sqrt(ex * ex + ey * ey + ez * ez)
+    if rdv1 >= 0.0 and rdv2 <= 0.0 and energy < 0.0 and ecc > 1e-12:
+        sma = -mu / (2.0 * energy)
+        ra = sma * (1.0 + ecc)
+        cos_e = (1.0 - rr1 / sma) / ecc
+        sin_e = rdv1 / (ecc * math.sqrt(mu * sma))
+        big_e = math.atan2(sin_e, cos_e)
+        dt = math.sqrt(sma**3 / mu) * (math.pi - (big_e - ecc * math.sin(big_e)))
+        # apoapsis position in the burnout frame, then in Earth-fixed axes at that time
+        ax = -ra * ex / ecc
+        ay = -ra * ey / ecc
+        az = -ra * ez / ecc
+        c = math.cos(-omega * dt)
+        s = math.sin(-omega * dt)
+        out[0] = _altitude(c * ax - s * ay, s * ax + c * ay, az, a_e, e2)
+        out[1] = dt
+    else:
+        h1 = _altitude(r1[0], r1[1], r1[2], a_e, e2)
+        c = math.cos(-omega * t_coast)
+        s = math.sin(-omega * t_coast)
+        h2 = _altitude(c * r2[0] - s * r2[1], s * r2[0] + c * r2[1], r2[2], a_e, e2)
+        if h1 >= h2:
+            out[0] = h1
+            out[1] = 0.0
+        else:
+            out[0] = h2
+            out[1] = t_coast
+
+
+@numba.njit(cache=True)
+def _objective(mode, t, target, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work):
+    """Scalar function whose root (modes 1, 3) the driver seeks; mode 0 returns d|v_rel|²/dT."""
+    if mode == 0:
+        h = 1e-4 * t
+        st_a, fa = _coast(t + h, r1, rt, nref, omega, mu, v1, v2, r2)
+        st_b, fb = _coast(t - h, r1, rt, nref, omega, mu, v1, v2, r2)
+        if st_a != 0 or st_b != 0:
+            return np.nan
+        return (fa - fb) / (2.0 * h)
+    st, f = _coast(t, r1, rt, nref, omega, mu, v1, v2, r2)
+    if st != 0:
+        return np.nan
+    if mode == 1:
+        _apogee(t, r1, v1, r2, v2, omega, mu, a_e, e2, work)
+        return work[0] - target
+    return math.sqrt(f) - target
+
+
+@numba.njit(cache=True)
+def _root(mode, lo, hi, flo, fhi, target, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work):
+    """Illinois (modified regula falsi) root of _objective on a sign-changing bracket [lo, hi]."""
+    side = 0
+    for _ in range(200):
+        t = (lo * fhi - hi * flo) / (fhi - flo)
+        if not (lo < t < hi):
+            t = 0.5 * (lo + hi)
+        f = _objective(mode, t, target, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work)
+        if not np.isfinite(f):
+            return np.nan
+        if f == 0.0:
+            return t
+        if (f > 0.0) == (fhi > 0.0):
+            hi, fhi = t, f
+            if side == 1:
+                flo *= 0.5
+            side = 1
+        else:
+            lo, flo = t, f
+            if side == -1:
+                fhi *= 0.5
+            side = -1
+        if hi - lo <= 1e-11 * hi:
+            break
+    return 0.5 * (lo + hi)
+
+
+@numba.njit(cache=True)
+def _min_energy_time(t_guess, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work):
+    """Coast time of least |v_rel|: coarse log grid, then the root of the central-difference slope."""
+    best = -1
+    fbest = np.inf
+    grid = np.empty(_GRID)
+    for k in range(_GRID):
+        grid[k] = t_guess * math.exp(math.log(0.3) + (math.log(3.0) - math.log(0.3)) * k / (_GRID - 1))
+        st, f = _coast(grid[k], r1, rt, nref, omega, mu, v1, v2, r2)
+        if st == 0 and f < fbest:
+            fbest = f
+            best = k
+    if best <= 0 or best >= _GRID - 1:
+        return np.nan
+    lo = grid[best - 1]
+    hi = grid[best + 1]
+    glo = _objective(0, lo, 0.0, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work)
+    ghi = _objective(0, hi, 0.0, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work)
+    if not (glo < 0.0 < ghi):
+        return np.nan
+    return _root(0, lo, hi, glo, ghi, 0.0, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work)
+
+
+@numba.njit(cache=True)
+def _bracket_root(mode, t0, f0, factor, target, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work):
+    """Step t by ``factor`` from t0 until the objective changes sign, then solve for the root.
+
+    Returns (t, ok); ok is False when no sign change appears before t leaves (1 s, 2e5 s).
+    """
+    t_prev, f_prev = t0, f0
+    t = t0
+    for _ in range(80):
+        t = t_prev * factor
+        if t < 1.0 or t > 2.0e5:
+            break
+        f = _objective(mode, t, target, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work)
+        if not np.isfinite(f):
+            break
+        if (f > 0.0) != (f_prev > 0.0):
+            lo, hi, flo, fhi = (t_prev, t, f_prev, f) if t_prev < t else (t, t_prev, f, f_prev)
+            return _root(
+                mode, lo, hi, flo, fhi, target, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work
+            ), True
+        t_prev, f_prev = t, f
+    return np.nan, False
+
+
+@numba.njit(parallel=True, cache=True)
+def _solve_batch(
+    mode,
+    r1s,
+    rts,
+    nrefs,
+    t_guess,
+    params,
+    lofted,
+    omega,
+    mu,
+    a_e,
+    e2,
+    out_t,
+    out_status,
+    out_v1,
+    out_v2,
+    out_r2,
+    out_apo,
+    out_tmin,
+    out_vmin,
+):
+    n = r1s.shape[0]
+    for i in numba.prange(n):
+        r1 = r1s[i]
+        rt = rts[i]
+        nref = nrefs[i]
+        v1 = np.empty(3)
+        v2 = np.empty(3)
+        r2 = np.empty(3)
+        work = np.empty(3)
+        status = _OK
+        t = np.nan
+        out_tmin[i] = np.nan
+        out_vmin[i] = np.nan
+        if mode != 1 and mode != 2:
+            t_me = _min_energy_time(t_guess[i], r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work)
+            if np.isfinite(t_me):
+                st, f = _coast(t_me, r1, rt, nref, omega, mu, v1, v2, r2)
+                out_tmin[i] = t_me
+                out_vmin[i] = math.sqrt(f)
+        if mode == 0:
+            t = out_tmin[i]
+        elif mode == 1:
+            target = params[i]
+            f0 = _objective(1, t_guess[i], target, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work)
+            if np.isfinite(f0):
+                factor = 0.7 if f0 > 0.0 else 1.3
+                t, ok = _bracket_root(
+                    1, t_guess[i], f0, factor, target, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work
+                )
+        elif mode == 2:
+            t = params[i]
+        else:
+            speed = params[i]
+            t_me = out_tmin[i]
+            if np.isfinite(t_me):
+                if speed < out_vmin[i] - _SPEED_TOL_KM_S:
+                    status = _SPEED_BELOW_MIN
+                    t = t_me
+                elif speed <= out_vmin[i]:
+                    t = t_me
+                else:
+                    f0 = out_vmin[i] - speed
+                    factor = 1.25 if lofted[i] else 0.8
+                    t, ok = _bracket_root(
+                        3, t_me, f0, factor, speed, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work
+                    )
+                    if not ok and lofted[i]:
+                        status = _NO_LOFTED
+        if status in (_OK, _SPEED_BELOW_MIN) and not np.isfinite(t):
+            status = _BRACKET_FAILED
+        out_t[i] = t
+        out_apo[i, 0] = np.nan
+        out_apo[i, 1] = np.nan
+        if status in (_OK, _SPEED_BELOW_MIN):
+            st, f = _coast(t, r1, rt, nref, omega, mu, v1, v2, r2)
+            if st != 0:
+                status = _LAMBERT_FAILED
+            else:
+                _apogee(t, r1, v1, r2, v2, omega, mu, a_e, e2, work)
+                out_apo[i, 0] = work[0]
+                out_apo[i, 1] = work[1]
+                if work[2] > 0.5 and status == _OK:
+                    status = _BELOW_SURFACE
+                for j in range(3):
+                    out_v1[i, j] = v1[j]
+                    out_v2[i, j] = v2[j]
+                    out_r2[i, j] = r2[j]
+        if status not in (_OK, _SPEED_BELOW_MIN, _BELOW_SURFACE):
+            for j in range(3):
+                out_v1[i, j] = np.nan
+                out_v2[i, j] = np.nan
+                out_r2[i, j] = np.nan
+        out_status[i] = status
+
+
+# ============================================================================ results
+@dataclass(frozen=True)
+class Trajectory:
+    """One threat trajectory. Field names are the JSON/CSV keys (``to_dict``).
+
+    For ``status == "unreachable"`` the numbers describe the trajectory the missile would need.
+    """
+
+    status: str
+    reason: str
+    shape: str
+    earth: str
+    rotation: bool
+    launch_latitude_deg: float
+    launch_longitude_deg: float
+    target_latitude_deg: float
+    target_longitude_deg: float
+    ground_range_km: float
+    flight_time_s: float
+    burn_time_s: float
+    coast_time_s: float
+    apogee_km: float
+    apogee_time_s: float
+    burnout_altitude_km: float
+    burnout_range_km: float
+    burnout_speed_relative_km_s: float
+    burnout_speed_inertial_km_s: float
+    flight_path_angle_deg: float
+    burnout_azimuth_deg: float
+    impact_speed_relative_km_s: float
+    reentry_angle_deg: float
+    max_burnout_speed_km_s: float
+    min_energy_speed_km_s: float
+    burnout_r_eci_km: np.ndarray = field(repr=False, compare=False)
+    burnout_v_eci_km_s: np.ndarray = field(repr=False, compare=False)
+    target_r_ecef_km: np.ndarray = field(repr=False, compare=False)
+
+    def to_dict(self) -> dict:
+        """Scalar fields as a JSON-ready dict (NaN and infinity become None)."""
+        out = {}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, np.ndarray):
+                continue
+            if isinstance(v, float) and not math.isfinite(v):
+                v = None
+            out[f.name] = v
+        return out
+
+
+_SCALAR_FIELDS = [
+    f.name
+    for f in fields(Trajectory)
+    if f.name not in ("burnout_r_eci_km", "burnout_v_eci_km_s", "target_r_ecef_km")
+]
+
+
+@dataclass(frozen=True)
+class TrajectoryBatch:
+    """Arrays of trajectory results, one entry per problem; ``batch[i]`` gives a `Trajectory`."""
+
+    data: dict
+
+    def __len__(self) -> int:
+        return len(self.data["status"])
+
+    def __getitem__(self, i: int) -> Trajectory:
+        kw = {}
+        for name, arr in self.data.items():
+            v = arr[i]
+            if isinstance(v, np.ndarray):
+                kw[name] = v.copy()
+            elif isinstance(v, (np.bool_, bool)):
+                kw[name] = bool(v)
+            elif isinstance(v, np.floating):
+                kw[name] = float(v)
+            elif isinstance(v, np.str_):
+                kw[name] = str(v)
+            else:
+                kw[name] = v
+        return Trajectory(**kw)
+
+    def __getattr__(self, name: str):
+        try:
+            return self.data[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+# ============================================================================ validation
+def _as_float_array(value, name: str) -> np.ndarray:
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a number, got {value!r}") from None
+    return arr
+
+
+def _check(value, name: str, lo: float, hi: float, *, lo_open: bool = False, unit: str = "") -> np.ndarray:
+    arr = _as_float_array(value, name)
+    bad = ~np.isfinite(arr)
+    if np.any(bad):
+        v = arr[bad].flat[0] if arr.ndim else arr
+        raise InputError(f"{name} must be a finite number, got {float(v)}")
+    low_bad = arr <= lo if lo_open else arr < lo
+    bad = low_bad | (arr > hi)
+    if np.any(bad):
+        v = float(arr[bad].flat[0] if arr.ndim else arr)
+        lb = "(" if lo_open else "["
+        hi_txt = "inf)" if math.isinf(hi) else f"{hi:g}]"
+        raise InputError(f"{name} must be within {lb}{lo:g}, {hi_txt}{unit}, got {v:g}")
+    return arr
+
+
+def _point(p, name: str):
+    """Split a (lat, lon) pair or a catalog Place / object with latitude_deg/longitude_deg."""
+    if hasattr(p, "latitude_deg") and hasattr(p, "longitude_deg"):
+        return p.latitude_deg, p.longitude_deg
+    if isinstance(p, str):
+        from shieldcheck.catalog import resolve_place
+
+        place = resolve_place(p, field=name)
+        return place.latitude_deg, place.longitude_deg
+    try:
+        lat, lon = p
+    except (TypeError, ValueError):
+        raise InputError(
+            f"{name} must be a place name, 'lat,lon' or a (latitude_deg, longitude_deg) pair, got {p!r}"
+        ) from None
+    return lat, lon
+
+
+# ============================================================================ public solvers
+def solve_trajectories(
+    launch_latitude_deg,
+    launch_longitude_deg,
+    target_latitude_deg,
+    target_longitude_deg,
+    *,
+    shape: str = "min-energy",
+    apogee_km=None,
+    flight_time_s=None,
+    burnout_speed_km_s=None,
+    branch: str = "lofted",
+    burn_time_s=0.0,
+    burnout_altitude_km=0.0,
+    burnout_range_km=0.0,
+    max_burnout_speed_km_s=np.inf,
+    earth: str = "wgs84",
+    rotation: bool = True,
+    mu_km3_s2: float = MU_KM3_S2,
+) -> TrajectoryBatch:
+    """Solve many threat trajectories at once; all numeric arguments broadcast against each other.
+
+    Parameters
+    ----------
+    launch_latitude_deg, launch_longitude_deg, target_latitude_deg, target_longitude_deg : array_like
+        Surface points, degrees.
+    shape : {"min-energy", "apogee", "flight-time", "burnout-speed"}
+        How the coast arc is chosen (module docstring). ``apogee_km``, ``flight_time_s`` (total, boost +
+        coast) or ``burnout_speed_km_s`` (relative to the Earth) and ``branch`` go with the last three.
+    burn_time_s, burnout_altitude_km, burnout_range_km : array_like
+        Boost phase: time to burnout, burnout altitude above the Earth model, and burnout ground distance
+        along the geodesic toward the target. All 0 means an impulsive burnout at the launch point.
+    max_burnout_speed_km_s : array_like
+        The missile's largest burnout speed relative to the Earth; trajectories needing more are
+        ``unreachable``. Infinite by default.
+    earth : {"wgs84", "sphere"}
+    rotation : bool
+        Earth rotation on (default) or off.
+
+    Returns
+    -------
+    TrajectoryBatch
+        ``batch.data[field]`` arrays, fields as in `Trajectory`.
+
+    >>> b = solve_trajectories(35.69, 51.39, [52.52, 38.90], [13.40, -77.04], max_burnout_speed_km_s=6.0)
+    >>> print(list(b.status), [round(float(v), 2) for v in b.burnout_speed_relative_km_s])
+    ['ok', 'unreachable'] [5.23, 7.39]
+    """
+    shape = str(shape).strip().lower()
+    if shape not in SHAPES:
+        raise InputError(f"shape must be one of {', '.join(SHAPES)}, got {shape!r}")
+    branch = str(branch).strip().lower()
+    if branch not in BRANCHES:
+        raise InputError(f"branch must be one of {', '.join(BRANCHES)}, got {branch!r}")
+    earth = _earth.check_earth(earth)
+    rotation = bool(rotation)
+
+    lat1 = _check(launch_latitude_deg, "launch latitude_deg", -90.0, 90.0)
+    lon1 = _check(launch_longitude_deg, "launch longitude_deg", -180.0, 360.0)
+    lat2 = _check(target_latitude_deg, "target latitude_deg", -90.0, 90.0)
+    lon2 = _check(target_longitude_deg, "target longitude_deg", -180.0, 360.0)
+    tb = _check(burn_time_s, "burn_time_s", 0.0, 3600.0)
+    hb = _check(burnout_altitude_km, "burnout_altitude_km", 0.0, 5000.0)
+    db = _check(burnout_range_km, "burnout_range_km", 0.0, 20000.0)
+    vmax = _as_float_array(max_burnout_speed_km_s, "max_burnout_speed_km_s")
+    if np.any(np.isnan(vmax) | (vmax <= 0.0)):
+        raise InputError(f"max_burnout_speed_km_s must be > 0 (or inf for no limit), got {vmax}")
+
+    param = np.asarray(0.0)
+    if shape == "apogee":
+        if apogee_km is None:
+            raise InputError("apogee_km is required for shape 'apogee'")
+        param = _check(apogee_km, "apogee_km", 0.0, 100000.0, lo_open=True)
+    elif shape == "flight-time":
+        if flight_time_s is None:
+            raise InputError("flight_time_s is required for shape 'flight-time'")
+        param = _check(flight_time_s, "flight_time_s", 0.0, 86400.0, lo_open=True)
+    elif shape == "burnout-speed":
+        if burnout_speed_km_s is None:
+            raise InputError("burnout_speed_km_s is required for shape 'burnout-speed'")
+        param = _check(burnout_speed_km_s, "burnout_speed_km_s", 0.0, 20.0, lo_open=True)
+
+    lat1, lon1, lat2, lon2, tb, hb, db, vmax, param = np.broadcast_arrays(
+        lat1, lon1, lat2, lon2, tb, hb, db, vmax, param
+    )
+    shape_out = lat1.shape
+    lat1, lon1, lat2, lon2, tb, hb, db, vmax, param = (
+        np.ascontiguousarray(a.ravel()) for a in (lat1, lon1, lat2, lon2, tb, hb, db, vmax, param)
+    )
+    n = lat1.size
+
+    ground_km, az_deg, _ = _earth.geodesic_inverse(lat1, lon1, lat2, lon2, earth=earth)
+    ground_km = np.atleast_1d(np.asarray(ground_km, dtype=float))
+    az_deg = np.atleast_1d(np.asarray(az_deg, dtype=float))
+    if np.any(ground_km < 1.0):
+        i = int(np.argmax(ground_km < 1.0))
+        raise InputError(
+            f"launch and target coincide (ground range {ground_km[i]:.3f} km < 1 km): "
+            f"launch ({lat1[i]:g}, {lon1[i]:g}), target ({lat2[i]:g}, {lon2[i]:g})"
+        )
+    r_launch = _earth.geodetic_to_ecef(lat1, lon1, 0.0, earth)
+    r_tgt = _earth.geodetic_to_ecef(lat2, lon2, 0.0, earth)
+    cosang = np.sum(r_launch * r_tgt, axis=-1) / (
+        np.linalg.norm(r_launch, axis=-1) * np.linalg.norm(r_tgt, axis=-1)
+    )
+    if np.any(cosang < math.cos(math.radians(179.5))):
+        i = int(np.argmax(cosang < math.cos(math.radians(179.5))))
+        raise InputError(
+            "launch and target are (nearly) antipodal, within 0.5° of 180° apart: the plane of flight is "
+            f"undefined; launch ({lat1[i]:g}, {lon1[i]:g}), target ({lat2[i]:g}, {lon2[i]:g})"
+        )
+    if np.any(db >= ground_km):
+        i = int(np.argmax(db >= ground_km))
+        raise InputError(
+            f"burnout_range_km must be less than the ground range {ground_km[i]:.1f} km, got {db[i]:g}"
+        )
+    if shape == "apogee" and np.any(param <= np.maximum(hb, 0.0)):
+        i = int(np.argmax(param <= hb))
+        raise InputError(f"apogee_km must be above the burnout altitude ({hb[i]:g} km), got {param[i]:g}")
+    if shape == "flight-time" and np.any(param <= tb):
+        i = int(np.argmax(param <= tb))
+        raise InputError(f"flight_time_s must exceed burn_time_s ({tb[i]:g} s), got {param[i]:g}")
+
+    # burnout point along the geodesic, Earth-fixed at t_b (the burnout frame's axes)
+    bo_lat, bo_lon, _ = _earth.geodesic_direct(lat1, lon1, az_deg, db, earth=earth)
+    bo_lat = np.atleast_1d(np.asarray(bo_lat, dtype=float))
+    bo_lon = np.atleast_1d(np.asarray(bo_lon, dtype=float))
+    r1 = np.ascontiguousarray(_earth.geodetic_to_ecef(bo_lat, bo_lon, hb, earth))
+    rt = np.ascontiguousarray(r_tgt)
+    nref = np.ascontiguousarray(np.cross(r_launch, r_tgt))
+
+    omega = _earth.rotation_rate(rotation)
+    a_e, e2 = _earth.ellipsoid(earth)
+
+    # minimum-energy coast time on a non-rotating Earth (Lagrange; a = s/2) seeds every search
+    rr1 = np.linalg.norm(r1, axis=-1)
+    rr2 = np.linalg.norm(rt, axis=-1)
+    chord = np.linalg.norm(rt - r1, axis=-1)
+    s = 0.5 * (rr1 + rr2 + chord)
+    beta = 2.0 * np.arcsin(np.sqrt(np.clip((s - chord) / s, 0.0, 1.0)))
+    t_guess = np.sqrt(s**3 / (8.0 * mu_km3_s2)) * (np.pi - beta + np.sin(beta))
+    if shape == "flight-time":
+        param = param - tb
+    lofted = np.full(n, branch == "lofted")
+
+    out_t = np.empty(n)
+    out_status = np.empty(n, dtype=np.int64)
+    out_v1 = np.empty((n, 3))
+    out_v2 = np.empty((n, 3))
+    out_r2 = np.empty((n, 3))
+    out_apo = np.empty((n, 2))
+    out_tmin = np.empty(n)
+    out_vmin = np.empty(n)
+    _solve_batch(
+        _MODE[shape],
+        r1,
+        rt,
+        nref,
+        t_guess,
+        np.ascontiguousarray(param, dtype=float),
+        lofted,
+        omega,
+        float(mu_km3_s2),
+        a_e,
+        e2,
+        out_t,
+        out_status,
+        out_v1,
+        out_v2,
+        out_r2,
+        out_apo,
+        out_tmin,
+        out_vmin,
+    )
+
+    # derived quantities (burnout frame = Earth-fixed axes at t_b; inertial velocities)
+    w = np.array([0.0, 0.0, omega])
+    v_rel = out_v1 - np.cross(w, r1)
+    speed_rel = np.linalg.norm(v_rel, axis=-1)
+    speed_in = np.linalg.norm(out_v1, axis=-1)
+    east, north, up = _earth.enu_basis(bo_lat, bo_lon, earth)
+    with np.errstate(invalid="ignore"):
+        fpa = np.degrees(np.arcsin(np.clip(np.sum(v_rel * up, -1) / speed_rel, -1.0, 1.0)))
+    bo_az = np.mod(np.degrees(np.arctan2(np.sum(v_rel * east, -1), np.sum(v_rel * north, -1))), 360.0)
+    # at impact: relative velocity in Earth-fixed axes of the impact time
+    v2_rel = out_v2 - np.cross(w, out_r2)
+    imp_speed = np.linalg.norm(v2_rel, axis=-1)
+    up_t = _earth.ecef_to_eci(_earth.surface_normal(lat2, lon2, earth), out_t, rotation)
+    with np.errstate(invalid="ignore"):
+        reentry = np.degrees(np.arcsin(np.clip(-np.sum(v2_rel * up_t, -1) / imp_speed, -1.0, 1.0)))
+
+    needs = np.where(
+        shape == "burnout-speed", np.where(out_status == _SPEED_BELOW_MIN, out_vmin, param), speed_rel
+    )
+    status_code = out_status.copy()
+    status_code[(status_code == _OK) & (needs > vmax + _SPEED_TOL_KM_S)] = _UNREACHABLE
+    status_code[status_code == _SPEED_BELOW_MIN] = _UNREACHABLE
+
+    statuses = np.empty(n, dtype=object)
+    reasons = np.empty(n, dtype=object)
+    for i in range(n):
+        statuses[i], reasons[i] = _describe(
+            int(status_code[i]), int(out_status[i]), shape, branch, needs[i], vmax[i], param[i], out_vmin[i]
+        )
+    failed = np.isin(status_code, (_LAMBERT_FAILED, _NO_LOFTED, _BRACKET_FAILED))
+    coast = np.where(failed, np.nan, out_t)
+    if shape == "burnout-speed":
+        speed_rel = np.where(status_code == _UNREACHABLE, needs, speed_rel)
+
+    rot_b = _earth.ecef_to_eci(r1, tb, rotation)
+    vel_b = _earth.ecef_to_eci(out_v1, tb, rotation)
+    data = {
+        "status": statuses,
+        "reason": reasons,
+        "shape": np.full(n, shape, dtype=object),
+        "earth": np.full(n, earth, dtype=object),
+        "rotation": np.full(n, rotation),
+        "launch_latitude_deg": lat1,
+        "launch_longitude_deg": lon1,
+        "target_latitude_deg": lat2,
+        "target_longitude_deg": lon2,
+        "ground_range_km": ground_km,
+        "flight_time_s": tb + coast,
+        "burn_time_s": tb,
+        "coast_time_s": coast,
+        "apogee_km": out_apo[:, 0],
+        "apogee_time_s": tb + out_apo[:, 1],
+        "burnout_altitude_km": hb,
+        "burnout_range_km": db,
+        "burnout_speed_relative_km_s": speed_rel,
+        "burnout_speed_inertial_km_s": speed_in,
+        "flight_path_angle_deg": fpa,
+        "burnout_azimuth_deg": bo_az,
+        "impact_speed_relative_km_s": imp_speed,
+        "reentry_angle_deg": reentry,
+        "max_burnout_speed_km_s": vmax,
+        "min_energy_speed_km_s": out_vmin,
+        "burnout_r_eci_km": rot_b,
+        "burnout_v_eci_km_s": vel_b,
+        "target_r_ecef_km": rt,
+    }
+    if shape_out != (n,):
+        data = {k: v.reshape(shape_out + v.shape[1:]) for k, v in data.items()}
+    return TrajectoryBatch(data)
+
+
+def _describe(code, raw, shape, branch, needs, vmax, param, vmin) -> tuple[str, str]:
+    if code == _OK:
+        return "ok", ""
+    if code == _UNREACHABLE:
+        if raw == _SPEED_BELOW_MIN:
+            return "unreachable", (
+                f"too slow: {param:.3f} km/s is below the minimum-energy speed {vmin:.3f} km/s "
+                "this range needs"
+            )
+        return "unreachable", (
+            f"too slow: needs {needs:.3f} km/s relative to the Earth, the missile has {vmax:.3f} km/s"
+        )
+    if code == _NO_LOFTED:
+        return "no_solution", (
+            f"no lofted arc at {param:.3f} km/s: the lofted branch approaches escape speed as its "
+            "flight time grows and never reaches this speed"
+        )
+    if code == _BELOW_SURFACE:
+        return "no_solution", (
+            "the coast arc would pass its perigee below the target's radius, i.e. underground: the flight "
+            "time is too short, or a depressed arc this fast does not exist, for this range"
+        )
+    if code == _LAMBERT_FAILED:
+        return "no_solution", "the Lambert solver found no arc for this geometry and time"
+    return "no_solution", f"no {shape} arc found for these inputs (search did not bracket a solution)"
+
+
+def trajectory(
+    launch,
+    target,
+    *,
+    missile=None,
+    shape: str = "min-energy",
+    apogee_km: float | None = None,
+    flight_time_s: float | None = None,
+    burnout_speed_km_s: float | None = None,
+    branch: str = "lofted",
+    burn_time_s: float | None = None,
+    burnout_altitude_km: float | None = None,
+    burnout_range_km: float | None = None,
+    max_burnout_speed_km_s: float | None = None,
+    earth: str = "wgs84",
+    rotation: bool = True,
+) -> Trajectory:
+    """Solve one threat trajectory from ``launch`` to ``target``.
+
+    ``launch``/``target`` are catalog names, ``"lat,lon"`` strings, `Place` objects or
+    ``(latitude_deg, longitude_deg)`` pairs. ``missile`` (a catalog name or `MissileClass`) supplies the
+    boost parameters and the maximum burnout speed; explicit keyword values override it. Other
+    parameters as in `solve_trajectories`.
+
+    >>> t = trajectory("tehran", "washington", missile="icbm-liquid-10000")
+    >>> print(t.status, round(t.ground_range_km), round(t.flight_time_s))
+    ok 10199 2182
+    >>> print(trajectory("tehran", "washington", missile="icbm-liquid").reason)
+    too slow: needs 7.088 km/s relative to the Earth, the missile has 6.467 km/s
+    """
+    if isinstance(missile, str):
+        from shieldcheck.catalog import get_missile
+
+        missile = get_missile(missile)
+
+    def pick(value, attr, default):
+        if value is not None:
+            return value
+        if missile is not None:
+            return getattr(missile, attr)
+        return default
+
+    lat1, lon1 = _point(launch, "launch")
+    lat2, lon2 = _point(target, "target")
+    batch = solve_trajectories(
+        lat1,
+        lon1,
+        lat2,
+        lon2,
+        shape=shape,
+        apogee_km=apogee_km,
+        flight_time_s=flight_time_s,
+        burnout_speed_km_s=burnout_speed_km_s,
+        branch=branch,
+        burn_time_s=pick(burn_time_s, "burn_time_s", 0.0),
+        burnout_altitude_km=pick(burnout_altitude_km, "burnout_altitude_km", 0.0),
+        burnout_range_km=pick(burnout_range_km, "burnout_range_km", 0.0),
+        max_burnout_speed_km_s=pick(max_burnout_speed_km_s, "max_burnout_speed_km_s", np.inf),
+        earth=earth,
+        rotation=rotation,
+    )
+    return batch[()] if batch.data["status"].ndim == 0 else batch[0]
+
+
+# ============================================================================ sampling
+@dataclass(frozen=True)
+class TrajectorySamples:
+    """A trajectory sampled in time, with its events.
+
+    ``phase`` is ``"boost"`` or ``"coast"`` per sample; ``events`` maps ``launch``, ``burnout``, ``apogee``
+    and ``impact`` to their times (s after launch), each of which is also a sample time.
+    """
+
+    t_s: np.ndarray
+    latitude_deg: np.ndarray
+    longitude_deg: np.ndarray
+    altitude_km: np.ndarray
+    r_ecef_km: np.ndarray
+    r_eci_km: np.ndarray
+    speed_inertial_km_s: np.ndarray
+    speed_relative_km_s: np.ndarray
+    phase: np.ndarray
+    events: dict
+
+    def ground_track(self) -> tuple[np.ndarray, np.ndarray]:
+        """Latitude and longitude (deg) of the sub-missile point at each sample."""
+        return self.latitude_deg, self.longitude_deg
+
+    def to_rows(self) -> list[dict]:
+        """One dict per sample (for CSV): time, geodetic, ECEF and ECI components, speeds and phase."""
+        rows = []
+        for i in range(len(self.t_s)):
+            rows.append(
+                {
+                    "t_s": float(self.t_s[i]),
+                    "phase": str(self.phase[i]),
+                    "latitude_deg": float(self.latitude_deg[i]),
+                    "longitude_deg": float(self.longitude_deg[i]),
+                    "altitude_km": float(self.altitude_km[i]),
+                    "x_ecef_km": float(self.r_ecef_km[i, 0]),
+                    "y_ecef_km": float(self.r_ecef_km[i, 1]),
+                    "z_ecef_km": float(self.r_ecef_km[i, 2]),
+                    "x_eci_km": float(self.r_eci_km[i, 0]),
+                    "y_eci_km": float(self.r_eci_km[i, 1]),
+                    "z_eci_km": float(self.r_eci_km[i, 2]),
+                    "speed_inertial_km_s": float(self.speed_inertial_km_s[i]),
+                    "speed_relative_km_s": float(self.speed_relative_km_s[i]),
+                }
+            )
+        return rows
+
+
+def sample_trajectory(traj: Trajectory, step_s: float = 10.0) -> TrajectorySamples:
+    """Sample a solved trajectory every ``step_s`` seconds, plus its event times.
+
+    Coast samples are exact Kepler propagation (universal variables) from the burnout state. The boost
+    phase is *illustrative only*: altitude and downrange distance grow as (t/t_b)² from the launch point
+    to the burnout point and the speed relative to the Earth grows linearly to its burnout value. No
+    engagement computation uses the boost samples.
+
+    >>> t = trajectory((35.69, 51.39), (52.52, 13.40), burn_time_s=100, burnout_altitude_km=80,
+    ...                burnout_range_km=100)
+    >>> s = sample_trajectory(t, step_s=30)
+    >>> print(sorted(s.events), round(float(s.altitude_km[-1]), 6))
+    ['apogee', 'burnout', 'impact', 'launch'] 0.0
+    """
+    step = _check(step_s, "step_s", 0.0, 86400.0, lo_open=True)
+    if traj.status == "no_solution":
+        raise InputError(f"cannot sample a trajectory with status no_solution: {traj.reason}")
+    earth = traj.earth
+    rotation = traj.rotation
+    tb = traj.burn_time_s
+    t_end = traj.flight_time_s
+    events = {"launch": 0.0, "burnout": tb, "apogee": traj.apogee_time_s, "impact": t_end}
+    t = np.union1d(np.arange(0.0, t_end, float(step)), np.array(list(events.values())))
+    t = t[(t >= 0.0) & (t <= t_end)]
+    r_ecef = np.empty((t.size, 3))
+    speed_in = np.empty(t.size)
+    speed_rel = np.empty(t.size)
+    phase = np.where(t < tb, "boost", "coast").astype(object)
+
+    coast = t >= tb
+    r_bo_eci = np.asarray(traj.burnout_r_eci_km)
+    v_bo_eci = np.asarray(traj.burnout_v_eci_km_s)
+    r_c, v_c = kepler(r_bo_eci, v_bo_eci, t[coast] - tb)
+    r_c = np.atleast_2d(r_c)
+    v_c = np.atleast_2d(v_c)
+    # snap the final sample to the target (Kepler round-off is ~mm; the impact point is exact)
+    r_ecef[coast] = _earth.eci_to_ecef(r_c, t[coast], rotation)
+    r_ecef[np.nonzero(coast)[0][-1]] = traj.target_r_ecef_km
+    speed_in[coast] = np.linalg.norm(v_c, axis=-1)
+    speed_rel[coast] = np.linalg.norm(_earth.velocity_eci_to_ecef(r_c, v_c, t[coast], rotation), axis=-1)
+
+    boost = ~coast
+    if np.any(boost):
+        f = (t[boost] / tb) ** 2
+        _, az, _ = _earth.geodesic_inverse(
+            traj.launch_latitude_deg,
+            traj.launch_longitude_deg,
+            traj.target_latitude_deg,
+            traj.target_longitude_deg,
+            earth=earth,
+        )
+        la, lo, _ = _earth.geodesic_direct(
+            traj.launch_latitude_deg, traj.launch_longitude_deg, az, traj.burnout_range_km * f, earth=earth
+        )
+        r_ecef[boost] = _earth.geodetic_to_ecef(la, lo, traj.burnout_altitude_km * f, earth)
+        speed_rel[boost] = traj.burnout_speed_relative_km_s * t[boost] / tb
+        v_b = _earth.velocity_ecef_to_eci(r_ecef[boost], np.zeros((int(boost.sum()), 3)), t[boost], rotation)
+        speed_in[boost] = np.linalg.norm(v_b, axis=-1) + speed_rel[boost]  # illustrative, not a vector sum
+    lat, lon, alt = _earth.ecef_to_geodetic(r_ecef, earth)
+    return TrajectorySamples(
+        t_s=t,
+        latitude_deg=np.asarray(lat),
+        longitude_deg=np.asarray(lon),
+        altitude_km=np.asarray(alt),
+        r_ecef_km=r_ecef,
+        r_eci_km=_earth.ecef_to_eci(r_ecef, t, rotation),
+        speed_inertial_km_s=speed_in,
+        speed_relative_km_s=speed_rel,
+        phase=phase,
+        events=events,
+    )
