@@ -1,0 +1,72 @@
+"""shieldcheck: re-runnable physics for public questions about ballistic-missile defense.
+
+The curated import surface. Units ride in names (``_km``, ``_s``, ``_deg``, ``_km_s``); time is seconds
+after the threat's launch. Every number is a model estimate.
+
+>>> import shieldcheck as sc
+>>> t = sc.trajectory("tehran", "berlin", missile="irbm-3700")
+>>> print(t.status, round(t.ground_range_km), round(t.burnout_speed_relative_km_s, 2))
+ok 3511 4.97
+>>> sol = sc.lambert([7000.0, 0.0, 0.0], [0.0, 7000.0, 0.0], 1500.0)
+>>> print(int(sol.status))
+0
+"""
+
+from shieldcheck.catalog import MissileClass, Place, get_missile, missiles, places, resolve_place
+from shieldcheck.earth import (
+    MU_KM3_S2,
+    OMEGA_RAD_S,
+    SPHERE_RADIUS_KM,
+    ecef_to_aer,
+    ecef_to_eci,
+    ecef_to_geodetic,
+    eci_to_ecef,
+    geodesic_direct,
+    geodesic_inverse,
+    geodetic_to_ecef,
+)
+from shieldcheck.errors import InputError
+from shieldcheck.orbits import LambertSolution, LambertStatus, kepler, lambert, lambert_numpy
+from shieldcheck.threats import (
+    Trajectory,
+    TrajectoryBatch,
+    TrajectorySamples,
+    sample_trajectory,
+    solve_trajectories,
+    sphere_min_energy,
+    trajectory,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "MU_KM3_S2",
+    "OMEGA_RAD_S",
+    "SPHERE_RADIUS_KM",
+    "InputError",
+    "LambertSolution",
+    "LambertStatus",
+    "MissileClass",
+    "Place",
+    "Trajectory",
+    "TrajectoryBatch",
+    "TrajectorySamples",
+    "ecef_to_aer",
+    "ecef_to_eci",
+    "ecef_to_geodetic",
+    "eci_to_ecef",
+    "geodesic_direct",
+    "geodesic_inverse",
+    "geodetic_to_ecef",
+    "get_missile",
+    "kepler",
+    "lambert",
+    "lambert_numpy",
+    "missiles",
+    "places",
+    "resolve_place",
+    "sample_trajectory",
+    "solve_trajectories",
+    "sphere_min_energy",
+    "trajectory",
+]

@@ -1,0 +1,285 @@
+"""Command-line interface: parse, call the API, print. No physics here.
+
+Exit codes: 0 for any computed result (``unreachable`` and ``no_solution`` included), 2 with a one-line
+message for bad input.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import math
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from shieldcheck.errors import InputError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="shieldcheck: re-runnable physics for ballistic-missile-defense questions. "
+    "All outputs are model estimates, not measurements.",
+)
+console = Console(width=max(Console().width, 130))
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _fmt(value, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+@app.command("trajectory")
+def trajectory_cmd(
+    launch: Annotated[
+        str,
+        typer.Argument(
+            metavar="FROM",
+            help="Launch place: catalog name or 'lat,lon' "
+            "(use 33.9S,18.4E style or put '--' before negative numbers).",
+        ),
+    ],
+    target: Annotated[str, typer.Argument(metavar="TO", help="Target place: catalog name or 'lat,lon'.")],
+    missile: Annotated[
+        str | None,
+        typer.Option(
+            help="Missile class from `shieldcheck missiles`: sets the boost and the maximum burnout speed."
+        ),
+    ] = None,
+    shape: Annotated[
+        str | None,
+        typer.Option(
+            help="min-energy (default), apogee, flight-time or burnout-speed; implied by the options below."
+        ),
+    ] = None,
+    apogee_km: Annotated[float | None, typer.Option("--apogee-km", help="Fixed apogee altitude, km.")] = None,
+    flight_time_s: Annotated[
+        float | None, typer.Option("--flight-time-s", help="Fixed total flight time (boost + coast), s.")
+    ] = None,
+    burnout_speed_km_s: Annotated[
+        float | None,
+        typer.Option("--burnout-speed-km-s", help="Fixed burnout speed relative to the Earth, km/s."),
+    ] = None,
+    branch: Annotated[str, typer.Option(help="lofted or depressed (with --burnout-speed-km-s).")] = "lofted",
+    burn_time_s: Annotated[float | None, typer.Option("--burn-time-s", help="Boost duration, s.")] = None,
+    burnout_altitude_km: Annotated[float | None, typer.Option("--burnout-altitude-km")] = None,
+    burnout_range_km: Annotated[
+        float | None, typer.Option("--burnout-range-km", help="Ground distance to burnout, km.")
+    ] = None,
+    max_burnout_speed_km_s: Annotated[
+        float | None, typer.Option("--max-burnout-speed-km-s", help="Missile's largest burnout speed, km/s.")
+    ] = None,
+    earth: Annotated[str, typer.Option(help="wgs84 or sphere.")] = "wgs84",
+    no_rotation: Annotated[bool, typer.Option("--no-rotation", help="Switch Earth rotation off.")] = False,
+    step_s: Annotated[float, typer.Option("--step-s", help="Sample step for --csv, s.")] = 10.0,
+    csv_path: Annotated[
+        str | None, typer.Option("--csv", help="Write the sampled trajectory to this CSV.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Ballistic trajectory from FROM to TO on a rotating Earth."""
+    from shieldcheck.threats import sample_trajectory, trajectory
+
+    given = {
+        "apogee": apogee_km is not None,
+        "flight-time": flight_time_s is not None,
+        "burnout-speed": burnout_speed_km_s is not None,
+    }
+    implied = [k for k, v in given.items() if v]
+    if len(implied) > 1:
+        _fail("give at most one of --apogee-km, --flight-time-s, --burnout-speed-km-s")
+    if shape is None:
+        shape = implied[0] if implied else "min-energy"
+    elif implied and shape != implied[0]:
+        _fail(f"--shape {shape} conflicts with the option for shape {implied[0]}")
+    try:
+        from shieldcheck.catalog import resolve_place
+
+        t = trajectory(
+            resolve_place(launch, field="FROM"),
+            resolve_place(target, field="TO"),
+            missile=missile,
+            shape=shape,
+            apogee_km=apogee_km,
+            flight_time_s=flight_time_s,
+            burnout_speed_km_s=burnout_speed_km_s,
+            branch=branch,
+            burn_time_s=burn_time_s,
+            burnout_altitude_km=burnout_altitude_km,
+            burnout_range_km=burnout_range_km,
+            max_burnout_speed_km_s=max_burnout_speed_km_s,
+            earth=earth,
+            rotation=not no_rotation,
+        )
+        samples = None
+        if csv_path is not None and t.status != "no_solution":
+            samples = sample_trajectory(t, step_s=step_s)
+    except InputError as exc:
+        _fail(str(exc))
+    if samples is not None:
+        rows = samples.to_rows()
+        with open(csv_path, "w", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    result = t.to_dict()
+    result["launch"] = launch
+    result["target"] = target
+    result["missile"] = missile
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    table = Table(title=f"{launch} → {target}  ({shape}; {earth}, rotation {'off' if no_rotation else 'on'})")
+    table.add_column("quantity")
+    table.add_column("value", justify="right")
+    rows = [
+        ("status", t.status + (f": {t.reason}" if t.reason else "")),
+        ("ground range", f"{_fmt(t.ground_range_km)} km"),
+        ("flight time (boost + coast)", f"{_fmt(t.flight_time_s)} s"),
+        ("boost / coast", f"{_fmt(t.burn_time_s)} s / {_fmt(t.coast_time_s)} s"),
+        ("apogee", f"{_fmt(t.apogee_km)} km at {_fmt(t.apogee_time_s)} s"),
+        ("burnout speed, relative to Earth", f"{_fmt(t.burnout_speed_relative_km_s, 3)} km/s"),
+        ("burnout speed, inertial", f"{_fmt(t.burnout_speed_inertial_km_s, 3)} km/s"),
+        ("flight-path angle at burnout", f"{_fmt(t.flight_path_angle_deg, 2)}°"),
+        ("burnout azimuth", f"{_fmt(t.burnout_azimuth_deg, 1)}°"),
+        ("minimum-energy speed for this route", f"{_fmt(t.min_energy_speed_km_s, 3)} km/s"),
+        (
+            "impact speed / re-entry angle",
+            f"{_fmt(t.impact_speed_relative_km_s, 3)} km/s / {_fmt(t.reentry_angle_deg, 1)}°",
+        ),
+    ]
+    for k, v in rows:
+        table.add_row(k, v)
+    console.print(table)
+    if samples is not None:
+        console.print(f"samples: {len(samples.t_s)} rows written to {csv_path}")
+    console.print("[dim]Estimates from a Keplerian model (central gravity, no drag); see the README.[/dim]")
+
+
+@app.command("places")
+def places_cmd(
+    kind: Annotated[
+        str | None, typer.Option(help="city, launch_area, icbm_field, defense_site, radar_site")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List the catalog's named places with their sources."""
+    from shieldcheck.catalog import places
+
+    try:
+        items = places(kind)
+    except InputError as exc:
+        _fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps([dataclasses.asdict(p) for p in items]))
+        return
+    table = Table(title="places")
+    for col in ("name", "label", "kind", "lat °", "lon °", "source"):
+        table.add_column(col)
+    for p in items:
+        table.add_row(p.name, p.label, p.kind, f"{p.latitude_deg:.3f}", f"{p.longitude_deg:.3f}", p.source)
+    console.print(table)
+
+
+@app.command("missiles")
+def missiles_cmd(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List the generic threat missile classes and the sources of their numbers."""
+    from shieldcheck.catalog import missiles
+
+    items = missiles()
+    if as_json:
+        typer.echo(json.dumps([dataclasses.asdict(m) for m in items]))
+        return
+    table = Table(title="generic missile classes (estimates; see sources with --json)")
+    for col in ("name", "label", "range km", "burn s", "burnout alt km", "burnout range km", "max v km/s"):
+        table.add_column(col)
+    for m in items:
+        table.add_row(
+            m.name,
+            m.label,
+            f"{m.range_km:,.0f}",
+            f"{m.burn_time_s:.0f}",
+            f"{m.burnout_altitude_km:.0f}",
+            f"{m.burnout_range_km:.0f}",
+            f"{m.max_burnout_speed_km_s:.3f}",
+        )
+    console.print(table)
+
+
+DEMO_ROUTES = [
+    ("tehran", "berlin", "irbm-3700"),
+    ("tehran", "london", "irbm-5500"),
+    ("tehran", "washington", "icbm-liquid-10000"),
+    ("semnan", "new-york", "icbm-liquid-10000"),
+    ("tehran", "washington", "icbm-liquid"),
+    ("kozelsk", "washington", "icbm-solid"),
+    ("teykovo", "new-york", "icbm-solid"),
+    ("uzhur", "washington", "icbm-solid"),
+    ("sohae", "los-angeles", "icbm-liquid-10000"),
+]
+
+
+@app.command("demo")
+def demo_cmd() -> None:
+    """Print a table of threat trajectories between catalog places (minimum energy, rotating WGS84)."""
+    from shieldcheck.catalog import get_missile
+    from shieldcheck.threats import trajectory
+
+    table = Table(title="Minimum-energy threat trajectories, rotating WGS84 Earth (estimates)")
+    for col in (
+        "from",
+        "to",
+        "missile",
+        "status",
+        "range km",
+        "flight s",
+        "apogee km",
+        "v_rel km/s",
+        "v_inert km/s",
+        "γ °",
+    ):
+        table.add_column(col, justify="right" if col not in ("from", "to", "missile", "status") else "left")
+    for launch, target, missile in DEMO_ROUTES:
+        m = get_missile(missile)
+        t = trajectory(launch, target, missile=m)
+        table.add_row(
+            launch,
+            target,
+            missile,
+            t.status,
+            _fmt(t.ground_range_km, 0),
+            _fmt(t.flight_time_s, 0),
+            _fmt(t.apogee_km, 0),
+            _fmt(t.burnout_speed_relative_km_s, 3),
+            _fmt(t.burnout_speed_inertial_km_s, 3),
+            _fmt(t.flight_path_angle_deg, 1),
+        )
+    console.print(table)
+    console.print(
+        "Each row: `shieldcheck trajectory FROM TO --missile NAME` for details, `--json` for machines."
+    )
+
+
+def main() -> None:
+    """Console entry point: bad input ends with exit 2 and one line, never a traceback."""
+    try:
+        app()
+    except InputError as exc:  # pragma: no cover - commands catch their own; this is the last net
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

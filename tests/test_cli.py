@@ -1,0 +1,135 @@
+"""The command line: JSON keys, exit codes, one-line errors, CSV samples."""
+
+import csv
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from shieldcheck.cli import app
+
+runner = CliRunner()
+KEYS = (
+    "status",
+    "reason",
+    "ground_range_km",
+    "flight_time_s",
+    "coast_time_s",
+    "apogee_km",
+    "burnout_speed_relative_km_s",
+    "burnout_speed_inertial_km_s",
+    "flight_path_angle_deg",
+)
+
+
+def run(*args):
+    return runner.invoke(app, list(args))
+
+
+def test_trajectory_json_has_the_documented_keys():
+    res = run("trajectory", "tehran", "berlin", "--json")
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    for k in KEYS:
+        assert k in d
+    assert d["status"] == "ok" and d["reason"] == ""
+    assert 3400 < d["ground_range_km"] < 3600
+
+
+@pytest.mark.parametrize(
+    "option, check",
+    [
+        (["--apogee-km", "1200"], lambda d: abs(d["apogee_km"] - 1200) < 1e-6),
+        (["--flight-time-s", "1300"], lambda d: abs(d["flight_time_s"] - 1300) < 1e-9),
+        (
+            ["--burnout-speed-km-s", "5.6", "--branch", "depressed"],
+            lambda d: abs(d["burnout_speed_relative_km_s"] - 5.6) < 1e-9,
+        ),
+    ],
+)
+def test_shape_options(option, check):
+    res = run("trajectory", "tehran", "berlin", "--json", *option)
+    assert res.exit_code == 0, res.output
+    assert check(json.loads(res.stdout))
+
+
+def test_unreachable_is_a_result_with_exit_zero():
+    res = run("trajectory", "tehran", "washington", "--missile", "icbm-liquid", "--json")
+    assert res.exit_code == 0
+    d = json.loads(res.stdout)
+    assert d["status"] == "unreachable"
+    assert d["reason"].startswith("too slow: needs 7.0")
+
+
+def test_coordinates_sphere_and_no_rotation():
+    res = run("trajectory", "0,0", "0,30", "--earth", "sphere", "--no-rotation", "--json")
+    d = json.loads(res.stdout)
+    # a 30° arc of the 6371 km sphere
+    assert d["ground_range_km"] == pytest.approx(3335.85, abs=0.01)
+
+
+def test_table_output_mentions_estimates():
+    res = run("trajectory", "tehran", "berlin")
+    assert res.exit_code == 0
+    assert "burnout speed, relative to Earth" in res.stdout
+    assert "Estimates" in res.stdout
+
+
+def test_csv_samples(tmp_path):
+    out = tmp_path / "t.csv"
+    res = run(
+        "trajectory",
+        "tehran",
+        "berlin",
+        "--burn-time-s",
+        "100",
+        "--burnout-altitude-km",
+        "80",
+        "--step-s",
+        "5",
+        "--csv",
+        str(out),
+    )
+    assert res.exit_code == 0, res.output
+    with out.open() as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows[0]["phase"] == "boost" and rows[-1]["phase"] == "coast"
+    assert float(rows[-1]["altitude_km"]) == pytest.approx(0.0, abs=1e-6)
+    assert {"t_s", "latitude_deg", "longitude_deg", "x_ecef_km", "x_eci_km", "speed_inertial_km_s"} <= set(
+        rows[0]
+    )
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["95,0", "berlin"], "FROM latitude_deg must be within [-90, 90], got 95"),
+        (["teheran", "berlin"], "did you mean 'tehran'?"),
+        (["tehran", "tehran"], "launch and target coincide"),
+        (["tehran", "berlin", "--burn-time-s", "-3"], "burn_time_s must be within [0, 3600], got -3"),
+        (["tehran", "berlin", "--apogee-km", "100", "--flight-time-s", "900"], "give at most one of"),
+        (["tehran", "berlin", "--earth", "flat"], "earth must be one of wgs84, sphere, got 'flat'"),
+        (["tehran", "berlin", "--missile", "icbm-liqid"], "did you mean"),
+        (["tehran", "berlin", "--apogee-km", "nan"], "apogee_km must be a finite number"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(args, message):
+    res = run("trajectory", *args)
+    assert res.exit_code == 2
+    err = res.stderr.strip()
+    assert message in err
+    assert len(err.splitlines()) == 1
+    assert "Traceback" not in res.output
+
+
+def test_places_and_missiles_lists():
+    assert "redzikowo" in run("places", "--json").stdout
+    res = run("missiles", "--json")
+    names = [m["name"] for m in json.loads(res.stdout)]
+    assert "icbm-solid" in names
+
+
+def test_demo_prints_a_table():
+    res = run("demo")
+    assert res.exit_code == 0
+    assert "tehran" in res.stdout and "ok" in res.stdout
