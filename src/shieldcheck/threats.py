@@ -64,6 +64,7 @@ __all__ = [
     "trajectory",
     "solve_trajectories",
     "sample_trajectory",
+    "trajectory_state",
     "sphere_min_energy",
     "sphere_range_angle",
     "sphere_flight_path_angles",
@@ -959,48 +960,43 @@ class TrajectorySamples:
         return rows
 
 
-def sample_trajectory(traj: Trajectory, step_s: float = 10.0) -> TrajectorySamples:
-    """Sample a solved trajectory every ``step_s`` seconds, plus its event times.
+def trajectory_state(traj: Trajectory, t_s):
+    """Threat position and speeds at times ``t_s`` (s after launch), vectorised.
 
-    Coast samples are exact Kepler propagation (universal variables) from the burnout state. The boost
-    phase is *illustrative only*: altitude and downrange distance grow as (t/t_b)² from the launch point
-    to the burnout point and the speed relative to the Earth grows linearly to its burnout value. No
-    engagement computation uses the boost samples.
+    Returns ``(r_ecef_km, r_eci_km, speed_inertial_km_s, speed_relative_km_s)`` with shapes
+    ``(..., 3), (..., 3), (...), (...)``. Coast states are exact Kepler propagation (universal variables)
+    from the burnout state, and the impact time returns the target point exactly. The boost phase is
+    *illustrative only*: altitude and downrange distance grow as (t/t_b)² from the launch point to the
+    burnout point and the speed relative to the Earth grows linearly to its burnout value. Times outside
+    [0, flight_time_s] give NaN (there is no missile then).
 
-    >>> t = trajectory((35.69, 51.39), (52.52, 13.40), burn_time_s=100, burnout_altitude_km=80,
-    ...                burnout_range_km=100)
-    >>> s = sample_trajectory(t, step_s=30)
-    >>> print(sorted(s.events), round(float(s.altitude_km[-1]), 6))
-    ['apogee', 'burnout', 'impact', 'launch'] 0.0
+    >>> t = trajectory("tehran", "berlin")
+    >>> r_ecef, r_eci, v_in, v_rel = trajectory_state(t, [0.0, t.flight_time_s])
+    >>> bool(np.allclose(r_ecef[1], t.target_r_ecef_km))
+    True
     """
-    step = _check(step_s, "step_s", 0.0, 86400.0, lo_open=True)
     if traj.status == "no_solution":
-        raise InputError(f"cannot sample a trajectory with status no_solution: {traj.reason}")
-    earth = traj.earth
-    rotation = traj.rotation
-    tb = traj.burn_time_s
-    t_end = traj.flight_time_s
-    events = {"launch": 0.0, "burnout": tb, "apogee": traj.apogee_time_s, "impact": t_end}
-    t = np.union1d(np.arange(0.0, t_end, float(step)), np.array(list(events.values())))
-    t = t[(t >= 0.0) & (t <= t_end)]
-    r_ecef = np.empty((t.size, 3))
-    speed_in = np.empty(t.size)
-    speed_rel = np.empty(t.size)
-    phase = np.where(t < tb, "boost", "coast").astype(object)
-
-    coast = t >= tb
-    r_bo_eci = np.asarray(traj.burnout_r_eci_km)
-    v_bo_eci = np.asarray(traj.burnout_v_eci_km_s)
-    r_c, v_c = kepler(r_bo_eci, v_bo_eci, t[coast] - tb)
-    r_c = np.atleast_2d(r_c)
-    v_c = np.atleast_2d(v_c)
-    # snap the final sample to the target (Kepler round-off is ~mm; the impact point is exact)
-    r_ecef[coast] = _earth.eci_to_ecef(r_c, t[coast], rotation)
-    r_ecef[np.nonzero(coast)[0][-1]] = traj.target_r_ecef_km
-    speed_in[coast] = np.linalg.norm(v_c, axis=-1)
-    speed_rel[coast] = np.linalg.norm(_earth.velocity_eci_to_ecef(r_c, v_c, t[coast], rotation), axis=-1)
-
-    boost = ~coast
+        raise InputError(f"cannot propagate a trajectory with status no_solution: {traj.reason}")
+    t_in = _as_float_array(t_s, "t_s")
+    t = np.atleast_1d(t_in).ravel()
+    earth, rotation, tb = traj.earth, traj.rotation, traj.burn_time_s
+    r_ecef = np.full((t.size, 3), np.nan)
+    speed_in = np.full(t.size, np.nan)
+    speed_rel = np.full(t.size, np.nan)
+    inside = (t >= 0.0) & (t <= traj.flight_time_s)
+    coast = inside & (t >= tb)
+    if np.any(coast):
+        r_c, v_c = kepler(
+            np.asarray(traj.burnout_r_eci_km), np.asarray(traj.burnout_v_eci_km_s), t[coast] - tb
+        )
+        r_c = np.atleast_2d(r_c)
+        v_c = np.atleast_2d(v_c)
+        r_ecef[coast] = _earth.eci_to_ecef(r_c, t[coast], rotation)
+        speed_in[coast] = np.linalg.norm(v_c, axis=-1)
+        speed_rel[coast] = np.linalg.norm(_earth.velocity_eci_to_ecef(r_c, v_c, t[coast], rotation), axis=-1)
+        # the impact point is exact (Kepler round-off is ~mm)
+        r_ecef[coast & (t == traj.flight_time_s)] = traj.target_r_ecef_km
+    boost = inside & ~coast
     if np.any(boost):
         f = (t[boost] / tb) ** 2
         _, az, _ = _earth.geodesic_inverse(
@@ -1015,18 +1011,52 @@ def sample_trajectory(traj: Trajectory, step_s: float = 10.0) -> TrajectorySampl
         )
         r_ecef[boost] = _earth.geodetic_to_ecef(la, lo, traj.burnout_altitude_km * f, earth)
         speed_rel[boost] = traj.burnout_speed_relative_km_s * t[boost] / tb
-        v_b = _earth.velocity_ecef_to_eci(r_ecef[boost], np.zeros((int(boost.sum()), 3)), t[boost], rotation)
-        speed_in[boost] = np.linalg.norm(v_b, axis=-1) + speed_rel[boost]  # illustrative, not a vector sum
-    lat, lon, alt = _earth.ecef_to_geodetic(r_ecef, earth)
+        v_ground = _earth.velocity_ecef_to_eci(
+            r_ecef[boost], np.zeros((int(boost.sum()), 3)), t[boost], rotation
+        )
+        speed_in[boost] = (
+            np.linalg.norm(v_ground, axis=-1) + speed_rel[boost]
+        )  # illustrative, not a vector sum
+    r_eci = _earth.ecef_to_eci(r_ecef, t, rotation)
+    shape = np.shape(t_in)
+    return (
+        r_ecef.reshape(shape + (3,)),
+        r_eci.reshape(shape + (3,)),
+        speed_in.reshape(shape),
+        speed_rel.reshape(shape),
+    )
+
+
+def sample_trajectory(traj: Trajectory, step_s: float = 10.0) -> TrajectorySamples:
+    """Sample a solved trajectory every ``step_s`` seconds, plus its event times.
+
+    Positions and speeds come from `trajectory_state` (exact Kepler coast, illustrative boost).
+
+    >>> t = trajectory((35.69, 51.39), (52.52, 13.40), burn_time_s=100, burnout_altitude_km=80,
+    ...                burnout_range_km=100)
+    >>> s = sample_trajectory(t, step_s=30)
+    >>> print(sorted(s.events), round(float(s.altitude_km[-1]), 6))
+    ['apogee', 'burnout', 'impact', 'launch'] 0.0
+    """
+    step = _check(step_s, "step_s", 0.0, 86400.0, lo_open=True)
+    if traj.status == "no_solution":
+        raise InputError(f"cannot sample a trajectory with status no_solution: {traj.reason}")
+    tb = traj.burn_time_s
+    t_end = traj.flight_time_s
+    events = {"launch": 0.0, "burnout": tb, "apogee": traj.apogee_time_s, "impact": t_end}
+    t = np.union1d(np.arange(0.0, t_end, float(step)), np.array(list(events.values())))
+    t = t[(t >= 0.0) & (t <= t_end)]
+    r_ecef, r_eci, speed_in, speed_rel = trajectory_state(traj, t)
+    lat, lon, alt = _earth.ecef_to_geodetic(r_ecef, traj.earth)
     return TrajectorySamples(
         t_s=t,
         latitude_deg=np.asarray(lat),
         longitude_deg=np.asarray(lon),
         altitude_km=np.asarray(alt),
         r_ecef_km=r_ecef,
-        r_eci_km=_earth.ecef_to_eci(r_ecef, t, rotation),
+        r_eci_km=r_eci,
         speed_inertial_km_s=speed_in,
         speed_relative_km_s=speed_rel,
-        phase=phase,
+        phase=np.where(t < tb, "boost", "coast").astype(object),
         events=events,
     )
