@@ -1,0 +1,1307 @@
+"""Typed scenarios: a YAML file describing a defense architecture and the threats to run against it.
+
+A scenario file names the places, interceptor types and sites, radars, early-warning satellites, the
+kill-chain timeline and groups of threats (launch areas × targets × missile class) behind one public
+question, plus named *variants* that swap in contested figures. :func:`load_scenario` validates a file
+against strict pydantic models; :func:`build` applies a variant and ``--set`` overrides, re-validates,
+and returns plain shieldcheck objects (`Architecture`, one `ThreatCase` per launch/target pair) with every
+number listed as an `Assumption` beside its source.
+
+The format (units ride in the field names: ``_km``, ``_s``, ``_km_s``, ``_deg``, ``_m2``, ...)::
+
+    name: my-scenario                  # lower-case letters and digits joined by '-'
+    title: "..."
+    question: "..."                    # the public question, in words
+    description: "..."                 # optional
+    earth: wgs84                       # or sphere
+    rotation: true
+    places:                            # optional extra places (catalog names and "lat,lon" also work)
+      - {name: my-site, label: "My site", latitude_deg: 50.0, longitude_deg: 20.0, source: "..."}
+    interceptor_types:                 # name -> kinematics (see InterceptorType)
+      gbi-2stage:
+        burnout_speed_km_s: {value: 6.3, source: "AFP, Aug 2007"}   # any number: plain or {value, source}
+        burn_time_s: 120
+        burnout_altitude_km: 200
+    interceptor_sites:
+      - {name: redzikowo, place: redzikowo, interceptor: gbi-2stage, inventory: 10}
+    radars:                            # max_range_km, or radar_equation: {average_power_w, ...}
+      - {name: brdy-xband, place: brdy, max_range_km: 2000}
+    early_warning:
+      - {name: dsp-sbirs, detection_delay_s: 60}
+    timeline: {track_formation_s: 30, decision_s: 60, kill_assessment_s: 60}
+    threats:                           # one case per (group, launch, target)
+      - {name: iran-europe, launch: [tehran], targets: [berlin, paris], missile: irbm-5500}
+    variants:                          # name -> dotted-path overrides, applied by build(variant=...)
+      fast-gbi:
+        description: "..."
+        source: "..."
+        set: {interceptor_types.gbi-2stage.burnout_speed_km_s: 8.0}
+
+Paths name list items by their ``name`` (``radars.brdy-xband.max_range_km``); an integer index also
+works in ``--set``. Every error is an `InputError` naming the file, the field path and the rule, e.g.
+``x.yaml: timeline.decision_s: must be within [0, 86400], got -1.0``.
+
+>>> s = build(load_scenario("european-third-site-2007"), variant="speed-postol-9")
+>>> s.architecture.sites[0].interceptor.burnout_speed_km_s
+9.0
+>>> len(s.threats)
+58
+"""
+
+import copy
+import difflib
+import hashlib
+import json
+import math
+import os
+import re
+import types
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+)
+from pydantic_core import PydanticCustomError
+
+from shieldcheck.catalog import (
+    MissileClass,
+    Place,
+    _did_you_mean,
+    _key,
+    _missile_index,
+    _place_index,
+    _UniqueKeyLoader,
+    get_missile,
+    resolve_place,
+)
+from shieldcheck.engagement import Architecture, Timeline
+from shieldcheck.errors import InputError
+from shieldcheck.interceptors import InterceptorSite, InterceptorType
+
+if TYPE_CHECKING:
+    from shieldcheck.threats import Trajectory
+
+__all__ = [
+    "Assumption",
+    "BuiltScenario",
+    "Count",
+    "Quantity",
+    "ScenarioModel",
+    "ThreatCase",
+    "apply_sets",
+    "build",
+    "list_scenarios",
+    "load_scenario",
+    "scenario_schema",
+]
+
+_PACKAGE = "shieldcheck.scenarios"
+_DEFAULT_SOURCE = "default: shieldcheck's default value (not given in the scenario)"
+_NAME_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_NUMBER_FORM = "{value: <number>, source: '<citation>'}"
+_MAX_ERROR_LINES = 12
+
+
+# --------------------------------------------------------------------------------------------------------
+# Numbers with sources, and field rules
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Quantity(_Strict):
+    """A number with its public source; in YAML either a plain number or ``{value, source}``."""
+
+    value: float
+    source: str = ""
+
+
+class Count(_Strict):
+    """A whole number with its public source (e.g. an inventory)."""
+
+    value: int
+    source: str = ""
+
+
+def _number_text(value: float) -> str:
+    return repr(float(value))
+
+
+def _bound_text(x: float) -> str:
+    return f"{x:g}"
+
+
+def _wrap_number(value: Any) -> Any:
+    """Accept a plain number as ``{value: number, source: ''}``; mappings pass through to the model."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, dict, Quantity, Count)):
+        raise PydanticCustomError(
+            "number",
+            "must be a number or a mapping {form}, got {got}",
+            {"form": _NUMBER_FORM, "got": repr(value)},
+        )
+    if isinstance(value, (int, float)):
+        return {"value": value, "source": ""}
+    return value
+
+
+def _rule(lo: float, hi: float, lo_open: bool, hi_open: bool) -> str:
+    if math.isinf(hi):
+        return f"{'>' if lo_open else '>='} {_bound_text(lo)}"
+    if math.isinf(lo):
+        return f"{'<' if hi_open else '<='} {_bound_text(hi)}"
+    return f"within {'(' if lo_open else '['}{_bound_text(lo)}, {_bound_text(hi)}{')' if hi_open else ']'}"
+
+
+def _check_range(value: float, lo: float, hi: float, lo_open: bool, hi_open: bool) -> None:
+    if not math.isfinite(value):
+        raise PydanticCustomError(
+            "finite", "must be a finite number, got {got}", {"got": _number_text(value)}
+        )
+    too_low = value <= lo if lo_open else value < lo
+    too_high = value >= hi if hi_open else value > hi
+    if too_low or too_high:
+        raise PydanticCustomError(
+            "range",
+            "must be {rule}, got {got}",
+            {"rule": _rule(lo, hi, lo_open, hi_open), "got": _number_text(value)},
+        )
+
+
+def _q(lo: float = -math.inf, hi: float = math.inf, *, lo_open: bool = False, hi_open: bool = False):
+    """Field type: a `Quantity` whose value must lie in the given interval."""
+
+    def check(q: Quantity) -> Quantity:
+        _check_range(q.value, lo, hi, lo_open, hi_open)
+        return q
+
+    return Annotated[
+        Quantity,
+        BeforeValidator(_wrap_number, json_schema_input_type=Union[float, Quantity]),  # noqa: UP007
+        AfterValidator(check),
+    ]
+
+
+def _count(lo: int = 0):
+    def check(c: Count) -> Count:
+        if c.value < lo:
+            raise PydanticCustomError(
+                "range", "must be a whole number >= {lo}, got {got}", {"lo": lo, "got": c.value}
+            )
+        return c
+
+    return Annotated[
+        Count,
+        BeforeValidator(_wrap_number, json_schema_input_type=Union[int, Count]),  # noqa: UP007
+        AfterValidator(check),
+    ]
+
+
+def _float_in(lo: float, hi: float):
+    def check(v: float) -> float:
+        _check_range(v, lo, hi, False, False)
+        return v
+
+    return Annotated[float, AfterValidator(check)]
+
+
+def _check_name(value: str) -> str:
+    if not _NAME_RE.fullmatch(value):
+        raise PydanticCustomError(
+            "name",
+            "must be lower-case letters and digits joined by '-', e.g. 'brdy-xband', got {got}",
+            {"got": repr(value)},
+        )
+    return value
+
+
+def _check_text(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("empty", "must not be empty")
+    return value
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+_Name = Annotated[str, AfterValidator(_check_name)]
+_Text = Annotated[str, AfterValidator(_check_text)]
+_PlaceList = Annotated[list[_Text], BeforeValidator(_as_list), Field(min_length=1)]
+
+
+def _default(value: float) -> Quantity:
+    return Quantity(value=value, source=_DEFAULT_SOURCE)
+
+
+# --------------------------------------------------------------------------------------------------------
+# The scenario models (the input boundary)
+
+
+class PlaceSpec(_Strict):
+    """An extra named place for this scenario; its ``source`` covers both coordinates."""
+
+    name: _Name
+    label: str = ""
+    latitude_deg: _float_in(-90.0, 90.0)
+    longitude_deg: _float_in(-180.0, 180.0)
+    source: _Text
+
+
+class InterceptorTypeSpec(_Strict):
+    """Kinematics of an interceptor type (fields and ranges of `InterceptorType`)."""
+
+    label: str = ""
+    burnout_speed_km_s: _q(0.0, 15.0, lo_open=True)
+    burn_time_s: _q(0.0, 1000.0)
+    burnout_altitude_km: _q(0.0, 2000.0)
+    min_intercept_altitude_km: _q(0.0, 10000.0) = _default(100.0)
+    max_intercept_altitude_km: _q(0.0, 40000.0) = _default(2000.0)
+    max_coast_time_s: _q(0.0, 86400.0, lo_open=True) = _default(1500.0)
+    launch_delay_s: _q(0.0, 86400.0) = _default(0.0)
+    note: str = ""
+
+
+class InterceptorSiteSpec(_Strict):
+    """An interceptor site: a place, an interceptor type (a key of ``interceptor_types``), an inventory."""
+
+    name: _Name
+    label: str = ""
+    place: _Text
+    interceptor: _Text
+    inventory: _count(0)
+
+
+class RadarEquationSpec(_Strict):
+    """Parameters of the average-power radar equation (see `shieldcheck.sensors`)."""
+
+    average_power_w: _q(0.0, lo_open=True)
+    aperture_m2: _q(0.0, lo_open=True)
+    aperture_efficiency: _q(0.0, 1.0, lo_open=True)
+    wavelength_m: _q(0.0, lo_open=True)
+    system_temperature_k: _q(0.0, lo_open=True)
+    losses_db: _q(0.0)
+    dwell_s: _q(0.0, lo_open=True)
+    required_snr_db: _q()
+
+
+class RadarSpec(_Strict):
+    """A ground radar (fields and ranges of `GroundRadar`): ``max_range_km`` or ``radar_equation``."""
+
+    name: _Name
+    label: str = ""
+    place: _Text
+    altitude_km: _q(0.0, 10.0) = _default(0.0)
+    max_range_km: _q(0.0, 50000.0, lo_open=True) | None = None
+    radar_equation: RadarEquationSpec | None = None
+    reference_rcs_m2: _q(0.0, 1e4, lo_open=True) = _default(1.0)
+    elevation_mask_deg: _q(-5.0, 90.0, hi_open=True) = _default(0.0)
+    max_elevation_deg: _q(-5.0, 90.0, lo_open=True) = _default(90.0)
+    k_factor: _q(1.0, 2.0) = _default(1.0)
+    boresight_azimuth_deg: _q(0.0, 360.0, hi_open=True) | None = None
+    half_width_deg: _q(0.0, 180.0, lo_open=True) | None = None
+    fire_control: bool = True
+    source: str = ""
+
+
+class EarlyWarningSpec(_Strict):
+    """Space-based infrared early warning (`EarlyWarningSatellites`)."""
+
+    name: _Name
+    label: str = ""
+    detection_delay_s: _q(0.0, 3600.0)
+    source: str = ""
+
+
+class TimelineSpec(_Strict):
+    """Kill-chain delays (`Timeline`)."""
+
+    track_formation_s: _q(0.0, 86400.0) = _default(30.0)
+    decision_s: _q(0.0, 86400.0) = _default(60.0)
+    kill_assessment_s: _q(0.0, 86400.0) = _default(60.0)
+    track_required_for_intercept: bool = True
+
+
+class ThreatGroupSpec(_Strict):
+    """Launch places × targets flown by one missile class on one trajectory shape."""
+
+    name: _Name
+    label: str = ""
+    launch: _PlaceList
+    targets: _PlaceList
+    missile: _Text | None = None
+    shape: Literal["min-energy", "apogee", "flight-time", "burnout-speed"] = "min-energy"
+    apogee_km: _q(0.0, 100000.0, lo_open=True) | None = None
+    flight_time_s: _q(0.0, 86400.0, lo_open=True) | None = None
+    burnout_speed_km_s: _q(0.0, 20.0, lo_open=True) | None = None
+    branch: Literal["lofted", "depressed"] = "lofted"
+    burn_time_s: _q(0.0, 3600.0) | None = None
+    burnout_altitude_km: _q(0.0, 5000.0) | None = None
+    burnout_range_km: _q(0.0, 20000.0) | None = None
+    max_burnout_speed_km_s: _q(0.0, lo_open=True) | None = None
+    rcs_m2: _q(0.0, 1e4, lo_open=True) | None = None
+    note: str = ""
+
+
+class VariantSpec(_Strict):
+    """A named set of overrides: ``set`` maps dotted paths to new values."""
+
+    description: _Text
+    source: str = ""
+    set: Annotated[dict[str, Any], Field(min_length=1)]
+
+
+class ScenarioModel(_Strict):
+    """A whole scenario file, validated (see the module docstring for the format)."""
+
+    name: _Name
+    title: _Text
+    question: _Text
+    description: str = ""
+    earth: Literal["wgs84", "sphere"] = "wgs84"
+    rotation: bool = True
+    places: list[PlaceSpec] = []
+    interceptor_types: dict[_Name, InterceptorTypeSpec]
+    interceptor_sites: Annotated[list[InterceptorSiteSpec], Field(min_length=1)]
+    radars: list[RadarSpec] = []
+    early_warning: list[EarlyWarningSpec] = []
+    timeline: TimelineSpec = TimelineSpec()
+    threats: Annotated[list[ThreatGroupSpec], Field(min_length=1)]
+    variants: dict[_Name, VariantSpec] = {}
+
+    _filename: str = PrivateAttr(default="<scenario>")
+
+    @property
+    def filename(self) -> str:
+        """Name of the file the scenario came from (used in error messages)."""
+        return self._filename
+
+
+# --------------------------------------------------------------------------------------------------------
+# Walking the model types (for error paths, --set paths and assumptions)
+
+
+def _unwrap(tp: Any) -> Any:
+    while True:
+        origin = get_origin(tp)
+        if origin is Annotated:
+            tp = get_args(tp)[0]
+            continue
+        if origin in (Union, types.UnionType):
+            args = [a for a in get_args(tp) if a is not type(None)]
+            if len(args) == 1:
+                tp = args[0]
+                continue
+        return tp
+
+
+def _kind(tp: Any) -> tuple[str, Any]:
+    """('number' | 'model' | 'list' | 'dict' | 'leaf', inner type)."""
+    tp = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, (Quantity, Count)):
+        return "number", tp
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return "model", tp
+    origin = get_origin(tp)
+    if origin is list:
+        return "list", get_args(tp)[0]
+    if origin is dict:
+        return "dict", get_args(tp)[1]
+    return "leaf", tp
+
+
+def _fields_at(loc: Iterable[Any]) -> list[str] | None:
+    """Field names of the model at ``loc`` (a pydantic location), or None if it is not a model."""
+    tp: Any = ScenarioModel
+    for part in loc:
+        kind, inner = _kind(tp)
+        if kind == "model":
+            field = inner.model_fields.get(part)
+            if field is None:
+                return None
+            tp = field.annotation
+        elif kind in ("list", "dict"):
+            tp = inner
+        elif kind == "number":
+            return None
+        else:
+            return None
+    kind, inner = _kind(tp)
+    if kind == "number":
+        return ["value", "source"]
+    return list(inner.model_fields) if kind == "model" else None
+
+
+def _path_text(loc: Iterable[Any], data: Any) -> str:
+    """A pydantic location as a dotted path, naming list items by their ``name`` where they have one."""
+    parts: list[str] = []
+    node = data
+    for part in loc:
+        if part == "[key]":
+            continue
+        if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            item = node[part]
+            name = item.get("name") if isinstance(item, dict) else None
+            ok = isinstance(name, str) and _NAME_RE.fullmatch(name)
+            unique = ok and sum(isinstance(x, dict) and x.get("name") == name for x in node) == 1
+            parts.append(name if unique else str(part))
+            node = item
+        elif isinstance(node, dict) and part in node:
+            parts.append(str(part))
+            node = node[part]
+        elif part == "value" and isinstance(node, (int, float)):
+            continue  # a plain number stands for its value
+        else:
+            parts.append(str(part))
+            node = None
+    return ".".join(parts)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    kind = error["type"]
+    loc = error["loc"]
+    if kind == "extra_forbidden":
+        bad = str(loc[-1])
+        valid = _fields_at(loc[:-1]) or []
+        close = difflib.get_close_matches(bad, valid, n=1, cutoff=0.6)
+        if close:
+            return f"unknown field (did you mean '{close[0]}'?)"
+        return f"unknown field; valid fields: {', '.join(valid)}" if valid else "unknown field"
+    if kind == "missing":
+        return "field required"
+    if kind == "too_short":
+        return f"must not be empty (at least {error.get('ctx', {}).get('min_length', 1)} item needed)"
+    msg = error["msg"]
+    if kind in ("range", "finite", "number", "name", "empty"):
+        return msg
+    msg = _lower_first(msg.replace("Input should be", "must be"))
+    value = error.get("input")
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return f"{msg}, got {value!r}"
+    return f"{msg}, got a {type(value).__name__}"
+
+
+def _validation_error(
+    err: ValidationError, data: Any, filename: str, touched: Mapping[str, str]
+) -> InputError:
+    lines = []
+    errors = sorted(err.errors(include_url=False), key=lambda e: e["type"] != "extra_forbidden")
+    for e in errors:  # a typo'd field first: the "field required" it causes is then self-explanatory
+        path = _path_text(e["loc"], data)
+        text = f"{filename}: {path}: {_message(e)}" if path else f"{filename}: {_message(e)}"
+        origin = _origin_of(path, touched)
+        if origin:
+            text += f" (value from {origin})"
+        lines.append(text)
+    if len(lines) > _MAX_ERROR_LINES:
+        lines = lines[:_MAX_ERROR_LINES] + [f"... and {len(lines) - _MAX_ERROR_LINES} more"]
+    return InputError("\n".join(lines))
+
+
+def _origin_of(path: str, touched: Mapping[str, str]) -> str | None:
+    found = None
+    for prefix, origin in touched.items():  # later overrides win
+        if path == prefix or path.startswith(prefix + "."):
+            found = origin
+    return found
+
+
+# --------------------------------------------------------------------------------------------------------
+# Validation beyond field rules: names, references, cross-field rules
+
+
+def _hint(bad: str, names: Iterable[str]) -> str:
+    names = list(names)
+    close = difflib.get_close_matches(bad, names, n=3, cutoff=0.6)
+    if close:
+        quoted = [f"'{c}'" for c in close]
+        return f"; did you mean {' or '.join(quoted)}?"
+    return f"; defined: {', '.join(names)}" if names else ""
+
+
+class _Resolver:
+    """Resolves place names: the scenario's own places first, then the catalog, then 'lat,lon'."""
+
+    def __init__(self, model: ScenarioModel):
+        self.own = {
+            _key(p.name): Place(
+                name=p.name,
+                label=p.label or p.name,
+                kind="point",
+                country="",
+                latitude_deg=p.latitude_deg,
+                longitude_deg=p.longitude_deg,
+                source=p.source,
+            )
+            for p in model.places
+        }
+
+    def __call__(self, text: str, path: str, filename: str) -> Place:
+        found = self.own.get(_key(text))
+        if found is not None:
+            return found
+        try:
+            return resolve_place(text, field="coordinates")
+        except InputError as exc:
+            if "is not in the catalog" not in str(exc):
+                raise InputError(f"{filename}: {path}: {exc}") from None
+        index = {**_place_index(), **self.own}
+        hint = _did_you_mean(_key(text), index)
+        raise InputError(
+            f"{filename}: {path}: unknown place {text.strip()!r} (not in this file's places nor the catalog)"
+            f"{hint} (list places with: shieldcheck places; or give 'lat,lon' in decimal degrees)"
+        ) from None
+
+
+def _check_unique(items: list[Any], section: str, filename: str) -> None:
+    first: dict[str, int] = {}
+    for i, item in enumerate(items):
+        if item.name in first:
+            raise InputError(
+                f"{filename}: {section}.{i}.name: duplicate name {item.name!r} (already used by "
+                f"{section}.{first[item.name]}); names must be unique"
+            )
+        first[item.name] = i
+
+
+def _check_semantics(model: ScenarioModel, filename: str) -> None:
+    for section in ("places", "interceptor_sites", "radars", "early_warning", "threats"):
+        _check_unique(getattr(model, section), section, filename)
+    catalog = _place_index()
+    for p in model.places:
+        if _key(p.name) in catalog:
+            raise InputError(
+                f"{filename}: places.{p.name}.name: {p.name!r} already names a catalog place; use the "
+                "catalog entry or choose another name"
+            )
+    for name, t in model.interceptor_types.items():
+        if t.max_intercept_altitude_km.value < t.min_intercept_altitude_km.value:
+            raise InputError(
+                f"{filename}: interceptor_types.{name}.max_intercept_altitude_km: must be >= "
+                f"min_intercept_altitude_km ({_bound_text(t.min_intercept_altitude_km.value)}), got "
+                f"{_number_text(t.max_intercept_altitude_km.value)}"
+            )
+    resolve = _Resolver(model)
+    for s in model.interceptor_sites:
+        resolve(s.place, f"interceptor_sites.{s.name}.place", filename)
+        if s.interceptor not in model.interceptor_types:
+            raise InputError(
+                f"{filename}: interceptor_sites.{s.name}.interceptor: unknown interceptor type "
+                f"{s.interceptor!r}{_hint(s.interceptor, model.interceptor_types)}"
+            )
+    for r in model.radars:
+        where = f"radars.{r.name}"
+        resolve(r.place, f"{where}.place", filename)
+        if (r.max_range_km is None) == (r.radar_equation is None):
+            both = "not both" if r.max_range_km is not None else "one is required"
+            raise InputError(f"{filename}: {where}: give max_range_km or radar_equation ({both})")
+        if r.max_elevation_deg.value <= r.elevation_mask_deg.value:
+            raise InputError(
+                f"{filename}: {where}.max_elevation_deg: must be > elevation_mask_deg "
+                f"({_bound_text(r.elevation_mask_deg.value)}), got {_number_text(r.max_elevation_deg.value)}"
+            )
+        if (r.boresight_azimuth_deg is None) != (r.half_width_deg is None):
+            missing = "half_width_deg" if r.half_width_deg is None else "boresight_azimuth_deg"
+            raise InputError(
+                f"{filename}: {where}.{missing}: field required with "
+                f"{'boresight_azimuth_deg' if missing == 'half_width_deg' else 'half_width_deg'} "
+                "(give both, or neither for all azimuths)"
+            )
+    needs = {"apogee": "apogee_km", "flight-time": "flight_time_s", "burnout-speed": "burnout_speed_km_s"}
+    for g in model.threats:
+        where = f"threats.{g.name}"
+        for i, text in enumerate(g.launch):
+            resolve(text, f"{where}.launch.{i}", filename)
+        launch_keys = {_key(t) for t in g.launch}
+        for i, text in enumerate(g.targets):
+            resolve(text, f"{where}.targets.{i}", filename)
+            if _key(text) in launch_keys:
+                raise InputError(
+                    f"{filename}: {where}.targets.{i}: {text!r} is also a launch place of this group; "
+                    "launch and target must differ"
+                )
+        if g.missile is not None and _missile_index().get(_key(g.missile)) is None:
+            hint = _did_you_mean(_key(g.missile), _missile_index())
+            raise InputError(
+                f"{filename}: {where}.missile: unknown missile class {g.missile!r}{hint} "
+                "(list missiles with: shieldcheck missiles)"
+            )
+        for shape, field in needs.items():
+            given = getattr(g, field) is not None
+            if g.shape == shape and not given:
+                raise InputError(f"{filename}: {where}.{field}: field required for shape {shape!r}")
+            if g.shape != shape and given:
+                raise InputError(
+                    f"{filename}: {where}.{field}: only used with shape {shape!r}, but shape is {g.shape!r}"
+                )
+
+
+def _validate(data: Any, filename: str, touched: Mapping[str, str] | None = None) -> ScenarioModel:
+    touched = touched or {}
+    if not isinstance(data, dict):
+        raise InputError(f"{filename}: must be a YAML mapping of scenario fields, got {type(data).__name__}")
+    try:
+        model = ScenarioModel.model_validate(data)
+    except ValidationError as err:
+        raise _validation_error(err, data, filename, touched) from None
+    _check_semantics(model, filename)
+    model._filename = filename
+    return model
+
+
+# --------------------------------------------------------------------------------------------------------
+# Overrides: variants and --set
+
+
+def _parse_set(item: str, filename: str) -> tuple[str, Any]:
+    if not isinstance(item, str) or "=" not in item:
+        raise InputError(
+            f"{filename}: --set {item!r}: must be PATH=VALUE, e.g. "
+            "'interceptor_types.gbi-2stage.burnout_speed_km_s=8.0'"
+        )
+    path, _, text = item.partition("=")
+    try:
+        value = yaml.safe_load(text) if text.strip() else None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{filename}: --set {item!r}: value is not valid YAML: {exc}") from None
+    if isinstance(value, str):
+        try:  # YAML 1.1 reads '1e3' as text; take it as the number it plainly is
+            value = float(value)
+        except ValueError:
+            pass
+    return path.strip(), value
+
+
+def _unknown_key(filename: str, label: str, path: str, part: str, where: str, valid: list[str]) -> InputError:
+    close = difflib.get_close_matches(part, valid, n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    under = f" under {where}" if where else " at the top level"
+    return InputError(
+        f"{filename}: {label} {path}: unknown key {part!r}{under}{hint}; valid keys: "
+        f"{', '.join(valid) if valid else '(none)'}"
+    )
+
+
+def _apply_one(data: dict, path: str, value: Any, source: str, label: str, filename: str) -> str:
+    """Set one dotted path in the scenario dict; return the canonical path (items by name)."""
+    parts = path.split(".")
+    if not path or any(not p for p in parts):
+        raise InputError(
+            f"{filename}: {label} {path!r}: empty path segment; use dotted names like timeline.decision_s"
+        )
+    node: Any = data
+    tp: Any = ScenarioModel
+    walked: list[str] = []
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        kind, inner = _kind(tp)
+        where = ".".join(walked)
+        if kind == "model":
+            if part not in inner.model_fields:
+                raise _unknown_key(filename, label, path, part, where, list(inner.model_fields))
+            key: Any = part
+            child_tp = inner.model_fields[part].annotation
+        elif kind == "dict":
+            if part not in node:
+                raise _unknown_key(filename, label, path, part, where, list(node))
+            key, child_tp = part, inner
+        elif kind == "list":
+            names = [x.get("name") for x in node if isinstance(x, dict)]
+            if part in names:
+                key = names.index(part)
+            elif part.isdigit() and int(part) < len(node):
+                key = int(part)
+            else:
+                raise _unknown_key(filename, label, path, part, where, [str(n) for n in names])
+            child_tp = inner
+        elif kind == "number":
+            if part not in ("value", "source"):
+                raise _unknown_key(filename, label, path, part, where, ["value", "source"])
+            key, child_tp = part, (float if part == "value" else str)
+        else:
+            raise InputError(
+                f"{filename}: {label} {path}: {where} is a single value, not a section; "
+                f"it has no key {part!r}"
+            )
+        shown = node[key].get("name", part) if kind == "list" and isinstance(node[key], dict) else part
+        walked.append(str(shown))
+        child_kind, _ = _kind(child_tp)
+        if last:
+            if child_kind == "number" and not isinstance(value, dict) and value is not None:
+                if isinstance(value, bool) or not isinstance(value, (int, float)):
+                    raise InputError(f"{filename}: {label} {path}: must be a number, got {value!r}")
+                value = {"value": value, "source": source}
+            elif kind == "number" and key == "value" and isinstance(node, dict):
+                node["source"] = source
+            node[key] = copy.deepcopy(value)
+            return ".".join(walked[:-1] if kind == "number" else walked)
+        child = node.get(key) if isinstance(node, dict) else node[key]
+        if child is None:
+            if child_kind in ("model", "dict"):
+                child = node[key] = {}
+            else:
+                raise InputError(
+                    f"{filename}: {label} {path}: {'.'.join(walked)} is not set; set it whole first"
+                )
+        elif child_kind == "number" and isinstance(child, (int, float)):
+            child = node[key] = {"value": child, "source": ""}
+        node, tp = child, child_tp
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _apply(
+    data: dict, items: Iterable[Any], source: str, label: str, origin: str, filename: str
+) -> dict[str, str]:
+    touched: dict[str, str] = {}
+    for item in items:
+        path, value = item if isinstance(item, tuple) else _parse_set(item, filename)
+        touched[_apply_one(data, path, value, source, label, filename)] = origin
+    return touched
+
+
+def _dump(model: ScenarioModel) -> dict:
+    return model.model_dump(mode="python", exclude_unset=True)
+
+
+def apply_sets(model_or_dict: ScenarioModel | dict, sets: Iterable[str]) -> ScenarioModel | dict:
+    """Apply ``PATH=VALUE`` overrides (the CLI's ``--set``) and re-validate.
+
+    ``PATH`` is dotted; list items are addressed by ``name`` (or an integer index); ``VALUE`` is read as
+    a YAML scalar (``8``, ``8.0``, ``true``, ``berlin``, ``[berlin, paris]``, ``{value: 8, source: x}``).
+    A plain number given for a sourced number replaces it as ``{value, source: "--set"}``.
+
+    Parameters
+    ----------
+    model_or_dict : ScenarioModel or dict
+        A validated model, or the scenario as a YAML-like dict.
+    sets : iterable of str
+        ``"path=value"`` strings, applied in order.
+
+    Returns
+    -------
+    ScenarioModel or dict
+        Of the same kind as the input, validated.
+
+    Raises
+    ------
+    InputError
+        Unknown path (the message lists the valid keys at the failing level), a non-numeric value for a
+        number, or a value breaking a rule after re-validation.
+
+    >>> m = apply_sets(load_scenario("european-third-site-2007"), ["timeline.decision_s=120"])
+    >>> m.timeline.decision_s
+    Quantity(value=120.0, source='--set')
+    >>> apply_sets(m, ["timeline.decison_s=1"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    shieldcheck.errors.InputError: ... unknown key 'decison_s' ... (did you mean 'decision_s'?); ...
+    """
+    if isinstance(model_or_dict, ScenarioModel):
+        filename = model_or_dict.filename
+        data = _dump(model_or_dict)
+    else:
+        filename = "<scenario>"
+        data = copy.deepcopy(dict(model_or_dict))
+    touched = _apply(data, list(sets), "--set", "--set", "--set", filename)
+    model = _validate(data, filename, touched)
+    return model if isinstance(model_or_dict, ScenarioModel) else data
+
+
+# --------------------------------------------------------------------------------------------------------
+# Loading
+
+
+def _builtin_names() -> list[str]:
+    root = resources.files(_PACKAGE)
+    return sorted(p.name[: -len(".yaml")] for p in root.iterdir() if p.name.endswith(".yaml"))
+
+
+def _read_yaml(text: str, filename: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass: no arbitrary objects
+    except yaml.YAMLError as exc:
+        raise InputError(f"{filename}: not valid YAML: {exc}") from None
+
+
+def list_scenarios() -> list[tuple[str, str]]:
+    """Built-in scenarios as ``(name, title)`` pairs, sorted by name.
+
+    >>> ("european-third-site-2007" in dict(list_scenarios()))
+    True
+    """
+    out = []
+    for name in _builtin_names():
+        text = resources.files(_PACKAGE).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+        title = data.get("title", "") if isinstance(data, dict) else ""
+        out.append((name, str(title)))
+    return out
+
+
+def load_scenario(name_or_path: str | os.PathLike[str]) -> ScenarioModel:
+    """Read and validate a scenario: a built-in name (see :func:`list_scenarios`) or a YAML file path.
+
+    Parameters
+    ----------
+    name_or_path : str or path-like
+        ``"european-third-site-2007"``, or a path such as ``"my/scenario.yaml"``.
+
+    Returns
+    -------
+    ScenarioModel
+
+    Raises
+    ------
+    InputError
+        Unknown built-in name (with close names), unreadable file, invalid YAML, or a rule broken; the
+        message names the file, the field path and the rule.
+
+    >>> m = load_scenario("european-third-site-2007")
+    >>> m.interceptor_types["gbi-2stage"].burnout_speed_km_s.value
+    6.3
+    >>> load_scenario("european-third-site")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    shieldcheck.errors.InputError: scenario 'european-third-site' is not built in; did you mean ...
+    """
+    text_name = os.fspath(name_or_path)
+    path = Path(text_name)
+    looks_like_path = path.suffix in (".yaml", ".yml") or os.sep in text_name or "/" in text_name
+    if path.is_file() or looks_like_path:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read the scenario file: {exc.strerror or exc}") from None
+        filename = path.name
+    else:
+        names = _builtin_names()
+        if text_name not in names:
+            close = difflib.get_close_matches(text_name, names, n=3, cutoff=0.5)
+            hint = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
+            raise InputError(
+                f"scenario {text_name!r} is not built in; {hint}(built-in: {', '.join(names)}; "
+                "or give a path to a .yaml file)"
+            )
+        filename = f"{text_name}.yaml"
+        text = resources.files(_PACKAGE).joinpath(filename).read_text(encoding="utf-8")
+    data = _read_yaml(text, filename)
+    model = _validate(data, filename)
+    for vname, variant in model.variants.items():  # every variant must apply cleanly
+        trial = _dump(model)
+        items = [(k, v) for k, v in variant.set.items()]
+        touched = _apply(trial, items, variant.source, f"variants.{vname}.set:", f"variant {vname}", filename)
+        _validate(trial, filename, touched)
+    return model
+
+
+def scenario_schema() -> dict:
+    """JSON Schema of the scenario YAML format (for editors and ``shieldcheck schema``).
+
+    >>> sorted(scenario_schema()["required"])
+    ['interceptor_sites', 'interceptor_types', 'name', 'question', 'threats', 'title']
+    """
+    schema = ScenarioModel.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "shieldcheck scenario"
+    return schema
+
+
+# --------------------------------------------------------------------------------------------------------
+# Building
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One number behind a built scenario.
+
+    Attributes
+    ----------
+    path : str
+        Dotted path (``interceptor_types.gbi-2stage.burnout_speed_km_s``; catalog numbers as
+        ``catalog.missiles.icbm-solid.burn_time_s`` and ``catalog.places.tehran.latitude_deg``).
+    value : float
+    unit : str
+        From the field name's suffix (``km/s``, ``km``, ``s``, ``deg``, ``m²``, ...); ``""`` for counts.
+    source : str
+        Public source, ``estimate: ...``, or the default/override that set it.
+    origin : str
+        ``"scenario"``, ``"default"``, ``"catalog"``, ``"variant <name>"`` or ``"--set"``.
+    """
+
+    path: str
+    value: float
+    unit: str
+    source: str
+    origin: str
+
+
+_UNITS = (
+    ("_km_s", "km/s"),
+    ("_km", "km"),
+    ("_m2", "m²"),
+    ("_deg", "deg"),
+    ("_db", "dB"),
+    ("_s", "s"),
+    ("_w", "W"),
+    ("_m", "m"),
+    ("_k", "K"),
+)
+
+
+def _unit(field: str) -> str:
+    for suffix, unit in _UNITS:
+        if field.endswith(suffix):
+            return unit
+    return ""
+
+
+@dataclass(frozen=True)
+class ThreatCase:
+    """One threat: a launch place, a target and how the missile flies (None means "from the missile").
+
+    ``trajectory()`` solves it with `shieldcheck.threats.trajectory`.
+    """
+
+    group: str
+    launch: Place
+    target: Place
+    missile: MissileClass | None
+    shape: str
+    apogee_km: float | None
+    flight_time_s: float | None
+    burnout_speed_km_s: float | None
+    branch: str
+    burn_time_s: float | None
+    burnout_altitude_km: float | None
+    burnout_range_km: float | None
+    max_burnout_speed_km_s: float | None
+    rcs_m2: float | None
+
+    def trajectory(self, earth: str = "wgs84", rotation: bool = True) -> "Trajectory":
+        """Solve this threat's trajectory (see `shieldcheck.threats.trajectory`).
+
+        >>> case = build(load_scenario("european-third-site-2007")).threats[0]
+        >>> case.trajectory().status
+        'ok'
+        """
+        from shieldcheck.threats import trajectory
+
+        return trajectory(
+            self.launch,
+            self.target,
+            missile=self.missile,
+            shape=self.shape,
+            apogee_km=self.apogee_km,
+            flight_time_s=self.flight_time_s,
+            burnout_speed_km_s=self.burnout_speed_km_s,
+            branch=self.branch,
+            burn_time_s=self.burn_time_s,
+            burnout_altitude_km=self.burnout_altitude_km,
+            burnout_range_km=self.burnout_range_km,
+            max_burnout_speed_km_s=self.max_burnout_speed_km_s,
+            earth=earth,
+            rotation=rotation,
+        )
+
+
+@dataclass(frozen=True)
+class BuiltScenario:
+    """A scenario ready to run: the architecture, the threats, and every number with its source.
+
+    Attributes
+    ----------
+    name, title, question : str
+    variant : str or None
+        The variant applied, if any.
+    architecture : Architecture
+    threats : tuple of ThreatCase
+        One per (group, launch, target), in file order.
+    assumptions : tuple of Assumption
+        Every number used, with path, value, unit, source and origin.
+    scenario_hash : str
+        SHA-256 (hex) of the canonical JSON of the effective scenario (after the variant and ``--set``;
+        the ``variants`` section itself is left out): equal hashes mean equal inputs.
+    sets : tuple of str
+        The ``--set`` overrides applied.
+    """
+
+    name: str
+    title: str
+    question: str
+    variant: str | None
+    architecture: Architecture
+    threats: tuple[ThreatCase, ...]
+    assumptions: tuple[Assumption, ...]
+    scenario_hash: str
+    sets: tuple[str, ...] = ()
+
+
+def _value(q: Quantity | None) -> float | None:
+    return None if q is None else q.value
+
+
+def _canonical_hash(model: ScenarioModel) -> str:
+    data = model.model_dump(mode="json", exclude={"variants"})
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _collect(model: BaseModel, path: str, touched: Mapping[str, str], out: list[Assumption]) -> None:
+    for field, info in type(model).model_fields.items():
+        value = getattr(model, field)
+        if value is None:
+            continue
+        here = f"{path}.{field}" if path else field
+        kind, _ = _kind(info.annotation)
+        if isinstance(value, (Quantity, Count)):
+            origin = _origin_of(here, touched)
+            if origin is None:
+                origin = "scenario" if field in model.model_fields_set else "default"
+            out.append(Assumption(here, float(value.value), _unit(field), value.source, origin))
+        elif isinstance(value, BaseModel):
+            _collect(value, here, touched, out)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, PlaceSpec):
+                    for coord in ("latitude_deg", "longitude_deg"):
+                        p = f"{here}.{item.name}.{coord}"
+                        origin = _origin_of(p, touched) or "scenario"
+                        out.append(Assumption(p, getattr(item, coord), "deg", item.source, origin))
+                elif isinstance(item, BaseModel):
+                    _collect(item, f"{here}.{getattr(item, 'name', i)}", touched, out)
+        elif isinstance(value, dict) and field != "variants":
+            for key, item in value.items():
+                if isinstance(item, BaseModel):
+                    _collect(item, f"{here}.{key}", touched, out)
+
+
+_MISSILE_FIELDS = (
+    "range_km",
+    "burn_time_s",
+    "burnout_altitude_km",
+    "burnout_range_km",
+    "max_burnout_speed_km_s",
+)
+
+
+def _wrap_build_error(filename: str, where: str, exc: InputError) -> InputError:
+    return InputError(f"{filename}: {where}: {exc}")
+
+
+def build(model: ScenarioModel, variant: str | None = None, sets: Iterable[str] = ()) -> BuiltScenario:
+    """Apply a variant and ``--set`` overrides, re-validate, and construct the architecture and threats.
+
+    Parameters
+    ----------
+    model : ScenarioModel
+        From :func:`load_scenario`.
+    variant : str, optional
+        A key of ``model.variants``; its ``set`` is applied first (plain numbers take the variant's
+        ``source``).
+    sets : iterable of str
+        ``"path=value"`` overrides applied after the variant (see :func:`apply_sets`).
+
+    Returns
+    -------
+    BuiltScenario
+
+    Raises
+    ------
+    InputError
+        Unknown variant (the message lists them), bad overrides, or values breaking a rule.
+
+    >>> m = load_scenario("european-third-site-2007")
+    >>> s = build(m, sets=["radars.brdy-xband.max_range_km=3000"])
+    >>> [a.origin for a in s.assumptions if a.path == "radars.brdy-xband.max_range_km"]
+    ['--set']
+    >>> build(m, variant="speed-9")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    shieldcheck.errors.InputError: european-third-site-2007.yaml: variant 'speed-9' is not defined; ...
+    """
+    filename = model.filename
+    sets = tuple(sets)
+    data = _dump(model)
+    touched: dict[str, str] = {}
+    if variant is not None:
+        if variant not in model.variants:
+            names = list(model.variants)
+            close = difflib.get_close_matches(variant, names, n=2, cutoff=0.5)
+            hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+            raise InputError(
+                f"{filename}: variant {variant!r} is not defined; {hint}"
+                f"variants: {', '.join(names) if names else '(none)'}"
+            )
+        v = model.variants[variant]
+        source = f"variant {variant}: {v.source}" if v.source else f"variant {variant}"
+        items = [(k, val) for k, val in v.set.items()]
+        touched |= _apply(data, items, source, f"variants.{variant}.set:", f"variant {variant}", filename)
+    touched |= _apply(data, sets, "--set", "--set", "--set", filename)
+    eff = _validate(data, filename, touched) if touched else model
+
+    from shieldcheck import sensors  # imported here: the scenario layer does not need it to load files
+
+    resolve = _Resolver(eff)
+    used_places: dict[str, Place] = {}
+
+    def place(text: str, path: str) -> Place:
+        p = resolve(text, path, filename)
+        used_places.setdefault(p.name, p)
+        return p
+
+    types_built = {}
+    for name, t in eff.interceptor_types.items():
+        try:
+            types_built[name] = InterceptorType(
+                name=name,
+                burnout_speed_km_s=t.burnout_speed_km_s.value,
+                burn_time_s=t.burn_time_s.value,
+                burnout_altitude_km=t.burnout_altitude_km.value,
+                min_intercept_altitude_km=t.min_intercept_altitude_km.value,
+                max_intercept_altitude_km=t.max_intercept_altitude_km.value,
+                max_coast_time_s=t.max_coast_time_s.value,
+                launch_delay_s=t.launch_delay_s.value,
+            )
+        except InputError as exc:
+            raise _wrap_build_error(filename, f"interceptor_types.{name}", exc) from None
+    sites = []
+    for s in eff.interceptor_sites:
+        p = place(s.place, f"interceptor_sites.{s.name}.place")
+        try:
+            sites.append(
+                InterceptorSite(
+                    s.name, p.latitude_deg, p.longitude_deg, types_built[s.interceptor], s.inventory.value
+                )
+            )
+        except InputError as exc:
+            raise _wrap_build_error(filename, f"interceptor_sites.{s.name}", exc) from None
+    radars = []
+    for r in eff.radars:
+        p = place(r.place, f"radars.{r.name}.place")
+        kwargs = dict(
+            altitude_km=r.altitude_km.value,
+            reference_rcs_m2=r.reference_rcs_m2.value,
+            elevation_mask_deg=r.elevation_mask_deg.value,
+            max_elevation_deg=r.max_elevation_deg.value,
+            k_factor=r.k_factor.value,
+            boresight_azimuth_deg=_value(r.boresight_azimuth_deg),
+            half_width_deg=_value(r.half_width_deg),
+            fire_control=r.fire_control,
+            source=r.source,
+        )
+        try:
+            if r.radar_equation is not None:
+                eq = {f: getattr(r.radar_equation, f).value for f in type(r.radar_equation).model_fields}
+                radars.append(
+                    sensors.GroundRadar.from_radar_equation(
+                        r.name, p.latitude_deg, p.longitude_deg, **eq, **kwargs
+                    )
+                )
+            else:
+                radars.append(
+                    sensors.GroundRadar(
+                        r.name, p.latitude_deg, p.longitude_deg, max_range_km=r.max_range_km.value, **kwargs
+                    )
+                )
+        except InputError as exc:
+            raise _wrap_build_error(filename, f"radars.{r.name}", exc) from None
+    early = []
+    for e in eff.early_warning:
+        try:
+            early.append(sensors.EarlyWarningSatellites(e.name, e.detection_delay_s.value, e.source))
+        except InputError as exc:
+            raise _wrap_build_error(filename, f"early_warning.{e.name}", exc) from None
+    tl = eff.timeline
+    timeline = Timeline(
+        track_formation_s=tl.track_formation_s.value,
+        decision_s=tl.decision_s.value,
+        kill_assessment_s=tl.kill_assessment_s.value,
+        track_required_for_intercept=tl.track_required_for_intercept,
+    )
+    architecture = Architecture(
+        sites=tuple(sites),
+        radars=tuple(radars),
+        early_warning=tuple(early),
+        timeline=timeline,
+        earth=eff.earth,
+        rotation=eff.rotation,
+    )
+
+    cases = []
+    used_missiles: dict[str, MissileClass] = {}
+    for g in eff.threats:
+        missile = get_missile(g.missile, field=f"threats.{g.name}.missile") if g.missile else None
+        if missile is not None:
+            used_missiles.setdefault(missile.name, missile)  # catalog numbers listed once per class
+        launches = [place(t, f"threats.{g.name}.launch.{i}") for i, t in enumerate(g.launch)]
+        targets = [place(t, f"threats.{g.name}.targets.{i}") for i, t in enumerate(g.targets)]
+        for launch in launches:
+            for target in targets:
+                cases.append(
+                    ThreatCase(
+                        group=g.name,
+                        launch=launch,
+                        target=target,
+                        missile=missile,
+                        shape=g.shape,
+                        apogee_km=_value(g.apogee_km),
+                        flight_time_s=_value(g.flight_time_s),
+                        burnout_speed_km_s=_value(g.burnout_speed_km_s),
+                        branch=g.branch,
+                        burn_time_s=_value(g.burn_time_s),
+                        burnout_altitude_km=_value(g.burnout_altitude_km),
+                        burnout_range_km=_value(g.burnout_range_km),
+                        max_burnout_speed_km_s=_value(g.max_burnout_speed_km_s),
+                        rcs_m2=_value(g.rcs_m2),
+                    )
+                )
+
+    assumptions: list[Assumption] = []
+    _collect(eff, "", touched, assumptions)
+    own = {p.name for p in eff.places}
+    for p in used_places.values():
+        if p.name in own:
+            continue
+        origin = "coordinates" if p.kind == "point" else "catalog"
+        for coord in ("latitude_deg", "longitude_deg"):
+            assumptions.append(
+                Assumption(f"catalog.places.{p.name}.{coord}", getattr(p, coord), "deg", p.source, origin)
+            )
+    for missile in used_missiles.values():
+        for f in _MISSILE_FIELDS:
+            assumptions.append(
+                Assumption(
+                    f"catalog.missiles.{missile.name}.{f}",
+                    getattr(missile, f),
+                    _unit(f),
+                    missile.sources[f],
+                    "catalog",
+                )
+            )
+
+    return BuiltScenario(
+        name=eff.name,
+        title=eff.title,
+        question=eff.question,
+        variant=variant,
+        architecture=architecture,
+        threats=tuple(cases),
+        assumptions=tuple(assumptions),
+        scenario_hash=_canonical_hash(eff),
+        sets=sets,
+    )
