@@ -1,0 +1,254 @@
+"""Interceptor types, sites and their kinematic reach.
+
+Units: km, s, rad inside; ``_deg`` at the API. Time is seconds after the *threat's* launch unless a name
+says otherwise (``time_after_launch_s`` is after the interceptor's launch).
+
+The default kinematic model (documented, replaceable)
+-----------------------------------------------------
+An interceptor launched at t_L burns out at ``t_L + burn_time_s`` directly above its site at
+``burnout_altitude_km`` (a fixed Earth point), then coasts on a Keplerian arc to the intercept point. A
+point P (inertial position at time t) is *reachable* if the Lambert arc from the burnout point to P in the
+remaining time ``t − t_L − burn_time_s`` (at most ``max_coast_time_s``) needs a burnout speed relative to the
+rotating Earth no greater than ``burnout_speed_km_s``. This is the "kinematic reach" used by the public
+studies of the 2007 European site (e.g. Postol 2007; Lewis & Postol 2010): it ignores the boost trajectory
+shape, divert and homing, and treats the burnout speed as available in any direction.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+from shieldcheck import earth as _earth
+from shieldcheck.earth import MU_KM3_S2
+from shieldcheck.errors import InputError
+from shieldcheck.orbits import lambert_kernel
+
+__all__ = [
+    "InterceptorType",
+    "InterceptorSite",
+    "ReachFan",
+    "reach_fan",
+    "required_speed",
+    "intercept_speed_kernel",
+]
+
+
+def _require(name: str, value: float, lo: float, hi: float = math.inf, lo_open: bool = False) -> None:
+    ok = math.isfinite(value) and (value > lo if lo_open else value >= lo) and value <= hi
+    if not ok:
+        lb = "(" if lo_open else "["
+        hb = "inf)" if math.isinf(hi) else f"{hi:g}]"
+        raise InputError(f"{name} must be within {lb}{lo:g}, {hb}, got {value!r}")
+
+
+@dataclass(frozen=True)
+class InterceptorType:
+    """Kinematic description of an interceptor (all values public estimates; see the scenario files).
+
+    Parameters
+    ----------
+    name : str
+    burnout_speed_km_s : float
+        Burnout speed relative to the rotating Earth, km/s.
+    burn_time_s : float
+        Launch to burnout, s.
+    burnout_altitude_km : float
+        Altitude of the burnout point above the site, km.
+    min_intercept_altitude_km, max_intercept_altitude_km : float
+        Altitude band in which the kill vehicle can intercept, km.
+    max_coast_time_s : float
+        Longest coast from burnout to intercept, s.
+    launch_delay_s : float
+        From the fire decision to lift-off, s.
+
+    >>> InterceptorType("gbi-2", 6.3, 120.0, 200.0).burnout_speed_km_s
+    6.3
+    """
+
+    name: str
+    burnout_speed_km_s: float
+    burn_time_s: float
+    burnout_altitude_km: float
+    min_intercept_altitude_km: float = 100.0
+    max_intercept_altitude_km: float = 2000.0
+    max_coast_time_s: float = 1500.0
+    launch_delay_s: float = 0.0
+
+    def __post_init__(self) -> None:
+        _require(f"{self.name} burnout_speed_km_s", self.burnout_speed_km_s, 0.0, 15.0, lo_open=True)
+        _require(f"{self.name} burn_time_s", self.burn_time_s, 0.0, 1000.0)
+        _require(f"{self.name} burnout_altitude_km", self.burnout_altitude_km, 0.0, 2000.0)
+        _require(f"{self.name} min_intercept_altitude_km", self.min_intercept_altitude_km, 0.0, 10000.0)
+        _require(
+            f"{self.name} max_intercept_altitude_km",
+            self.max_intercept_altitude_km,
+            self.min_intercept_altitude_km,
+            40000.0,
+        )
+        _require(f"{self.name} max_coast_time_s", self.max_coast_time_s, 0.0, 86400.0, lo_open=True)
+        _require(f"{self.name} launch_delay_s", self.launch_delay_s, 0.0, 86400.0)
+
+
+@dataclass(frozen=True)
+class InterceptorSite:
+    """A launch site: a place, an interceptor type and an inventory.
+
+    >>> t = InterceptorType("gbi-2", 6.3, 120.0, 200.0)
+    >>> InterceptorSite("redzikowo", 54.472, 17.124, t, 10).inventory
+    10
+    """
+
+    name: str
+    latitude_deg: float
+    longitude_deg: float
+    interceptor: InterceptorType
+    inventory: int = 10
+
+    def __post_init__(self) -> None:
+        _require(f"{self.name} latitude_deg", self.latitude_deg, -90.0, 90.0)
+        _require(f"{self.name} longitude_deg", self.longitude_deg, -180.0, 360.0)
+        if not isinstance(self.inventory, int) or self.inventory < 0:
+            raise InputError(f"{self.name} inventory must be an integer >= 0, got {self.inventory!r}")
+
+
+# ============================================================================ kinematic reach
+@numba.njit(cache=True)
+def intercept_speed_kernel(r_bo_ecef, t_burnout, p_eci, t_intercept, omega, mu, r1, v1, v2):
+    """Burnout speed relative to the Earth (km/s) needed to reach ``p_eci`` at ``t_intercept``.
+
+    The interceptor burns out at ``t_burnout`` at the Earth-fixed point ``r_bo_ecef`` (ECI position
+    ``R_z(ω t_burnout) r_bo_ecef``) and coasts on the short-way Lambert arc. Writes the burnout ECI
+    position to ``r1`` and the arc's velocities to ``v1``/``v2``; returns inf when no arc exists.
+    """
+    tau = t_intercept - t_burnout
+    if not tau > 0.0:
+        return np.inf
+    c = math.cos(omega * t_burnout)
+    s = math.sin(omega * t_burnout)
+    r1[0] = c * r_bo_ecef[0] - s * r_bo_ecef[1]
+    r1[1] = s * r_bo_ecef[0] + c * r_bo_ecef[1]
+    r1[2] = r_bo_ecef[2]
+    if lambert_kernel(r1, p_eci, tau, False, mu, v1, v2) != 0:
+        return np.inf
+    wx = v1[0] + omega * r1[1]
+    wy = v1[1] - omega * r1[0]
+    return math.sqrt(wx * wx + wy * wy + v1[2] * v1[2])
+
+
+@numba.njit(parallel=True, cache=True)
+def _fan_kernel(r_bo_ecef, t_burnout, points_ecef, t_after, omega, mu, out):
+    for i in numba.prange(points_ecef.shape[0]):
+        r1 = np.empty(3)
+        v1 = np.empty(3)
+        v2 = np.empty(3)
+        p = np.empty(3)
+        c = math.cos(omega * t_after)
+        s = math.sin(omega * t_after)
+        p[0] = c * points_ecef[i, 0] - s * points_ecef[i, 1]
+        p[1] = s * points_ecef[i, 0] + c * points_ecef[i, 1]
+        p[2] = points_ecef[i, 2]
+        out[i] = intercept_speed_kernel(r_bo_ecef, t_burnout, p, t_after, omega, mu, r1, v1, v2)
+
+
+def required_speed(
+    site: InterceptorSite,
+    points_ecef_km,
+    time_after_launch_s,
+    earth: str = "wgs84",
+    rotation: bool = True,
+    mu_km3_s2: float = MU_KM3_S2,
+):
+    """Burnout speed (km/s, relative to the Earth) an interceptor needs to be at Earth-fixed points
+    ``points_ecef_km`` (ECEF at that moment) ``time_after_launch_s`` after its launch. Vectorised over
+    points; inf where the time is shorter than the burn or no arc exists.
+
+    >>> t = InterceptorType("gbi-2", 6.3, 120.0, 200.0)
+    >>> s = InterceptorSite("redzikowo", 54.472, 17.124, t, 10)
+    >>> p = _earth.geodetic_to_ecef(56.0, 25.0, 500.0)
+    >>> round(float(required_speed(s, p, 400.0)), 3)
+    3.03
+    """
+    _require("time_after_launch_s", float(time_after_launch_s), 0.0, 86400.0, lo_open=True)
+    pts = np.asarray(points_ecef_km, dtype=float)
+    flat = np.ascontiguousarray(pts.reshape(-1, 3))
+    it = site.interceptor
+    r_bo = _earth.geodetic_to_ecef(site.latitude_deg, site.longitude_deg, it.burnout_altitude_km, earth)
+    out = np.empty(flat.shape[0])
+    _fan_kernel(
+        np.ascontiguousarray(r_bo),
+        it.burn_time_s,
+        flat,
+        float(time_after_launch_s),
+        _earth.rotation_rate(rotation),
+        float(mu_km3_s2),
+        out,
+    )
+    out = out.reshape(pts.shape[:-1])
+    return out[()] if out.ndim == 0 else out
+
+
+@dataclass(frozen=True)
+class ReachFan:
+    """Farthest ground range reachable along each azimuth at one altitude and one time after launch."""
+
+    site: str
+    time_after_launch_s: float
+    altitude_km: float
+    azimuth_deg: np.ndarray
+    max_ground_range_km: np.ndarray  # 0 where nothing at that altitude is reachable along the azimuth
+    latitude_deg: np.ndarray  # boundary points
+    longitude_deg: np.ndarray
+
+
+def reach_fan(
+    site: InterceptorSite,
+    time_after_launch_s: float,
+    altitude_km: float,
+    azimuths_deg=None,
+    earth: str = "wgs84",
+    rotation: bool = True,
+    tol_km: float = 0.1,
+) -> ReachFan:
+    """The boundary of the set reachable at ``altitude_km`` exactly ``time_after_launch_s`` after launch.
+
+    Along each azimuth from the site, bisect for the largest ground range whose point (fixed to the Earth
+    at that moment) needs no more than the interceptor's burnout speed, to ``tol_km``. Assumes the
+    reachable set along a ray is an interval starting near the site (true for the kinematic model at
+    altitudes above the burnout altitude; checked in the tests).
+
+    >>> t = InterceptorType("gbi-2", 6.3, 120.0, 200.0)
+    >>> fan = reach_fan(InterceptorSite("redzikowo", 54.472, 17.124, t), 400.0, 500.0, [0.0, 90.0])
+    >>> [round(float(r)) for r in fan.max_ground_range_km]
+    [1574, 1576]
+    """
+    _require("altitude_km", float(altitude_km), 0.0, 40000.0)
+    _require("time_after_launch_s", float(time_after_launch_s), 0.0, 86400.0, lo_open=True)
+    az = (
+        np.arange(0.0, 360.0, 5.0) if azimuths_deg is None else np.atleast_1d(np.asarray(azimuths_deg, float))
+    )
+    v = site.interceptor.burnout_speed_km_s
+    tau = float(time_after_launch_s) - site.interceptor.burn_time_s
+    hi = np.full(az.shape, min(max(tau, 0.0) * 12.0, 20000.0))
+    lo = np.zeros(az.shape)
+
+    def speed(dist):
+        la, lo_, _ = _earth.geodesic_direct(site.latitude_deg, site.longitude_deg, az, dist, earth=earth)
+        return required_speed(
+            site, _earth.geodetic_to_ecef(la, lo_, altitude_km, earth), time_after_launch_s, earth, rotation
+        )
+
+    ok0 = speed(lo) <= v
+    while np.any(hi - lo > tol_km):
+        mid = 0.5 * (lo + hi)
+        good = speed(mid) <= v
+        lo = np.where(good, mid, lo)
+        hi = np.where(good, hi, mid)
+    rng = np.where(ok0, lo, 0.0)
+    la, lo_, _ = _earth.geodesic_direct(site.latitude_deg, site.longitude_deg, az, rng, earth=earth)
+    return ReachFan(
+        site.name, float(time_after_launch_s), float(altitude_km), az, rng, np.asarray(la), np.asarray(lo_)
+    )
