@@ -272,6 +272,131 @@ def demo_cmd() -> None:
     )
 
 
+def _engagement_rows(scenario: str, variants: list[str], all_variants: bool, sets: list[str]):
+    from shieldcheck.engagement import engage_scenario
+    from shieldcheck.scenario import build, load_scenario
+
+    model = load_scenario(scenario)
+    names: list[str | None] = list(variants) if variants else [None]
+    if all_variants:
+        names = [None, *model.variants.keys()]
+    rows = []
+    for name in names:
+        built = build(model, variant=name, sets=sets)
+        for r in engage_scenario(built):
+            rows.append({"scenario": built.name, "variant": name or "base", **r.to_dict()})
+    return rows
+
+
+@app.command("engage")
+def engage_cmd(
+    scenario: Annotated[
+        str, typer.Argument(help="A built-in scenario name (see `shieldcheck scenarios`) or a YAML path.")
+    ],
+    variant: Annotated[
+        list[str] | None, typer.Option("--variant", help="Named variant (repeatable).")
+    ] = None,
+    all_variants: Annotated[bool, typer.Option("--all-variants", help="The base and every variant.")] = False,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Override a number: path=value "
+            "(repeatable), e.g. interceptor_types.gbi-2stage."
+            "burnout_speed_km_s=8.",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the rows as a JSON array.")] = False,
+    csv_path: Annotated[
+        str | None, typer.Option("--csv", help="Write the rows to this CSV file ('-' for standard output).")
+    ] = None,
+) -> None:
+    """Engagement table: one row per threat, target and site (and variant)."""
+    try:
+        rows = _engagement_rows(scenario, variant or [], all_variants, set_ or [])
+    except InputError as exc:
+        _fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(rows))
+        return
+    if csv_path is not None:
+        fh = sys.stdout if csv_path == "-" else open(csv_path, "w", newline="")  # noqa: SIM115
+        try:
+            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        finally:
+            if fh is not sys.stdout:
+                fh.close()
+        if csv_path == "-":
+            return
+    table = Table(title=f"{scenario}: engagement windows (kinematic estimates)")
+    for col in (
+        "variant",
+        "threat",
+        "from",
+        "to",
+        "site",
+        "engageable",
+        "window s",
+        "first–last intercept s",
+        "intercept alt km",
+        "decide s",
+        "shots",
+        "reason",
+    ):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        window = "-"
+        alts = "-"
+        if r["engageable"]:
+            window = f"{r['window_s']:,.0f}"
+            alts = f"{r['first_intercept_altitude_km']:,.0f}–{r['last_intercept_altitude_km']:,.0f}"
+        span = "-" if not r["engageable"] else f"{r['window_start_s']:,.0f}–{r['window_end_s']:,.0f}"
+        table.add_row(
+            r["variant"],
+            r["threat"],
+            r["launch"],
+            r["target"],
+            r["site"],
+            "yes" if r["engageable"] else "no",
+            window,
+            span,
+            alts,
+            _fmt(r["time_to_decide_s"], 0),
+            str(r["shots"]),
+            r["reason"],
+        )
+    Console(width=max(console.width, 200)).print(table)
+    if csv_path is not None:
+        console.print(f"rows written to {csv_path}")
+    console.print(
+        "[dim]Kinematic estimates from public figures; see the scenario file for every source.[/dim]"
+    )
+
+
+@app.command("scenarios")
+def scenarios_cmd() -> None:
+    """List the built-in scenarios."""
+    from shieldcheck.scenario import list_scenarios, load_scenario
+
+    table = Table(title="built-in scenarios")
+    table.add_column("name")
+    table.add_column("title")
+    table.add_column("variants")
+    for name, title in list_scenarios():
+        table.add_row(name, title, ", ".join(load_scenario(name).variants.keys()))
+    console.print(table)
+
+
+@app.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema of scenario files."""
+    from shieldcheck.scenario import scenario_schema
+
+    typer.echo(json.dumps(scenario_schema(), indent=2))
+
+
 def main() -> None:
     """Console entry point: bad input ends with exit 2 and one line, never a traceback."""
     try:
