@@ -15,9 +15,9 @@ from shieldcheck import earth as _earth
 from shieldcheck.earth import MU_KM3_S2
 from shieldcheck.errors import InputError
 from shieldcheck.interceptors import InterceptorSite, intercept_speed_kernel
-from shieldcheck.orbits import kepler
+from shieldcheck.orbits import kepler, lambert
 
-__all__ = ["Timeline", "Architecture", "EngagementResult", "engage", "engage_scenario"]
+__all__ = ["Timeline", "Architecture", "EngagementResult", "engage", "engage_scenario", "interceptor_path"]
 
 
 @dataclass(frozen=True)
@@ -224,6 +224,7 @@ class EngagementResult:
     first_intercept_site_range_km: float
     last_intercept_site_range_km: float
     closing_speed_km_s: float
+    first_intercept_launch_s: float
     required_speed_km_s: float
     interceptor_speed_km_s: float
     latest_launch_s: float
@@ -360,6 +361,7 @@ class _Engager:
             "code": code,
             "need": need,
             "latest": latest,
+            "launch": t - it.burn_time_s - tau,
             "alt": alt,
             "lat": lat,
             "lon": lon,
@@ -447,6 +449,7 @@ def engage(
         first_intercept_site_range_km=nan,
         last_intercept_site_range_km=nan,
         closing_speed_km_s=nan,
+        first_intercept_launch_s=nan,
         required_speed_km_s=nan,
         latest_launch_s=nan,
         time_to_decide_s=nan,
@@ -524,6 +527,7 @@ def engage(
         first_intercept_site_range_km=float(site_range[0]),
         last_intercept_site_range_km=float(site_range[1]),
         closing_speed_km_s=float(ends["closing"][0]),
+        first_intercept_launch_s=float(ends["launch"][0]),
         required_speed_km_s=need,
         latest_launch_s=latest,
         time_to_decide_s=latest - it.launch_delay_s - t_track,
@@ -594,3 +598,52 @@ def engage_scenario(built, step_s: float = 5.0) -> list[EngagementResult]:
                 )
             )
     return rows
+
+
+def interceptor_path(
+    site: InterceptorSite,
+    launch_s: float,
+    intercept_s: float,
+    traj,
+    *,
+    earth: str = "wgs84",
+    rotation: bool = True,
+    step_s: float = 5.0,
+    mu_km3_s2: float = MU_KM3_S2,
+) -> dict:
+    """Sampled flight of an interceptor launched at ``launch_s`` to meet the threat at ``intercept_s``.
+
+    Returns a dict of arrays ``t_s``, ``latitude_deg``, ``longitude_deg``, ``altitude_km``, ``r_ecef_km``,
+    plus ``phase`` ("boost" or "coast"). The coast is the Lambert arc of the kinematic model; the boost
+    is drawn as a vertical rise to the burnout altitude (illustrative, like the threat's boost).
+    """
+    from shieldcheck.threats import trajectory_state
+
+    it = site.interceptor
+    t_bo = launch_s + it.burn_time_s
+    if not (intercept_s > t_bo):
+        raise InputError(
+            f"intercept_s must be after the interceptor's burnout ({t_bo:g} s), got {intercept_s:g}"
+        )
+    r_bo_ecef = _earth.geodetic_to_ecef(site.latitude_deg, site.longitude_deg, it.burnout_altitude_km, earth)
+    r1 = _earth.ecef_to_eci(r_bo_ecef, t_bo, rotation)
+    _, p_eci, _, _ = trajectory_state(traj, intercept_s)
+    sol = lambert(r1, p_eci, intercept_s - t_bo, mu_km3_s2=mu_km3_s2)
+    t = np.unique(np.concatenate([np.arange(launch_s, intercept_s, step_s), [t_bo, intercept_s]]))
+    coast = t >= t_bo
+    r_ecef = np.empty((t.size, 3))
+    rc, _ = kepler(r1, sol.v1_km_s, t[coast] - t_bo, mu_km3_s2)
+    r_ecef[coast] = _earth.eci_to_ecef(np.reshape(rc, (-1, 3)), t[coast], rotation)
+    f = (t[~coast] - launch_s) / it.burn_time_s if it.burn_time_s > 0 else np.ones((~coast).sum())
+    r_ecef[~coast] = _earth.geodetic_to_ecef(
+        site.latitude_deg, site.longitude_deg, it.burnout_altitude_km * f**2, earth
+    )
+    lat, lon, alt = _earth.ecef_to_geodetic(r_ecef, earth)
+    return {
+        "t_s": t,
+        "latitude_deg": np.atleast_1d(lat),
+        "longitude_deg": np.atleast_1d(lon),
+        "altitude_km": np.atleast_1d(alt),
+        "r_ecef_km": r_ecef,
+        "phase": np.where(coast, "coast", "boost").astype(object),
+    }
