@@ -1,0 +1,267 @@
+"""Engagement timelines and windows: brute-force cross-checks, properties, reasons, and the 2007 debate."""
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+from shieldcheck import earth
+from shieldcheck.engagement import (
+    COLUMNS,
+    Architecture,
+    Timeline,
+    engage,
+    engage_scenario,
+    interceptor_path,
+)
+from shieldcheck.interceptors import InterceptorSite, InterceptorType, required_speed
+from shieldcheck.scenario import build, load_scenario
+from shieldcheck.sensors import EarlyWarningSatellites, GroundRadar
+from shieldcheck.threats import trajectory, trajectory_state
+
+BRDY = GroundRadar("brdy", 49.62, 13.73, 0.6, max_range_km=2000.0, elevation_mask_deg=2.0)
+FYL = GroundRadar("fylingdales", 54.36, -0.67, 0.3, max_range_km=4800.0, elevation_mask_deg=3.0)
+EW = EarlyWarningSatellites("ew", 60.0)
+
+
+def gbi(v=6.3, **kw):
+    args = dict(
+        min_intercept_altitude_km=100.0,
+        max_intercept_altitude_km=2000.0,
+        max_coast_time_s=1500.0,
+        launch_delay_s=5.0,
+    )
+    args.update(kw)
+    return InterceptorType("gbi", v, 120.0, 200.0, **args)
+
+
+def site(v=6.3, **kw):
+    return InterceptorSite("redzikowo", 54.472, 17.124, gbi(v, **kw), 10)
+
+
+BASE_TIMELINE = Timeline(30.0, 60.0, 60.0, True)
+
+
+def arch(s, timeline=BASE_TIMELINE, radars=(BRDY, FYL), ew=(EW,)):
+    return Architecture((s,), radars, ew, timeline)
+
+
+TEHRAN_LONDON = trajectory("tehran", "london", missile="irbm-5500")
+KOZELSK_DC = trajectory("kozelsk", "washington", missile="icbm-solid")
+
+
+# ----------------------------------------------------------------------------------- cross-checks
+def test_window_edges_match_brute_force_launch_search():
+    # Independent check: at intercept times around the window start, scan launch times on a fine grid with
+    # the public required_speed (one Lambert solve each) and see whether any launch works.
+    s = site(6.3)
+    a = arch(s)
+    r = engage(TEHRAN_LONDON, s, a)
+    assert r.engageable
+    it = s.interceptor
+
+    def any_launch_works(t):
+        launches = np.arange(r.earliest_launch_s, t - it.burn_time_s - 1.0, 2.0)
+        p_ecef, _, _, _ = trajectory_state(TEHRAN_LONDON, t)
+        need = np.array([required_speed(s, p_ecef, t - tl) for tl in launches])
+        return bool(np.any(need <= it.burnout_speed_km_s))
+
+    assert any_launch_works(r.window_start_s + 1.0)
+    assert not any_launch_works(r.window_start_s - 1.0)
+    mid = 0.5 * (r.window_start_s + r.window_end_s)
+    assert any_launch_works(mid)
+    # the first intercept's launch time reaches the threat exactly at the window start
+    p_ecef, _, _, _ = trajectory_state(TEHRAN_LONDON, r.window_start_s)
+    need = required_speed(s, p_ecef, r.window_start_s - r.first_intercept_launch_s)
+    assert need <= it.burnout_speed_km_s + 1e-6
+    # and the interceptor path ends on the threat
+    path = interceptor_path(s, r.first_intercept_launch_s, r.window_start_s, TEHRAN_LONDON)
+    assert np.linalg.norm(path["r_ecef_km"][-1] - p_ecef) < 1e-3  # 1 m
+    assert path["altitude_km"][-1] == pytest.approx(r.first_intercept_altitude_km, abs=1e-3)
+
+
+def test_latest_launch_is_the_last_moment_that_works():
+    s = site(8.0)
+    r = engage(TEHRAN_LONDON, s, arch(s))
+    it = s.interceptor
+    # launching 2 s after the reported latest launch reaches no intercept time in the window
+    ts = np.linspace(r.window_start_s, r.window_end_s, 120)
+    p_ecef, _, _, _ = trajectory_state(TEHRAN_LONDON, ts)
+    late = r.latest_launch_s + 2.0
+    ok_late = [
+        required_speed(s, p_ecef[i], ts[i] - late) <= it.burnout_speed_km_s
+        for i in range(ts.size)
+        if ts[i] - late > it.burn_time_s
+    ]
+    assert not any(ok_late)
+    assert r.time_to_decide_s == pytest.approx(r.latest_launch_s - it.launch_delay_s - r.track_s)
+
+
+def test_timeline_arithmetic():
+    s = site()
+    r = engage(TEHRAN_LONDON, s, arch(s))
+    assert r.early_warning_s == 60.0
+    assert r.radar_detection_s >= r.early_warning_s
+    assert r.track_s == pytest.approx(r.radar_detection_s + 30.0)
+    assert r.fire_decision_s == pytest.approx(r.track_s + 60.0)
+    assert r.earliest_launch_s == pytest.approx(r.fire_decision_s + 5.0)
+    assert r.window_start_s > r.earliest_launch_s + 120.0
+    assert 100.0 - 1e-6 <= r.last_intercept_altitude_km <= r.first_intercept_altitude_km + 2000.0
+
+
+# ------------------------------------------------------------------------------------- properties
+@pytest.mark.parametrize("traj", [TEHRAN_LONDON, KOZELSK_DC], ids=["tehran-london", "kozelsk-dc"])
+def test_window_grows_with_interceptor_speed(traj):
+    windows = [engage(traj, site(v), arch(site(v))).window_s for v in (5.4, 6.3, 7.0, 8.0, 9.0)]
+    assert all(b >= a - 1.0 for a, b in zip(windows, windows[1:], strict=False))
+    assert windows[-1] > 0
+
+
+def test_window_shrinks_with_later_launch():
+    s = site(8.0)
+    results = [
+        engage(KOZELSK_DC, s, arch(s, Timeline(30.0, d, 60.0, True))) for d in (0.0, 60.0, 120.0, 240.0)
+    ]
+    starts = [r.window_start_s for r in results]
+    lengths = [r.window_s for r in results]
+    assert all(b >= a - 0.5 for a, b in zip(starts, starts[1:], strict=False))
+    assert all(b <= a + 0.5 for a, b in zip(lengths, lengths[1:], strict=False))
+
+
+def test_shoot_look_shoot_opportunities_follow_kill_assessment_time():
+    # Each later shot lifts off only after the previous intercept plus the kill assessment.
+    s = site(9.0, launch_delay_s=0.0)
+    shots = [
+        engage(TEHRAN_LONDON, s, arch(s, Timeline(30.0, 60.0, ka, True))).shots for ka in (0, 60, 300, 5000)
+    ]
+    assert shots[0] >= 2
+    assert shots[-1] == 1
+    assert all(b <= a for a, b in zip(shots, shots[1:], strict=False))
+
+
+# ------------------------------------------------------------------------------------------ reasons
+def test_reason_outside_altitude_limits():
+    s = site(9.0, min_intercept_altitude_km=1500.0, max_intercept_altitude_km=3000.0)
+    r = engage(TEHRAN_LONDON, s, arch(s))
+    assert not r.engageable
+    assert r.reason.startswith("outside altitude limits: the threat (apogee")
+
+
+def test_reason_never_seen():
+    tiny = dataclasses.replace(BRDY, max_range_km=10.0)
+    s = site()
+    r = engage(TEHRAN_LONDON, s, arch(s, radars=(tiny,)))
+    assert r.reason == "never seen by a fire-control radar"
+    warning_only = dataclasses.replace(FYL, fire_control=False)
+    assert (
+        engage(TEHRAN_LONDON, s, arch(s, radars=(warning_only,))).reason
+        == "never seen by a fire-control radar"
+    )
+
+
+def test_reason_window_closes_before_launch():
+    s = site(9.0)
+    r = engage(TEHRAN_LONDON, s, arch(s, Timeline(30.0, 1500.0, 60.0, True)))
+    assert r.reason.startswith("the window closes before the earliest launch")
+
+
+def test_reason_too_slow_names_both_speeds():
+    s = site(5.4)
+    r = engage(KOZELSK_DC, s, arch(s))
+    assert not r.engageable
+    need = float(r.reason.split("needs ")[1].split(" km/s")[0])
+    assert need > 5.4
+    assert r.reason.endswith("has 5.40")
+
+
+def test_reason_tracking_limited():
+    s = site(9.0)
+    r = engage(KOZELSK_DC, s, arch(s, radars=(BRDY,)))
+    assert r.reason.startswith("no intercept while a fire-control radar tracks the threat")
+    free = engage(KOZELSK_DC, s, arch(s, Timeline(30.0, 60.0, 60.0, False), radars=(BRDY,)))
+    assert free.engageable
+
+
+def test_unreachable_threat_is_reported():
+    t = trajectory("tehran", "washington", missile="icbm-liquid")
+    r = engage(t, site(), arch(site()))
+    assert not r.engageable and r.reason.startswith("threat trajectory is unreachable: too slow")
+
+
+def test_result_columns_and_json():
+    r = engage(KOZELSK_DC, site(5.4), arch(site(5.4)))
+    d = r.to_dict()
+    assert tuple(d) == COLUMNS
+    assert d["window_start_s"] is None and d["window_s"] == 0.0
+
+
+# ------------------------------------------------------------------------------- the 2007 debate
+@pytest.fixture(scope="module")
+def flagship():
+    return load_scenario("european-third-site-2007")
+
+
+def _rows(model, variant):
+    return {(r.threat, r.launch, r.target): r for r in engage_scenario(build(model, variant=variant))}
+
+
+def test_flagship_iran_to_us_east_coast_engageable_at_stated_speeds(flagship):
+    for variant in ("speed-mda-slides", "speed-mda"):
+        rows = _rows(flagship, variant)
+        east = [r for k, r in rows.items() if k[0] == "iran-us-east-coast"]
+        assert len(east) == 9
+        assert all(r.engageable for r in east), variant
+        # the trajectories pass close to Poland: first intercepts within ~2,000 km of Redzikowo
+        assert all(r.first_intercept_site_range_km < 2000.0 for r in east)
+
+
+def test_flagship_russian_icbms_not_engageable_at_mda_speeds_but_at_postol_speeds(flagship):
+    west_of_urals = ("kozelsk", "teykovo", "tatishchevo", "yoshkar-ola", "vypolzovo")
+    for variant in ("speed-mda-slides", "speed-mda"):
+        rows = _rows(flagship, variant)
+        for f in west_of_urals:
+            for city in ("washington", "new-york"):
+                r = rows[("russia-us", f, city)]
+                assert not r.engageable and r.reason.startswith("too slow"), (variant, f, city)
+    for variant in ("speed-postol-8", "speed-postol-9"):
+        rows = _rows(flagship, variant)
+        for f in west_of_urals:
+            for city in ("washington", "new-york"):
+                r = rows[("russia-us", f, city)]
+                assert r.engageable, (variant, f, city)
+                # a tail chase: the first intercept comes after the threat's closest approach to the site
+                traj = trajectory(f, city, missile="icbm-solid")
+                ts = np.arange(traj.burn_time_s, traj.flight_time_s, 5.0)
+                r_ecef, _, _, _ = trajectory_state(traj, ts)
+                lat, lon, _ = earth.ecef_to_geodetic(r_ecef)
+                d, _, _ = earth.geodesic_inverse(54.472, 17.124, lat, lon)
+                closest = ts[int(np.argmin(d))]
+                assert r.window_start_s > closest + 100.0
+                assert r.first_intercept_site_range_km > 1000.0
+
+
+def test_flagship_without_uewr_tracks_the_russian_window_closes(flagship):
+    rows = {
+        (r.launch, r.target): r
+        for r in engage_scenario(
+            build(
+                flagship,
+                variant="fylingdales-warning-only",
+                sets=["interceptor_types.gbi-2stage.burnout_speed_km_s=9"],
+            )
+        )
+    }
+    assert not rows[("kozelsk", "washington")].engageable
+    assert rows[("kozelsk", "washington")].reason.startswith("no intercept while a fire-control radar tracks")
+    assert rows[("tehran", "washington")].engageable
+
+
+def test_flagship_southeastern_europe_is_marginal(flagship):
+    rows = _rows(flagship, None)
+    assert not rows[("iran-europe", "tehran", "ankara")].engageable
+    assert (
+        rows[("iran-europe", "tehran", "athens")].window_s
+        < rows[("iran-europe", "tehran", "london")].window_s
+    )
+    assert math.isfinite(rows[("iran-europe", "tehran", "berlin")].time_to_decide_s)
