@@ -601,3 +601,36 @@ def test_visibility_step_and_tolerance_errors(tehran_london):
         visibility_intervals(BRDY, tehran_london, tol_s=10.0)
     with pytest.raises(InputError, match=re.escape("rcs_m2 must be within (0, inf), got -1.0")):
         visibility_intervals(BRDY, tehran_london, rcs_m2=-1.0)
+
+
+# ------------------------------------------------------------------------------ compiled twin of sees
+@pytest.mark.parametrize("model", ["wgs84", "sphere"])
+@pytest.mark.parametrize("k", [1.0, 4.0 / 3.0])
+def test_radar_kernel_matches_sees(model, k):
+    # The engagement and footprint loops use radar_sees_kernel; it must agree with GroundRadar.sees: exactly
+    # for k = 1 and on the sphere, and to a handful of grazing cases in 10^4 for k != 1 on the ellipsoid.
+    from shieldcheck.earth import ellipsoid
+    from shieldcheck.sensors import radar_sees_kernel
+
+    radar = GroundRadar(
+        "x",
+        49.6,
+        13.7,
+        0.6,
+        max_range_km=3000.0,
+        elevation_mask_deg=2.0,
+        k_factor=k,
+        boresight_azimuth_deg=80.0,
+        half_width_deg=70.0,
+    )
+    rng = np.random.default_rng(3)
+    pts = geodetic_to_ecef(
+        rng.uniform(30, 70, 10000), rng.uniform(-20, 50, 10000), rng.uniform(0, 1500, 10000), earth=model
+    )
+    p = radar.kernel_params(earth=model)
+    a, e2 = ellipsoid(model)
+    ref = radar.sees(pts, earth=model)
+    ker = np.array([radar_sees_kernel(p, x, y, z, a, e2) for x, y, z in pts])
+    assert ref.sum() > 1000
+    mismatches = int(np.sum(ref != ker))
+    assert mismatches == 0 if (k == 1.0 or model == "sphere") else mismatches <= 5

@@ -364,3 +364,19 @@ def test_result_fields_are_frozen_names():
     ):
         assert key in d
     assert threats.SHAPES == ("min-energy", "apogee", "flight-time", "burnout-speed")
+
+
+def test_boost_profile_joins_launch_and_burnout_points():
+    from shieldcheck.earth import ecef_to_eci, geodetic_to_ecef
+    from shieldcheck.threats import trajectory_state
+
+    t = trajectory("tehran", "london", burn_time_s=170, burnout_altitude_km=200, burnout_range_km=400)
+    r_ecef, r_eci, _, _ = trajectory_state(t, [0.0, 85.0, 169.999999, 170.0])
+    np.testing.assert_allclose(r_ecef[0], geodetic_to_ecef(35.69, 51.39, 0.0), atol=1e-6)
+    # the boost meets the coast at burnout, to the metre
+    np.testing.assert_allclose(r_eci[2], r_eci[3], atol=1e-3 + 1e-6 * 170)
+    np.testing.assert_allclose(ecef_to_eci(r_ecef[3], 170.0), t.burnout_r_eci_km, atol=1e-6)
+    # a quarter of the altitude at half the burn time
+    from shieldcheck.earth import ecef_to_geodetic
+
+    assert ecef_to_geodetic(r_ecef[1])[2] == pytest.approx(50.0, abs=1e-6)

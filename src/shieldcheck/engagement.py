@@ -12,12 +12,22 @@ import numba
 import numpy as np
 
 from shieldcheck import earth as _earth
-from shieldcheck.earth import MU_KM3_S2
+from shieldcheck.earth import MU_KM3_S2, geodetic_kernel
 from shieldcheck.errors import InputError
 from shieldcheck.interceptors import InterceptorSite, intercept_speed_kernel
-from shieldcheck.orbits import kepler, lambert
+from shieldcheck.orbits import kepler, kepler_kernel, lambert
+from shieldcheck.sensors import _P_FC, _P_RANGE, N_KERNEL_PARAMS, radar_sees_kernel
+from shieldcheck.threats import boost_position_kernel
 
-__all__ = ["Timeline", "Architecture", "EngagementResult", "engage", "engage_scenario", "interceptor_path"]
+__all__ = [
+    "Timeline",
+    "Architecture",
+    "EngagementResult",
+    "engage",
+    "engage_many",
+    "engage_scenario",
+    "interceptor_path",
+]
 
 
 @dataclass(frozen=True)
@@ -65,10 +75,40 @@ class Architecture:
     rotation: bool = True
 
 
-# ============================================================================ window kernel
-_OK, _ALTITUDE, _TOO_EARLY, _TOO_SLOW = 0, 1, 2, 3
+# ============================================================================ compiled core
+# Reason codes written by the kernel (the words are in `_reason`).
+_OK, _THREAT, _NEVER_SEEN, _ALTITUDE, _TRACK_LIMITED, _NEVER_TRACKED, _TOO_EARLY, _TOO_SLOW = range(8)
 _TAU_MIN_S = 1.0
 _BISECT = 34
+# Columns of the kernel's output row.
+(
+    _C_CODE,
+    _C_EW,
+    _C_DETECT,
+    _C_TRACK,
+    _C_DECIDE,
+    _C_L0,
+    _C_START,
+    _C_END,
+    _C_WINDOW,
+    _C_ALT0,
+    _C_ALT1,
+    _C_LAT0,
+    _C_LON0,
+    _C_LAT1,
+    _C_LON1,
+    _C_CLOSING,
+    _C_LAUNCH0,
+    _C_NEED,
+    _C_LATEST,
+    _C_SHOTS,
+    _C_KIN0,
+    _C_KIN1,
+    _C_LAST_USABLE,
+    _C_TRACK0,
+    _C_TRACK1,
+) = range(25)
+_NCOL = 25
 
 
 @numba.njit(cache=True)
@@ -76,119 +116,657 @@ def _speed(tau, t, p, r_bo, omega, mu, r1, v1, v2):
     return intercept_speed_kernel(r_bo, t - tau, p, t, omega, mu, r1, v1, v2)
 
 
-@numba.njit(parallel=True, cache=True)
-def _scan(
-    ts,
-    p_eci,
-    alt,
-    r_bo,
-    omega,
-    mu,
-    v_max,
-    t_b,
-    max_coast,
-    t_l0,
-    alt_min,
-    alt_max,
-    code,
-    need,
-    tau_used,
-    latest_launch,
-    v_arrive,
-):
-    """For each intercept time: can an interceptor launched at or after t_l0 be there?
+@numba.njit(cache=True)
+def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, r1, v1, v2, out):
+    """Can an interceptor launched at or after ``t_l0`` be at the inertial point ``p`` at time ``t``?
 
-    Coast time τ = t − t_launch − t_b ranges over [1 s, min(t − t_l0 − t_b, max_coast)]; the speed needed
-    is U-shaped in τ, so the earliest launch (largest τ) is tried first, then the interior minimum.
-    Writes the reason code, the least speed needed, the τ used (largest feasible) and the latest launch.
+    The coast τ = t − t_launch − t_b ranges over [1 s, min(t − t_l0 − t_b, max_coast)]. The speed needed
+    is U-shaped in τ: the earliest launch (largest τ) is tried first, then the interior minimum by golden
+    section. Returns a reason code (_OK, _TOO_EARLY, _TOO_SLOW) and writes out[0] = least speed needed,
+    out[1] = the τ used (largest feasible), out[2] = the latest launch time (``detail`` only), and the
+    interceptor's arrival velocity for τ used into ``v2``.
     """
-    for k in numba.prange(ts.shape[0]):
-        r1 = np.empty(3)
-        v1 = np.empty(3)
-        v2 = np.empty(3)
-        p = p_eci[k]
-        t = ts[k]
-        tau_used[k] = np.nan
-        latest_launch[k] = np.nan
-        need[k] = np.nan
-        v_arrive[k, 0] = np.nan
-        v_arrive[k, 1] = np.nan
-        v_arrive[k, 2] = np.nan
-        if alt[k] < alt_min or alt[k] > alt_max:
-            code[k] = _ALTITUDE
-            continue
-        tau_hi = min(t - t_l0 - t_b, max_coast)
-        if tau_hi < _TAU_MIN_S:
-            code[k] = _TOO_EARLY
-            continue
-        g_hi = _speed(tau_hi, t, p, r_bo, omega, mu, r1, v1, v2)
-        feasible_tau = np.nan
-        if g_hi <= v_max:
-            feasible_tau = tau_hi
-            need[k] = g_hi
-        else:
-            h = 1e-3 * tau_hi
-            g_h = _speed(tau_hi - h, t, p, r_bo, omega, mu, r1, v1, v2)
-            g_min = g_hi
-            tau_min = tau_hi
-            if g_h < g_hi:
-                # golden-section search for the interior minimum on [τ_min, τ_hi]
-                a = _TAU_MIN_S
-                b = tau_hi
-                gr = 0.6180339887498949
-                c = b - gr * (b - a)
-                d = a + gr * (b - a)
-                gc = _speed(c, t, p, r_bo, omega, mu, r1, v1, v2)
-                gd = _speed(d, t, p, r_bo, omega, mu, r1, v1, v2)
-                for _ in range(60):
-                    if b - a < 1e-3:
-                        break
-                    if gc < gd:
-                        b, d, gd = d, c, gc
-                        c = b - gr * (b - a)
-                        gc = _speed(c, t, p, r_bo, omega, mu, r1, v1, v2)
-                    else:
-                        a, c, gc = c, d, gd
-                        d = a + gr * (b - a)
-                        gd = _speed(d, t, p, r_bo, omega, mu, r1, v1, v2)
+    out[0] = np.nan
+    out[1] = np.nan
+    out[2] = np.nan
+    tau_hi = min(t - t_l0 - t_b, max_coast)
+    if tau_hi < _TAU_MIN_S:
+        return _TOO_EARLY
+    g_hi = _speed(tau_hi, t, p, r_bo, omega, mu, r1, v1, v2)
+    feasible_tau = np.nan
+    if g_hi <= v_max:
+        feasible_tau = tau_hi
+        out[0] = g_hi
+    else:
+        g_h = _speed(tau_hi * (1.0 - 1e-3), t, p, r_bo, omega, mu, r1, v1, v2)
+        g_min = g_hi
+        tau_min = tau_hi
+        if g_h < g_hi:
+            a = _TAU_MIN_S
+            b = tau_hi
+            gr = 0.6180339887498949
+            c = b - gr * (b - a)
+            d = a + gr * (b - a)
+            gc = _speed(c, t, p, r_bo, omega, mu, r1, v1, v2)
+            gd = _speed(d, t, p, r_bo, omega, mu, r1, v1, v2)
+            for _ in range(60):
+                if b - a < 1e-3:
+                    break
                 if gc < gd:
-                    tau_min, g_min = c, gc
+                    b, d, gd = d, c, gc
+                    c = b - gr * (b - a)
+                    gc = _speed(c, t, p, r_bo, omega, mu, r1, v1, v2)
                 else:
-                    tau_min, g_min = d, gd
-            need[k] = g_min
-            if g_min <= v_max:
-                # largest feasible τ: root of g = v_max on the rising side between τ_min and τ_hi
-                lo = tau_min
-                hi = tau_hi
-                for _ in range(_BISECT):
-                    mid = 0.5 * (lo + hi)
-                    if _speed(mid, t, p, r_bo, omega, mu, r1, v1, v2) <= v_max:
-                        lo = mid
-                    else:
-                        hi = mid
-                feasible_tau = lo
-        if not np.isfinite(feasible_tau):
-            code[k] = _TOO_SLOW
-            continue
-        code[k] = _OK
-        tau_used[k] = feasible_tau
-        _speed(feasible_tau, t, p, r_bo, omega, mu, r1, v1, v2)
-        v_arrive[k, 0] = v2[0]
-        v_arrive[k, 1] = v2[1]
-        v_arrive[k, 2] = v2[2]
-        # latest launch: smallest feasible τ, on the falling side left of feasible_tau
+                    a, c, gc = c, d, gd
+                    d = a + gr * (b - a)
+                    gd = _speed(d, t, p, r_bo, omega, mu, r1, v1, v2)
+            if gc < gd:
+                tau_min, g_min = c, gc
+            else:
+                tau_min, g_min = d, gd
+        out[0] = g_min
+        if g_min <= v_max:
+            lo = tau_min
+            hi = tau_hi
+            for _ in range(_BISECT):
+                mid = 0.5 * (lo + hi)
+                if _speed(mid, t, p, r_bo, omega, mu, r1, v1, v2) <= v_max:
+                    lo = mid
+                else:
+                    hi = mid
+            feasible_tau = lo
+    if not np.isfinite(feasible_tau):
+        return _TOO_SLOW
+    out[1] = feasible_tau
+    _speed(feasible_tau, t, p, r_bo, omega, mu, r1, v1, v2)
+    if detail:
+        # latest launch: the smallest feasible τ, on the falling side left of feasible_tau
         lo = _TAU_MIN_S
         hi = feasible_tau
-        if _speed(lo, t, p, r_bo, omega, mu, r1, v1, v2) <= v_max:
+        w1 = np.empty(3)
+        w2 = np.empty(3)
+        w3 = np.empty(3)
+        if _speed(lo, t, p, r_bo, omega, mu, w1, w2, w3) <= v_max:
             hi = lo
         else:
             for _ in range(_BISECT):
                 mid = 0.5 * (lo + hi)
-                if _speed(mid, t, p, r_bo, omega, mu, r1, v1, v2) <= v_max:
+                if _speed(mid, t, p, r_bo, omega, mu, w1, w2, w3) <= v_max:
                     hi = mid
                 else:
                     lo = mid
-        latest_launch[k] = t - t_b - hi
+        out[2] = t - t_b - hi
+    return _OK
+
+
+@numba.njit(cache=True)
+def _threat_state(t, r0, v0, tb, r_launch, r_bog, h_bo, omega, mu, a, e2, r_eci, v_eci, r_ecef):
+    """Threat position (ECI, ECEF) and inertial velocity at time t; returns the altitude (km)."""
+    if t >= tb:
+        kepler_kernel(r0, v0, t - tb, mu, r_eci, v_eci)
+        c = math.cos(-omega * t)
+        s = math.sin(-omega * t)
+        r_ecef[0] = c * r_eci[0] - s * r_eci[1]
+        r_ecef[1] = s * r_eci[0] + c * r_eci[1]
+        r_ecef[2] = r_eci[2]
+    else:
+        boost_position_kernel((t / tb) ** 2, r_launch, r_bog, h_bo, a, e2, r_ecef)
+        c = math.cos(omega * t)
+        s = math.sin(omega * t)
+        r_eci[0] = c * r_ecef[0] - s * r_ecef[1]
+        r_eci[1] = s * r_ecef[0] + c * r_ecef[1]
+        r_eci[2] = r_ecef[2]
+        v_eci[0] = np.nan
+        v_eci[1] = np.nan
+        v_eci[2] = np.nan
+    return geodetic_kernel(r_ecef[0], r_ecef[1], r_ecef[2], a, e2)[1]
+
+
+@numba.njit(cache=True)
+def _seen(r_ecef, radars, ranges, a, e2):
+    """Whether any fire-control radar sees the point (ranges: this threat's max range per radar)."""
+    for j in range(radars.shape[0]):
+        if radars[j, _P_FC] > 0.5 and ranges[j] > 0.0:
+            p = radars[j].copy()
+            p[_P_RANGE] = ranges[j]
+            if radar_sees_kernel(p, r_ecef[0], r_ecef[1], r_ecef[2], a, e2):
+                return True
+    return False
+
+
+@numba.njit(cache=True)
+def _ok_at(
+    t,
+    i,
+    r0s,
+    v0s,
+    tbs,
+    r_launch,
+    r_bog,
+    h_bo,
+    radars,
+    ranges,
+    t_detect,
+    track_required,
+    r_bo,
+    omega,
+    mu,
+    a,
+    e2,
+    v_max,
+    t_b,
+    max_coast,
+    alt_min,
+    alt_max,
+    t_l0,
+    detail,
+    r_eci,
+    v_eci,
+    r_ecef,
+    r1,
+    v1,
+    v2,
+    fout,
+):
+    """Full intercept predicate at time t for threat i: altitude band, radar track, kinematics.
+
+    Returns (code, altitude); codes _OK, _ALTITUDE, _NEVER_TRACKED (not tracked at t), _TOO_EARLY,
+    _TOO_SLOW. ``fout`` receives `_feasible`'s outputs.
+    """
+    alt = _threat_state(
+        t, r0s[i], v0s[i], tbs[i], r_launch[i], r_bog[i], h_bo[i], omega, mu, a, e2, r_eci, v_eci, r_ecef
+    )
+    if alt < alt_min or alt > alt_max:
+        return _ALTITUDE, alt
+    if track_required and not (t >= t_detect and _seen(r_ecef, radars, ranges[i], a, e2)):
+        return _NEVER_TRACKED, alt
+    return _feasible(t, r_eci, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, r1, v1, v2, fout), alt
+
+
+@numba.njit(parallel=True, cache=True)
+def _engage_kernel(
+    r0s,
+    v0s,
+    tbs,
+    tfs,
+    r_launch,
+    r_bog,
+    h_bo,
+    t_ews,
+    radars,
+    ranges,
+    r_bo,
+    omega,
+    mu,
+    a,
+    e2,
+    v_max,
+    t_b,
+    max_coast,
+    alt_min,
+    alt_max,
+    launch_delay,
+    track_s,
+    decision_s,
+    ka_s,
+    track_required,
+    step,
+    iters,
+    detail,
+    out,
+):
+    """Timeline and intercept window of many threats against one site (one output row per threat)."""
+    n = r0s.shape[0]
+    for i in numba.prange(n):
+        row = out[i]
+        for c in range(_NCOL):
+            row[c] = np.nan
+        row[_C_WINDOW] = 0.0
+        row[_C_SHOTS] = 0.0
+        r_eci = np.empty(3)
+        v_eci = np.empty(3)
+        r_ecef = np.empty(3)
+        r1 = np.empty(3)
+        v1 = np.empty(3)
+        v2 = np.empty(3)
+        fout = np.empty(3)
+        tb = tbs[i]
+        tf = tfs[i]
+        if not (tf > tb):
+            row[_C_CODE] = _THREAT
+            continue
+        # ---- detection: first fire-control radar sighting at or after the early-warning cue
+        cue = t_ews[i] if np.isfinite(t_ews[i]) else 0.0
+        row[_C_EW] = t_ews[i]
+        kmax = int(math.ceil(tf / step))
+        t_det = np.nan
+        t_prev = -1.0
+        for k in range(kmax + 1):
+            t = min(k * step, tf)
+            if t >= cue:
+                _threat_state(
+                    t,
+                    r0s[i],
+                    v0s[i],
+                    tb,
+                    r_launch[i],
+                    r_bog[i],
+                    h_bo[i],
+                    omega,
+                    mu,
+                    a,
+                    e2,
+                    r_eci,
+                    v_eci,
+                    r_ecef,
+                )
+                if _seen(r_ecef, radars, ranges[i], a, e2):
+                    if k == 0 or t_prev < cue:
+                        lo = max(t_prev, cue) if t_prev >= 0.0 else 0.0
+                        # the cue itself may fall inside visibility
+                        _threat_state(
+                            lo,
+                            r0s[i],
+                            v0s[i],
+                            tb,
+                            r_launch[i],
+                            r_bog[i],
+                            h_bo[i],
+                            omega,
+                            mu,
+                            a,
+                            e2,
+                            r_eci,
+                            v_eci,
+                            r_ecef,
+                        )
+                        if _seen(r_ecef, radars, ranges[i], a, e2):
+                            t_det = lo
+                            break
+                    else:
+                        lo = t_prev
+                    hi = t
+                    for _ in range(20):
+                        mid = 0.5 * (lo + hi)
+                        _threat_state(
+                            mid,
+                            r0s[i],
+                            v0s[i],
+                            tb,
+                            r_launch[i],
+                            r_bog[i],
+                            h_bo[i],
+                            omega,
+                            mu,
+                            a,
+                            e2,
+                            r_eci,
+                            v_eci,
+                            r_ecef,
+                        )
+                        if mid >= cue and _seen(r_ecef, radars, ranges[i], a, e2):
+                            hi = mid
+                        else:
+                            lo = mid
+                    t_det = hi
+                    break
+            t_prev = t
+        if not np.isfinite(t_det):
+            row[_C_CODE] = _NEVER_SEEN
+            continue
+        t_l0 = t_det + track_s + decision_s + launch_delay
+        row[_C_DETECT] = t_det
+        row[_C_TRACK] = t_det + track_s
+        row[_C_DECIDE] = t_det + track_s + decision_s
+        row[_C_L0] = t_l0
+        # ---- window scan over the coast
+        ks = int(math.ceil((tf - tb) / step))
+        any_alt = False
+        any_usable = False
+        all_early = True
+        need_slow = np.inf
+        need_ok = np.inf
+        latest = -np.inf
+        window = 0.0
+        start = np.nan
+        end = np.nan
+        prev_ok = False
+        t_prev = tb
+        for k in range(ks + 1):
+            t = min(tb + k * step, tf)
+            code, alt = _ok_at(
+                t,
+                i,
+                r0s,
+                v0s,
+                tbs,
+                r_launch,
+                r_bog,
+                h_bo,
+                radars,
+                ranges,
+                t_det,
+                track_required,
+                r_bo,
+                omega,
+                mu,
+                a,
+                e2,
+                v_max,
+                t_b,
+                max_coast,
+                alt_min,
+                alt_max,
+                t_l0,
+                detail,
+                r_eci,
+                v_eci,
+                r_ecef,
+                r1,
+                v1,
+                v2,
+                fout,
+            )
+            if code != _ALTITUDE:
+                any_alt = True
+            if code != _ALTITUDE and code != _NEVER_TRACKED:
+                any_usable = True
+                row[_C_LAST_USABLE] = t
+                if code != _TOO_EARLY:
+                    all_early = False
+                if code == _TOO_SLOW:
+                    need_slow = min(need_slow, fout[0])
+            ok = code == _OK
+            if ok:
+                need_ok = min(need_ok, fout[0])
+                if detail and fout[2] > latest:
+                    latest = fout[2]
+            if k > 0 and ok != prev_ok:
+                # refine the edge between t_prev and t
+                lo, hi = t_prev, t
+                for _ in range(iters):
+                    mid = 0.5 * (lo + hi)
+                    c2, _ = _ok_at(
+                        mid,
+                        i,
+                        r0s,
+                        v0s,
+                        tbs,
+                        r_launch,
+                        r_bog,
+                        h_bo,
+                        radars,
+                        ranges,
+                        t_det,
+                        track_required,
+                        r_bo,
+                        omega,
+                        mu,
+                        a,
+                        e2,
+                        v_max,
+                        t_b,
+                        max_coast,
+                        alt_min,
+                        alt_max,
+                        t_l0,
+                        detail,
+                        r_eci,
+                        v_eci,
+                        r_ecef,
+                        r1,
+                        v1,
+                        v2,
+                        fout,
+                    )
+                    if (c2 == _OK) == ok:
+                        hi = mid
+                    else:
+                        lo = mid
+                if ok:
+                    if not np.isfinite(start):
+                        start = hi
+                    seg_start = hi
+                else:
+                    end = lo
+                    window += lo - seg_start
+            elif k == 0 and ok:
+                start = t
+                seg_start = t
+            prev_ok = ok
+            t_prev = t
+        if prev_ok:
+            end = tf
+            window += tf - seg_start
+        if np.isfinite(start):
+            row[_C_CODE] = _OK
+            row[_C_START] = start
+            row[_C_END] = end
+            row[_C_WINDOW] = window
+            row[_C_NEED] = need_ok
+            # the edges themselves
+            for side in range(2):
+                te = start if side == 0 else end
+                c2, alt = _ok_at(
+                    te,
+                    i,
+                    r0s,
+                    v0s,
+                    tbs,
+                    r_launch,
+                    r_bog,
+                    h_bo,
+                    radars,
+                    ranges,
+                    t_det,
+                    False,
+                    r_bo,
+                    omega,
+                    mu,
+                    a,
+                    e2,
+                    v_max,
+                    t_b,
+                    max_coast,
+                    -1e9,
+                    1e9,
+                    t_l0,
+                    detail,
+                    r_eci,
+                    v_eci,
+                    r_ecef,
+                    r1,
+                    v1,
+                    v2,
+                    fout,
+                )
+                lat, _h = geodetic_kernel(r_ecef[0], r_ecef[1], r_ecef[2], a, e2)
+                lon = math.atan2(r_ecef[1], r_ecef[0])
+                if side == 0:
+                    row[_C_ALT0] = alt
+                    row[_C_LAT0] = math.degrees(lat)
+                    row[_C_LON0] = math.degrees(lon)
+                    dvx = v_eci[0] - v2[0]
+                    dvy = v_eci[1] - v2[1]
+                    dvz = v_eci[2] - v2[2]
+                    row[_C_CLOSING] = math.sqrt(dvx * dvx + dvy * dvy + dvz * dvz)
+                    row[_C_LAUNCH0] = te - t_b - fout[1]
+                else:
+                    row[_C_ALT1] = alt
+                    row[_C_LAT1] = math.degrees(lat)
+                    row[_C_LON1] = math.degrees(lon)
+                if detail and c2 == _OK and fout[2] > latest:
+                    latest = fout[2]
+            if detail:
+                row[_C_LATEST] = latest
+                # sequential shoot-look-shoot: each later shot lifts off after the previous intercept
+                # and its kill assessment
+                shots = 1
+                t_int = start
+                while shots < 10:
+                    t_next = t_int + ka_s + launch_delay
+                    found = np.nan
+                    tp = -1.0
+                    for k in range(ks + 1):
+                        t = min(tb + k * step, tf)
+                        if t <= t_next + t_b:
+                            continue
+                        c2, _ = _ok_at(
+                            t,
+                            i,
+                            r0s,
+                            v0s,
+                            tbs,
+                            r_launch,
+                            r_bog,
+                            h_bo,
+                            radars,
+                            ranges,
+                            t_det,
+                            track_required,
+                            r_bo,
+                            omega,
+                            mu,
+                            a,
+                            e2,
+                            v_max,
+                            t_b,
+                            max_coast,
+                            alt_min,
+                            alt_max,
+                            t_next,
+                            False,
+                            r_eci,
+                            v_eci,
+                            r_ecef,
+                            r1,
+                            v1,
+                            v2,
+                            fout,
+                        )
+                        if c2 == _OK:
+                            if tp < 0.0:
+                                found = t
+                            else:
+                                lo, hi = tp, t
+                                for _ in range(iters):
+                                    mid = 0.5 * (lo + hi)
+                                    c3, _ = _ok_at(
+                                        mid,
+                                        i,
+                                        r0s,
+                                        v0s,
+                                        tbs,
+                                        r_launch,
+                                        r_bog,
+                                        h_bo,
+                                        radars,
+                                        ranges,
+                                        t_det,
+                                        track_required,
+                                        r_bo,
+                                        omega,
+                                        mu,
+                                        a,
+                                        e2,
+                                        v_max,
+                                        t_b,
+                                        max_coast,
+                                        alt_min,
+                                        alt_max,
+                                        t_next,
+                                        False,
+                                        r_eci,
+                                        v_eci,
+                                        r_ecef,
+                                        r1,
+                                        v1,
+                                        v2,
+                                        fout,
+                                    )
+                                    if c3 == _OK:
+                                        hi = mid
+                                    else:
+                                        lo = mid
+                                found = hi
+                            break
+                        tp = t
+                    if not np.isfinite(found):
+                        break
+                    shots += 1
+                    t_int = found
+                row[_C_SHOTS] = shots
+            else:
+                row[_C_SHOTS] = 1.0
+            continue
+        # ---- no window: why
+        if not any_alt:
+            row[_C_CODE] = _ALTITUDE
+            continue
+        if track_required:
+            # would it work without the track condition?
+            first = np.nan
+            last = np.nan
+            tr0 = np.nan
+            tr1 = np.nan
+            for k in range(ks + 1):
+                t = min(tb + k * step, tf)
+                code, alt = _ok_at(
+                    t,
+                    i,
+                    r0s,
+                    v0s,
+                    tbs,
+                    r_launch,
+                    r_bog,
+                    h_bo,
+                    radars,
+                    ranges,
+                    t_det,
+                    False,
+                    r_bo,
+                    omega,
+                    mu,
+                    a,
+                    e2,
+                    v_max,
+                    t_b,
+                    max_coast,
+                    alt_min,
+                    alt_max,
+                    t_l0,
+                    False,
+                    r_eci,
+                    v_eci,
+                    r_ecef,
+                    r1,
+                    v1,
+                    v2,
+                    fout,
+                )
+                if t >= t_det and _seen(r_ecef, radars, ranges[i], a, e2):
+                    if not np.isfinite(tr0):
+                        tr0 = t
+                    tr1 = t
+                if code == _OK:
+                    if not np.isfinite(first):
+                        first = t
+                    last = t
+            row[_C_TRACK0] = tr0
+            row[_C_TRACK1] = tr1
+            if np.isfinite(first):
+                row[_C_CODE] = _TRACK_LIMITED
+                row[_C_KIN0] = first
+                row[_C_KIN1] = last
+                continue
+        if not any_usable:
+            row[_C_CODE] = _NEVER_TRACKED
+            continue
+        if all_early:
+            row[_C_CODE] = _TOO_EARLY
+            continue
+        row[_C_CODE] = _TOO_SLOW
+        row[_C_NEED] = need_slow
 
 
 # ============================================================================ results
@@ -245,152 +823,243 @@ class EngagementResult:
 COLUMNS = tuple(f.name for f in fields(EngagementResult))
 
 
-class _Threat:
-    """Coast-phase threat states at arbitrary times, from the burnout state (exact Kepler)."""
+def _threat_arrays(trajs, rcs, radars, earth: str):
+    """Per-threat input arrays of the kernel from a list of `Trajectory` (all with status ok)."""
+    from shieldcheck.threats import boost_endpoints
 
-    def __init__(self, traj, earth: str, rotation: bool):
-        self.traj = traj
-        self.earth = earth
-        self.rotation = rotation
-        self.r0 = np.asarray(traj.burnout_r_eci_km, dtype=float)
-        self.v0 = np.asarray(traj.burnout_v_eci_km_s, dtype=float)
-        self.tb = traj.burn_time_s
-
-    def states(self, t):
-        t = np.atleast_1d(np.asarray(t, dtype=float))
-        r, v = kepler(self.r0, self.v0, t - self.tb)
-        r = np.ascontiguousarray(np.reshape(r, (-1, 3)))
-        v = np.reshape(v, (-1, 3))
-        r_ecef = _earth.eci_to_ecef(r, t, self.rotation)
-        lat, lon, alt = _earth.ecef_to_geodetic(r_ecef, self.earth)
-        return r, v, np.atleast_1d(lat), np.atleast_1d(lon), np.atleast_1d(alt)
-
-
-def _first_at_or_after(intervals, t0: float) -> float:
-    best = math.inf
-    for a, b in intervals:
-        if b >= t0:
-            best = min(best, max(a, t0))
-    return best
+    n = len(trajs)
+    r0 = np.empty((n, 3))
+    v0 = np.empty((n, 3))
+    tb = np.empty(n)
+    tf = np.empty(n)
+    r_launch = np.empty((n, 3))
+    r_bog = np.empty((n, 3))
+    h_bo = np.empty(n)
+    for i, t in enumerate(trajs):
+        r0[i] = t.burnout_r_eci_km
+        v0[i] = t.burnout_v_eci_km_s
+        tb[i] = t.burn_time_s
+        tf[i] = t.flight_time_s
+        r_launch[i], r_bog[i] = boost_endpoints(t)
+        h_bo[i] = t.burnout_altitude_km
+    ranges = np.empty((n, len(radars)))
+    for j, r in enumerate(radars):
+        ranges[:, j] = [r.max_range_for_rcs_km(x) for x in rcs]
+    return r0, v0, tb, tf, r_launch, r_bog, h_bo, ranges
 
 
-def _inside(intervals, t, t_from: float) -> np.ndarray:
-    t = np.asarray(t, dtype=float)
-    ok = np.zeros(t.shape, dtype=bool)
-    for a, b in intervals:
-        ok |= (t >= max(a, t_from)) & (t <= b)
-    return ok
+def _run_kernel(
+    arrays,
+    t_ew,
+    architecture: Architecture,
+    site: InterceptorSite,
+    *,
+    step_s: float,
+    iters: int,
+    detail: bool,
+    mu_km3_s2: float,
+) -> np.ndarray:
+    r0, v0, tb, tf, r_launch, r_bog, h_bo, ranges = arrays
+    earth = architecture.earth
+    a, e2 = _earth.ellipsoid(earth)
+    radar_params = np.array([r.kernel_params(earth=earth) for r in architecture.radars]).reshape(
+        -1, N_KERNEL_PARAMS
+    )
+    it = site.interceptor
+    tl = architecture.timeline
+    r_bo = np.ascontiguousarray(
+        _earth.geodetic_to_ecef(site.latitude_deg, site.longitude_deg, it.burnout_altitude_km, earth)
+    )
+    out = np.empty((r0.shape[0], _NCOL))
+    _engage_kernel(
+        r0,
+        v0,
+        tb,
+        tf,
+        r_launch,
+        r_bog,
+        h_bo,
+        t_ew,
+        radar_params,
+        ranges,
+        r_bo,
+        _earth.rotation_rate(architecture.rotation),
+        float(mu_km3_s2),
+        a,
+        e2,
+        it.burnout_speed_km_s,
+        it.burn_time_s,
+        it.max_coast_time_s,
+        it.min_intercept_altitude_km,
+        it.max_intercept_altitude_km,
+        it.launch_delay_s,
+        tl.track_formation_s,
+        tl.decision_s,
+        tl.kill_assessment_s,
+        bool(tl.track_required_for_intercept),
+        float(step_s),
+        int(iters),
+        bool(detail),
+        out,
+    )
+    return out
 
 
-def _segments(mask: np.ndarray) -> list[tuple[int, int]]:
-    """Index ranges [i, j] (inclusive) of consecutive True values."""
-    idx = np.flatnonzero(mask)
-    if idx.size == 0:
-        return []
-    breaks = np.flatnonzero(np.diff(idx) > 1)
-    starts = np.concatenate([[idx[0]], idx[breaks + 1]])
-    ends = np.concatenate([idx[breaks], [idx[-1]]])
-    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+def _ew_time(architecture: Architecture, traj) -> float:
+    times = [s.detection_time_s(traj) for s in architecture.early_warning]
+    times = [t for t in times if math.isfinite(t)]
+    return min(times) if times else math.nan
 
 
-class _Engager:
-    """Evaluate intercept feasibility at times t for one threat and one site."""
-
-    def __init__(
-        self,
-        threat: _Threat,
-        site: InterceptorSite,
-        tracked_intervals,
-        t_track_from: float,
-        track_required: bool,
-        mu: float,
-    ):
-        self.threat = threat
-        self.site = site
-        it = site.interceptor
-        self.it = it
-        self.r_bo = np.ascontiguousarray(
-            _earth.geodetic_to_ecef(
-                site.latitude_deg, site.longitude_deg, it.burnout_altitude_km, threat.earth
-            )
+def _reason(code: int, row: np.ndarray, traj, it) -> str:
+    if code == _OK:
+        return ""
+    if code == _NEVER_SEEN:
+        return "never seen by a fire-control radar"
+    if code == _ALTITUDE:
+        return (
+            f"outside altitude limits: the threat (apogee {traj.apogee_km:,.0f} km) never flies between "
+            f"{it.min_intercept_altitude_km:,.0f} and {it.max_intercept_altitude_km:,.0f} km"
         )
-        self.omega = _earth.rotation_rate(threat.rotation)
-        self.mu = mu
-        self.tracked_intervals = tracked_intervals
-        self.t_track_from = t_track_from
-        self.track_required = track_required
-
-    def tracked(self, t):
-        if not self.track_required:
-            return np.ones(np.shape(t), dtype=bool)
-        return _inside(self.tracked_intervals, t, self.t_track_from)
-
-    def evaluate(self, t, t_l0: float):
-        t = np.atleast_1d(np.asarray(t, dtype=float))
-        r, v, lat, lon, alt = self.threat.states(t)
-        n = t.size
-        code = np.empty(n, dtype=np.int64)
-        need = np.empty(n)
-        tau = np.empty(n)
-        latest = np.empty(n)
-        v2 = np.empty((n, 3))
-        it = self.it
-        _scan(
-            t,
-            r,
-            alt,
-            self.r_bo,
-            self.omega,
-            self.mu,
-            it.burnout_speed_km_s,
-            it.burn_time_s,
-            it.max_coast_time_s,
-            t_l0,
-            it.min_intercept_altitude_km,
-            it.max_intercept_altitude_km,
-            code,
-            need,
-            tau,
-            latest,
-            v2,
+    if code == _TRACK_LIMITED:
+        tracks = (
+            "none" if not math.isfinite(row[_C_TRACK0]) else f"{row[_C_TRACK0]:,.0f}-{row[_C_TRACK1]:,.0f} s"
         )
-        ok = (code == _OK) & self.tracked(t)
-        return {
-            "t": t,
-            "ok": ok,
-            "code": code,
-            "need": need,
-            "latest": latest,
-            "launch": t - it.burn_time_s - tau,
-            "alt": alt,
-            "lat": lat,
-            "lon": lon,
-            "closing": np.linalg.norm(v - v2, axis=-1),
-        }
+        return (
+            "no intercept while a fire-control radar tracks the threat (tracked " + tracks + "); without "
+            f"in-flight updates the kinematic window would be {row[_C_KIN0]:,.0f}-{row[_C_KIN1]:,.0f} s"
+        )
+    if code == _NEVER_TRACKED:
+        return (
+            "never tracked by a fire-control radar while within the interceptor's altitude limits "
+            f"({it.min_intercept_altitude_km:,.0f}-{it.max_intercept_altitude_km:,.0f} km)"
+        )
+    if code == _TOO_EARLY:
+        return (
+            f"the window closes before the earliest launch: interceptors lift off at {row[_C_L0]:,.0f} s, "
+            f"the threat leaves the engageable part of its flight at {row[_C_LAST_USABLE]:,.0f} s"
+        )
+    return f"too slow: needs {row[_C_NEED]:.2f} km/s, has {it.burnout_speed_km_s:.2f}"
 
-    def refine(self, t_bad: float, t_good: float, t_l0: float, iterations: int = 12) -> float:
-        """Bisect between an infeasible and a feasible time; return the feasible edge."""
-        for _ in range(iterations):
-            mid = 0.5 * (t_bad + t_good)
-            if self.evaluate(mid, t_l0)["ok"][0]:
-                t_good = mid
-            else:
-                t_bad = mid
-        return t_good
 
-    def first_intercept(self, ts: np.ndarray, t_l0: float):
-        """Earliest feasible intercept time on the grid ``ts`` (refined), or NaN."""
-        cand = ts[ts > t_l0 + self.it.burn_time_s]
-        if cand.size == 0:
-            return math.nan
-        ev = self.evaluate(cand, t_l0)
-        idx = np.flatnonzero(ev["ok"])
-        if idx.size == 0:
-            return math.nan
-        i = int(idx[0])
-        if i == 0:
-            return float(cand[0])
-        return self.refine(float(cand[i - 1]), float(cand[i]), t_l0)
+def _result(
+    row: np.ndarray, traj, site: InterceptorSite, architecture: Architecture, labels: dict
+) -> EngagementResult:
+    it = site.interceptor
+    code = int(row[_C_CODE])
+    base = dict(
+        site=site.name,
+        threat_status=traj.status,
+        ground_range_km=traj.ground_range_km,
+        threat_flight_time_s=traj.flight_time_s,
+        threat_apogee_km=traj.apogee_km,
+        interceptor_speed_km_s=it.burnout_speed_km_s,
+        decision_time_s=architecture.timeline.decision_s,
+        **labels,
+    )
+    if code == _THREAT:
+        nan = math.nan
+        return EngagementResult(
+            engageable=False,
+            reason=f"threat trajectory is {traj.status}: {traj.reason}",
+            early_warning_s=nan,
+            radar_detection_s=nan,
+            track_s=nan,
+            fire_decision_s=nan,
+            earliest_launch_s=nan,
+            window_start_s=nan,
+            window_end_s=nan,
+            window_s=0.0,
+            first_intercept_altitude_km=nan,
+            last_intercept_altitude_km=nan,
+            first_intercept_site_range_km=nan,
+            last_intercept_site_range_km=nan,
+            closing_speed_km_s=nan,
+            first_intercept_launch_s=nan,
+            required_speed_km_s=nan,
+            latest_launch_s=nan,
+            time_to_decide_s=nan,
+            shots=0,
+            **base,
+        )
+    ranges = [math.nan, math.nan]
+    if code == _OK:
+        d, _, _ = _earth.geodesic_inverse(
+            site.latitude_deg,
+            site.longitude_deg,
+            [row[_C_LAT0], row[_C_LAT1]],
+            [row[_C_LON0], row[_C_LON1]],
+            earth=architecture.earth,
+        )
+        ranges = [float(d[0]), float(d[1])]
+    return EngagementResult(
+        engageable=code == _OK,
+        reason=_reason(code, row, traj, it),
+        early_warning_s=float(row[_C_EW]),
+        radar_detection_s=float(row[_C_DETECT]),
+        track_s=float(row[_C_TRACK]),
+        fire_decision_s=float(row[_C_DECIDE]),
+        earliest_launch_s=float(row[_C_L0]),
+        window_start_s=float(row[_C_START]),
+        window_end_s=float(row[_C_END]),
+        window_s=float(row[_C_WINDOW]),
+        first_intercept_altitude_km=float(row[_C_ALT0]),
+        last_intercept_altitude_km=float(row[_C_ALT1]),
+        first_intercept_site_range_km=ranges[0],
+        last_intercept_site_range_km=ranges[1],
+        closing_speed_km_s=float(row[_C_CLOSING]),
+        first_intercept_launch_s=float(row[_C_LAUNCH0]),
+        required_speed_km_s=float(row[_C_NEED]),
+        latest_launch_s=float(row[_C_LATEST]),
+        time_to_decide_s=float(row[_C_LATEST] - it.launch_delay_s - row[_C_TRACK])
+        if code == _OK
+        else math.nan,
+        shots=int(row[_C_SHOTS]),
+        **base,
+    )
+
+
+def engage_many(
+    trajs,
+    site: InterceptorSite,
+    architecture: Architecture,
+    *,
+    labels=None,
+    rcs_m2=None,
+    step_s: float = 5.0,
+    detail: bool = True,
+    refine_iterations: int = 14,
+    mu_km3_s2: float = MU_KM3_S2,
+) -> list[EngagementResult]:
+    """Engage many threat trajectories against one site in one compiled pass (see `engage`).
+
+    ``labels`` is an optional list of dicts with ``threat``, ``launch``, ``target``; ``rcs_m2`` a list of
+    per-threat cross-sections (None: each radar's reference). ``detail=False`` skips the latest-launch and
+    shoot-look-shoot searches (``time_to_decide_s`` and ``latest_launch_s`` are then NaN and ``shots`` is 1
+    for an engageable threat), for grids of many engagements.
+    """
+    n = len(trajs)
+    labels = labels or [dict(threat="", launch="", target="")] * n
+    rcs = list(rcs_m2) if rcs_m2 is not None else [None] * n
+    good = [i for i, t in enumerate(trajs) if t.status == "ok"]
+    rows = np.full((n, _NCOL), np.nan)
+    rows[:, _C_CODE] = _THREAT
+    if good:
+        arrays = _threat_arrays(
+            [trajs[i] for i in good], [rcs[i] for i in good], architecture.radars, architecture.earth
+        )
+        t_ew = np.array([_ew_time(architecture, trajs[i]) for i in good])
+        rows[good] = _run_kernel(
+            arrays,
+            t_ew,
+            architecture,
+            site,
+            step_s=step_s,
+            iters=refine_iterations,
+            detail=detail,
+            mu_km3_s2=mu_km3_s2,
+        )
+    return [_result(rows[i], trajs[i], site, architecture, labels[i]) for i in range(n)]
 
 
 def engage(
@@ -402,202 +1071,46 @@ def engage(
     launch: str = "",
     target: str = "",
     rcs_m2: float | None = None,
-    views=None,
     step_s: float = 5.0,
     mu_km3_s2: float = MU_KM3_S2,
 ) -> EngagementResult:
     """Timeline and intercept window of one threat trajectory against one interceptor site.
 
-    Kill chain: early-warning detection (first satellite alert) cues the fire-control radars; the first
-    fire-control radar detection at or after the cue starts the track, which is ready after
-    ``track_formation_s``; the fire decision follows after ``decision_s``; interceptors lift off after
-    their ``launch_delay_s``. An intercept time t is in the window if some launch at or after that
-    earliest launch reaches the threat at t (`shieldcheck.interceptors` kinematic model) within the
-    interceptor's altitude band and coast limit and, by default, while a fire-control radar tracks it.
+    Kill chain: early-warning detection (the first satellite alert) cues the fire-control radars; the first
+    fire-control radar sighting at or after the cue starts the track, ready after ``track_formation_s``;
+    the fire decision follows after ``decision_s``; interceptors lift off after their ``launch_delay_s``.
+    An intercept time t (in the threat's coast) is in the window if some launch at or after that earliest
+    launch reaches the threat at t (`shieldcheck.interceptors` kinematic model) within the interceptor's
+    altitude band and coast limit and, by default, while a fire-control radar sees the threat (in-flight
+    updates). Times are sampled every ``step_s`` and the detection and window edges refined by bisection
+    (to ~``step_s``/16000). With no window the reason says which condition failed first: detection,
+    altitude, radar track, time, or speed.
 
-    ``views`` may pass precomputed `shieldcheck.sensors.SensorView` objects (one per radar, same order).
-    The window edges are refined by bisection to ~``step_s``/4000.
+    Every engagement, single or in a footprint grid, runs through the same compiled kernel
+    (`engage_many`), so they agree.
     """
-    from shieldcheck.sensors import view as sensor_view
-
-    tl = architecture.timeline
-    it = site.interceptor
-    nan = math.nan
-    base = dict(
-        threat=threat,
-        launch=launch,
-        target=target,
-        site=site.name,
-        threat_status=traj.status,
-        ground_range_km=traj.ground_range_km,
-        threat_flight_time_s=traj.flight_time_s,
-        threat_apogee_km=traj.apogee_km,
-        interceptor_speed_km_s=it.burnout_speed_km_s,
-        decision_time_s=tl.decision_s,
-    )
-    empty = dict(
-        early_warning_s=nan,
-        radar_detection_s=nan,
-        track_s=nan,
-        fire_decision_s=nan,
-        earliest_launch_s=nan,
-        window_start_s=nan,
-        window_end_s=nan,
-        window_s=0.0,
-        first_intercept_altitude_km=nan,
-        last_intercept_altitude_km=nan,
-        first_intercept_site_range_km=nan,
-        last_intercept_site_range_km=nan,
-        closing_speed_km_s=nan,
-        first_intercept_launch_s=nan,
-        required_speed_km_s=nan,
-        latest_launch_s=nan,
-        time_to_decide_s=nan,
-        shots=0,
-    )
-
-    def result(engageable: bool, reason: str, **kw) -> EngagementResult:
-        return EngagementResult(engageable=engageable, reason=reason, **{**base, **empty, **kw})
-
-    if traj.status != "ok":
-        return result(False, f"threat trajectory is {traj.status}: {traj.reason}")
-
-    if views is None:
-        views = [sensor_view(r, traj, rcs_m2=rcs_m2, earth=architecture.earth) for r in architecture.radars]
-    ew_times = [s.detection_time_s(traj) for s in architecture.early_warning]
-    ew_times = [t for t in ew_times if math.isfinite(t)]
-    t_ew = min(ew_times) if ew_times else nan
-    cue = t_ew if math.isfinite(t_ew) else -math.inf
-    fc_intervals = [iv for v in views if v.fire_control for iv in v.intervals]
-    t_detect = _first_at_or_after(fc_intervals, cue)
-    if not math.isfinite(t_detect):
-        return result(False, "never seen by a fire-control radar", early_warning_s=t_ew)
-    t_track = t_detect + tl.track_formation_s
-    t_decision = t_track + tl.decision_s
-    t_l0 = t_decision + it.launch_delay_s
-    times = dict(
-        early_warning_s=t_ew,
-        radar_detection_s=t_detect,
-        track_s=t_track,
-        fire_decision_s=t_decision,
-        earliest_launch_s=t_l0,
-    )
-
-    th = _Threat(traj, architecture.earth, architecture.rotation)
-    eng = _Engager(th, site, fc_intervals, t_detect, tl.track_required_for_intercept, mu_km3_s2)
-    t0, t1 = traj.burn_time_s, traj.flight_time_s
-    ts = np.unique(np.concatenate([np.arange(t0, t1, step_s), [t1]]))
-    ev = eng.evaluate(ts, t_l0)
-    ok = ev["ok"]
-    if not np.any(ok):
-        return result(False, _no_window_reason(ev, eng, traj, t_l0), **times)
-
-    segs = _segments(ok)
-    edges = []
-    for i, j in segs:
-        a = float(ts[i]) if i == 0 else eng.refine(float(ts[i - 1]), float(ts[i]), t_l0)
-        b = float(ts[j]) if j == ts.size - 1 else eng.refine(float(ts[j + 1]), float(ts[j]), t_l0)
-        edges.append((a, b))
-    start, end = edges[0][0], edges[-1][1]
-    window = sum(b - a for a, b in edges)
-    ends = eng.evaluate([start, end], t_l0)
-    site_range, _, _ = _earth.geodesic_inverse(
-        site.latitude_deg, site.longitude_deg, ends["lat"], ends["lon"], earth=architecture.earth
-    )
-    latest = float(np.nanmax(np.concatenate([ev["latest"][ok], ends["latest"][ends["ok"]]])))
-    need = float(np.nanmin(ev["need"][ok]))
-    # sequential shoot-look-shoot opportunities
-    shots = 1
-    t_int = start
-    while shots < 10:
-        t_next = t_int + tl.kill_assessment_s + it.launch_delay_s
-        t_int = eng.first_intercept(ts, t_next)
-        if not math.isfinite(t_int):
-            break
-        shots += 1
-    return result(
-        True,
-        "",
-        **times,
-        window_start_s=start,
-        window_end_s=end,
-        window_s=window,
-        first_intercept_altitude_km=float(ends["alt"][0]),
-        last_intercept_altitude_km=float(ends["alt"][1]),
-        first_intercept_site_range_km=float(site_range[0]),
-        last_intercept_site_range_km=float(site_range[1]),
-        closing_speed_km_s=float(ends["closing"][0]),
-        first_intercept_launch_s=float(ends["launch"][0]),
-        required_speed_km_s=need,
-        latest_launch_s=latest,
-        time_to_decide_s=latest - it.launch_delay_s - t_track,
-        shots=shots,
-    )
-
-
-def _no_window_reason(ev, eng: _Engager, traj, t_l0: float) -> str:
-    it = eng.it
-    code, t = ev["code"], ev["t"]
-    in_alt = code != _ALTITUDE
-    if not np.any(in_alt):
-        return (
-            f"outside altitude limits: the threat (apogee {traj.apogee_km:,.0f} km) never flies between "
-            f"{it.min_intercept_altitude_km:,.0f} and {it.max_intercept_altitude_km:,.0f} km"
-        )
-    kinematic = code == _OK
-    if np.any(kinematic):
-        spans = ", ".join(f"{a:,.0f}-{b:,.0f} s" for a, b in eng.tracked_intervals) or "none"
-        return (
-            "no intercept while a fire-control radar tracks the threat (tracks: " + spans + "); without "
-            f"in-flight updates the kinematic window would be {float(t[kinematic][0]):,.0f}-"
-            f"{float(t[kinematic][-1]):,.0f} s"
-        )
-    usable = in_alt & eng.tracked(t)
-    if not np.any(usable):
-        return (
-            "never tracked by a fire-control radar while within the interceptor's altitude limits "
-            f"({it.min_intercept_altitude_km:,.0f}-{it.max_intercept_altitude_km:,.0f} km)"
-        )
-    if np.all(code[usable] == _TOO_EARLY):
-        return (
-            f"the window closes before the earliest launch: interceptors lift off at {t_l0:,.0f} s, "
-            f"the threat leaves the engageable part of its flight at {float(t[usable][-1]):,.0f} s"
-        )
-    slow = usable & (code == _TOO_SLOW)
-    needs = float(np.nanmin(ev["need"][slow]))
-    return f"too slow: needs {needs:.2f} km/s, has {it.burnout_speed_km_s:.2f}"
+    return engage_many(
+        [traj],
+        site,
+        architecture,
+        labels=[dict(threat=threat, launch=launch, target=target)],
+        rcs_m2=[rcs_m2],
+        step_s=step_s,
+        mu_km3_s2=mu_km3_s2,
+    )[0]
 
 
 def engage_scenario(built, step_s: float = 5.0) -> list[EngagementResult]:
-    """Every threat of a built scenario against every interceptor site (one row each).
+    """Every threat of a built scenario against every interceptor site (rows ordered by threat, then site).
 
-    ``built`` is a `shieldcheck.scenario.BuiltScenario`. Trajectories and sensor views are computed once
-    per threat and shared across sites.
+    ``built`` is a `shieldcheck.scenario.BuiltScenario`.
     """
-    from shieldcheck.sensors import view as sensor_view
-
     arch = built.architecture
-    rows = []
-    for case in built.threats:
-        traj = case.trajectory(arch.earth, arch.rotation)
-        views = None
-        if traj.status == "ok":
-            views = [sensor_view(r, traj, rcs_m2=case.rcs_m2, earth=arch.earth) for r in arch.radars]
-        for site in arch.sites:
-            rows.append(
-                engage(
-                    traj,
-                    site,
-                    arch,
-                    threat=case.group,
-                    launch=case.launch.name,
-                    target=case.target.name,
-                    rcs_m2=case.rcs_m2,
-                    views=views,
-                    step_s=step_s,
-                )
-            )
-    return rows
+    trajs = [case.trajectory(arch.earth, arch.rotation) for case in built.threats]
+    labels = [dict(threat=c.group, launch=c.launch.name, target=c.target.name) for c in built.threats]
+    rcs = [c.rcs_m2 for c in built.threats]
+    per_site = [engage_many(trajs, s, arch, labels=labels, rcs_m2=rcs, step_s=step_s) for s in arch.sites]
+    return [per_site[j][i] for i in range(len(trajs)) for j in range(len(arch.sites))]
 
 
 def interceptor_path(

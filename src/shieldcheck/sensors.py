@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from shieldcheck.earth import (
@@ -45,6 +46,7 @@ from shieldcheck.earth import (
     ellipsoid,
     enu_basis,
     geodesic_inverse,
+    geodetic_kernel,
     geodetic_to_ecef,
 )
 from shieldcheck.errors import InputError
@@ -62,6 +64,8 @@ __all__ = [
     "horizon_min_altitude_km",
     "visibility_intervals",
     "view",
+    "radar_sees_kernel",
+    "N_KERNEL_PARAMS",
 ]
 
 BOLTZMANN_J_K = 1.380649e-23
@@ -155,6 +159,93 @@ def _euler_radius_km(latitude_deg: float, azimuth_deg, a: float, e2: float):
     n = a / w
     alpha = np.radians(azimuth_deg)
     return 1.0 / (np.cos(alpha) ** 2 / m + np.sin(alpha) ** 2 / n)
+
+
+# ============================================================================ compiled visibility
+# Layout of the parameter vector `GroundRadar.kernel_params` hands to `radar_sees_kernel`.
+_P_SITE, _P_EAST, _P_NORTH, _P_UP = 0, 3, 6, 9
+_P_EL_MIN, _P_EL_MAX, _P_K, _P_BORESIGHT, _P_HALF, _P_RANGE, _P_ALT, _P_LAT, _P_FC = range(12, 21)
+N_KERNEL_PARAMS = 21
+
+
+@numba.njit(cache=True)
+def _segment_clear(p0x, p0y, p0z, p1x, p1y, p1z, radius):
+    """Scalar twin of `_segment_clears_sphere` (same rule, same tolerance)."""
+    dx, dy, dz = p1x - p0x, p1y - p0y, p1z - p0z
+    dd = dx * dx + dy * dy + dz * dz
+    pd = p0x * dx + p0y * dy + p0z * dz
+    if pd >= 0.0:
+        return True
+    if -pd >= dd:
+        return math.sqrt(p1x * p1x + p1y * p1y + p1z * p1z) >= radius - _CLEARANCE_TOL_KM
+    c2 = p0x * p0x + p0y * p0y + p0z * p0z - pd * pd / dd
+    return c2 >= radius * radius
+
+
+@numba.njit(cache=True)
+def radar_sees_kernel(p, x, y, z, a, e2):
+    """Whether a radar (parameters ``p`` from `GroundRadar.kernel_params`) sees the ECEF point (x, y, z).
+
+    The compiled twin of `GroundRadar.sees` for the engagement and footprint loops. With k = 1 (either
+    Earth model) and with any k on the sphere it applies exactly the same geometry. With k != 1 on the
+    ellipsoid it takes the ground angle as the angle between the geodetic normals at the radar and under
+    the target (instead of the geodesic length over the radius of curvature): the two differ by well
+    under 0.1 % of the angle.
+    """
+    if not (math.isfinite(x) and math.isfinite(y) and math.isfinite(z)):
+        return False
+    dx = x - p[0]
+    dy = y - p[1]
+    dz = z - p[2]
+    e = dx * p[3] + dy * p[4] + dz * p[5]
+    n = dx * p[6] + dy * p[7] + dz * p[8]
+    u = dx * p[9] + dy * p[10] + dz * p[11]
+    horizontal = math.sqrt(e * e + n * n)
+    slant = math.sqrt(horizontal * horizontal + u * u)
+    if slant > p[_P_RANGE]:
+        return False
+    az = math.degrees(math.atan2(e, n)) % 360.0
+    if math.isfinite(p[_P_BORESIGHT]):
+        off = (az - p[_P_BORESIGHT] + 180.0) % 360.0 - 180.0
+        if abs(off) > p[_P_HALF]:
+            return False
+    k = p[_P_K]
+    if k == 1.0:
+        el = math.degrees(math.atan2(u, horizontal))
+        sz = 1.0 / math.sqrt(1.0 - e2)
+        clear = _segment_clear(p[0], p[1], p[2] * sz, x, y, z * sz, a)
+    else:
+        lat_t, h = geodetic_kernel(x, y, z, a, e2)
+        if e2 == 0.0:
+            radius = a
+            cx = p[1] * z - p[2] * y
+            cy = p[2] * x - p[0] * z
+            cz = p[0] * y - p[1] * x
+            theta = math.atan2(math.sqrt(cx * cx + cy * cy + cz * cz), p[0] * x + p[1] * y + p[2] * z)
+        else:
+            sl = math.sin(math.radians(p[_P_LAT]))
+            w = math.sqrt(1.0 - e2 * sl * sl)
+            m_rad = a * (1.0 - e2) / w**3
+            n_rad = a / w
+            alpha = math.radians(az)
+            radius = 1.0 / (math.cos(alpha) ** 2 / m_rad + math.sin(alpha) ** 2 / n_rad)
+            lon_t = math.atan2(y, x)
+            nx = math.cos(lat_t) * math.cos(lon_t)
+            ny = math.cos(lat_t) * math.sin(lon_t)
+            nz = math.sin(lat_t)
+            dot = nx * p[9] + ny * p[10] + nz * p[11]
+            cx = ny * p[11] - nz * p[10]
+            cy = nz * p[9] - nx * p[11]
+            cz = nx * p[10] - ny * p[9]
+            theta = math.atan2(math.sqrt(cx * cx + cy * cy + cz * cz), dot)
+        r_e = k * radius
+        theta_e = theta * radius / r_e
+        rho0 = r_e + p[_P_ALT]
+        px = (r_e + h) * math.sin(theta_e)
+        py = (r_e + h) * math.cos(theta_e)
+        el = math.degrees(math.atan2(py - rho0, px))
+        clear = _segment_clear(0.0, rho0, 0.0, px, py, 0.0, r_e)
+    return clear and el >= p[_P_EL_MIN] and el <= p[_P_EL_MAX]
 
 
 # ============================================================================ radar equation
@@ -501,6 +592,24 @@ class GroundRadar:
         p0 = np.stack([np.zeros_like(x), np.broadcast_to(rho0, x.shape)], axis=-1)
         clear = _segment_clears_sphere(p0, np.stack([x, y], axis=-1), r_e)
         return az, el, slant, clear
+
+    def kernel_params(self, rcs_m2=None, earth: str = "wgs84") -> np.ndarray:
+        """Parameter vector for `radar_sees_kernel` (site, ENU axes, limits, range for ``rcs_m2``)."""
+        earth = check_earth(earth)
+        p = np.empty(N_KERNEL_PARAMS)
+        p[0:3] = geodetic_to_ecef(self.latitude_deg, self.longitude_deg, self.altitude_km, earth)
+        east, north, up = enu_basis(self.latitude_deg, self.longitude_deg, earth)
+        p[3:6], p[6:9], p[9:12] = east, north, up
+        p[_P_EL_MIN] = self.elevation_mask_deg
+        p[_P_EL_MAX] = self.max_elevation_deg
+        p[_P_K] = self.k_factor
+        p[_P_BORESIGHT] = np.nan if self.boresight_azimuth_deg is None else self.boresight_azimuth_deg
+        p[_P_HALF] = np.nan if self.half_width_deg is None else self.half_width_deg
+        p[_P_RANGE] = float(self.max_range_for_rcs_km(rcs_m2))
+        p[_P_ALT] = self.altitude_km
+        p[_P_LAT] = self.latitude_deg
+        p[_P_FC] = 1.0 if self.fire_control else 0.0
+        return p
 
     def sees(self, r_ecef_km, rcs_m2=None, earth: str = "wgs84"):
         """Whether the radar sees targets at ECEF positions ``r_ecef_km`` (km, ``(..., 3)``).

@@ -65,6 +65,8 @@ __all__ = [
     "solve_trajectories",
     "sample_trajectory",
     "trajectory_state",
+    "boost_position_kernel",
+    "boost_endpoints",
     "sphere_min_energy",
     "sphere_range_angle",
     "sphere_flight_path_angles",
@@ -441,6 +443,64 @@ def _solve_batch(
                 out_v2[i, j] = np.nan
                 out_r2[i, j] = np.nan
         out_status[i] = status
+
+
+@numba.njit(cache=True)
+def boost_position_kernel(f, r_launch, r_bo_ground, h_bo, a, e2, out):
+    """Illustrative boost position at fraction ``f`` = (t/t_b)² of the boost (ECEF, km, into ``out``).
+
+    The ground point moves along the great circle from the launch point toward the burnout ground point
+    (spherical interpolation of directions, by the fraction ``f`` of the angle), projected on the Earth
+    model's surface; the altitude above it is ``f · h_bo`` along the surface normal. Used by
+    `trajectory_state` and by the compiled engagement loops, so both draw the same boost.
+    """
+    n1 = math.sqrt(r_launch[0] ** 2 + r_launch[1] ** 2 + r_launch[2] ** 2)
+    n2 = math.sqrt(r_bo_ground[0] ** 2 + r_bo_ground[1] ** 2 + r_bo_ground[2] ** 2)
+    dot = 0.0
+    cx = r_launch[1] * r_bo_ground[2] - r_launch[2] * r_bo_ground[1]
+    cy = r_launch[2] * r_bo_ground[0] - r_launch[0] * r_bo_ground[2]
+    cz = r_launch[0] * r_bo_ground[1] - r_launch[1] * r_bo_ground[0]
+    for j in range(3):
+        dot += r_launch[j] * r_bo_ground[j]
+    ang = math.atan2(math.sqrt(cx * cx + cy * cy + cz * cz), dot)
+    if ang < 1e-12:
+        w1, w2 = 1.0 / n1, 0.0
+    else:
+        w1 = math.sin((1.0 - f) * ang) / math.sin(ang) / n1
+        w2 = math.sin(f * ang) / math.sin(ang) / n2
+    dx = w1 * r_launch[0] + w2 * r_bo_ground[0]
+    dy = w1 * r_launch[1] + w2 * r_bo_ground[1]
+    dz = w1 * r_launch[2] + w2 * r_bo_ground[2]
+    scale = a / math.sqrt(dx * dx + dy * dy + dz * dz / (1.0 - e2))
+    px, py, pz = dx * scale, dy * scale, dz * scale
+    nx, ny, nz = px, py, pz / (1.0 - e2)
+    nn = math.sqrt(nx * nx + ny * ny + nz * nz)
+    h = f * h_bo
+    out[0] = px + h * nx / nn
+    out[1] = py + h * ny / nn
+    out[2] = pz + h * nz / nn
+
+
+@numba.njit(cache=True)
+def _boost_many(t, tb, r_launch, r_bo_ground, h_bo, a, e2, out):
+    for i in range(t.shape[0]):
+        boost_position_kernel((t[i] / tb) ** 2, r_launch, r_bo_ground, h_bo, a, e2, out[i])
+
+
+def boost_endpoints(traj) -> tuple[np.ndarray, np.ndarray]:
+    """Launch point and burnout ground point (ECEF, km, on the Earth model's surface) of a trajectory."""
+    _, az, _ = _earth.geodesic_inverse(
+        traj.launch_latitude_deg,
+        traj.launch_longitude_deg,
+        traj.target_latitude_deg,
+        traj.target_longitude_deg,
+        earth=traj.earth,
+    )
+    la, lo, _ = _earth.geodesic_direct(
+        traj.launch_latitude_deg, traj.launch_longitude_deg, az, traj.burnout_range_km, earth=traj.earth
+    )
+    r_launch = _earth.geodetic_to_ecef(traj.launch_latitude_deg, traj.launch_longitude_deg, 0.0, traj.earth)
+    return r_launch, _earth.geodetic_to_ecef(la, lo, 0.0, traj.earth)
 
 
 # ============================================================================ results
@@ -966,8 +1026,9 @@ def trajectory_state(traj: Trajectory, t_s):
     Returns ``(r_ecef_km, r_eci_km, speed_inertial_km_s, speed_relative_km_s)`` with shapes
     ``(..., 3), (..., 3), (...), (...)``. Coast states are exact Kepler propagation (universal variables)
     from the burnout state, and the impact time returns the target point exactly. The boost phase is
-    *illustrative only*: altitude and downrange distance grow as (t/t_b)² from the launch point to the
-    burnout point and the speed relative to the Earth grows linearly to its burnout value. Times outside
+    *illustrative only* (`boost_position_kernel`): altitude and downrange angle grow as (t/t_b)² from the
+    launch point to the burnout point and the speed relative to the Earth grows linearly to its burnout
+    value. Times outside
     [0, flight_time_s] give NaN (there is no missile then).
 
     >>> t = trajectory("tehran", "berlin")
@@ -998,18 +1059,11 @@ def trajectory_state(traj: Trajectory, t_s):
         r_ecef[coast & (t == traj.flight_time_s)] = traj.target_r_ecef_km
     boost = inside & ~coast
     if np.any(boost):
-        f = (t[boost] / tb) ** 2
-        _, az, _ = _earth.geodesic_inverse(
-            traj.launch_latitude_deg,
-            traj.launch_longitude_deg,
-            traj.target_latitude_deg,
-            traj.target_longitude_deg,
-            earth=earth,
-        )
-        la, lo, _ = _earth.geodesic_direct(
-            traj.launch_latitude_deg, traj.launch_longitude_deg, az, traj.burnout_range_km * f, earth=earth
-        )
-        r_ecef[boost] = _earth.geodetic_to_ecef(la, lo, traj.burnout_altitude_km * f, earth)
+        r_launch, r_bo_ground = boost_endpoints(traj)
+        a, e2 = _earth.ellipsoid(earth)
+        out = np.empty((int(boost.sum()), 3))
+        _boost_many(t[boost], tb, r_launch, r_bo_ground, traj.burnout_altitude_km, a, e2, out)
+        r_ecef[boost] = out
         speed_rel[boost] = traj.burnout_speed_relative_km_s * t[boost] / tb
         v_ground = _earth.velocity_ecef_to_eci(
             r_ecef[boost], np.zeros((int(boost.sum()), 3)), t[boost], rotation
