@@ -16,7 +16,7 @@ from shieldcheck.earth import MU_KM3_S2, geodetic_kernel
 from shieldcheck.errors import InputError
 from shieldcheck.interceptors import InterceptorSite, intercept_speed_kernel
 from shieldcheck.orbits import kepler, kepler_kernel, lambert
-from shieldcheck.sensors import _P_FC, _P_RANGE, N_KERNEL_PARAMS, radar_sees_kernel
+from shieldcheck.sensors import _P_FC, N_KERNEL_PARAMS, radar_sees_kernel
 from shieldcheck.threats import boost_position_kernel
 
 __all__ = [
@@ -79,7 +79,7 @@ class Architecture:
 # Reason codes written by the kernel (the words are in `_reason`).
 _OK, _THREAT, _NEVER_SEEN, _ALTITUDE, _TRACK_LIMITED, _NEVER_TRACKED, _TOO_EARLY, _TOO_SLOW = range(8)
 _TAU_MIN_S = 1.0
-_BISECT = 34
+_BISECT = 24
 # Columns of the kernel's output row.
 (
     _C_CODE,
@@ -117,14 +117,15 @@ def _speed(tau, t, p, r_bo, omega, mu, r1, v1, v2):
 
 
 @numba.njit(cache=True)
-def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, r1, v1, v2, out):
+def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, need_tau, r1, v1, v2, out):
     """Can an interceptor launched at or after ``t_l0`` be at the inertial point ``p`` at time ``t``?
 
     The coast τ = t − t_launch − t_b ranges over [1 s, min(t − t_l0 − t_b, max_coast)]. The speed needed
     is U-shaped in τ: the earliest launch (largest τ) is tried first, then the interior minimum by golden
-    section. Returns a reason code (_OK, _TOO_EARLY, _TOO_SLOW) and writes out[0] = least speed needed,
-    out[1] = the τ used (largest feasible), out[2] = the latest launch time (``detail`` only), and the
-    interceptor's arrival velocity for τ used into ``v2``.
+    section, stopping at the first feasible τ unless ``need_tau`` asks for the largest one. Returns a reason
+    code (_OK, _TOO_EARLY, _TOO_SLOW) and writes out[0] = the speed needed (the least found), out[1] = the
+    τ used (the largest feasible with ``need_tau``), out[2] = the latest launch time (``detail`` only),
+    and the interceptor's arrival velocity for τ used into ``v2``.
     """
     out[0] = np.nan
     out[1] = np.nan
@@ -150,7 +151,7 @@ def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, r1, v1
             gc = _speed(c, t, p, r_bo, omega, mu, r1, v1, v2)
             gd = _speed(d, t, p, r_bo, omega, mu, r1, v1, v2)
             for _ in range(60):
-                if b - a < 1e-3:
+                if b - a < 0.5 or (not need_tau and min(gc, gd) <= v_max):
                     break
                 if gc < gd:
                     b, d, gd = d, c, gc
@@ -165,7 +166,9 @@ def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, r1, v1
             else:
                 tau_min, g_min = d, gd
         out[0] = g_min
-        if g_min <= v_max:
+        if g_min <= v_max and not need_tau:
+            feasible_tau = tau_min
+        elif g_min <= v_max:
             lo = tau_min
             hi = tau_hi
             for _ in range(_BISECT):
@@ -200,339 +203,181 @@ def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, r1, v1
 
 
 @numba.njit(cache=True)
-def _threat_state(t, r0, v0, tb, r_launch, r_bog, h_bo, omega, mu, a, e2, r_eci, v_eci, r_ecef):
-    """Threat position (ECI, ECEF) and inertial velocity at time t; returns the altitude (km)."""
-    if t >= tb:
-        kepler_kernel(r0, v0, t - tb, mu, r_eci, v_eci)
+def _threat_state(t, i, th, env, w):
+    """Threat position and inertial velocity at time t into the work rows; returns the altitude (km).
+
+    ``th`` = (r0, v0, t_burnout, t_impact, r_launch, r_burnout_ground, h_burnout) per-threat arrays;
+    ``env`` = (ω, μ, a, e²); work rows of ``w``: 0 r_eci, 1 v_eci, 2 r_ecef.
+    """
+    r0s, v0s, tbs, _tfs, r_launch, r_bog, h_bo = th
+    omega, mu, a, e2 = env
+    r_eci, v_eci, r_ecef = w[0], w[1], w[2]
+    if t >= tbs[i]:
+        kepler_kernel(r0s[i], v0s[i], t - tbs[i], mu, r_eci, v_eci)
         c = math.cos(-omega * t)
         s = math.sin(-omega * t)
         r_ecef[0] = c * r_eci[0] - s * r_eci[1]
         r_ecef[1] = s * r_eci[0] + c * r_eci[1]
         r_ecef[2] = r_eci[2]
     else:
-        boost_position_kernel((t / tb) ** 2, r_launch, r_bog, h_bo, a, e2, r_ecef)
+        boost_position_kernel((t / tbs[i]) ** 2, r_launch[i], r_bog[i], h_bo[i], a, e2, r_ecef)
         c = math.cos(omega * t)
         s = math.sin(omega * t)
         r_eci[0] = c * r_ecef[0] - s * r_ecef[1]
         r_eci[1] = s * r_ecef[0] + c * r_ecef[1]
         r_eci[2] = r_ecef[2]
-        v_eci[0] = np.nan
-        v_eci[1] = np.nan
-        v_eci[2] = np.nan
+        v_eci[:] = np.nan
     return geodetic_kernel(r_ecef[0], r_ecef[1], r_ecef[2], a, e2)[1]
 
 
 @numba.njit(cache=True)
 def _seen(r_ecef, radars, ranges, a, e2):
-    """Whether any fire-control radar sees the point (ranges: this threat's max range per radar)."""
+    """Whether any fire-control radar sees the point (``ranges``: this threat's max range per radar)."""
     for j in range(radars.shape[0]):
         if radars[j, _P_FC] > 0.5 and ranges[j] > 0.0:
-            p = radars[j].copy()
-            p[_P_RANGE] = ranges[j]
-            if radar_sees_kernel(p, r_ecef[0], r_ecef[1], r_ecef[2], a, e2):
+            if radar_sees_kernel(radars[j], r_ecef[0], r_ecef[1], r_ecef[2], a, e2, ranges[j]):
                 return True
     return False
 
 
 @numba.njit(cache=True)
-def _ok_at(
-    t,
-    i,
-    r0s,
-    v0s,
-    tbs,
-    r_launch,
-    r_bog,
-    h_bo,
-    radars,
-    ranges,
-    t_detect,
-    track_required,
-    r_bo,
-    omega,
-    mu,
-    a,
-    e2,
-    v_max,
-    t_b,
-    max_coast,
-    alt_min,
-    alt_max,
-    t_l0,
-    detail,
-    r_eci,
-    v_eci,
-    r_ecef,
-    r1,
-    v1,
-    v2,
-    fout,
-):
-    """Full intercept predicate at time t for threat i: altitude band, radar track, kinematics.
+def _ok_at(t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, detail, w, fout, need_tau=False):
+    """The intercept predicate at time t for threat i, in the order altitude, radar track, kinematics.
 
-    Returns (code, altitude); codes _OK, _ALTITUDE, _NEVER_TRACKED (not tracked at t), _TOO_EARLY,
-    _TOO_SLOW. ``fout`` receives `_feasible`'s outputs.
+    ``ip`` = (v_max, t_b, max_coast, alt_min, alt_max, launch_delay). Returns (code, altitude) with code
+    _OK, _ALTITUDE, _NEVER_TRACKED (not tracked at t), _TOO_EARLY or _TOO_SLOW; `_feasible` writes
+    ``fout`` and the interceptor's arrival velocity into work row 5.
     """
-    alt = _threat_state(
-        t, r0s[i], v0s[i], tbs[i], r_launch[i], r_bog[i], h_bo[i], omega, mu, a, e2, r_eci, v_eci, r_ecef
-    )
-    if alt < alt_min or alt > alt_max:
+    omega, mu, a, e2 = env
+    alt = _threat_state(t, i, th, env, w)
+    if alt < ip[3] or alt > ip[4]:
         return _ALTITUDE, alt
-    if track_required and not (t >= t_detect and _seen(r_ecef, radars, ranges[i], a, e2)):
+    if track and not (t >= t_det and _seen(w[2], radars, ranges[i], a, e2)):
         return _NEVER_TRACKED, alt
-    return _feasible(t, r_eci, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, r1, v1, v2, fout), alt
+    code = _feasible(
+        t, w[0], r_bo, omega, mu, ip[0], ip[1], ip[2], t_l0, detail, need_tau, w[3], w[4], w[5], fout
+    )
+    return code, alt
+
+
+@numba.njit(cache=True)
+def _edge(lo, hi, ok_hi, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, iters, w, fout):
+    """Bisect [lo, hi] where the predicate is ``not ok_hi`` at lo and ``ok_hi`` at hi; return (lo, hi)."""
+    for _ in range(iters):
+        mid = 0.5 * (lo + hi)
+        c, _ = _ok_at(mid, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, False, w, fout)
+        if (c == _OK) == ok_hi:
+            hi = mid
+        else:
+            lo = mid
+    return lo, hi
+
+
+@numba.njit(cache=True)
+def _detect(i, th, t_ew, radars, ranges, env, step, w):
+    """First fire-control radar sighting at or after the early-warning cue (NaN if none)."""
+    a, e2 = env[2], env[3]
+    tf = th[3][i]
+    cue = t_ew if np.isfinite(t_ew) else 0.0
+    if cue > tf:
+        return np.nan
+    t_prev = -1.0
+    t = cue
+    while True:
+        _threat_state(t, i, th, env, w)
+        if _seen(w[2], radars, ranges, a, e2):
+            if t_prev < 0.0:
+                return t
+            lo, hi = t_prev, t
+            for _ in range(20):
+                mid = 0.5 * (lo + hi)
+                _threat_state(mid, i, th, env, w)
+                if _seen(w[2], radars, ranges, a, e2):
+                    hi = mid
+                else:
+                    lo = mid
+            return hi
+        if t >= tf:
+            break
+        t_prev = t
+        t = min(t + step, tf)
+    return np.nan
 
 
 @numba.njit(parallel=True, cache=True)
-def _engage_kernel(
-    r0s,
-    v0s,
-    tbs,
-    tfs,
-    r_launch,
-    r_bog,
-    h_bo,
-    t_ews,
-    radars,
-    ranges,
-    r_bo,
-    omega,
-    mu,
-    a,
-    e2,
-    v_max,
-    t_b,
-    max_coast,
-    alt_min,
-    alt_max,
-    launch_delay,
-    track_s,
-    decision_s,
-    ka_s,
-    track_required,
-    step,
-    iters,
-    detail,
-    out,
-):
-    """Timeline and intercept window of many threats against one site (one output row per threat)."""
-    n = r0s.shape[0]
+def _engage_kernel(th, t_ews, radars, ranges, r_bo, env, ip, tl, track, step, iters, detail, out):
+    """Timeline and intercept window of many threats against one site (one output row per threat).
+
+    ``tl`` = (track_formation_s, decision_s, kill_assessment_s); see `_ok_at` for ``th``, ``env``, ``ip``.
+    """
+    n = th[0].shape[0]
+    t_b = ip[1]
     for i in numba.prange(n):
         row = out[i]
-        for c in range(_NCOL):
-            row[c] = np.nan
+        row[:] = np.nan
         row[_C_WINDOW] = 0.0
         row[_C_SHOTS] = 0.0
-        r_eci = np.empty(3)
-        v_eci = np.empty(3)
-        r_ecef = np.empty(3)
-        r1 = np.empty(3)
-        v1 = np.empty(3)
-        v2 = np.empty(3)
+        w = np.empty((6, 3))
         fout = np.empty(3)
-        tb = tbs[i]
-        tf = tfs[i]
+        tb = th[2][i]
+        tf = th[3][i]
         if not (tf > tb):
             row[_C_CODE] = _THREAT
             continue
-        # ---- detection: first fire-control radar sighting at or after the early-warning cue
-        cue = t_ews[i] if np.isfinite(t_ews[i]) else 0.0
         row[_C_EW] = t_ews[i]
-        kmax = int(math.ceil(tf / step))
-        t_det = np.nan
-        t_prev = -1.0
-        for k in range(kmax + 1):
-            t = min(k * step, tf)
-            if t >= cue:
-                _threat_state(
-                    t,
-                    r0s[i],
-                    v0s[i],
-                    tb,
-                    r_launch[i],
-                    r_bog[i],
-                    h_bo[i],
-                    omega,
-                    mu,
-                    a,
-                    e2,
-                    r_eci,
-                    v_eci,
-                    r_ecef,
-                )
-                if _seen(r_ecef, radars, ranges[i], a, e2):
-                    if k == 0 or t_prev < cue:
-                        lo = max(t_prev, cue) if t_prev >= 0.0 else 0.0
-                        # the cue itself may fall inside visibility
-                        _threat_state(
-                            lo,
-                            r0s[i],
-                            v0s[i],
-                            tb,
-                            r_launch[i],
-                            r_bog[i],
-                            h_bo[i],
-                            omega,
-                            mu,
-                            a,
-                            e2,
-                            r_eci,
-                            v_eci,
-                            r_ecef,
-                        )
-                        if _seen(r_ecef, radars, ranges[i], a, e2):
-                            t_det = lo
-                            break
-                    else:
-                        lo = t_prev
-                    hi = t
-                    for _ in range(20):
-                        mid = 0.5 * (lo + hi)
-                        _threat_state(
-                            mid,
-                            r0s[i],
-                            v0s[i],
-                            tb,
-                            r_launch[i],
-                            r_bog[i],
-                            h_bo[i],
-                            omega,
-                            mu,
-                            a,
-                            e2,
-                            r_eci,
-                            v_eci,
-                            r_ecef,
-                        )
-                        if mid >= cue and _seen(r_ecef, radars, ranges[i], a, e2):
-                            hi = mid
-                        else:
-                            lo = mid
-                    t_det = hi
-                    break
-            t_prev = t
+        t_det = _detect(i, th, t_ews[i], radars, ranges[i], env, step, w)
         if not np.isfinite(t_det):
             row[_C_CODE] = _NEVER_SEEN
             continue
-        t_l0 = t_det + track_s + decision_s + launch_delay
+        t_l0 = t_det + tl[0] + tl[1] + ip[5]
         row[_C_DETECT] = t_det
-        row[_C_TRACK] = t_det + track_s
-        row[_C_DECIDE] = t_det + track_s + decision_s
+        row[_C_TRACK] = t_det + tl[0]
+        row[_C_DECIDE] = t_det + tl[0] + tl[1]
         row[_C_L0] = t_l0
-        # ---- window scan over the coast
+        # ---- window scan over the coast (samples before the first possible intercept are skipped)
         ks = int(math.ceil((tf - tb) / step))
-        any_alt = False
-        any_usable = False
-        all_early = True
-        need_slow = np.inf
         need_ok = np.inf
         latest = -np.inf
         window = 0.0
         start = np.nan
         end = np.nan
+        seg_start = np.nan
         prev_ok = False
         t_prev = tb
         for k in range(ks + 1):
             t = min(tb + k * step, tf)
-            code, alt = _ok_at(
-                t,
-                i,
-                r0s,
-                v0s,
-                tbs,
-                r_launch,
-                r_bog,
-                h_bo,
-                radars,
-                ranges,
-                t_det,
-                track_required,
-                r_bo,
-                omega,
-                mu,
-                a,
-                e2,
-                v_max,
-                t_b,
-                max_coast,
-                alt_min,
-                alt_max,
-                t_l0,
-                detail,
-                r_eci,
-                v_eci,
-                r_ecef,
-                r1,
-                v1,
-                v2,
-                fout,
-            )
-            if code != _ALTITUDE:
-                any_alt = True
-            if code != _ALTITUDE and code != _NEVER_TRACKED:
-                any_usable = True
-                row[_C_LAST_USABLE] = t
-                if code != _TOO_EARLY:
-                    all_early = False
-                if code == _TOO_SLOW:
-                    need_slow = min(need_slow, fout[0])
+            if t - t_l0 - t_b < _TAU_MIN_S:
+                t_prev = t
+                continue
+            code, _alt = _ok_at(t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, detail, w, fout)
             ok = code == _OK
             if ok:
                 need_ok = min(need_ok, fout[0])
-                if detail and fout[2] > latest:
-                    latest = fout[2]
-            if k > 0 and ok != prev_ok:
-                # refine the edge between t_prev and t
-                lo, hi = t_prev, t
-                for _ in range(iters):
-                    mid = 0.5 * (lo + hi)
-                    c2, _ = _ok_at(
-                        mid,
-                        i,
-                        r0s,
-                        v0s,
-                        tbs,
-                        r_launch,
-                        r_bog,
-                        h_bo,
-                        radars,
-                        ranges,
-                        t_det,
-                        track_required,
-                        r_bo,
-                        omega,
-                        mu,
-                        a,
-                        e2,
-                        v_max,
-                        t_b,
-                        max_coast,
-                        alt_min,
-                        alt_max,
-                        t_l0,
-                        detail,
-                        r_eci,
-                        v_eci,
-                        r_ecef,
-                        r1,
-                        v1,
-                        v2,
-                        fout,
+                if detail:
+                    latest = max(latest, fout[2])
+            if ok != prev_ok:
+                if t_prev - t_l0 - t_b < _TAU_MIN_S:
+                    # the previous sample was skipped (too early): the edge is where launch becomes possible
+                    lo, hi = max(t_prev, t_l0 + t_b + _TAU_MIN_S), t
+                else:
+                    lo, hi = t_prev, t
+                if ok and lo < hi:
+                    c0, _ = _ok_at(
+                        lo, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, False, w, fout
                     )
-                    if (c2 == _OK) == ok:
-                        hi = mid
-                    else:
-                        lo = mid
+                    if c0 == _OK:
+                        hi = lo
+                if lo < hi:
+                    lo, hi = _edge(
+                        lo, hi, ok, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, iters, w, fout
+                    )
                 if ok:
+                    seg_start = hi
                     if not np.isfinite(start):
                         start = hi
-                    seg_start = hi
                 else:
                     end = lo
                     window += lo - seg_start
-            elif k == 0 and ok:
-                start = t
-                seg_start = t
             prev_ok = ok
             t_prev = t
         if prev_ok:
@@ -544,227 +389,130 @@ def _engage_kernel(
             row[_C_END] = end
             row[_C_WINDOW] = window
             row[_C_NEED] = need_ok
-            # the edges themselves
             for side in range(2):
                 te = start if side == 0 else end
                 c2, alt = _ok_at(
-                    te,
-                    i,
-                    r0s,
-                    v0s,
-                    tbs,
-                    r_launch,
-                    r_bog,
-                    h_bo,
-                    radars,
-                    ranges,
-                    t_det,
-                    False,
-                    r_bo,
-                    omega,
-                    mu,
-                    a,
-                    e2,
-                    v_max,
-                    t_b,
-                    max_coast,
-                    -1e9,
-                    1e9,
-                    t_l0,
-                    detail,
-                    r_eci,
-                    v_eci,
-                    r_ecef,
-                    r1,
-                    v1,
-                    v2,
-                    fout,
+                    te, i, th, radars, ranges, t_det, False, r_bo, env, ip, t_l0, detail, w, fout, True
                 )
-                lat, _h = geodetic_kernel(r_ecef[0], r_ecef[1], r_ecef[2], a, e2)
-                lon = math.atan2(r_ecef[1], r_ecef[0])
+                lat, _h = geodetic_kernel(w[2, 0], w[2, 1], w[2, 2], env[2], env[3])
+                lon = math.atan2(w[2, 1], w[2, 0])
                 if side == 0:
                     row[_C_ALT0] = alt
                     row[_C_LAT0] = math.degrees(lat)
                     row[_C_LON0] = math.degrees(lon)
-                    dvx = v_eci[0] - v2[0]
-                    dvy = v_eci[1] - v2[1]
-                    dvz = v_eci[2] - v2[2]
-                    row[_C_CLOSING] = math.sqrt(dvx * dvx + dvy * dvy + dvz * dvz)
+                    row[_C_CLOSING] = math.sqrt(
+                        (w[1, 0] - w[5, 0]) ** 2 + (w[1, 1] - w[5, 1]) ** 2 + (w[1, 2] - w[5, 2]) ** 2
+                    )
                     row[_C_LAUNCH0] = te - t_b - fout[1]
                 else:
                     row[_C_ALT1] = alt
                     row[_C_LAT1] = math.degrees(lat)
                     row[_C_LON1] = math.degrees(lon)
-                if detail and c2 == _OK and fout[2] > latest:
-                    latest = fout[2]
+                if detail and c2 == _OK:
+                    latest = max(latest, fout[2])
+            row[_C_SHOTS] = 1.0
             if detail:
                 row[_C_LATEST] = latest
-                # sequential shoot-look-shoot: each later shot lifts off after the previous intercept
-                # and its kill assessment
-                shots = 1
-                t_int = start
-                while shots < 10:
-                    t_next = t_int + ka_s + launch_delay
-                    found = np.nan
-                    tp = -1.0
-                    for k in range(ks + 1):
-                        t = min(tb + k * step, tf)
-                        if t <= t_next + t_b:
-                            continue
-                        c2, _ = _ok_at(
-                            t,
-                            i,
-                            r0s,
-                            v0s,
-                            tbs,
-                            r_launch,
-                            r_bog,
-                            h_bo,
-                            radars,
-                            ranges,
-                            t_det,
-                            track_required,
-                            r_bo,
-                            omega,
-                            mu,
-                            a,
-                            e2,
-                            v_max,
-                            t_b,
-                            max_coast,
-                            alt_min,
-                            alt_max,
-                            t_next,
-                            False,
-                            r_eci,
-                            v_eci,
-                            r_ecef,
-                            r1,
-                            v1,
-                            v2,
-                            fout,
-                        )
-                        if c2 == _OK:
-                            if tp < 0.0:
-                                found = t
-                            else:
-                                lo, hi = tp, t
-                                for _ in range(iters):
-                                    mid = 0.5 * (lo + hi)
-                                    c3, _ = _ok_at(
-                                        mid,
-                                        i,
-                                        r0s,
-                                        v0s,
-                                        tbs,
-                                        r_launch,
-                                        r_bog,
-                                        h_bo,
-                                        radars,
-                                        ranges,
-                                        t_det,
-                                        track_required,
-                                        r_bo,
-                                        omega,
-                                        mu,
-                                        a,
-                                        e2,
-                                        v_max,
-                                        t_b,
-                                        max_coast,
-                                        alt_min,
-                                        alt_max,
-                                        t_next,
-                                        False,
-                                        r_eci,
-                                        v_eci,
-                                        r_ecef,
-                                        r1,
-                                        v1,
-                                        v2,
-                                        fout,
-                                    )
-                                    if c3 == _OK:
-                                        hi = mid
-                                    else:
-                                        lo = mid
-                                found = hi
-                            break
-                        tp = t
-                    if not np.isfinite(found):
-                        break
-                    shots += 1
-                    t_int = found
-                row[_C_SHOTS] = shots
-            else:
-                row[_C_SHOTS] = 1.0
-            continue
-        # ---- no window: why
-        if not any_alt:
-            row[_C_CODE] = _ALTITUDE
-            continue
-        if track_required:
-            # would it work without the track condition?
-            first = np.nan
-            last = np.nan
-            tr0 = np.nan
-            tr1 = np.nan
-            for k in range(ks + 1):
-                t = min(tb + k * step, tf)
-                code, alt = _ok_at(
-                    t,
-                    i,
-                    r0s,
-                    v0s,
-                    tbs,
-                    r_launch,
-                    r_bog,
-                    h_bo,
-                    radars,
-                    ranges,
-                    t_det,
-                    False,
-                    r_bo,
-                    omega,
-                    mu,
-                    a,
-                    e2,
-                    v_max,
-                    t_b,
-                    max_coast,
-                    alt_min,
-                    alt_max,
-                    t_l0,
-                    False,
-                    r_eci,
-                    v_eci,
-                    r_ecef,
-                    r1,
-                    v1,
-                    v2,
-                    fout,
+                row[_C_SHOTS] = _shots(
+                    start, i, th, radars, ranges, t_det, track, r_bo, env, ip, tl, step, iters, w, fout
                 )
-                if t >= t_det and _seen(r_ecef, radars, ranges[i], a, e2):
-                    if not np.isfinite(tr0):
-                        tr0 = t
-                    tr1 = t
-                if code == _OK:
-                    if not np.isfinite(first):
-                        first = t
-                    last = t
-            row[_C_TRACK0] = tr0
-            row[_C_TRACK1] = tr1
-            if np.isfinite(first):
-                row[_C_CODE] = _TRACK_LIMITED
-                row[_C_KIN0] = first
-                row[_C_KIN1] = last
+            continue
+        _diagnose(row, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, step, w, fout)
+
+
+@numba.njit(cache=True)
+def _shots(start, i, th, radars, ranges, t_det, track, r_bo, env, ip, tl, step, iters, w, fout):
+    """Sequential shoot-look-shoot opportunities: each later shot lifts off after the previous intercept
+    plus the kill assessment (and the launch delay)."""
+    tb, tf = th[2][i], th[3][i]
+    t_b = ip[1]
+    ks = int(math.ceil((tf - tb) / step))
+    shots = 1
+    t_int = start
+    while shots < 10:
+        t_next = t_int + tl[2] + ip[5]
+        found = np.nan
+        t_prev = -1.0
+        for k in range(ks + 1):
+            t = min(tb + k * step, tf)
+            if t - t_next - t_b < _TAU_MIN_S:
                 continue
-        if not any_usable:
-            row[_C_CODE] = _NEVER_TRACKED
+            c, _ = _ok_at(t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_next, False, w, fout)
+            if c == _OK:
+                found = t
+                if t_prev > 0.0:
+                    _, found = _edge(
+                        t_prev,
+                        t,
+                        True,
+                        i,
+                        th,
+                        radars,
+                        ranges,
+                        t_det,
+                        track,
+                        r_bo,
+                        env,
+                        ip,
+                        t_next,
+                        iters,
+                        w,
+                        fout,
+                    )
+                break
+            t_prev = t
+        if not np.isfinite(found):
+            break
+        shots += 1
+        t_int = found
+    return shots
+
+
+@numba.njit(cache=True)
+def _diagnose(row, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, step, w, fout):
+    """No window: find the first failing condition (altitude, radar track, time, speed) over the coast."""
+    tb, tf = th[2][i], th[3][i]
+    a, e2 = env[2], env[3]
+    ks = int(math.ceil((tf - tb) / step))
+    any_alt = False
+    any_usable = False
+    all_early = True
+    need_slow = np.inf
+    kin0 = np.nan
+    kin1 = np.nan
+    for k in range(ks + 1):
+        t = min(tb + k * step, tf)
+        code, _alt = _ok_at(t, i, th, radars, ranges, t_det, False, r_bo, env, ip, t_l0, False, w, fout)
+        if code == _ALTITUDE:
             continue
-        if all_early:
-            row[_C_CODE] = _TOO_EARLY
-            continue
+        any_alt = True
+        tracked = (not track) or (t >= t_det and _seen(w[2], radars, ranges[i], a, e2))
+        if tracked:
+            if not np.isfinite(row[_C_TRACK0]):
+                row[_C_TRACK0] = t
+            row[_C_TRACK1] = t
+        if code == _OK:
+            if not np.isfinite(kin0):
+                kin0 = t
+            kin1 = t
+        if tracked:
+            any_usable = True
+            row[_C_LAST_USABLE] = t
+            if code != _TOO_EARLY:
+                all_early = False
+            if code == _TOO_SLOW:
+                need_slow = min(need_slow, fout[0])
+    if not any_alt:
+        row[_C_CODE] = _ALTITUDE
+    elif np.isfinite(kin0):
+        row[_C_CODE] = _TRACK_LIMITED
+        row[_C_KIN0] = kin0
+        row[_C_KIN1] = kin1
+    elif not any_usable:
+        row[_C_CODE] = _NEVER_TRACKED
+    elif all_early:
+        row[_C_CODE] = _TOO_EARLY
+    else:
         row[_C_CODE] = _TOO_SLOW
         row[_C_NEED] = need_slow
 
@@ -823,29 +571,60 @@ class EngagementResult:
 COLUMNS = tuple(f.name for f in fields(EngagementResult))
 
 
-def _threat_arrays(trajs, rcs, radars, earth: str):
-    """Per-threat input arrays of the kernel from a list of `Trajectory` (all with status ok)."""
-    from shieldcheck.threats import boost_endpoints
+def _stack(trajs) -> dict:
+    """The kernel's per-threat fields of a list of `Trajectory`, as arrays."""
+    names = (
+        "burnout_r_eci_km",
+        "burnout_v_eci_km_s",
+        "burn_time_s",
+        "flight_time_s",
+        "burnout_altitude_km",
+        "burnout_range_km",
+        "launch_latitude_deg",
+        "launch_longitude_deg",
+        "target_latitude_deg",
+        "target_longitude_deg",
+    )
+    return {k: np.array([getattr(t, k) for t in trajs], dtype=float) for k in names}
 
-    n = len(trajs)
-    r0 = np.empty((n, 3))
-    v0 = np.empty((n, 3))
-    tb = np.empty(n)
-    tf = np.empty(n)
-    r_launch = np.empty((n, 3))
-    r_bog = np.empty((n, 3))
-    h_bo = np.empty(n)
-    for i, t in enumerate(trajs):
-        r0[i] = t.burnout_r_eci_km
-        v0[i] = t.burnout_v_eci_km_s
-        tb[i] = t.burn_time_s
-        tf[i] = t.flight_time_s
-        r_launch[i], r_bog[i] = boost_endpoints(t)
-        h_bo[i] = t.burnout_altitude_km
+
+def _threat_arrays(data: dict, rcs, radars, earth: str):
+    """Kernel inputs from trajectory fields (a `TrajectoryBatch`'s data or `_stack`), vectorised."""
+    lat1, lon1 = data["launch_latitude_deg"], data["launch_longitude_deg"]
+    _, az, _ = _earth.geodesic_inverse(
+        lat1, lon1, data["target_latitude_deg"], data["target_longitude_deg"], earth=earth
+    )
+    la, lo, _ = _earth.geodesic_direct(lat1, lon1, az, data["burnout_range_km"], earth=earth)
+    r_launch = np.ascontiguousarray(_earth.geodetic_to_ecef(lat1, lon1, 0.0, earth).reshape(-1, 3))
+    r_bog = np.ascontiguousarray(_earth.geodetic_to_ecef(la, lo, 0.0, earth).reshape(-1, 3))
+    n = r_launch.shape[0]
     ranges = np.empty((n, len(radars)))
     for j, r in enumerate(radars):
-        ranges[:, j] = [r.max_range_for_rcs_km(x) for x in rcs]
-    return r0, v0, tb, tf, r_launch, r_bog, h_bo, ranges
+        if rcs is None or all(x is None for x in rcs):
+            ranges[:, j] = r.max_range_for_rcs_km(None)
+        else:
+            ranges[:, j] = [r.max_range_for_rcs_km(x) for x in rcs]
+    as2 = lambda k: np.ascontiguousarray(np.reshape(data[k], (-1, 3)), dtype=float)  # noqa: E731
+    as1 = lambda k: np.ascontiguousarray(np.ravel(data[k]), dtype=float)  # noqa: E731
+    return (
+        as2("burnout_r_eci_km"),
+        as2("burnout_v_eci_km_s"),
+        as1("burn_time_s"),
+        as1("flight_time_s"),
+        r_launch,
+        r_bog,
+        as1("burnout_altitude_km"),
+        ranges,
+    )
+
+
+def _ew_times(architecture: Architecture, burn_time_s) -> np.ndarray:
+    """Earliest early-warning detection per threat (NaN where no satellite sees the boost)."""
+    burn = np.asarray(burn_time_s, dtype=float)
+    t = np.full(burn.shape, np.nan)
+    for sat in architecture.early_warning:
+        t = np.fmin(t, sat.detection_times_s(burn))
+    return t
 
 
 def _run_kernel(
@@ -871,31 +650,28 @@ def _run_kernel(
         _earth.geodetic_to_ecef(site.latitude_deg, site.longitude_deg, it.burnout_altitude_km, earth)
     )
     out = np.empty((r0.shape[0], _NCOL))
+    th = (r0, v0, tb, tf, r_launch, r_bog, h_bo)
+    env = (_earth.rotation_rate(architecture.rotation), float(mu_km3_s2), a, e2)
+    ip = np.array(
+        [
+            it.burnout_speed_km_s,
+            it.burn_time_s,
+            it.max_coast_time_s,
+            it.min_intercept_altitude_km,
+            it.max_intercept_altitude_km,
+            it.launch_delay_s,
+        ]
+    )
+    tlv = np.array([tl.track_formation_s, tl.decision_s, tl.kill_assessment_s])
     _engage_kernel(
-        r0,
-        v0,
-        tb,
-        tf,
-        r_launch,
-        r_bog,
-        h_bo,
+        th,
         t_ew,
         radar_params,
         ranges,
         r_bo,
-        _earth.rotation_rate(architecture.rotation),
-        float(mu_km3_s2),
-        a,
-        e2,
-        it.burnout_speed_km_s,
-        it.burn_time_s,
-        it.max_coast_time_s,
-        it.min_intercept_altitude_km,
-        it.max_intercept_altitude_km,
-        it.launch_delay_s,
-        tl.track_formation_s,
-        tl.decision_s,
-        tl.kill_assessment_s,
+        env,
+        ip,
+        tlv,
         bool(tl.track_required_for_intercept),
         float(step_s),
         int(iters),
@@ -903,12 +679,6 @@ def _run_kernel(
         out,
     )
     return out
-
-
-def _ew_time(architecture: Architecture, traj) -> float:
-    times = [s.detection_time_s(traj) for s in architecture.early_warning]
-    times = [t for t in times if math.isfinite(t)]
-    return min(times) if times else math.nan
 
 
 def _reason(code: int, row: np.ndarray, traj, it) -> str:
@@ -1045,10 +815,9 @@ def engage_many(
     rows = np.full((n, _NCOL), np.nan)
     rows[:, _C_CODE] = _THREAT
     if good:
-        arrays = _threat_arrays(
-            [trajs[i] for i in good], [rcs[i] for i in good], architecture.radars, architecture.earth
-        )
-        t_ew = np.array([_ew_time(architecture, trajs[i]) for i in good])
+        data = _stack([trajs[i] for i in good])
+        arrays = _threat_arrays(data, [rcs[i] for i in good], architecture.radars, architecture.earth)
+        t_ew = _ew_times(architecture, data["burn_time_s"])
         rows[good] = _run_kernel(
             arrays,
             t_ew,
@@ -1072,6 +841,7 @@ def engage(
     target: str = "",
     rcs_m2: float | None = None,
     step_s: float = 5.0,
+    refine_iterations: int = 14,
     mu_km3_s2: float = MU_KM3_S2,
 ) -> EngagementResult:
     """Timeline and intercept window of one threat trajectory against one interceptor site.
@@ -1096,6 +866,7 @@ def engage(
         labels=[dict(threat=threat, launch=launch, target=target)],
         rcs_m2=[rcs_m2],
         step_s=step_s,
+        refine_iterations=refine_iterations,
         mu_km3_s2=mu_km3_s2,
     )[0]
 

@@ -183,14 +183,14 @@ def _segment_clear(p0x, p0y, p0z, p1x, p1y, p1z, radius):
 
 
 @numba.njit(cache=True)
-def radar_sees_kernel(p, x, y, z, a, e2):
+def radar_sees_kernel(p, x, y, z, a, e2, max_range_km=-1.0):
     """Whether a radar (parameters ``p`` from `GroundRadar.kernel_params`) sees the ECEF point (x, y, z).
 
     The compiled twin of `GroundRadar.sees` for the engagement and footprint loops. With k = 1 (either
     Earth model) and with any k on the sphere it applies exactly the same geometry. With k != 1 on the
     ellipsoid it takes the ground angle as the angle between the geodetic normals at the radar and under
     the target (instead of the geodesic length over the radius of curvature): the two differ by well
-    under 0.1 % of the angle.
+    under 0.1 % of the angle. ``max_range_km`` > 0 replaces the range in ``p`` (a threat's own RCS).
     """
     if not (math.isfinite(x) and math.isfinite(y) and math.isfinite(z)):
         return False
@@ -202,7 +202,7 @@ def radar_sees_kernel(p, x, y, z, a, e2):
     u = dx * p[9] + dy * p[10] + dz * p[11]
     horizontal = math.sqrt(e * e + n * n)
     slant = math.sqrt(horizontal * horizontal + u * u)
-    if slant > p[_P_RANGE]:
+    if slant > (max_range_km if max_range_km > 0.0 else p[_P_RANGE]):
         return False
     az = math.degrees(math.atan2(e, n)) % 360.0
     if math.isfinite(p[_P_BORESIGHT]):
@@ -796,10 +796,12 @@ class EarlyWarningSatellites:
 
         A burn time of 0 (no boost phase modelled) counts as missed.
         """
-        burn = float(traj.burn_time_s)
-        if burn > 0.0 and self.detection_delay_s <= burn:
-            return self.detection_delay_s
-        return math.nan
+        return float(self.detection_times_s(traj.burn_time_s))
+
+    def detection_times_s(self, burn_time_s):
+        """Vectorised `detection_time_s` over burn times (s): the delay where it falls within the boost."""
+        burn = np.asarray(burn_time_s, dtype=float)
+        return np.where((burn > 0.0) & (self.detection_delay_s <= burn), self.detection_delay_s, np.nan)
 
     def intervals(self, traj) -> list[tuple[float, float]]:
         """``[(detection_time_s, burn_time_s)]`` while the plume is seen, or ``[]`` if missed."""

@@ -1,0 +1,414 @@
+"""Footprints: engagements, reach and coverage on latitude/longitude grids.
+
+Units: degrees for the grid, km, s. A grid is cell *centres* from the south-west corner, ``resolution_deg``
+apart; arrays are shaped ``(n_lat, n_lon)`` (row 0 is the southernmost).
+
+defended area
+    one launch area, every target cell: can the architecture engage a threat aimed at that cell?
+launch-area footprint
+    one defended target, every launch cell: can a threat from that cell be engaged?
+reach
+    burnout speed an interceptor needs to be over each cell at an altitude a given time after launch.
+coverage
+    which cells a radar sees at a given target altitude.
+
+Every engagement cell runs through the same compiled kernel as `shieldcheck.engagement.engage`, so a cell
+and a single engagement with the same ``step_s`` and ``refine_iterations`` agree exactly.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from shieldcheck import earth as _earth
+from shieldcheck.engagement import (
+    _C_CODE,
+    _C_WINDOW,
+    _NCOL,
+    _THREAT,
+    Architecture,
+    _ew_times,
+    _run_kernel,
+    _threat_arrays,
+)
+from shieldcheck.errors import InputError
+from shieldcheck.interceptors import InterceptorSite, required_speed
+from shieldcheck.threats import solve_trajectories
+
+__all__ = [
+    "REASON_CODES",
+    "Grid",
+    "Footprint",
+    "grid",
+    "defended_area",
+    "launch_area_footprint",
+    "reach_footprint",
+    "coverage_footprint",
+]
+
+REASON_CODES = {
+    0: "engageable",
+    1: "no threat trajectory",
+    2: "never seen by a fire-control radar",
+    3: "outside altitude limits",
+    4: "no intercept inside radar track",
+    5: "never tracked in the altitude band",
+    6: "window closes before launch",
+    7: "too slow",
+}
+"""Meaning of the ``reason_code`` cells (the words of `EngagementResult.reason`, shortened)."""
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A regular latitude/longitude grid of cell centres (build with `grid`)."""
+
+    lat_min_deg: float
+    lat_max_deg: float
+    lon_min_deg: float
+    lon_max_deg: float
+    resolution_deg: float
+
+    @property
+    def latitude_deg(self) -> np.ndarray:
+        n = int(math.floor((self.lat_max_deg - self.lat_min_deg) / self.resolution_deg + 1e-9)) + 1
+        return self.lat_min_deg + self.resolution_deg * np.arange(n)
+
+    @property
+    def longitude_deg(self) -> np.ndarray:
+        n = int(math.floor((self.lon_max_deg - self.lon_min_deg) / self.resolution_deg + 1e-9)) + 1
+        return self.lon_min_deg + self.resolution_deg * np.arange(n)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.latitude_deg.size, self.longitude_deg.size
+
+    def mesh(self) -> tuple[np.ndarray, np.ndarray]:
+        """Latitude and longitude of every cell, each ``(n_lat, n_lon)``."""
+        lon, lat = np.meshgrid(self.longitude_deg, self.latitude_deg)
+        return lat, lon
+
+
+def grid(
+    lat_min_deg: float, lat_max_deg: float, lon_min_deg: float, lon_max_deg: float, resolution_deg: float
+) -> Grid:
+    """A validated grid; longitudes may run past 180 (e.g. 170 to 200) to cross the antimeridian.
+
+    >>> g = grid(30.0, 72.0, -30.0, 60.0, 0.25)
+    >>> g.shape, g.shape[0] * g.shape[1]
+    ((169, 361), 61009)
+    """
+    vals = dict(
+        lat_min_deg=lat_min_deg,
+        lat_max_deg=lat_max_deg,
+        lon_min_deg=lon_min_deg,
+        lon_max_deg=lon_max_deg,
+        resolution_deg=resolution_deg,
+    )
+    for k, v in vals.items():
+        if not (isinstance(v, (int, float)) and math.isfinite(v)):
+            raise InputError(f"grid {k} must be a finite number, got {v!r}")
+    for k in ("lat_min_deg", "lat_max_deg"):
+        if not -90.0 <= vals[k] <= 90.0:
+            raise InputError(f"grid {k} must be within [-90, 90], got {vals[k]:g}")
+    for k in ("lon_min_deg", "lon_max_deg"):
+        if not -360.0 <= vals[k] <= 360.0:
+            raise InputError(f"grid {k} must be within [-360, 360], got {vals[k]:g}")
+    if lat_max_deg <= lat_min_deg:
+        raise InputError(f"grid lat_max_deg must exceed lat_min_deg ({lat_min_deg:g}), got {lat_max_deg:g}")
+    if not 0.0 < lon_max_deg - lon_min_deg <= 360.0:
+        raise InputError(
+            f"grid lon_max_deg must exceed lon_min_deg ({lon_min_deg:g}) by at most 360, got {lon_max_deg:g}"
+        )
+    if not 0.001 <= resolution_deg <= 30.0:
+        raise InputError(f"grid resolution_deg must be within [0.001, 30], got {resolution_deg:g}")
+    g = Grid(
+        float(lat_min_deg), float(lat_max_deg), float(lon_min_deg), float(lon_max_deg), float(resolution_deg)
+    )
+    if g.shape[0] * g.shape[1] > 4_000_000:
+        raise InputError(
+            f"grid has {g.shape[0] * g.shape[1]:,} cells; at most 4,000,000 allowed (coarsen it)"
+        )
+    return g
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """A footprint: named 2-D arrays on a grid, with metadata (what, for whom, with which settings)."""
+
+    kind: str
+    grid: Grid
+    values: dict = field(repr=False)
+    metadata: dict = field(default_factory=dict)
+
+    def value_at(self, name: str, latitude_deg: float, longitude_deg: float):
+        """The value of array ``name`` in the cell nearest a point."""
+        i = int(np.argmin(np.abs(self.grid.latitude_deg - latitude_deg)))
+        j = int(np.argmin(np.abs(self.grid.longitude_deg - longitude_deg)))
+        return self.values[name][i, j]
+
+    def polygons(self, name: str = "engageable", threshold: float | None = None):
+        """Shapely (multi)polygon of the cells where ``values[name]`` is true (or ``> threshold``).
+
+        Cells are unioned edge to edge, so the outline follows the grid at its resolution.
+        """
+        import shapely
+
+        v = self.values[name]
+        mask = v > threshold if threshold is not None else v.astype(bool)
+        lat, lon = self.grid.mesh()
+        h = self.grid.resolution_deg / 2.0
+        boxes = shapely.box(lon[mask] - h, lat[mask] - h, lon[mask] + h, lat[mask] + h)
+        if boxes.size == 0:
+            return shapely.MultiPolygon()
+        return shapely.coverage_union_all(boxes)
+
+    def to_geojson(self, name: str = "engageable", threshold: float | None = None) -> dict:
+        """GeoJSON FeatureCollection of the polygon from `polygons`, with the metadata as properties."""
+        import shapely
+
+        geom = self.polygons(name, threshold)
+        props = {
+            "kind": self.kind,
+            "field": name,
+            "threshold": threshold,
+            "resolution_deg": self.grid.resolution_deg,
+            **{k: v for k, v in self.metadata.items() if isinstance(v, (str, int, float, bool))},
+        }
+        features = (
+            []
+            if geom.is_empty
+            else [{"type": "Feature", "geometry": shapely.geometry.mapping(geom), "properties": props}]
+        )
+        return {"type": "FeatureCollection", "features": features}
+
+
+def _place_latlon(p, name: str) -> tuple[float, float, str]:
+    if isinstance(p, str):
+        from shieldcheck.catalog import resolve_place
+
+        place = resolve_place(p, field=name)
+        return place.latitude_deg, place.longitude_deg, place.name
+    if hasattr(p, "latitude_deg"):
+        return p.latitude_deg, p.longitude_deg, getattr(p, "name", name)
+    lat, lon = p
+    return float(lat), float(lon), f"{lat:g},{lon:g}"
+
+
+def _missile_kw(missile, kw: dict) -> dict:
+    if isinstance(missile, str):
+        from shieldcheck.catalog import get_missile
+
+        missile = get_missile(missile)
+    out = dict(kw)
+    for k in ("burn_time_s", "burnout_altitude_km", "burnout_range_km", "max_burnout_speed_km_s"):
+        if out.get(k) is None:
+            out[k] = getattr(missile, k) if missile is not None else (np.inf if k.startswith("max") else 0.0)
+    return out
+
+
+def _engagement_grid(
+    kind,
+    architecture: Architecture,
+    lat1,
+    lon1,
+    lat2,
+    lon2,
+    g: Grid,
+    *,
+    missile,
+    sites,
+    rcs_m2,
+    step_s,
+    refine_iterations,
+    meta,
+    traj_kw,
+) -> Footprint:
+    kw = _missile_kw(missile, traj_kw)
+    lat1, lon1, lat2, lon2 = (
+        np.ravel(np.broadcast_to(x, g.shape)).astype(float) for x in (lat1, lon1, lat2, lon2)
+    )
+    earth = architecture.earth
+    dist, _, _ = _earth.geodesic_inverse(lat1, lon1, lat2, lon2, earth=earth)
+    r1 = _earth.geodetic_to_ecef(lat1, lon1, 0.0, earth)
+    r2 = _earth.geodetic_to_ecef(lat2, lon2, 0.0, earth)
+    cosang = np.sum(r1 * r2, -1) / (np.linalg.norm(r1, axis=-1) * np.linalg.norm(r2, axis=-1))
+    valid = (dist > np.maximum(1.0, kw["burnout_range_km"] + 1.0)) & (cosang > math.cos(math.radians(179.5)))
+    n = lat1.size
+    code = np.full(n, float(_THREAT))
+    window = np.zeros(n)
+    best = np.full(n, -1.0)
+    idx = np.flatnonzero(valid)
+    if idx.size:
+        batch = solve_trajectories(
+            lat1[idx], lon1[idx], lat2[idx], lon2[idx], earth=earth, rotation=architecture.rotation, **kw
+        )
+        ok = batch.data["status"] == "ok"
+        good = idx[ok]
+        data = {k: v[ok] for k, v in batch.data.items()}
+        if good.size:
+            arrays = _threat_arrays(
+                data, None if rcs_m2 is None else [rcs_m2] * good.size, architecture.radars, earth
+            )
+            t_ew = _ew_times(architecture, data["burn_time_s"])
+            for s in sites:
+                rows = np.full((good.size, _NCOL), np.nan)
+                rows[:] = _run_kernel(
+                    arrays,
+                    t_ew,
+                    architecture,
+                    s,
+                    step_s=step_s,
+                    iters=refine_iterations,
+                    detail=False,
+                    mu_km3_s2=_earth.MU_KM3_S2,
+                )
+                better = rows[:, _C_WINDOW] > best[good]
+                # a site with a window wins; among sites without one, keep the first site's reason
+                take = better | (best[good] < 0)
+                code[good[take]] = rows[take, _C_CODE]
+                window[good[take]] = rows[take, _C_WINDOW]
+                best[good[take]] = rows[take, _C_WINDOW]
+    code2 = code.reshape(g.shape).astype(np.int8)
+    return Footprint(
+        kind,
+        g,
+        {"engageable": code2 == 0, "window_s": window.reshape(g.shape), "reason_code": code2},
+        {
+            **meta,
+            "sites": ", ".join(s.name for s in sites),
+            "step_s": step_s,
+            "refine_iterations": refine_iterations,
+            "earth": earth,
+            "rotation": architecture.rotation,
+            "estimate": "kinematic model estimate",
+        },
+    )
+
+
+def defended_area(
+    architecture: Architecture,
+    launch,
+    g: Grid,
+    *,
+    missile=None,
+    sites=None,
+    rcs_m2=None,
+    step_s: float = 20.0,
+    refine_iterations: int = 8,
+    **trajectory_kw,
+) -> Footprint:
+    """Which target cells can the architecture defend against threats from ``launch``?
+
+    Each cell is the target of a threat trajectory (``missile`` and ``trajectory_kw`` as in
+    `shieldcheck.threats.solve_trajectories`: shape, apogee_km, ...) engaged by every site (``sites``,
+    default all); a cell is engageable if any site has a window, and ``window_s`` is the longest window.
+    Cells the missile cannot reach carry reason code 1 (as do cells inside the burnout range).
+    """
+    lat, lon, name = _place_latlon(launch, "launch")
+    tlat, tlon = g.mesh()
+    meta = {
+        "launch": name,
+        "missile": getattr(missile, "name", missile) or "custom",
+        "shape": trajectory_kw.get("shape", "min-energy"),
+    }
+    return _engagement_grid(
+        "defended_area",
+        architecture,
+        lat,
+        lon,
+        tlat,
+        tlon,
+        g,
+        missile=missile,
+        sites=list(sites or architecture.sites),
+        rcs_m2=rcs_m2,
+        step_s=step_s,
+        refine_iterations=refine_iterations,
+        meta=meta,
+        traj_kw=trajectory_kw,
+    )
+
+
+def launch_area_footprint(
+    architecture: Architecture,
+    target,
+    g: Grid,
+    *,
+    missile=None,
+    sites=None,
+    rcs_m2=None,
+    step_s: float = 20.0,
+    refine_iterations: int = 8,
+    **trajectory_kw,
+) -> Footprint:
+    """From which launch cells can a threat aimed at ``target`` be engaged? (See `defended_area`.)"""
+    lat, lon, name = _place_latlon(target, "target")
+    llat, llon = g.mesh()
+    meta = {
+        "target": name,
+        "missile": getattr(missile, "name", missile) or "custom",
+        "shape": trajectory_kw.get("shape", "min-energy"),
+    }
+    return _engagement_grid(
+        "launch_area",
+        architecture,
+        llat,
+        llon,
+        lat,
+        lon,
+        g,
+        missile=missile,
+        sites=list(sites or architecture.sites),
+        rcs_m2=rcs_m2,
+        step_s=step_s,
+        refine_iterations=refine_iterations,
+        meta=meta,
+        traj_kw=trajectory_kw,
+    )
+
+
+def reach_footprint(
+    site: InterceptorSite,
+    time_after_launch_s: float,
+    altitude_km: float,
+    g: Grid,
+    *,
+    earth: str = "wgs84",
+    rotation: bool = True,
+) -> Footprint:
+    """Burnout speed needed to be over each cell at ``altitude_km``, ``time_after_launch_s`` after launch.
+
+    ``values["reachable"]`` marks the cells the site's interceptor can reach (the interceptor's reach fan
+    as an area).
+    """
+    lat, lon = g.mesh()
+    pts = _earth.geodetic_to_ecef(lat, lon, altitude_km, earth)
+    need = np.asarray(required_speed(site, pts, time_after_launch_s, earth, rotation))
+    return Footprint(
+        "reach",
+        g,
+        {"required_speed_km_s": need, "reachable": need <= site.interceptor.burnout_speed_km_s},
+        {
+            "site": site.name,
+            "time_after_launch_s": float(time_after_launch_s),
+            "altitude_km": float(altitude_km),
+            "earth": earth,
+            "rotation": rotation,
+        },
+    )
+
+
+def coverage_footprint(radar, altitude_km: float, g: Grid, *, rcs_m2=None, earth: str = "wgs84") -> Footprint:
+    """Cells where ``radar`` sees a target ``altitude_km`` above the surface."""
+    lat, lon = g.mesh()
+    seen = np.asarray(radar.sees(_earth.geodetic_to_ecef(lat, lon, altitude_km, earth), rcs_m2, earth))
+    return Footprint(
+        "coverage",
+        g,
+        {"covered": seen},
+        {"radar": radar.name, "altitude_km": float(altitude_km), "earth": earth},
+    )

@@ -1,0 +1,122 @@
+"""Footprints against single engagements, reach and coverage; grids, GeoJSON and input errors."""
+
+import numpy as np
+import pytest
+import shapely
+
+from shieldcheck import earth
+from shieldcheck.engagement import engage
+from shieldcheck.errors import InputError
+from shieldcheck.footprint import (
+    REASON_CODES,
+    coverage_footprint,
+    defended_area,
+    grid,
+    launch_area_footprint,
+    reach_footprint,
+)
+from shieldcheck.interceptors import reach_fan, required_speed
+from shieldcheck.scenario import build, load_scenario
+from shieldcheck.threats import trajectory
+
+
+@pytest.fixture(scope="module")
+def arch():
+    return build(load_scenario("european-third-site-2007")).architecture
+
+
+@pytest.fixture(scope="module")
+def europe(arch):
+    return defended_area(arch, "tehran", grid(34.0, 66.0, -12.0, 42.0, 2.0), missile="irbm-5500")
+
+
+def test_defended_area_cells_agree_with_single_engagements(arch, europe):
+    fp = europe
+    site = arch.sites[0]
+    rng = np.random.default_rng(42)
+    lat, lon = fp.grid.mesh()
+    picks = rng.choice(lat.size, 25, replace=False)
+    codes = set()
+    for k in picks:
+        i, j = np.unravel_index(k, lat.shape)
+        t = trajectory("tehran", (float(lat[i, j]), float(lon[i, j])), missile="irbm-5500")
+        r = engage(
+            t, site, arch, step_s=fp.metadata["step_s"], refine_iterations=fp.metadata["refine_iterations"]
+        )
+        assert bool(fp.values["engageable"][i, j]) == r.engageable, (lat[i, j], lon[i, j], r.reason)
+        assert fp.values["window_s"][i, j] == pytest.approx(r.window_s, abs=1e-6)
+        codes.add(int(fp.values["reason_code"][i, j]))
+    assert 0 in codes and len(codes) >= 2  # the draw covers engageable and non-engageable cells
+    # a named check: Berlin is defended, Ankara is not (as in the engagement table)
+    assert fp.value_at("engageable", 52.0, 14.0)
+    assert not fp.value_at("engageable", 40.0, 32.0)
+
+
+def test_unreachable_cells_have_their_own_code(arch, europe):
+    # beyond the IRBM's range (e.g. Lisbon-Dublin corner at 5,500+ km) the threat cannot fly
+    far = defended_area(arch, "tehran", grid(50.0, 60.0, -40.0, -30.0, 5.0), missile="irbm-5500")
+    assert np.all(far.values["reason_code"] == 1)
+    assert REASON_CODES[1] == "no threat trajectory"
+
+
+def test_launch_area_footprint_matches_engagement(arch):
+    fp = launch_area_footprint(arch, "berlin", grid(30.0, 40.0, 44.0, 56.0, 2.0), missile="irbm-5500")
+    t = trajectory((34.0, 52.0), "berlin", missile="irbm-5500")
+    r = engage(t, arch.sites[0], arch, step_s=fp.metadata["step_s"], refine_iterations=8)
+    assert bool(fp.value_at("engageable", 34.0, 52.0)) == r.engageable
+    assert fp.value_at("window_s", 34.0, 52.0) == pytest.approx(r.window_s, abs=1e-6)
+
+
+def test_geojson_polygon_covers_the_engageable_cells(europe):
+    gj = europe.to_geojson()
+    assert gj["type"] == "FeatureCollection" and len(gj["features"]) == 1
+    geom = shapely.geometry.shape(gj["features"][0]["geometry"])
+    assert geom.is_valid
+    n = int(europe.values["engageable"].sum())
+    assert geom.area == pytest.approx(n * 2.0 * 2.0, rel=1e-9)  # square degrees, cell by cell
+    lat, lon = europe.grid.mesh()
+    inside = shapely.contains_xy(geom, lon, lat)
+    np.testing.assert_array_equal(inside, europe.values["engageable"])
+    assert gj["features"][0]["properties"]["launch"] == "tehran"
+
+
+def test_reach_footprint_matches_required_speed_and_fan(arch):
+    site = arch.sites[0]
+    g = grid(44.0, 66.0, 0.0, 36.0, 1.0)
+    fp = reach_footprint(site, 400.0, 300.0, g)
+    lat, lon = g.mesh()
+    need = required_speed(site, earth.geodetic_to_ecef(lat, lon, 300.0), 400.0)
+    np.testing.assert_array_equal(fp.values["reachable"], need <= site.interceptor.burnout_speed_km_s)
+    fan = reach_fan(site, 400.0, 300.0, [90.0])
+    d, _, _ = earth.geodesic_inverse(site.latitude_deg, site.longitude_deg, 54.472, 17.124 + np.arange(1, 18))
+    east_cells = [fp.value_at("reachable", 54.5, 17.124 + k) for k in range(1, 18)]
+    # cells due east are reachable out to the fan's edge (within a cell)
+    for dist, ok in zip(d, east_cells, strict=True):
+        if dist < fan.max_ground_range_km[0] - 70.0:
+            assert ok
+        if dist > fan.max_ground_range_km[0] + 70.0:
+            assert not ok
+
+
+def test_coverage_footprint_is_radar_sees(arch):
+    radar = arch.radars[0]
+    g = grid(30.0, 72.0, -30.0, 60.0, 1.5)
+    fp = coverage_footprint(radar, 500.0, g)
+    lat, lon = g.mesh()
+    np.testing.assert_array_equal(fp.values["covered"], radar.sees(earth.geodetic_to_ecef(lat, lon, 500.0)))
+    assert fp.values["covered"].any() and not fp.values["covered"].all()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((95.0, 96.0, 0.0, 10.0, 1.0), r"grid lat_min_deg must be within \[-90, 90\], got 95"),
+        ((10.0, 5.0, 0.0, 10.0, 1.0), r"grid lat_max_deg must exceed lat_min_deg \(10\), got 5"),
+        ((0.0, 10.0, 0.0, 10.0, 0.0), r"grid resolution_deg must be within \[0.001, 30\], got 0"),
+        ((0.0, 10.0, 0.0, 10.0, float("nan")), r"grid resolution_deg must be a finite number"),
+        ((-80.0, 80.0, -180.0, 180.0, 0.01), r"at most 4,000,000 allowed"),
+    ],
+)
+def test_grid_validation(args, message):
+    with pytest.raises(InputError, match=message):
+        grid(*args)
