@@ -1,0 +1,1 @@
+"""Reports: maps, plots and exports built on shieldcheck results."""

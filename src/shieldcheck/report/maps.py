@@ -1,0 +1,1002 @@
+"""Static maps for papers, drawn fully offline: base maps, places, ground tracks, boundaries and fields.
+
+Built on matplotlib and cartopy (the ``[maps]`` extra). Cartopy downloads Natural Earth shapefiles on
+first use; shieldcheck instead ships the layers it draws (land, coastlines and land borders at 1:110m and
+1:50m, public-domain Natural Earth v4.1.0 via the ISC-licensed npm package world-atlas 2.0.2; see
+``mapdata/README.md`` and ``tools/build_mapdata.py``). Importing this module therefore changes cartopy's
+global configuration:
+
+- ``cartopy.config["pre_existing_data_dir"]`` and ``cartopy.config["data_dir"]`` point at the shipped
+  ``mapdata`` folder, and
+- the Natural Earth downloader is replaced by one that raises an `InputError` naming the layers that are
+  shipped instead of fetching anything, so no map drawn with shieldcheck ever touches the network.
+
+Figures are plain `matplotlib.figure.Figure` objects with an Agg canvas (no pyplot, no display needed).
+Coordinates at the API are geodetic latitude and longitude in degrees (``_deg``); longitudes may be given
+in [-180, 180] or [0, 360]. Geometry is drawn as geodesics on the map (cartopy's ``Geodetic`` CRS), so
+lines and polygons crossing the antimeridian are cut correctly. Every overlay given a ``label`` joins
+the axes legend, which is redrawn (lower left) after each one; move it at the end with
+``ax.get_legend().set_loc(...)``.
+
+>>> fig, ax = base_map((-12.0, 42.0, 34.0, 62.0), title="Europe")
+>>> _ = plot_places(ax, ["Warsaw"], [52.23], [21.01], kind="city")
+>>> png = fig_to_png_bytes(fig, dpi=50)
+>>> png[:4] == b"\\x89PNG"
+True
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import weakref
+from pathlib import Path
+
+import cartopy
+import cartopy.crs as ccrs
+import cartopy.feature as cfeature
+import matplotlib.colors as mcolors
+import matplotlib.patches as mpatches
+import matplotlib.patheffects as patheffects
+import numpy as np
+from cartopy.io.shapereader import NEShpDownloader
+from cartopy.mpl.geoaxes import GeoAxes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from shieldcheck.earth import (
+    SPHERE_RADIUS_KM,
+    WGS84_A_KM,
+    check_earth,
+    geodesic_direct,
+    geodetic_to_ecef,
+)
+from shieldcheck.errors import InputError
+
+__all__ = [
+    "MAPDATA_DIR",
+    "RESOLUTIONS",
+    "PROJECTIONS",
+    "PLACE_KINDS",
+    "LAND_COLOR",
+    "OCEAN_COLOR",
+    "COASTLINE_COLOR",
+    "BORDER_COLOR",
+    "default_resolution",
+    "base_map",
+    "plot_places",
+    "plot_ground_track",
+    "plot_boundary",
+    "plot_field",
+    "plot_mask",
+    "radar_coverage_boundary",
+    "save_png",
+    "fig_to_png_bytes",
+]
+
+# ============================================================================ offline data
+MAPDATA_DIR = Path(__file__).resolve().with_name("mapdata")
+"""The shipped Natural-Earth-layout shapefiles (``shapefiles/natural_earth/{physical,cultural}/``)."""
+RESOLUTIONS = ("110m", "50m")
+"""Natural Earth scales shipped with shieldcheck (10m is not shipped)."""
+SHIPPED_LAYERS = (
+    ("physical", "land"),
+    ("physical", "coastline"),
+    ("cultural", "admin_0_boundary_lines_land"),
+)
+"""(category, name) of the Natural Earth layers shipped at each resolution."""
+
+
+class _OfflineNaturalEarth(NEShpDownloader):
+    """Cartopy's Natural Earth downloader with the download replaced by an error that teaches.
+
+    A shipped file is found through ``pre_existing_data_dir`` before ``acquire_resource`` is ever called;
+    reaching it means the layer is not shipped.
+    """
+
+    def acquire_resource(self, target_path, format_dict):
+        shipped = ", ".join(f"{c}/{n}" for c, n in SHIPPED_LAYERS)
+        raise InputError(
+            "shieldcheck draws maps offline and ships Natural Earth layers only at resolutions "
+            f"{' and '.join(RESOLUTIONS)} ({shipped}), got resolution={format_dict['resolution']!r} "
+            f"{format_dict['category']}/{format_dict['name']}: use one of the shipped layers"
+        )
+
+
+def _configure_cartopy() -> None:
+    """Point cartopy at the shipped data and make sure it never downloads Natural Earth."""
+    cartopy.config["pre_existing_data_dir"] = MAPDATA_DIR
+    cartopy.config["data_dir"] = MAPDATA_DIR
+    template = str(Path("{config[pre_existing_data_dir]}", "shapefiles", "natural_earth", "{category}"))
+    name = "ne_{resolution}_{name}.shp"
+    cartopy.config["downloaders"][("shapefiles", "natural_earth")] = _OfflineNaturalEarth(
+        target_path_template=str(Path(template, name)),
+        pre_downloaded_path_template=str(Path(template, name)),
+    )
+
+
+_configure_cartopy()
+
+# ============================================================================ style
+LAND_COLOR = "#eeebe4"
+"""Land fill: a warm light grey."""
+OCEAN_COLOR = "#dde9f1"
+"""Sea fill: a pale blue-grey."""
+COASTLINE_COLOR = "#4a4a4a"
+"""Coastlines: dark grey."""
+BORDER_COLOR = "#9b9b9b"
+"""Land borders: mid grey, thinner than coastlines."""
+_GRID_COLOR = "#8c8c8c"
+_TEXT_HALO = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+_REGIONAL_SPAN_DEG = 60.0
+"""Extents at most this wide (in equatorial degrees) default to 50m data, wider ones to 110m."""
+
+PLACE_KINDS = {
+    # kind: (marker, colour, size in points², legend label)
+    "radar": ("^", "#1f5fa8", 55.0, "Radar"),
+    "interceptor": ("s", "#2e7d32", 45.0, "Interceptor site"),
+    "launch": ("*", "#c62828", 110.0, "Launch area"),
+    "target": ("D", "#6a1b9a", 40.0, "Target"),
+    "city": ("o", "#303030", 22.0, "City"),
+    "site": ("o", "#e07b00", 30.0, "Site"),
+}
+"""Marker style per kind of place: ``(marker, colour, size_pt2, legend_label)``."""
+
+PROJECTIONS = ("lambert", "platecarree", "orthographic", "mercator", "robinson", "azimuthal")
+"""Projection names `base_map` accepts (a cartopy ``Projection`` instance is accepted too)."""
+
+_LEGEND_PROXIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""Legend handles for artists that cannot stand in a legend themselves (filled contours), per axes."""
+
+
+# ============================================================================ helpers
+def _as_1d(name: str, values, *, lo: float = -math.inf, hi: float = math.inf) -> np.ndarray:
+    """A 1-D float array with every element finite and within [lo, hi], or an `InputError`."""
+    try:
+        arr = np.atleast_1d(np.asarray(values, dtype=float))
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be numbers, got {values!r}") from None
+    if arr.ndim != 1:
+        raise InputError(f"{name} must be one-dimensional, got shape {arr.shape}")
+    bad = ~np.isfinite(arr) | (arr < lo) | (arr > hi)
+    if np.any(bad):
+        rng = f"within [{lo:g}, {hi:g}]" if math.isfinite(lo) else "finite"
+        raise InputError(f"{name} must be {rng}, got {float(arr[bad][0])!r}")
+    return arr
+
+
+def _wrap180(lon_deg):
+    """Longitude in [-180, 180)."""
+    return np.mod(np.asarray(lon_deg, dtype=float) + 180.0, 360.0) - 180.0
+
+
+def _unwrap(lon_deg: np.ndarray) -> np.ndarray:
+    """Longitudes made continuous along a sequence (each step the shorter way round)."""
+    if lon_deg.size < 2:
+        return lon_deg.copy()
+    step = _wrap180(np.diff(lon_deg))
+    return np.concatenate([lon_deg[:1], lon_deg[0] + np.cumsum(step)])
+
+
+def _centred_crs(lon_deg: np.ndarray) -> tuple[ccrs.PlateCarree, np.ndarray]:
+    """A PlateCarree CRS centred on continuous longitudes, and the longitudes relative to its centre.
+
+    Plotting in this CRS keeps every point within (-180, 180) of the centre, so shapes that straddle
+    the antimeridian are not torn apart.
+    """
+    centre = 0.5 * (float(np.min(lon_deg)) + float(np.max(lon_deg)))
+    centre = float(_wrap180(centre))
+    return ccrs.PlateCarree(central_longitude=centre), _wrap180(lon_deg - centre)
+
+
+def _slerp_densify(lat_deg: np.ndarray, lon_deg: np.ndarray, max_step_km: float, closed: bool):
+    """Insert great-circle points so that no step is longer than ``max_step_km`` (sphere, for drawing)."""
+    lat, lon = np.radians(lat_deg), np.radians(lon_deg)
+    xyz = np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+    if closed:
+        xyz = np.vstack([xyz, xyz[:1]])
+    out = [xyz[:1]]
+    for p, q in zip(xyz[:-1], xyz[1:], strict=True):
+        angle = math.atan2(np.linalg.norm(np.cross(p, q)), float(p @ q))
+        n = max(1, math.ceil(angle * SPHERE_RADIUS_KM / max_step_km))
+        if n == 1 or angle < 1e-12:
+            out.append(q[None, :])
+            continue
+        t = np.arange(1, n + 1)[:, None] / n
+        pts = (np.sin((1.0 - t) * angle) * p + np.sin(t * angle) * q) / math.sin(angle)
+        out.append(pts)
+    xyz = np.vstack(out)
+    if closed:
+        xyz = xyz[:-1]
+    lat_out = np.degrees(np.arctan2(xyz[:, 2], np.hypot(xyz[:, 0], xyz[:, 1])))
+    lon_out = np.degrees(np.arctan2(xyz[:, 1], xyz[:, 0]))
+    return lat_out, lon_out
+
+
+def _refresh_legend(ax) -> None:
+    """(Re)draw the axes legend from every labelled artist, plus the stored proxy handles."""
+    handles, labels = ax.get_legend_handles_labels()
+    for proxy in _LEGEND_PROXIES.get(ax, []):
+        handles.append(proxy)
+        labels.append(proxy.get_label())
+    seen, h_out, l_out = set(), [], []
+    for h, lab in zip(handles, labels, strict=True):
+        if lab and not lab.startswith("_") and lab not in seen:
+            seen.add(lab)
+            h_out.append(h)
+            l_out.append(lab)
+    if h_out:
+        legend = ax.legend(h_out, l_out, loc="lower left", fontsize=8, framealpha=0.9, edgecolor="#bbbbbb")
+        legend.set_zorder(10)
+
+
+def _add_proxy(ax, proxy) -> None:
+    _LEGEND_PROXIES.setdefault(ax, []).append(proxy)
+
+
+def _check_geoaxes(ax) -> None:
+    if not isinstance(ax, GeoAxes):
+        raise InputError(
+            f"ax must be a cartopy GeoAxes (e.g. from base_map), got {type(ax).__name__}: "
+            "create the map with base_map(...) first"
+        )
+
+
+def _projection(name, extent) -> ccrs.Projection:
+    """A cartopy projection from a name, centred on the extent (lon_min, lon_max, lat_min, lat_max)."""
+    if isinstance(name, ccrs.Projection):
+        return name
+    if extent is None:
+        lon0, lat0, lat1, lat2 = 0.0, 0.0, -90.0, 90.0
+    else:
+        lon_min, lon_max, lat1, lat2 = extent
+        lon0 = float(_wrap180(0.5 * (lon_min + lon_max)))
+        lat0 = 0.5 * (lat1 + lat2)
+    key = str(name).lower().replace(" ", "").replace("_", "").replace("-", "")
+    if key in ("lambert", "lambertconformal", "lcc"):
+        if extent is None:
+            raise InputError(
+                "projection='lambert' needs a regional extent_deg, got extent_deg=None: "
+                "pass (lon_min, lon_max, lat_min, lat_max) or use projection='robinson' for the world"
+            )
+        span = lat2 - lat1
+        p1, p2 = lat1 + span / 6.0, lat2 - span / 6.0
+        if p1 * p2 <= 0.0 or abs(lat0) < 5.0:  # straddles the equator: a conformal cylinder instead
+            return ccrs.Mercator(central_longitude=lon0)
+        return ccrs.LambertConformal(
+            central_longitude=lon0, central_latitude=lat0, standard_parallels=(p1, p2)
+        )
+    if key in ("platecarree", "equirectangular", "latlon"):
+        return ccrs.PlateCarree(central_longitude=lon0)
+    if key in ("orthographic", "ortho", "globe"):
+        return ccrs.Orthographic(central_longitude=lon0, central_latitude=lat0)
+    if key == "mercator":
+        return ccrs.Mercator(central_longitude=lon0)
+    if key == "robinson":
+        return ccrs.Robinson(central_longitude=lon0)
+    if key in ("azimuthal", "azimuthalequidistant", "aeqd"):
+        return ccrs.AzimuthalEquidistant(central_longitude=lon0, central_latitude=lat0)
+    raise InputError(
+        f"projection must be one of {', '.join(PROJECTIONS)} or a cartopy Projection, got {name!r}"
+    )
+
+
+def _check_extent(extent_deg) -> tuple[float, float, float, float] | None:
+    """Validate (lon_min, lon_max, lat_min, lat_max); lon_max < lon_min means across the antimeridian."""
+    if extent_deg is None:
+        return None
+    vals = _as_1d("extent_deg", extent_deg)
+    if vals.size != 4:
+        raise InputError(f"extent_deg must be (lon_min, lon_max, lat_min, lat_max), got {extent_deg!r}")
+    lon_min, lon_max, lat_min, lat_max = (float(v) for v in vals)
+    for nm, v in (("lat_min", lat_min), ("lat_max", lat_max)):
+        if not -90.0 <= v <= 90.0:
+            raise InputError(f"extent_deg {nm} must be within [-90, 90], got {v!r}")
+    for nm, v in (("lon_min", lon_min), ("lon_max", lon_max)):
+        if not -180.0 <= v <= 360.0:
+            raise InputError(f"extent_deg {nm} must be within [-180, 360], got {v!r}")
+    if lat_min >= lat_max:
+        raise InputError(f"extent_deg needs lat_min < lat_max, got lat_min={lat_min!r}, lat_max={lat_max!r}")
+    if lon_max <= lon_min:  # e.g. (170, -170): across the antimeridian
+        lon_max += 360.0
+    if lon_max - lon_min > 360.0:
+        raise InputError(f"extent_deg spans more than 360° of longitude: {extent_deg!r}")
+    return lon_min, lon_max, lat_min, lat_max
+
+
+def default_resolution(extent_deg) -> str:
+    """Natural Earth scale for an extent: ``"50m"`` for regional maps, ``"110m"`` for wider ones.
+
+    The width is measured in equatorial degrees (longitude span times the cosine of the mid-latitude);
+    an extent at most 60° wide or tall (e.g. Europe, the Middle East) gets 50m.
+
+    >>> default_resolution((-12.0, 42.0, 34.0, 62.0)), default_resolution(None)
+    ('50m', '110m')
+    """
+    ext = _check_extent(extent_deg)
+    if ext is None:
+        return "110m"
+    lon_min, lon_max, lat_min, lat_max = ext
+    width = (lon_max - lon_min) * math.cos(math.radians(0.5 * (lat_min + lat_max)))
+    return "50m" if max(width, lat_max - lat_min) <= _REGIONAL_SPAN_DEG else "110m"
+
+
+# ============================================================================ base map
+def base_map(
+    extent_deg=None,
+    *,
+    projection="lambert",
+    resolution: str | None = None,
+    ax=None,
+    figsize=(8.0, 6.0),
+    title: str | None = None,
+    borders: bool = True,
+    gridlines: bool = True,
+):
+    """A clean base map: sea and land fill, coastlines, land borders and labelled graticule.
+
+    Parameters
+    ----------
+    extent_deg : (lon_min, lon_max, lat_min, lat_max) or None
+        Region shown, deg. ``lon_max < lon_min`` means the region crosses the antimeridian, e.g.
+        ``(160, -150, 40, 70)``. None shows the whole globe (not with ``projection="lambert"``).
+    projection : str or cartopy.crs.Projection
+        One of `PROJECTIONS`, centred on the extent: ``"lambert"`` (conformal conic with standard
+        parallels at 1/6 and 5/6 of the latitude span, the usual choice for mid-latitude regions;
+        Mercator if the extent straddles the equator), ``"platecarree"``, ``"orthographic"`` (the whole
+        visible hemisphere, centred on the extent), ``"mercator"``, ``"robinson"`` (world maps),
+        ``"azimuthal"`` (equidistant about the centre: true distances from it, good for range rings).
+    resolution : {"50m", "110m"} or None
+        Natural Earth scale; None picks `default_resolution` (50m for regional extents, 110m for wider).
+    ax : cartopy GeoAxes or None
+        Draw into this axes (its projection is kept) instead of a new figure.
+    figsize : (float, float)
+        Size of a new figure, inches.
+    title : str or None
+        Axes title.
+    borders, gridlines : bool
+        Draw land borders; draw the graticule with degree labels on the left and bottom.
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, cartopy.mpl.geoaxes.GeoAxes)
+
+    Notes
+    -----
+    A new figure is a bare `matplotlib.figure.Figure` with an Agg canvas: nothing needs a display, and
+    nothing is registered with pyplot. Colours: `LAND_COLOR`, `OCEAN_COLOR`, `COASTLINE_COLOR`,
+    `BORDER_COLOR`. Data: Natural Earth v4.1.0 via world-atlas 2.0.2 (see the module docstring).
+
+    Examples
+    --------
+    >>> fig, ax = base_map((160.0, -150.0, 40.0, 70.0), projection="platecarree", resolution="110m")
+    >>> type(ax).__name__
+    'GeoAxes'
+    """
+    extent = _check_extent(extent_deg)
+    if resolution is None:
+        resolution = default_resolution(extent_deg)
+    if resolution not in RESOLUTIONS:
+        raise InputError(
+            f"resolution must be one of {', '.join(repr(r) for r in RESOLUTIONS)} (the scales shipped for "
+            f"offline maps), got {resolution!r}"
+        )
+    if ax is None:
+        crs = _projection(projection, extent)
+        fig = Figure(figsize=figsize, layout="constrained")
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot(1, 1, 1, projection=crs)
+    else:
+        _check_geoaxes(ax)
+        fig = ax.figure
+    if extent is None or isinstance(ax.projection, ccrs.Orthographic):
+        ax.set_global()  # a view of the globe shows the whole visible hemisphere
+    else:
+        lon_min, lon_max, lat_min, lat_max = extent
+        ref, rel = _centred_crs(np.array([lon_min, lon_max]))
+        ax.set_extent([float(rel[0]), float(rel[1]), lat_min, lat_max], crs=ref)
+
+    ax.set_facecolor(OCEAN_COLOR)
+    land = cfeature.NaturalEarthFeature("physical", "land", resolution)
+    coast = cfeature.NaturalEarthFeature("physical", "coastline", resolution)
+    ax.add_feature(land, facecolor=LAND_COLOR, edgecolor="none", zorder=0.5)
+    if borders:
+        lines = cfeature.NaturalEarthFeature("cultural", "admin_0_boundary_lines_land", resolution)
+        ax.add_feature(lines, facecolor="none", edgecolor=BORDER_COLOR, linewidth=0.5, zorder=0.8)
+    ax.add_feature(coast, facecolor="none", edgecolor=COASTLINE_COLOR, linewidth=0.6, zorder=0.9)
+    if gridlines:
+        labelled = not isinstance(ax.projection, ccrs.Orthographic)
+        gl = ax.gridlines(
+            crs=ccrs.PlateCarree(),
+            draw_labels=labelled,
+            linewidth=0.5,
+            color=_GRID_COLOR,
+            alpha=0.6,
+            linestyle=(0, (2, 2)),
+            zorder=1.0,
+            x_inline=False,
+            y_inline=False,
+            rotate_labels=False,
+        )
+        if labelled:
+            gl.top_labels = False
+            gl.right_labels = False
+            gl.xlabel_style = {"size": 8, "color": "#333333"}
+            gl.ylabel_style = {"size": 8, "color": "#333333"}
+    ax.spines["geo"].set_edgecolor("#666666")
+    ax.spines["geo"].set_linewidth(0.8)
+    if title:
+        ax.set_title(title, fontsize=11)
+    return fig, ax
+
+
+# ============================================================================ overlays
+def plot_places(
+    ax,
+    names,
+    latitudes_deg,
+    longitudes_deg,
+    *,
+    kind=None,
+    marker: str | None = None,
+    color=None,
+    label: bool = True,
+    legend_label: str | None = None,
+    fontsize: float = 8.0,
+    zorder: float = 6.0,
+):
+    """Mark places (radars, interceptor sites, cities, launch areas, targets) with labelled markers.
+
+    Parameters
+    ----------
+    ax : cartopy GeoAxes
+    names : str or sequence of str
+        Place names (used for the text labels).
+    latitudes_deg, longitudes_deg : float or sequence of float
+        Positions, deg.
+    kind : str, sequence of str, or None
+        One of `PLACE_KINDS` (``"radar"``, ``"interceptor"``, ``"launch"``, ``"target"``, ``"city"``,
+        ``"site"``) for all places or one per place; None means ``"site"``. Each kind gets its own marker
+        and colour and one legend entry.
+    marker, color : optional
+        Override the kind's marker and colour (for every place given).
+    label : bool
+        Write each name beside its marker (with a white halo; not drawn if the place is off the map).
+    legend_label : str or None
+        Legend text instead of the kind's (only when all places are of one kind).
+    fontsize : float
+        Name label size, points.
+    zorder : float
+
+    Returns
+    -------
+    list of matplotlib.artist.Artist
+        One ``PathCollection`` per kind, then the name labels (``Annotation``).
+
+    Examples
+    --------
+    >>> fig, ax = base_map((10.0, 30.0, 45.0, 58.0), resolution="110m")
+    >>> arts = plot_places(ax, ["Radar", "Site"], [49.6, 54.5], [13.7, 17.0], kind=["radar", "interceptor"])
+    >>> [a.get_label() for a in arts[:2]]
+    ['Radar', 'Interceptor site']
+    """
+    _check_geoaxes(ax)
+    names_list = [names] if isinstance(names, str) else [str(n) for n in names]
+    lat = _as_1d("latitudes_deg", latitudes_deg, lo=-90.0, hi=90.0)
+    lon = _as_1d("longitudes_deg", longitudes_deg, lo=-180.0, hi=360.0)
+    n = len(names_list)
+    if lat.size != n or lon.size != n:
+        raise InputError(
+            "names, latitudes_deg and longitudes_deg must have the same length, "
+            f"got {n}, {lat.size}, {lon.size}"
+        )
+    kinds = ["site"] * n if kind is None else [kind] * n if isinstance(kind, str) else list(kind)
+    if len(kinds) != n:
+        raise InputError(f"kind must be one string or one per place ({n}), got {len(kinds)}")
+    for k in kinds:
+        if k not in PLACE_KINDS:
+            raise InputError(f"kind must be one of {', '.join(PLACE_KINDS)}, got {k!r}")
+    if legend_label is not None and len(set(kinds)) > 1:
+        raise InputError(
+            "legend_label needs all places of one kind: give one kind, or leave legend_label None"
+        )
+    geo = ccrs.PlateCarree()
+    artists = []
+    for k in dict.fromkeys(kinds):  # kinds in order of first appearance
+        sel = np.array([kk == k for kk in kinds])
+        mk, col, size, text = PLACE_KINDS[k]
+        artists.append(
+            ax.scatter(
+                lon[sel],
+                lat[sel],
+                s=size,
+                marker=marker or mk,
+                c=[mcolors.to_rgba(color or col)],
+                edgecolors="white",
+                linewidths=0.7,
+                transform=geo,
+                zorder=zorder,
+                label=legend_label or text,
+            )
+        )
+    if label:
+        for nm, la, lo in zip(names_list, lat, lon, strict=True):
+            artists.append(
+                ax.annotate(
+                    nm,
+                    xy=(lo, la),
+                    transform=geo,
+                    xytext=(4.0, 3.0),
+                    textcoords="offset points",
+                    fontsize=fontsize,
+                    color="#1a1a1a",
+                    path_effects=_TEXT_HALO,
+                    annotation_clip=True,
+                    zorder=zorder + 0.5,
+                )
+            )
+    _refresh_legend(ax)
+    return artists
+
+
+def plot_ground_track(
+    ax,
+    latitude_deg,
+    longitude_deg,
+    *,
+    label: str | None = None,
+    color="#c62828",
+    linewidth: float = 1.6,
+    mark_ends: bool = True,
+    **kw,
+):
+    """Draw a ground track (e.g. a missile's sub-trajectory points) as geodesic segments.
+
+    Consecutive points are joined along geodesics (cartopy's ``Geodetic`` CRS), which also cuts the line
+    correctly where it crosses the antimeridian or leaves the map. Non-finite points (samples outside the
+    flight) are dropped.
+
+    Parameters
+    ----------
+    ax : cartopy GeoAxes
+    latitude_deg, longitude_deg : sequence of float
+        Points along the track, deg, in order.
+    label : str or None
+        Legend entry.
+    color, linewidth : line style.
+    mark_ends : bool
+        Mark the start with a small open circle and the end with a filled one.
+    **kw
+        Passed to ``Axes.plot`` (e.g. ``linestyle``, ``alpha``, ``zorder``).
+
+    Returns
+    -------
+    list of matplotlib.lines.Line2D
+        The track, then the end markers if drawn.
+
+    Examples
+    --------
+    >>> fig, ax = base_map((150.0, -150.0, 30.0, 70.0), projection="platecarree", resolution="110m")
+    >>> lines = plot_ground_track(ax, [40.0, 60.0], [170.0, -160.0], label="across 180°")
+    >>> lines[0].get_label()
+    'across 180°'
+    """
+    _check_geoaxes(ax)
+    lat = np.atleast_1d(np.asarray(latitude_deg, dtype=float))
+    lon = np.atleast_1d(np.asarray(longitude_deg, dtype=float))
+    if lat.shape != lon.shape or lat.ndim != 1:
+        raise InputError(
+            "latitude_deg and longitude_deg must be 1-D of the same length, "
+            f"got shapes {lat.shape}, {lon.shape}"
+        )
+    ok = np.isfinite(lat) & np.isfinite(lon)
+    lat, lon = lat[ok], lon[ok]
+    if lat.size < 2:
+        raise InputError(f"a ground track needs at least 2 finite points, got {lat.size}")
+    _as_1d("latitude_deg", lat, lo=-90.0, hi=90.0)
+    kw.setdefault("zorder", 4.0)
+    kw.setdefault("solid_capstyle", "round")
+    geo = ccrs.Geodetic()
+    (track,) = ax.plot(lon, lat, color=color, linewidth=linewidth, transform=geo, label=label, **kw)
+    out = [track]
+    if mark_ends:
+        z = kw["zorder"] + 0.1
+        ms = 2.2 * linewidth + 1.5
+        out += ax.plot(lon[:1], lat[:1], "o", ms=ms, mfc="white", mec=color, mew=1.0, transform=geo, zorder=z)
+        out += ax.plot(
+            lon[-1:], lat[-1:], "o", ms=ms, mfc=color, mec="white", mew=0.6, transform=geo, zorder=z
+        )
+    _refresh_legend(ax)
+    return out
+
+
+def plot_boundary(
+    ax,
+    latitude_deg,
+    longitude_deg,
+    *,
+    fill: bool = False,
+    alpha: float = 0.2,
+    label: str | None = None,
+    color="#1f5fa8",
+    linewidth: float = 1.2,
+    max_step_km: float = 50.0,
+    **kw,
+):
+    """Draw a closed boundary, such as a radar coverage limit or a reach fan, optionally filled.
+
+    The points are taken in order and the polygon is closed back to the first point. Edges follow great
+    circles (densified to ``max_step_km`` on a sphere of radius 6371 km, ample for drawing), and the
+    polygon is drawn in a plate carrée frame centred on it, so it may straddle the antimeridian. A polygon
+    that encloses a pole is not supported.
+
+    Parameters
+    ----------
+    ax : cartopy GeoAxes
+    latitude_deg, longitude_deg : sequence of float
+        Vertices, deg, in order around the boundary (at least 3).
+    fill : bool
+        Fill the inside with ``color`` at opacity ``alpha`` (the outline stays opaque).
+    alpha : float
+        Fill opacity in [0, 1].
+    label : str or None
+        Legend entry.
+    color, linewidth : outline (and fill) style.
+    max_step_km : float
+        Longest straight step drawn between vertices, km.
+    **kw
+        Passed to the patch (e.g. ``linestyle``, ``zorder``, ``hatch``).
+
+    Returns
+    -------
+    matplotlib.patches.Polygon
+
+    Examples
+    --------
+    >>> fig, ax = base_map((0.0, 40.0, 40.0, 60.0), resolution="110m")
+    >>> patch = plot_boundary(ax, [45.0, 55.0, 50.0], [10.0, 15.0, 30.0], fill=True, label="fan")
+    >>> patch.get_label()
+    'fan'
+    """
+    _check_geoaxes(ax)
+    lat = _as_1d("latitude_deg", latitude_deg, lo=-90.0, hi=90.0)
+    lon = _as_1d("longitude_deg", longitude_deg, lo=-180.0, hi=360.0)
+    if lat.size != lon.size or lat.size < 3:
+        raise InputError(
+            f"a boundary needs at least 3 vertices, one latitude per longitude, got {lat.size} and {lon.size}"
+        )
+    if not 0.0 <= alpha <= 1.0:
+        raise InputError(f"alpha must be within [0, 1], got {alpha!r}")
+    dlat, dlon = _slerp_densify(lat, lon, max_step_km, closed=True)
+    dlon = _unwrap(dlon)
+    ref, rel = _centred_crs(dlon)
+    rel = _unwrap(rel)
+    face = mcolors.to_rgba(color, alpha) if fill else "none"
+    kw.setdefault("zorder", 3.0)
+    patch = mpatches.Polygon(
+        np.column_stack([rel, dlat]),
+        closed=True,
+        facecolor=face,
+        edgecolor=mcolors.to_rgba(color),
+        linewidth=linewidth,
+        transform=ref,
+        label=label,
+        **kw,
+    )
+    ax.add_patch(patch)
+    _refresh_legend(ax)
+    return patch
+
+
+def _grid(lat_deg_1d, lon_deg_1d, values_2d, name: str):
+    """Validated (lat, relative lon, values, CRS) for a lat/lon grid, the values shaped (n_lat, n_lon)."""
+    lat = _as_1d("lat_deg_1d", lat_deg_1d, lo=-90.0, hi=90.0)
+    lon = _as_1d("lon_deg_1d", lon_deg_1d, lo=-180.0, hi=360.0)
+    vals = np.asarray(values_2d)
+    if vals.shape != (lat.size, lon.size):
+        raise InputError(
+            f"{name} must have shape (len(lat_deg_1d), len(lon_deg_1d)) = ({lat.size}, {lon.size}), "
+            f"got {vals.shape}"
+        )
+    if lat.size < 2 or lon.size < 2:
+        raise InputError(f"a grid needs at least 2 latitudes and 2 longitudes, got {lat.size} and {lon.size}")
+    lon_c = _unwrap(lon)
+    lat_monotonic = np.all(np.diff(lat) > 0.0) or np.all(np.diff(lat) < 0.0)
+    if not (lat_monotonic and np.all(np.diff(lon_c) > 0.0)):
+        raise InputError("lat_deg_1d must be monotonic and lon_deg_1d increasing (eastward), as in a grid")
+    ref, rel = _centred_crs(lon_c)
+    rel = _unwrap(rel)
+    return lat, rel, vals, ref
+
+
+def plot_field(
+    ax,
+    lat_deg_1d,
+    lon_deg_1d,
+    values_2d,
+    *,
+    levels=None,
+    cmap="viridis",
+    alpha: float = 0.65,
+    colorbar_label: str | None = None,
+    extend: str = "neither",
+    zorder: float = 2.0,
+):
+    """Filled contours of a field on a latitude/longitude grid; NaN cells are left transparent.
+
+    Parameters
+    ----------
+    ax : cartopy GeoAxes
+    lat_deg_1d, lon_deg_1d : sequence of float
+        Grid latitudes (monotonic) and longitudes (increasing eastward; may run past 180, e.g. 170 to
+        190, or be given wrapped), deg.
+    values_2d : array, shape (len(lat_deg_1d), len(lon_deg_1d))
+        The field (e.g. warning time in s, required speed in km/s). NaN = no value (not drawn).
+    levels : int, sequence or None
+        Contour levels (as for ``contourf``); None lets matplotlib choose.
+    cmap : str or Colormap
+    alpha : float
+        Opacity of the fill in [0, 1]. ``contourf`` draws non-overlapping polygons, so a translucent fill
+        has no seams (unlike ``pcolormesh`` with alpha).
+    colorbar_label : str or None
+        If given, add a colour bar with this label (with units, e.g. ``"warning time (s)"``).
+    extend : {"neither", "both", "min", "max"}
+    zorder : float
+
+    Returns
+    -------
+    matplotlib.contour.QuadContourSet
+        With ``.colorbar`` set when a colour bar was added.
+
+    Examples
+    --------
+    >>> fig, ax = base_map((0.0, 30.0, 40.0, 60.0), resolution="110m")
+    >>> lat, lon = np.linspace(42, 58, 9), np.linspace(2, 28, 14)
+    >>> cs = plot_field(ax, lat, lon, np.add.outer(lat, lon), colorbar_label="sum (deg)")
+    >>> cs.colorbar is not None
+    True
+    """
+    _check_geoaxes(ax)
+    lat, rel, vals, ref = _grid(lat_deg_1d, lon_deg_1d, values_2d, "values_2d")
+    vals = np.ma.masked_invalid(np.asarray(vals, dtype=float))
+    if vals.mask.all():
+        raise InputError("values_2d has no finite value: nothing to draw")
+    if not 0.0 <= alpha <= 1.0:
+        raise InputError(f"alpha must be within [0, 1], got {alpha!r}")
+    cs = ax.contourf(
+        rel, lat, vals, levels=levels, cmap=cmap, alpha=alpha, extend=extend, transform=ref, zorder=zorder
+    )
+    if colorbar_label is not None:
+        cbar = ax.figure.colorbar(cs, ax=ax, shrink=0.8, pad=0.02, aspect=30)
+        cbar.set_label(colorbar_label, fontsize=9)
+        cbar.ax.tick_params(labelsize=8)
+        if cbar.solids is not None:
+            cbar.solids.set_alpha(1.0)  # the bar shows the colours at full strength, like a key
+    return cs
+
+
+def plot_mask(
+    ax,
+    lat_deg_1d,
+    lon_deg_1d,
+    mask_2d,
+    *,
+    color="#2e7d32",
+    alpha: float = 0.35,
+    label: str | None = None,
+    outline: bool = True,
+    zorder: float = 2.5,
+):
+    """Shade the grid cells where a boolean mask is True (e.g. "defended"), with an optional outline.
+
+    The shading is the filled contour at 0.5 of the mask (so its edge runs half-way between a True and a
+    False grid point) in one colour.
+
+    Parameters
+    ----------
+    ax : cartopy GeoAxes
+    lat_deg_1d, lon_deg_1d : sequence of float
+        Grid, deg (as in `plot_field`).
+    mask_2d : array of bool, shape (len(lat_deg_1d), len(lon_deg_1d))
+    color : colour of the shading and outline.
+    alpha : float
+        Opacity of the shading in [0, 1].
+    label : str or None
+        Legend entry (a patch of the shading colour).
+    outline : bool
+        Draw the edge of the shaded region as a thin line.
+    zorder : float
+
+    Returns
+    -------
+    matplotlib.contour.QuadContourSet or None
+        The shading; None if no cell is True.
+
+    Examples
+    --------
+    >>> fig, ax = base_map((0.0, 30.0, 40.0, 60.0), resolution="110m")
+    >>> lat, lon = np.linspace(42, 58, 9), np.linspace(2, 28, 14)
+    >>> cs = plot_mask(ax, lat, lon, np.add.outer(lat, lon) > 60.0, label="defended")
+    >>> cs is not None
+    True
+    """
+    _check_geoaxes(ax)
+    lat, rel, mask, ref = _grid(lat_deg_1d, lon_deg_1d, mask_2d, "mask_2d")
+    mask = np.asarray(mask, dtype=bool)
+    if not 0.0 <= alpha <= 1.0:
+        raise InputError(f"alpha must be within [0, 1], got {alpha!r}")
+    if not mask.any():
+        return None
+    z = mask.astype(float)
+    cs = ax.contourf(
+        rel, lat, z, levels=[0.5, 1.5], colors=[color], alpha=alpha, transform=ref, zorder=zorder
+    )
+    if outline and not mask.all():
+        ax.contour(
+            rel, lat, z, levels=[0.5], colors=[color], linewidths=0.9, transform=ref, zorder=zorder + 0.1
+        )
+    if label:
+        _add_proxy(ax, mpatches.Patch(facecolor=mcolors.to_rgba(color, alpha), edgecolor=color, label=label))
+        _refresh_legend(ax)
+    return cs
+
+
+# ============================================================================ radar coverage
+def radar_coverage_boundary(
+    radar,
+    altitude_km: float,
+    *,
+    azimuths_deg=None,
+    earth: str = "wgs84",
+    rcs_m2=None,
+    samples: int = 400,
+    tolerance_km: float = 0.01,
+):
+    """The outer limit of a ground radar's coverage of targets at one altitude, as a closed boundary.
+
+    Along each azimuth from the radar, the farthest ground range at which ``radar.sees`` a target at
+    ``altitude_km`` is found: visibility is sampled at ``samples`` ranges out to the largest range any
+    target could be seen at, then the last visible sample and the next one are bisected to
+    ``tolerance_km``. The limit is whichever binds first of the slant range, the (effective-Earth)
+    horizon with the elevation mask, and the azimuth field of regard; see `GroundRadar.sees`.
+
+    Parameters
+    ----------
+    radar : shieldcheck.sensors.GroundRadar
+    altitude_km : float
+        Target altitude above the Earth model, km (>= 0).
+    azimuths_deg : sequence of float or None
+        Azimuths to trace, deg from north. None: every 1° around, or across the field of regard (about
+        every 1°, the edges traced 0.01° inside) for a radar with a boresight, in which case the boundary
+        starts at the radar so that the sector closes through it.
+    earth : {"wgs84", "sphere"}
+    rcs_m2 : float or None
+        Target radar cross-section, m²; None uses the radar's reference RCS.
+    samples : int
+        Ground ranges sampled per azimuth before bisection (a visible band thinner than the sample step
+        at the far end could be missed).
+    tolerance_km : float
+        Bisection tolerance on the ground range, km.
+
+    Returns
+    -------
+    (latitude_deg, longitude_deg) : numpy arrays
+        Boundary vertices in azimuth order (not repeated at the end). An azimuth along which nothing is
+        seen contributes the radar's own position.
+
+    Notes
+    -----
+    The search range is bounded by the slant range: a target seen at slant range ρ is at most the chord
+    ρ from the radar, so its ground angle is at most 2 asin(ρ / 2a) (a = 6378.137 km, the largest radius
+    of either model), padded by 1 % and 10 km. Ground ranges are geodesic (`geodesic_direct`).
+
+    Examples
+    --------
+    >>> from shieldcheck.sensors import GroundRadar
+    >>> radar = GroundRadar("x", 50.0, 10.0, max_range_km=1000.0)
+    >>> lat, lon = radar_coverage_boundary(radar, 100.0, earth="sphere")
+    >>> lat.shape
+    (360,)
+    """
+    earth = check_earth(earth)
+    if isinstance(altitude_km, bool) or not isinstance(altitude_km, (int, float, np.floating, np.integer)):
+        raise InputError(f"altitude_km must be a number, got {altitude_km!r}")
+    if not (math.isfinite(altitude_km) and altitude_km >= 0.0):
+        raise InputError(f"altitude_km must be finite and >= 0, got {altitude_km!r}")
+    if samples < 2:
+        raise InputError(f"samples must be at least 2, got {samples!r}")
+    sector = radar.boresight_azimuth_deg is not None and radar.half_width_deg < 180.0
+    if azimuths_deg is None:
+        if sector:
+            b, w = radar.boresight_azimuth_deg, radar.half_width_deg
+            n = max(2, math.ceil(2.0 * w) + 1)
+            # The radar's azimuth of a point (in its east-north-up frame) differs from the geodesic's
+            # initial azimuth by up to ~0.003° on the ellipsoid: trace the edges 0.01° inside the field.
+            edge = 0.01
+            az = np.linspace(b - w + edge, b + w - edge, n)
+        else:
+            az = np.arange(360.0)
+    else:
+        az = _as_1d("azimuths_deg", azimuths_deg)
+    az = np.mod(az, 360.0)
+
+    rho = float(radar.max_range_for_rcs_km(rcs_m2))
+    theta_max = 2.0 * math.asin(min(1.0, rho / (2.0 * WGS84_A_KM)))
+    s_hi = min(math.pi * WGS84_A_KM, 1.01 * WGS84_A_KM * theta_max + 10.0)
+
+    def seen(azimuth, ground_km):
+        la, lo, _ = geodesic_direct(radar.latitude_deg, radar.longitude_deg, azimuth, ground_km, earth=earth)
+        r = geodetic_to_ecef(la, lo, altitude_km, earth=earth)
+        return np.asarray(radar.sees(r, rcs_m2=rcs_m2, earth=earth))
+
+    s = np.linspace(0.0, s_hi, samples)
+    grid = seen(az[:, None], s[None, :])  # (n_az, samples)
+    any_seen = grid.any(axis=1)
+    last = np.where(any_seen, samples - 1 - np.argmax(grid[:, ::-1], axis=1), 0)
+    lo_km = s[last]
+    hi_km = np.where(last < samples - 1, s[np.minimum(last + 1, samples - 1)], s_hi)
+    beyond = last == samples - 1  # seen at the outermost sample: the bound itself
+    n_iter = max(1, math.ceil(math.log2(max(s_hi / (samples - 1), tolerance_km) / tolerance_km)) + 1)
+    for _ in range(n_iter):
+        mid = 0.5 * (lo_km + hi_km)
+        ok = seen(az, mid)
+        lo_km = np.where(ok, mid, lo_km)
+        hi_km = np.where(ok, hi_km, mid)
+    ground = np.where(any_seen, np.where(beyond, s_hi, lo_km), 0.0)
+    lat, lon, _ = geodesic_direct(radar.latitude_deg, radar.longitude_deg, az, ground, earth=earth)
+    lat, lon = np.atleast_1d(lat), np.atleast_1d(lon)
+    if sector and azimuths_deg is None:
+        lat = np.concatenate([[radar.latitude_deg], lat])
+        lon0 = radar.longitude_deg if radar.longitude_deg < 180.0 else float(_wrap180(radar.longitude_deg))
+        lon = np.concatenate([[lon0], lon])
+    return lat, lon
+
+
+# ============================================================================ output
+def _close(fig) -> None:
+    """Release a figure: unregister it from pyplot if pyplot manages it, and clear it."""
+    manager = getattr(fig.canvas, "manager", None)
+    if manager is not None:
+        import matplotlib.pyplot as plt  # only for figures pyplot already manages
+
+        plt.close(fig)
+    fig.clear()
+
+
+def save_png(fig, path, dpi: float = 200.0) -> Path:
+    """Write a figure to a PNG file (tight bounding box, white background) and close it.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    path : str or os.PathLike
+        Output file; its folder must exist.
+    dpi : float
+        Resolution, dots per inch (200 suits print; 100 the screen).
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    out = Path(path)
+    if not out.parent.is_dir():
+        raise InputError(f"path must be in an existing folder, got {str(path)!r}: create {str(out.parent)!r}")
+    fig.savefig(out, dpi=dpi, format="png", bbox_inches="tight", facecolor="white")
+    _close(fig)
+    return out
+
+
+def fig_to_png_bytes(fig, dpi: float = 150.0) -> bytes:
+    """A figure as PNG bytes (tight bounding box, white background); the figure is closed.
+
+    Examples
+    --------
+    >>> fig, _ = base_map(None, projection="robinson")
+    >>> fig_to_png_bytes(fig, dpi=40)[:8]
+    b'\\x89PNG\\r\\n\\x1a\\n'
+    """
+    buf = io.BytesIO()
+    fig.savefig(buf, dpi=dpi, format="png", bbox_inches="tight", facecolor="white")
+    _close(fig)
+    return buf.getvalue()
