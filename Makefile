@@ -14,9 +14,10 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(VENV)/bin/shieldcheck demo
+	$(VENV)/bin/shieldcheck report european-third-site-2007 -o out
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks tools
 
 test: $(STAMP) lint
 	PYTHONWARNINGS=error $(PY) -m pytest
@@ -24,6 +25,8 @@ test: $(STAMP) lint
 bench: $(STAMP)
 	$(PY) benchmarks/bench_lambert.py
 	$(PY) benchmarks/bench_trajectories.py
+	$(PY) benchmarks/bench_engagement.py
+	$(PY) benchmarks/bench_footprint.py
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache out

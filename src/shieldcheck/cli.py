@@ -375,6 +375,43 @@ def engage_cmd(
     )
 
 
+@app.command("report")
+def report_cmd(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a YAML path.")],
+    out: Annotated[str, typer.Option("-o", "--out", help="Output directory.")] = "out",
+    variant: Annotated[str | None, typer.Option("--variant", help="Report a named variant.")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Override a number: path=value.")] = None,
+    resolution_deg: Annotated[float, typer.Option("--resolution-deg", help="Footprint grid, degrees.")] = 0.5,
+) -> None:
+    """Write one self-contained HTML report (figures embedded) for a scenario."""
+    from shieldcheck.report.html import build_report
+
+    try:
+        with console.status("starting") as status:
+
+            def progress(msg: str) -> None:
+                status.update(msg)
+                console.log(msg)
+
+            result = build_report(
+                scenario,
+                out,
+                variant=variant,
+                sets=set_ or [],
+                progress=progress,
+                resolution_deg=resolution_deg,
+            )
+    except InputError as exc:
+        _fail(str(exc))
+    console.print("[bold]Key answers[/bold] (kinematic model estimates):")
+    for a in result.key_answers:
+        console.print(f"  • {a}")
+    console.print(
+        f"Report written to [bold]{result.path}[/bold] in {result.seconds:.1f} s "
+        "(self-contained: open it in any browser, no network needed)."
+    )
+
+
 @app.command("scenarios")
 def scenarios_cmd() -> None:
     """List the built-in scenarios."""

@@ -1,0 +1,587 @@
+"""The scenario report: one self-contained HTML file (figures embedded), readable with no network.
+
+Sections: the question; the architecture; every assumption with its source; the engagement table;
+footprints on maps; sensitivity to the interceptor's speed; the variants side by side; the model's limits.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as _dt
+import html
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from shieldcheck import __version__
+from shieldcheck.engagement import engage_many, engage_scenario, interceptor_path
+from shieldcheck.footprint import REASON_CODES, defended_area, grid, launch_area_footprint
+from shieldcheck.scenario import build, load_scenario
+from shieldcheck.threats import sample_trajectory
+
+__all__ = ["ReportResult", "build_report", "LIMITS"]
+
+LIMITS = [
+    "Kinematics only: central gravity (no J2), no atmosphere during the coast, and a boost phase reduced to "
+    "its end state (drawn with an illustrative profile). No homing, guidance, divert, discrimination, "
+    "countermeasures, warhead or accuracy modelling.",
+    "An interceptor can reach a point if the Lambert arc from its burnout point (above its site) needs no "
+    "more than its burnout speed; the burnout speed is treated as available in any direction.",
+    "Radars see along straight lines above an elevation mask, out to a range scaled as σ^¼; no clutter, "
+    "no resource limits, no raid saturation. Early-warning satellites only cue the radars.",
+    "Many parameters are public estimates or marked engineering estimates (see the assumptions table); the "
+    "contested ones are carried as variants. Every number here is a model estimate, not a measurement.",
+]
+
+_CSS = """
+body{font-family:Georgia,'Times New Roman',serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;
+line-height:1.45}
+h1{font-size:1.7em;margin-bottom:.2em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.8em}
+table{border-collapse:collapse;font-family:Helvetica,Arial,sans-serif;font-size:.8em;margin:.6em 0}
+th,td{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}th{background:#f3f3f3}
+td.num{text-align:right;font-variant-numeric:tabular-nums}.yes{color:#1b5e20;font-weight:bold}
+.no{color:#b71c1c}.note{color:#555;font-size:.9em}.answer{background:#f6f8fa;border-left:4px solid #1f5fa8;
+padding:.6em 1em}figure{margin:1em 0}figcaption{font-size:.85em;color:#444}img{max-width:100%}
+.estimate{background:#fff8e1;border:1px solid #ffe082;padding:.5em 1em}
+"""
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """Where the report went and what it says in a few lines."""
+
+    path: Path
+    key_answers: tuple[str, ...]
+    seconds: float
+
+
+def _img(png: bytes, alt: str) -> str:
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
+
+
+def _fmt(v, digits=0) -> str:
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "–"
+    if isinstance(v, float):
+        return f"{v:,.{digits}f}"
+    return html.escape(str(v))
+
+
+def _table(header: list[str], rows: list[list[str]], num_cols=()) -> str:
+    out = ["<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr>"]
+    for r in rows:
+        out.append(
+            "<tr>"
+            + "".join(
+                f'<td class="num">{c}</td>' if i in num_cols else f"<td>{c}</td>" for i, c in enumerate(r)
+            )
+            + "</tr>"
+        )
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def _speed(built) -> float:
+    return max(s.interceptor.burnout_speed_km_s for s in built.architecture.sites)
+
+
+def _group_counts(rows) -> dict[str, tuple[int, int]]:
+    out: dict[str, list[int]] = {}
+    for r in rows:
+        c = out.setdefault(r.threat, [0, 0])
+        c[0] += int(r.engageable)
+        c[1] += 1
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def _bbox(lats, lons, margin=4.0):
+    return (
+        float(min(lons)) - margin,
+        float(max(lons)) + margin,
+        float(min(lats)) - margin,
+        float(max(lats)) + margin,
+    )
+
+
+def build_report(
+    scenario: str,
+    out_dir="out",
+    *,
+    variant: str | None = None,
+    sets=(),
+    progress=None,
+    resolution_deg: float = 0.5,
+) -> ReportResult:
+    """Compute everything for a scenario and write ``<out_dir>/<scenario>.html``.
+
+    ``progress`` (optional) is called with a short text before each step, for a terminal display.
+    """
+    from shieldcheck.report import maps
+
+    t_start = time.perf_counter()
+    say = progress or (lambda _msg: None)
+    model = load_scenario(scenario)
+    built = build(model, variant=variant, sets=list(sets))
+    arch = built.architecture
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    say("engagements: base scenario and every variant")
+    rows = engage_scenario(built)
+    variants = list(model.variants)
+    per_variant = {None: rows}
+    builts = {None: built}
+    for v in variants:
+        builts[v] = build(model, variant=v, sets=list(sets))
+        per_variant[v] = engage_scenario(builts[v])
+    trajs = [c.trajectory(arch.earth, arch.rotation) for c in built.threats]
+
+    # ----------------------------------------------------------------- key answers
+    answers = []
+    group_labels = {t.name: (t.label or t.name) for t in model.threats}
+    speeds = sorted({(_speed(b), v) for v, b in builts.items()}, key=lambda x: x[0])
+    for g, label in group_labels.items():
+        parts = []
+        seen_speed = set()
+        for sp, v in speeds:
+            if sp in seen_speed:
+                continue
+            seen_speed.add(sp)
+            k, n = _group_counts(per_variant[v]).get(g, (0, 0))
+            parts.append(f"{k}/{n} at {sp:g} km/s")
+        answers.append(f"{label}: engageable " + ", ".join(parts) + ".")
+
+    figures: dict[str, str] = {}
+    site = arch.sites[0]
+    site_names = [s.name for s in arch.sites]
+
+    # ----------------------------------------------------------------- maps: architecture and tracks
+    say("maps: architecture, radar coverage and ground tracks")
+    all_lat = (
+        [s.latitude_deg for s in arch.sites]
+        + [r.latitude_deg for r in arch.radars]
+        + [c.launch.latitude_deg for c in built.threats]
+        + [c.target.latitude_deg for c in built.threats]
+    )
+    all_lon = (
+        [s.longitude_deg for s in arch.sites]
+        + [r.longitude_deg for r in arch.radars]
+        + [c.launch.longitude_deg for c in built.threats]
+        + [c.target.longitude_deg for c in built.threats]
+    )
+    extent = _bbox(all_lat, all_lon, margin=6.0)
+    fig, ax = maps.base_map(
+        extent,
+        projection="lambert" if extent[1] - extent[0] < 120 else "robinson",
+        title=f"{built.title}: architecture and threat ground tracks",
+    )
+    for r in rows:
+        i = [
+            k
+            for k, c in enumerate(built.threats)
+            if (c.group, c.launch.name, c.target.name) == (r.threat, r.launch, r.target)
+        ][0]
+        if trajs[i].status != "ok":
+            continue
+        s = sample_trajectory(trajs[i], step_s=30.0)
+        maps.plot_ground_track(
+            ax,
+            s.latitude_deg,
+            s.longitude_deg,
+            color="#2e7d32" if r.engageable else "#c62828",
+            linewidth=0.8,
+            mark_ends=False,
+        )
+    for radar in arch.radars:
+        lat_b, lon_b = maps.radar_coverage_boundary(radar, 500.0, earth=arch.earth)
+        maps.plot_boundary(ax, lat_b, lon_b, fill=True, alpha=0.08, label=f"{radar.name} (target at 500 km)")
+    maps.plot_places(
+        ax,
+        [r.name for r in arch.radars],
+        [r.latitude_deg for r in arch.radars],
+        [r.longitude_deg for r in arch.radars],
+        kind="radar",
+    )
+    maps.plot_places(
+        ax,
+        site_names,
+        [s.latitude_deg for s in arch.sites],
+        [s.longitude_deg for s in arch.sites],
+        kind="interceptor",
+    )
+    launches = {c.launch.name: c.launch for c in built.threats}
+    maps.plot_places(
+        ax,
+        list(launches),
+        [p.latitude_deg for p in launches.values()],
+        [p.longitude_deg for p in launches.values()],
+        kind="launch",
+    )
+    figures["architecture"] = _img(maps.fig_to_png_bytes(fig), "architecture map")
+
+    # ----------------------------------------------------------------- footprints
+    say(f"footprints at {resolution_deg}°: defended area and launch-area footprint")
+    first = built.threats[0]
+    group0 = [c for c in built.threats if c.group == first.group]
+    tl = [c.target.latitude_deg for c in group0] + [first.launch.latitude_deg]
+    tn = [c.target.longitude_deg for c in group0] + [first.launch.longitude_deg]
+    box = _bbox(tl, tn, margin=5.0)
+    g = grid(max(box[2], -89.0), min(box[3], 89.0), box[0], box[1], resolution_deg)
+    fp = defended_area(arch, first.launch, g, missile=first.missile)
+    fig, ax = maps.base_map(
+        (box[0], box[1], box[2], box[3]),
+        projection="lambert",
+        title=f"Defended area against {first.missile.name if first.missile else 'threats'} "
+        f"from {first.launch.label if hasattr(first.launch, 'label') else first.launch.name}",
+    )
+    maps.plot_field(
+        ax,
+        g.latitude_deg,
+        g.longitude_deg,
+        np.where(fp.values["engageable"], fp.values["window_s"], np.nan),
+        cmap="Greens",
+        colorbar_label="intercept window (s)",
+    )
+    maps.plot_places(
+        ax,
+        site_names,
+        [s.latitude_deg for s in arch.sites],
+        [s.longitude_deg for s in arch.sites],
+        kind="interceptor",
+    )
+    maps.plot_places(
+        ax, [first.launch.name], [first.launch.latitude_deg], [first.launch.longitude_deg], kind="launch"
+    )
+    figures["defended"] = _img(maps.fig_to_png_bytes(fig), "defended-area footprint")
+    counts = {REASON_CODES[k]: int((fp.values["reason_code"] == k).sum()) for k in REASON_CODES}
+    fp_caption = (
+        f"Cells {g.resolution_deg}° apart ({g.shape[0] * g.shape[1]:,} cells): shaded where a threat "
+        f"from {first.launch.name} aimed at the cell can be engaged, by window length. Cell counts: "
+        + ", ".join(f"{k} {v:,}" for k, v in counts.items() if v)
+        + "."
+    )
+
+    last = built.threats[-1]
+    fastest = max(builts, key=lambda v: _speed(builts[v]))
+    lbox = _bbox(
+        [c.launch.latitude_deg for c in built.threats],
+        [c.launch.longitude_deg for c in built.threats],
+        margin=10.0,
+    )
+    lg = grid(max(lbox[2], -89.0), min(lbox[3], 89.0), lbox[0], lbox[1], max(resolution_deg * 2, 1.0))
+    lfps = {
+        v: launch_area_footprint(builts[v].architecture, last.target, lg, missile=last.missile)
+        for v in dict.fromkeys([None, fastest])
+    }
+    for v, lfp in lfps.items():
+        sp = _speed(builts[v])
+        fig, ax = maps.base_map(
+            (lbox[0], lbox[1], lbox[2], lbox[3]),
+            projection="lambert",
+            title=f"Launch areas from which a {last.missile.name if last.missile else 'threat'} "
+            f"aimed at {last.target.name} can be engaged ({sp:g} km/s)",
+        )
+        maps.plot_mask(ax, lg.latitude_deg, lg.longitude_deg, lfp.values["engageable"], label="engageable")
+        maps.plot_places(
+            ax,
+            list(launches),
+            [p.latitude_deg for p in launches.values()],
+            [p.longitude_deg for p in launches.values()],
+            kind="launch",
+        )
+        maps.plot_places(
+            ax,
+            site_names,
+            [s.latitude_deg for s in arch.sites],
+            [s.longitude_deg for s in arch.sites],
+            kind="interceptor",
+        )
+        figures[f"launch_area_{v}"] = _img(maps.fig_to_png_bytes(fig), "launch-area footprint")
+
+    # ----------------------------------------------------------------- profiles and timelines
+    say("profiles, timelines and sensitivity curves")
+    picks = []
+    for gname in group_labels:
+        cand = [(k, r) for k, r in enumerate(rows) if r.threat == gname]
+        if cand:
+            picks.append(cand[0])
+    profile_imgs = []
+    for k, r in picks:
+        from shieldcheck.report.plots import png_bytes, profile_figure
+
+        idx = k // len(arch.sites)
+        traj = trajs[idx]
+        if traj.status != "ok":
+            continue
+        sp_rows = per_variant[fastest] if not r.engageable else per_variant[None]
+        rr = sp_rows[k]
+        b = builts[fastest] if not r.engageable else built
+        path = None
+        if rr.engageable:
+            path = interceptor_path(
+                b.architecture.sites[0],
+                rr.first_intercept_launch_s,
+                rr.window_start_s,
+                traj,
+                earth=arch.earth,
+                rotation=arch.rotation,
+            )
+        sp = _speed(b)
+        title = f"{r.launch} → {r.target}: threat and first interceptor ({sp:g} km/s)"
+        if not rr.engageable:
+            title = f"{r.launch} → {r.target}: no intercept at {sp:g} km/s ({rr.reason[:60]})"
+        fig = profile_figure(
+            sample_trajectory(traj, 10.0),
+            title,
+            path,
+            rr.window_start_s if rr.engageable else None,
+            arch.earth,
+        )
+        profile_imgs.append(_img(png_bytes(fig), title))
+
+    from shieldcheck.report.plots import png_bytes, sensitivity_figure, timeline_figure
+
+    tl_rows = [rows[k] for k, _ in picks]
+    figures["timeline"] = _img(
+        png_bytes(
+            timeline_figure(
+                tl_rows,
+                [f"{r.launch}→{r.target}" for r in tl_rows],
+                f"Kill chain at {_speed(built):g} km/s (base)",
+            )
+        ),
+        "timeline",
+    )
+    speeds_grid = np.round(np.arange(4.5, 10.01, 0.25), 2)
+    curves = {}
+    for k, r in picks:
+        traj = trajs[k // len(arch.sites)]
+        if traj.status != "ok":
+            continue
+        win, dec = [], []
+        for v in speeds_grid:
+            it = dataclasses.replace(site.interceptor, burnout_speed_km_s=float(v))
+            res = engage_many([traj], dataclasses.replace(site, interceptor=it), arch)[0]
+            win.append(res.window_s if res.engageable else np.nan)
+            dec.append(res.time_to_decide_s)
+        curves[f"{r.launch}→{r.target}"] = (np.array(win), np.array(dec))
+    figures["sensitivity"] = _img(
+        png_bytes(
+            sensitivity_figure(
+                speeds_grid, curves, f"Sensitivity to the interceptor's burnout speed ({site.name})"
+            )
+        ),
+        "sensitivity",
+    )
+
+    # ----------------------------------------------------------------- HTML
+    say("writing the report")
+    parts = [
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(built.title)}"
+        f"</title><style>{_CSS}</style></head><body>"
+    ]
+    parts.append(f"<h1>{html.escape(built.title)}</h1>")
+    parts.append(
+        f"<p class='note'>shieldcheck {__version__} · scenario <code>{built.name}</code>"
+        f"{' · variant ' + html.escape(variant) if variant else ''} · hash <code>{built.scenario_hash[:16]}"
+        f"</code> · generated {_dt.datetime.now(_dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}</p>"
+    )
+    parts.append(
+        "<div class='estimate'><b>All results are model estimates</b> from public figures and "
+        "engineering estimates (each marked below); see <a href='#limits'>the model's limits</a>.</div>"
+    )
+    parts.append(f"<h2 id='question'>The question</h2><p>{html.escape(built.question)}</p>")
+    if model.description:
+        parts.append(f"<p class='note'>{html.escape(model.description)}</p>")
+    parts.append(
+        "<div class='answer'><b>Key answers</b><ul>"
+        + "".join(f"<li>{html.escape(a)}</li>" for a in answers)
+        + "</ul></div>"
+    )
+
+    parts.append("<h2 id='architecture'>The architecture</h2>")
+    parts.append(
+        _table(
+            ["site", "lat °", "lon °", "interceptor", "burnout km/s", "burn s", "inventory"],
+            [
+                [
+                    s.name,
+                    _fmt(s.latitude_deg, 3),
+                    _fmt(s.longitude_deg, 3),
+                    s.interceptor.name,
+                    _fmt(s.interceptor.burnout_speed_km_s, 2),
+                    _fmt(s.interceptor.burn_time_s),
+                    str(s.inventory),
+                ]
+                for s in arch.sites
+            ],
+            num_cols=(1, 2, 4, 5, 6),
+        )
+    )
+    parts.append(
+        _table(
+            ["radar", "lat °", "lon °", "range km (ref. RCS)", "mask °", "azimuth field", "fire control"],
+            [
+                [
+                    r.name,
+                    _fmt(r.latitude_deg, 2),
+                    _fmt(r.longitude_deg, 2),
+                    _fmt(r.max_range_km),
+                    _fmt(r.elevation_mask_deg, 1),
+                    "all"
+                    if r.boresight_azimuth_deg is None
+                    else f"{r.boresight_azimuth_deg:g}° ± {r.half_width_deg:g}°",
+                    "yes" if r.fire_control else "no",
+                ]
+                for r in arch.radars
+            ],
+            num_cols=(1, 2, 3, 4),
+        )
+    )
+    tlm = arch.timeline
+    ew = ", ".join(f"{e.name} after {e.detection_delay_s:g} s" for e in arch.early_warning) or "none"
+    track_rule = (
+        "only while a fire-control radar tracks the threat"
+        if tlm.track_required_for_intercept
+        else "without a track requirement"
+    )
+    parts.append(
+        f"<p>Early warning: {html.escape(ew)}. Timeline: track formation {tlm.track_formation_s:g} s, "
+        f"decision {tlm.decision_s:g} s, kill assessment {tlm.kill_assessment_s:g} s; intercepts "
+        f"{track_rule}.</p>"
+    )
+    parts.append(
+        f"<figure>{figures['architecture']}<figcaption>Sites, radars (coverage of a target at 500 km "
+        "altitude) and minimum-energy ground tracks: green where the base scenario can engage the "
+        "threat, red where it cannot.</figcaption></figure>"
+    )
+
+    parts.append("<h2 id='assumptions'>Assumptions and sources</h2>")
+    parts.append(
+        _table(
+            ["parameter", "value", "unit", "source", "origin"],
+            [
+                [
+                    html.escape(a.path),
+                    _fmt(a.value, 3) if isinstance(a.value, float) else _fmt(a.value),
+                    html.escape(a.unit or ""),
+                    html.escape(a.source or ""),
+                    html.escape(a.origin or ""),
+                ]
+                for a in built.assumptions
+            ],
+            num_cols=(1,),
+        )
+    )
+
+    parts.append("<h2 id='engagements'>Engagement table (base scenario)</h2>")
+    parts.append(
+        _table(
+            [
+                "threat",
+                "from",
+                "to",
+                "site",
+                "engageable",
+                "window s",
+                "first–last intercept s",
+                "intercept alt km",
+                "from site km",
+                "decide s",
+                "shots",
+                "reason",
+            ],
+            [
+                [
+                    r.threat,
+                    r.launch,
+                    r.target,
+                    r.site,
+                    "<span class='yes'>yes</span>" if r.engageable else "<span class='no'>no</span>",
+                    _fmt(r.window_s) if r.engageable else "–",
+                    f"{_fmt(r.window_start_s)}–{_fmt(r.window_end_s)}" if r.engageable else "–",
+                    f"{_fmt(r.first_intercept_altitude_km)}–{_fmt(r.last_intercept_altitude_km)}"
+                    if r.engageable
+                    else "–",
+                    _fmt(r.first_intercept_site_range_km),
+                    _fmt(r.time_to_decide_s),
+                    str(r.shots),
+                    html.escape(r.reason),
+                ]
+                for r in rows
+            ],
+            num_cols=(5, 6, 7, 8, 9, 10),
+        )
+    )
+    parts.append(
+        f"<figure>{figures['timeline']}<figcaption>Kill chain for one threat of each group: warning, "
+        "detection, track, decision, earliest and latest useful launch, and the intercept window."
+        "</figcaption></figure>"
+    )
+    for im in profile_imgs:
+        parts.append(f"<figure>{im}</figure>")
+
+    parts.append("<h2 id='footprints'>Footprints</h2>")
+    parts.append(f"<figure>{figures['defended']}<figcaption>{html.escape(fp_caption)}</figcaption></figure>")
+    for v in lfps:
+        parts.append(
+            f"<figure>{figures[f'launch_area_{v}']}<figcaption>Launch cells ({lg.resolution_deg}°) from "
+            f"which a threat aimed at {html.escape(last.target.name)} can be engaged, "
+            f"{'base scenario' if v is None else 'variant ' + html.escape(v)}.</figcaption></figure>"
+        )
+
+    parts.append("<h2 id='sensitivity'>Sensitivity to the interceptor's speed</h2>")
+    parts.append(
+        f"<figure>{figures['sensitivity']}<figcaption>Window length and time left to decide as the "
+        "burnout speed varies, everything else as in the base scenario; dashed lines mark the 2007 "
+        "claims.</figcaption></figure>"
+    )
+
+    parts.append("<h2 id='variants'>Variants side by side</h2>")
+    header = ["threat group"] + ["base"] + variants
+    body = []
+    for gname in group_labels:
+        body.append(
+            [html.escape(gname)]
+            + ["{}/{}".format(*_group_counts(per_variant[v]).get(gname, (0, 0))) for v in [None, *variants]]
+        )
+    parts.append(_table(header, body, num_cols=tuple(range(1, len(header)))))
+    parts.append(
+        "<p class='note'>Engageable engagements per threat group. Variant descriptions and sources: "
+        + "; ".join(
+            f"<b>{html.escape(k)}</b>: {html.escape(m.description or '')} ({html.escape(m.source or '')})"
+            for k, m in model.variants.items()
+        )
+        + ".</p>"
+    )
+    body = []
+    for k, r in enumerate(rows):
+        cells = []
+        for v in [None, *variants]:
+            rv = per_variant[v][k]
+            cells.append(_fmt(rv.window_s) if rv.engageable else "–")
+        body.append([html.escape(f"{r.launch}→{r.target}")] + cells)
+    parts.append(
+        _table(
+            ["engagement (window s)"] + ["base"] + variants, body, num_cols=tuple(range(1, len(variants) + 2))
+        )
+    )
+
+    parts.append(
+        "<h2 id='limits'>The model's limits</h2><ul>"
+        + "".join(f"<li>{html.escape(x)}</li>" for x in LIMITS)
+        + "</ul>"
+    )
+    parts.append(
+        "<p class='note'>Re-run: <code>shieldcheck report " + html.escape(built.name) + "</code>; the "
+        "numbers behind every row: <code>shieldcheck engage "
+        + html.escape(built.name)
+        + " --json</code>.</p></body></html>"
+    )
+    path = out_dir / f"{built.name}{'-' + variant if variant else ''}.html"
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return ReportResult(path, tuple(answers), time.perf_counter() - t_start)

@@ -1,0 +1,72 @@
+"""The HTML report: every section, real map images (pixels), and no network references."""
+
+import base64
+import io
+import re
+
+import numpy as np
+import pytest
+from matplotlib import image as mpimg
+from matplotlib.colors import to_rgb
+
+from shieldcheck.report import maps
+from shieldcheck.report.html import LIMITS, build_report
+
+SECTIONS = ("question", "architecture", "assumptions", "engagements", "footprints", "sensitivity", "variants",
+            "limits")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    steps = []
+    result = build_report("european-third-site-2007", out, progress=steps.append, resolution_deg=1.0)
+    return result, result.path.read_text(encoding="utf-8"), steps
+
+
+def _images(text):
+    return re.findall(r'<img alt="([^"]*)" src="data:image/png;base64,([^"]+)"', text)
+
+
+def test_report_has_every_section_and_says_estimate(report):
+    result, text, steps = report
+    for s in SECTIONS:
+        assert f"id='{s}'" in text, s
+    assert "All results are model estimates" in text
+    for limit in LIMITS:
+        assert limit[:40].replace("'", "&#x27;") in text
+    assert len(steps) >= 4
+    # the debate, in the key answers
+    russia = [a for a in result.key_answers if a.startswith("Russian")][0]
+    assert "0/10 at 6.3 km/s" in russia and "10/10 at 9 km/s" in russia
+    # sources of the contested speeds appear in the assumptions table
+    assert "AFP, Aug 2007" in text and "SpaceNews" in text
+
+
+def test_report_is_self_contained(report):
+    _, text, _ = report
+    assert not re.search(r"<(script|link|iframe)\b", text, re.I)
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", text, re.I)
+    for _alt, b64 in _images(text):
+        png = base64.b64decode(b64)
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _fraction(img, color, tol=0.03):
+    rgb = np.asarray(to_rgb(color))
+    return float(np.mean(np.all(np.abs(img[..., :3] - rgb) < tol, axis=-1)))
+
+
+def test_map_figures_show_land_sea_and_coastlines(report):
+    _, text, _ = report
+    imgs = {alt: b64 for alt, b64 in _images(text)}
+    assert len(_images(text)) >= 7
+    for alt in ("architecture map", "defended-area footprint"):
+        img = mpimg.imread(io.BytesIO(base64.b64decode(imgs[alt])), format="png")
+        assert img.shape[0] > 300 and img.shape[1] > 600
+        land = _fraction(img, maps.LAND_COLOR)
+        sea = _fraction(img, maps.OCEAN_COLOR)
+        coast = _fraction(img, maps.COASTLINE_COLOR, tol=0.06)
+        assert land > 0.05, (alt, land)
+        assert sea > 0.02, (alt, sea)
+        assert coast > 0.001, (alt, coast)
