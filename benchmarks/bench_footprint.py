@@ -23,7 +23,7 @@ from shieldcheck.scenario import build, load_scenario
 from shieldcheck.threats import trajectory
 
 RESULTS = Path(__file__).parent / "results" / "footprint.json"
-BOX = (35.0, 71.0, -12.0, 43.0)  # Europe: Lisbon to the Urals' foothills, Crete to North Cape
+BOX = (34.0, 72.0, -15.0, 50.0)  # Europe, Azores to the Volga, Crete to North Cape: about 40,000 cells
 
 
 def main() -> None:
