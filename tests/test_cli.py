@@ -133,3 +133,66 @@ def test_demo_prints_a_table():
     res = run("demo")
     assert res.exit_code == 0
     assert "tehran" in res.stdout and "ok" in res.stdout
+
+
+def test_engage_json_rows_and_variant():
+    res = run("engage", "european-third-site-2007", "--variant", "speed-postol-9", "--json")
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    assert len(rows) == 58
+    assert {
+        "variant",
+        "threat",
+        "launch",
+        "target",
+        "site",
+        "engageable",
+        "reason",
+        "window_start_s",
+        "time_to_decide_s",
+        "shots",
+    } <= set(rows[0])
+    assert all(r["variant"] == "speed-postol-9" for r in rows)
+    russia = [r for r in rows if r["threat"] == "russia-us"]
+    assert russia and all(r["engageable"] for r in russia)
+
+
+def test_engage_csv_to_stdout_and_bad_inputs():
+    res = run(
+        "engage", "european-third-site-2007", "--csv", "-", "--set", "threats.iran-europe.targets=[berlin]"
+    )
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.strip().splitlines()
+    assert lines[0].startswith("scenario,variant,threat,launch,target,site,engageable")
+    for args, message in [
+        (["nope-scenario"], "nope-scenario"),
+        (["european-third-site-2007", "--variant", "nope"], "variant 'nope' is not defined"),
+        (
+            ["european-third-site-2007", "--set", "timeline.decision_s=-3"],
+            "must be within [0, 86400], got -3",
+        ),
+        (["european-third-site-2007", "--set", "timeline.decison_s=3"], "did you mean"),
+    ]:
+        bad = run("engage", *args)
+        assert bad.exit_code == 2, args
+        assert message in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_sweep_bad_specs_exit_2():
+    for args, message in [
+        (["--vary", "timeline.decision_s=30:10:5"], "empty range"),
+        (["--vary", "timeline.decision_s=30:90:0"], "step"),
+        (["--vary", "timeline.decision_s=a:b:c"], "timeline.decision_s=a:b:c"),
+        (["--vary", "timeline.nope=1:2:1"], "timeline.nope"),
+    ]:
+        res = run("sweep", "european-third-site-2007", *args)
+        assert res.exit_code == 2, (args, res.output)
+        assert message in res.stderr
+
+
+def test_schema_and_scenarios():
+    res = run("schema")
+    assert res.exit_code == 0
+    schema = json.loads(res.stdout)
+    assert "interceptor_types" in schema["properties"]
+    assert "european-third-site-2007" in run("scenarios").stdout

@@ -11,6 +11,7 @@ import dataclasses
 import json
 import math
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -410,6 +411,118 @@ def report_cmd(
         f"Report written to [bold]{result.path}[/bold] in {result.seconds:.1f} s "
         "(self-contained: open it in any browser, no network needed)."
     )
+
+
+@app.command("sweep")
+def sweep_cmd(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a YAML path.")],
+    vary: Annotated[
+        list[str] | None,
+        typer.Option("--vary", help="Grid axis: path=start:stop:step or path=v1,v2,... (repeatable)."),
+    ] = None,
+    sample: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--sample",
+            help="Random input: path=uniform(a,b), normal(mu,sigma), triangular(a,mode,b) or choice(v1,...).",
+        ),
+    ] = None,
+    n: Annotated[int, typer.Option("-n", help="Draws per grid point (with --sample).")] = 1,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; results do not depend on workers.")] = 0,
+    variant: Annotated[str | None, typer.Option("--variant", help="Start from a named variant.")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Fixed override at every point.")] = None,
+    sspk: Annotated[
+        float | None,
+        typer.Option(
+            "--sspk", help="Single-shot kill probability: adds P_k, P(no leak), expected leakers per row."
+        ),
+    ] = None,
+    doctrine: Annotated[str, typer.Option(help="barrage or sls (shoot-look-shoot).")] = "barrage",
+    shots: Annotated[int, typer.Option("--shots", help="Interceptors per warhead (first salvo).")] = 1,
+    p_ka: Annotated[float, typer.Option("--p-ka", help="Kill-assessment probability (sls).")] = 1.0,
+    reliability: Annotated[float, typer.Option("--reliability", help="Interceptor reliability.")] = 1.0,
+    raid: Annotated[int, typer.Option("--raid", help="Warheads per raid on each route.")] = 1,
+    dask: Annotated[str | None, typer.Option("--dask", help="Address of an existing Dask scheduler.")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="Local worker processes.")] = None,
+    out: Annotated[str | None, typer.Option("--out", help="Output directory (resumable).")] = None,
+) -> None:
+    """Parameter sweep to Parquet (resumable; local cores or a Dask cluster); query it with DuckDB."""
+    from shieldcheck.sweep import SweepSpec, run_sweep, spec_hash
+
+    effectiveness = None
+    if sspk is not None:
+        effectiveness = dict(
+            sspk=sspk,
+            doctrine=doctrine,
+            shots_per_warhead=shots,
+            p_ka=p_ka,
+            interceptor_reliability=reliability,
+            raid_warheads=raid,
+        )
+    try:
+        spec = SweepSpec.from_cli(
+            scenario,
+            variant=variant,
+            vary=vary or [],
+            sample=sample or [],
+            n=n,
+            seed=seed,
+            fixed=set_ or [],
+            effectiveness=effectiveness,
+        )
+        out_dir = out or f"sweeps/{spec_hash(spec)[:8]}"
+        path = run_sweep(
+            spec,
+            out_dir,
+            executor="dask" if dask else "local",
+            dask_address=dask,
+            workers=workers,
+            progress=True,
+        )
+    except InputError as exc:
+        _fail(str(exc))
+    console.print(
+        f"Sweep table: [bold]{path}[/bold] (one row per point, threat, target and site; estimates)."
+    )
+    console.print(
+        f"Query it: duckdb -c \"select * from '{Path(out_dir) / 'points'}/*.parquet' limit 5\" "
+        f"or shieldcheck.sweep.query('{out_dir}', sql)"
+    )
+
+
+@app.command("sweep-plot")
+def sweep_plot_cmd(
+    sweep_dir: Annotated[str, typer.Argument(help="A sweep's output directory.")],
+    x: Annotated[str, typer.Option("--x", help="Swept path on the x axis.")],
+    y: Annotated[
+        str | None, typer.Option("--y", help="Second swept path: a heat map (else a line plot).")
+    ] = None,
+    value: Annotated[
+        str, typer.Option(help="Column: window_s, p_no_leak, engageable, time_to_decide_s ...")
+    ] = "window_s",
+    threat: Annotated[str | None, typer.Option(help="Keep the rows of one threat group.")] = None,
+    boundary: Annotated[
+        bool, typer.Option("--boundary", help="Draw where engagements become possible.")
+    ] = False,
+    output: Annotated[str, typer.Option("-o", "--output", help="PNG file to write.")] = "sweep.png",
+) -> None:
+    """Heat map (two inputs), feasibility boundary or line plot from a sweep table."""
+    from shieldcheck.report import sweep_plots
+    from shieldcheck.sweep import load
+
+    try:
+        table = load(sweep_dir)
+        where = {"threat": threat} if threat else None
+        if y is not None and boundary:
+            fig = sweep_plots.feasibility_boundary(table, x, y, where=where)
+        elif y is not None:
+            fig = sweep_plots.heatmap(table, x, y, value=value, where=where)
+        else:
+            fig = sweep_plots.line_plot(table, x, value=value, where=where)
+    except InputError as exc:
+        _fail(str(exc))
+    fig.savefig(output, dpi=150, bbox_inches="tight", facecolor="white")
+    console.print(f"Figure written to [bold]{output}[/bold].")
 
 
 @app.command("scenarios")
