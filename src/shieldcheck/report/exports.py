@@ -1,0 +1,1165 @@
+"""Exports of a scenario's results: KML, CZML, GeoJSON, CSV and Parquet.
+
+`collect` computes everything once into an `ExportBundle` (threat tracks, engagement rows, interceptor
+fly-outs, radar coverage boundaries); the writers only format it:
+
+=========  ===============================================================================================
+KML        Google Earth: folders of sites, radar coverage, 3-D threat and interceptor tracks, intercept
+           points, with balloons giving the engagement-table row numbers (`write_kml`, simplekml).
+CZML       CesiumJS: time-dynamic threats and interceptors over a clock spanning the longest flight
+           (`write_czml`, czml3).
+GeoJSON    GIS tools: sites, tracks (split at the antimeridian), coverage polygons, and any footprint
+           features from another module (`write_geojson`).
+CSV        the engagement table with a fixed column order (`write_table`); Parquet: the same columns.
+=========  ===============================================================================================
+
+Coordinates in every file are WGS84 longitude and latitude in degrees, and altitude in meters above the
+WGS84 ellipsoid (KML's ``absolute`` altitude mode nominally means above mean sea level: Google Earth
+draws our heights shifted by the geoid undulation, at most ~110 m). Degrees are written with 7 decimals
+(~1 cm) and meters with 2 decimals. A scenario on ``earth: sphere`` is written with its spherical
+latitudes and longitudes labelled as WGS84 (they are not converted). Times are seconds after the threat's
+launch; every threat is launched at the CZML epoch (a display convention: the scenario has no clock).
+
+Every number in these files is a model estimate from shieldcheck's kinematic models and the scenario's
+cited assumptions, and the files say so.
+
+>>> export(None, "shp", "out.shp")
+Traceback (most recent call last):
+...
+shieldcheck.errors.InputError: fmt must be one of kml, czml, geojson, csv, parquet, got 'shp'
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import json
+import math
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import numpy as np
+
+from shieldcheck import earth as _earth
+from shieldcheck.engagement import COLUMNS, EngagementResult, engage_scenario, interceptor_path
+from shieldcheck.errors import InputError
+from shieldcheck.threats import sample_trajectory, trajectory_state
+
+__all__ = [
+    "FORMATS",
+    "TABLE_COLUMNS",
+    "ExportBundle",
+    "collect",
+    "export",
+    "write_czml",
+    "write_geojson",
+    "write_kml",
+    "write_table",
+]
+
+FORMATS = ("kml", "czml", "geojson", "csv", "parquet")
+"""Formats `export` writes."""
+
+TABLE_COLUMNS = ("row", "scenario", "variant", "scenario_hash", *COLUMNS)
+"""Column order of the engagement table (CSV and Parquet): a 1-based row number, the scenario's identity,
+then the `EngagementResult` fields."""
+
+NOTE = (
+    "Model estimate: shieldcheck kinematic models with the scenario's cited assumptions; "
+    "not a prediction of real-world performance."
+)
+
+_DEG = 7  # decimals written for degrees (1e-7 deg ~ 1 cm)
+_M = 2  # decimals written for meters
+_TIME = 3  # decimals written for seconds
+
+
+# ============================================================================ the bundle
+@dataclass(frozen=True)
+class ExportBundle:
+    """Everything the writers need, computed once by `collect`.
+
+    Attributes
+    ----------
+    scenario, variant, scenario_hash, title : str (variant may be None)
+        Identity of the built scenario (`shieldcheck.scenario.BuiltScenario`).
+    sites : list of dict
+        ``name``, ``label``, ``kind`` (``"interceptor_site"``, ``"radar"``, ``"launch"`` or
+        ``"target"``), ``latitude_deg``, ``longitude_deg``, ``altitude_km`` and ``details`` (a dict of
+        the site's parameters).
+    radars : list of dict
+        ``name``, ``latitude_deg``, ``longitude_deg``, ``altitude_km``, ``max_range_km``,
+        ``reference_rcs_m2``, ``fire_control`` and ``coverage``: ``{altitude_km: (latitude_deg array,
+        longitude_deg array)}``, the closed outer boundary (first vertex repeated last) of targets seen
+        at that altitude; empty arrays where the radar sees nothing there.
+    threats : list of dict
+        One per threat case: ``id``, ``threat`` (the group), ``launch``, ``target``, ``status``,
+        ``engageable`` (by any site), ``reason`` (why not, per site), ``rows`` (1-based row numbers in
+        ``rows``), ``flight_time_s``, ``apogee_km``, ``ground_range_km`` and ``samples``: a dict of arrays
+        ``t_s``, ``latitude_deg``, ``longitude_deg``, ``altitude_km`` (None unless ``status == "ok"``).
+    intercepts : list of dict
+        One per engageable row, the first intercept of the window: ``id``, ``row``, ``site``, ``threat``,
+        ``threat_id``, ``launch``, ``target``, ``launch_s`` (interceptor lift-off), ``intercept_s``,
+        ``latitude_deg``, ``longitude_deg``, ``altitude_km`` (the threat there) and ``samples`` (the
+        interceptor's fly-out, a dict of arrays as for threats).
+    rows : list of dict
+        The engagement table: keys `TABLE_COLUMNS` in that order (NaN written as None).
+    footprints : sequence of dict
+        Optional GeoJSON-like features ``{"geometry": shapely geometry or GeoJSON dict, "properties":
+        {...}}`` (e.g. footprint contours), in lon/lat degrees.
+    """
+
+    scenario: str
+    variant: str | None
+    scenario_hash: str
+    title: str
+    sites: list[dict]
+    radars: list[dict]
+    threats: list[dict]
+    intercepts: list[dict]
+    rows: list[dict]
+    footprints: list[dict] | tuple = ()
+
+
+def _coverage_ring(radar, altitude_km: float, earth: str, az_step_deg: float = 5.0):
+    """Closed outer boundary (lat, lon arrays) of the targets ``radar`` sees at ``altitude_km``.
+
+    Along azimuths every ``az_step_deg`` (plus the edges of a sector, traced 0.05° inside), the ground
+    range is sampled out to a bound that no visible target can exceed, and the last visible sample and the
+    next are bisected to < 1 cm. An azimuth along which nothing is seen contributes the radar's own
+    position (once per run of such azimuths). Uses the radar's reference RCS.
+    """
+    az = np.arange(0.0, 360.0, az_step_deg)
+    if radar.boresight_azimuth_deg is not None and radar.half_width_deg < 180.0:
+        b, w = radar.boresight_azimuth_deg, radar.half_width_deg
+        az = np.sort(np.mod(np.concatenate([az, [b - w + 0.05, b + w - 0.05]]), 360.0))
+    # a visible target's ground range exceeds its slant range by at most the arc-chord excess R θ³/24
+    # (a few km at the horizon ranges of interest): 20 % + 50 km covers it
+    d_max = min(math.pi * _earth.WGS84_A_KM, 1.2 * float(radar.max_range_km) + 50.0)
+    lat0, lon0 = radar.latitude_deg, radar.longitude_deg
+
+    def seen(azimuth, dist_km):
+        la, lo, _ = _earth.geodesic_direct(lat0, lon0, azimuth, dist_km, earth=earth)
+        return np.asarray(radar.sees(_earth.geodetic_to_ecef(la, lo, altitude_km, earth), earth=earth))
+
+    n = 300
+    d = np.linspace(0.0, d_max, n)
+    grid = seen(az[:, None], d[None, :])
+    hit = grid.any(axis=1)
+    last = np.where(hit, n - 1 - np.argmax(grid[:, ::-1], axis=1), 0)
+    lo = d[last]
+    hi = d[np.minimum(last + 1, n - 1)]
+    for _ in range(22):  # (d_max / n) / 2**22 < 1 cm
+        mid = 0.5 * (lo + hi)
+        ok = seen(az, mid)
+        lo, hi = np.where(ok, mid, lo), np.where(ok, hi, mid)
+    dist = np.where(hit, lo, 0.0)
+    lat, lon, _ = _earth.geodesic_direct(lat0, lon0, az, dist, earth=earth)
+    lat, lon = np.atleast_1d(lat), np.mod(np.atleast_1d(lon) + 180.0, 360.0) - 180.0
+    keep = np.ones(lat.size, dtype=bool)  # drop repeats of the radar's position (sector radars)
+    keep[1:] = (dist[1:] > 0.0) | (dist[:-1] > 0.0)
+    if dist[0] == 0.0 and dist[-1] == 0.0:
+        keep[0] = False if keep[1:].any() else keep[0]
+    lat, lon = lat[keep], lon[keep]
+    if lat.size < 3:
+        return np.empty(0), np.empty(0)
+    return np.append(lat, lat[0]), np.append(lon, lon[0])
+
+
+def _threat_id(case, seen: dict) -> str:
+    base = f"threat/{case.group}/{case.launch.name}/{case.target.name}"
+    seen[base] = seen.get(base, 0) + 1
+    return base if seen[base] == 1 else f"{base}#{seen[base]}"
+
+
+def _samples(t, lat, lon, alt) -> dict:
+    return {
+        "t_s": np.asarray(t, dtype=float),
+        "latitude_deg": np.asarray(lat, dtype=float),
+        "longitude_deg": np.mod(np.asarray(lon, dtype=float) + 180.0, 360.0) - 180.0,
+        "altitude_km": np.asarray(alt, dtype=float),
+    }
+
+
+def collect(
+    built,
+    *,
+    step_s: float = 10.0,
+    coverage_altitudes_km=(100.0, 500.0, 1000.0),
+    footprints=(),
+) -> ExportBundle:
+    """Compute what the exports show: tracks, engagement rows, interceptor fly-outs, radar coverage.
+
+    Parameters
+    ----------
+    built : shieldcheck.scenario.BuiltScenario
+    step_s : float
+        Sampling step of the threat and interceptor tracks, s (event times such as burnout, apogee and
+        impact are always samples).
+    coverage_altitudes_km : sequence of float
+        Target altitudes at which each radar's coverage boundary is traced, km.
+    footprints : sequence of dict
+        Optional GeoJSON-like features to carry along (see `ExportBundle`).
+
+    Returns
+    -------
+    ExportBundle
+
+    Notes
+    -----
+    The engagement rows are `shieldcheck.engagement.engage_scenario` (threat by threat, then site by
+    site). For each engageable row the interceptor is flown from ``first_intercept_launch_s`` to the
+    window's start, ``window_start_s`` (`shieldcheck.engagement.interceptor_path`: a Lambert arc after
+    an illustrative vertical boost). Threat tracks are `shieldcheck.threats.sample_trajectory` (exact
+    Kepler coast, illustrative boost). Radar coverage is traced on the azimuths every 5° with
+    `GroundRadar.sees` at the radar's reference RCS.
+    """
+    arch = built.architecture
+    earth, rotation = arch.earth, arch.rotation
+    step = float(step_s)
+    if not (math.isfinite(step) and step > 0.0):
+        raise InputError(f"step_s must be a finite number > 0, got {step_s!r}")
+
+    results: list[EngagementResult] = engage_scenario(built)
+    rows = []
+    for i, r in enumerate(results):
+        row = {
+            "row": i + 1,
+            "scenario": built.name,
+            "variant": built.variant,
+            "scenario_hash": built.scenario_hash,
+        }
+        row.update(r.to_dict())
+        rows.append(row)
+
+    n_sites = len(arch.sites)
+    sites_by_name = {s.name: s for s in arch.sites}
+    ids: dict[str, int] = {}
+    threats, intercepts = [], []
+    for k, case in enumerate(built.threats):
+        traj = case.trajectory(earth, rotation)
+        mine = rows[k * n_sites : (k + 1) * n_sites]
+        samples = None
+        if traj.status == "ok":
+            s = sample_trajectory(traj, step)
+            samples = _samples(s.t_s, s.latitude_deg, s.longitude_deg, s.altitude_km)
+        reasons = [(r["site"], r["reason"]) for r in mine if not r["engageable"]]
+        tid = _threat_id(case, ids)
+        threats.append(
+            {
+                "id": tid,
+                "threat": case.group,
+                "launch": case.launch.name,
+                "target": case.target.name,
+                "status": traj.status,
+                "engageable": any(r["engageable"] for r in mine),
+                "reason": "; ".join(why if n_sites == 1 else f"{site}: {why}" for site, why in reasons),
+                "rows": [r["row"] for r in mine],
+                "flight_time_s": float(traj.flight_time_s),
+                "apogee_km": float(traj.apogee_km),
+                "ground_range_km": float(traj.ground_range_km),
+                "samples": samples,
+            }
+        )
+        for r in mine:
+            if not r["engageable"]:
+                continue
+            t_launch, t_int = r["first_intercept_launch_s"], r["window_start_s"]
+            if t_launch is None or t_int is None:
+                continue
+            path = interceptor_path(
+                sites_by_name[r["site"]], t_launch, t_int, traj, earth=earth, rotation=rotation, step_s=step
+            )
+            r_ecef, _, _, _ = trajectory_state(traj, t_int)
+            lat, lon, alt = _earth.ecef_to_geodetic(r_ecef, earth)
+            intercepts.append(
+                {
+                    "id": f"interceptor/{r['site']}/row-{r['row']}",
+                    "row": r["row"],
+                    "site": r["site"],
+                    "threat": case.group,
+                    "threat_id": tid,
+                    "launch": case.launch.name,
+                    "target": case.target.name,
+                    "launch_s": float(t_launch),
+                    "intercept_s": float(t_int),
+                    "latitude_deg": float(lat),
+                    "longitude_deg": float(np.mod(float(lon) + 180.0, 360.0) - 180.0),
+                    "altitude_km": float(alt),
+                    "samples": _samples(
+                        path["t_s"], path["latitude_deg"], path["longitude_deg"], path["altitude_km"]
+                    ),
+                }
+            )
+
+    sites = []
+    for s in arch.sites:
+        it = s.interceptor
+        sites.append(
+            {
+                "name": s.name,
+                "label": s.name,
+                "kind": "interceptor_site",
+                "latitude_deg": float(s.latitude_deg),
+                "longitude_deg": float(s.longitude_deg),
+                "altitude_km": 0.0,
+                "details": {
+                    "interceptor": it.name,
+                    "burnout_speed_km_s": it.burnout_speed_km_s,
+                    "burn_time_s": it.burn_time_s,
+                    "burnout_altitude_km": it.burnout_altitude_km,
+                    "inventory": s.inventory,
+                },
+            }
+        )
+    radars = []
+    for r in arch.radars:
+        details = {
+            "max_range_km": r.max_range_km,
+            "reference_rcs_m2": r.reference_rcs_m2,
+            "elevation_mask_deg": r.elevation_mask_deg,
+            "boresight_azimuth_deg": r.boresight_azimuth_deg,
+            "half_width_deg": r.half_width_deg,
+            "fire_control": r.fire_control,
+        }
+        sites.append(
+            {
+                "name": r.name,
+                "label": r.name,
+                "kind": "radar",
+                "latitude_deg": float(r.latitude_deg),
+                "longitude_deg": float(r.longitude_deg),
+                "altitude_km": float(r.altitude_km),
+                "details": details,
+            }
+        )
+        coverage = {float(h): _coverage_ring(r, float(h), earth) for h in coverage_altitudes_km}
+        radars.append(
+            {
+                "name": r.name,
+                "latitude_deg": float(r.latitude_deg),
+                "longitude_deg": float(r.longitude_deg),
+                "altitude_km": float(r.altitude_km),
+                "max_range_km": float(r.max_range_km),
+                "reference_rcs_m2": float(r.reference_rcs_m2),
+                "fire_control": bool(r.fire_control),
+                "coverage": coverage,
+            }
+        )
+    places: dict[tuple[str, str], object] = {}
+    for case in built.threats:
+        places.setdefault(("launch", case.launch.name), case.launch)
+        places.setdefault(("target", case.target.name), case.target)
+    for (kind, name), p in places.items():
+        sites.append(
+            {
+                "name": name,
+                "label": p.label or name,
+                "kind": kind,
+                "latitude_deg": float(p.latitude_deg),
+                "longitude_deg": float(p.longitude_deg),
+                "altitude_km": 0.0,
+                "details": {"country": p.country, "source": p.source},
+            }
+        )
+
+    return ExportBundle(
+        scenario=built.name,
+        variant=built.variant,
+        scenario_hash=built.scenario_hash,
+        title=built.title,
+        sites=sites,
+        radars=radars,
+        threats=threats,
+        intercepts=intercepts,
+        rows=rows,
+        footprints=list(footprints),
+    )
+
+
+# ============================================================================ shared helpers
+def _deg(x) -> float:
+    return round(float(x), _DEG)
+
+
+def _m(altitude_km) -> float:
+    return round(float(altitude_km) * 1000.0, _M)
+
+
+def _jsonable(v):
+    """Plain JSON values: numpy scalars to Python, NaN and infinity to None."""
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, np.ndarray):
+        return [_jsonable(x) for x in v.tolist()]
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        return float(v) if math.isfinite(v) else None
+    return v
+
+
+def _split_antimeridian(lon, lat, alt=None) -> list[list[tuple]]:
+    """Split a polyline where it crosses ±180° longitude into parts that each stay on one side.
+
+    A step with |Δlon| > 180° crosses the antimeridian; the crossing latitude (and altitude) is
+    interpolated linearly in unwrapped longitude, and the parts end and start exactly at ±180°.
+
+    >>> parts = _split_antimeridian([170.0, 179.0, -179.0, -170.0], [0.0, 1.0, 3.0, 4.0])
+    >>> [[(lo, round(la, 3)) for lo, la in p] for p in parts]
+    [[(170.0, 0.0), (179.0, 1.0), (180.0, 2.0)], [(-180.0, 2.0), (-179.0, 3.0), (-170.0, 4.0)]]
+    """
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    z = np.zeros_like(lon) if alt is None else np.asarray(alt, dtype=float)
+
+    def pt(x, y, h):
+        return (float(x), float(y)) if alt is None else (float(x), float(y), float(h))
+
+    parts = [[pt(lon[0], lat[0], z[0])]] if lon.size else []
+    for i in range(1, lon.size):
+        d = lon[i] - lon[i - 1]
+        if abs(d) > 180.0:
+            edge = 180.0 if d < 0.0 else -180.0  # eastward across +180 has d < 0
+            target = lon[i] + (360.0 if d < 0.0 else -360.0)
+            f = (edge - lon[i - 1]) / (target - lon[i - 1])
+            y = lat[i - 1] + f * (lat[i] - lat[i - 1])
+            h = z[i - 1] + f * (z[i] - z[i - 1])
+            parts[-1].append(pt(edge, y, h))
+            parts.append([pt(-edge, y, h)])
+        parts[-1].append(pt(lon[i], lat[i], z[i]))
+    return [p for p in parts if len(p) >= 2]
+
+
+def _line_geometry(samples: dict) -> dict:
+    """GeoJSON LineString (or MultiLineString across the antimeridian) of a track, [lon, lat, alt_m]."""
+    lon = np.round(samples["longitude_deg"], _DEG)
+    lat = np.round(samples["latitude_deg"], _DEG)
+    alt = np.round(np.asarray(samples["altitude_km"]) * 1000.0, _M)
+    parts = _split_antimeridian(lon, lat, alt)
+    coords = [[[_deg(x), _deg(y), round(h, _M)] for x, y, h in p] for p in parts]
+    if len(coords) == 1:
+        return {"type": "LineString", "coordinates": coords[0]}
+    return {"type": "MultiLineString", "coordinates": coords}
+
+
+def _ring_polygons(lat, lon):
+    """A shapely (Multi)Polygon in lon/lat degrees for a closed ring, split at the antimeridian.
+
+    The ring's longitudes are unwrapped; if they wind once around the pole (a ring enclosing a pole) the
+    ring is closed through that pole. The unwrapped polygon is cut at ±180° and the pieces shifted back.
+    """
+    import shapely
+    from shapely.affinity import translate
+    from shapely.geometry import MultiPolygon, Polygon, box
+    from shapely.geometry.polygon import orient
+    from shapely.ops import unary_union
+
+    lat = np.asarray(lat, dtype=float)
+    lon = np.asarray(lon, dtype=float)
+    step = np.mod(np.diff(lon) + 180.0, 360.0) - 180.0
+    lon_u = np.concatenate([[lon[0]], lon[0] + np.cumsum(step)])
+    xs, ys = list(lon_u), list(lat)
+    winding = lon_u[-1] - lon_u[0]
+    if abs(winding) > 180.0:  # encloses a pole: the one on the side of the ring's mean latitude
+        pole = 90.0 if np.mean(lat) > 0.0 else -90.0
+        xs += [lon_u[-1], lon_u[0]]
+        ys += [pole, pole]
+    poly = Polygon(zip(xs, ys, strict=True))
+    if not poly.is_valid:
+        poly = shapely.make_valid(poly)
+    pieces = []
+    for shift in (-720.0, -360.0, 0.0, 360.0, 720.0):
+        part = poly.intersection(box(-180.0 - shift, -90.0, 180.0 - shift, 90.0))
+        if not part.is_empty:
+            pieces.append(translate(part, xoff=shift))
+    merged = unary_union(pieces)
+    polys = [g for g in getattr(merged, "geoms", [merged]) if g.geom_type == "Polygon" and g.area > 0.0]
+    polys = [orient(g, 1.0) for g in polys]
+    return polys[0] if len(polys) == 1 else MultiPolygon(polys)
+
+
+def _geometry_with_altitude(geom, altitude_m: float | None) -> dict:
+    """GeoJSON dict of a shapely geometry, rounding coordinates and adding a constant altitude."""
+    from shapely.geometry import mapping
+
+    def fix(c):
+        if isinstance(c[0], (int, float)):
+            out = [_deg(c[0]), _deg(c[1])]
+            if altitude_m is not None:
+                out.append(round(float(altitude_m), _M))
+            elif len(c) > 2:
+                out.append(round(float(c[2]), _M))
+            return out
+        return [fix(x) for x in c]
+
+    m = mapping(geom)
+    return {"type": m["type"], "coordinates": fix(m["coordinates"])}
+
+
+def _footprint_geojson(feature: dict) -> dict:
+    geom = feature.get("geometry")
+    if geom is None:
+        raise InputError(f"footprint features need a 'geometry', got keys {sorted(feature)}")
+    if hasattr(geom, "__geo_interface__"):
+        geom = geom.__geo_interface__
+    return {
+        "type": "Feature",
+        "geometry": _jsonable(geom),
+        "properties": _jsonable({"kind": "footprint", **dict(feature.get("properties") or {})}),
+    }
+
+
+def _details_text(details: dict, sep: str) -> str:
+    return sep.join(f"{k}: {v}" for k, v in details.items() if v is not None)
+
+
+def _row(bundle: ExportBundle, number: int) -> dict:
+    return bundle.rows[number - 1]
+
+
+def _fmt(v, unit: str = "", digits: int = 0) -> str:
+    if v is None:
+        return "-"
+    return f"{v:,.{digits}f}{(' ' + unit) if unit else ''}"
+
+
+# ============================================================================ KML
+def _kml_coords(samples: dict) -> list[tuple[str, str, str]]:
+    return [
+        (f"{x:.{_DEG}f}", f"{y:.{_DEG}f}", f"{h * 1000.0:.{_M}f}")
+        for x, y, h in zip(
+            samples["longitude_deg"], samples["latitude_deg"], samples["altitude_km"], strict=True
+        )
+    ]
+
+
+def _row_text(bundle: ExportBundle, number: int) -> str:
+    r = _row(bundle, number)
+    head = f"Row {number} ({r['site']}): "
+    if r["engageable"]:
+        return head + (
+            f"engageable; intercept window {_fmt(r['window_start_s'], 's')} to {_fmt(r['window_end_s'], 's')}"
+            f" after launch ({_fmt(r['window_s'], 's')}); first intercept at "
+            f"{_fmt(r['first_intercept_altitude_km'], 'km')} altitude; shots {r['shots']}"
+        )
+    return head + f"not engageable: {r['reason']}"
+
+
+def write_kml(bundle: ExportBundle, path) -> Path:
+    """Write a KML file for Google Earth (simplekml).
+
+    Folders: ``Sites`` (interceptor sites, radars, launch areas and targets as points), ``Radar
+    coverage`` (one polygon per radar and altitude, drawn at that altitude, altitude mode absolute),
+    ``Threat tracks`` (3-D LineStrings, altitude mode absolute; styled by whether any site can engage
+    the threat), ``Interceptor tracks`` and ``Intercept points`` (the first intercept of each engageable
+    row), and ``Footprints`` if the bundle has polygon or line footprints (clamped to the ground).
+    Balloons give the engagement-table row numbers (as in `write_table`) and say "model estimate".
+
+    Coordinates are WGS84 longitude, latitude (deg, 7 decimals) and altitude in meters (2 decimals)
+    above the ellipsoid; KML's ``absolute`` nominally means above sea level, so Google Earth shows the
+    tracks offset by the geoid undulation (at most ~110 m).
+
+    Parameters
+    ----------
+    bundle : ExportBundle
+        From `collect`.
+    path : str or path-like
+        The ``.kml`` file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    import simplekml
+
+    path = Path(path)
+    kml = simplekml.Kml(name=bundle.title)
+    variant = bundle.variant or "(base)"
+    kml.document.description = (
+        f"Scenario {bundle.scenario}, variant {variant}, scenario hash {bundle.scenario_hash}.<br/>"
+        f"Engagement table rows are numbered as in the CSV/Parquet export.<br/>{NOTE}"
+    )
+    absolute = simplekml.AltitudeMode.absolute
+
+    def line_style(color: str, width: float) -> simplekml.Style:
+        st = simplekml.Style()
+        st.linestyle.color = color
+        st.linestyle.width = width
+        return st
+
+    st_eng = line_style("ff00a5ff", 2.5)  # KML colors are aabbggrr: orange
+    st_not = line_style("ff0000ff", 2.5)  # red
+    st_int = line_style("ffffff00", 2.0)  # cyan
+    st_point = {
+        "interceptor_site": "http://maps.google.com/mapfiles/kml/shapes/triangle.png",
+        "radar": "http://maps.google.com/mapfiles/kml/shapes/target.png",
+        "launch": "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png",
+        "target": "http://maps.google.com/mapfiles/kml/shapes/star.png",
+    }
+    styles = {}
+    for kind, href in st_point.items():
+        st = simplekml.Style()
+        st.iconstyle.icon.href = href
+        styles[kind] = st
+    st_hit = simplekml.Style()
+    st_hit.iconstyle.icon.href = "http://maps.google.com/mapfiles/kml/shapes/star.png"
+    st_hit.iconstyle.color = "ff00ffff"
+    for st in (st_eng, st_not, st_int, st_hit, *styles.values()):
+        kml.document.styles.append(st)  # shared styles belong to the Document
+
+    f_sites = kml.newfolder(name="Sites")
+    for s in bundle.sites:
+        p = f_sites.newpoint(name=f"{s['label']} ({s['kind'].replace('_', ' ')})")
+        p.coords = [(f"{s['longitude_deg']:.{_DEG}f}", f"{s['latitude_deg']:.{_DEG}f}", "0.00")]
+        details = _details_text(s["details"], "<br/>")
+        p.description = f"{s['kind'].replace('_', ' ')} {s['name']}<br/>{details}<br/>{NOTE}"
+        p.style = styles.get(s["kind"], styles["launch"])
+
+    f_cov = kml.newfolder(name="Radar coverage")
+    for r in bundle.radars:
+        fr = f_cov.newfolder(name=r["name"])
+        for h, (lat, lon) in r["coverage"].items():
+            if len(lat) == 0:
+                continue
+            pol = fr.newpolygon(name=f"{r['name']}: targets at {h:g} km")
+            pol.outerboundaryis = [
+                (f"{x:.{_DEG}f}", f"{y:.{_DEG}f}", f"{h * 1000.0:.{_M}f}")
+                for x, y in zip(lon, lat, strict=True)
+            ]
+            pol.altitudemode = absolute
+            pol.extrude = 0
+            pol.style.linestyle.color = "ff00ff00"
+            pol.style.linestyle.width = 1.5
+            pol.style.polystyle.color = "3300ff00"
+            pol.description = (
+                f"Outer limit of {r['name']}'s coverage of targets at {h:g} km altitude "
+                f"(max range {r['max_range_km']:g} km against {r['reference_rcs_m2']:g} m²; "
+                f"elevation mask, horizon and field of regard included).<br/>{NOTE}"
+            )
+
+    f_thr = kml.newfolder(name="Threat tracks")
+    for t in bundle.threats:
+        if t["samples"] is None:
+            continue
+        ls = f_thr.newlinestring(name=f"{t['threat']}: {t['launch']} → {t['target']}")
+        ls.coords = _kml_coords(t["samples"])
+        ls.altitudemode = absolute
+        ls.tessellate = 0
+        ls.style = st_eng if t["engageable"] else st_not
+        lines = [_row_text(bundle, n) for n in t["rows"]]
+        ls.description = (
+            f"Threat {t['id']}: flight {_fmt(t['flight_time_s'], 's')}, apogee "
+            f"{_fmt(t['apogee_km'], 'km')}, ground range {_fmt(t['ground_range_km'], 'km')}.<br/>"
+            + "<br/>".join(lines)
+            + f"<br/>{NOTE}"
+        )
+
+    f_int = kml.newfolder(name="Interceptor tracks")
+    f_hit = kml.newfolder(name="Intercept points")
+    for c in bundle.intercepts:
+        text = (
+            f"Interceptor from {c['site']} at {c['threat']}: {c['launch']} → {c['target']}; lift-off "
+            f"{c['launch_s']:,.0f} s, intercept {c['intercept_s']:,.0f} s after the threat's launch.<br/>"
+            f"{_row_text(bundle, c['row'])}<br/>{NOTE}"
+        )
+        ls = f_int.newlinestring(
+            name=f"{c['site']} → {c['threat']} {c['launch']}-{c['target']} (row {c['row']})"
+        )
+        ls.coords = _kml_coords(c["samples"])
+        ls.altitudemode = absolute
+        ls.style = st_int
+        ls.description = text
+        p = f_hit.newpoint(name=f"Intercept, row {c['row']}")
+        p.coords = [
+            (
+                f"{c['longitude_deg']:.{_DEG}f}",
+                f"{c['latitude_deg']:.{_DEG}f}",
+                f"{c['altitude_km'] * 1000.0:.{_M}f}",
+            )
+        ]
+        p.altitudemode = absolute
+        p.style = st_hit
+        p.description = text
+
+    if bundle.footprints:
+        from shapely.geometry import shape
+
+        f_fp = kml.newfolder(name="Footprints")
+        for i, feat in enumerate(bundle.footprints):
+            geom = feat["geometry"]
+            geom = geom if hasattr(geom, "geom_type") else shape(geom)
+            props = dict(feat.get("properties") or {})
+            name = str(props.get("name", props.get("label", f"footprint {i + 1}")))
+            desc = "<br/>".join(f"{k}: {v}" for k, v in props.items()) + f"<br/>{NOTE}"
+            for g in getattr(geom, "geoms", [geom]):
+                if g.geom_type == "Polygon":
+                    pol = f_fp.newpolygon(name=name, description=desc)
+                    pol.outerboundaryis = [
+                        (f"{x:.{_DEG}f}", f"{y:.{_DEG}f}") for x, y, *_ in g.exterior.coords
+                    ]
+                    pol.innerboundaryis = [
+                        [(f"{x:.{_DEG}f}", f"{y:.{_DEG}f}") for x, y, *_ in ring.coords]
+                        for ring in g.interiors
+                    ]
+                    pol.style.polystyle.color = "40ff00ff"
+                elif g.geom_type == "LineString":
+                    ls = f_fp.newlinestring(name=name, description=desc)
+                    ls.coords = [(f"{x:.{_DEG}f}", f"{y:.{_DEG}f}") for x, y, *_ in g.coords]
+                    ls.tessellate = 1
+    kml.save(str(path))
+    return path
+
+
+# ============================================================================ CZML
+def _parse_epoch(epoch) -> _dt.datetime:
+    if isinstance(epoch, _dt.datetime):
+        when = epoch
+    else:
+        try:
+            when = _dt.datetime.fromisoformat(str(epoch))
+        except ValueError:
+            raise InputError(
+                f"epoch must be an ISO 8601 date and time, e.g. '2007-08-30T00:00:00Z', got {epoch!r}"
+            ) from None
+    if when.tzinfo is None:
+        raise InputError(f"epoch must carry a time zone (e.g. '2007-08-30T00:00:00Z' for UTC), got {epoch!r}")
+    return when.astimezone(_dt.UTC)
+
+
+def _iso(when: _dt.datetime) -> str:
+    text = when.strftime("%Y-%m-%dT%H:%M:%S.%f").rstrip("0").rstrip(".")
+    return text + "Z"
+
+
+def _czml_samples(samples: dict) -> list[float]:
+    out: list[float] = []
+    for t, x, y, h in zip(
+        samples["t_s"], samples["longitude_deg"], samples["latitude_deg"], samples["altitude_km"], strict=True
+    ):
+        out += [round(float(t), _TIME), _deg(x), _deg(y), _m(h)]
+    return out
+
+
+def write_czml(bundle: ExportBundle, path, epoch="2007-08-30T00:00:00Z") -> Path:
+    """Write a CZML file for CesiumJS (czml3).
+
+    Packets, in order: the document (``id="document"``, the scenario title as ``name``, ``version``
+    "1.0", a clock from the epoch to the end of the longest flight, a description); one static point per
+    site (``site/<kind>/<name>``); radar coverage polygons (``coverage/<radar>/<altitude>km``, drawn at
+    their altitude); one packet per threat (its ``id`` from the bundle, e.g.
+    ``threat/iran-europe/tehran/berlin``) and per interceptor (``interceptor/<site>/row-<n>``) with a
+    time-dynamic ``position`` (``epoch`` and ``cartographicDegrees`` samples ``[t, lon, lat, height_m,
+    ...]``, t in seconds after the epoch), a ``path`` and an ``availability`` interval over the flight;
+    and one point per intercept (``intercept/<site>/row-<n>``) available from the intercept on.
+
+    Parameters
+    ----------
+    bundle : ExportBundle
+    path : str or path-like
+    epoch : str or datetime
+        The threats' launch time in the file (all threats launch together), ISO 8601 with a time zone.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    InputError
+        ``epoch`` is not an ISO 8601 date and time with a time zone.
+
+    Notes
+    -----
+    Heights are meters above the WGS84 ellipsoid (CZML's cartographic convention); degrees have 7
+    decimals, meters 2, seconds 3. Positions are interpolated by Cesium with 5th-degree Lagrange
+    polynomials between samples (10 s apart by default).
+    """
+    from czml3 import (
+        CZML_VERSION,
+        Clock,
+        Color,
+        Document,
+        Label,
+        Material,
+        Packet,
+        Point,
+        Polygon,
+        PolylineMaterial,
+        Position,
+        PositionList,
+        SolidColorMaterial,
+        TimeInterval,
+    )
+    from czml3 import Path as CzPath
+    from czml3.enums import ClockRanges, ClockSteps, InterpolationAlgorithms
+    from czml3.types import Cartesian2Value
+
+    path = Path(path)
+    t0 = _parse_epoch(epoch)
+    start = _iso(t0)
+
+    def at(seconds: float) -> str:
+        return _iso(t0 + _dt.timedelta(seconds=float(seconds)))
+
+    longest = max([t["samples"]["t_s"][-1] for t in bundle.threats if t["samples"] is not None] or [0.0])
+    variant = bundle.variant or "(base)"
+    packets = [
+        Packet(
+            id="document",
+            name=bundle.title,
+            version=CZML_VERSION,
+            description=(
+                f"Scenario {bundle.scenario}, variant {variant}, scenario hash {bundle.scenario_hash}. "
+                f"Time is counted from the threats' launch at the epoch. {NOTE}"
+            ),
+            clock=Clock(
+                interval=TimeInterval(start=start, end=at(longest)),
+                currentTime=start,
+                multiplier=10,
+                range=ClockRanges.LOOP_STOP,
+                step=ClockSteps.SYSTEM_CLOCK_MULTIPLIER,
+            ),
+        )
+    ]
+
+    def rgba(r, g, b, a=255):
+        return Color(rgba=[r, g, b, a])
+
+    kind_color = {
+        "interceptor_site": rgba(0, 255, 255),
+        "radar": rgba(0, 255, 0),
+        "launch": rgba(255, 80, 80),
+        "target": rgba(255, 255, 255),
+    }
+    for s in bundle.sites:
+        packets.append(
+            Packet(
+                id=f"site/{s['kind']}/{s['name']}",
+                name=f"{s['label']} ({s['kind'].replace('_', ' ')})",
+                description=(
+                    f"{s['kind'].replace('_', ' ')} {s['name']}: {_details_text(s['details'], '; ')}. {NOTE}"
+                ),
+                position=Position(
+                    cartographicDegrees=[_deg(s["longitude_deg"]), _deg(s["latitude_deg"]), 0.0]
+                ),
+                point=Point(pixelSize=8, color=kind_color.get(s["kind"], rgba(200, 200, 200))),
+                label=Label(text=s["label"], scale=0.5, pixelOffset=Cartesian2Value(values=[0.0, -16.0])),
+            )
+        )
+    for r in bundle.radars:
+        for h, (lat, lon) in r["coverage"].items():
+            if len(lat) == 0:
+                continue
+            flat: list[float] = []
+            for x, y in zip(lon[:-1], lat[:-1], strict=True):  # CZML polygons close themselves
+                flat += [_deg(x), _deg(y), _m(h)]
+            packets.append(
+                Packet(
+                    id=f"coverage/{r['name']}/{h:g}km",
+                    name=f"{r['name']}: coverage of targets at {h:g} km",
+                    description=f"Outer limit of {r['name']}'s coverage at {h:g} km altitude. {NOTE}",
+                    polygon=Polygon(
+                        positions=PositionList(cartographicDegrees=flat),
+                        perPositionHeight=True,
+                        material=Material(solidColor=SolidColorMaterial(color=rgba(0, 255, 0, 40))),
+                        outline=True,
+                        outlineColor=rgba(0, 255, 0, 200),
+                    ),
+                )
+            )
+
+    def moving(pid, name, desc, samples, color, width):
+        t_first, t_last = float(samples["t_s"][0]), float(samples["t_s"][-1])
+        return Packet(
+            id=pid,
+            name=name,
+            description=desc,
+            availability=TimeInterval(start=at(t_first), end=at(t_last)),
+            position=Position(
+                epoch=start,
+                cartographicDegrees=_czml_samples(samples),
+                interpolationAlgorithm=InterpolationAlgorithms.LAGRANGE,
+                interpolationDegree=5,
+            ),
+            point=Point(pixelSize=6, color=color),
+            path=CzPath(
+                material=PolylineMaterial(solidColor=SolidColorMaterial(color=color)),
+                width=width,
+                leadTime=0,
+                trailTime=max(1.0, t_last - t_first),
+                resolution=10,
+            ),
+        )
+
+    for t in bundle.threats:
+        if t["samples"] is None:
+            continue
+        desc = (
+            f"{t['threat']}: {t['launch']} to {t['target']}. "
+            + " ".join(_row_text(bundle, n) + "." for n in t["rows"])
+            + f" {NOTE}"
+        )
+        color = rgba(255, 165, 0) if t["engageable"] else rgba(255, 0, 0)
+        packets.append(
+            moving(t["id"], f"{t['threat']}: {t['launch']} → {t['target']}", desc, t["samples"], color, 2)
+        )
+    for c in bundle.intercepts:
+        desc = (
+            f"Interceptor from {c['site']} at {c['threat']} ({c['launch']} to {c['target']}): lift-off "
+            f"{c['launch_s']:,.0f} s, intercept {c['intercept_s']:,.0f} s. "
+            f"{_row_text(bundle, c['row'])}. {NOTE}"
+        )
+        packets.append(
+            moving(
+                c["id"], f"Interceptor {c['site']} (row {c['row']})", desc, c["samples"], rgba(0, 255, 255), 2
+            )
+        )
+        packets.append(
+            Packet(
+                id=f"intercept/{c['site']}/row-{c['row']}",
+                name=f"Intercept (row {c['row']})",
+                description=desc,
+                availability=TimeInterval(start=at(c["intercept_s"]), end=at(max(longest, c["intercept_s"]))),
+                position=Position(
+                    cartographicDegrees=[
+                        _deg(c["longitude_deg"]),
+                        _deg(c["latitude_deg"]),
+                        _m(c["altitude_km"]),
+                    ]
+                ),
+                point=Point(pixelSize=10, color=rgba(255, 255, 0)),
+            )
+        )
+    Document(packets=packets).save(path, indent=None)
+    return path
+
+
+# ============================================================================ GeoJSON
+def write_geojson(bundle: ExportBundle, path) -> Path:
+    """Write a GeoJSON FeatureCollection (RFC 7946).
+
+    Features, each with a ``kind`` property: ``interceptor_site``, ``radar``, ``launch`` and ``target``
+    Points; ``threat_track`` and ``interceptor_track`` LineStrings (MultiLineStrings where a track
+    crosses the antimeridian, split there); ``intercept`` Points; ``radar_coverage`` Polygons (one per
+    radar and altitude; MultiPolygons across the antimeridian); then ``bundle.footprints`` as given.
+    Track and intercept features carry the engagement-table row fields (interceptors and intercepts one
+    row each, threats their row numbers, the fields shared by those rows, and ``engageable`` by any site).
+    The collection's top level carries ``scenario``, ``variant``, ``scenario_hash`` and ``note``.
+
+    Coordinates are ``[longitude_deg, latitude_deg, altitude_m]`` on WGS84 (altitude above the
+    ellipsoid): tracks and intercepts at their altitude, coverage polygons at the target altitude, sites
+    at the ground (two coordinates).
+
+    Parameters
+    ----------
+    bundle : ExportBundle
+        From `collect`; ``bundle.footprints`` are written as given (their coordinates are not rounded).
+    path : str or path-like
+        The ``.geojson`` file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    path = Path(path)
+    features: list[dict] = []
+
+    def feature(geometry: dict, properties: dict) -> None:
+        features.append({"type": "Feature", "geometry": geometry, "properties": _jsonable(properties)})
+
+    for s in bundle.sites:
+        feature(
+            {"type": "Point", "coordinates": [_deg(s["longitude_deg"]), _deg(s["latitude_deg"])]},
+            {"kind": s["kind"], "name": s["name"], "label": s["label"], **s["details"]},
+        )
+    for t in bundle.threats:
+        if t["samples"] is None:
+            continue
+        mine = [_row(bundle, n) for n in t["rows"]]
+        shared = {k: v for k, v in mine[0].items() if all(r[k] == v for r in mine)}
+        shared.pop("row", None)
+        props = {
+            "kind": "threat_track",
+            "id": t["id"],
+            **shared,
+            "engageable": t["engageable"],
+            "reason": t["reason"],
+            "rows": t["rows"],
+            "note": NOTE,
+        }
+        feature(_line_geometry(t["samples"]), props)
+    for c in bundle.intercepts:
+        row = _row(bundle, c["row"])
+        feature(
+            _line_geometry(c["samples"]),
+            {
+                "kind": "interceptor_track",
+                "id": c["id"],
+                **row,
+                "launch_s": c["launch_s"],
+                "intercept_s": c["intercept_s"],
+                "note": NOTE,
+            },
+        )
+        feature(
+            {
+                "type": "Point",
+                "coordinates": [_deg(c["longitude_deg"]), _deg(c["latitude_deg"]), _m(c["altitude_km"])],
+            },
+            {
+                "kind": "intercept",
+                "id": f"intercept/{c['site']}/row-{c['row']}",
+                **row,
+                "intercept_s": c["intercept_s"],
+                "note": NOTE,
+            },
+        )
+    for r in bundle.radars:
+        for h, (lat, lon) in r["coverage"].items():
+            if len(lat) == 0:
+                continue
+            geom = _ring_polygons(lat, lon)
+            feature(
+                _geometry_with_altitude(geom, h * 1000.0),
+                {
+                    "kind": "radar_coverage",
+                    "radar": r["name"],
+                    "altitude_km": h,
+                    "max_range_km": r["max_range_km"],
+                    "reference_rcs_m2": r["reference_rcs_m2"],
+                    "note": NOTE,
+                },
+            )
+    for feat in bundle.footprints:
+        features.append(_footprint_geojson(feat))
+    doc = {
+        "type": "FeatureCollection",
+        "scenario": bundle.scenario,
+        "variant": bundle.variant,
+        "scenario_hash": bundle.scenario_hash,
+        "title": bundle.title,
+        "note": NOTE,
+        "features": features,
+    }
+    path.write_text(json.dumps(doc, ensure_ascii=False, allow_nan=False), encoding="utf-8")
+    return path
+
+
+# ============================================================================ tables
+_ARROW_TYPES = {"str": "string", "bool": "bool_", "float": "float64", "int": "int64"}
+
+
+def _column_types() -> dict[str, str]:
+    kinds = {f.name: str(f.type) for f in fields(EngagementResult)}
+    out = {"row": "int", "scenario": "str", "variant": "str", "scenario_hash": "str"}
+    out.update({name: kinds[name] for name in COLUMNS})
+    return out
+
+
+def _csv_value(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return repr(v)
+    return str(v)
+
+
+def write_table(bundle: ExportBundle, path, fmt: str = "csv") -> Path:
+    """Write the engagement rows as CSV or Parquet, columns `TABLE_COLUMNS` in that order.
+
+    CSV: a header line, then one line per row; floats are written in full precision (``repr``),
+    booleans as ``true``/``false``, missing values (an event that does not happen, a base scenario's
+    variant) as empty fields. Parquet (pyarrow): the same columns, typed (int64, string, bool, float64;
+    missing values are nulls), with ``scenario``, ``variant``, ``scenario_hash`` and ``note`` in the file's
+    key-value metadata. Units ride in the column names (``_s``, ``_km``, ``_km_s``).
+
+    Parameters
+    ----------
+    bundle : ExportBundle
+        From `collect`.
+    path : str or path-like
+        The file to write.
+    fmt : {"csv", "parquet"}
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    InputError
+        ``fmt`` is neither ``"csv"`` nor ``"parquet"``.
+    """
+    fmt_key = str(fmt).strip().lower()
+    if fmt_key not in ("csv", "parquet"):
+        raise InputError(f"table fmt must be one of csv, parquet, got {fmt!r}")
+    path = Path(path)
+    if fmt_key == "csv":
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(TABLE_COLUMNS)
+            for row in bundle.rows:
+                w.writerow([_csv_value(row[c]) for c in TABLE_COLUMNS])
+        return path
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    types = _column_types()
+    arrays = []
+    schema_fields = []
+    for c in TABLE_COLUMNS:
+        typ = getattr(pa, _ARROW_TYPES[types[c]])()
+        arrays.append(pa.array([row[c] for row in bundle.rows], type=typ))
+        schema_fields.append(pa.field(c, typ))
+    meta = {
+        "scenario": bundle.scenario,
+        "variant": bundle.variant or "",
+        "scenario_hash": bundle.scenario_hash,
+        "note": NOTE,
+    }
+    table = pa.Table.from_arrays(arrays, schema=pa.schema(schema_fields, metadata=meta))
+    pq.write_table(table, path)
+    return path
+
+
+# ============================================================================ one call
+_COLLECT_KW = ("step_s", "coverage_altitudes_km", "footprints")
+
+
+def export(built, fmt: str, path, **kw) -> Path:
+    """Compute and write one export: ``fmt`` in `FORMATS` (kml, czml, geojson, csv, parquet).
+
+    ``built`` is a `shieldcheck.scenario.BuiltScenario` (then `collect` runs first) or an `ExportBundle`
+    (to write several formats from one computation). Keyword arguments ``step_s``,
+    ``coverage_altitudes_km`` and ``footprints`` go to `collect`; the rest to the writer (e.g. ``epoch``
+    for CZML). Returns the path written.
+
+    Raises
+    ------
+    InputError
+        ``fmt`` is not one of `FORMATS` (the message lists them).
+    """
+    key = str(fmt).strip().lower()
+    if key not in FORMATS:
+        raise InputError(f"fmt must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    collect_kw = {k: kw.pop(k) for k in _COLLECT_KW if k in kw}
+    bundle = built if isinstance(built, ExportBundle) else collect(built, **collect_kw)
+    if key == "kml":
+        return write_kml(bundle, path, **kw)
+    if key == "czml":
+        return write_czml(bundle, path, **kw)
+    if key == "geojson":
+        return write_geojson(bundle, path, **kw)
+    return write_table(bundle, path, fmt=key, **kw)
