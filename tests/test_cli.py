@@ -196,3 +196,27 @@ def test_schema_and_scenarios():
     schema = json.loads(res.stdout)
     assert "interceptor_types" in schema["properties"]
     assert "european-third-site-2007" in run("scenarios").stdout
+
+
+def test_export_formats(tmp_path):
+    res = run(
+        "export",
+        "european-third-site-2007",
+        "--format",
+        "geojson",
+        "--format",
+        "csv",
+        "-o",
+        str(tmp_path),
+        "--set",
+        "threats.iran-europe.targets=[berlin]",
+        "--set",
+        "threats.russia-us.launch=[kozelsk]",
+    )
+    assert res.exit_code == 0, res.output
+    gj = json.loads((tmp_path / "european-third-site-2007.geojson").read_text())
+    assert gj["type"] == "FeatureCollection" and gj["features"]
+    with (tmp_path / "european-third-site-2007.csv").open() as fh:
+        assert len(list(csv.DictReader(fh))) == 3 + 9 + 2
+    bad = run("export", "european-third-site-2007", "--format", "shp", "-o", str(tmp_path))
+    assert bad.exit_code == 2 and "--format must be one of kml, czml, geojson, csv, parquet" in bad.stderr

@@ -413,6 +413,39 @@ def report_cmd(
     )
 
 
+@app.command("export")
+def export_cmd(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a YAML path.")],
+    fmt: Annotated[
+        list[str], typer.Option("--format", help="kml, czml, geojson, csv or parquet (repeatable).")
+    ],
+    out: Annotated[str, typer.Option("-o", "--out", help="Output directory.")] = "out",
+    variant: Annotated[str | None, typer.Option("--variant", help="Export a named variant.")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Override a number: path=value.")] = None,
+    step_s: Annotated[float, typer.Option("--step-s", help="Track sampling step, s.")] = 10.0,
+) -> None:
+    """Tracks, sites, radar coverage and the engagement table for Google Earth, CesiumJS, GIS or tables."""
+    from shieldcheck.report.exports import FORMATS, collect, export
+    from shieldcheck.scenario import build, load_scenario
+
+    try:
+        bad = [f for f in fmt if f.strip().lower() not in FORMATS]
+        if bad:
+            raise InputError(f"--format must be one of {', '.join(FORMATS)}, got {bad[0]!r}")
+        built = build(load_scenario(scenario), variant=variant, sets=set_ or [])
+        with console.status("computing tracks, engagements and coverage"):
+            bundle = collect(built, step_s=step_s)
+        Path(out).mkdir(parents=True, exist_ok=True)
+        stem = built.name + (f"-{variant}" if variant else "")
+        for f in fmt:
+            key = f.strip().lower()
+            path = export(bundle, key, Path(out) / f"{stem}.{key}")
+            console.print(f"{key}: [bold]{path}[/bold]")
+    except InputError as exc:
+        _fail(str(exc))
+    console.print("[dim]Model estimates; see the scenario file for every source.[/dim]")
+
+
 @app.command("sweep")
 def sweep_cmd(
     scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a YAML path.")],

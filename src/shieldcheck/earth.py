@@ -132,7 +132,7 @@ def geodetic_to_ecef(latitude_deg, longitude_deg, altitude_km=0.0, earth: str = 
 def geodetic_kernel(x, y, z, a, e2):
     """Geodetic latitude (rad) and altitude (km) of an ECEF point; numba-callable scalar kernel.
 
-    Bowring's (1976) closed-form start, then three fixed-point steps on latitude,
+    Bowring's (1976) closed-form start, then one fixed-point step on latitude,
     tan φ = z / (p (1 − e² N/(N + h))), with the altitude from the well-conditioned form
     h = p cos φ + z sin φ − a √(1 − e² sin² φ) (valid at the poles): machine precision from below the
     surface to beyond geostationary altitude (checked in the tests against round trips and PROJ).
@@ -146,7 +146,7 @@ def geodetic_kernel(x, y, z, a, e2):
     ep2 = e2 / (1.0 - e2)
     beta = math.atan2(a * z, b * p)
     lat = math.atan2(z + ep2 * b * math.sin(beta) ** 3, p - e2 * a * math.cos(beta) ** 3)
-    for _ in range(3):
+    for _ in range(1):
         s = math.sin(lat)
         w = math.sqrt(1.0 - e2 * s * s)
         n = a / w

@@ -203,7 +203,7 @@ def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, need_t
 
 
 @numba.njit(cache=True)
-def _threat_state(t, i, th, env, w):
+def _threat_state(t, i, th, env, w, want_alt=True):
     """Threat position and inertial velocity at time t into the work rows; returns the altitude (km).
 
     ``th`` = (r0, v0, t_burnout, t_impact, r_launch, r_burnout_ground, h_burnout) per-threat arrays;
@@ -227,6 +227,8 @@ def _threat_state(t, i, th, env, w):
         r_eci[1] = s * r_ecef[0] + c * r_ecef[1]
         r_eci[2] = r_ecef[2]
         v_eci[:] = np.nan
+    if not want_alt:
+        return np.nan
     return geodetic_kernel(r_ecef[0], r_ecef[1], r_ecef[2], a, e2)[1]
 
 
@@ -274,7 +276,7 @@ def _edge(lo, hi, ok_hi, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l
 
 
 @numba.njit(cache=True)
-def _detect(i, th, t_ew, radars, ranges, env, step, w):
+def _detect(i, th, t_ew, radars, ranges, env, step, iters, w):
     """First fire-control radar sighting at or after the early-warning cue (NaN if none)."""
     a, e2 = env[2], env[3]
     tf = th[3][i]
@@ -284,14 +286,14 @@ def _detect(i, th, t_ew, radars, ranges, env, step, w):
     t_prev = -1.0
     t = cue
     while True:
-        _threat_state(t, i, th, env, w)
+        _threat_state(t, i, th, env, w, False)
         if _seen(w[2], radars, ranges, a, e2):
             if t_prev < 0.0:
                 return t
             lo, hi = t_prev, t
-            for _ in range(20):
+            for _ in range(iters + 6):
                 mid = 0.5 * (lo + hi)
-                _threat_state(mid, i, th, env, w)
+                _threat_state(mid, i, th, env, w, False)
                 if _seen(w[2], radars, ranges, a, e2):
                     hi = mid
                 else:
@@ -325,7 +327,7 @@ def _engage_kernel(th, t_ews, radars, ranges, r_bo, env, ip, tl, track, step, it
             row[_C_CODE] = _THREAT
             continue
         row[_C_EW] = t_ews[i]
-        t_det = _detect(i, th, t_ews[i], radars, ranges[i], env, step, w)
+        t_det = _detect(i, th, t_ews[i], radars, ranges[i], env, step, iters, w)
         if not np.isfinite(t_det):
             row[_C_CODE] = _NEVER_SEEN
             continue
@@ -417,7 +419,7 @@ def _engage_kernel(th, t_ews, radars, ranges, r_bo, env, ip, tl, track, step, it
                     start, i, th, radars, ranges, t_det, track, r_bo, env, ip, tl, step, iters, w, fout
                 )
             continue
-        _diagnose(row, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, step, w, fout)
+        _diagnose(row, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, step, detail, w, fout)
 
 
 @numba.njit(cache=True)
@@ -469,8 +471,12 @@ def _shots(start, i, th, radars, ranges, t_det, track, r_bo, env, ip, tl, step, 
 
 
 @numba.njit(cache=True)
-def _diagnose(row, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, step, w, fout):
-    """No window: find the first failing condition (altitude, radar track, time, speed) over the coast."""
+def _diagnose(row, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, step, detail, w, fout):
+    """No window: find the first failing condition (altitude, radar track, time, speed) over the coast.
+
+    Without ``detail`` the pass stops at the first kinematically feasible but untracked time (the code is
+    then settled; only the end of that kinematic window and the track span are left unmeasured).
+    """
     tb, tf = th[2][i], th[3][i]
     a, e2 = env[2], env[3]
     ks = int(math.ceil((tf - tb) / step))
@@ -495,6 +501,8 @@ def _diagnose(row, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, ste
             if not np.isfinite(kin0):
                 kin0 = t
             kin1 = t
+            if not detail:
+                break
         if tracked:
             any_usable = True
             row[_C_LAST_USABLE] = t

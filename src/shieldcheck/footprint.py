@@ -13,7 +13,9 @@ coverage
     which cells a radar sees at a given target altitude.
 
 Every engagement cell runs through the same compiled kernel as `shieldcheck.engagement.engage`, so a cell
-and a single engagement with the same ``step_s`` and ``refine_iterations`` agree exactly.
+and a single engagement with the same ``step_s`` and ``refine_iterations`` agree exactly. Grids default to
+a 30 s time step (window edges are still refined by bisection, to ~0.1 s), so a window shorter than the
+step can be missed; pass ``step_s=5`` to match the engagement table's sampling.
 """
 
 from __future__ import annotations
@@ -297,7 +299,7 @@ def defended_area(
     missile=None,
     sites=None,
     rcs_m2=None,
-    step_s: float = 20.0,
+    step_s: float = 30.0,
     refine_iterations: int = 8,
     **trajectory_kw,
 ) -> Footprint:
@@ -341,7 +343,7 @@ def launch_area_footprint(
     missile=None,
     sites=None,
     rcs_m2=None,
-    step_s: float = 20.0,
+    step_s: float = 30.0,
     refine_iterations: int = 8,
     **trajectory_kw,
 ) -> Footprint:
