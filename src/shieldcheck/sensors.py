@@ -41,10 +41,12 @@ import numpy as np
 
 from shieldcheck.earth import (
     SPHERE_RADIUS_KM,
+    WGS84_A_KM,
     check_earth,
     ecef_to_geodetic,
     ellipsoid,
     enu_basis,
+    geodesic_direct,
     geodesic_inverse,
     geodetic_kernel,
     geodetic_to_ecef,
@@ -64,6 +66,7 @@ __all__ = [
     "horizon_min_altitude_km",
     "visibility_intervals",
     "view",
+    "coverage_boundary",
     "radar_sees_kernel",
     "N_KERNEL_PARAMS",
 ]
@@ -807,6 +810,118 @@ class EarlyWarningSatellites:
         """``[(detection_time_s, burn_time_s)]`` while the plume is seen, or ``[]`` if missed."""
         t = self.detection_time_s(traj)
         return [] if math.isnan(t) else [(t, float(traj.burn_time_s))]
+
+
+# ============================================================================ coverage
+def coverage_boundary(
+    radar,
+    altitude_km: float,
+    *,
+    azimuths_deg=None,
+    earth: str = "wgs84",
+    rcs_m2=None,
+    samples: int = 400,
+    tolerance_km: float = 0.01,
+):
+    """The outer limit of a ground radar's coverage of targets at one altitude, as a closed boundary.
+
+    Along each azimuth from the radar, the farthest ground range at which ``radar.sees`` a target at
+    ``altitude_km`` is found: visibility is sampled at ``samples`` ranges out to the largest range any
+    target could be seen at, then the last visible sample and the next one are bisected to
+    ``tolerance_km``. The limit is whichever binds first of the slant range, the (effective-Earth)
+    horizon with the elevation mask, and the azimuth field of regard; see `GroundRadar.sees`.
+
+    Parameters
+    ----------
+    radar : shieldcheck.sensors.GroundRadar
+    altitude_km : float
+        Target altitude above the Earth model, km (>= 0).
+    azimuths_deg : sequence of float or None
+        Azimuths to trace, deg from north. None: every 1° around, or across the field of regard (about
+        every 1°, the edges traced 0.01° inside) for a radar with a boresight, in which case the boundary
+        starts at the radar so that the sector closes through it.
+    earth : {"wgs84", "sphere"}
+    rcs_m2 : float or None
+        Target radar cross-section, m²; None uses the radar's reference RCS.
+    samples : int
+        Ground ranges sampled per azimuth before bisection (a visible band thinner than the sample step
+        at the far end could be missed).
+    tolerance_km : float
+        Bisection tolerance on the ground range, km.
+
+    Returns
+    -------
+    (latitude_deg, longitude_deg) : numpy arrays
+        Boundary vertices in azimuth order (not repeated at the end). An azimuth along which nothing is
+        seen contributes the radar's own position.
+
+    Notes
+    -----
+    The search range is bounded by the slant range: a target seen at slant range ρ is at most the chord
+    ρ from the radar, so its ground angle is at most 2 asin(ρ / 2a) (a = 6378.137 km, the largest radius
+    of either model), padded by 1 % and 10 km. Ground ranges are geodesic (`geodesic_direct`).
+
+    Examples
+    --------
+    >>> radar = GroundRadar("x", 50.0, 10.0, max_range_km=1000.0)
+    >>> lat, lon = coverage_boundary(radar, 100.0, earth="sphere")
+    >>> lat.shape
+    (360,)
+    """
+    earth = check_earth(earth)
+    if isinstance(altitude_km, bool) or not isinstance(altitude_km, (int, float, np.floating, np.integer)):
+        raise InputError(f"altitude_km must be a number, got {altitude_km!r}")
+    if not (math.isfinite(altitude_km) and altitude_km >= 0.0):
+        raise InputError(f"altitude_km must be finite and >= 0, got {altitude_km!r}")
+    if samples < 2:
+        raise InputError(f"samples must be at least 2, got {samples!r}")
+    sector = radar.boresight_azimuth_deg is not None and radar.half_width_deg < 180.0
+    if azimuths_deg is None:
+        if sector:
+            b, w = radar.boresight_azimuth_deg, radar.half_width_deg
+            n = max(2, math.ceil(2.0 * w) + 1)
+            # The radar's azimuth of a point (in its east-north-up frame) differs from the geodesic's
+            # initial azimuth by up to ~0.003° on the ellipsoid: trace the edges 0.01° inside the field.
+            edge = 0.01
+            az = np.linspace(b - w + edge, b + w - edge, n)
+        else:
+            az = np.arange(360.0)
+    else:
+        az = np.atleast_1d(np.asarray(azimuths_deg, dtype=float))
+        if az.ndim != 1 or not np.all(np.isfinite(az)):
+            raise InputError(f"azimuths_deg must be a 1-D sequence of finite numbers, got {azimuths_deg!r}")
+    az = np.mod(az, 360.0)
+
+    rho = float(radar.max_range_for_rcs_km(rcs_m2))
+    theta_max = 2.0 * math.asin(min(1.0, rho / (2.0 * WGS84_A_KM)))
+    s_hi = min(math.pi * WGS84_A_KM, 1.01 * WGS84_A_KM * theta_max + 10.0)
+
+    def seen(azimuth, ground_km):
+        la, lo, _ = geodesic_direct(radar.latitude_deg, radar.longitude_deg, azimuth, ground_km, earth=earth)
+        r = geodetic_to_ecef(la, lo, altitude_km, earth=earth)
+        return np.asarray(radar.sees(r, rcs_m2=rcs_m2, earth=earth))
+
+    s = np.linspace(0.0, s_hi, samples)
+    grid = seen(az[:, None], s[None, :])  # (n_az, samples)
+    any_seen = grid.any(axis=1)
+    last = np.where(any_seen, samples - 1 - np.argmax(grid[:, ::-1], axis=1), 0)
+    lo_km = s[last]
+    hi_km = np.where(last < samples - 1, s[np.minimum(last + 1, samples - 1)], s_hi)
+    beyond = last == samples - 1  # seen at the outermost sample: the bound itself
+    n_iter = max(1, math.ceil(math.log2(max(s_hi / (samples - 1), tolerance_km) / tolerance_km)) + 1)
+    for _ in range(n_iter):
+        mid = 0.5 * (lo_km + hi_km)
+        ok = seen(az, mid)
+        lo_km = np.where(ok, mid, lo_km)
+        hi_km = np.where(ok, hi_km, mid)
+    ground = np.where(any_seen, np.where(beyond, s_hi, lo_km), 0.0)
+    lat, lon, _ = geodesic_direct(radar.latitude_deg, radar.longitude_deg, az, ground, earth=earth)
+    lat, lon = np.atleast_1d(lat), np.atleast_1d(lon)
+    if sector and azimuths_deg is None:
+        lat = np.concatenate([[radar.latitude_deg], lat])
+        lon0 = radar.longitude_deg if radar.longitude_deg < 180.0 else radar.longitude_deg - 360.0
+        lon = np.concatenate([[lon0], lon])
+    return lat, lon
 
 
 # ============================================================================ visibility

@@ -43,6 +43,7 @@ import numpy as np
 from shieldcheck import earth as _earth
 from shieldcheck.engagement import COLUMNS, EngagementResult, engage_scenario, interceptor_path
 from shieldcheck.errors import InputError
+from shieldcheck.sensors import coverage_boundary
 from shieldcheck.threats import sample_trajectory, trajectory_state
 
 __all__ = [
@@ -124,38 +125,20 @@ class ExportBundle:
 def _coverage_ring(radar, altitude_km: float, earth: str, az_step_deg: float = 5.0):
     """Closed outer boundary (lat, lon arrays) of the targets ``radar`` sees at ``altitude_km``.
 
-    Along azimuths every ``az_step_deg`` (plus the edges of a sector, traced 0.05° inside), the ground
-    range is sampled out to a bound that no visible target can exceed, and the last visible sample and the
-    next are bisected to < 1 cm. An azimuth along which nothing is seen contributes the radar's own
-    position (once per run of such azimuths). Uses the radar's reference RCS.
+    Along azimuths every ``az_step_deg`` (plus the edges of a sector, traced 0.05° inside), the limit from
+    `shieldcheck.sensors.coverage_boundary` (bisected to 1 cm). An azimuth along which nothing is seen
+    contributes the radar's own position (once per run of such azimuths). Uses the radar's reference RCS.
     """
     az = np.arange(0.0, 360.0, az_step_deg)
     if radar.boresight_azimuth_deg is not None and radar.half_width_deg < 180.0:
         b, w = radar.boresight_azimuth_deg, radar.half_width_deg
         az = np.sort(np.mod(np.concatenate([az, [b - w + 0.05, b + w - 0.05]]), 360.0))
-    # a visible target's ground range exceeds its slant range by at most the arc-chord excess R θ³/24
-    # (a few km at the horizon ranges of interest): 20 % + 50 km covers it
-    d_max = min(math.pi * _earth.WGS84_A_KM, 1.2 * float(radar.max_range_km) + 50.0)
-    lat0, lon0 = radar.latitude_deg, radar.longitude_deg
-
-    def seen(azimuth, dist_km):
-        la, lo, _ = _earth.geodesic_direct(lat0, lon0, azimuth, dist_km, earth=earth)
-        return np.asarray(radar.sees(_earth.geodetic_to_ecef(la, lo, altitude_km, earth), earth=earth))
-
-    n = 300
-    d = np.linspace(0.0, d_max, n)
-    grid = seen(az[:, None], d[None, :])
-    hit = grid.any(axis=1)
-    last = np.where(hit, n - 1 - np.argmax(grid[:, ::-1], axis=1), 0)
-    lo = d[last]
-    hi = d[np.minimum(last + 1, n - 1)]
-    for _ in range(22):  # (d_max / n) / 2**22 < 1 cm
-        mid = 0.5 * (lo + hi)
-        ok = seen(az, mid)
-        lo, hi = np.where(ok, mid, lo), np.where(ok, hi, mid)
-    dist = np.where(hit, lo, 0.0)
-    lat, lon, _ = _earth.geodesic_direct(lat0, lon0, az, dist, earth=earth)
-    lat, lon = np.atleast_1d(lat), np.mod(np.atleast_1d(lon) + 180.0, 360.0) - 180.0
+    lat, lon = coverage_boundary(
+        radar, altitude_km, azimuths_deg=az, earth=earth, samples=300, tolerance_km=1e-5
+    )
+    lon = np.mod(lon + 180.0, 360.0) - 180.0
+    dist, _, _ = _earth.geodesic_inverse(radar.latitude_deg, radar.longitude_deg, lat, lon, earth=earth)
+    dist = np.where(np.atleast_1d(dist) < 1e-6, 0.0, np.atleast_1d(dist))
     keep = np.ones(lat.size, dtype=bool)  # drop repeats of the radar's position (sector radars)
     keep[1:] = (dist[1:] > 0.0) | (dist[:-1] > 0.0)
     if dist[0] == 0.0 and dist[-1] == 0.0:
