@@ -77,6 +77,8 @@ from pydantic_core import PydanticCustomError
 from shieldcheck.catalog import (
     MissileClass,
     Place,
+    _check_name,
+    _check_text,
     _did_you_mean,
     _key,
     _missile_index,
@@ -214,22 +216,6 @@ def _float_in(lo: float, hi: float):
         return v
 
     return Annotated[float, AfterValidator(check)]
-
-
-def _check_name(value: str) -> str:
-    if not _NAME_RE.fullmatch(value):
-        raise PydanticCustomError(
-            "name",
-            "must be lower-case letters and digits joined by '-', e.g. 'brdy-xband', got {got}",
-            {"got": repr(value)},
-        )
-    return value
-
-
-def _check_text(value: str) -> str:
-    if not value.strip():
-        raise PydanticCustomError("empty", "must not be empty")
-    return value
 
 
 def _as_list(value: Any) -> Any:

@@ -98,6 +98,13 @@ def _group_counts(rows) -> dict[str, tuple[int, int]]:
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
+def _places(maps, ax, items, kind: str) -> None:
+    """Mark objects with ``name``, ``latitude_deg`` and ``longitude_deg`` on a map."""
+    items = list(items)
+    maps.plot_places(ax, [p.name for p in items], [p.latitude_deg for p in items],
+                     [p.longitude_deg for p in items], kind=kind)
+
+
 def _bbox(lats, lons, margin=4.0):
     return (
         float(min(lons)) - margin,
@@ -157,7 +164,6 @@ def build_report(
 
     figures: dict[str, str] = {}
     site = arch.sites[0]
-    site_names = [s.name for s in arch.sites]
 
     # ----------------------------------------------------------------- maps: architecture and tracks
     say("maps: architecture, radar coverage and ground tracks")
@@ -199,28 +205,10 @@ def build_report(
     for radar in arch.radars:
         lat_b, lon_b = maps.radar_coverage_boundary(radar, 500.0, earth=arch.earth)
         maps.plot_boundary(ax, lat_b, lon_b, fill=True, alpha=0.08, label=f"{radar.name} (target at 500 km)")
-    maps.plot_places(
-        ax,
-        [r.name for r in arch.radars],
-        [r.latitude_deg for r in arch.radars],
-        [r.longitude_deg for r in arch.radars],
-        kind="radar",
-    )
-    maps.plot_places(
-        ax,
-        site_names,
-        [s.latitude_deg for s in arch.sites],
-        [s.longitude_deg for s in arch.sites],
-        kind="interceptor",
-    )
+    _places(maps, ax, arch.radars, "radar")
+    _places(maps, ax, arch.sites, "interceptor")
     launches = {c.launch.name: c.launch for c in built.threats}
-    maps.plot_places(
-        ax,
-        list(launches),
-        [p.latitude_deg for p in launches.values()],
-        [p.longitude_deg for p in launches.values()],
-        kind="launch",
-    )
+    _places(maps, ax, launches.values(), "launch")
     figures["architecture"] = _img(maps.fig_to_png_bytes(fig), "architecture map")
 
     # ----------------------------------------------------------------- footprints
@@ -246,16 +234,8 @@ def build_report(
         cmap="Greens",
         colorbar_label="intercept window (s)",
     )
-    maps.plot_places(
-        ax,
-        site_names,
-        [s.latitude_deg for s in arch.sites],
-        [s.longitude_deg for s in arch.sites],
-        kind="interceptor",
-    )
-    maps.plot_places(
-        ax, [first.launch.name], [first.launch.latitude_deg], [first.launch.longitude_deg], kind="launch"
-    )
+    _places(maps, ax, arch.sites, "interceptor")
+    _places(maps, ax, [first.launch], "launch")
     figures["defended"] = _img(maps.fig_to_png_bytes(fig), "defended-area footprint")
     counts = {REASON_CODES[k]: int((fp.values["reason_code"] == k).sum()) for k in REASON_CODES}
     fp_caption = (
@@ -286,20 +266,8 @@ def build_report(
             f"aimed at {last.target.name} can be engaged ({sp:g} km/s)",
         )
         maps.plot_mask(ax, lg.latitude_deg, lg.longitude_deg, lfp.values["engageable"], label="engageable")
-        maps.plot_places(
-            ax,
-            list(launches),
-            [p.latitude_deg for p in launches.values()],
-            [p.longitude_deg for p in launches.values()],
-            kind="launch",
-        )
-        maps.plot_places(
-            ax,
-            site_names,
-            [s.latitude_deg for s in arch.sites],
-            [s.longitude_deg for s in arch.sites],
-            kind="interceptor",
-        )
+        _places(maps, ax, launches.values(), "launch")
+        _places(maps, ax, arch.sites, "interceptor")
         figures[f"launch_area_{v}"] = _img(maps.fig_to_png_bytes(fig), "launch-area footprint")
 
     # ----------------------------------------------------------------- profiles and timelines
