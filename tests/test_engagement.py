@@ -265,3 +265,24 @@ def test_flagship_southeastern_europe_is_marginal(flagship):
         < rows[("iran-europe", "tehran", "london")].window_s
     )
     assert math.isfinite(rows[("iran-europe", "tehran", "berlin")].time_to_decide_s)
+
+
+def test_kernel_detection_matches_sensor_views(flagship):
+    # The compiled kernel's first fire-control detection (at or after the early-warning cue) against the
+    # sensors module's own visibility intervals (numpy geometry, 1 s sampling, bisection to 0.01 s).
+    from shieldcheck.sensors import view
+
+    built = build(flagship, sets=["threats.iran-europe.targets=[berlin, athens]"])
+    arch = built.architecture
+    rows = engage_scenario(built)
+    for case, r in list(zip(built.threats, rows, strict=True))[::3]:
+        traj = case.trajectory(arch.earth, arch.rotation)
+        cue = r.early_warning_s if math.isfinite(r.early_warning_s) else 0.0
+        first = min(
+            max(a, cue)
+            for radar in arch.radars
+            if radar.fire_control
+            for a, b in view(radar, traj, step_s=1.0).intervals
+            if b >= cue
+        )
+        assert r.radar_detection_s == pytest.approx(first, abs=0.05), (case.launch.name, case.target.name)
