@@ -445,3 +445,16 @@ def test_unknown_builtin_and_unreadable_path(tmp_path):
         load_scenario("european")
     with pytest.raises(InputError, match=r"cannot read the scenario file"):
         load_scenario(tmp_path / "missing.yaml")
+
+
+def test_example_scenario_in_the_readme_runs():
+    # examples/minimal-scenario.yaml is the README's "write your own" starting point: it must stay valid.
+    from pathlib import Path
+
+    from shieldcheck.engagement import engage_scenario
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "minimal-scenario.yaml"
+    model = load_scenario(str(path))
+    for variant in (None, "faster"):
+        rows = engage_scenario(build(model, variant=variant))
+        assert len(rows) == 2 and all(r.engageable for r in rows)
