@@ -29,8 +29,7 @@ The formulas are the standard forms listed in the project's ``references.md``, s
 (standard forms)": barrage P_k = P_sys [1 − (1 − p)ⁿ]; P(no leak) = P_kᵂ and expected leakers
 W (1 − P_k) for W warheads engaged independently, with W ≤ N/n; shoot-look-shoot
 P_k = P_sys {1 − (1 − p)^{n₁} [1 − p_ka (1 − (1 − p)^{n₂})]}; independent layers
-P_leak = Π (1 − P_k,i). The same forms appear in D. A. Wilkening, "A Simple Model for Calculating
-Ballistic Missile Defense Effectiveness", Science & Global Security 8 (1999).
+P_leak = Π (1 − P_k,i).
 
 >>> round(float(barrage_pk(0.8, 2, p_sys=0.9)), 4)
 0.864
