@@ -13,7 +13,7 @@ import numpy as np
 
 from shieldcheck import earth as _earth
 from shieldcheck.earth import MU_KM3_S2, geodetic_kernel
-from shieldcheck.errors import InputError
+from shieldcheck.errors import InputError, require_within
 from shieldcheck.interceptors import InterceptorSite, intercept_speed_kernel
 from shieldcheck.orbits import kepler, kepler_kernel, lambert
 from shieldcheck.sensors import _P_FC, N_KERNEL_PARAMS, radar_sees_kernel
@@ -54,9 +54,7 @@ class Timeline:
 
     def __post_init__(self) -> None:
         for name in ("track_formation_s", "decision_s", "kill_assessment_s"):
-            v = getattr(self, name)
-            if not (math.isfinite(v) and 0.0 <= v <= 86400.0):
-                raise InputError(f"timeline {name} must be within [0, 86400], got {v!r}")
+            require_within(f"timeline {name}", getattr(self, name), 0.0, 86400.0)
 
 
 @dataclass(frozen=True)

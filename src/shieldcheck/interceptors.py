@@ -24,7 +24,7 @@ import numpy as np
 
 from shieldcheck import earth as _earth
 from shieldcheck.earth import MU_KM3_S2
-from shieldcheck.errors import InputError
+from shieldcheck.errors import InputError, require_within
 from shieldcheck.orbits import lambert_kernel
 
 __all__ = [
@@ -38,11 +38,7 @@ __all__ = [
 
 
 def _require(name: str, value: float, lo: float, hi: float = math.inf, lo_open: bool = False) -> None:
-    ok = math.isfinite(value) and (value > lo if lo_open else value >= lo) and value <= hi
-    if not ok:
-        lb = "(" if lo_open else "["
-        hb = "inf)" if math.isinf(hi) else f"{hi:g}]"
-        raise InputError(f"{name} must be within {lb}{lo:g}, {hb}, got {value!r}")
+    require_within(name, value, lo, hi, lo_open=lo_open)
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ from shieldcheck.earth import (
     geodetic_kernel,
     geodetic_to_ecef,
 )
-from shieldcheck.errors import InputError
+from shieldcheck.errors import InputError, interval_text, require_within
 from shieldcheck.threats import trajectory_state
 
 __all__ = [
@@ -82,28 +82,8 @@ _CLEARANCE_TOL_KM = 1e-6
 
 
 # ============================================================================ validation helpers
-def _interval(lo: float, hi: float, lo_open: bool, hi_open: bool) -> str:
-    lb = "(" if lo_open else "["
-    hb = ")" if hi_open or math.isinf(hi) else "]"
-    hi_txt = "inf" if math.isinf(hi) else f"{hi:g}"
-    lo_txt = "-inf" if math.isinf(lo) else f"{lo:g}"
-    return f"{lb}{lo_txt}, {hi_txt}{hb}"
-
-
-def _require(
-    name: str, value, lo: float, hi: float, *, lo_open: bool = False, hi_open: bool = False
-) -> float:
-    """Return ``value`` as a float, or raise an `InputError` naming the field, the range and the value."""
-    if isinstance(value, (str, bytes)) or value is None:
-        raise InputError(f"{name} must be a number, got {value!r}")
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number, got {value!r}") from None
-    ok = math.isfinite(v) and (v > lo if lo_open else v >= lo) and (v < hi if hi_open else v <= hi)
-    if not ok:
-        raise InputError(f"{name} must be within {_interval(lo, hi, lo_open, hi_open)}, got {v!r}")
-    return v
+_interval = interval_text
+_require = require_within
 
 
 def _check_array(name: str, value, lo: float, hi: float, *, lo_open: bool = False) -> np.ndarray:
