@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,15 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks tools
 
-test: $(STAMP) lint
+# Headless Chromium for the report's offline browser test (Debian package; skipped with a note elsewhere).
+browser:
+	@command -v chromium >/dev/null 2>&1 || \
+	  ( [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    apt-get update -qq >/dev/null 2>&1 && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 ) || \
+	  echo "note: Chromium is not installed; the report's browser test will be skipped"
+
+test: $(STAMP) lint browser
 	PYTHONWARNINGS=error $(PY) -m pytest
 
 bench: $(STAMP)

@@ -435,7 +435,7 @@ def build_report(
             [
                 [
                     html.escape(a.path),
-                    _fmt(a.value, 3) if isinstance(a.value, float) else _fmt(a.value),
+                    (f"{a.value:,.6g}" if isinstance(a.value, float) else _fmt(a.value)),
                     html.escape(a.unit or ""),
                     html.escape(a.source or ""),
                     html.escape(a.origin or ""),
