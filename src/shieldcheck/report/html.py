@@ -20,6 +20,7 @@ import numpy as np
 from shieldcheck import __version__
 from shieldcheck.engagement import engage_many, engage_scenario, interceptor_path
 from shieldcheck.footprint import REASON_CODES, defended_area, grid, launch_area_footprint
+from shieldcheck.interceptors import reach_fan
 from shieldcheck.scenario import build, load_scenario
 from shieldcheck.threats import sample_trajectory
 
@@ -101,8 +102,13 @@ def _group_counts(rows) -> dict[str, tuple[int, int]]:
 def _places(maps, ax, items, kind: str) -> None:
     """Mark objects with ``name``, ``latitude_deg`` and ``longitude_deg`` on a map."""
     items = list(items)
-    maps.plot_places(ax, [p.name for p in items], [p.latitude_deg for p in items],
-                     [p.longitude_deg for p in items], kind=kind)
+    maps.plot_places(
+        ax,
+        [p.name for p in items],
+        [p.latitude_deg for p in items],
+        [p.longitude_deg for p in items],
+        kind=kind,
+    )
 
 
 def _bbox(lats, lons, margin=4.0):
@@ -237,6 +243,29 @@ def build_report(
     _places(maps, ax, arch.sites, "interceptor")
     _places(maps, ax, [first.launch], "launch")
     figures["defended"] = _img(maps.fig_to_png_bytes(fig), "defended-area footprint")
+    # interceptor reach fans: where the site's interceptor can be, at an altitude, some time after launch
+    fan_alt = 500.0
+    fan_times = (300.0, 600.0, 900.0)
+    fig, ax = maps.base_map(
+        (
+            site.longitude_deg - 45.0,
+            site.longitude_deg + 45.0,
+            site.latitude_deg - 25.0,
+            min(site.latitude_deg + 28.0, 89.0),
+        ),
+        projection="lambert",
+        title=f"Reach of {site.interceptor.name} from {site.name} at {fan_alt:g} km altitude "
+        f"({site.interceptor.burnout_speed_km_s:g} km/s)",
+    )
+    for tt, color in zip(fan_times, ("#0d47a1", "#1976d2", "#64b5f6"), strict=True):
+        fan = reach_fan(
+            site, tt, fan_alt, np.arange(0.0, 360.0, 5.0), earth=arch.earth, rotation=arch.rotation
+        )
+        maps.plot_boundary(
+            ax, fan.latitude_deg, fan.longitude_deg, color=color, label=f"{tt:g} s after launch"
+        )
+    _places(maps, ax, arch.sites, "interceptor")
+    figures["reach"] = _img(maps.fig_to_png_bytes(fig), "interceptor reach fans")
     counts = {REASON_CODES[k]: int((fp.values["reason_code"] == k).sum()) for k in REASON_CODES}
     fp_caption = (
         f"Cells {g.resolution_deg}° apart ({g.shape[0] * g.shape[1]:,} cells): shaded where a threat "
@@ -495,6 +524,11 @@ def build_report(
 
     parts.append("<h2 id='footprints'>Footprints</h2>")
     parts.append(f"<figure>{figures['defended']}<figcaption>{html.escape(fp_caption)}</figcaption></figure>")
+    parts.append(
+        f"<figure>{figures['reach']}<figcaption>Interceptor reach fans: the farthest points at "
+        f"{fan_alt:g} km altitude the interceptor can occupy the given times after its launch "
+        "(kinematic model, Earth rotation included).</figcaption></figure>"
+    )
     for v in lfps:
         parts.append(
             f"<figure>{figures[f'launch_area_{v}']}<figcaption>Launch cells ({lg.resolution_deg}°) from "
