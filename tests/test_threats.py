@@ -380,3 +380,13 @@ def test_boost_profile_joins_launch_and_burnout_points():
     from shieldcheck.earth import ecef_to_geodetic
 
     assert ecef_to_geodetic(r_ecef[1])[2] == pytest.approx(50.0, abs=1e-6)
+
+
+@pytest.mark.parametrize("range_km", [1500.0, 6000.0, 11000.0])
+def test_reentry_mirrors_burnout_on_a_non_rotating_sphere(range_km):
+    # Burnout and impact at the same radius: energy conservation gives the same speed, and the symmetric
+    # Keplerian arc the same angle to the horizontal (Bate, Mueller & White 1971, §6.2).
+    t = equator_shot(range_km, shape="burnout-speed", burnout_speed_km_s=7.0, branch="lofted")
+    assert t.impact_speed_relative_km_s == pytest.approx(t.burnout_speed_relative_km_s, rel=1e-9)
+    assert t.reentry_angle_deg == pytest.approx(t.flight_path_angle_deg, abs=1e-6)
+    assert t.apogee_time_s == pytest.approx(t.burn_time_s + t.coast_time_s / 2, rel=1e-9)
