@@ -12,6 +12,7 @@ from shieldcheck.engagement import (
     Architecture,
     Timeline,
     engage,
+    engage_many,
     engage_scenario,
     interceptor_path,
 )
@@ -286,3 +287,36 @@ def test_kernel_detection_matches_sensor_views(flagship):
             if b >= cue
         )
         assert r.radar_detection_s == pytest.approx(first, abs=0.05), (case.launch.name, case.target.name)
+
+
+def test_engagement_invariants_on_random_geometries():
+    # Random launch/target pairs around Europe against the base site: every row must be self-consistent.
+    from shieldcheck.threats import solve_trajectories
+
+    rng = np.random.default_rng(2007)
+    n = 80
+    lat1, lon1 = rng.uniform(25, 60, n), rng.uniform(20, 60, n)
+    lat2, lon2 = rng.uniform(30, 65, n), rng.uniform(-20, 30, n)
+    batch = solve_trajectories(
+        lat1, lon1, lat2, lon2, burn_time_s=150.0, burnout_altitude_km=150.0, burnout_range_km=200.0
+    )
+    trajs = [batch[i] for i in range(n)]
+    s = site(7.0)
+    rows = engage_many(trajs, s, arch(s))
+    it = s.interceptor
+    engageable = 0
+    for t, r in zip(trajs, rows, strict=True):
+        if not r.engageable:
+            assert r.reason and r.window_s == 0.0
+            continue
+        engageable += 1
+        assert r.early_warning_s <= r.radar_detection_s < r.track_s < r.fire_decision_s < r.earliest_launch_s
+        assert r.window_start_s >= r.earliest_launch_s + it.burn_time_s
+        assert r.window_start_s <= r.window_end_s <= t.flight_time_s + 1e-9
+        assert 0.0 < r.window_s <= r.window_end_s - r.window_start_s + 1e-6
+        for alt in (r.first_intercept_altitude_km, r.last_intercept_altitude_km):
+            assert it.min_intercept_altitude_km - 1e-3 <= alt <= it.max_intercept_altitude_km + 1e-3
+        assert r.earliest_launch_s - 1e-6 <= r.first_intercept_launch_s <= r.latest_launch_s + 1e-6
+        assert r.time_to_decide_s == pytest.approx(r.latest_launch_s - it.launch_delay_s - r.track_s)
+        assert r.shots >= 1 and r.closing_speed_km_s > 0
+    assert 10 < engageable < n
