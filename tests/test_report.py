@@ -70,3 +70,15 @@ def test_map_figures_show_land_sea_and_coastlines(report):
         assert land > 0.05, (alt, land)
         assert sea > 0.02, (alt, sea)
         assert coast > 0.001, (alt, coast)
+
+
+def test_report_for_a_user_scenario(tmp_path):
+    # The report is generic: the README's minimal example (one variant, no labels) builds too.
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "minimal-scenario.yaml"
+    result = build_report(str(example), tmp_path, resolution_deg=2.0)
+    text = result.path.read_text(encoding="utf-8")
+    for s in SECTIONS:
+        assert f"id='{s}'" in text
+    assert result.key_answers == ("tabriz-west: engageable 2/2 at 5 km/s, 2/2 at 6 km/s.",)
