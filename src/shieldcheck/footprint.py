@@ -230,6 +230,12 @@ def _engagement_grid(
     traj_kw,
 ) -> Footprint:
     kw = _missile_kw(missile, traj_kw)
+    sites = list(sites or architecture.sites)
+    meta = {
+        **meta,
+        "missile": getattr(missile, "name", missile) or "custom",
+        "shape": traj_kw.get("shape", "min-energy"),
+    }
     lat1, lon1, lat2, lon2 = (
         np.ravel(np.broadcast_to(x, g.shape)).astype(float) for x in (lat1, lon1, lat2, lon2)
     )
@@ -312,11 +318,6 @@ def defended_area(
     """
     lat, lon, name = _place_latlon(launch, "launch")
     tlat, tlon = g.mesh()
-    meta = {
-        "launch": name,
-        "missile": getattr(missile, "name", missile) or "custom",
-        "shape": trajectory_kw.get("shape", "min-energy"),
-    }
     return _engagement_grid(
         "defended_area",
         architecture,
@@ -326,11 +327,11 @@ def defended_area(
         tlon,
         g,
         missile=missile,
-        sites=list(sites or architecture.sites),
+        sites=sites,
         rcs_m2=rcs_m2,
         step_s=step_s,
         refine_iterations=refine_iterations,
-        meta=meta,
+        meta={"launch": name},
         traj_kw=trajectory_kw,
     )
 
@@ -350,11 +351,6 @@ def launch_area_footprint(
     """From which launch cells can a threat aimed at ``target`` be engaged? (See `defended_area`.)"""
     lat, lon, name = _place_latlon(target, "target")
     llat, llon = g.mesh()
-    meta = {
-        "target": name,
-        "missile": getattr(missile, "name", missile) or "custom",
-        "shape": trajectory_kw.get("shape", "min-energy"),
-    }
     return _engagement_grid(
         "launch_area",
         architecture,
@@ -364,11 +360,11 @@ def launch_area_footprint(
         lon,
         g,
         missile=missile,
-        sites=list(sites or architecture.sites),
+        sites=sites,
         rcs_m2=rcs_m2,
         step_s=step_s,
         refine_iterations=refine_iterations,
-        meta=meta,
+        meta={"target": name},
         traj_kw=trajectory_kw,
     )
 
