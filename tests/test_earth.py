@@ -162,3 +162,66 @@ def test_ecef_to_geodetic_matches_proj():
     np.testing.assert_allclose(galt, palt * 1e-3, atol=2e-6)
     np.testing.assert_allclose(glat, plat, atol=1e-8)
     np.testing.assert_allclose(galt, alt, atol=1e-8)  # our inverse is exact to 10 µm
+
+
+# ------------------------------------------------------------------ issue 9: trustworthy under any input
+@pytest.mark.parametrize("model", ["wgs84", "sphere"])
+@pytest.mark.parametrize(
+    "lat1, lon1, lat2, lon2",
+    [(0.0, 0.0, 0.0, 90.0), (10.0, 20.0, -30.0, 150.0), (54.472, 17.124, 35.69, 51.39),
+     (-60.0, 170.0, 50.0, -170.0)],
+)
+def test_geodesic_azimuth_at_point_2_is_forward_azimuth_geographiclib(model, lat1, lon1, lat2, lon2):
+    # Oracle: geographiclib's azi2 is the forward azimuth at point 2 (Karney 2013); issue 9 item 1.
+    ref = (WGS84 if model == "wgs84" else SPHERE).Inverse(lat1, lon1, lat2, lon2)
+    _, _, az2 = earth.geodesic_inverse(lat1, lon1, lat2, lon2, earth=model)
+    assert abs((float(az2) - ref["azi2"] + 180.0) % 360.0 - 180.0) < 1e-6
+    _, _, az2d = earth.geodesic_direct(lat1, lon1, ref["azi1"], ref["s12"] * 1e-3, earth=model)
+    assert abs((float(az2d) - ref["azi2"] + 180.0) % 360.0 - 180.0) < 1e-6
+
+
+@pytest.mark.parametrize(
+    "call, field",
+    [
+        (lambda: earth.geodetic_to_ecef(95.0, 0.0), "latitude_deg"),
+        (lambda: earth.geodetic_to_ecef(math.nan, 0.0), "latitude_deg"),
+        (lambda: earth.geodetic_to_ecef(0.0, math.inf), "longitude_deg"),
+        (lambda: earth.geodetic_to_ecef(0.0, 0.0, math.nan), "altitude_km"),
+        (lambda: earth.ecef_to_geodetic([math.nan, 0.0, 0.0]), "r_ecef_km"),
+        (lambda: earth.ecef_to_geodetic([0.0, 0.0, 0.0]), "r_ecef_km"),
+        (lambda: earth.ecef_to_eci([7000.0, 0.0, 0.0], math.inf), "t_s"),
+        (lambda: earth.eci_to_ecef([math.inf, 0.0, 0.0], 0.0), "r_eci_km"),
+        (lambda: earth.geodesic_inverse(91.0, 0.0, 0.0, 0.0), "latitude1_deg"),
+        (lambda: earth.geodesic_inverse(0.0, 0.0, 0.0, math.nan), "longitude2_deg"),
+        (lambda: earth.geodesic_direct(0.0, 0.0, math.nan, 10.0), "azimuth_deg"),
+        (lambda: earth.geodesic_direct(0.0, 0.0, 0.0, -1.0), "distance_km"),
+        (lambda: earth.ecef_to_aer([7000.0, 0.0, 0.0], -91.0, 0.0), "latitude_deg"),
+    ],
+)
+def test_earth_conversions_reject_out_of_range_and_nan(call, field):
+    with pytest.raises(InputError, match=field):
+        call()
+
+
+def test_ecef_to_geodetic_kernel_never_raises_at_the_centre():
+    # The compiled kernel is called from compiled loops: it must not raise ZeroDivisionError.
+    lat, h = earth.geodetic_kernel(0.0, 0.0, 0.0, earth.WGS84_A_KM, earth.WGS84_E2)
+    assert math.isnan(lat) and math.isnan(h)
+
+
+def test_ecef_to_geodetic_far_inside_and_far_out():
+    # Oracles: the closed-form forward conversion (NIMA TR8350.2 eq. 4-14) for points deep inside the
+    # Earth, where PROJ's own inverse is off by up to 10 km (measured); PROJ (EPSG:4978 -> EPSG:4979)
+    # near the surface and far out.
+    import pyproj
+
+    deep = np.array([[60.0, 0.0, 0.0], [100.0, 50.0, 60.0], [3000.0, -2000.0, 1000.0]])
+    lat, lon, alt = earth.ecef_to_geodetic(deep)
+    np.testing.assert_allclose(earth.geodetic_to_ecef(lat, lon, alt), deep, atol=1e-9)  # 1 um
+    tr = pyproj.Transformer.from_crs("EPSG:4978", "EPSG:4979", always_xy=True)
+    pts = np.array([[6000.0, 1000.0, 2000.0], [42000.0, 100.0, -300.0], [1e5, 2e5, 3e5]])
+    lat, lon, alt = earth.ecef_to_geodetic(pts)
+    lo_ref, la_ref, h_ref = tr.transform(pts[:, 0] * 1e3, pts[:, 1] * 1e3, pts[:, 2] * 1e3)
+    np.testing.assert_allclose(lat, la_ref, atol=1e-9)
+    np.testing.assert_allclose(lon, lo_ref, atol=1e-9)
+    np.testing.assert_allclose(alt, np.asarray(h_ref) * 1e-3, atol=1e-6)

@@ -67,7 +67,9 @@ __all__ = [
 MU_KM3_S2 = 398600.4418
 """Earth's gravitational parameter (WGS84 / IERS), km^3/s^2."""
 OMEGA_RAD_S = 7.2921159e-5
-"""Earth's rotation rate, rad/s (IERS conventions; shared references.md)."""
+"""Earth's rotation rate, rad/s (NIMA TR8350.2, *Department of Defense World Geodetic System 1984*, 3rd ed.,
+2000, table 3.1: ω = 7292115e-11 rad/s; the value 7.2921159e-5 of the IERS Conventions 2010, IERS Technical
+Note 36, table 1.1)."""
 SPHERE_RADIUS_KM = 6371.0
 """Mean radius used by the spherical Earth model, km."""
 WGS84_A_KM = 6378.137
@@ -100,6 +102,71 @@ def _scalar(x: np.ndarray):
     return x[()] if isinstance(x, np.ndarray) and x.ndim == 0 else x
 
 
+MAX_ALTITUDE_KM = 1.0e6
+"""Largest |altitude| (km) the frame conversions accept (beyond lunar distance; far past any use here)."""
+MIN_GEOCENTRIC_RADIUS_KM = 50.0
+"""Points closer than this to the Earth's centre have no unique geodetic latitude (inside the WGS84
+ellipsoid's evolute, |p| < a e² ≈ 42.7 km): `ecef_to_geodetic` rejects them."""
+
+
+def _floats(value, name: str, lo: float = -math.inf, hi: float = math.inf) -> np.ndarray:
+    """``value`` as a float array whose every element is finite and within [lo, hi], else `InputError`."""
+    if isinstance(value, (str, bytes)) or value is None:
+        raise InputError(f"{name} must be a number, got {value!r}")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a number, got {value!r}") from None
+    with np.errstate(invalid="ignore"):
+        bad = ~(np.isfinite(arr) & (arr >= lo) & (arr <= hi))
+    if np.any(bad):
+        v = float(arr[bad].flat[0]) if arr.ndim else float(arr)
+        if math.isinf(lo) and math.isinf(hi):
+            raise InputError(f"{name} must be a finite number, got {v!r}")
+        raise InputError(f"{name} must be a finite number within [{lo:g}, {hi:g}], got {v!r}")
+    return arr
+
+
+def _vectors(value, name: str) -> np.ndarray:
+    """``value`` as a finite float array of shape (..., 3), else `InputError`."""
+    arr = _floats(value, name)
+    if arr.ndim == 0 or arr.shape[-1] != 3:
+        raise InputError(f"{name} must have shape (..., 3) (x, y, z in km on the last axis), got {arr.shape}")
+    return arr
+
+
+def _shaped(value, name: str) -> np.ndarray:
+    """``value`` as a float array of shape (..., 3); infinities are rejected, NaN passes through.
+
+    The frame rotations are linear and elementwise: a NaN component (the project's "no position at this
+    time" marker) gives NaN in the same place and nowhere else.
+    """
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be an array of numbers of shape (..., 3), got {value!r}") from None
+    if arr.ndim == 0 or arr.shape[-1] != 3:
+        raise InputError(f"{name} must have shape (..., 3) (x, y, z in km on the last axis), got {arr.shape}")
+    if np.any(np.isinf(arr)):
+        raise InputError(f"{name} must have finite components (NaN marks a missing value), got inf")
+    return arr
+
+
+def _times(value) -> np.ndarray:
+    """Times ``t_s`` for the frame rotations: infinities rejected, NaN (a missing time) passes through."""
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(f"t_s must be a number of seconds, got {value!r}") from None
+    if np.any(np.isinf(arr)):
+        raise InputError("t_s must be finite (NaN marks a missing time), got inf")
+    return arr
+
+
+def _latlon(lat, lon, lat_name: str = "latitude_deg", lon_name: str = "longitude_deg"):
+    return _floats(lat, lat_name, -90.0, 90.0), _floats(lon, lon_name, -540.0, 540.0)
+
+
 # --------------------------------------------------------------------------------------------- frames
 def geodetic_to_ecef(latitude_deg, longitude_deg, altitude_km=0.0, earth: str = "wgs84") -> np.ndarray:
     """Geodetic coordinates to ECEF position, km, shape ``(..., 3)``.
@@ -107,13 +174,17 @@ def geodetic_to_ecef(latitude_deg, longitude_deg, altitude_km=0.0, earth: str = 
     Closed form (e.g. NIMA TR8350.2 eq. 4-14): with the prime-vertical radius
     N = a / sqrt(1 - e² sin²φ), x = (N + h) cos φ cos λ, y = (N + h) cos φ sin λ, z = (N(1 - e²) + h) sin φ.
 
+    Raises `InputError` unless the latitude is within [-90, 90], the longitude within [-540, 540] and the
+    altitude within ±`MAX_ALTITUDE_KM`, all finite.
+
     >>> print(geodetic_to_ecef(90.0, 0.0, 0.0, earth="sphere").round(6))
     [   0.    0. 6371.]
     """
     earth = check_earth(earth)
-    lat = np.radians(np.asarray(latitude_deg, dtype=float))
-    lon = np.radians(np.asarray(longitude_deg, dtype=float))
-    h = np.asarray(altitude_km, dtype=float)
+    lat, lon = _latlon(latitude_deg, longitude_deg)
+    lat = np.radians(lat)
+    lon = np.radians(lon)
+    h = _floats(altitude_km, "altitude_km", -MAX_ALTITUDE_KM, MAX_ALTITUDE_KM)
     lat, lon, h = np.broadcast_arrays(lat, lon, h)
     sl, cl = np.sin(lat), np.cos(lat)
     if earth == "sphere":
@@ -136,9 +207,11 @@ def geodetic_kernel(x, y, z, a, e2):
     tan φ = z / (p (1 − e² N/(N + h))), with the altitude from the well-conditioned form
     h = p cos φ + z sin φ − a √(1 − e² sin² φ) (valid at the poles): machine precision from below the
     surface to beyond geostationary altitude (checked in the tests against round trips and PROJ).
-    The sphere is e² = 0.
+    The sphere is e² = 0. The Earth's centre (no geodetic latitude) gives NaN, never an exception.
     """
     p = math.sqrt(x * x + y * y)
+    if p == 0.0 and z == 0.0:
+        return math.nan, math.nan
     if e2 == 0.0:
         return math.atan2(z, p), math.sqrt(p * p + z * z) - a
     # Bowring's (1976) starting latitude through the parametric latitude, then fixed-point steps
@@ -146,12 +219,18 @@ def geodetic_kernel(x, y, z, a, e2):
     ep2 = e2 / (1.0 - e2)
     beta = math.atan2(a * z, b * p)
     lat = math.atan2(z + ep2 * b * math.sin(beta) ** 3, p - e2 * a * math.cos(beta) ** 3)
-    for _ in range(1):
+    # one step is enough near the surface; deep inside (rare) iterate to convergence
+    n_steps = 1 if p * p + z * z > 0.25 * a * a else 60
+    for _ in range(n_steps):
         s = math.sin(lat)
         w = math.sqrt(1.0 - e2 * s * s)
         n = a / w
         h = p * math.cos(lat) + z * s - a * w
-        lat = math.atan2(z, p * (1.0 - e2 * n / (n + h)))
+        lat_new = math.atan2(z, p * (1.0 - e2 * n / (n + h)))
+        if abs(lat_new - lat) <= 1e-15:
+            lat = lat_new
+            break
+        lat = lat_new
     s = math.sin(lat)
     return lat, p * math.cos(lat) + z * s - a * math.sqrt(1.0 - e2 * s * s)
 
@@ -175,15 +254,22 @@ def ecef_to_geodetic(r_ecef_km, earth: str = "wgs84"):
     """ECEF position (km, ``(..., 3)``) to ``(latitude_deg, longitude_deg, altitude_km)``.
 
     Exact to machine precision (see `geodetic_kernel`); the tests check round trips and agreement with
-    PROJ.
+    PROJ. Raises `InputError` for a non-finite component or a point within `MIN_GEOCENTRIC_RADIUS_KM` of
+    the Earth's centre.
 
     >>> lat, lon, alt = ecef_to_geodetic(geodetic_to_ecef(54.472, 17.124, 100.0))
     >>> print(round(float(lat), 9), round(float(lon), 9), round(float(alt), 9))
     54.472 17.124 100.0
     """
     a, e2 = ellipsoid(earth)
-    r = np.asarray(r_ecef_km, dtype=float)
+    r = _vectors(r_ecef_km, "r_ecef_km")
     flat = np.ascontiguousarray(r.reshape(-1, 3))
+    near = np.einsum("ij,ij->i", flat, flat) < MIN_GEOCENTRIC_RADIUS_KM**2
+    if np.any(near):
+        raise InputError(
+            f"r_ecef_km must be at least {MIN_GEOCENTRIC_RADIUS_KM:g} km from the Earth's centre (geodetic "
+            f"latitude is not unique closer in), got {flat[np.argmax(near)].tolist()}"
+        )
     lat = np.empty(flat.shape[0])
     h = np.empty(flat.shape[0])
     _geodetic_many(flat, a, e2, lat, h)
@@ -209,12 +295,12 @@ def ecef_to_eci(r_ecef_km, t_s, rotation: bool = True) -> np.ndarray:
     >>> ecef_to_eci([6371.0, 0.0, 0.0], 3600.0).round(3)
     array([6152.73 , 1653.347,    0.   ])
     """
-    return _rz(rotation_rate(rotation) * np.asarray(t_s, dtype=float), np.asarray(r_ecef_km, dtype=float))
+    return _rz(rotation_rate(rotation) * _times(t_s), _shaped(r_ecef_km, "r_ecef_km"))
 
 
 def eci_to_ecef(r_eci_km, t_s, rotation: bool = True) -> np.ndarray:
     """ECI position at time ``t_s`` to ECEF, km: ``R_z(-ω t) r``."""
-    return _rz(-rotation_rate(rotation) * np.asarray(t_s, dtype=float), np.asarray(r_eci_km, dtype=float))
+    return _rz(-rotation_rate(rotation) * _times(t_s), _shaped(r_eci_km, "r_eci_km"))
 
 
 def _omega_cross(r, rotation: bool):
@@ -224,15 +310,15 @@ def _omega_cross(r, rotation: bool):
 
 def velocity_ecef_to_eci(r_ecef_km, v_ecef_km_s, t_s, rotation: bool = True) -> np.ndarray:
     """Velocity relative to the rotating Earth to inertial velocity, km/s: ``R_z(ω t)(v + ω × r)``."""
-    r = np.asarray(r_ecef_km, dtype=float)
-    v = np.asarray(v_ecef_km_s, dtype=float)
+    r = _shaped(r_ecef_km, "r_ecef_km")
+    v = _shaped(v_ecef_km_s, "v_ecef_km_s")
     return ecef_to_eci(v + _omega_cross(r, rotation), t_s, rotation)
 
 
 def velocity_eci_to_ecef(r_eci_km, v_eci_km_s, t_s, rotation: bool = True) -> np.ndarray:
     """Inertial velocity to velocity relative to the rotating Earth (ECEF axes), km/s."""
-    r = np.asarray(r_eci_km, dtype=float)
-    v = np.asarray(v_eci_km_s, dtype=float)
+    r = _shaped(r_eci_km, "r_eci_km")
+    v = _shaped(v_eci_km_s, "v_eci_km_s")
     return eci_to_ecef(v - _omega_cross(r, rotation), t_s, rotation)
 
 
@@ -244,17 +330,15 @@ def surface_normal(latitude_deg, longitude_deg, earth: str = "wgs84") -> np.ndar
     geocentric latitude on the sphere, where the two coincide.
     """
     check_earth(earth)
-    lat = np.radians(np.asarray(latitude_deg, dtype=float))
-    lon = np.radians(np.asarray(longitude_deg, dtype=float))
-    lat, lon = np.broadcast_arrays(lat, lon)
+    lat, lon = _latlon(latitude_deg, longitude_deg)
+    lat, lon = np.broadcast_arrays(np.radians(lat), np.radians(lon))
     return np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=-1)
 
 
 def enu_basis(latitude_deg, longitude_deg, earth: str = "wgs84"):
     """East, north and up unit vectors (ECEF components, each ``(..., 3)``) at a geodetic point."""
-    lat = np.radians(np.asarray(latitude_deg, dtype=float))
-    lon = np.radians(np.asarray(longitude_deg, dtype=float))
-    lat, lon = np.broadcast_arrays(lat, lon)
+    lat, lon = _latlon(latitude_deg, longitude_deg)
+    lat, lon = np.broadcast_arrays(np.radians(lat), np.radians(lon))
     east = np.stack([-np.sin(lon), np.cos(lon), np.zeros_like(lon)], axis=-1)
     north = np.stack([-np.sin(lat) * np.cos(lon), -np.sin(lat) * np.sin(lon), np.cos(lat)], axis=-1)
     up = surface_normal(latitude_deg, longitude_deg, earth)
@@ -270,7 +354,7 @@ def ecef_to_aer(r_ecef_km, latitude_deg, longitude_deg, altitude_km=0.0, earth: 
     0.0 90.0 1000.0
     """
     obs = geodetic_to_ecef(latitude_deg, longitude_deg, altitude_km, earth)
-    d = np.asarray(r_ecef_km, dtype=float) - obs
+    d = _vectors(r_ecef_km, "r_ecef_km") - obs
     east, north, up = enu_basis(latitude_deg, longitude_deg, earth)
     e = np.sum(d * east, axis=-1)
     n = np.sum(d * north, axis=-1)
@@ -282,9 +366,23 @@ def ecef_to_aer(r_ecef_km, latitude_deg, longitude_deg, altitude_km=0.0, earth: 
 
 
 # ------------------------------------------------------------------------------------------- geodesics
+MAX_GEODESIC_KM = 1.0e6
+"""Longest distance (km) `geodesic_direct` accepts (25 times round the Earth)."""
+
+
 @cache
 def _geod() -> pyproj.Geod:
     return pyproj.Geod(ellps="WGS84")
+
+
+def _forward_from_back(back_deg) -> np.ndarray:
+    """Forward azimuth at point 2 (deg, in (-180, 180]) from PROJ's back azimuth az21 (point 2 to 1).
+
+    The direction of travel at point 2 is the back azimuth reversed: az2 = az21 ± 180°, the convention of
+    GeographicLib's ``azi2`` (Karney 2013, "Algorithms for geodesics", J. Geodesy 87, 43-55).
+    """
+    az2 = np.asarray(back_deg, dtype=float) + 180.0
+    return np.where(az2 > 180.0, az2 - 360.0, az2)
 
 
 def geodesic_inverse(latitude1_deg, longitude1_deg, latitude2_deg, longitude2_deg, earth: str = "wgs84"):
@@ -300,13 +398,13 @@ def geodesic_inverse(latitude1_deg, longitude1_deg, latitude2_deg, longitude2_de
     90.0 90.0
     """
     earth = check_earth(earth)
-    la1, lo1, la2, lo2 = np.broadcast_arrays(
-        *(np.asarray(v, dtype=float) for v in (latitude1_deg, longitude1_deg, latitude2_deg, longitude2_deg))
-    )
+    la1, lo1 = _latlon(latitude1_deg, longitude1_deg, "latitude1_deg", "longitude1_deg")
+    la2, lo2 = _latlon(latitude2_deg, longitude2_deg, "latitude2_deg", "longitude2_deg")
+    la1, lo1, la2, lo2 = np.broadcast_arrays(la1, lo1, la2, lo2)
     if earth == "wgs84":
         az1, back, dist_m = _geod().inv(np.ravel(lo1), np.ravel(la1), np.ravel(lo2), np.ravel(la2))
         shape = la1.shape
-        az2 = np.mod(np.asarray(back) + 180.0, 360.0) - 180.0
+        az2 = _forward_from_back(back)
         return (
             _scalar(np.reshape(np.asarray(dist_m) * 1e-3, shape)),
             _scalar(np.reshape(np.asarray(az1), shape)),
@@ -337,13 +435,14 @@ def geodesic_direct(latitude_deg, longitude_deg, azimuth_deg, distance_km, earth
     0.0 90.0
     """
     earth = check_earth(earth)
-    la, lo, az, d = np.broadcast_arrays(
-        *(np.asarray(v, dtype=float) for v in (latitude_deg, longitude_deg, azimuth_deg, distance_km))
-    )
+    la, lo = _latlon(latitude_deg, longitude_deg)
+    az = _floats(azimuth_deg, "azimuth_deg", -540.0, 540.0)
+    d = _floats(distance_km, "distance_km", 0.0, MAX_GEODESIC_KM)
+    la, lo, az, d = np.broadcast_arrays(la, lo, az, d)
     if earth == "wgs84":
         lo2, la2, back = _geod().fwd(np.ravel(lo), np.ravel(la), np.ravel(az), np.ravel(d) * 1e3)
         shape = la.shape
-        az2 = np.mod(np.asarray(back) + 180.0, 360.0) - 180.0
+        az2 = _forward_from_back(back)
         return (
             _scalar(np.reshape(np.asarray(la2), shape)),
             _scalar(np.reshape(np.asarray(lo2), shape)),
