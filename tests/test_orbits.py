@@ -361,3 +361,85 @@ def test_lambert_time_reversal_symmetry(problem):
         scale = 1e-9 * max(1.0, float(np.linalg.norm(fwd.v1_km_s)))  # 1 um/s, relative above 1 km/s
         np.testing.assert_allclose(back.v1_km_s, -fwd.v2_km_s, rtol=0, atol=scale)
         np.testing.assert_allclose(back.v2_km_s, -fwd.v1_km_s, rtol=0, atol=scale)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Issue 9: trustworthy under any input (oracles: scipy solve_ivp two-body integration, closed forms)
+# --------------------------------------------------------------------------------------------------------
+
+
+def _integrate(r0, v0, dt, mu=MU):
+    """Two-body state after dt by scipy's DOP853 (an independent oracle), km and km/s."""
+    from scipy.integrate import solve_ivp
+
+    def rhs(_t, y):
+        r = y[:3]
+        return np.concatenate([y[3:], -mu * r / np.linalg.norm(r) ** 3])
+
+    sol = solve_ivp(rhs, (0.0, dt), np.concatenate([r0, v0]), method="DOP853", rtol=1e-13, atol=1e-12)
+    return sol.y[:3, -1], sol.y[3:, -1]
+
+
+@pytest.mark.parametrize("sin_angle", [3e-12, 1e-9, 1e-7, 1e-5, 1e-3])
+@pytest.mark.parametrize("solver", [lambert, lambert_numpy])
+def test_lambert_near_180_deg_lands_on_r2_or_reports(solver, sin_angle):
+    # Issue 9 item 2: a result either lands on r2 (checked here by an independent integration) or has a
+    # non-OK status.
+    r1 = np.array([7000.0, 0.0, 0.0])
+    r2 = 7000.0 * np.array([math.cos(math.pi - math.asin(sin_angle)), sin_angle, 0.0])
+    sol = solver(r1, r2, 2900.0)
+    if int(sol.status) == LambertStatus.OK:
+        r_end, _ = _integrate(r1, sol.v1_km_s, 2900.0)
+        assert np.linalg.norm(r_end - r2) < 1e-3  # 1 m
+    else:
+        assert np.isnan(sol.v1_km_s).all()
+    if sin_angle >= 1e-5:
+        assert int(sol.status) == LambertStatus.OK  # well-conditioned enough to be solved
+
+
+def test_kepler_near_parabolic_hyperbola_close_to_the_body_scipy():
+    # Issue 9 item 9: NaN before; a scipy integration gives r = [-1893.41, 91.08, 0] km.
+    r0 = np.array([0.70156, 1.09262, 0.0])
+    v0 = np.array([-375.6489, 687.6654, 0.0])
+    sol = kepler(r0, v0, 60.0)
+    r_ref, v_ref = _integrate(r0, v0, 60.0)
+    assert int(sol.status) == 0
+    np.testing.assert_allclose(sol.r_km, r_ref, rtol=1e-6, atol=1e-3)
+    np.testing.assert_allclose(sol.v_km_s, v_ref, rtol=1e-6, atol=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(u_r=_unit, u_v=_unit, radius=st.floats(1.0, 50000.0), energy_ratio=st.floats(-1e-6, 1e-6),
+       dt=st.floats(-5000.0, 5000.0))
+def test_kepler_near_parabolic_conserves_integrals(u_r, u_v, radius, energy_ratio, dt):
+    # Near-parabolic arcs (|energy| < 1e-6 mu/r) at any radius: either a status or the two-body integrals.
+    r0 = _vec(u_r, radius)
+    v0 = _vec(u_v, math.sqrt(2.0 * MU / radius * (1.0 + energy_ratio)))
+    sol = kepler(r0, v0, dt)
+    if int(sol.status) != 0:
+        assert np.isnan(sol.r_km).all()
+        return
+    h0 = angular_momentum(r0, v0)
+    np.testing.assert_allclose(angular_momentum(sol.r_km, sol.v_km_s), h0, rtol=0,
+                               atol=1e-9 * radius * np.linalg.norm(v0))
+    scale = np.linalg.norm(v0) ** 2
+    assert abs(specific_energy(sol.r_km, sol.v_km_s) - specific_energy(r0, v0)) < 1e-9 * scale
+
+
+def test_kepler_reports_status_and_rejects_unphysical_states():
+    # Issue 9 item 9: compiled kernels raised SystemError for extreme states.
+    with pytest.raises(InputError, match="v0_km_s"):
+        kepler([-7000.0, 0.0, 0.0], [1e20, 0.0, 0.0], 5.0)
+    with pytest.raises(InputError, match="r0_km"):
+        kepler([math.nan, 0.0, 0.0], [0.0, 7.5, 0.0], 5.0)
+    with pytest.raises(InputError, match="dt_s"):
+        kepler([7000.0, 0.0, 0.0], [0.0, 7.5, 0.0], math.inf)
+    sol = kepler([[7000.0, 0.0, 0.0], [0.0, 0.0, 0.0]], [0.0, 7.5, 0.0], 100.0)
+    assert sol.status.tolist() == [0, 2]
+    r, v = sol  # unpacks as (r, v) like before
+    assert np.isnan(r[1]).all() and np.isfinite(r[0]).all()
+
+
+def test_lambert_rejects_unphysical_inputs():
+    with pytest.raises(InputError, match="r1_km"):
+        lambert([1e300, 0.0, 0.0], [0.0, 7000.0, 0.0], 100.0)

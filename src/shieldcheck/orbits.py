@@ -52,6 +52,8 @@ __all__ = [
     "lambert",
     "lambert_numpy",
     "lambert_kernel",
+    "KeplerStatus",
+    "KeplerSolution",
     "kepler",
     "kepler_kernel",
     "specific_energy",
@@ -68,9 +70,20 @@ _Z_SERIES = 0.5
 """|z| below which the Stumpff functions are evaluated by their power series."""
 _SIN_DEGENERATE = 1e-12
 """|sin(transfer angle)| below which r1 and r2 count as collinear (transfer plane undefined)."""
+_SIN_CHECK = 1e-4
+"""|sin(transfer angle)| below which a solution is propagated back to r2 and checked: close to 180 deg the
+parameter A = sqrt(r1 r2 (1 + cos)) carries a relative rounding error ~1e-16 / |sin|."""
+_MISS_RTOL = 1e-9
+"""Largest miss of r2, relative to |r2|, a checked near-collinear solution may have (7 um at 7000 km)."""
+MAX_RADIUS_KM = 1.0e9
+"""Largest position magnitude (km) the public solvers accept (about 6.7 AU)."""
+MAX_SPEED_KM_S = 299792.458
+"""Largest speed (km/s) the public solvers accept: the speed of light."""
+MAX_DT_S = 1.0e10
+"""Largest |time step| (s) `kepler` accepts (about 317 years)."""
 _LAMBERT_RTOL = 1e-13
 _LAMBERT_MAXITER = 60
-_KEPLER_MAXITER = 50
+_KEPLER_MAXITER = 200
 _KEPLER_RTOL = 1e-14
 
 # Power-series coefficients: C(z) = sum_k (-z)^k / (2k+2)!, S(z) = sum_k (-z)^k / (2k+3)!   (k = 0..8)
@@ -88,7 +101,8 @@ class LambertStatus(enum.IntEnum):
     """The iteration did not converge (or the hyperbolic solution lies beyond float range)."""
     DEGENERATE = 2
     """r1 or r2 has zero (or non-finite) length, or r1 and r2 are collinear (0 or 180 deg transfer: the
-    transfer plane is undefined)."""
+    transfer plane is undefined), or so nearly collinear that the arc found, propagated by `kepler_kernel`,
+    misses r2 by more than 1e-9 of its length (the geometry is too ill-conditioned to solve in float64)."""
     BAD_TIME = 3
     """The time of flight is not a finite positive number."""
 
@@ -273,6 +287,32 @@ def _lambert_core(r1, r2, tof, long_way, mu, v1_out, v2_out):
 
 
 @numba.njit(cache=True)
+def _lands_on_r2(r1, r2, tof, mu, v1):
+    """True if the arc (r1, v1) reaches r2 after tof to `_MISS_RTOL` (checks near-collinear solutions)."""
+    r = np.empty(3)
+    v = np.empty(3)
+    if kepler_kernel(r1, v1, tof, mu, r, v) != 0:
+        return False
+    dx = r[0] - r2[0]
+    dy = r[1] - r2[1]
+    dz = r[2] - r2[2]
+    r2n = math.sqrt(r2[0] * r2[0] + r2[1] * r2[1] + r2[2] * r2[2])
+    return math.sqrt(dx * dx + dy * dy + dz * dz) <= _MISS_RTOL * r2n
+
+
+@numba.njit(cache=True)
+def _sin_transfer(r1, r2):
+    """|sin| of the angle between r1 and r2 (0 for a zero-length vector)."""
+    cx = r1[1] * r2[2] - r1[2] * r2[1]
+    cy = r1[2] * r2[0] - r1[0] * r2[2]
+    cz = r1[0] * r2[1] - r1[1] * r2[0]
+    den = math.sqrt(r1[0] ** 2 + r1[1] ** 2 + r1[2] ** 2) * math.sqrt(r2[0] ** 2 + r2[1] ** 2 + r2[2] ** 2)
+    if not den > 0.0:
+        return 0.0
+    return math.sqrt(cx * cx + cy * cy + cz * cz) / den
+
+
+@numba.njit(cache=True)
 def lambert_kernel(r1, r2, tof, long_way, mu, v1_out, v2_out):
     """Solve one single-revolution Lambert problem (numba-callable scalar kernel).
 
@@ -309,7 +349,24 @@ def lambert_kernel(r1, r2, tof, long_way, mu, v1_out, v2_out):
     0
     """
     status, _ = _lambert_core(r1, r2, tof, long_way, mu, v1_out, v2_out)
+    if status == 0 and _sin_transfer(r1, r2) < _SIN_CHECK and not _lands_on_r2(r1, r2, tof, mu, v1_out):
+        for k in range(3):
+            v1_out[k] = math.nan
+            v2_out[k] = math.nan
+        return 2
     return status
+
+
+@numba.njit(cache=True, inline="always")
+def _kepler_bisect(lo, hi, chi):
+    """Next chi inside the bracket [lo, hi]: the midpoint, or a step outward while one side is open."""
+    if math.isfinite(lo) and math.isfinite(hi):
+        return 0.5 * (lo + hi)
+    if math.isfinite(lo):
+        return max(2.0 * lo, lo + 1.0)
+    if math.isfinite(hi):
+        return min(2.0 * hi, hi - 1.0)
+    return 0.5 * chi
 
 
 @numba.njit(cache=True)
@@ -366,6 +423,11 @@ def kepler_kernel(r0, v0, dt, mu, r_out, v_out):
         period = _TWO_PI / (sqmu * alpha * math.sqrt(alpha))
         if abs(dt) > period:
             dt = dt - period * math.floor(dt / period + 0.5)
+            if dt == 0.0:  # a whole number of periods
+                for k in range(3):
+                    r_out[k] = r0[k]
+                    v_out[k] = v0[k]
+                return 0
     # Initial guesses (Vallado 2013, Algorithm 8)
     chi = sqmu * dt / rn
     if alpha * rn > 1e-6:
@@ -378,34 +440,69 @@ def kepler_kernel(r0, v0, dt, mu, r_out, v_out):
             chi = sgn * math.sqrt(-a) * math.log(arg)
     one_m_ar = 1.0 - alpha * rn
     target = sqmu * dt
+    # sqrt(mu) t(chi) increases monotonically with chi (its derivative is r > 0): keep a bracket
+    # [lo, hi] on the root and bisect whenever a Laguerre step leaves it, overflows, or the residual is
+    # still large (far out on a hyperbola t(chi) grows exponentially and Laguerre-Conway creeps).
+    lo = -math.inf
+    hi = math.inf
+    if dt > 0.0:
+        lo = 0.0
+    else:
+        hi = 0.0
+    if not (lo < chi < hi):
+        chi = 0.5 * (lo + hi) if math.isfinite(lo) and math.isfinite(hi) else (1.0 if dt > 0.0 else -1.0)
     converged = False
     last = math.inf
     for _ in range(_KEPLER_MAXITER):
         z = alpha * chi * chi
+        if z < _Z_MIN:
+            # sinh(sqrt(-z)) would overflow: chi is far beyond the root on its side
+            if chi > 0.0:
+                hi = chi
+            else:
+                lo = chi
+            chi = _kepler_bisect(lo, hi, chi)
+            last = math.inf
+            continue
         c, sc = _stumpff(z)
         chi2 = chi * chi
         t1 = sigma0 * chi2 * c
         t2 = one_m_ar * chi2 * chi * sc
         t3 = rn * chi
         f_val = t1 + t2 + t3 - target
+        if not math.isfinite(f_val):
+            if chi > 0.0:
+                hi = chi
+            else:
+                lo = chi
+            chi = _kepler_bisect(lo, hi, chi)
+            last = math.inf
+            continue
+        if f_val > 0.0:
+            hi = min(hi, chi)
+        else:
+            lo = max(lo, chi)
         # Size of the rounding error of f_val: near-radial fast hyperbolas cancel large terms.
         noise = 1e-14 * (abs(t1) + abs(t2) + abs(t3) + abs(target))
+        if abs(f_val) <= noise:
+            converged = True  # residual at its rounding floor
+            break
         df = chi2 * c + sigma0 * chi * (1.0 - z * sc) + rn * (1.0 - z * c)
         ddf = sigma0 * (1.0 - z * c) + one_m_ar * chi * (1.0 - z * sc)
-        # Laguerre-Conway step, n = 5
+        # Laguerre step, n = 5 (Conway 1986)
         disc = abs(16.0 * df * df - 20.0 * f_val * ddf)
         denom = df + math.copysign(math.sqrt(disc), df)
-        if not math.isfinite(denom) or denom == 0.0:
-            return 1
-        delta = 5.0 * f_val / denom
-        chi -= delta
-        step = abs(delta)
-        if step <= _KEPLER_RTOL * abs(chi) + 1e-300:
+        chi_new = chi - 5.0 * f_val / denom if (math.isfinite(denom) and denom != 0.0) else math.nan
+        far = abs(f_val) > 4.0 * abs(target) and math.isfinite(lo) and math.isfinite(hi)
+        if far or not (lo < chi_new < hi):
+            chi_new = _kepler_bisect(lo, hi, chi)
+        step = abs(chi_new - chi)
+        chi = chi_new
+        if step <= _KEPLER_RTOL * abs(chi) + 1e-300 or (hi - lo) <= 4e-16 * (abs(lo) + abs(hi)) < math.inf:
             converged = True
             break
-        if abs(f_val) <= noise or (step <= 1e-9 * abs(chi) and step >= 0.5 * last):
-            # Residual at its rounding floor, or steps stopped shrinking: chi is as good as Kepler's
-            # equation in float64 allows.
+        if step <= 1e-9 * abs(chi) and step >= 0.5 * last:
+            # steps stopped shrinking: chi is as good as Kepler's equation in float64 allows
             converged = True
             break
         last = step
@@ -452,16 +549,55 @@ def _kepler_batch(r0, v0, dt, mu, r, v, status):
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _as_vectors(value, name):
-    arr = np.asarray(value, dtype=np.float64)
+def _as_vectors(value, name, limit=MAX_RADIUS_KM, unit="km", finite=False):
+    """A float array of shape (..., 3) whose vectors are at most ``limit`` long, else `InputError`.
+
+    Non-finite components are rejected when ``finite`` is set, otherwise left to the per-problem status.
+    """
+    if isinstance(value, (str, bytes)) or value is None:
+        raise InputError(f"{name} must be an array of numbers of shape (..., 3), got {value!r}")
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be an array of numbers of shape (..., 3), got {value!r}") from None
     if arr.ndim == 0 or arr.shape[-1] != 3:
         raise InputError(f"{name} must have shape (..., 3) (Cartesian x, y, z on the last axis), "
                          f"got shape {arr.shape}")
+    if finite and not np.all(np.isfinite(arr)):
+        bad = arr[~np.isfinite(arr)].flat[0]
+        raise InputError(f"{name} must have finite components, got {float(bad)!r}")
+    with np.errstate(over="ignore", invalid="ignore"):
+        too_long = np.max(np.abs(arr), axis=-1, initial=0.0) > limit  # NaN compares False
+    if np.any(too_long):
+        v = arr.reshape(-1, 3)[np.argmax(too_long.ravel())]
+        raise InputError(f"{name} must have a length of at most {limit:g} {unit}, got {v.tolist()}")
+    return arr
+
+
+def _as_times(value, name, limit, allow_negative=False):
+    """A float array of finite times within [-limit, limit] (or [0, limit]), else `InputError`."""
+    if isinstance(value, (str, bytes)) or value is None:
+        raise InputError(f"{name} must be a number of seconds, got {value!r}")
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a number of seconds, got {value!r}") from None
+    lo = -limit if allow_negative else 0.0
+    with np.errstate(invalid="ignore"):
+        bad = ~(np.isfinite(arr) & (arr >= lo) & (arr <= limit))
+    if np.any(bad):
+        v = float(arr[bad].flat[0]) if arr.ndim else float(arr)
+        raise InputError(f"{name} must be a finite number within [{lo:g}, {limit:g}] s, got {v!r}")
     return arr
 
 
 def _as_mu(mu_km3_s2):
-    mu = np.asarray(mu_km3_s2, dtype=np.float64)
+    try:
+        mu = np.asarray(mu_km3_s2, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"mu_km3_s2 must be a finite positive scalar (km^3/s^2), got {mu_km3_s2!r}"
+        ) from None
     if mu.ndim != 0 or not (np.isfinite(mu) and mu > 0.0):
         raise InputError(f"mu_km3_s2 must be a finite positive scalar (km^3/s^2), got {mu_km3_s2!r}")
     return float(mu)
@@ -711,10 +847,49 @@ def lambert_numpy(r1_km, r2_km, tof_s, long_way=False, mu_km3_s2=MU_KM3_S2) -> L
         status[failed] = LambertStatus.NO_CONVERGENCE
         v1[failed] = np.nan
         v2[failed] = np.nan
+        # near-collinear solutions must land on r2 (same check as the numba kernel)
+        check = np.flatnonzero((status == LambertStatus.OK) & (sin_abs < _SIN_CHECK))
+        if check.size:
+            r_end, _ = kepler(r1[check], v1[check], tof[check], mu)
+            miss = np.linalg.norm(r_end - r2[check], axis=-1)
+            missed = check[~(miss <= _MISS_RTOL * r2n[check])]
+            status[missed] = LambertStatus.DEGENERATE
+            v1[missed] = np.nan
+            v2[missed] = np.nan
     return LambertSolution(v1.reshape(*shape, 3), v2.reshape(*shape, 3), status.reshape(shape))
 
 
-def kepler(r0_km, v0_km_s, dt_s, mu_km3_s2=MU_KM3_S2) -> tuple[np.ndarray, np.ndarray]:
+class KeplerStatus(enum.IntEnum):
+    """Outcome of one Kepler propagation; stored as ``int8`` in :attr:`KeplerSolution.status`."""
+
+    OK = 0
+    NO_CONVERGENCE = 1
+    """The iteration did not converge, or the state at epoch + dt lies beyond float range."""
+    DEGENERATE = 2
+    """The initial position has zero length (the orbit is undefined)."""
+
+
+@dataclass(frozen=True)
+class KeplerSolution:
+    """Propagated states with a status; unpacks as ``r_km, v_km_s = kepler(...)``.
+
+    Attributes
+    ----------
+    r_km, v_km_s : numpy.ndarray, shape (..., 3)
+        Inertial position (km) and velocity (km/s) at epoch + dt; NaN where ``status != OK``.
+    status : numpy.ndarray
+        ``int8`` array of :class:`KeplerStatus` values, shape ``(...)``.
+    """
+
+    r_km: np.ndarray
+    v_km_s: np.ndarray
+    status: np.ndarray
+
+    def __iter__(self):
+        return iter((self.r_km, self.v_km_s))
+
+
+def kepler(r0_km, v0_km_s, dt_s, mu_km3_s2=MU_KM3_S2) -> KeplerSolution:
     """Propagate two-body states by ``dt_s`` seconds with universal variables (numba, parallel).
 
     Parameters
@@ -730,15 +905,18 @@ def kepler(r0_km, v0_km_s, dt_s, mu_km3_s2=MU_KM3_S2) -> tuple[np.ndarray, np.nd
 
     Returns
     -------
-    r_km, v_km_s : numpy.ndarray, shape (..., 3)
-        State at epoch + dt, broadcast over all inputs. NaN where the propagation failed (zero radius,
-        non-finite input, or a hyperbolic arc beyond float range).
+    KeplerSolution
+        ``r_km``, ``v_km_s`` (shape (..., 3), broadcast over all inputs) and a per-state ``status``
+        (:class:`KeplerStatus`); NaN where the status is not OK (zero radius, or a hyperbolic arc
+        beyond float range). Unpacks as ``r_km, v_km_s``.
 
     Raises
     ------
     InputError
-        If a vector does not have 3 components on its last axis, if the inputs do not broadcast, or if
-        ``mu_km3_s2`` is not a finite positive scalar.
+        If a vector does not have 3 components on its last axis or has a non-finite component, if a
+        position is longer than `MAX_RADIUS_KM`, a velocity faster than light (`MAX_SPEED_KM_S`) or
+        ``|dt_s|`` above `MAX_DT_S` or not finite, if the inputs do not broadcast, or if ``mu_km3_s2`` is
+        not a finite positive scalar.
 
     Notes
     -----
@@ -761,9 +939,9 @@ def kepler(r0_km, v0_km_s, dt_s, mu_km3_s2=MU_KM3_S2) -> tuple[np.ndarray, np.nd
            [   0., 7000.,    0.],
            [7000.,    0.,    0.]])
     """
-    r0 = _as_vectors(r0_km, "r0_km")
-    v0 = _as_vectors(v0_km_s, "v0_km_s")
-    dt = np.asarray(dt_s, dtype=np.float64)
+    r0 = _as_vectors(r0_km, "r0_km", finite=True)
+    v0 = _as_vectors(v0_km_s, "v0_km_s", MAX_SPEED_KM_S, "km/s", finite=True)
+    dt = _as_times(dt_s, "dt_s", MAX_DT_S, allow_negative=True)
     mu = _as_mu(mu_km3_s2)
     shape = _batch_shape([("r0_km", r0.shape[:-1]), ("v0_km_s", v0.shape[:-1]), ("dt_s", dt.shape)])
     n = math.prod(shape)
@@ -775,7 +953,7 @@ def kepler(r0_km, v0_km_s, dt_s, mu_km3_s2=MU_KM3_S2) -> tuple[np.ndarray, np.nd
     status = np.empty(n, dtype=np.int8)
     if n:
         _kepler_batch(r0f, v0f, dtf, mu, r, v, status)
-    return r.reshape(*shape, 3), v.reshape(*shape, 3)
+    return KeplerSolution(r.reshape(*shape, 3), v.reshape(*shape, 3), status.reshape(shape))
 
 
 def specific_energy(r_km, v_km_s, mu_km3_s2=MU_KM3_S2):
