@@ -105,7 +105,7 @@ def test_csv_samples(tmp_path):
     [
         (["95,0", "berlin"], "FROM latitude_deg must be within [-90, 90], got 95"),
         (["teheran", "berlin"], "did you mean 'tehran'?"),
-        (["tehran", "tehran"], "launch and target coincide"),
+        (["tehran", "berlin", "--step-s", "1e-4", "--csv", "never-written.csv"], "step_s must be at least"),
         (["tehran", "berlin", "--burn-time-s", "-3"], "burn_time_s must be within [0, 3600], got -3"),
         (["tehran", "berlin", "--apogee-km", "100", "--flight-time-s", "900"], "give at most one of"),
         (["tehran", "berlin", "--earth", "flat"], "earth must be one of wgs84, sphere, got 'flat'"),
@@ -120,6 +120,14 @@ def test_bad_input_exits_2_with_one_line(args, message):
     assert message in err
     assert len(err.splitlines()) == 1
     assert "Traceback" not in res.output
+
+
+def test_impossible_route_is_a_result_not_an_error():
+    # Issue 9 item 14: valid input that no arc can fly is a row with its reason (exit 0), not exit 2.
+    res = run("trajectory", "tehran", "tehran", "--json")
+    assert res.exit_code == 0
+    out = json.loads(res.stdout)
+    assert out["status"] == "no_solution" and "coincide" in out["reason"]
 
 
 def test_places_and_missiles_lists():

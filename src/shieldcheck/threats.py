@@ -11,7 +11,8 @@ coasts on a Keplerian arc (central gravity, no drag) and arrives at the surface 
 position: with the inertial frame aligned with Earth-fixed axes at burnout, the target is at
 ``R_z(ω T) r_target`` after a coast of T seconds, so the coast is the Lambert arc
 ``r_burnout → R_z(ω T) r_target`` in time T. The velocity the missile must supply is relative to the
-rotating Earth, ``v_rel = v_inertial − ω × r_burnout`` (shared references.md, "Rotating Earth").
+rotating Earth, ``v_rel = v_inertial − ω × r_burnout`` (Bate, Mueller & White 1971, ch. 6, on the effect of
+Earth rotation).
 
 Shapes select T:
 
@@ -32,7 +33,11 @@ illustrative profile (see there).
 
 Results carry a status: ``ok``, ``unreachable`` (the missile's maximum burnout speed is less than the
 trajectory needs; the fields then describe the trajectory it would need) or ``no_solution`` (the shape
-asked for does not exist, e.g. a lofted arc at a speed above its limit), with the reason in words.
+asked for does not exist, e.g. a lofted arc at a speed above its limit, a target inside the missile's
+burnout range, coincident or antipodal end points), with the reason in words. Only invalid input (a
+latitude of 95°, a negative burn time) raises `InputError`. Every arc returned stays above the ground:
+the minimum-energy arc is the least-speed arc whose perigee is not underground, and a ``burnout-speed``
+arc flies at the speed asked for to 1 mm/s or is not ``ok``.
 
 Sources: Bate, Mueller & White, *Fundamentals of Astrodynamics* (1971), ch. 5 (Lambert) and ch. 6
 (ballistic missile trajectories); Wheelon, "Free flight of a ballistic missile", ARS Journal 29 (1959).
@@ -53,7 +58,7 @@ import numpy as np
 from shieldcheck import earth as _earth
 from shieldcheck.earth import MU_KM3_S2, SPHERE_RADIUS_KM, geodetic_kernel
 from shieldcheck.errors import InputError
-from shieldcheck.orbits import kepler, lambert_kernel
+from shieldcheck.orbits import _as_mu, kepler, lambert_kernel
 
 __all__ = [
     "SHAPES",
@@ -87,8 +92,17 @@ _BRACKET_FAILED = 3
 _BELOW_SURFACE = 4
 _SPEED_BELOW_MIN = 5
 _UNREACHABLE = 6  # set in Python when the needed speed exceeds the missile's maximum
+_SPEED_JUMP = 7  # set in Python: the root search converged on a jump of the speed, not the speed asked
 
 _SPEED_TOL_KM_S = 1e-9
+_SPEED_MATCH_KM_S = 1e-6
+"""A burnout-speed arc must fly at the requested speed to 1 mm/s, or it is not returned as ``ok``."""
+MAX_COAST_S = 86400.0
+"""Longest coast (s) the searches consider: one day, the same bound as ``flight_time_s``."""
+MAX_BATCH = 1_000_000
+"""Most trajectories one `solve_trajectories` call solves (about 0.5 GB of results)."""
+MAX_SAMPLES = 1_000_000
+"""Most time samples `trajectory_state` and `sample_trajectory` return in one call."""
 _GRID = 13  # coarse grid of coast times for the minimum-energy search
 
 
@@ -325,6 +339,52 @@ def _min_energy_time(t_guess, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work
 
 
 @numba.njit(cache=True)
+def _arc_clear(t, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work):
+    """1 if the coast arc of duration t stays above the target's radius, 0 if it dips under, -1 if none."""
+    st, f = _coast(t, r1, rt, nref, omega, mu, v1, v2, r2)
+    if st != 0:
+        return -1
+    _apogee(t, r1, v1, r2, v2, omega, mu, a_e, e2, work)
+    return 1 if work[2] < 0.5 else 0
+
+
+@numba.njit(cache=True)
+def _clear_of_ground(t_me, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work):
+    """The least-speed coast time among arcs that stay above ground, from the unconstrained minimum.
+
+    Where the unconstrained minimum-energy arc passes its perigee underground (near-antipodal eastward
+    routes, where the Earth's rotation carries the target past the antipode), the constrained minimum is
+    the shortest longer coast whose arc clears the ground: step up in t, then bisect the boundary.
+    """
+    if _arc_clear(t_me, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work) != 0:
+        return t_me
+    lo = t_me
+    hi = t_me
+    found = False
+    for _ in range(400):
+        hi = hi * 1.01
+        if hi > MAX_COAST_S:
+            break
+        c = _arc_clear(hi, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work)
+        if c == 1:
+            found = True
+            break
+        if c == 0:
+            lo = hi
+    if not found:
+        return t_me
+    for _ in range(100):
+        mid = 0.5 * (lo + hi)
+        if _arc_clear(mid, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work) == 1:
+            hi = mid
+        else:
+            lo = mid
+        if hi - lo <= 1e-11 * hi:
+            break
+    return hi
+
+
+@numba.njit(cache=True)
 def _bracket_root(mode, t0, f0, factor, target, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work):
     """Step t by ``factor`` from t0 until the objective changes sign, then solve for the root.
 
@@ -334,7 +394,7 @@ def _bracket_root(mode, t0, f0, factor, target, r1, rt, nref, omega, mu, a_e, e2
     t = t0
     for _ in range(80):
         t = t_prev * factor
-        if t < 1.0 or t > 2.0e5:
+        if t < 1.0 or t > MAX_COAST_S:
             break
         f = _objective(mode, t, target, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work)
         if not np.isfinite(f):
@@ -383,9 +443,10 @@ def _solve_batch(
         t = np.nan
         out_tmin[i] = np.nan
         out_vmin[i] = np.nan
-        if mode != 1 and mode != 2:
+        if True:  # the minimum-energy arc: the answer of mode 0, the pivot of mode 3, reported by all
             t_me = _min_energy_time(t_guess[i], r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work)
             if np.isfinite(t_me):
+                t_me = _clear_of_ground(t_me, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work)
                 st, f = _coast(t_me, r1, rt, nref, omega, mu, v1, v2, r2)
                 out_tmin[i] = t_me
                 out_vmin[i] = math.sqrt(f)
@@ -690,7 +751,10 @@ def solve_trajectories(
     if branch not in BRANCHES:
         raise InputError(f"branch must be one of {', '.join(BRANCHES)}, got {branch!r}")
     earth = _earth.check_earth(earth)
+    if not isinstance(rotation, (bool, np.bool_)):
+        raise InputError(f"rotation must be True or False, got {rotation!r}")
     rotation = bool(rotation)
+    mu_km3_s2 = _as_mu(mu_km3_s2)
 
     lat1 = _check(launch_latitude_deg, "launch latitude_deg", -90.0, 90.0)
     lon1 = _check(launch_longitude_deg, "launch longitude_deg", -180.0, 360.0)
@@ -701,7 +765,8 @@ def solve_trajectories(
     db = _check(burnout_range_km, "burnout_range_km", 0.0, 20000.0)
     vmax = _as_float_array(max_burnout_speed_km_s, "max_burnout_speed_km_s")
     if np.any(np.isnan(vmax) | (vmax <= 0.0)):
-        raise InputError(f"max_burnout_speed_km_s must be > 0 (or inf for no limit), got {vmax}")
+        v = vmax[np.isnan(vmax) | (vmax <= 0.0)].flat[0] if vmax.ndim else vmax
+        raise InputError(f"max_burnout_speed_km_s must be > 0 (or inf for no limit), got {float(v)!r}")
 
     param = np.asarray(0.0)
     if shape == "apogee":
@@ -717,46 +782,78 @@ def solve_trajectories(
             raise InputError("burnout_speed_km_s is required for shape 'burnout-speed'")
         param = _check(burnout_speed_km_s, "burnout_speed_km_s", 0.0, 20.0, lo_open=True)
 
-    lat1, lon1, lat2, lon2, tb, hb, db, vmax, param = np.broadcast_arrays(
-        lat1, lon1, lat2, lon2, tb, hb, db, vmax, param
-    )
-    shape_out = lat1.shape
+    try:
+        shape_out = np.broadcast_shapes(
+            *(np.shape(a) for a in (lat1, lon1, lat2, lon2, tb, hb, db, vmax, param))
+        )
+    except ValueError:
+        raise InputError(
+            "the trajectory inputs must broadcast to one batch shape (equal lengths or scalars), got shapes "
+            f"{[np.shape(a) for a in (lat1, lon1, lat2, lon2)]} and others"
+        ) from None
+    if math.prod(shape_out) > MAX_BATCH:
+        raise InputError(f"at most {MAX_BATCH:,} trajectories per call, got {math.prod(shape_out):,}: "
+                         "split the batch")
     lat1, lon1, lat2, lon2, tb, hb, db, vmax, param = (
-        np.ascontiguousarray(a.ravel()) for a in (lat1, lon1, lat2, lon2, tb, hb, db, vmax, param)
+        np.ascontiguousarray(np.broadcast_to(a, shape_out).ravel().astype(float))
+        for a in (lat1, lon1, lat2, lon2, tb, hb, db, vmax, param)
     )
     n = lat1.size
 
     ground_km, az_deg, _ = _earth.geodesic_inverse(lat1, lon1, lat2, lon2, earth=earth)
     ground_km = np.atleast_1d(np.asarray(ground_km, dtype=float))
     az_deg = np.atleast_1d(np.asarray(az_deg, dtype=float))
-    if np.any(ground_km < 1.0):
-        i = int(np.argmax(ground_km < 1.0))
-        raise InputError(
-            f"launch and target coincide (ground range {ground_km[i]:.3f} km < 1 km): "
-            f"launch ({lat1[i]:g}, {lon1[i]:g}), target ({lat2[i]:g}, {lon2[i]:g})"
-        )
     r_launch = _earth.geodetic_to_ecef(lat1, lon1, 0.0, earth)
     r_tgt = _earth.geodetic_to_ecef(lat2, lon2, 0.0, earth)
     cosang = np.sum(r_launch * r_tgt, axis=-1) / (
         np.linalg.norm(r_launch, axis=-1) * np.linalg.norm(r_tgt, axis=-1)
     )
-    if np.any(cosang < math.cos(math.radians(179.5))):
-        i = int(np.argmax(cosang < math.cos(math.radians(179.5))))
-        raise InputError(
-            "launch and target are (nearly) antipodal, within 0.5° of 180° apart: the plane of flight is "
-            f"undefined; launch ({lat1[i]:g}, {lon1[i]:g}), target ({lat2[i]:g}, {lon2[i]:g})"
-        )
-    if np.any(db >= ground_km):
-        i = int(np.argmax(db >= ground_km))
-        raise InputError(
-            f"burnout_range_km must be less than the ground range {ground_km[i]:.1f} km, got {db[i]:g}"
-        )
-    if shape == "apogee" and np.any(param <= np.maximum(hb, 0.0)):
-        i = int(np.argmax(param <= hb))
-        raise InputError(f"apogee_km must be above the burnout altitude ({hb[i]:g} km), got {param[i]:g}")
-    if shape == "flight-time" and np.any(param <= tb):
-        i = int(np.argmax(param <= tb))
-        raise InputError(f"flight_time_s must exceed burn_time_s ({tb[i]:g} s), got {param[i]:g}")
+    # Valid inputs that no arc of this class can fly are results (status no_solution), not errors: the
+    # other rows of a batch still compute. Each such row is solved on a harmless stand-in and overwritten.
+    impossible = np.full(n, "", dtype=object)
+    coincide = ground_km < 1.0
+    antipodal = ~coincide & (cosang < math.cos(math.radians(179.5)))
+    inside = ~coincide & ~antipodal & (db >= ground_km)
+    for i in np.flatnonzero(coincide):
+        impossible[i] = (f"launch and target coincide (ground range {ground_km[i]:.3f} km < 1 km): there is "
+                         "no ballistic arc to compute")
+    for i in np.flatnonzero(antipodal):
+        impossible[i] = ("launch and target are (nearly) antipodal, within 0.5° of 180° apart: the plane of "
+                         "flight, and so the route, is undefined")
+    for i in np.flatnonzero(inside):
+        impossible[i] = (f"the target is {ground_km[i]:.1f} km away, inside the missile's burnout range of "
+                         f"{db[i]:g} km: this missile class cannot fly a ballistic arc that short")
+    if shape == "apogee":
+        low = (impossible == "") & (param <= hb)
+        for i in np.flatnonzero(low):
+            impossible[i] = (f"an apogee of {param[i]:g} km is not above the burnout altitude of "
+                             f"{hb[i]:g} km: no coast arc has that shape")
+    if shape == "flight-time":
+        short = (impossible == "") & (param <= tb)
+        for i in np.flatnonzero(short):
+            impossible[i] = (f"a flight time of {param[i]:g} s does not exceed the burn time of {tb[i]:g} s: "
+                             "the missile is still boosting")
+    stand_in = impossible != ""
+    orig = None
+    if np.any(stand_in):
+        orig = {k: v.copy() for k, v in dict(lat2=lat2, lon2=lon2, tb=tb, hb=hb, db=db, param=param,
+                                              ground_km=ground_km, az_deg=az_deg).items()}
+        lat2, lon2, tb, hb, db, param = (a.copy() for a in (lat2, lon2, tb, hb, db, param))
+        bad_geo = stand_in & (coincide | antipodal)
+        if np.any(bad_geo):
+            la, lo, _ = _earth.geodesic_direct(lat1[bad_geo], lon1[bad_geo], 0.0, 1000.0, earth=earth)
+            lat2[bad_geo], lon2[bad_geo] = la, lo
+        db[stand_in] = 0.0
+        hb[stand_in] = 0.0
+        tb[stand_in] = 0.0
+        if shape == "apogee":
+            param[stand_in] = 500.0
+        elif shape == "flight-time":
+            param[stand_in] = 1000.0
+        ground_km, az_deg, _ = _earth.geodesic_inverse(lat1, lon1, lat2, lon2, earth=earth)
+        ground_km = np.atleast_1d(np.asarray(ground_km, dtype=float))
+        az_deg = np.atleast_1d(np.asarray(az_deg, dtype=float))
+        r_tgt = _earth.geodetic_to_ecef(lat2, lon2, 0.0, earth)
 
     # burnout point along the geodesic, Earth-fixed at t_b (the burnout frame's axes)
     bo_lat, bo_lon, _ = _earth.geodesic_direct(lat1, lon1, az_deg, db, earth=earth)
@@ -830,16 +927,42 @@ def solve_trajectories(
         shape == "burnout-speed", np.where(out_status == _SPEED_BELOW_MIN, out_vmin, param), speed_rel
     )
     status_code = out_status.copy()
+    if shape == "burnout-speed":
+        # A result flies at the speed asked for or is not ok: along some routes the needed speed jumps
+        # across it (where the Earth's rotation carries the target through the launch's plane of flight).
+        with np.errstate(invalid="ignore"):
+            missed = (status_code == _OK) & ~(np.abs(speed_rel - param) <= _SPEED_MATCH_KM_S)
+        status_code[missed] = _SPEED_JUMP
     status_code[(status_code == _OK) & (needs > vmax + _SPEED_TOL_KM_S)] = _UNREACHABLE
     status_code[status_code == _SPEED_BELOW_MIN] = _UNREACHABLE
 
     statuses = np.empty(n, dtype=object)
     reasons = np.empty(n, dtype=object)
     for i in range(n):
+        if status_code[i] == _SPEED_JUMP:
+            statuses[i], reasons[i] = "no_solution", (
+                f"no {branch} arc flies at exactly {param[i]:.3f} km/s on this route: the speed the arcs "
+                f"need jumps across it (to {speed_rel[i]:.3f} km/s near a coast of {out_t[i]:.0f} s), where "
+                "the Earth's rotation carries the target through the missile's plane of flight"
+            )
+            continue
         statuses[i], reasons[i] = _describe(
             int(status_code[i]), int(out_status[i]), shape, branch, needs[i], vmax[i], param[i], out_vmin[i]
         )
-    failed = np.isin(status_code, (_LAMBERT_FAILED, _NO_LOFTED, _BRACKET_FAILED))
+    failed = np.isin(status_code, (_LAMBERT_FAILED, _NO_LOFTED, _BRACKET_FAILED, _SPEED_JUMP))
+    if orig is not None:
+        statuses[stand_in] = "no_solution"
+        reasons[stand_in] = impossible[stand_in]
+        status_code[stand_in] = _BRACKET_FAILED
+        failed |= stand_in
+        lat2, lon2, tb, hb, db, param, ground_km = (
+            orig[k] for k in ("lat2", "lon2", "tb", "hb", "db", "param", "ground_km")
+        )
+        for arr in (out_apo, out_vmin, speed_rel, speed_in, fpa, bo_az, imp_speed, reentry, out_v1, rt):
+            arr[stand_in] = np.nan
+        rt[stand_in] = _earth.geodetic_to_ecef(lat2[stand_in], lon2[stand_in], 0.0, earth)
+        r1 = r1.copy()
+        r1[stand_in] = np.nan
     coast = np.where(failed, np.nan, out_t)
     if shape == "burnout-speed":
         speed_rel = np.where(status_code == _UNREACHABLE, needs, speed_rel)
@@ -1039,6 +1162,10 @@ def trajectory_state(traj: Trajectory, t_s):
     if traj.status == "no_solution":
         raise InputError(f"cannot propagate a trajectory with status no_solution: {traj.reason}")
     t_in = _as_float_array(t_s, "t_s")
+    if t_in.size > MAX_SAMPLES:
+        raise InputError(f"t_s may hold at most {MAX_SAMPLES:,} times per call, got {t_in.size:,}")
+    if np.any(np.isinf(t_in)):
+        raise InputError("t_s must be finite (NaN marks a missing time), got inf")
     t = np.atleast_1d(t_in).ravel()
     earth, rotation, tb = traj.earth, traj.rotation, traj.burn_time_s
     r_ecef = np.full((t.size, 3), np.nan)
@@ -1084,7 +1211,9 @@ def trajectory_state(traj: Trajectory, t_s):
 def sample_trajectory(traj: Trajectory, step_s: float = 10.0) -> TrajectorySamples:
     """Sample a solved trajectory every ``step_s`` seconds, plus its event times.
 
-    Positions and speeds come from `trajectory_state` (exact Kepler coast, illustrative boost).
+    Positions and speeds come from `trajectory_state` (exact Kepler coast, illustrative boost). At most
+    `MAX_SAMPLES` samples: a ``step_s`` that would give more raises `InputError` naming the smallest
+    step allowed.
 
     >>> t = trajectory((35.69, 51.39), (52.52, 13.40), burn_time_s=100, burnout_altitude_km=80,
     ...                burnout_range_km=100)
@@ -1092,11 +1221,16 @@ def sample_trajectory(traj: Trajectory, step_s: float = 10.0) -> TrajectorySampl
     >>> print(sorted(s.events), round(float(s.altitude_km[-1]), 6))
     ['apogee', 'burnout', 'impact', 'launch'] 0.0
     """
-    step = _check(step_s, "step_s", 0.0, 86400.0, lo_open=True)
+    step = float(_check(step_s, "step_s", 0.0, 86400.0, lo_open=True))
     if traj.status == "no_solution":
         raise InputError(f"cannot sample a trajectory with status no_solution: {traj.reason}")
     tb = traj.burn_time_s
     t_end = traj.flight_time_s
+    if t_end / step > MAX_SAMPLES - 4:
+        raise InputError(
+            f"step_s must be at least {t_end / (MAX_SAMPLES - 4):.3g} s for this {t_end:.0f} s flight "
+            f"(at most {MAX_SAMPLES:,} samples), got {step:g}"
+        )
     events = {"launch": 0.0, "burnout": tb, "apogee": traj.apogee_time_s, "impact": t_end}
     t = np.union1d(np.arange(0.0, t_end, float(step)), np.array(list(events.values())))
     t = t[(t >= 0.0) & (t <= t_end)]
