@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shieldcheck import doctrine
 from shieldcheck.doctrine import (
     barrage_pk,
     engagement_pk,
@@ -142,25 +143,31 @@ def test_layered_leak_is_product(pks):
 # --- validation messages -----------------------------------------------------------------------------
 
 
+_W = "whole number within [0, 1,000,000,000]"
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
         (lambda: barrage_pk(1.2, 1), "sspk must be a probability within [0, 1], got 1.2"),
-        (lambda: barrage_pk(0.5, -1), "n must be a whole number >= 0, got -1"),
-        (lambda: barrage_pk(0.5, 1.5), "n must be a whole number >= 0, got 1.5"),
+        (lambda: barrage_pk(0.5, -1), "n must be a " + _W + ", got -1"),
+        (lambda: barrage_pk(0.5, 1.5), "n must be a " + _W + ", got 1.5"),
         (
             lambda: shoot_look_shoot_pk(0.5, 1, 1, p_ka=float("nan")),
             "p_ka must be a probability within [0, 1], got nan",
         ),
         (lambda: system_reliability(track=-0.1), "track must be a probability within [0, 1], got -0.1"),
-        (lambda: raid(2.5, 0.9, 10, 1), "warheads must be a whole number >= 0, got 2.5"),
-        (lambda: raid(2, 0.9, [10, -3], 1), "inventory must be a whole number >= 0, got -3"),
-        (lambda: raid(2, 0.9, 10, "two"), "shots_per_warhead must be a whole number >= 0, got 'two'"),
+        (lambda: raid(2.5, 0.9, 10, 1), "warheads must be a " + _W + ", got 2.5"),
+        (lambda: raid(2, 0.9, [10, -3], 1), "inventory must be a " + _W + ", got -3"),
+        (lambda: raid(2, 0.9, 10, "two"), "shots_per_warhead must be a " + _W + ", got 'two'"),
         (
             lambda: engagement_pk(0.5, 1, doctrine="volley"),
             "doctrine must be one of barrage, sls, got 'volley'",
         ),
-        (lambda: monte_carlo_raid(2, 0.5, 10, trials=1), "trials must be a whole number >= 2, got 1"),
+        (
+            lambda: monte_carlo_raid(2, 0.5, 10, trials=1),
+            "trials must be a whole number within [2, 10,000,000], got 1",
+        ),
     ],
 )
 def test_validation_messages(call, message):
@@ -222,3 +229,36 @@ def test_monte_carlo_same_seed_identical_and_exhaustion_counts():
     assert a.p_no_leak.mean == 0.0
     assert a.leakers.mean >= 1.0
     assert a.interceptors_expended.mean == 10.0  # barrage: every reserved interceptor is fired
+
+
+# ------------------------------------------------------------------ issue 9: trustworthy under any input
+@pytest.mark.parametrize(
+    "call, field",
+    [
+        (lambda: doctrine.barrage_pk(0.2, 2**63), "n"),
+        (lambda: doctrine.barrage_pk(0.2, 2**70), "n"),
+        (lambda: doctrine.raid(1e19, 0.9, 10, 2), "warheads"),
+        (lambda: doctrine.raid(6, 0.0, 5, 2, expected_shots_per_warhead=4.4), "expected_shots_per_warhead"),
+        (lambda: doctrine.raid(6, 0.0, 5, 2, expected_shots_per_warhead=float("nan")),
+         "expected_shots_per_warhead"),
+        (lambda: doctrine.monte_carlo_raid(10**9, 0.7, 10**9), "trials"),
+        (lambda: doctrine.monte_carlo_raid(3, 0.7, 10, trials=10**12), "trials"),
+        (lambda: doctrine.monte_carlo_raid(3, 0.7, 10, seed=-1), "seed"),
+        (lambda: doctrine.monte_carlo_raid(3, 0.7, 10, seed="x"), "seed"),
+        (lambda: doctrine.shoot_look_shoot_pk(0.5, 1, "2", 0.9), "n2"),
+    ],
+)
+def test_counts_and_sizes_are_bounded(call, field):
+    # Issue 9 items 6 and 11: counts >= 2**63 wrapped (barrage_pk was -inf), raid had negative warheads,
+    # interceptors_left went negative, monte_carlo_raid(10**9, ...) tried to allocate 10**18 cells.
+    with pytest.raises(InputError, match=field):
+        call()
+
+
+def test_interceptors_left_never_negative_closed_form():
+    # Closed form: N - W_engaged * e with e <= n and W_engaged <= N // n is >= 0.
+    r = doctrine.raid(6, 0.0, 5, 2, expected_shots_per_warhead=2.0)
+    assert r.interceptors_left == 1.0
+    big = doctrine.raid(10**9, 0.9, 10**9, 1)
+    assert big.warheads_unengaged == 0 and big.interceptors_left == 0.0
+    assert float(doctrine.barrage_pk(0.2, 10**9)) == 1.0

@@ -25,9 +25,11 @@ The model, in one place (every function states the part it uses):
 
 Sources
 -------
-The formulas are the standard forms listed in the project's ``references.md``, section "Shot doctrine
-(standard forms)": barrage P_k = P_sys [1 − (1 − p)ⁿ]; P(no leak) = P_kᵂ and expected leakers
-W (1 − P_k) for W warheads engaged independently, with W ≤ N/n; shoot-look-shoot
+The formulas are elementary probability for independent trials, derived in place rather than taken from
+a table (W. Feller, *An Introduction to Probability Theory and Its Applications*, vol. 1, 3rd ed., Wiley,
+1968, ch. VI, the binomial distribution: the chance of at least one success in n independent trials is
+1 − (1 − p)ⁿ; products of independent events): barrage P_k = P_sys [1 − (1 − p)ⁿ]; P(no leak) = P_kᵂ
+and expected leakers W (1 − P_k) for W warheads engaged independently, with W ≤ N/n; shoot-look-shoot
 P_k = P_sys {1 − (1 − p)^{n₁} [1 − p_ka (1 − (1 − p)^{n₂})]}; independent layers
 P_leak = Π (1 − P_k,i).
 
@@ -87,20 +89,30 @@ def _probability(name: str, value) -> np.ndarray:
     return a
 
 
+MAX_COUNT = 10**9
+"""Largest count (warheads, interceptors, shots) the doctrine functions accept; beyond it int64 products
+could overflow and no real raid or inventory comes close."""
+MAX_MC_CELLS = 10**7
+"""Largest ``trials × warheads engaged`` of `monte_carlo_raid` (about 0.3 GB of working arrays)."""
+
+
 def _count(name: str, value) -> np.ndarray:
+    rule = f"{name} must be a whole number within [0, {MAX_COUNT:,}]"
+    if isinstance(value, (str, bytes)):
+        raise InputError(f"{rule}, got {value!r}")
     try:
         a = np.asarray(value)
         if a.dtype == bool or a.dtype.kind not in "iuf":
             raise TypeError
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a whole number >= 0, got {value!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"{rule}, got {value!r}") from None
     if a.dtype.kind == "f":
-        bad = ~(np.isfinite(a) & (a >= 0) & (np.floor(a) == a))
+        bad = ~(np.isfinite(a) & (a >= 0) & (a <= MAX_COUNT) & (np.floor(a) == a))
     else:
-        bad = a < 0
+        bad = (a < 0) | (a > MAX_COUNT)
     if np.any(bad):
         got = a[bad].flat[0] if a.ndim else a[()]
-        raise InputError(f"{name} must be a whole number >= 0, got {got.item()!r}")
+        raise InputError(f"{rule}, got {got.item()!r}")
     return a.astype(np.int64)
 
 
@@ -127,7 +139,7 @@ def system_reliability(detection=1.0, track=1.0, discrimination=1.0, interceptor
 
     Notes
     -----
-    Source: the P_sys factor of the standard forms in ``references.md``, "Shot doctrine (standard forms)".
+    Source: the product rule for independent events (Feller 1968, ch. V; see the module's Sources).
 
     >>> round(float(system_reliability(0.99, 0.95, 0.9, 0.97)), 6)
     0.821056
@@ -172,7 +184,8 @@ def barrage_pk(sspk, n, p_sys=1.0):
 
     Notes
     -----
-    Assumes independent shots. Source: ``references.md``, "Shot doctrine (standard forms)".
+    Assumes independent shots. Source: the binomial chance of at least one kill in n independent shots
+    (Feller 1968, ch. VI; see the module's Sources).
 
     >>> float(barrage_pk(0.5, 2))
     0.75
@@ -214,8 +227,8 @@ def shoot_look_shoot_pk(sspk, n1, n2, p_ka, p_sys=1.0, shots=None):
 
     Notes
     -----
-    Source: ``references.md``, "Shot doctrine (standard forms)". The look is assumed never to call a
-    killed warhead a survivor; that matters only for the interceptors expended
+    Source: independent trials conditioned on the look (Feller 1968, ch. V-VI). The look is assumed never
+    to call a killed warhead a survivor; that matters only for the interceptors expended
     (:func:`sls_expected_shots`), not for P_k.
 
     >>> round(float(shoot_look_shoot_pk(0.5, 1, 1, p_ka=0.9)), 4)
@@ -306,7 +319,7 @@ def layered_leak(pks, axis=0):
     Notes
     -----
     Assumes the layers fail independently (no common-mode failure such as a shared discrimination
-    error). Source: ``references.md``, "Shot doctrine (standard forms)".
+    error). Source: the product rule for independent events (Feller 1968, ch. V).
 
     >>> round(float(layered_leak([0.8, 0.5])), 3)
     0.1
@@ -386,7 +399,7 @@ def raid(warheads, pk_per_warhead, inventory, shots_per_warhead, *, expected_sho
     -----
     W_engaged = min(W, floor(N / n)); P(no leak) = P_k^{W} when W_engaged = W, else 0 (unengaged
     warheads leak with certainty); expected leakers W_engaged (1 − P_k) + (W − W_engaged). Warheads are
-    engaged independently. Source: ``references.md``, "Shot doctrine (standard forms)" (P(no leak) = P_kᵂ,
+    engaged independently. Source: independent trials (Feller 1968, ch. V-VI) (P(no leak) = P_kᵂ,
     expected leakers W (1 − P_k), W ≤ N/n).
 
     >>> r = raid([1, 5, 6], 0.9, inventory=10, shots_per_warhead=2)
@@ -402,10 +415,24 @@ def raid(warheads, pk_per_warhead, inventory, shots_per_warhead, *, expected_sho
     if expected_shots_per_warhead is None:
         e = n.astype(float)
     else:
-        e = np.asarray(expected_shots_per_warhead, dtype=float)
-        if np.any(~(e >= 0)):
-            raise InputError(f"expected_shots_per_warhead must be >= 0, got {expected_shots_per_warhead!r}")
-    w, pk, n_inv, n, e = np.broadcast_arrays(w, pk, n_inv, n, e)
+        try:
+            e = np.asarray(expected_shots_per_warhead, dtype=float)
+        except (TypeError, ValueError):
+            raise InputError(
+                f"expected_shots_per_warhead must be a number, got {expected_shots_per_warhead!r}"
+            ) from None
+    try:
+        w, pk, n_inv, n, e = np.broadcast_arrays(w, pk, n_inv, n, e)
+    except ValueError:
+        raise InputError("raid inputs must broadcast to one shape (equal lengths or scalars)") from None
+    # at most the n reserved per warhead can be fired at it: otherwise the inventory goes negative
+    bad_e = ~(np.isfinite(e) & (e >= 0.0) & ((e <= n) | (n == 0)))  # n = 0 engages nothing: e is then unused
+    if np.any(bad_e):
+        raise InputError(
+            "expected_shots_per_warhead must be within [0, shots_per_warhead] (no more interceptors can be "
+            f"fired at a warhead than are reserved for it), got {float(e[bad_e].flat[0])!r} with "
+            f"shots_per_warhead {int(n[bad_e].flat[0])}"
+        )
     affordable = np.where(n > 0, n_inv // np.maximum(n, 1), 0)
     engaged = np.minimum(w, affordable)
     unengaged = w - engaged
@@ -494,9 +521,10 @@ def monte_carlo_raid(
         Shot opportunities of the engagement (default 2); ``"sls"`` with ``shots < 2`` is a barrage of n₁,
         ``shots == 0`` engages nothing.
     trials : int
-        Number of simulated raids, >= 2.
+        Number of simulated raids, in [2, `MAX_MC_CELLS`]; ``trials × warheads engaged`` is bounded by
+        `MAX_MC_CELLS` too (memory).
     seed : int
-        Seed of ``numpy.random.default_rng``: the same seed gives identical results.
+        Seed of ``numpy.random.default_rng``, in [0, 2**63): the same seed gives identical results.
 
     Returns
     -------
@@ -521,13 +549,22 @@ def monte_carlo_raid(
         if np.ndim(v) != 0:
             raise InputError(f"{name} must be a single whole number for monte_carlo_raid, got {v!r}")
         _count(name, v)
-    if not isinstance(trials, (int, np.integer)) or trials < 2:
-        raise InputError(f"trials must be a whole number >= 2, got {trials!r}")
+    bad_trials = isinstance(trials, bool) or not isinstance(trials, (int, np.integer))
+    bad_trials = bad_trials or not 2 <= trials <= MAX_MC_CELLS
+    if bad_trials:
+        raise InputError(f"trials must be a whole number within [2, {MAX_MC_CELLS:,}], got {trials!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**63:
+        raise InputError(f"seed must be a whole number within [0, 2**63), got {seed!r}")
     w, n_inv, n1, n2, shots = int(warheads), int(inventory), int(n1), int(n2), int(shots)
     sls = doctrine == "sls" and shots >= 2
     reserve = n1 + n2 if sls else n1
     engaged = 0 if shots == 0 or reserve == 0 else min(w, n_inv // reserve)
     unengaged = w - engaged
+    if trials * max(engaged, 1) > MAX_MC_CELLS:
+        raise InputError(
+            f"trials × warheads engaged must be at most {MAX_MC_CELLS:,} (memory), got {trials:,} × "
+            f"{engaged:,}: use fewer trials, or the closed form `raid` for large raids"
+        )
 
     rng = np.random.default_rng(seed)
     shape = (trials, engaged)
