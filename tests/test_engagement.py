@@ -16,6 +16,7 @@ from shieldcheck.engagement import (
     engage_scenario,
     interceptor_path,
 )
+from shieldcheck.errors import InputError
 from shieldcheck.interceptors import InterceptorSite, InterceptorType, required_speed
 from shieldcheck.scenario import build, load_scenario
 from shieldcheck.sensors import EarlyWarningSatellites, GroundRadar
@@ -320,3 +321,42 @@ def test_engagement_invariants_on_random_geometries():
         assert r.time_to_decide_s == pytest.approx(r.latest_launch_s - it.launch_delay_s - r.track_s)
         assert r.shots >= 1 and r.closing_speed_km_s > 0
     assert 10 < engageable < n
+
+
+# ------------------------------------------------------------------ issue 9: trustworthy under any input
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        (dict(step_s=0.0), "step_s"),
+        (dict(step_s=float("nan")), "step_s"),
+        (dict(step_s=-5.0), "step_s"),
+        (dict(refine_iterations=10**9), "refine_iterations"),
+        (dict(refine_iterations=2.5), "refine_iterations"),
+        (dict(mu_km3_s2=-1.0), "mu_km3_s2"),
+        (dict(rcs_m2=-1.0), "rcs_m2"),
+    ],
+)
+def test_engage_numeric_controls_are_checked(kwargs, field):
+    # Issue 9 item 10: step_s=0 or NaN and refine_iterations=10**9 never returned; step_s=-5 was wrong.
+    with pytest.raises(InputError, match=field):
+        engage(TEHRAN_LONDON, site(), arch(site()), **kwargs)
+
+
+def test_interceptor_path_after_impact_is_an_error_not_nan():
+    # Issue 9 item 5: interceptor_path(site, 300, 5000, t) past the threat's impact returned NaN altitudes.
+    with pytest.raises(InputError, match="intercept_s"):
+        interceptor_path(site(), 300.0, 5000.0, TEHRAN_LONDON)
+    with pytest.raises(InputError, match="step_s"):
+        interceptor_path(site(), 300.0, 900.0, TEHRAN_LONDON, step_s=1e-9)
+    path = interceptor_path(site(), 300.0, 900.0, TEHRAN_LONDON)
+    assert np.isfinite(path["altitude_km"]).all()
+
+
+def test_reach_fan_tolerance_is_bounded():
+    # Issue 9 item 10: reach_fan(tol_km=0) looped forever.
+    from shieldcheck.interceptors import reach_fan
+
+    with pytest.raises(InputError, match="tol_km"):
+        reach_fan(site(), 400.0, 500.0, [0.0], tol_km=0.0)
+    with pytest.raises(InputError, match="azimuths_deg"):
+        reach_fan(site(), 400.0, 500.0, np.zeros(10**5))

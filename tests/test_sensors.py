@@ -28,6 +28,7 @@ from shieldcheck.sensors import (
     GroundRadar,
     SensorView,
     _euler_radius_km,
+    coverage_boundary,
     horizon_min_altitude_km,
     radar_range_average_power_km,
     radar_range_single_pulse_km,
@@ -634,3 +635,31 @@ def test_radar_kernel_matches_sees(model, k):
     assert ref.sum() > 1000
     mismatches = int(np.sum(ref != ker))
     assert mismatches == 0 if (k == 1.0 or model == "sphere") else mismatches <= 5
+
+
+# ------------------------------------------------------------------ issue 9: trustworthy under any input
+def test_numeric_controls_are_bounded_not_hanging(tehran_london):
+    # Issue 9 item 10: tol_s=1e-300 looped forever; tolerance_km=0 divided by zero.
+    with pytest.raises(InputError, match=r"tol_s must be within \[1e-06"):
+        visibility_intervals(BRDY, tehran_london, tol_s=1e-300)
+    with pytest.raises(InputError, match="tolerance_km"):
+        coverage_boundary(BRDY, 100.0, tolerance_km=0.0)
+    with pytest.raises(InputError, match="samples"):
+        coverage_boundary(BRDY, 100.0, samples=10**9)
+    with pytest.raises(InputError, match="azimuths_deg"):
+        coverage_boundary(BRDY, 100.0, azimuths_deg=[float("nan")])
+
+
+def test_radar_equation_extreme_inputs_error_not_zero_or_inf():
+    # Issue 9 item 6: products of extreme inputs overflowed to inf or underflowed to 0.
+    wl = SPEED_OF_LIGHT_M_S / 10e9
+    with pytest.raises(InputError, match="give a range of"):
+        radar_range_single_pulse_km(1e300, 1e300, 20.0, wl, 1.0, 290.0, 0.0, 6.0)
+    with pytest.raises(InputError, match="give a range of"):
+        radar_range_single_pulse_km(1e-300, 1e-300, 20.0, wl, 1.0, 290.0, 0.0, 6.0)
+    # Only the product P τ enters the closed form R = (P τ G² λ² σ / ((4π)³ k T L S))^(1/4): scaling P by
+    # 1e20 and τ by 1e-20 must give the same range.
+    r_ref = float(radar_range_single_pulse_km(1e6, 10e-6, 20.0, wl, 1.0, 290.0, 0.0, 6.0))
+    r_big = float(radar_range_single_pulse_km(1e6 * 1e20, 10e-6 * 1e-20, 20.0, wl, 1.0, 290.0, 0.0, 6.0))
+    assert r_big == pytest.approx(r_ref, rel=1e-12)
+    assert r_ref == pytest.approx(41.057, abs=5e-4)  # MathWorks radareqrng documentation

@@ -795,6 +795,43 @@ def _result(
     )
 
 
+MAX_ENGAGEMENTS = 1_000_000
+"""Most threat trajectories one `engage_many` call takes."""
+MIN_STEP_S = 0.1
+MAX_STEP_S = 600.0
+"""Bounds of the timeline sampling step ``step_s``, s (finer steps only cost time; edges are bisected)."""
+MAX_REFINE_ITERATIONS = 60
+"""Most bisection steps per edge (60 halvings of a step reach float64 resolution)."""
+MAX_PATH_SAMPLES = 1_000_000
+"""Most samples `interceptor_path` returns."""
+
+
+def _check_engage_args(n, labels, rcs_m2, step_s, refine_iterations, detail, mu_km3_s2):
+    """Validate the numeric controls of `engage_many`; an `InputError` names the field, rule and value."""
+    from shieldcheck.orbits import _as_mu
+
+    if n > MAX_ENGAGEMENTS:
+        raise InputError(f"at most {MAX_ENGAGEMENTS:,} trajectories per engage_many call, got {n:,}")
+    step = require_within("step_s", step_s, MIN_STEP_S, MAX_STEP_S)
+    if (isinstance(refine_iterations, bool) or not isinstance(refine_iterations, (int, np.integer))
+            or not 1 <= refine_iterations <= MAX_REFINE_ITERATIONS):
+        raise InputError(
+            f"refine_iterations must be a whole number within [1, {MAX_REFINE_ITERATIONS}], "
+            f"got {refine_iterations!r}"
+        )
+    if not isinstance(detail, (bool, np.bool_)):
+        raise InputError(f"detail must be True or False, got {detail!r}")
+    if labels is not None and len(labels) != n:
+        raise InputError(f"labels must have one entry per trajectory ({n}), got {len(labels)}")
+    if rcs_m2 is not None:
+        if len(rcs_m2) != n:
+            raise InputError(f"rcs_m2 must have one entry per trajectory ({n}), got {len(rcs_m2)}")
+        for v in rcs_m2:
+            if v is not None:
+                require_within("rcs_m2", v, 0.0, 1e4, lo_open=True)
+    return step, int(refine_iterations), _as_mu(mu_km3_s2)
+
+
 def engage_many(
     trajs,
     site: InterceptorSite,
@@ -909,6 +946,22 @@ def interceptor_path(
     """
     from shieldcheck.threats import trajectory_state
 
+    if not isinstance(site, InterceptorSite):
+        raise InputError(f"site must be an InterceptorSite, got {type(site).__name__}")
+    if getattr(traj, "status", None) not in ("ok", "unreachable"):
+        status = getattr(traj, "status", None)
+        raise InputError(f"traj must be a solved trajectory (status ok), got status {status!r}")
+    earth = _earth.check_earth(earth)
+    launch_s = require_within("launch_s", launch_s, 0.0, float(traj.flight_time_s))
+    intercept_s = require_within(
+        "intercept_s (must be during the threat's flight)", intercept_s, 0.0, float(traj.flight_time_s)
+    )
+    step_s = require_within("step_s", step_s, MIN_STEP_S, MAX_STEP_S)
+    if (intercept_s - launch_s) / step_s > MAX_PATH_SAMPLES:
+        raise InputError(
+            f"step_s must be at least {(intercept_s - launch_s) / MAX_PATH_SAMPLES:.3g} s for this path (at "
+            f"most {MAX_PATH_SAMPLES:,} samples), got {step_s:g}"
+        )
     it = site.interceptor
     t_bo = launch_s + it.burn_time_s
     if not (intercept_s > t_bo):
@@ -919,6 +972,11 @@ def interceptor_path(
     r1 = _earth.ecef_to_eci(r_bo_ecef, t_bo, rotation)
     _, p_eci, _, _ = trajectory_state(traj, intercept_s)
     sol = lambert(r1, p_eci, intercept_s - t_bo, mu_km3_s2=mu_km3_s2)
+    if int(sol.status) != 0:
+        raise InputError(
+            f"no interceptor coast arc reaches the threat at intercept_s {intercept_s:g} s from a launch at "
+            f"{launch_s:g} s (Lambert status {int(sol.status)}): pick times from the engagement's window"
+        )
     t = np.unique(np.concatenate([np.arange(launch_s, intercept_s, step_s), [t_bo, intercept_s]]))
     coast = t >= t_bo
     r_ecef = np.empty((t.size, 3))

@@ -37,6 +37,10 @@ __all__ = [
 ]
 
 
+MAX_POINTS = 10_000_000
+"""Most points `required_speed` takes per call."""
+
+
 def _require(name: str, value: float, lo: float, hi: float = math.inf, lo_open: bool = False) -> None:
     require_within(name, value, lo, hi, lo_open=lo_open)
 
@@ -168,8 +172,13 @@ def required_speed(
     >>> round(float(required_speed(s, p, 400.0)), 3)
     3.03
     """
-    _require("time_after_launch_s", float(time_after_launch_s), 0.0, 86400.0, lo_open=True)
-    pts = np.asarray(points_ecef_km, dtype=float)
+    _require("time_after_launch_s", time_after_launch_s, 0.0, 86400.0, lo_open=True)
+    from shieldcheck.orbits import _as_mu, _as_vectors
+
+    pts = _as_vectors(points_ecef_km, "points_ecef_km", limit=1e6, finite=True)
+    if pts.size // 3 > MAX_POINTS:
+        raise InputError(f"points_ecef_km may hold at most {MAX_POINTS:,} points, got {pts.size // 3:,}")
+    mu_km3_s2 = _as_mu(mu_km3_s2)
     flat = np.ascontiguousarray(pts.reshape(-1, 3))
     it = site.interceptor
     r_bo = _earth.geodetic_to_ecef(site.latitude_deg, site.longitude_deg, it.burnout_altitude_km, earth)
@@ -214,18 +223,28 @@ def reach_fan(
     Along each azimuth from the site, bisect for the largest ground range whose point (fixed to the Earth
     at that moment) needs no more than the interceptor's burnout speed, to ``tol_km``. Assumes the
     reachable set along a ray is an interval starting near the site (true for the kinematic model at
-    altitudes above the burnout altitude; checked in the tests).
+    altitudes above the burnout altitude; checked in the tests). ``tol_km`` must be within [1e-4, 1000]
+    km and ``azimuths_deg`` hold at most 36000 azimuths, else `InputError`.
 
     >>> t = InterceptorType("gbi-2", 6.3, 120.0, 200.0)
     >>> fan = reach_fan(InterceptorSite("redzikowo", 54.472, 17.124, t), 400.0, 500.0, [0.0, 90.0])
     >>> [round(float(r)) for r in fan.max_ground_range_km]
     [1574, 1576]
     """
-    _require("altitude_km", float(altitude_km), 0.0, 40000.0)
-    _require("time_after_launch_s", float(time_after_launch_s), 0.0, 86400.0, lo_open=True)
-    az = (
-        np.arange(0.0, 360.0, 5.0) if azimuths_deg is None else np.atleast_1d(np.asarray(azimuths_deg, float))
-    )
+    _require("altitude_km", altitude_km, 0.0, 40000.0)
+    _require("time_after_launch_s", time_after_launch_s, 0.0, 86400.0, lo_open=True)
+    tol_km = require_within("tol_km", tol_km, 1e-4, 1000.0)
+    if azimuths_deg is None:
+        az = np.arange(0.0, 360.0, 5.0)
+    else:
+        try:
+            az = np.atleast_1d(np.asarray(azimuths_deg, float))
+        except (TypeError, ValueError):
+            raise InputError(f"azimuths_deg must be a sequence of numbers, got {azimuths_deg!r}") from None
+        if az.ndim != 1 or az.size > 36_000 or not np.all(np.isfinite(az)):
+            raise InputError(
+                f"azimuths_deg must be a 1-D sequence of at most 36000 finite azimuths, got shape {az.shape}"
+            )
     v = site.interceptor.burnout_speed_km_s
     tau = float(time_after_launch_s) - site.interceptor.burn_time_s
     hi = np.full(az.shape, min(max(tau, 0.0) * 12.0, 20000.0))
@@ -238,7 +257,9 @@ def reach_fan(
         )
 
     ok0 = speed(lo) <= v
-    while np.any(hi - lo > tol_km):
+    for _ in range(64):  # each pass halves the bracket (<= 20000 km) to tol_km >= 1e-4 km: < 30 passes
+        if not np.any(hi - lo > tol_km):
+            break
         mid = 0.5 * (lo + hi)
         good = speed(mid) <= v
         lo = np.where(good, mid, lo)

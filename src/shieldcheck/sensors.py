@@ -232,6 +232,24 @@ def radar_sees_kernel(p, x, y, z, a, e2, max_range_km=-1.0):
 
 
 # ============================================================================ radar equation
+_LN10_DB = math.log(10.0) / 10.0
+"""ln(10)/10: a decibel value times this is the natural logarithm of the power ratio."""
+MAX_RADAR_RANGE_KM = 1.0e9
+"""Largest range (km) the radar equations return; inputs giving more (or a range below 1 mm) are errors."""
+
+
+def _range_km(ln_r4_m4, names: str):
+    """R = (R⁴)^(1/4) in km from ln R⁴ (m⁴); `InputError` if it is outside [1e-6, `MAX_RADAR_RANGE_KM`]."""
+    ln_r_km = 0.25 * np.asarray(ln_r4_m4) - math.log(1e3)
+    bad = ~((ln_r_km <= math.log(MAX_RADAR_RANGE_KM)) & (ln_r_km >= math.log(1e-6)))
+    if np.any(bad):
+        v = float(np.exp(np.asarray(ln_r_km)[bad].flat[0] if np.ndim(ln_r_km) else ln_r_km))
+        raise InputError(
+            f"the radar-equation inputs ({names}) give a range of {v:.3g} km, outside [1e-06, "
+            f"{MAX_RADAR_RANGE_KM:g}] km: check their units and magnitudes"
+        )
+    return _scalar(np.exp(ln_r_km))
+
 def radar_range_single_pulse_km(
     peak_power_w,
     pulse_width_s,
@@ -288,14 +306,19 @@ def radar_range_single_pulse_km(
     """
     p = _check_array("peak_power_w", peak_power_w, 0.0, math.inf, lo_open=True)
     tau = _check_array("pulse_width_s", pulse_width_s, 0.0, math.inf, lo_open=True)
-    g = 10.0 ** (_check_array("gain_db", gain_db, -math.inf, math.inf) / 10.0)
+    g_db = _check_array("gain_db", gain_db, -math.inf, math.inf)
     lam = _check_array("wavelength_m", wavelength_m, 0.0, math.inf, lo_open=True)
     sigma = _check_array("rcs_m2", rcs_m2, 0.0, math.inf, lo_open=True)
     ts = _check_array("system_temperature_k", system_temperature_k, 0.0, math.inf, lo_open=True)
-    loss = 10.0 ** (_check_array("losses_db", losses_db, 0.0, math.inf) / 10.0)
-    snr = 10.0 ** (_check_array("required_snr_db", required_snr_db, -math.inf, math.inf) / 10.0)
-    r4_m4 = p * tau * g**2 * lam**2 * sigma / ((4.0 * math.pi) ** 3 * BOLTZMANN_J_K * ts * loss * snr)
-    return _scalar(r4_m4**0.25 * 1e-3)
+    loss_db = _check_array("losses_db", losses_db, 0.0, math.inf)
+    snr_db = _check_array("required_snr_db", required_snr_db, -math.inf, math.inf)
+    # in logarithms: the products of extreme (valid) inputs neither overflow nor underflow
+    with np.errstate(all="ignore"):
+        ln_r4 = (np.log(p) + np.log(tau) + 2.0 * _LN10_DB * g_db + 2.0 * np.log(lam) + np.log(sigma)
+                 - 3.0 * math.log(4.0 * math.pi) - math.log(BOLTZMANN_J_K) - np.log(ts)
+                 - _LN10_DB * (loss_db + snr_db))
+    return _range_km(ln_r4, "peak_power_w, pulse_width_s, gain_db, wavelength_m, rcs_m2, "
+                     "system_temperature_k, losses_db, required_snr_db")
 
 
 def radar_range_average_power_km(
@@ -354,12 +377,16 @@ def radar_range_average_power_km(
     lam = _check_array("wavelength_m", wavelength_m, 0.0, math.inf, lo_open=True)
     sigma = _check_array("rcs_m2", rcs_m2, 0.0, math.inf, lo_open=True)
     ts = _check_array("system_temperature_k", system_temperature_k, 0.0, math.inf, lo_open=True)
-    loss = 10.0 ** (_check_array("losses_db", losses_db, 0.0, math.inf) / 10.0)
-    snr = 10.0 ** (_check_array("required_snr_db", required_snr_db, -math.inf, math.inf) / 10.0)
-    a_e = eta * area
-    gain = 4.0 * math.pi * a_e / lam**2
-    r4_m4 = p * t * gain * a_e * sigma / ((4.0 * math.pi) ** 2 * BOLTZMANN_J_K * ts * loss * snr)
-    return _scalar(r4_m4**0.25 * 1e-3)
+    loss_db = _check_array("losses_db", losses_db, 0.0, math.inf)
+    snr_db = _check_array("required_snr_db", required_snr_db, -math.inf, math.inf)
+    # G A_e = 4π A_e² / λ², in logarithms so that extreme (valid) inputs neither overflow nor underflow
+    with np.errstate(all="ignore"):
+        ln_ae = np.log(eta) + np.log(area)
+        ln_r4 = (np.log(p) + np.log(t) + math.log(4.0 * math.pi) + 2.0 * ln_ae - 2.0 * np.log(lam)
+                 + np.log(sigma) - 2.0 * math.log(4.0 * math.pi) - math.log(BOLTZMANN_J_K) - np.log(ts)
+                 - _LN10_DB * (loss_db + snr_db))
+    return _range_km(ln_r4, "average_power_w, dwell_s, aperture_m2, aperture_efficiency, wavelength_m, "
+                     "rcs_m2, system_temperature_k, losses_db, required_snr_db")
 
 
 # ============================================================================ horizon
@@ -377,10 +404,10 @@ def horizon_min_altitude_km(
 
         h_min = (R_e + h_r) cos ε / cos(θ_e + ε) − R_e,   R_e = k R,   θ_e = θ R / R_e,
 
-    the polar equation of the ray leaving the radar at elevation ε (shared references.md, "Radar"; the
-    4/3-Earth construction of Skolnik, *Introduction to Radar Systems*, 3rd ed., 2001, ch. 8). The ground
-    distance R θ is kept on the effective Earth, so its angle shrinks to θ_e. The result is ``inf`` where
-    θ_e + ε >= 90° (no ray reaches that far).
+    the polar equation of the ray leaving the radar at elevation ε (the 4/3-Earth construction of Skolnik,
+    *Introduction to Radar Systems*, 3rd ed., 2001, ch. 8). The ground distance R θ is kept on the
+    effective Earth, so its angle shrinks to θ_e. The result is ``inf`` where θ_e + ε >= 90° (no ray
+    reaches that far).
 
     The line of sight must also clear the Earth, which matters only for a negative mask below the dip of
     the horizon, δ = arccos(R_e / (R_e + h_r)): beyond the tangent point (θ_e > δ) the mask is effectively
@@ -824,10 +851,10 @@ def coverage_boundary(
     rcs_m2 : float or None
         Target radar cross-section, m²; None uses the radar's reference RCS.
     samples : int
-        Ground ranges sampled per azimuth before bisection (a visible band thinner than the sample step
-        at the far end could be missed).
+        Ground ranges sampled per azimuth before bisection, in [2, 100000] (a visible band thinner than the
+        sample step at the far end could be missed).
     tolerance_km : float
-        Bisection tolerance on the ground range, km.
+        Bisection tolerance on the ground range, km, in [1e-6, 1000].
 
     Returns
     -------
@@ -853,8 +880,9 @@ def coverage_boundary(
         raise InputError(f"altitude_km must be a number, got {altitude_km!r}")
     if not (math.isfinite(altitude_km) and altitude_km >= 0.0):
         raise InputError(f"altitude_km must be finite and >= 0, got {altitude_km!r}")
-    if samples < 2:
-        raise InputError(f"samples must be at least 2, got {samples!r}")
+    if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or not 2 <= samples <= 10**5:
+        raise InputError(f"samples must be a whole number within [2, 100000], got {samples!r}")
+    tolerance_km = _require("tolerance_km", tolerance_km, 1e-6, 1000.0)
     sector = radar.boresight_azimuth_deg is not None and radar.half_width_deg < 180.0
     if azimuths_deg is None:
         if sector:
@@ -867,9 +895,10 @@ def coverage_boundary(
         else:
             az = np.arange(360.0)
     else:
-        az = np.atleast_1d(np.asarray(azimuths_deg, dtype=float))
-        if az.ndim != 1 or not np.all(np.isfinite(az)):
-            raise InputError(f"azimuths_deg must be a 1-D sequence of finite numbers, got {azimuths_deg!r}")
+        az = _check_array("azimuths_deg", azimuths_deg, -720.0, 720.0)
+        az = np.atleast_1d(az)
+        if az.ndim != 1 or az.size > 36_000:
+            raise InputError(f"azimuths_deg must be a 1-D sequence of at most 36000 azimuths, got {az.shape}")
     az = np.mod(az, 360.0)
 
     rho = float(radar.max_range_for_rcs_km(rcs_m2))
@@ -931,9 +960,9 @@ def visibility_intervals(
     rcs_m2 : float or None
         Threat radar cross-section, m² (None: the radar's reference RCS).
     step_s : float
-        Sampling step, s, in (0, 3600].
+        Sampling step, s, in (0, 3600], giving at most 1,000,000 samples over the flight.
     tol_s : float
-        Edge precision, s, in (0, step_s].
+        Edge precision, s, in [1e-6, step_s].
     earth : {"wgs84", "sphere"} or None
         Earth model for the radar site; None (default) uses the trajectory's.
 
@@ -960,6 +989,8 @@ def visibility_intervals(
     radar = radar_or_satellites
     step = _require("step_s", step_s, 0.0, 3600.0, lo_open=True)
     tol = _require("tol_s", tol_s, 0.0, step, lo_open=True)
+    if tol < 1e-6:
+        raise InputError(f"tol_s must be within [1e-06, {step:g}] (the bisection's resolution), got {tol!r}")
     if rcs_m2 is not None:
         rcs_m2 = _require("rcs_m2", rcs_m2, 0.0, math.inf, lo_open=True)
     earth = check_earth(traj.earth if earth is None else earth)
@@ -970,13 +1001,20 @@ def visibility_intervals(
     def seen(t: np.ndarray) -> np.ndarray:
         return np.asarray(radar.sees(trajectory_state(traj, t)[0], rcs_m2, earth))
 
+    if t_end / step > 1_000_000:
+        raise InputError(
+            f"step_s must be at least {t_end / 1_000_000:.3g} s for this {t_end:.0f} s flight (at most "
+            f"1,000,000 samples), got {step:g}"
+        )
     t = np.append(np.arange(0.0, t_end, step), t_end)
     t = t[np.concatenate([np.diff(t) > 0.0, [True]])]
     s = seen(t)
     edges = np.flatnonzero(s[:-1] != s[1:])
     lo, hi = t[edges].copy(), t[edges + 1].copy()
     rising = ~s[edges]
-    while lo.size and np.max(hi - lo) > tol:
+    for _ in range(200):  # halvings of step_s down to tol_s >= 1e-6 s: far fewer than 200
+        if not (lo.size and np.max(hi - lo) > tol):
+            break
         mid = 0.5 * (lo + hi)
         sm = seen(mid)
         # keep the bracket: lo stays on the side of the earlier sample's state
