@@ -147,9 +147,26 @@ class Footprint:
     metadata: dict = field(default_factory=dict)
 
     def value_at(self, name: str, latitude_deg: float, longitude_deg: float):
-        """The value of array ``name`` in the cell nearest a point."""
-        i = int(np.argmin(np.abs(self.grid.latitude_deg - latitude_deg)))
-        j = int(np.argmin(np.abs(self.grid.longitude_deg - longitude_deg)))
+        """The value of array ``name`` in the grid cell containing a point.
+
+        Longitudes compare modulo 360° (a grid from 150° to 200° contains -179.5°). Raises `InputError`
+        for an unknown ``name`` or a point outside the grid (beyond half a cell from its outer centres).
+        """
+        if name not in self.values:
+            raise InputError(f"name must be one of {', '.join(self.values)}, got {name!r}")
+        lat = _earth._floats(latitude_deg, "latitude_deg", -90.0, 90.0)
+        lon = _earth._floats(longitude_deg, "longitude_deg", -540.0, 540.0)
+        h = 0.5 * self.grid.resolution_deg * (1.0 + 1e-9)
+        dlat = np.abs(self.grid.latitude_deg - float(lat))
+        dlon = np.abs(np.mod(self.grid.longitude_deg - float(lon) + 180.0, 360.0) - 180.0)
+        i = int(np.argmin(dlat))
+        j = int(np.argmin(dlon))
+        if dlat[i] > h or dlon[j] > h:
+            raise InputError(
+                f"({float(lat):g}, {float(lon):g}) is outside the footprint's grid (latitude "
+                f"[{self.grid.lat_min_deg:g}, {self.grid.lat_max_deg:g}], longitude "
+                f"[{self.grid.lon_min_deg:g}, {self.grid.lon_max_deg:g}])"
+            )
         return self.values[name][i, j]
 
     def polygons(self, name: str = "engageable", threshold: float | None = None):
@@ -163,10 +180,13 @@ class Footprint:
         mask = v > threshold if threshold is not None else v.astype(bool)
         lat, lon = self.grid.mesh()
         h = self.grid.resolution_deg / 2.0
-        boxes = shapely.box(lon[mask] - h, lat[mask] - h, lon[mask] + h, lat[mask] + h)
+        # cells are clipped to the poles; the union is then cut at ±180° and shifted into [-180, 180]
+        boxes = shapely.box(
+            lon[mask] - h, np.maximum(lat[mask] - h, -90.0), lon[mask] + h, np.minimum(lat[mask] + h, 90.0)
+        )
         if boxes.size == 0:
             return shapely.MultiPolygon()
-        return shapely.coverage_union_all(boxes)
+        return wrap_longitudes(shapely.coverage_union_all(boxes))
 
     def to_geojson(self, name: str = "engageable", threshold: float | None = None) -> dict:
         """GeoJSON FeatureCollection of the polygon from `polygons`, with the metadata as properties."""
@@ -186,6 +206,40 @@ class Footprint:
             else [{"type": "Feature", "geometry": shapely.geometry.mapping(geom), "properties": props}]
         )
         return {"type": "FeatureCollection", "features": features}
+
+
+def wrap_longitudes(geom):
+    """A lon/lat shapely geometry with longitudes beyond ±180° cut at the antimeridian and shifted back.
+
+    The pieces are unioned and snapped to a 1e-7° grid (the precision of the exports), so that pieces meeting at a seam merge and the
+    result is valid (OGC simple features) with every longitude in [-180, 180] and exterior rings
+    counter-clockwise (RFC 7946, sec. 3.1.6 and 3.1.9).
+
+    >>> import shapely
+    >>> g = wrap_longitudes(shapely.box(170.0, 0.0, 190.0, 10.0))
+    >>> g.geom_type, sorted(round(p.bounds[0]) for p in g.geoms)
+    ('MultiPolygon', [-180, 170])
+    """
+    import shapely
+    from shapely.affinity import translate
+    from shapely.geometry import MultiPolygon, box
+    from shapely.geometry.polygon import orient
+
+    if geom.is_empty:
+        return MultiPolygon()
+    pieces = []
+    for shift in (-720.0, -360.0, 0.0, 360.0, 720.0):
+        part = geom.intersection(box(-180.0 - shift, -90.0, 180.0 - shift, 90.0))
+        if not part.is_empty:
+            pieces.append(translate(part, xoff=shift))
+    merged = shapely.set_precision(shapely.union_all(pieces), 1e-7)
+    if not merged.is_valid:
+        merged = shapely.make_valid(merged)
+    polys = [g for g in getattr(merged, "geoms", [merged]) if g.geom_type == "Polygon" and g.area > 0.0]
+    polys = [orient(g, 1.0) for g in polys]
+    if not polys:
+        return MultiPolygon()
+    return polys[0] if len(polys) == 1 else MultiPolygon(polys)
 
 
 def _place_latlon(p, name: str) -> tuple[float, float, str]:
@@ -239,6 +293,8 @@ def _engagement_grid(
     lat1, lon1, lat2, lon2 = (
         np.ravel(np.broadcast_to(x, g.shape)).astype(float) for x in (lat1, lon1, lat2, lon2)
     )
+    # any longitude grid() accepts (-360 to 360) is a place on the Earth: wrap into [-180, 180)
+    lon1, lon2 = (np.mod(x + 180.0, 360.0) - 180.0 for x in (lon1, lon2))
     earth = architecture.earth
     dist, _, _ = _earth.geodesic_inverse(lat1, lon1, lat2, lon2, earth=earth)
     r1 = _earth.geodetic_to_ecef(lat1, lon1, 0.0, earth)

@@ -433,37 +433,32 @@ def _line_geometry(samples: dict) -> dict:
 def _ring_polygons(lat, lon):
     """A shapely (Multi)Polygon in lon/lat degrees for a closed ring, split at the antimeridian.
 
-    The ring's longitudes are unwrapped; if they wind once around the pole (a ring enclosing a pole) the
-    ring is closed through that pole. The unwrapped polygon is cut at ±180° and the pieces shifted back.
+    The ring's longitudes are unwrapped, the closing edge included; if they wind once around the pole (a
+    ring enclosing a pole) the ring is closed through that pole exactly 360° from its start. The unwrapped
+    polygon is then cut at ±180° and the pieces shifted back and merged
+    (`shieldcheck.footprint.wrap_longitudes`): valid, longitudes in [-180, 180], RFC 7946 ring order.
     """
     import shapely
-    from shapely.affinity import translate
-    from shapely.geometry import MultiPolygon, Polygon, box
-    from shapely.geometry.polygon import orient
-    from shapely.ops import unary_union
+    from shapely.geometry import Polygon
+
+    from shieldcheck.footprint import wrap_longitudes
 
     lat = np.asarray(lat, dtype=float)
     lon = np.asarray(lon, dtype=float)
     step = np.mod(np.diff(lon) + 180.0, 360.0) - 180.0
     lon_u = np.concatenate([[lon[0]], lon[0] + np.cumsum(step)])
+    closing = float(np.mod(lon[0] - lon[-1] + 180.0, 360.0) - 180.0)
+    winding = lon_u[-1] + closing - lon_u[0]
     xs, ys = list(lon_u), list(lat)
-    winding = lon_u[-1] - lon_u[0]
     if abs(winding) > 180.0:  # encloses a pole: the one on the side of the ring's mean latitude
         pole = 90.0 if np.mean(lat) > 0.0 else -90.0
-        xs += [lon_u[-1], lon_u[0]]
-        ys += [pole, pole]
+        end = lon_u[0] + math.copysign(360.0, winding)
+        xs += [end, end, lon_u[0]]
+        ys += [lat[0], pole, pole]
     poly = Polygon(zip(xs, ys, strict=True))
     if not poly.is_valid:
         poly = shapely.make_valid(poly)
-    pieces = []
-    for shift in (-720.0, -360.0, 0.0, 360.0, 720.0):
-        part = poly.intersection(box(-180.0 - shift, -90.0, 180.0 - shift, 90.0))
-        if not part.is_empty:
-            pieces.append(translate(part, xoff=shift))
-    merged = unary_union(pieces)
-    polys = [g for g in getattr(merged, "geoms", [merged]) if g.geom_type == "Polygon" and g.area > 0.0]
-    polys = [orient(g, 1.0) for g in polys]
-    return polys[0] if len(polys) == 1 else MultiPolygon(polys)
+    return wrap_longitudes(poly)
 
 
 def _geometry_with_altitude(geom, altitude_m: float | None) -> dict:
