@@ -211,9 +211,9 @@ class Footprint:
 def wrap_longitudes(geom):
     """A lon/lat shapely geometry with longitudes beyond ±180° cut at the antimeridian and shifted back.
 
-    The pieces are unioned and snapped to a 1e-7° grid (the precision of the exports), so that pieces meeting at a seam merge and the
-    result is valid (OGC simple features) with every longitude in [-180, 180] and exterior rings
-    counter-clockwise (RFC 7946, sec. 3.1.6 and 3.1.9).
+    The pieces are unioned and snapped to a 1e-7° grid (the precision of the exports), so that pieces
+    meeting at a seam merge and the result is valid (OGC simple features) with every longitude in
+    [-180, 180] and exterior rings counter-clockwise (RFC 7946, sec. 3.1.6 and 3.1.9).
 
     >>> import shapely
     >>> g = wrap_longitudes(shapely.box(170.0, 0.0, 190.0, 10.0))
