@@ -163,6 +163,16 @@ def _times(value) -> np.ndarray:
     return arr
 
 
+def _broadcast(names: str, *arrays):
+    """`numpy.broadcast_arrays`, with an `InputError` naming the parameters when the shapes disagree."""
+    try:
+        return np.broadcast_arrays(*arrays)
+    except ValueError:
+        shapes = ", ".join(str(np.shape(a)) for a in arrays)
+        raise InputError(f"{names} must broadcast to one shape (equal lengths or scalars), got shapes "
+                         f"{shapes}") from None
+
+
 def _latlon(lat, lon, lat_name: str = "latitude_deg", lon_name: str = "longitude_deg"):
     return _floats(lat, lat_name, -90.0, 90.0), _floats(lon, lon_name, -540.0, 540.0)
 
@@ -185,7 +195,7 @@ def geodetic_to_ecef(latitude_deg, longitude_deg, altitude_km=0.0, earth: str = 
     lat = np.radians(lat)
     lon = np.radians(lon)
     h = _floats(altitude_km, "altitude_km", -MAX_ALTITUDE_KM, MAX_ALTITUDE_KM)
-    lat, lon, h = np.broadcast_arrays(lat, lon, h)
+    lat, lon, h = _broadcast("latitude_deg, longitude_deg and altitude_km", lat, lon, h)
     sl, cl = np.sin(lat), np.cos(lat)
     if earth == "sphere":
         n = np.full_like(lat, SPHERE_RADIUS_KM)
@@ -199,7 +209,7 @@ def geodetic_to_ecef(latitude_deg, longitude_deg, altitude_km=0.0, earth: str = 
     return np.stack([x, y, z], axis=-1)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def geodetic_kernel(x, y, z, a, e2):
     """Geodetic latitude (rad) and altitude (km) of an ECEF point; numba-callable scalar kernel.
 
@@ -235,7 +245,7 @@ def geodetic_kernel(x, y, z, a, e2):
     return lat, p * math.cos(lat) + z * s - a * math.sqrt(1.0 - e2 * s * s)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _geodetic_many(xyz, a, e2, lat_out, h_out):
     for i in range(xyz.shape[0]):
         lat_out[i], h_out[i] = geodetic_kernel(xyz[i, 0], xyz[i, 1], xyz[i, 2], a, e2)
@@ -331,14 +341,14 @@ def surface_normal(latitude_deg, longitude_deg, earth: str = "wgs84") -> np.ndar
     """
     check_earth(earth)
     lat, lon = _latlon(latitude_deg, longitude_deg)
-    lat, lon = np.broadcast_arrays(np.radians(lat), np.radians(lon))
+    lat, lon = _broadcast("latitude_deg and longitude_deg", np.radians(lat), np.radians(lon))
     return np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=-1)
 
 
 def enu_basis(latitude_deg, longitude_deg, earth: str = "wgs84"):
     """East, north and up unit vectors (ECEF components, each ``(..., 3)``) at a geodetic point."""
     lat, lon = _latlon(latitude_deg, longitude_deg)
-    lat, lon = np.broadcast_arrays(np.radians(lat), np.radians(lon))
+    lat, lon = _broadcast("latitude_deg and longitude_deg", np.radians(lat), np.radians(lon))
     east = np.stack([-np.sin(lon), np.cos(lon), np.zeros_like(lon)], axis=-1)
     north = np.stack([-np.sin(lat) * np.cos(lon), -np.sin(lat) * np.sin(lon), np.cos(lat)], axis=-1)
     up = surface_normal(latitude_deg, longitude_deg, earth)
@@ -400,7 +410,8 @@ def geodesic_inverse(latitude1_deg, longitude1_deg, latitude2_deg, longitude2_de
     earth = check_earth(earth)
     la1, lo1 = _latlon(latitude1_deg, longitude1_deg, "latitude1_deg", "longitude1_deg")
     la2, lo2 = _latlon(latitude2_deg, longitude2_deg, "latitude2_deg", "longitude2_deg")
-    la1, lo1, la2, lo2 = np.broadcast_arrays(la1, lo1, la2, lo2)
+    la1, lo1, la2, lo2 = _broadcast("latitude1_deg, longitude1_deg, latitude2_deg and longitude2_deg",
+                                    la1, lo1, la2, lo2)
     if earth == "wgs84":
         az1, back, dist_m = _geod().inv(np.ravel(lo1), np.ravel(la1), np.ravel(lo2), np.ravel(la2))
         shape = la1.shape
@@ -438,7 +449,7 @@ def geodesic_direct(latitude_deg, longitude_deg, azimuth_deg, distance_km, earth
     la, lo = _latlon(latitude_deg, longitude_deg)
     az = _floats(azimuth_deg, "azimuth_deg", -540.0, 540.0)
     d = _floats(distance_km, "distance_km", 0.0, MAX_GEODESIC_KM)
-    la, lo, az, d = np.broadcast_arrays(la, lo, az, d)
+    la, lo, az, d = _broadcast("latitude_deg, longitude_deg, azimuth_deg and distance_km", la, lo, az, d)
     if earth == "wgs84":
         lo2, la2, back = _geod().fwd(np.ravel(lo), np.ravel(la), np.ravel(az), np.ravel(d) * 1e3)
         shape = la.shape

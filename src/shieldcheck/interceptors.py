@@ -116,7 +116,7 @@ class InterceptorSite:
 
 
 # ============================================================================ kinematic reach
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def intercept_speed_kernel(r_bo_ecef, t_burnout, p_eci, t_intercept, omega, mu, r1, v1, v2):
     """Burnout speed relative to the Earth (km/s) needed to reach ``p_eci`` at ``t_intercept``.
 
@@ -139,7 +139,7 @@ def intercept_speed_kernel(r_bo_ecef, t_burnout, p_eci, t_intercept, omega, mu, 
     return math.sqrt(wx * wx + wy * wy + v1[2] * v1[2])
 
 
-@numba.njit(parallel=True, cache=True)
+@numba.njit(parallel=True, cache=True, error_model="numpy")
 def _fan_kernel(r_bo_ecef, t_burnout, points_ecef, t_after, omega, mu, out):
     for i in numba.prange(points_ecef.shape[0]):
         r1 = np.empty(3)

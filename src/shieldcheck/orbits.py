@@ -31,7 +31,9 @@ the universal anomaly ``chi`` is solved with the Laguerre-Conway iteration (B. A
 algorithm due to Laguerre for the solution of Kepler's equation", Celestial Mechanics 39, 1986, 199-211).
 
 The scalar kernels :func:`lambert_kernel` and :func:`kepler_kernel` are ``numba.njit`` functions that other
-compiled code may call; they never raise and report a status instead.
+compiled code may call; they never raise and report a status instead (they are compiled with numba's
+``error_model="numpy"``: a division by zero gives inf or NaN, which the status checks catch, never an
+exception inside a parallel loop).
 """
 
 from __future__ import annotations
@@ -79,6 +81,9 @@ MAX_RADIUS_KM = 1.0e9
 """Largest position magnitude (km) the public solvers accept (about 6.7 AU)."""
 MAX_SPEED_KM_S = 299792.458
 """Largest speed (km/s) the public solvers accept: the speed of light."""
+MIN_MU = 1.0e-10
+MAX_MU = 1.0e12
+"""Bounds of ``mu_km3_s2``, km^3/s^2 (the Sun's is 1.327e11; a 1 kg body's is 6.7e-20 and useless here)."""
 MAX_DT_S = 1.0e10
 """Largest |time step| (s) `kepler` accepts (about 317 years)."""
 _LAMBERT_RTOL = 1e-13
@@ -131,7 +136,7 @@ class LambertSolution:
 # ---------------------------------------------------------------------------------------------------------
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True, inline="always", error_model="numpy")
 def _stumpff(z):
     """Stumpff functions C(z), S(z) (Bate, Mueller & White 1971, eqs. 4.5-14, 4.5-15)."""
     if z > _Z_SERIES:
@@ -151,7 +156,7 @@ def _stumpff(z):
     return c, sc
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True, inline="always", error_model="numpy")
 def _stumpff_derivatives(z, c, sc):
     """dC/dz and dS/dz: (1 - zS - 2C) / 2z and (C - 3S) / 2z, by series near z = 0."""
     if z > _Z_SERIES or z < -_Z_SERIES:
@@ -163,7 +168,7 @@ def _stumpff_derivatives(z, c, sc):
     return dc, ds
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True, inline="always", error_model="numpy")
 def _stumpff_d(z, c, sc):
     """D(z) = C^2 + z S^2 - S = (2 - 2 cos psi - psi sin psi) / psi^4, psi = sqrt(z), without cancellation."""
     if z > _Z_SERIES:
@@ -177,7 +182,7 @@ def _stumpff_d(z, c, sc):
     return c * c + z * sc * sc - sc
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _lambert_core(r1, r2, tof, long_way, mu, v1_out, v2_out):
     """Solve one Lambert problem; returns (status, number of time-equation evaluations)."""
     nan = math.nan
@@ -286,7 +291,7 @@ def _lambert_core(r1, r2, tof, long_way, mu, v1_out, v2_out):
     return 0, n_eval
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _lands_on_r2(r1, r2, tof, mu, v1):
     """True if the arc (r1, v1) reaches r2 after tof to `_MISS_RTOL` (checks near-collinear solutions)."""
     r = np.empty(3)
@@ -300,7 +305,7 @@ def _lands_on_r2(r1, r2, tof, mu, v1):
     return math.sqrt(dx * dx + dy * dy + dz * dz) <= _MISS_RTOL * r2n
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _sin_transfer(r1, r2):
     """|sin| of the angle between r1 and r2 (0 for a zero-length vector)."""
     cx = r1[1] * r2[2] - r1[2] * r2[1]
@@ -312,7 +317,7 @@ def _sin_transfer(r1, r2):
     return math.sqrt(cx * cx + cy * cy + cz * cz) / den
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def lambert_kernel(r1, r2, tof, long_way, mu, v1_out, v2_out):
     """Solve one single-revolution Lambert problem (numba-callable scalar kernel).
 
@@ -357,7 +362,7 @@ def lambert_kernel(r1, r2, tof, long_way, mu, v1_out, v2_out):
     return status
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True, inline="always", error_model="numpy")
 def _kepler_bisect(lo, hi, chi):
     """Next chi inside the bracket [lo, hi]: the midpoint, or a step outward while one side is open."""
     if math.isfinite(lo) and math.isfinite(hi):
@@ -369,7 +374,7 @@ def _kepler_bisect(lo, hi, chi):
     return 0.5 * chi
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def kepler_kernel(r0, v0, dt, mu, r_out, v_out):
     """Propagate one two-body state by ``dt`` seconds (numba-callable scalar kernel).
 
@@ -415,6 +420,14 @@ def kepler_kernel(r0, v0, dt, mu, r_out, v_out):
         for k in range(3):
             r_out[k] = r0[k]
             v_out[k] = v0[k]
+        return 0
+    if abs(dt) * (math.sqrt(vv) / rn + math.sqrt(mu / (rn * rn * rn))) < 1e-9:
+        # A step far shorter than the orbit's time scales: second-order Taylor step (error ~ 1e-27 of r),
+        # where chi would underflow and the iteration could not resolve it.
+        g_acc = -mu / (rn * rn * rn)
+        for k in range(3):
+            r_out[k] = r0[k] + v0[k] * dt + 0.5 * g_acc * r0[k] * dt * dt
+            v_out[k] = v0[k] + g_acc * r0[k] * dt
         return 0
     sqmu = math.sqrt(mu)
     sigma0 = rv / sqmu
@@ -532,13 +545,13 @@ def kepler_kernel(r0, v0, dt, mu, r_out, v_out):
     return 0
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, parallel=True, error_model="numpy")
 def _lambert_batch(r1, r2, tof, long_way, mu, v1, v2, status):
     for i in numba.prange(tof.shape[0]):
         status[i] = lambert_kernel(r1[i], r2[i], tof[i], long_way[i], mu, v1[i], v2[i])
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, parallel=True, error_model="numpy")
 def _kepler_batch(r0, v0, dt, mu, r, v, status):
     for i in numba.prange(dt.shape[0]):
         status[i] = kepler_kernel(r0[i], v0[i], dt[i], mu, r[i], v[i])
@@ -598,8 +611,9 @@ def _as_mu(mu_km3_s2):
         raise InputError(
             f"mu_km3_s2 must be a finite positive scalar (km^3/s^2), got {mu_km3_s2!r}"
         ) from None
-    if mu.ndim != 0 or not (np.isfinite(mu) and mu > 0.0):
-        raise InputError(f"mu_km3_s2 must be a finite positive scalar (km^3/s^2), got {mu_km3_s2!r}")
+    if mu.ndim != 0 or not (np.isfinite(mu) and MIN_MU <= mu <= MAX_MU):
+        raise InputError(f"mu_km3_s2 must be a finite positive scalar within [{MIN_MU:g}, {MAX_MU:g}] "
+                         f"(km^3/s^2), got {mu_km3_s2!r}")
     return float(mu)
 
 
@@ -615,8 +629,16 @@ def _batch_shape(named_shapes):
 def _lambert_inputs(r1_km, r2_km, tof_s, long_way, mu_km3_s2):
     r1 = _as_vectors(r1_km, "r1_km")
     r2 = _as_vectors(r2_km, "r2_km")
-    tof = np.asarray(tof_s, dtype=np.float64)
-    lw = np.asarray(long_way)
+    if isinstance(tof_s, (str, bytes)) or tof_s is None:
+        raise InputError(f"tof_s must be a number of seconds, got {tof_s!r}")
+    try:
+        tof = np.asarray(tof_s, dtype=np.float64)  # NaN, inf and <= 0 are reported per problem (BAD_TIME)
+    except (TypeError, ValueError):
+        raise InputError(f"tof_s must be a number of seconds, got {tof_s!r}") from None
+    try:
+        lw = np.asarray(long_way)
+    except (TypeError, ValueError):
+        raise InputError(f"long_way must be boolean, got {long_way!r}") from None
     if lw.dtype != np.bool_:
         if not np.issubdtype(lw.dtype, np.integer):
             raise InputError(f"long_way must be boolean (True for a transfer angle above 180 deg), got dtype "

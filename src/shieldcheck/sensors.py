@@ -151,7 +151,7 @@ _P_EL_MIN, _P_EL_MAX, _P_K, _P_BORESIGHT, _P_HALF, _P_RANGE, _P_ALT, _P_LAT, _P_
 N_KERNEL_PARAMS = 21
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _segment_clear(p0x, p0y, p0z, p1x, p1y, p1z, radius):
     """Scalar twin of `_segment_clears_sphere` (same rule, same tolerance)."""
     dx, dy, dz = p1x - p0x, p1y - p0y, p1z - p0z
@@ -165,7 +165,7 @@ def _segment_clear(p0x, p0y, p0z, p1x, p1y, p1z, radius):
     return c2 >= radius * radius
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def radar_sees_kernel(p, x, y, z, a, e2, max_range_km=-1.0):
     """Whether a radar (parameters ``p`` from `GroundRadar.kernel_params`) sees the ECEF point (x, y, z).
 
@@ -851,7 +851,7 @@ def coverage_boundary(
     rcs_m2 : float or None
         Target radar cross-section, m²; None uses the radar's reference RCS.
     samples : int
-        Ground ranges sampled per azimuth before bisection, in [2, 100000] (a visible band thinner than the
+        Ground ranges sampled per azimuth before bisection, in [2, 5000] (a visible band thinner than the
         sample step at the far end could be missed).
     tolerance_km : float
         Bisection tolerance on the ground range, km, in [1e-6, 1000].
@@ -880,8 +880,8 @@ def coverage_boundary(
         raise InputError(f"altitude_km must be a number, got {altitude_km!r}")
     if not (math.isfinite(altitude_km) and altitude_km >= 0.0):
         raise InputError(f"altitude_km must be finite and >= 0, got {altitude_km!r}")
-    if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or not 2 <= samples <= 10**5:
-        raise InputError(f"samples must be a whole number within [2, 100000], got {samples!r}")
+    if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or not 2 <= samples <= 5000:
+        raise InputError(f"samples must be a whole number within [2, 5000], got {samples!r}")
     tolerance_km = _require("tolerance_km", tolerance_km, 1e-6, 1000.0)
     sector = radar.boresight_azimuth_deg is not None and radar.half_width_deg < 180.0
     if azimuths_deg is None:

@@ -196,12 +196,12 @@ def sphere_min_energy(range_km, radius_km=SPHERE_RADIUS_KM, mu_km3_s2=MU_KM3_S2)
 
 
 # ============================================================================ numba kernels
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _altitude(x, y, z, a, e2):
     return geodetic_kernel(x, y, z, a, e2)[1]
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _coast(t, r1, rt, nref, omega, mu, v1, v2, r2):
     """Lambert arc from r1 (burnout frame) to the target rotated by ω t; returns (status, |v_rel|²)."""
     c = math.cos(omega * t)
@@ -221,7 +221,7 @@ def _coast(t, r1, rt, nref, omega, mu, v1, v2, r2):
     return 0, wx * wx + wy * wy + v1[2] * v1[2]
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _apogee(t_coast, r1, v1, r2, v2, omega, mu, a_e, e2, out):
     """Apogee altitude and time after burnout of the arc (r1, v1) → (r2, v2); flag an arc dipping low.
 
@@ -268,7 +268,7 @@ def _apogee(t_coast, r1, v1, r2, v2, omega, mu, a_e, e2, out):
             out[1] = t_coast
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _objective(mode, t, target, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work):
     """Scalar function whose root (modes 1, 3) the driver seeks; mode 0 returns d|v_rel|²/dT."""
     if mode == 0:
@@ -287,7 +287,7 @@ def _objective(mode, t, target, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, wo
     return math.sqrt(f) - target
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _root(mode, lo, hi, flo, fhi, target, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work):
     """Illinois (modified regula falsi) root of _objective on a sign-changing bracket [lo, hi]."""
     side = 0
@@ -315,7 +315,7 @@ def _root(mode, lo, hi, flo, fhi, target, r1, rt, nref, omega, mu, a_e, e2, v1, 
     return 0.5 * (lo + hi)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _min_energy_time(t_guess, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work):
     """Coast time of least |v_rel|: coarse log grid, then the root of the central-difference slope."""
     best = -1
@@ -338,7 +338,7 @@ def _min_energy_time(t_guess, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work
     return _root(0, lo, hi, glo, ghi, 0.0, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _arc_clear(t, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work):
     """1 if the coast arc of duration t stays above the target's radius, 0 if it dips under, -1 if none."""
     st, f = _coast(t, r1, rt, nref, omega, mu, v1, v2, r2)
@@ -348,7 +348,7 @@ def _arc_clear(t, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work):
     return 1 if work[2] < 0.5 else 0
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _clear_of_ground(t_me, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work):
     """The least-speed coast time among arcs that stay above ground, from the unconstrained minimum.
 
@@ -384,7 +384,7 @@ def _clear_of_ground(t_me, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work):
     return hi
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _bracket_root(mode, t0, f0, factor, target, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work):
     """Step t by ``factor`` from t0 until the objective changes sign, then solve for the root.
 
@@ -408,7 +408,7 @@ def _bracket_root(mode, t0, f0, factor, target, r1, rt, nref, omega, mu, a_e, e2
     return np.nan, False
 
 
-@numba.njit(parallel=True, cache=True)
+@numba.njit(parallel=True, cache=True, error_model="numpy")
 def _solve_batch(
     mode,
     r1s,
@@ -506,7 +506,7 @@ def _solve_batch(
         out_status[i] = status
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def boost_position_kernel(f, r_launch, r_bo_ground, h_bo, a, e2, out):
     """Illustrative boost position at fraction ``f`` = (t/t_b)² of the boost (ECEF, km, into ``out``).
 
@@ -542,7 +542,7 @@ def boost_position_kernel(f, r_launch, r_bo_ground, h_bo, a, e2, out):
     out[2] = pz + h * nz / nn
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _boost_many(t, tb, r_launch, r_bo_ground, h_bo, a, e2, out):
     for i in range(t.shape[0]):
         boost_position_kernel((t[i] / tb) ** 2, r_launch, r_bo_ground, h_bo, a, e2, out[i])
@@ -1075,6 +1075,15 @@ def trajectory(
 
     lat1, lon1 = _point(launch, "launch")
     lat2, lon2 = _point(target, "target")
+    for name, value in (("launch latitude_deg", lat1), ("launch longitude_deg", lon1),
+                        ("target latitude_deg", lat2), ("target longitude_deg", lon2),
+                        ("apogee_km", apogee_km), ("flight_time_s", flight_time_s),
+                        ("burnout_speed_km_s", burnout_speed_km_s), ("burn_time_s", burn_time_s),
+                        ("burnout_altitude_km", burnout_altitude_km), ("burnout_range_km", burnout_range_km),
+                        ("max_burnout_speed_km_s", max_burnout_speed_km_s)):
+        if value is not None and np.ndim(value) != 0:
+            raise InputError(f"{name} must be a single number for trajectory (use solve_trajectories for "
+                             f"arrays), got {value!r}")
     batch = solve_trajectories(
         lat1,
         lon1,
@@ -1221,6 +1230,8 @@ def sample_trajectory(traj: Trajectory, step_s: float = 10.0) -> TrajectorySampl
     >>> print(sorted(s.events), round(float(s.altitude_km[-1]), 6))
     ['apogee', 'burnout', 'impact', 'launch'] 0.0
     """
+    if np.ndim(step_s) != 0:
+        raise InputError(f"step_s must be a single number of seconds, got {step_s!r}")
     step = float(_check(step_s, "step_s", 0.0, 86400.0, lo_open=True))
     if traj.status == "no_solution":
         raise InputError(f"cannot sample a trajectory with status no_solution: {traj.reason}")
