@@ -440,6 +440,10 @@ def test_kepler_reports_status_and_rejects_unphysical_states():
     assert np.isnan(r[1]).all() and np.isfinite(r[0]).all()
 
 
-def test_lambert_rejects_unphysical_inputs():
-    with pytest.raises(InputError, match="r1_km"):
-        lambert([1e300, 0.0, 0.0], [0.0, 7000.0, 0.0], 100.0)
+def test_lambert_reports_unphysical_inputs():
+    # beyond MAX_RADIUS_KM: a per-problem DEGENERATE status (no Python pass over the batch)
+    for solver in (lambert, lambert_numpy):
+        sol = solver([[1e300, 0.0, 0.0], [7000.0, 0.0, 0.0]], [0.0, 7000.0, 0.0], 1000.0)
+        assert sol.status.tolist() == [LambertStatus.DEGENERATE, LambertStatus.OK]
+    with pytest.raises(InputError, match="tof_s"):
+        lambert([7000.0, 0.0, 0.0], [0.0, 7000.0, 0.0], "soon")

@@ -105,9 +105,9 @@ class LambertStatus(enum.IntEnum):
     NO_CONVERGENCE = 1
     """The iteration did not converge (or the hyperbolic solution lies beyond float range)."""
     DEGENERATE = 2
-    """r1 or r2 has zero (or non-finite) length, or r1 and r2 are collinear (0 or 180 deg transfer: the
-    transfer plane is undefined), or within |sin| < 1e-6 of a 180 deg transfer, too ill-conditioned to
-    solve in float64 (the arc found would miss r2; see ``_SIN_NEAR_180``)."""
+    """r1 or r2 has zero, non-finite or larger than `MAX_RADIUS_KM` length, or r1 and r2 are collinear
+    (0 or 180 deg transfer: the transfer plane is undefined), or within |sin| < 1e-6 of a 180 deg
+    transfer, too ill-conditioned to solve in float64 (the arc found would miss r2; ``_SIN_NEAR_180``)."""
     BAD_TIME = 3
     """The time of flight is not a finite positive number."""
 
@@ -193,8 +193,8 @@ def _lambert_core(r1, r2, tof, long_way, mu, v1_out, v2_out):
         return 3, 0
     r1n = math.sqrt(r1[0] * r1[0] + r1[1] * r1[1] + r1[2] * r1[2])
     r2n = math.sqrt(r2[0] * r2[0] + r2[1] * r2[1] + r2[2] * r2[2])
-    if not (r1n > 0.0) or not (r2n > 0.0) or not math.isfinite(r1n) or not math.isfinite(r2n):
-        return 2, 0
+    if not (0.0 < r1n <= MAX_RADIUS_KM) or not (0.0 < r2n <= MAX_RADIUS_KM):
+        return 2, 0  # zero, non-finite or beyond MAX_RADIUS_KM
     # Unit vectors; |u1 x u2| = |sin(dtheta)| and |u1 + u2|^2 = 2 (1 + cos(dtheta)) without cancellation.
     u1x, u1y, u1z = r1[0] / r1n, r1[1] / r1n, r1[2] / r1n
     u2x, u2y, u2z = r2[0] / r2n, r2[1] / r2n, r2[2] / r2n
@@ -556,6 +556,8 @@ def _as_vectors(value, name, limit=MAX_RADIUS_KM, unit="km", finite=False):
     if finite and not np.all(np.isfinite(arr)):
         bad = arr[~np.isfinite(arr)].flat[0]
         raise InputError(f"{name} must have finite components, got {float(bad)!r}")
+    if math.isinf(limit):
+        return arr
     with np.errstate(over="ignore", invalid="ignore"):
         too_long = np.max(np.abs(arr), axis=-1, initial=0.0) > limit  # NaN compares False
     if np.any(too_long):
@@ -604,8 +606,8 @@ def _batch_shape(named_shapes):
 
 
 def _lambert_inputs(r1_km, r2_km, tof_s, long_way, mu_km3_s2):
-    r1 = _as_vectors(r1_km, "r1_km")
-    r2 = _as_vectors(r2_km, "r2_km")
+    r1 = _as_vectors(r1_km, "r1_km", limit=math.inf)  # lengths are checked per problem (status)
+    r2 = _as_vectors(r2_km, "r2_km", limit=math.inf)
     if isinstance(tof_s, (str, bytes)) or tof_s is None:
         raise InputError(f"tof_s must be a number of seconds, got {tof_s!r}")
     try:
@@ -786,7 +788,7 @@ def lambert_numpy(r1_km, r2_km, tof_s, long_way=False, mu_km3_s2=MU_KM3_S2) -> L
         sin_abs = np.linalg.norm(np.cross(u1, u2), axis=-1)
         bad_time = ~(np.isfinite(tof) & (tof > 0.0))
         near_180 = (sin_abs < _SIN_NEAR_180) & (np.sum(u1 * u2, axis=-1) < 0.0)
-        degenerate = ~bad_time & ~((r1n > 0.0) & (r2n > 0.0) & np.isfinite(r1n) & np.isfinite(r2n)
+        degenerate = ~bad_time & ~((r1n > 0.0) & (r2n > 0.0) & (r1n <= MAX_RADIUS_KM) & (r2n <= MAX_RADIUS_KM)
                                     & (sin_abs > _SIN_DEGENERATE) & ~near_180)
         status[bad_time] = LambertStatus.BAD_TIME
         status[degenerate] = LambertStatus.DEGENERATE
