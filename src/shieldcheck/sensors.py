@@ -243,9 +243,10 @@ def _range_km(ln_r4_m4, names: str):
     ln_r_km = 0.25 * np.asarray(ln_r4_m4) - math.log(1e3)
     bad = ~((ln_r_km <= math.log(MAX_RADAR_RANGE_KM)) & (ln_r_km >= math.log(1e-6)))
     if np.any(bad):
-        v = float(np.exp(np.asarray(ln_r_km)[bad].flat[0] if np.ndim(ln_r_km) else ln_r_km))
+        ln_v = float(np.asarray(ln_r_km)[bad].flat[0] if np.ndim(ln_r_km) else ln_r_km)
+        v = f"1e{ln_v / math.log(10.0):+.0f}" if math.isfinite(ln_v) else str(math.exp(ln_v))
         raise InputError(
-            f"the radar-equation inputs ({names}) give a range of {v:.3g} km, outside [1e-06, "
+            f"the radar-equation inputs ({names}) give a range of about {v} km, outside [1e-06, "
             f"{MAX_RADAR_RANGE_KM:g}] km: check their units and magnitudes"
         )
     return _scalar(np.exp(ln_r_km))
