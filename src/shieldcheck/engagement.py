@@ -850,8 +850,18 @@ def engage_many(
     per-threat cross-sections (None: each radar's reference). ``detail=False`` skips the latest-launch and
     shoot-look-shoot searches (``time_to_decide_s`` and ``latest_launch_s`` are then NaN and ``shots`` is 1
     for an engageable threat), for grids of many engagements.
+
+    ``step_s`` must be within [`MIN_STEP_S`, `MAX_STEP_S`] s, ``refine_iterations`` within
+    [1, `MAX_REFINE_ITERATIONS`], and at most `MAX_ENGAGEMENTS` trajectories are taken per call; otherwise
+    `InputError`.
     """
-    n = len(trajs)
+    try:
+        n = len(trajs)
+    except TypeError:
+        raise InputError(f"trajs must be a list of trajectories, got {type(trajs).__name__}") from None
+    step_s, refine_iterations, mu_km3_s2 = _check_engage_args(
+        n, labels, rcs_m2, step_s, refine_iterations, detail, mu_km3_s2
+    )
     labels = labels or [dict(threat="", launch="", target="")] * n
     rcs = list(rcs_m2) if rcs_m2 is not None else [None] * n
     good = [i for i, t in enumerate(trajs) if t.status == "ok"]
