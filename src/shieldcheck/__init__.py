@@ -12,6 +12,7 @@ ok 3511 4.97
 0
 """
 
+from shieldcheck import _numba  # noqa: F401 - first: chooses numba's cache folder before any kernel exists
 from shieldcheck.catalog import MissileClass, Place, get_missile, missiles, places, resolve_place
 from shieldcheck.earth import (
     MU_KM3_S2,

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import errno
 import json
 import math
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -17,10 +19,70 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperGroup
 
 from shieldcheck.errors import InputError
 
+
+def _line(text: object, limit: int = 2000) -> str:
+    """One line of at most ``limit`` characters (messages may quote user input verbatim)."""
+    one = " ".join(str(text).split())
+    return one if len(one) <= limit else one[: limit - 3] + "..."
+
+
+def _os_error_text(exc: OSError) -> str:
+    name = exc.filename if exc.filename is not None else exc.filename2
+    why = exc.strerror or str(exc)
+    return f"{_line(name, 200)}: {why}" if name is not None else why
+
+
+class _Commands(TyperGroup):
+    """Every command's last net: bad input, unusable files and usage errors end in exit 2 and one line.
+
+    Commands raise `InputError` (or let it through); this turns it, an `OSError` on a file the user named
+    (an output folder that does not exist, ``-o /dev/null``, a name too long for the file system), a file
+    that is not UTF-8 and click's usage errors into ``error: <one line>`` on stderr with exit code 2.
+    Ctrl-C exits 130. Anything else is a bug: one line saying so, exit 1 (``SHIELDCHECK_DEBUG=1`` shows
+    the traceback). It sits in the command group, so typer's in-process test runner exercises it too.
+    """
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort):
+            raise
+        except InputError as exc:
+            _error(_line(exc), 2)
+        except UnicodeError as exc:
+            _error(f"input is not UTF-8 text: {_line(exc, 300)}", 2)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # output piped into `head`: not an error
+                raise typer.Exit(0) from None
+            _error(_os_error_text(exc), 2)
+        except KeyboardInterrupt:
+            _error("interrupted", 130)
+        except Exception as exc:
+            if hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int):
+                # click's usage errors (typer ships its own copy of click): unknown option, bad value
+                sub = getattr(exc, "ctx", None)
+                where = sub.command_path if sub is not None else "shieldcheck"
+                _error(f"{where}: {_line(exc.format_message())} (see '{where} --help')", exc.exit_code)
+            if os.environ.get("SHIELDCHECK_DEBUG"):
+                raise
+            _error(
+                f"internal error (a bug in shieldcheck, please report it with the command line): "
+                f"{type(exc).__name__}: {_line(exc, 500)} (SHIELDCHECK_DEBUG=1 shows the traceback)",
+                1,
+            )
+
+
+def _error(message: str, code: int):
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
 app = typer.Typer(
+    cls=_Commands,
     add_completion=False,
     no_args_is_help=True,
     help="shieldcheck: re-runnable physics for ballistic-missile-defense questions. "
@@ -30,7 +92,7 @@ console = Console(width=max(Console().width, 130))
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(f"error: {_line(message)}", err=True)
     raise typer.Exit(2)
 
 
@@ -581,11 +643,14 @@ def schema_cmd() -> None:
 
 
 def main() -> None:
-    """Console entry point: bad input ends with exit 2 and one line, never a traceback."""
+    """Console entry point: bad input ends with exit 2 and one line, never a traceback (see `_Commands`)."""
+    from shieldcheck import _numba
+
+    _numba.announce_compilation()
     try:
         app()
-    except InputError as exc:  # pragma: no cover - commands catch their own; this is the last net
-        typer.echo(f"error: {exc}", err=True)
+    except InputError as exc:  # pragma: no cover - _Commands catches these; this is the last net
+        typer.echo(f"error: {_line(exc)}", err=True)
         sys.exit(2)
 
 
