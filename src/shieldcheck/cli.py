@@ -585,6 +585,28 @@ def sweep_cmd(
     )
 
 
+def _check_figure_path(path: str, option: str) -> None:
+    """An image file matplotlib can write: a known suffix, a folder that exists, a name the OS takes."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    p = Path(path)
+    kinds = sorted(FigureCanvasBase.get_supported_filetypes())
+    suffix = p.suffix.lower().lstrip(".")
+    if suffix not in kinds:
+        shown = f".{suffix}" if suffix else "(no suffix)"
+        raise InputError(
+            f"{option} {_line(path, 200)}: unknown image format {shown}; "
+            f"use one of {', '.join('.' + k for k in kinds)}"
+        )
+    if len(os.fsencode(p.name)) > 255:
+        raise InputError(f"{option} {_line(path, 80)}: the file name is longer than 255 bytes")
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError(f"{option} {_line(path, 200)}: the folder {_line(parent, 200)} does not exist")
+    if p.is_dir():
+        raise InputError(f"{option} {_line(path, 200)}: is a folder; give a file name such as heat.png")
+
+
 @app.command("sweep-plot")
 def sweep_plot_cmd(
     sweep_dir: Annotated[str, typer.Argument(help="A sweep's output directory.")],
@@ -606,6 +628,7 @@ def sweep_plot_cmd(
     from shieldcheck.sweep import load
 
     try:
+        _check_figure_path(output, "-o/--output")
         table = load(sweep_dir)
         where = {"threat": threat} if threat else None
         if y is not None and boundary:
