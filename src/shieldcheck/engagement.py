@@ -312,7 +312,8 @@ def _engage_kernel(th, t_ews, radars, ranges, r_bo, env, ip, tl, track, step, it
     """
     n = th[0].shape[0]
     t_b = ip[1]
-    for i in numba.prange(n):
+    for i_ in numba.prange(n):
+        i = np.int64(i_)  # one specialisation of the callees (prange counts in uint64)
         row = out[i]
         row[:] = np.nan
         row[_C_WINDOW] = 0.0
