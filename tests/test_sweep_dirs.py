@@ -166,3 +166,15 @@ def test_sigkilled_sweep_leaves_no_workers(tmp_path):
         for w in workers:  # only the worker processes this test's sweep started
             if _alive(w):
                 os.kill(w, signal.SIGKILL)
+
+
+def test_sweep_sizes_are_bounded(tmp_path):
+    with pytest.raises(InputError, match=r"the sweep has 10,000,000,000 points .* more than 1,000,000"):
+        SweepSpec.from_cli(
+            FLAGSHIP,
+            vary=[f"{DECISION}=1:100000:1", "radars.brdy-xband.max_range_km=1:100000:1"],
+        )
+    with pytest.raises(InputError, match=r"the sweep has 1,000,000,000,000 points"):
+        SweepSpec.from_cli(FLAGSHIP, sample=[f"{DECISION}=uniform(1,2)"], n=10**12)
+    with pytest.raises(InputError, match=r"workers must be a whole number within \[1, 256\], got 1000000"):
+        run_sweep(_spec(), tmp_path, workers=10**6, progress=False)

@@ -86,6 +86,10 @@ __all__ = [
 FORMAT_VERSION = 1
 EFFECTIVENESS_PREFIX = "effectiveness."
 _MAX_VALUES = 100_000
+MAX_POINTS = 1_000_000
+"""Most points one sweep may have (each writes one file)."""
+MAX_WORKERS = 256
+"""Most local worker processes a sweep may start."""
 _NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _INT_RE = re.compile(r"[+-]?\d+")
 _META_COLUMNS = ("point_index", "point_id", "scenario", "variant", "scenario_hash")
@@ -468,6 +472,12 @@ class SweepSpec:
         for p, vals in vary:
             if not vals:
                 raise InputError(f"--vary {p}: no values")
+        total = math.prod(len(vals) for _, vals in vary) * self.n
+        if total > MAX_POINTS:
+            raise InputError(
+                f"the sweep has {total:,} points (grid values multiplied, times -n), more than "
+                f"{MAX_POINTS:,}; use fewer values or split it into several sweeps"
+            )
         seen: dict[str, str] = {}
         for option, path in (
             [("--set", s.split("=", 1)[0].strip()) for s in self.fixed]
@@ -1176,8 +1186,10 @@ def run_sweep(
     """
     if not isinstance(batch_size, int) or batch_size < 1:
         raise InputError(f"batch_size must be a whole number >= 1, got {batch_size!r}")
-    if workers is not None and (not isinstance(workers, int) or workers < 1):
-        raise InputError(f"workers must be a whole number >= 1, got {workers!r}")
+    if workers is not None and (
+        isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS
+    ):
+        raise InputError(f"workers must be a whole number within [1, {MAX_WORKERS}], got {workers!r}")
     started = time.time()
     out = Path(out_dir)
     points_dir = out / "points"
