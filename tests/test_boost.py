@@ -35,8 +35,15 @@ def _no_air(**kw):
 
 def test_rocket_equation_single_stage_no_gravity_no_drag():
     # Tsiolkovsky: dv = g0 Isp ln(m0/mf), straight up (kick 0), no gravity, no drag, no rotation
-    v = Vehicle.single_stage(propellant_mass_kg=9000.0, dry_mass_kg=600.0, burn_time_s=80.0, isp_vac_s=290.0,
-                             isp_sl_s=290.0, diameter_m=1.0, payload_kg=400.0)
+    v = Vehicle.single_stage(
+        propellant_mass_kg=9000.0,
+        dry_mass_kg=600.0,
+        burn_time_s=80.0,
+        isp_vac_s=290.0,
+        isp_sl_s=290.0,
+        diameter_m=1.0,
+        payload_kg=400.0,
+    )
     r = fly(v, 10.0, 20.0, 45.0, 0.0, gravity="none", drag=False, rotation=False, step_s=0.05)
     m0, mf = 10000.0, 1000.0
     dv = G0_KM_S2 * 290.0 * math.log(m0 / mf)
@@ -48,8 +55,21 @@ def test_rocket_equation_three_stages_with_kick_and_coasts():
     # staged Tsiolkovsky: each stage adds g0 Isp ln(m0/mf) with the spent stages dropped; with no gravity
     # and no drag, the thrust stays along the velocity after the kick, so speeds add only if the kick is 0
     # vacuum Isp at every altitude (sea-level Isp set equal), so the thrust does not depend on the air
-    vac = Vehicle(tuple(Stage(s.propellant_mass_kg, s.dry_mass_kg, s.burn_time_s, s.isp_vac_s, s.isp_vac_s,
-                              s.diameter_m, s.coast_after_s) for s in THREE_STAGE.stages), 900.0)
+    vac = Vehicle(
+        tuple(
+            Stage(
+                s.propellant_mass_kg,
+                s.dry_mass_kg,
+                s.burn_time_s,
+                s.isp_vac_s,
+                s.isp_vac_s,
+                s.diameter_m,
+                s.coast_after_s,
+            )
+            for s in THREE_STAGE.stages
+        ),
+        900.0,
+    )
     r = fly(vac, 0.0, 0.0, 90.0, 0.0, gravity="none", drag=False, rotation=False, step_s=0.05)
     dv = 0.0
     above = 900.0
@@ -64,9 +84,18 @@ def test_rocket_equation_three_stages_with_kick_and_coasts():
 def test_vertical_flight_constant_gravity_closed_form():
     # v(t) = ve ln(m0/m) - g t;  h(t) = ve t - ve (m/mdot) ln(m0/m) - g t^2/2  (no drag, constant g)
     mp, md, pl, tb, isp = 8000.0, 1000.0, 1000.0, 70.0, 260.0
-    v = Vehicle.single_stage(propellant_mass_kg=mp, dry_mass_kg=md, burn_time_s=tb, isp_vac_s=isp,
-                             isp_sl_s=isp, diameter_m=1.0, payload_kg=pl)
-    r = fly(v, 0.0, 0.0, 0.0, 0.0, gravity="constant", drag=False, rotation=False, earth="sphere", step_s=0.05)
+    v = Vehicle.single_stage(
+        propellant_mass_kg=mp,
+        dry_mass_kg=md,
+        burn_time_s=tb,
+        isp_vac_s=isp,
+        isp_sl_s=isp,
+        diameter_m=1.0,
+        payload_kg=pl,
+    )
+    r = fly(
+        v, 0.0, 0.0, 0.0, 0.0, gravity="constant", drag=False, rotation=False, earth="sphere", step_s=0.05
+    )
     ve = G0_KM_S2 * isp
     m0, mf, mdot = mp + md + pl, md + pl, mp / tb
     v_expected = ve * math.log(m0 / mf) - G0_KM_S2 * tb
@@ -116,8 +145,35 @@ def _dop853_reference(vehicle, lat, lon, az, kick_deg, pitch=PitchProgram(), ear
     def run(y, t0, t1, mode, m0, mdot, fvac, fp, area):
         def f(tt, yy):
             dy = np.empty(10)
-            rhs(tt, yy, dy, mode, m0, mdot, t0, fvac, fp, area, math.radians(kick_deg), h0[0], h0[1], h0[2],
-                OMEGA_RAD_S, 2, MU_KM3_S2, 0.0, a_e, a_e, e2, True, lr, lp, aa, cd[:, 0], cd[:, 1])
+            rhs(
+                tt,
+                yy,
+                dy,
+                mode,
+                m0,
+                mdot,
+                t0,
+                fvac,
+                fp,
+                area,
+                math.radians(kick_deg),
+                h0[0],
+                h0[1],
+                h0[2],
+                OMEGA_RAD_S,
+                2,
+                MU_KM3_S2,
+                0.0,
+                a_e,
+                a_e,
+                e2,
+                True,
+                lr,
+                lp,
+                aa,
+                cd[:, 0],
+                cd[:, 1],
+            )
             return dy
 
         sol = solve_ivp(f, (t0, t1), y, method="DOP853", rtol=1e-12, atol=1e-12)
@@ -192,8 +248,11 @@ def test_solve_kick_range_goal_and_maximum():
 def test_free_flight_matches_closed_form_range_on_sphere():
     # Bate, Mueller & White 1971 eq. 6.2-6: tan(Psi/2) = Q sin g cos g / (1 - Q cos^2 g), burnout radius r
     r = fly(THREE_STAGE, 0.0, 0.0, 90.0, 14.0, earth="sphere", rotation=False)
-    ff = free_flight(fly_batch(THREE_STAGE, 0.0, 0.0, 90.0, 14.0, earth="sphere", rotation=False),
-                     earth="sphere", rotation=False)
+    ff = free_flight(
+        fly_batch(THREE_STAGE, 0.0, 0.0, 90.0, 14.0, earth="sphere", rotation=False),
+        earth="sphere",
+        rotation=False,
+    )
     rb = np.linalg.norm(r.r_eci_km)
     v = np.linalg.norm(r.v_eci_km_s)
     g = math.atan2(r.r_eci_km @ r.v_eci_km_s, np.linalg.norm(np.cross(r.r_eci_km, r.v_eci_km_s)))

@@ -110,8 +110,8 @@ _OK, _CRASHED, _NO_LIFTOFF = 0, 1, 2
 _STATUS = {_OK: "ok", _CRASHED: "crashed", _NO_LIFTOFF: "no-liftoff"}
 # output columns of the kernel
 _NOUT = 15
-(_O_T, _O_RX, _O_RY, _O_RZ, _O_VX, _O_VY, _O_VZ, _O_M, _O_WT, _O_WD, _O_DL, _O_QMAX, _O_ST, _O_GL, _O_TQ) = range(
-    _NOUT
+(_O_T, _O_RX, _O_RY, _O_RZ, _O_VX, _O_VY, _O_VZ, _O_M, _O_WT, _O_WD, _O_DL, _O_QMAX, _O_ST, _O_GL, _O_TQ) = (
+    range(_NOUT)
 )
 
 
@@ -253,8 +253,35 @@ def _potential(x, y, z, gmode, mu, j2, re):
 
 
 @numba.njit(cache=True)
-def _rhs(t, y, dy, mode, m0, mdot, tseg0, fvac, fp, area, kick, hx, hy, hz, omega, gmode, mu, j2, re, a_e,
-         e2, drag, lr, lp, aa, cdm, cdv):
+def _rhs(
+    t,
+    y,
+    dy,
+    mode,
+    m0,
+    mdot,
+    tseg0,
+    fvac,
+    fp,
+    area,
+    kick,
+    hx,
+    hy,
+    hz,
+    omega,
+    gmode,
+    mu,
+    j2,
+    re,
+    a_e,
+    e2,
+    drag,
+    lr,
+    lp,
+    aa,
+    cdm,
+    cdv,
+):
     """Derivatives of (r, v, thrust work, drag work, drag loss, gravity loss); returns dynamic pressure."""
     x, yy, z = y[0], y[1], y[2]
     vx, vy, vz = y[3], y[4], y[5]
@@ -305,8 +332,43 @@ def _rhs(t, y, dy, mode, m0, mdot, tseg0, fvac, fp, area, kick, hx, hy, hz, omeg
 
 
 @numba.njit(cache=True)
-def _segment(y, t0, t1, step, mode, m0, mdot, fvac, fp, area, kick, hx, hy, hz, omega, gmode, mu, j2, re, a_e,
-             e2, drag, lr, lp, aa, cdm, cdv, k1, k2, k3, k4, tmp, rec, nrec, qmax):
+def _segment(
+    y,
+    t0,
+    t1,
+    step,
+    mode,
+    m0,
+    mdot,
+    fvac,
+    fp,
+    area,
+    kick,
+    hx,
+    hy,
+    hz,
+    omega,
+    gmode,
+    mu,
+    j2,
+    re,
+    a_e,
+    e2,
+    drag,
+    lr,
+    lp,
+    aa,
+    cdm,
+    cdv,
+    k1,
+    k2,
+    k3,
+    k4,
+    tmp,
+    rec,
+    nrec,
+    qmax,
+):
     """RK4 from t0 to t1 (steps of ``step``, ×4 above 120 km, the last one shortened to end on t1);
     returns (records written, qmax, crashed)."""
     if t1 - t0 <= 0.0:
@@ -319,22 +381,130 @@ def _segment(y, t0, t1, step, mode, m0, mdot, fvac, fp, area, kick, hx, hy, hz, 
         hstep = step if hnow < _VAC_ALT_KM else step * _VAC_FACTOR
         if t + hstep > t1 - 1e-9:
             hstep = t1 - t
-        q, h = _rhs(t, y, k1, mode, m0, mdot, t0, fvac, fp, area, kick, hx, hy, hz, omega, gmode, mu, j2, re,
-                    a_e, e2, drag, lr, lp, aa, cdm, cdv)
+        q, h = _rhs(
+            t,
+            y,
+            k1,
+            mode,
+            m0,
+            mdot,
+            t0,
+            fvac,
+            fp,
+            area,
+            kick,
+            hx,
+            hy,
+            hz,
+            omega,
+            gmode,
+            mu,
+            j2,
+            re,
+            a_e,
+            e2,
+            drag,
+            lr,
+            lp,
+            aa,
+            cdm,
+            cdv,
+        )
         if q > qmax:
             qmax = q
         for j in range(nv):
             tmp[j] = y[j] + 0.5 * hstep * k1[j]
-        _rhs(t + 0.5 * hstep, tmp, k2, mode, m0, mdot, t0, fvac, fp, area, kick, hx, hy, hz, omega, gmode, mu,
-             j2, re, a_e, e2, drag, lr, lp, aa, cdm, cdv)
+        _rhs(
+            t + 0.5 * hstep,
+            tmp,
+            k2,
+            mode,
+            m0,
+            mdot,
+            t0,
+            fvac,
+            fp,
+            area,
+            kick,
+            hx,
+            hy,
+            hz,
+            omega,
+            gmode,
+            mu,
+            j2,
+            re,
+            a_e,
+            e2,
+            drag,
+            lr,
+            lp,
+            aa,
+            cdm,
+            cdv,
+        )
         for j in range(nv):
             tmp[j] = y[j] + 0.5 * hstep * k2[j]
-        _rhs(t + 0.5 * hstep, tmp, k3, mode, m0, mdot, t0, fvac, fp, area, kick, hx, hy, hz, omega, gmode, mu,
-             j2, re, a_e, e2, drag, lr, lp, aa, cdm, cdv)
+        _rhs(
+            t + 0.5 * hstep,
+            tmp,
+            k3,
+            mode,
+            m0,
+            mdot,
+            t0,
+            fvac,
+            fp,
+            area,
+            kick,
+            hx,
+            hy,
+            hz,
+            omega,
+            gmode,
+            mu,
+            j2,
+            re,
+            a_e,
+            e2,
+            drag,
+            lr,
+            lp,
+            aa,
+            cdm,
+            cdv,
+        )
         for j in range(nv):
             tmp[j] = y[j] + hstep * k3[j]
-        _rhs(t + hstep, tmp, k4, mode, m0, mdot, t0, fvac, fp, area, kick, hx, hy, hz, omega, gmode, mu, j2, re,
-             a_e, e2, drag, lr, lp, aa, cdm, cdv)
+        _rhs(
+            t + hstep,
+            tmp,
+            k4,
+            mode,
+            m0,
+            mdot,
+            t0,
+            fvac,
+            fp,
+            area,
+            kick,
+            hx,
+            hy,
+            hz,
+            omega,
+            gmode,
+            mu,
+            j2,
+            re,
+            a_e,
+            e2,
+            drag,
+            lr,
+            lp,
+            aa,
+            cdm,
+            cdv,
+        )
         for j in range(nv):
             y[j] += hstep / 6.0 * (k1[j] + 2.0 * k2[j] + 2.0 * k3[j] + k4[j])
         t += hstep
@@ -351,8 +521,32 @@ def _segment(y, t0, t1, step, mode, m0, mdot, fvac, fp, area, kick, hx, hy, hz, 
 
 
 @numba.njit(cache=True)
-def _fly_one(st, nst, payload, r0, h0, kick, tvert, tkick, omega, gmode, mu, j2, re, a_e, e2, drag, lr, lp, aa,
-             cdm, cdv, step, out, rec):
+def _fly_one(
+    st,
+    nst,
+    payload,
+    r0,
+    h0,
+    kick,
+    tvert,
+    tkick,
+    omega,
+    gmode,
+    mu,
+    j2,
+    re,
+    a_e,
+    e2,
+    drag,
+    lr,
+    lp,
+    aa,
+    cdm,
+    cdv,
+    step,
+    out,
+    rec,
+):
     y = np.zeros(10)
     k1 = np.empty(10)
     k2 = np.empty(10)
@@ -390,17 +584,84 @@ def _fly_one(st, nst, payload, r0, h0, kick, tvert, tkick, omega, gmode, mu, j2,
                     if bounds[s + 1] > bounds[s]:
                         q0 = qmax
                         nrec, qmax, crashed = _segment(
-                            y, t + bounds[s], t + bounds[s + 1], step, modes[s], m - mdot * bounds[s], mdot,
-                            fvac, fp, area, kick, h0[0], h0[1], h0[2], omega, gmode, mu, j2, re, a_e, e2,
-                            drag, lr, lp, aa, cdm, cdv, k1, k2, k3, k4, tmp, rec, nrec, qmax)
+                            y,
+                            t + bounds[s],
+                            t + bounds[s + 1],
+                            step,
+                            modes[s],
+                            m - mdot * bounds[s],
+                            mdot,
+                            fvac,
+                            fp,
+                            area,
+                            kick,
+                            h0[0],
+                            h0[1],
+                            h0[2],
+                            omega,
+                            gmode,
+                            mu,
+                            j2,
+                            re,
+                            a_e,
+                            e2,
+                            drag,
+                            lr,
+                            lp,
+                            aa,
+                            cdm,
+                            cdv,
+                            k1,
+                            k2,
+                            k3,
+                            k4,
+                            tmp,
+                            rec,
+                            nrec,
+                            qmax,
+                        )
                         if qmax > q0:
                             tq = t + bounds[s]
                         if crashed:
                             break
             else:
                 nrec, qmax, crashed = _segment(
-                    y, t, t + tb, step, 3, m, mdot, fvac, fp, area, kick, h0[0], h0[1], h0[2], omega, gmode,
-                    mu, j2, re, a_e, e2, drag, lr, lp, aa, cdm, cdv, k1, k2, k3, k4, tmp, rec, nrec, qmax)
+                    y,
+                    t,
+                    t + tb,
+                    step,
+                    3,
+                    m,
+                    mdot,
+                    fvac,
+                    fp,
+                    area,
+                    kick,
+                    h0[0],
+                    h0[1],
+                    h0[2],
+                    omega,
+                    gmode,
+                    mu,
+                    j2,
+                    re,
+                    a_e,
+                    e2,
+                    drag,
+                    lr,
+                    lp,
+                    aa,
+                    cdm,
+                    cdv,
+                    k1,
+                    k2,
+                    k3,
+                    k4,
+                    tmp,
+                    rec,
+                    nrec,
+                    qmax,
+                )
             if crashed:
                 status = _CRASHED
                 break
@@ -409,9 +670,42 @@ def _fly_one(st, nst, payload, r0, h0, kick, tvert, tkick, omega, gmode, mu, j2,
             if k < nst - 1:
                 m_next = m
                 nrec, qmax, crashed = _segment(
-                    y, t, t + st[k, _COAST], step, 0, m_next, 0.0, 0.0, 0.0, st[k + 1, _AREA], kick, h0[0],
-                    h0[1], h0[2], omega, gmode, mu, j2, re, a_e, e2, drag, lr, lp, aa, cdm, cdv, k1, k2, k3,
-                    k4, tmp, rec, nrec, qmax)
+                    y,
+                    t,
+                    t + st[k, _COAST],
+                    step,
+                    0,
+                    m_next,
+                    0.0,
+                    0.0,
+                    0.0,
+                    st[k + 1, _AREA],
+                    kick,
+                    h0[0],
+                    h0[1],
+                    h0[2],
+                    omega,
+                    gmode,
+                    mu,
+                    j2,
+                    re,
+                    a_e,
+                    e2,
+                    drag,
+                    lr,
+                    lp,
+                    aa,
+                    cdm,
+                    cdv,
+                    k1,
+                    k2,
+                    k3,
+                    k4,
+                    tmp,
+                    rec,
+                    nrec,
+                    qmax,
+                )
                 t += st[k, _COAST]
                 if crashed:
                     status = _CRASHED
@@ -433,13 +727,60 @@ def _fly_one(st, nst, payload, r0, h0, kick, tvert, tkick, omega, gmode, mu, j2,
 
 
 @numba.njit(cache=True, parallel=True)
-def _fly_many(st, nst, payload, r0, h0, kick, tvert, tkick, omega, gmode, mu, j2, re, a_e, e2, drag, lr, lp,
-              aa, cdm, cdv, step, out):
+def _fly_many(
+    st,
+    nst,
+    payload,
+    r0,
+    h0,
+    kick,
+    tvert,
+    tkick,
+    omega,
+    gmode,
+    mu,
+    j2,
+    re,
+    a_e,
+    e2,
+    drag,
+    lr,
+    lp,
+    aa,
+    cdm,
+    cdv,
+    step,
+    out,
+):
     n = kick.shape[0]
     rec = np.empty((0, 8))
     for i in numba.prange(n):
-        _fly_one(st[i], nst[i], payload[i], r0[i], h0[i], kick[i], tvert[i], tkick[i], omega, gmode, mu, j2,
-                 re, a_e, e2, drag, lr, lp, aa, cdm, cdv, step, out[i], rec)
+        _fly_one(
+            st[i],
+            nst[i],
+            payload[i],
+            r0[i],
+            h0[i],
+            kick[i],
+            tvert[i],
+            tkick[i],
+            omega,
+            gmode,
+            mu,
+            j2,
+            re,
+            a_e,
+            e2,
+            drag,
+            lr,
+            lp,
+            aa,
+            cdm,
+            cdv,
+            step,
+            out[i],
+            rec,
+        )
 
 
 # ----------------------------------------------------------------------------------------- vehicle data
@@ -481,8 +822,15 @@ class Stage:
     @property
     def row(self) -> list[float]:
         area = math.pi * (0.5 * self.diameter_m) ** 2
-        return [self.propellant_mass_kg, self.dry_mass_kg, self.burn_time_s, self.isp_vac_s, self.isp_sl_s,
-                area, self.coast_after_s]
+        return [
+            self.propellant_mass_kg,
+            self.dry_mass_kg,
+            self.burn_time_s,
+            self.isp_vac_s,
+            self.isp_sl_s,
+            area,
+            self.coast_after_s,
+        ]
 
 
 #: A generic drag-coefficient curve of a slender ballistic missile against Mach number: subsonic 0.2, the
@@ -490,8 +838,16 @@ class Stage:
 #: power-off C_d(M) curves of slender rockets (e.g. Fleeman, *Tactical Missile Design*, 2nd ed., AIAA 2006,
 #: fig. 2.13, and the V-2 wind-tunnel curve in Sutton & Biblarz 2017, fig. 4-2); drag costs a long-range
 #: missile only 1-3 % of its burnout speed, so the curve's details matter little.
-STANDARD_CD_MACH = ((0.0, 0.20), (0.8, 0.22), (1.1, 0.45), (1.5, 0.40), (2.0, 0.34), (3.0, 0.27),
-                    (5.0, 0.20), (10.0, 0.20))
+STANDARD_CD_MACH = (
+    (0.0, 0.20),
+    (0.8, 0.22),
+    (1.1, 0.45),
+    (1.5, 0.40),
+    (2.0, 0.34),
+    (3.0, 0.27),
+    (5.0, 0.20),
+    (10.0, 0.20),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -528,8 +884,19 @@ class Vehicle:
             require_within("cd_mach C_d", cd, 0.0, 5.0)
 
     @classmethod
-    def single_stage(cls, *, propellant_mass_kg, dry_mass_kg, burn_time_s, isp_vac_s, isp_sl_s, diameter_m,
-                     payload_kg, cd_mach=STANDARD_CD_MACH, name="") -> Vehicle:
+    def single_stage(
+        cls,
+        *,
+        propellant_mass_kg,
+        dry_mass_kg,
+        burn_time_s,
+        isp_vac_s,
+        isp_sl_s,
+        diameter_m,
+        payload_kg,
+        cd_mach=STANDARD_CD_MACH,
+        name="",
+    ) -> Vehicle:
         """A one-stage vehicle (convenience for tests and examples)."""
         stage = Stage(propellant_mass_kg, dry_mass_kg, burn_time_s, isp_vac_s, isp_sl_s, diameter_m)
         return cls((stage,), payload_kg, cd_mach, name)
@@ -699,7 +1066,9 @@ def _reason(status: str) -> str:
     return {
         "ok": "",
         "crashed": "the missile hits the ground before burnout: the pitch-over kick is too large",
-        "no-liftoff": "the first stage's sea-level thrust is below the launch weight: the missile cannot lift off",
+        "no-liftoff": (
+            "the first stage's sea-level thrust is below the launch weight: the missile cannot lift off"
+        ),
     }[status]
 
 
@@ -804,11 +1173,18 @@ def fly_batch(
         raise InputError(f"payload_kg must be within [0, 1e+06], got {bad!r}")
     try:
         lat, lon, az, kick, vid_b, pl_b = np.broadcast_arrays(
-            arrays["latitude_deg"], arrays["longitude_deg"], arrays["azimuth_deg"], arrays["kick_deg"],
-            vid if len(vs) > 1 else vid[0], pl if (payload_kg is not None or len(vs) > 1) else pl[0])
+            arrays["latitude_deg"],
+            arrays["longitude_deg"],
+            arrays["azimuth_deg"],
+            arrays["kick_deg"],
+            vid if len(vs) > 1 else vid[0],
+            pl if (payload_kg is not None or len(vs) > 1) else pl[0],
+        )
     except ValueError:
-        raise InputError("latitude_deg, longitude_deg, azimuth_deg, kick_deg, vehicle and payload_kg must "
-                         "broadcast to one shape") from None
+        raise InputError(
+            "latitude_deg, longitude_deg, azimuth_deg, kick_deg, vehicle and payload_kg must "
+            "broadcast to one shape"
+        ) from None
     lat, lon, az, kick = (np.ravel(x) for x in (lat, lon, az, kick))
     vid_b, pl_b = np.ravel(vid_b).astype(np.int64), np.ravel(pl_b)
     n = lat.size
@@ -836,23 +1212,50 @@ def fly_batch(
     omega = OMEGA_RAD_S if rotation else 0.0
     lr, lp, aa = _atmosphere_table()
     out = np.empty((n, _NOUT))
-    _fly_many(st, nst, pl_b, r0, h0, np.radians(kick), np.full(n, pitch.vertical_rise_s),
-              np.full(n, pitch.kick_duration_s), omega, _GRAV_CODE[gravity], MU_KM3_S2, J2_WGS84, a_e, a_e, e2,
-              bool(drag), lr, lp, aa, np.ascontiguousarray(cd[:, 0]), np.ascontiguousarray(cd[:, 1]),
-              float(step_s), out)
+    _fly_many(
+        st,
+        nst,
+        pl_b,
+        r0,
+        h0,
+        np.radians(kick),
+        np.full(n, pitch.vertical_rise_s),
+        np.full(n, pitch.kick_duration_s),
+        omega,
+        _GRAV_CODE[gravity],
+        MU_KM3_S2,
+        J2_WGS84,
+        a_e,
+        a_e,
+        e2,
+        bool(drag),
+        lr,
+        lp,
+        aa,
+        np.ascontiguousarray(cd[:, 0]),
+        np.ascontiguousarray(cd[:, 1]),
+        float(step_s),
+        out,
+    )
     return _to_batch(out, lat, lon, az, kick, omega, earth)
 
 
 def _to_batch(out, lat, lon, az, kick, omega, earth) -> BoostBatch:
     t = out[:, _O_T]
-    r = out[:, _O_RX:_O_RX + 3]
-    v = out[:, _O_VX:_O_VX + 3]
+    r = out[:, _O_RX : _O_RX + 3]
+    v = out[:, _O_VX : _O_VX + 3]
     c, s = np.cos(omega * t), np.sin(omega * t)
     # ECI -> ECEF: rotate by -omega t about z
     r_ecef = np.stack([c * r[:, 0] + s * r[:, 1], -s * r[:, 0] + c * r[:, 1], r[:, 2]], axis=-1)
     v_rel_eci = v - np.stack([-omega * r[:, 1], omega * r[:, 0], np.zeros_like(t)], axis=-1)
-    v_rel = np.stack([c * v_rel_eci[:, 0] + s * v_rel_eci[:, 1], -s * v_rel_eci[:, 0] + c * v_rel_eci[:, 1],
-                      v_rel_eci[:, 2]], axis=-1)
+    v_rel = np.stack(
+        [
+            c * v_rel_eci[:, 0] + s * v_rel_eci[:, 1],
+            -s * v_rel_eci[:, 0] + c * v_rel_eci[:, 1],
+            v_rel_eci[:, 2],
+        ],
+        axis=-1,
+    )
     blat, blon, balt = (np.atleast_1d(x) for x in ecef_to_geodetic(r_ecef, earth))
     _, _, up = enu_basis(blat, blon, earth)
     speed = np.linalg.norm(v_rel, axis=-1)
@@ -888,8 +1291,9 @@ def _to_batch(out, lat, lon, az, kick, omega, earth) -> BoostBatch:
     )
 
 
-def fly(vehicle: Vehicle, latitude_deg: float, longitude_deg: float, azimuth_deg: float, kick_deg: float,
-        **kwargs) -> BoostResult:
+def fly(
+    vehicle: Vehicle, latitude_deg: float, longitude_deg: float, azimuth_deg: float, kick_deg: float, **kwargs
+) -> BoostResult:
     """Fly one staged boost to final burnout; see :func:`fly_batch` for the parameters.
 
     >>> v = Vehicle.single_stage(propellant_mass_kg=10000.0, dry_mass_kg=1000.0, burn_time_s=60.0,
@@ -897,8 +1301,12 @@ def fly(vehicle: Vehicle, latitude_deg: float, longitude_deg: float, azimuth_deg
     >>> fly(v, 0.0, 0.0, 90.0, 3.0).burnout_time_s
     60.0
     """
-    for name, val in (("latitude_deg", latitude_deg), ("longitude_deg", longitude_deg),
-                      ("azimuth_deg", azimuth_deg), ("kick_deg", kick_deg)):
+    for name, val in (
+        ("latitude_deg", latitude_deg),
+        ("longitude_deg", longitude_deg),
+        ("azimuth_deg", azimuth_deg),
+        ("kick_deg", kick_deg),
+    ):
         if np.ndim(val) != 0:
             raise InputError(f"{name} must be a single number for fly(); use fly_batch for arrays")
     return fly_batch(vehicle, latitude_deg, longitude_deg, azimuth_deg, kick_deg, **kwargs)[0]
@@ -1006,16 +1414,25 @@ def free_flight(batch: BoostBatch, *, earth: str = "wgs84", rotation: bool = Tru
     a_e, e2 = ellipsoid(earth)
     omega = OMEGA_RAD_S if rotation else 0.0
     out = np.zeros((len(batch), 6))
-    _impact_many(np.ascontiguousarray(batch.r_eci_km), np.ascontiguousarray(batch.v_eci_km_s),
-                 np.ascontiguousarray(batch.burnout_time_s), MU_KM3_S2, omega, a_e, e2, out)
+    _impact_many(
+        np.ascontiguousarray(batch.r_eci_km),
+        np.ascontiguousarray(batch.v_eci_km_s),
+        np.ascontiguousarray(batch.burnout_time_s),
+        MU_KM3_S2,
+        omega,
+        a_e,
+        e2,
+        out,
+    )
     code = out[:, 0].astype(int)
     st = np.where(code == 0, "ok", np.where(code == 1, "orbital", "escape")).astype(object)
     boosted = batch.status == "ok"
     st[~boosted] = batch.status[~boosted]
     ok = (code == 0) & boosted
     lat, lon, _ = (np.atleast_1d(x) for x in ecef_to_geodetic(out[:, 2:5], earth))
-    rng = np.atleast_1d(geodesic_inverse(batch.launch_latitude_deg, batch.launch_longitude_deg, lat, lon,
-                                         earth)[0])
+    rng = np.atleast_1d(
+        geodesic_inverse(batch.launch_latitude_deg, batch.launch_longitude_deg, lat, lon, earth)[0]
+    )
     nan = np.full(len(batch), np.nan)
     return {
         "status": st.astype(str),
