@@ -1185,8 +1185,8 @@ def fly_batch(
             "latitude_deg, longitude_deg, azimuth_deg, kick_deg, vehicle and payload_kg must "
             "broadcast to one shape"
         ) from None
-    lat, lon, az, kick = (np.ravel(x) for x in (lat, lon, az, kick))
-    vid_b, pl_b = np.ravel(vid_b).astype(np.int64), np.ravel(pl_b)
+    lat, lon, az, kick = (np.array(np.ravel(x), dtype=float) for x in (lat, lon, az, kick))
+    vid_b, pl_b = np.array(np.ravel(vid_b), dtype=np.int64), np.array(np.ravel(pl_b), dtype=float)
     n = lat.size
     if n > _MAX_BATCH:
         raise InputError(f"batch size must be at most {_MAX_BATCH}, got {n}")
@@ -1529,8 +1529,11 @@ def solve_kick(
         b = fly_batch(vehicle, lat, lon, az, kick, **kwargs)
         return b, free_flight(b, earth=earth, rotation=rotation)
 
-    def rng_of(ff):
-        return np.where(np.isnan(ff["range_km"]), -1.0, ff["range_km"])
+    def rng(kick):
+        # a flight that crashes (kick too large) scores below every real range, and lower for larger
+        # kicks, so that the searches move toward smaller kicks
+        b, ff = run(kick)
+        return np.where(np.isnan(ff["range_km"]), -1.0 - kick, ff["range_km"])
 
     lo = np.full(n, _KICK_LO)
     hi = np.full(n, _KICK_HI)
@@ -1556,8 +1559,8 @@ def solve_kick(
         a, bnd = lo.copy(), hi.copy()
         c = bnd - g * (bnd - a)
         d = a + g * (bnd - a)
-        fc = rng_of(run(c)[1])
-        fd = rng_of(run(d)[1])
+        fc = rng(c)
+        fd = rng(d)
         for _ in range(iterations):
             left = fc > fd
             bnd = np.where(left, d, bnd)
@@ -1567,18 +1570,18 @@ def solve_kick(
             c, d = c_new, d_new
             # one new evaluation per row: the point that moved
             x = np.where(left, c, d)
-            fx = rng_of(run(x)[1])
+            fx = rng(x)
             fc, fd = np.where(left, fx, fd), np.where(left, fc, fx)
         kbest = 0.5 * (a + bnd)
-        max_range = rng_of(run(kbest)[1])
+        max_range = np.maximum(rng(kbest), 0.0)
         lo, hi = np.full(n, _KICK_LO), kbest
         if goal == "range":
-            r_lo = rng_of(run(lo)[1])
+            r_lo = rng(lo)
             unreachable = max_range < gval
             too_short = r_lo > gval
             for _ in range(iterations):
                 mid = 0.5 * (lo + hi)
-                f = rng_of(run(mid)[1])
+                f = rng(mid)
                 short = f < gval
                 lo = np.where(short, mid, lo)
                 hi = np.where(short, hi, mid)
