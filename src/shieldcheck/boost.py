@@ -1445,7 +1445,7 @@ def free_flight(batch: BoostBatch, *, earth: str = "wgs84", rotation: bool = Tru
 
 
 # ------------------------------------------------------------------------------------------ kick solving
-_KICK_LO, _KICK_HI = 0.05, 60.0
+_KICK_LO, _KICK_HI = 1e-4, 60.0
 
 
 def solve_kick(
@@ -1491,10 +1491,11 @@ def solve_kick(
     InputError
         An unknown goal, a missing goal value, or inputs out of range.
 
-    The kick is searched in [0.05, 60] deg. The burnout flight-path angle falls as the kick grows, so a
-    bisection finds it; range against kick rises to one maximum and then falls (lofted, then depressed
-    trajectories), so a golden-section search finds the maximum and a bisection on the lofted side finds a
-    given range.
+    The kick is searched in [1e-4, 60] deg (bisections on its logarithm; slow, low-thrust liquid
+    missiles fly lofted tests with kicks of hundredths of a degree). The burnout flight-path angle falls
+    as the kick grows, so a bisection finds it; range against kick rises to one maximum and then falls
+    (lofted, then depressed trajectories), so a golden-section search finds the maximum and a bisection on
+    the lofted side finds a given range.
 
     >>> v = Vehicle.single_stage(propellant_mass_kg=10000.0, dry_mass_kg=1000.0, burn_time_s=60.0,
     ...                          isp_vac_s=280.0, isp_sl_s=250.0, diameter_m=1.0, payload_kg=500.0)
@@ -1546,7 +1547,7 @@ def solve_kick(
         f_hi = np.where(b_hi.status == "ok", b_hi.flight_path_angle_deg, -90.0)
         bad = (f_lo < gval) | (f_hi > gval)
         for _ in range(iterations):
-            mid = 0.5 * (lo + hi)
+            mid = np.sqrt(lo * hi)  # bisection on log(kick): kicks span 1e-4 to 60 deg
             b, _ = run(mid)
             f = np.where(b.status == "ok", b.flight_path_angle_deg, -90.0)
             up = f > gval
@@ -1580,7 +1581,7 @@ def solve_kick(
             unreachable = max_range < gval
             too_short = r_lo > gval
             for _ in range(iterations):
-                mid = 0.5 * (lo + hi)
+                mid = np.sqrt(lo * hi)  # bisection on log(kick): kicks span 1e-4 to 60 deg
                 f = rng(mid)
                 short = f < gval
                 lo = np.where(short, mid, lo)
