@@ -1523,7 +1523,17 @@ def solve_kick(
             raise InputError(f"range_km must be within (0, 20000], got {gval!r}")
     else:
         gval = np.asarray(0.0)
-    lat, lon, az, gval = (np.ravel(x) for x in np.broadcast_arrays(lat, lon, az, gval))
+    payload = kwargs.pop("payload_kg", None)
+    pl = np.asarray(np.nan if payload is None else payload, dtype=float)
+    try:
+        lat, lon, az, gval, pl = (np.array(np.ravel(x)) for x in np.broadcast_arrays(lat, lon, az, gval, pl))
+    except ValueError:
+        raise InputError(
+            "latitude_deg, longitude_deg, azimuth_deg, the goal value and payload_kg must "
+            "broadcast to one shape"
+        ) from None
+    if payload is not None:
+        kwargs["payload_kg"] = pl
     n = lat.size
 
     def run(kick):

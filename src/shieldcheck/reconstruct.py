@@ -147,40 +147,39 @@ def _impulsive_reach(v_km_s, latitude_deg, longitude_deg, azimuth_deg):
 
 
 # -------------------------------------------------------------------------------------------- staged fit
-def _staged_fit(vehicle, apogee_km, range_km, iterations=40):
-    """Payload (kg) and kick that reproduce a lofted test's apogee and range (non-rotating sphere)."""
-    kw = dict(earth="sphere", rotation=False)
+def _staged_fit(vehicle, apogee_km, range_km):
+    """Payload (kg) and lofted solution that reproduce a test's apogee and range (non-rotating sphere).
 
-    def apogee_for(payload):
-        s = solve_kick(
-            vehicle, 0.0, 0.0, 90.0, "range", range_km=range_km, payload_kg=payload, iterations=30, **kw
-        )
-        if s["status"][0] != "ok":
-            return np.nan, s
-        return s["apogee_altitude_km"][0], s
+    For each payload the kick is solved for the observed range on the lofted side; the apogee then falls
+    as the payload grows. Two batched grid passes (log-spaced, then linear inside the bracketing pair)
+    bracket the observed apogee, and a final linear interpolation gives the payload (to well under 1 kg).
+    """
+    kw = dict(earth="sphere", rotation=False, iterations=30)
 
-    lo, hi = 0.0, 0.0
-    a_lo, _ = apogee_for(lo)
-    if not a_lo > apogee_km:
+    def apogees(payloads):
+        s = solve_kick(vehicle, 0.0, 0.0, 90.0, "range", range_km=range_km, payload_kg=payloads, **kw)
+        return np.where(s["status"] == "ok", s["apogee_altitude_km"], np.nan), s
+
+    grid = np.concatenate([[0.0], np.geomspace(10.0, 50000.0, 47)])
+    for _ in range(2):
+        ap, _ = apogees(grid)
+        cross = np.where((ap[:-1] > apogee_km) & (ap[1:] <= apogee_km))[0]
+        if cross.size == 0:
+            return None
+        i = int(cross[0])
+        grid = np.linspace(grid[i], grid[i + 1], 17)
+    ap, _ = apogees(grid)
+    ok = np.isfinite(ap)
+    g, a = grid[ok], ap[ok]
+    j = np.where(a <= apogee_km)[0]
+    if j.size == 0 or j[0] == 0:
         return None
-    hi = max(vehicle.payload_kg, 100.0)
-    a_hi, _ = apogee_for(hi)
-    while a_hi > apogee_km and hi < 1e5:
-        lo, hi = hi, 2.0 * hi
-        a_hi, _ = apogee_for(hi)
-    if not a_hi <= apogee_km and not np.isnan(a_hi):
+    k = int(j[0])
+    payload = g[k - 1] + (apogee_km - a[k - 1]) * (g[k] - g[k - 1]) / (a[k] - a[k - 1])
+    _, s = apogees(np.array([payload]))
+    if s["status"][0] != "ok":
         return None
-    for _ in range(iterations):
-        mid = 0.5 * (lo + hi)
-        a_mid, _ = apogee_for(mid)
-        if a_mid > apogee_km:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo < 0.5:
-            break
-    payload = 0.5 * (lo + hi)
-    return payload, apogee_for(payload)[1]
+    return float(payload), s
 
 
 # -------------------------------------------------------------------------------------------- results
@@ -243,7 +242,8 @@ class Reconstruction:
     launch: str = ""
 
 
-_MEAS = re.compile(r"^\s*([-+0-9.eE]+)\s*(?:(?:±|\+-|\+/-)\s*([0-9.eE]+))?\s*$")
+_NUM = r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+_MEAS = re.compile(rf"^\s*({_NUM})\s*(?:(?:±|\+-|\+/-)\s*({_NUM}))?\s*$")
 
 
 def parse_measurement(text, field: str) -> tuple[float, float]:
