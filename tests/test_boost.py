@@ -289,3 +289,17 @@ def test_bad_input_names_field_rule_value(kwargs, message):
 def test_stage_validation_names_field():
     with pytest.raises(InputError, match=r"isp_sl_s must be within \(0, 250\], got 260.0"):
         Stage(100.0, 10.0, 10.0, 250.0, 260.0, 1.0)
+
+
+def test_atmosphere_table_matches_ambiance_between_nodes():
+    # independent values: ambiance (U.S. Standard Atmosphere 1976) at altitudes between the table's nodes
+    from ambiance import Atmosphere
+
+    h = np.array([0.05, 3.33, 11.07, 20.04, 47.55, 71.23, 80.95])
+    ref = Atmosphere(h * 1e3)
+    rho, p, a = boost.atmosphere(h)
+    np.testing.assert_allclose(rho, ref.density, rtol=2e-4)  # linear between 0.1 km nodes
+    np.testing.assert_allclose(p, ref.pressure, rtol=2e-4)
+    np.testing.assert_allclose(a, ref.speed_of_sound * 1e-3, rtol=1e-4)
+    tail = boost.atmosphere(np.array([81.0, 90.0, 120.0, 299.0, 301.0]))[0]
+    assert np.all(np.diff(tail) < 0) and tail[-1] == 0.0

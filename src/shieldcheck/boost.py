@@ -17,7 +17,7 @@ Propulsion Elements*, 9th ed., 2017, eqs. 2-14 and 3-21). An empty stage is drop
 coast follows before the next stage ignites. Drag is ``D = ½ ρ v_rel² C_d(M) A`` against the air that turns
 with the Earth, with ``A`` the cross-section of the lowest stage still attached; density, pressure and the
 speed of sound come from the U.S. Standard Atmosphere 1976 through the ``ambiance`` package, sampled once
-into a table every 0.1 km up to 81 km and interpolated (log-linear in density and pressure); above 81 km
+into a table every 0.1 km up to 81 km and interpolated linearly; above 81 km
 density and pressure fall exponentially with the scale height of the table's last kilometre, and the speed
 of sound is held at its 81 km value (U.S. Standard Atmosphere, 1976, NOAA-S/T 76-1562, Table I; the tail is
 an approximation that overestimates density by less than a factor two up to 120 km, where drag on a
@@ -118,14 +118,14 @@ _NOUT = 15
 # ----------------------------------------------------------------------------------------- atmosphere
 @cache
 def _atmosphere_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """log density (kg/m³), log pressure (Pa) and speed of sound (km/s) every 0.1 km from 0 to 81 km."""
+    """Density (kg/m³), pressure (Pa) and speed of sound (km/s) every 0.1 km from 0 to 81 km."""
     from ambiance import Atmosphere
 
     h_km = np.arange(0.0, _ATM_TOP_KM + 0.5 * _ATM_STEP_KM, _ATM_STEP_KM)
     atm = Atmosphere(h_km * 1e3)
     return (
-        np.log(np.asarray(atm.density, dtype=float)),
-        np.log(np.asarray(atm.pressure, dtype=float)),
+        np.asarray(atm.density, dtype=float),
+        np.asarray(atm.pressure, dtype=float),
         np.asarray(atm.speed_of_sound, dtype=float) * 1e-3,
     )
 
@@ -134,7 +134,7 @@ def atmosphere(altitude_km):
     """Density (kg/m³), pressure (Pa) and speed of sound (km/s) as the compiled kernel sees them.
 
     U.S. Standard Atmosphere 1976 (via ``ambiance``) below 81 km, sampled every 0.1 km and interpolated
-    log-linearly; an exponential tail above (see the module notes); no air above 300 km. Below the surface
+    linearly; an exponential tail above (see the module notes); no air above 300 km. Below the surface
     the sea-level values hold.
 
     Parameters
@@ -160,25 +160,28 @@ def atmosphere(altitude_km):
 
 
 @numba.njit(cache=True, inline="always")
-def _atm(h, lr, lp, aa):
-    n = lr.shape[0]
+def _atm(h, rho, p, aa):
+    n = rho.shape[0]
     if h >= _ATM_OFF_KM:
         return 0.0, 0.0, aa[n - 1]
     if h <= 0.0:
-        return math.exp(lr[0]), math.exp(lp[0]), aa[0]
+        return rho[0], p[0], aa[0]
     x = h / _ATM_STEP_KM
     if x >= n - 1:
         # exponential tail with the scale height of the last kilometre of the table
         k = int(round(1.0 / _ATM_STEP_KM))
-        sr = (lr[n - 1] - lr[n - 1 - k]) / 1.0
-        sp = (lp[n - 1] - lp[n - 1 - k]) / 1.0
         dh = h - (n - 1) * _ATM_STEP_KM
-        return math.exp(lr[n - 1] + sr * dh), math.exp(lp[n - 1] + sp * dh), aa[n - 1]
+        return (
+            rho[n - 1] * math.exp(math.log(rho[n - 1] / rho[n - 1 - k]) * dh),
+            p[n - 1] * math.exp(math.log(p[n - 1] / p[n - 1 - k]) * dh),
+            aa[n - 1],
+        )
+    # linear between 0.1 km nodes: relative error below 2e-4 (largest at the 11 km tropopause)
     i = int(x)
     f = x - i
     return (
-        math.exp(lr[i] + f * (lr[i + 1] - lr[i])),
-        math.exp(lp[i] + f * (lp[i + 1] - lp[i])),
+        rho[i] + f * (rho[i + 1] - rho[i]),
+        p[i] + f * (p[i + 1] - p[i]),
         aa[i] + f * (aa[i + 1] - aa[i]),
     )
 
