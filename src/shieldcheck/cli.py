@@ -651,6 +651,7 @@ def reach_cmd(
     payload_kg: Annotated[float | None, typer.Option("--payload-kg", help="Payload mass, kg.")] = None,
     azimuth_step_deg: Annotated[float, typer.Option("--azimuth-step-deg")] = 1.0,
     geojson: Annotated[Path | None, typer.Option("--geojson", help="Write the reach boundary here.")] = None,
+    map_png: Annotated[Path | None, typer.Option("--map", help="Write a reach map (PNG) here.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Maximum range against azimuth on the rotating Earth and the margin to each catalog city."""
@@ -669,6 +670,10 @@ def reach_cmd(
         _fail(str(exc))
     if geojson is not None:
         geojson.write_text(json.dumps(reach_geojson(res, name=f"{b.name} from {lp.name}"), indent=1))
+    if map_png is not None:
+        from shieldcheck.report.reach_map import plot_reach
+
+        plot_reach(res, map_png, title=f"{b.label} from {lp.label}")
     if as_json:
         typer.echo(json.dumps(dataclasses.asdict(res), indent=2))
         return
