@@ -124,7 +124,16 @@ def test_energy_bookkeeping(gravity):
     assert ke == pytest.approx(budget, rel=1e-6)
 
 
-def _dop853_reference(vehicle, lat, lon, az, kick_deg, pitch=PitchProgram(), earth="wgs84"):  # noqa: B008
+def _dop853_reference(
+    vehicle,
+    lat,
+    lon,
+    az,
+    kick_deg,
+    pitch=PitchProgram(),  # noqa: B008
+    earth="wgs84",
+    drag=True,
+):
     """Integrate the same equations of motion with scipy DOP853, restarting at every phase boundary."""
     rhs, table = boost._state_rhs_for_tests()
     lr, lp, aa = table()
@@ -135,7 +144,7 @@ def _dop853_reference(vehicle, lat, lon, az, kick_deg, pitch=PitchProgram(), ear
     east = np.array([-math.sin(lo), math.cos(lo), 0.0])
     north = np.array([-math.sin(la) * math.cos(lo), -math.sin(la) * math.sin(lo), math.cos(la)])
     h0 = math.sin(azr) * east + math.cos(azr) * north
-    cd = np.asarray(vehicle.cd_mach)
+    cdm, cdv = boost._cd_table(vehicle.cd_mach)
     y = np.zeros(10)
     y[:3] = r0
     y[3:6] = OMEGA_RAD_S * np.array([-r0[1], r0[0], 0.0])
@@ -167,12 +176,12 @@ def _dop853_reference(vehicle, lat, lon, az, kick_deg, pitch=PitchProgram(), ear
                 a_e,
                 a_e,
                 e2,
-                True,
+                drag,
                 lr,
                 lp,
                 aa,
-                cd[:, 0],
-                cd[:, 1],
+                cdm,
+                cdv,
             )
             return dy
 
