@@ -312,3 +312,14 @@ def test_atmosphere_table_matches_ambiance_between_nodes():
     np.testing.assert_allclose(a, ref.speed_of_sound * 1e-3, rtol=1e-4)
     tail = boost.atmosphere(np.array([81.0, 90.0, 120.0, 299.0, 301.0]))[0]
     assert np.all(np.diff(tail) < 0) and tail[-1] == 0.0
+
+
+def test_free_flight_escape_and_orbit_are_statuses_not_errors():
+    # a light upper stage flown flat leaves the Earth or goes into orbit: a status, with NaN figures
+    from shieldcheck.catalog.boosters import get_booster
+
+    light = get_booster("gbi-3stage").vehicle.with_payload(10.0)  # over 11 km/s: escape speed
+    b = fly_batch(light, 0.0, 0.0, 90.0, [20.0, 40.0])
+    ff = free_flight(b)
+    assert list(ff["status"]) == ["escape", "escape"]
+    assert np.all(np.isnan(ff["range_km"])) and np.all(np.isnan(ff["apogee_altitude_km"]))

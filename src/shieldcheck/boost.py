@@ -1460,7 +1460,9 @@ def free_flight(batch: BoostBatch, *, earth: str = "wgs84", rotation: bool = Tru
     boosted = batch.status == "ok"
     st[~boosted] = batch.status[~boosted]
     ok = (code == 0) & boosted
-    lat, lon, _ = (np.atleast_1d(x) for x in ecef_to_geodetic(out[:, 2:5], earth))
+    # rows without an impact (orbital, escape, crashed) get a stand-in point; their figures are NaN below
+    pts = np.where((code == 0)[:, None], out[:, 2:5], np.array([a_e, 0.0, 0.0]))
+    lat, lon, _ = (np.atleast_1d(x) for x in ecef_to_geodetic(pts, earth))
     rng = np.atleast_1d(
         geodesic_inverse(batch.launch_latitude_deg, batch.launch_longitude_deg, lat, lon, earth)[0]
     )
