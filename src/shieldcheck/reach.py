@@ -109,7 +109,10 @@ def reach(
     if payload_kg is not None:
         payload_kg = require_within("payload_kg", payload_kg, 0.0, 1e6)
     az = np.arange(0.0, 360.0 - 1e-9, step)
-    places = tuple(places)
+    # the launch point itself (or a place within 1 km of it) has no meaningful margin
+    places = tuple(
+        p for p in places if float(geodesic_inverse(lat, lon, p.latitude_deg, p.longitude_deg)[0]) > 1.0
+    )
     p_d = np.array([float(geodesic_inverse(lat, lon, p.latitude_deg, p.longitude_deg)[0]) for p in places])
     p_az = np.array(
         [float(np.mod(geodesic_inverse(lat, lon, p.latitude_deg, p.longitude_deg)[1], 360.0)) for p in places]

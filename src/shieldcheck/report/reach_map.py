@@ -7,6 +7,7 @@ projection centred on the launch point (true distances from it), whole globe, of
 from __future__ import annotations
 
 import cartopy.crs as ccrs
+import numpy as np
 
 from shieldcheck.report.maps import base_map, plot_places, save_png
 
@@ -32,9 +33,13 @@ def plot_reach(r, path, *, title: str = ""):
         central_longitude=r.launch_longitude_deg, central_latitude=r.launch_latitude_deg
     )
     fig, ax = base_map(None, projection=proj, title=(title + " (model estimate)").strip(), figsize=(8, 8))
-    lons = list(r.boundary_longitude_deg) + [r.boundary_longitude_deg[0]]
-    lats = list(r.boundary_latitude_deg) + [r.boundary_latitude_deg[0]]
-    ax.plot(lons, lats, transform=ccrs.Geodetic(), color="#b2182b", linewidth=1.5, label="maximum range")
+    lons = np.append(r.boundary_longitude_deg, r.boundary_longitude_deg[0])
+    lats = np.append(r.boundary_latitude_deg, r.boundary_latitude_deg[0])
+    # project the points and join them with straight segments (the azimuth grid is fine enough)
+    xy = proj.transform_points(ccrs.PlateCarree(), lons, lats)
+    ax.plot(
+        xy[:, 0], xy[:, 1], transform=proj, color="#b2182b", linewidth=1.5, label="maximum range", zorder=9
+    )
     plot_places(ax, ["launch"], [r.launch_latitude_deg], [r.launch_longitude_deg], kind="launch")
     inside = [p for p in r.places if p.margin_km >= 0]
     short = [p for p in r.places if p.margin_km < 0]
