@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_footprint.py
 	$(PY) benchmarks/bench_sweep.py
 	$(PY) benchmarks/bench_startup.py
+	$(PY) benchmarks/bench_boost.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache out

@@ -71,3 +71,10 @@ __all__ = [
     "sphere_min_energy",
     "trajectory",
 ]
+
+# powered flight (issue 10): staged boost, lofted-test reconstruction, reach
+from shieldcheck.boost import PitchProgram, Stage, Vehicle, fly, fly_batch, solve_kick  # noqa: E402
+from shieldcheck.reach import reach  # noqa: E402
+from shieldcheck.reconstruct import reconstruct  # noqa: E402
+
+__all__ += ["PitchProgram", "Stage", "Vehicle", "fly", "fly_batch", "reach", "reconstruct", "solve_kick"]

@@ -665,6 +665,116 @@ def schema_cmd() -> None:
     typer.echo(json.dumps(scenario_schema(), indent=2))
 
 
+# ---------------------------------------------------------------------------------- powered flight (issue 10)
+@app.command("reconstruct")
+def reconstruct_cmd(
+    apogee_km: Annotated[
+        str, typer.Option("--apogee-km", help="Observed apogee, km (e.g. 2802 or 2802±10).")
+    ],
+    range_km: Annotated[str, typer.Option("--range-km", help="Observed ground range, km (e.g. 933±5).")],
+    flight_time_s: Annotated[str, typer.Option("--flight-time-s", help="Observed flight time, s.")],
+    missile: Annotated[
+        str | None, typer.Option(help="Booster class with stages (staged fit); impulsive when omitted.")
+    ] = None,
+    apogee_sigma_km: Annotated[float | None, typer.Option("--apogee-sigma-km")] = None,
+    range_sigma_km: Annotated[float | None, typer.Option("--range-sigma-km")] = None,
+    launch: Annotated[
+        str | None, typer.Option("--from", help="Launch point for the rotating-Earth reach.")
+    ] = None,
+    targets: Annotated[list[str] | None, typer.Option("--to", help="Named target (repeatable).")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Burnout state and standard-trajectory range implied by a lofted test's apogee, range and time."""
+    from shieldcheck.reconstruct import parse_measurement, reconstruct
+
+    try:
+        a, a_sig = parse_measurement(apogee_km, "apogee_km")
+        r, r_sig = parse_measurement(range_km, "range_km")
+        t, _ = parse_measurement(flight_time_s, "flight_time_s")
+        res = reconstruct(
+            a, r, t, missile=missile,
+            apogee_sigma_km=apogee_sigma_km if apogee_sigma_km is not None else a_sig,
+            range_sigma_km=range_sigma_km if range_sigma_km is not None else r_sig,
+            launch=launch, targets=tuple(targets or ()),
+        )
+    except InputError as exc:
+        _fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(dataclasses.asdict(res), indent=2))
+        return
+    table = Table(title=f"reconstruction ({res.method}{', ' + res.missile if res.missile else ''})")
+    table.add_column("quantity")
+    table.add_column("value", justify="right")
+    rows = [
+        ("burnout speed, km/s", _fmt(res.burnout_speed_km_s, 3)),
+        ("flight-path angle at burnout, deg", _fmt(res.flight_path_angle_deg, 2)),
+        ("burnout altitude, km", _fmt(res.burnout_altitude_km)),
+        ("burnout time, s", _fmt(res.burnout_time_s)),
+        ("fitted payload, kg", _fmt(res.payload_kg, 0)),
+        ("predicted flight time, s (observed)",
+         f"{_fmt(res.predicted_flight_time_s, 0)} ({res.flight_time_s:g})"),
+        ("standard-trajectory range, km",
+         f"{_fmt(res.standard_range_km, 0)} ± {_fmt(res.standard_range_sigma_km, 0)}"),
+    ]
+    rows += [
+        (f"reach at azimuth {a:g} deg, km", _fmt(x, 0))
+        for a, x in zip(res.azimuths_deg, res.reach_km, strict=True)
+    ]
+    rows += [
+        (f"margin to {m.name}, km ({m.distance_km:,.0f} km away)", _fmt(m.margin_km, 0)) for m in res.targets
+    ]
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    console.print("Model estimate: the standard range is on a non-rotating sphere (shieldcheck.reconstruct).")
+
+
+@app.command("reach")
+def reach_cmd(
+    launch: Annotated[str, typer.Argument(metavar="FROM", help="Launch place: catalog name or 'lat,lon'.")],
+    missile: Annotated[str, typer.Option(help="Booster class with stages (e.g. hwasong-15, topol-m).")],
+    payload_kg: Annotated[float | None, typer.Option("--payload-kg", help="Payload mass, kg.")] = None,
+    azimuth_step_deg: Annotated[float, typer.Option("--azimuth-step-deg")] = 1.0,
+    geojson: Annotated[Path | None, typer.Option("--geojson", help="Write the reach boundary here.")] = None,
+    map_png: Annotated[Path | None, typer.Option("--map", help="Write a reach map (PNG) here.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Maximum range against azimuth on the rotating Earth and the margin to each catalog city."""
+    from shieldcheck.catalog import places as all_places
+    from shieldcheck.catalog import resolve_place
+    from shieldcheck.catalog.boosters import get_booster
+    from shieldcheck.reach import reach, reach_geojson
+
+    try:
+        lp = resolve_place(launch)
+        b = get_booster(missile)
+        cities = all_places(kind="city")
+        res = reach(b.vehicle, lp.latitude_deg, lp.longitude_deg, payload_kg=payload_kg,
+                    azimuth_step_deg=azimuth_step_deg, places=cities)
+    except InputError as exc:
+        _fail(str(exc))
+    if geojson is not None:
+        geojson.write_text(json.dumps(reach_geojson(res, name=f"{b.name} from {lp.name}"), indent=1))
+    if map_png is not None:
+        from shieldcheck.report.reach_map import plot_reach
+
+        plot_reach(res, map_png, title=f"{b.label} from {lp.label}")
+    if as_json:
+        typer.echo(json.dumps(dataclasses.asdict(res), indent=2))
+        return
+    table = Table(title=f"{b.label} from {lp.label}, payload {res.payload_kg:,.0f} kg (model estimate)")
+    for col in ("city", "distance km", "azimuth deg", "max range km", "margin km"):
+        table.add_column(col, justify="left" if col == "city" else "right")
+    for m in res.places:
+        table.add_row(m.label, _fmt(m.distance_km, 0), _fmt(m.azimuth_deg, 0), _fmt(m.max_range_km, 0),
+                      f"{m.margin_km:+,.0f}")
+    console.print(table)
+    r = res.max_range_km
+    i_hi, i_lo = r.index(max(r)), r.index(min(r))
+    console.print(f"maximum range {r[i_hi]:,.0f} km (azimuth {res.azimuths_deg[i_hi]:g} deg), "
+                  f"minimum {r[i_lo]:,.0f} km (azimuth {res.azimuths_deg[i_lo]:g} deg)")
+
+
 def main() -> None:
     """Console entry point: bad input ends with exit 2 and one line, never a traceback (see `_Commands`)."""
     from shieldcheck import _numba
