@@ -459,8 +459,10 @@ def build_study(
 
     Parameters
     ----------
-    scenario : str, path or ScenarioModel
-        A built-in scenario name, a YAML path, or a model from `shieldcheck.scenario.load_scenario`.
+    scenario : str, path, ScenarioModel or BuiltScenario
+        A built-in scenario name, a YAML path, a model from `shieldcheck.scenario.load_scenario`, or one
+        built variant (`shieldcheck.scenario.build`; then ``variants``, ``all_variants`` and ``sets`` are
+        those it was built with).
     variants : list of str, optional
         Variant names; ``"base"`` is the scenario without a variant. Default: ``["base"]``.
     all_variants : bool
@@ -488,10 +490,17 @@ def build_study(
     >>> (g.routes_defended, g.routes_reachable)
     (36, 39)
     """
-    from shieldcheck.scenario import ScenarioModel, build, load_scenario
+    from shieldcheck.scenario import BuiltScenario, ScenarioModel, build, load_scenario
 
     if not (isinstance(step_s, (int, float)) and 0.5 <= step_s <= 60.0):
         raise InputError(f"step_s must be within [0.5, 60] s, got {step_s!r}")
+    if isinstance(scenario, BuiltScenario):
+        # one built variant (e.g. from an export or a sweep point): a study of that variant alone
+        b = scenario
+        name = b.variant or BASE
+        return _assemble(
+            b.name, b.title, b.question, b.scenario_hash, b.sets, {name: b}, (), thresholds, step_s
+        )
     model = scenario if isinstance(scenario, ScenarioModel) else load_scenario(os.fspath(scenario))
     names = [BASE, *model.variants] if all_variants else list(variants or [BASE])
     names = list(dict.fromkeys(names))
@@ -499,13 +508,19 @@ def build_study(
     builts = {}
     for name in names:
         builts[name] = build(model, variant=None if name == BASE else name, sets=sets)
+    base_hash = build(model, sets=sets).scenario_hash if BASE not in builts else builts[BASE].scenario_hash
+    return _assemble(
+        model.name, model.title, model.question, base_hash, sets, builts, _claims(model), thresholds, step_s
+    )
+
+
+def _assemble(name0, title, question, base_hash, sets, builts, claims, thresholds, step_s) -> Study:
     size = sum(len(b.threats) * len(b.architecture.sites) for b in builts.values())
     if size > MAX_STUDY_ROUTES:
         raise InputError(
             f"study size (variants x routes x sites) must be at most {MAX_STUDY_ROUTES:,}, got {size:,}; "
             "ask for fewer variants or split the threat groups"
         )
-    base_hash = build(model, sets=sets).scenario_hash if BASE not in builts else builts[BASE].scenario_hash
     rows: list = []
     routes: list = []
     groups: list = []
@@ -525,17 +540,17 @@ def build_study(
         if thresholds:
             ths += _thresholds_of(name, built, trajs, per_site, step_s)
     return Study(
-        scenario=model.name,
-        title=model.title,
-        question=model.question,
+        scenario=name0,
+        title=title,
+        question=question,
         scenario_hash=base_hash,
-        sets=sets,
+        sets=tuple(sets),
         version=_version(),
-        variants=tuple(names),
+        variants=tuple(builts),
         built=builts,
         rows=tuple(rows),
         routes=tuple(routes),
         groups=tuple(groups),
         thresholds=tuple(ths),
-        claims=_claims(model),
+        claims=tuple(claims),
     )
