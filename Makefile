@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_sweep.py
 	$(PY) benchmarks/bench_startup.py
 	$(PY) benchmarks/bench_boost.py
+	$(PY) benchmarks/bench_study.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache out

@@ -82,14 +82,14 @@ def _assert_track(coords, samples):
 
 # ============================================================================ the bundle
 def test_bundle_rows_threats_and_intercepts(bundle, built):
-    assert (bundle.scenario, bundle.variant) == ("european-third-site-2007", None)
+    assert (bundle.scenario, bundle.variant) == ("european-third-site-2007", "base")
     assert bundle.scenario_hash == built.scenario_hash
     assert len(bundle.threats) == 4 and len(bundle.rows) == 4  # one site
     for i, row in enumerate(bundle.rows):
         assert tuple(row) == ex.TABLE_COLUMNS
         assert row["row"] == i + 1 and row["scenario_hash"] == built.scenario_hash
     assert [t["engageable"] for t in bundle.threats] == [True, True, True, False]
-    assert bundle.threats[3]["reason"].startswith("too slow")
+    assert bundle.threats[3]["reason"].startswith("too slow from redzikowo")
     assert [c["row"] for c in bundle.intercepts] == [1, 2, 3]
     kinds = {s["kind"] for s in bundle.sites}
     assert kinds == {"interceptor_site", "radar", "launch", "target"}
@@ -454,7 +454,8 @@ def test_unreachable_threat_keeps_its_row_but_draws_no_track(tmp_path):
     sets += ["threats.iran-europe.targets=[berlin]", *SETS[2:]]
     b = ex.collect(build(load_scenario("european-third-site-2007"), sets=sets), coverage_altitudes_km=())
     assert b.threats[0]["status"] == "unreachable" and b.threats[0]["samples"] is None
-    assert b.rows[0]["reason"].startswith("threat trajectory is unreachable")
+    assert b.rows[0]["reason"].startswith("the threat cannot reach the target: too slow")
+    assert b.rows[0]["reason_code"] == "threat_cannot_reach"
     doc = json.loads(ex.write_geojson(b, tmp_path / "u.geojson").read_text())
     ids = [f["properties"].get("id") for f in doc["features"] if f["properties"]["kind"] == "threat_track"]
     assert ids == [t["id"] for t in b.threats[1:]]
