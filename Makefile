@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-dev
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev,maps,export,dask]'
+	$(PY) -m pip install -q -e '.[dev,maps,export,dask,web]'
 	touch $(STAMP)
 
 demo: $(STAMP)
