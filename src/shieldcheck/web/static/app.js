@@ -13,6 +13,7 @@
   var busy = 0;
   var seq = 0;
   var addMode = false;
+  var fitted = false;
 
   function $(id) { return document.getElementById(id); }
   function el(tag, text, cls) {
@@ -257,7 +258,7 @@
       var td = el("td");
       var b = el("button", r.threat, "route");
       b.type = "button";
-      b.setAttribute("aria-label", "Details of " + r.launch + " to " + r.target + " (" + r.threat + ")");
+      b.setAttribute("aria-label", r.threat + ": details of " + r.launch + " to " + r.target);
       b.addEventListener("click", function () { selectRoute(r); });
       td.appendChild(b);
       tr.appendChild(td);
@@ -388,6 +389,7 @@
       var src = el("span", "source: " + p.source, "src");
       function apply(v) {
         if (v === "" || !isFinite(Number(v))) return;
+        if (state.params[p.path] === String(v)) return;  // a late native 'change' (on blur) repeats it
         state.params[p.path] = String(v);
         refresh(/^(radars|early_warning)\./.test(p.path));
       }
@@ -424,7 +426,14 @@
     return Promise.all(jobs).then(function (res) {
       if (my !== seq) return;
       current.study = res[0];
-      if (res[1]) current.layers = res[1];
+      if (res[1]) {
+        var first = !current.layers && !fitted;
+        current.layers = res[1];
+        if (first) {
+          fitted = true;
+          map.fitBounds(L.latLngBounds(res[1].sites.map(function (x) { return [x.latitude_deg, x.longitude_deg]; })).pad(0.05));
+        }
+      }
       drawAnswers();
       drawRoutes();
       drawOverlay();
@@ -446,6 +455,17 @@
     var b = viewBody();
     b.kind = state.fp.kind; b.threat = state.fp.threat; b.place = state.fp.place;
     b.resolution_deg = parseFloat(state.fp.res);
+    // the grid covers the group's targets (defended area) or launch areas (launch area), padded 10°
+    var kind = state.fp.kind === "defended_area" ? "target" : "launch", names = {};
+    current.study.routes.forEach(function (r) { if (r.threat === state.fp.threat) names[r[kind]] = true; });
+    var pts = current.layers.sites.filter(function (x) { return x.kind === kind && names[x.name]; });
+    if (pts.length) {
+      var lats = pts.map(function (x) { return x.latitude_deg; }), lons = pts.map(function (x) { return x.longitude_deg; });
+      b.lat_min_deg = Math.max(-90, Math.floor(Math.min.apply(null, lats)) - 10);
+      b.lat_max_deg = Math.min(90, Math.ceil(Math.max.apply(null, lats)) + 10);
+      b.lon_min_deg = Math.max(-180, Math.floor(Math.min.apply(null, lons)) - 10);
+      b.lon_max_deg = Math.min(180, Math.ceil(Math.max.apply(null, lons)) + 10);
+    }
     setStatus("computing footprint…");
     return postJSON("/api/footprint", b).then(function (gj) {
       current.footprint = gj;
@@ -545,6 +565,7 @@
       current.study = SNAPSHOT.study;
       current.layers = SNAPSHOT.layers;
       drawAnswers(); drawRoutes(); drawOverlay();
+      map.fitBounds(L.latLngBounds(current.layers.sites.map(function (x) { return [x.latitude_deg, x.longitude_deg]; })).pad(0.05));
       setStatus("snapshot of " + state.scenario + " (" + state.variant + "); static, no server");
       document.body.dataset.ready = "snapshot";
       return;
