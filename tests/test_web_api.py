@@ -374,3 +374,22 @@ def test_serve_refuses_a_bad_port():
     result = CliRunner().invoke(cli_app, ["serve", "--port", "70000"])
     assert result.exit_code == 2
     assert "--port must be within [1, 65535], got 70000" in result.output
+
+
+def test_threshold_speed_brackets_the_cli_engage_answer(base):
+    status, _, study = call(base, "/api/thresholds", {"scenario": FLAGSHIP})
+    assert status == 200, study
+    rec = next(
+        t
+        for t in study["thresholds"]
+        if (t["launch"], t["target"], t["site"]) == ("kozelsk", "washington", "redzikowo")
+    )
+    assert rec["threshold_status"] == "found"
+    v = rec["threshold_speed_km_s"]
+
+    def engaged(speed):
+        rows = cli_rows("--set", f"{SPEED}={speed:.3f}")
+        return next(r for r in rows if (r["launch"], r["target"]) == ("kozelsk", "washington"))["engageable"]
+
+    # the study's bisection tolerance is 0.01 km/s: just above it the CLI engages, just below it does not
+    assert engaged(v + 0.02) and not engaged(v - 0.02)

@@ -239,6 +239,10 @@ def create_app(
     async def study(req: ViewRequest):
         return await compute(service.study, req.key())
 
+    @app.post("/api/thresholds", summary="The study with threshold interceptor speeds per route and site")
+    async def thresholds(req: ViewRequest):
+        return await compute(service.thresholds, req.key())
+
     @app.post("/api/layers", summary="Map layers: sites, radars with coverage, tracks")
     async def layers(req: ViewRequest):
         return await compute(service.layers, req.key())

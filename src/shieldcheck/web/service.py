@@ -1,9 +1,8 @@
 """What the web API answers, as plain dicts: no HTTP here, so the same calls serve tests and benchmarks.
 
 Every number comes from the library (scenario build, engagements, exports' map layers, footprints); this
-module only selects, bounds, caches and shapes. The study adapter `study_view` is the one place that
-turns a built scenario into the study's tables; it uses `shieldcheck.study.build_study` when that module
-exists and otherwise `shieldcheck.engagement.engage_scenario` with the same row, route and group shapes.
+module only selects, bounds, caches and shapes. The study's tables come from
+`shieldcheck.study.build_study` (through `study_view`), so the numbers on screen are the CLI's.
 """
 
 from __future__ import annotations
@@ -254,8 +253,20 @@ class Service:
 
     # ---- views
     def study(self, key: ViewKey) -> dict:
-        """The study's tables for a view (see `study_view`)."""
-        return self._cached(("study", key), lambda: study_view(self.built(key), key.variant))
+        """The study's tables for a view (see `study_view`), without threshold speeds."""
+        return self._cached(
+            ("study", key), lambda: study_view(self.built(key), key.variant, self._claims(key))
+        )
+
+    def thresholds(self, key: ViewKey) -> dict:
+        """The study with its threshold speeds (least burnout speed per route and site)."""
+        return self._cached(
+            ("thresholds", key),
+            lambda: study_view(self.built(key), key.variant, self._claims(key), thresholds=True),
+        )
+
+    def _claims(self, key: ViewKey):
+        return [c.model_dump(mode="json") for c in getattr(self.source.load(key.scenario), "claims", [])]
 
     def layers(self, key: ViewKey) -> dict:
         """Map layers for a view: sites, radars with coverage, launch areas, targets, threat tracks."""
@@ -325,88 +336,32 @@ def _clean(v):
     return v
 
 
-def study_view(built, variant: str = "base") -> dict:
-    """Rows, routes and groups of one built scenario and variant (the study's table shapes).
+def study_view(built, variant: str = "base", claims=(), thresholds: bool = False) -> dict:
+    """The study of one built scenario and variant as JSON (`shieldcheck.study.build_study`).
 
-    Until `shieldcheck.study` exists this is computed here from `engage_scenario` (the rows the CLI's
-    ``engage`` prints, same default step): a route is ``defended`` when any site has a window,
-    ``threat_cannot_reach`` when the threat has no trajectory, ``not_defended`` otherwise; its best site
-    is the one with the longest window.
+    Parameters
+    ----------
+    built : BuiltScenario
+        The scenario with its variant, overrides and added sites applied.
+    variant : str
+        The variant's name (``"base"`` for none), repeated in the answer.
+    claims : sequence of dict
+        The scenario's sourced ``claims:`` (a built scenario does not carry them).
+    thresholds : bool
+        Compute the threshold speeds too (one bisection per route and site; slower).
+
+    Returns
+    -------
+    dict
+        `Study.to_dict` (provenance, title, question, claims, ``rows``, ``routes``, ``groups``,
+        ``thresholds``) plus ``variant``.
     """
-    from shieldcheck.engagement import engage_scenario
+    from shieldcheck.study import build_study
 
-    rows = [
-        {"variant": variant, **{k: _clean(v) for k, v in r.to_dict().items()}} for r in engage_scenario(built)
-    ]
-    return _tables(built, variant, rows)
-
-
-def _tables(built, variant: str, rows: list[dict]) -> dict:
-    routes: list[dict] = []
-    by_route: dict[tuple, list[dict]] = {}
-    for r in rows:
-        by_route.setdefault((r["threat"], r["launch"], r["target"]), []).append(r)
-    for (threat, launch, target), rs in by_route.items():
-        ok = [r for r in rs if r["engageable"]]
-        if rs[0]["threat_status"] not in ("ok",):
-            status = "threat_cannot_reach"
-        elif ok:
-            status = "defended"
-        else:
-            status = "not_defended"
-        best = max(ok, key=lambda r: r["window_s"] or 0.0) if ok else None
-        reason = (
-            ""
-            if ok
-            else "; ".join(r["reason"] if len(rs) == 1 else f"{r['site']}: {r['reason']}" for r in rs)
-        )
-        latest = None
-        if best is not None and best["time_to_decide_s"] is not None and best["track_s"] is not None:
-            latest = best["track_s"] + best["time_to_decide_s"]
-        routes.append(
-            {
-                "variant": variant,
-                "threat": threat,
-                "launch": launch,
-                "target": target,
-                "status": status,
-                "engaging_sites": [r["site"] for r in ok],
-                "best_site": best["site"] if best else "",
-                "window_start_s": best["window_start_s"] if best else None,
-                "window_end_s": best["window_end_s"] if best else None,
-                "window_s": best["window_s"] if best else None,
-                "latest_fire_decision_s": latest,
-                "reason": reason,
-            }
-        )
-    groups = []
-    for case_group in dict.fromkeys(c.group for c in built.threats):
-        mine = [r for r in routes if r["threat"] == case_group]
-        groups.append(
-            {
-                "variant": variant,
-                "threat": case_group,
-                "routes": len(mine),
-                "routes_reachable": sum(r["status"] != "threat_cannot_reach" for r in mine),
-                "routes_defended": sum(r["status"] == "defended" for r in mine),
-                "not_defended": [
-                    {"launch": r["launch"], "target": r["target"], "reason": r["reason"]}
-                    for r in mine
-                    if r["status"] != "defended"
-                ],
-            }
-        )
-    return {
-        "scenario": built.name,
-        "title": built.title,
-        "question": built.question,
-        "variant": variant,
-        "scenario_hash": built.scenario_hash,
-        "sets": list(built.sets),
-        "rows": rows,
-        "routes": routes,
-        "groups": groups,
-    }
+    out = build_study(built, thresholds=thresholds).to_dict()
+    out["variant"] = variant
+    out["claims"] = [dict(c) for c in claims]
+    return out
 
 
 def _jsonable(v):

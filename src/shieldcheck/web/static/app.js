@@ -301,6 +301,19 @@
     drawProfile(track, best);
     var ul = $("reasons");
     ul.textContent = "";
+    if (!SNAPSHOT) {
+      var key = current.selected;
+      postJSON("/api/thresholds", viewBody()).then(function (st) {
+        if (current.selected !== key) return;
+        st.thresholds.filter(function (t) {
+          return t.threat === route.threat && t.launch === route.launch && t.target === route.target && t.site === "";
+        }).forEach(function (t) {
+          ul.appendChild(el("li", t.threshold_status === "found"
+            ? "least interceptor burnout speed for a window (any site): " + fmt(t.threshold_speed_km_s, 2) + " km/s" + (t.tail_chase ? ", tail chase" : "")
+            : "threshold speed: " + t.threshold_status.replace(/_/g, " "), "threshold"));
+        });
+      }).catch(function () { /* the answers above stand without it */ });
+    }
     rows.forEach(function (r) {
       var text = r.site + ": " + (r.engageable
         ? "window " + fmt(r.window_start_s) + "–" + fmt(r.window_end_s) + " s, " + fmt(r.time_to_decide_s) + " s to decide, " + r.shots + " shot(s)"
