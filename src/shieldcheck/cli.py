@@ -616,7 +616,9 @@ def serve_cmd(
         )
     try:
         web_app = create_app(
-            scenarios or [], scenario_dir, allowed_hosts=("127.0.0.1", "localhost", "::1", host)
+            scenarios or [],
+            scenario_dir,
+            allowed_hosts=("127.0.0.1", "localhost", "::1") if loopback else ("*",),
         )
     except InputError as exc:
         _fail(str(exc))
