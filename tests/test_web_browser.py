@@ -289,3 +289,29 @@ def test_axe_core_finds_no_serious_or_critical_violation(browser, server):
     )
     assert violations == [], json.dumps(violations, indent=1)
     page.close()
+
+
+def test_csv_and_geojson_downloads(browser, server, tmp_path):
+    import csv
+
+    page = open_page(browser, server + "/")
+    with page.expect_download() as info:
+        page.click("#dl-csv")
+    path = tmp_path / "routes.csv"
+    info.value.save_as(path)
+    with open(path, newline="") as fh:
+        routes = list(csv.DictReader(fh))
+    assert len(routes) == 58
+    defended = {}
+    for r in routes:
+        defended[r["threat"]] = defended.get(r["threat"], 0) + (r["status"] == "defended")
+    assert defended == cli_counts()
+    with page.expect_download() as info:
+        page.click("#dl-geojson")
+    path = tmp_path / "layers.geojson"
+    info.value.save_as(path)
+    layers = json.loads(path.read_text())
+    kinds = [f["geometry"]["type"] for f in layers["features"]]
+    assert kinds.count("LineString") == 58 and "Polygon" in kinds and "Point" in kinds
+    assert page.errors == []
+    page.close()
