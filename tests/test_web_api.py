@@ -393,3 +393,16 @@ def test_threshold_speed_brackets_the_cli_engage_answer(base):
 
     # the study's bisection tolerance is 0.01 km/s: just above it the CLI engages, just below it does not
     assert engaged(v + 0.02) and not engaged(v - 0.02)
+
+
+def test_snapshot_carries_the_footprint_layer(base):
+    fp = {"threat": "iran-europe", "place": "tehran", "resolution_deg": 2.0}
+    status, _, page = call(base, "/api/snapshot", {"scenario": FLAGSHIP, "footprint": fp})
+    assert status == 200 and '"footprint":{"type":"FeatureCollection"' in page
+    status, _, answer = call(
+        base, "/api/snapshot", {"scenario": FLAGSHIP, "footprint": {**fp, "resolution_deg": 0}}
+    )
+    assert (
+        status == 422
+        and "footprint.resolution_deg: input should be greater than or equal to 0.1" in answer["error"]
+    )

@@ -252,6 +252,9 @@ def test_route_details_and_footprint(browser, server):
 def test_snapshot_opens_from_file_with_the_same_answers(browser, server, tmp_path):
     page = open_page(browser, server + f"/?scenario={FLAGSHIP}&variant=speed-postol-8")
     live = page.locator("#groups").inner_text()
+    page.select_option("#fp-res", "1")
+    page.click("#fp-draw")
+    wait_until(page, "() => document.querySelector('#status').textContent === 'footprint drawn'")
     with page.expect_download() as info:
         page.click("#dl-snapshot")
     path = tmp_path / "snapshot.html"
@@ -268,6 +271,7 @@ def test_snapshot_opens_from_file_with_the_same_answers(browser, server, tmp_pat
     assert snap.locator("#groups").inner_text() == live
     assert snap.locator("#routes tbody tr").count() == 58
     assert not snap.locator("#controls").is_visible()
+    assert snap.evaluate("() => document.querySelectorAll('path[fill=\"#1a7f37\"]').length") >= 1  # footprint
     assert [u for u in requests if not u.startswith(("file:", "data:", "blob:"))] == []
     png = ARTIFACTS / "06-snapshot-map.png"
     snap.locator("#map").screenshot(path=str(png))

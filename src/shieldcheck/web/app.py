@@ -68,7 +68,7 @@ class ViewRequest(_Body):
         )
 
 
-class FootprintRequest(ViewRequest):
+class FootprintSpec(_Body):
     """A defended-area (fixed launch) or launch-area (fixed target) footprint on a lat/lon grid."""
 
     kind: Literal["defended_area", "launch_area"] = "defended_area"
@@ -79,6 +79,19 @@ class FootprintRequest(ViewRequest):
     lon_min_deg: Annotated[float, Field(ge=-360.0, le=360.0)] = -30.0
     lon_max_deg: Annotated[float, Field(ge=-360.0, le=360.0)] = 60.0
     resolution_deg: Annotated[float, Field(ge=0.1, le=10.0)] = 0.5
+
+    def spec(self) -> dict:
+        return self.model_dump(include=set(FootprintSpec.model_fields))
+
+
+class FootprintRequest(ViewRequest, FootprintSpec):
+    """A view and a footprint on it."""
+
+
+class SnapshotRequest(ViewRequest):
+    """A view, and the footprint layer shown on it (if any)."""
+
+    footprint: FootprintSpec | None = None
 
 
 def _error_text(err: dict) -> str:
@@ -253,16 +266,17 @@ def create_app(
 
     @app.post("/api/footprint", summary="Defended-area or launch-area footprint (GeoJSON)")
     async def footprint(req: FootprintRequest):
-        body = req.model_dump(include={"kind", "threat", "place", "resolution_deg"})
-        body.update(req.model_dump(include={"lat_min_deg", "lat_max_deg", "lon_min_deg", "lon_max_deg"}))
-        return await compute(service.footprint, req.key(), body)
+        return await compute(service.footprint, req.key(), req.spec())
 
     @app.post("/api/snapshot", summary="A self-contained HTML snapshot of a view (opens from file://)")
-    async def snapshot(req: ViewRequest):
+    async def snapshot(req: SnapshotRequest):
         key = req.key()
 
         def make():
-            return render_snapshot(service.study(key), service.layers(key), service.parameters(key), key)
+            fp = service.footprint(key, req.footprint.spec()) if req.footprint is not None else None
+            return render_snapshot(
+                service.study(key), service.layers(key), service.parameters(key), key, footprint=fp
+            )
 
         result = await compute(make)
         if isinstance(result, JSONResponse):
@@ -296,7 +310,7 @@ def _script_text(text: str) -> str:
     return text.replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
-def render_snapshot(study: dict, layers: dict, parameters: list, key: ViewKey) -> str:
+def render_snapshot(study: dict, layers: dict, parameters: list, key: ViewKey, footprint=None) -> str:
     """One HTML file with the page's code, the map data and the view's data inlined (no server needed).
 
     The page is the app's own ``index.html`` run in snapshot mode: it draws from the embedded data and
@@ -309,6 +323,7 @@ def render_snapshot(study: dict, layers: dict, parameters: list, key: ViewKey) -
         "study": study,
         "layers": layers,
         "parameters": parameters,
+        "footprint": footprint,
         "view": {
             "scenario": key.scenario,
             "variant": key.variant,

@@ -463,11 +463,8 @@
     }).finally(function () { busy--; });
   }
 
-  function drawFootprint() {
-    if (!state.fp) { fpLayer.clearLayers(); return Promise.resolve(); }
-    var b = viewBody();
-    b.kind = state.fp.kind; b.threat = state.fp.threat; b.place = state.fp.place;
-    b.resolution_deg = parseFloat(state.fp.res);
+  function footprintSpec() {
+    var b = { kind: state.fp.kind, threat: state.fp.threat, place: state.fp.place, resolution_deg: parseFloat(state.fp.res) };
     // the grid covers the group's targets (defended area) or launch areas (launch area), padded 10°
     var kind = state.fp.kind === "defended_area" ? "target" : "launch", names = {};
     current.study.routes.forEach(function (r) { if (r.threat === state.fp.threat) names[r[kind]] = true; });
@@ -479,12 +476,21 @@
       b.lon_min_deg = Math.max(-180, Math.floor(Math.min.apply(null, lons)) - 10);
       b.lon_max_deg = Math.min(180, Math.ceil(Math.max.apply(null, lons)) + 10);
     }
+    return b;
+  }
+
+  function drawFootprintLayer(gj) {
+    current.footprint = gj;
+    fpLayer.clearLayers();
+    L.geoJSON(gj, { interactive: false, style: { color: "#1a7f37", weight: 1, fillOpacity: 0.25 } }).addTo(fpLayer);
+  }
+
+  function drawFootprint() {
+    if (!state.fp) { fpLayer.clearLayers(); return Promise.resolve(); }
+    var b = viewBody(), spec = footprintSpec();
+    Object.keys(spec).forEach(function (k) { b[k] = spec[k]; });
     setStatus("computing footprint…");
-    return postJSON("/api/footprint", b).then(function (gj) {
-      current.footprint = gj;
-      fpLayer.clearLayers();
-      L.geoJSON(gj, { interactive: false, style: { color: "#1a7f37", weight: 1, fillOpacity: 0.25 } }).addTo(fpLayer);
-    });
+    return postJSON("/api/footprint", b).then(drawFootprintLayer);
   }
 
   function loadScenario(reset) {
@@ -553,7 +559,9 @@
     $("dl-csv").addEventListener("click", function () { download(state.scenario + "-" + state.variant + "-routes.csv", "text/csv", csv(current.study.routes)); });
     $("dl-geojson").addEventListener("click", function () { download(state.scenario + "-" + state.variant + ".geojson", "application/geo+json", geojson()); });
     $("dl-snapshot").addEventListener("click", function () {
-      post("/api/snapshot", viewBody()).then(function (r) { return r.blob(); })
+      var body = viewBody();
+      if (state.fp) body.footprint = footprintSpec();
+      post("/api/snapshot", body).then(function (r) { return r.blob(); })
         .then(function (b) { download(state.scenario + "-" + state.variant + ".html", "text/html", b); })
         .catch(function (e) { setStatus(String(e.message || e), true); });
     });
@@ -578,6 +586,7 @@
       current.study = SNAPSHOT.study;
       current.layers = SNAPSHOT.layers;
       drawAnswers(); drawRoutes(); drawOverlay();
+      if (SNAPSHOT.footprint) drawFootprintLayer(SNAPSHOT.footprint);
       map.fitBounds(L.latLngBounds(current.layers.sites.map(function (x) { return [x.latitude_deg, x.longitude_deg]; })).pad(0.05));
       setStatus("snapshot of " + state.scenario + " (" + state.variant + "); static, no server");
       document.body.dataset.ready = "snapshot";
