@@ -37,7 +37,8 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_footprint.py
 	$(PY) benchmarks/bench_sweep.py
 	$(PY) benchmarks/bench_study.py
-	$(PY) benchmarks/bench_web.py
+	$(PY) benchmarks/bench_web.py --clients 1 --requests 15
+	$(PY) benchmarks/bench_web.py --clients 4 --requests 60
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache out

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-RESULTS = Path(__file__).parent / "results" / "web.json"
+RESULTS = Path(__file__).parent / "results" / "web-{clients}-clients.json"
 FLAGSHIP = "european-third-site-2007"
 SPEED = "interceptor_types.gbi-2stage.burnout_speed_km_s"
 EUROPE = {"lat_min_deg": 30.0, "lat_max_deg": 72.0, "lon_min_deg": -30.0, "lon_max_deg": 60.0}
@@ -225,8 +225,9 @@ def main() -> None:
         f"  ratio p50 / in-process: slider {result['ratio_slider_p50_to_in_process']:.2f}x, "
         f"footprint {result['ratio_footprint_p50_to_in_process']:.2f}x"
     )
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    out = Path(str(RESULTS).format(clients=args.clients))
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":
