@@ -319,3 +319,20 @@ def test_csv_and_geojson_downloads(browser, server, tmp_path):
     assert kinds.count("LineString") == 58 and "Polygon" in kinds and "Point" in kinds
     assert page.errors == []
     page.close()
+
+
+def test_adding_a_site_by_clicking_the_map_recomputes(browser, server):
+    page = open_page(browser, server + "/")
+    page.click("#add-site")
+    assert page.get_attribute("#add-site", "aria-pressed") == "true"
+    box = page.locator("#map").bounding_box()
+    before = ready(page)
+    page.mouse.click(box["x"] + box["width"] * 0.62, box["y"] + box["height"] * 0.62)
+    wait_recomputed(page, before)
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
+    assert len(query.get("add", [])) == 1 and query["add"][0].startswith("added-1@")
+    assert page.locator(".site-icon.added").count() == 1
+    assert "added-1" in page.locator("#overrides").inner_text()
+    shot(page, "07-added-site")
+    assert page.errors == []
+    page.close()
