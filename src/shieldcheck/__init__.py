@@ -12,6 +12,7 @@ ok 3511 4.97
 0
 """
 
+from shieldcheck import _numba  # noqa: F401 - first: chooses numba's cache folder before any kernel exists
 from shieldcheck.catalog import MissileClass, Place, get_missile, missiles, places, resolve_place
 from shieldcheck.earth import (
     MU_KM3_S2,
@@ -39,11 +40,25 @@ from shieldcheck.threats import (
 
 __version__ = "0.1.0"
 
+_LAZY = {"Study": "shieldcheck.study", "build_study": "shieldcheck.study"}
+
+
+def __getattr__(name: str):
+    # the study layer imports the compiled engagement kernels: loaded on first use, not at import
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'shieldcheck' has no attribute {name!r}")
+
+
 __all__ = [
     "MU_KM3_S2",
     "OMEGA_RAD_S",
     "SPHERE_RADIUS_KM",
     "InputError",
+    "Study",
+    "build_study",
     "LambertSolution",
     "LambertStatus",
     "MissileClass",
@@ -70,3 +85,10 @@ __all__ = [
     "sphere_min_energy",
     "trajectory",
 ]
+
+# powered flight (issue 10): staged boost, lofted-test reconstruction, reach
+from shieldcheck.boost import PitchProgram, Stage, Vehicle, fly, fly_batch, solve_kick  # noqa: E402
+from shieldcheck.reach import reach  # noqa: E402
+from shieldcheck.reconstruct import reconstruct  # noqa: E402
+
+__all__ += ["PitchProgram", "Stage", "Vehicle", "fly", "fly_batch", "reach", "reconstruct", "solve_kick"]

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import errno
 import json
 import math
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -17,10 +19,70 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperGroup
 
 from shieldcheck.errors import InputError
 
+
+def _line(text: object, limit: int = 2000) -> str:
+    """One line of at most ``limit`` characters (messages may quote user input verbatim)."""
+    one = " ".join(str(text).split())
+    return one if len(one) <= limit else one[: limit - 3] + "..."
+
+
+def _os_error_text(exc: OSError) -> str:
+    name = exc.filename if exc.filename is not None else exc.filename2
+    why = exc.strerror or str(exc)
+    return f"{_line(name, 200)}: {why}" if name is not None else why
+
+
+class _Commands(TyperGroup):
+    """Every command's last net: bad input, unusable files and usage errors end in exit 2 and one line.
+
+    Commands raise `InputError` (or let it through); this turns it, an `OSError` on a file the user named
+    (an output folder that does not exist, ``-o /dev/null``, a name too long for the file system), a file
+    that is not UTF-8 and click's usage errors into ``error: <one line>`` on stderr with exit code 2.
+    Ctrl-C exits 130. Anything else is a bug: one line saying so, exit 1 (``SHIELDCHECK_DEBUG=1`` shows
+    the traceback). It sits in the command group, so typer's in-process test runner exercises it too.
+    """
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort):
+            raise
+        except InputError as exc:
+            _error(_line(exc), 2)
+        except UnicodeError as exc:
+            _error(f"input is not UTF-8 text: {_line(exc, 300)}", 2)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # output piped into `head`: not an error
+                raise typer.Exit(0) from None
+            _error(_os_error_text(exc), 2)
+        except KeyboardInterrupt:
+            _error("interrupted", 130)
+        except Exception as exc:
+            if hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int):
+                # click's usage errors (typer ships its own copy of click): unknown option, bad value
+                sub = getattr(exc, "ctx", None)
+                where = sub.command_path if sub is not None else "shieldcheck"
+                _error(f"{where}: {_line(exc.format_message())} (see '{where} --help')", exc.exit_code)
+            if os.environ.get("SHIELDCHECK_DEBUG"):
+                raise
+            _error(
+                f"internal error (a bug in shieldcheck, please report it with the command line): "
+                f"{type(exc).__name__}: {_line(exc, 500)} (SHIELDCHECK_DEBUG=1 shows the traceback)",
+                1,
+            )
+
+
+def _error(message: str, code: int):
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
 app = typer.Typer(
+    cls=_Commands,
     add_completion=False,
     no_args_is_help=True,
     help="shieldcheck: re-runnable physics for ballistic-missile-defense questions. "
@@ -30,7 +92,7 @@ console = Console(width=max(Console().width, 130))
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(f"error: {_line(message)}", err=True)
     raise typer.Exit(2)
 
 
@@ -273,20 +335,53 @@ def demo_cmd() -> None:
     )
 
 
-def _engagement_rows(scenario: str, variants: list[str], all_variants: bool, sets: list[str]):
-    from shieldcheck.engagement import engage_scenario
-    from shieldcheck.scenario import build, load_scenario
+def _study(scenario: str, variants, all_variants: bool, sets, thresholds: bool):
+    from shieldcheck.study import build_study
 
-    model = load_scenario(scenario)
-    names: list[str | None] = list(variants) if variants else [None]
-    if all_variants:
-        names = [None, *model.variants.keys()]
-    rows = []
-    for name in names:
-        built = build(model, variant=name, sets=sets)
-        for r in engage_scenario(built):
-            rows.append({"scenario": built.name, "variant": name or "base", **r.to_dict()})
-    return rows
+    return build_study(
+        scenario,
+        variants=list(variants or []) or None,
+        all_variants=all_variants,
+        sets=sets or [],
+        thresholds=thresholds,
+    )
+
+
+def _write_or_print(rows, as_json: bool, csv_path: str | None, columns) -> bool:
+    """JSON to standard output, or CSV through the one table writer; True when nothing else should print.
+
+    ``--csv FILE`` writes quietly; ``--csv -`` writes to standard output.
+    """
+    from shieldcheck.report.exports import write_rows
+
+    if as_json:
+        typer.echo(json.dumps(rows, allow_nan=False))
+        return True
+    if csv_path is not None:
+        write_rows(rows, csv_path, "csv", columns=columns)
+        return True
+    return False
+
+
+def _fit_table(title: str, columns: list[str], rows: list[list[str]], *, drop_variant: bool = False) -> Table:
+    """A table that folds to the terminal's width; with ``drop_variant`` the first column (the variant, the
+    same on every row) moves into the title."""
+    if drop_variant and rows:
+        title = f"{title} ({rows[0][0]})"
+        columns, rows = columns[1:], [r[1:] for r in rows]
+    table = Table(title=title, expand=False)
+    for c in columns:
+        table.add_column(c, overflow="fold")
+    for r in rows:
+        table.add_row(*r)
+    return table
+
+
+_VARIANT_HELP = "Named variant (repeatable; 'base' is the scenario without a variant)."
+_SET_HELP = (
+    "Override a number: path=value (repeatable), e.g. interceptor_types.gbi-2stage.burnout_speed_km_s=8."
+)
+_CSV_HELP = "Write the rows as CSV to this file (quietly), or '-' for standard output."
 
 
 @app.command("engage")
@@ -294,85 +389,176 @@ def engage_cmd(
     scenario: Annotated[
         str, typer.Argument(help="A built-in scenario name (see `shieldcheck scenarios`) or a YAML path.")
     ],
-    variant: Annotated[
-        list[str] | None, typer.Option("--variant", help="Named variant (repeatable).")
-    ] = None,
+    variant: Annotated[list[str] | None, typer.Option("--variant", help=_VARIANT_HELP)] = None,
     all_variants: Annotated[bool, typer.Option("--all-variants", help="The base and every variant.")] = False,
-    set_: Annotated[
-        list[str] | None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help=_SET_HELP)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the rows as a JSON array.")] = False,
+    csv_path: Annotated[str | None, typer.Option("--csv", help=_CSV_HELP)] = None,
+    summary: Annotated[
+        bool | None,
         typer.Option(
-            "--set",
-            help="Override a number: path=value "
-            "(repeatable), e.g. interceptor_types.gbi-2stage."
-            "burnout_speed_km_s=8.",
+            "--summary/--rows",
+            help="Per threat group and per target (default when there are more than 30 rows), or every row.",
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the rows as a JSON array.")] = False,
-    csv_path: Annotated[
-        str | None, typer.Option("--csv", help="Write the rows to this CSV file ('-' for standard output).")
-    ] = None,
 ) -> None:
-    """Engagement table: one row per threat, target and site (and variant)."""
+    """Engagement table: one row per variant, threat, launch, target and site; or its summary."""
+    from shieldcheck.report.exports import TABLE_COLUMNS, study_table
+
     try:
-        rows = _engagement_rows(scenario, variant or [], all_variants, set_ or [])
+        study = _study(scenario, variant, all_variants, set_, thresholds=False)
+        rows = study_table(study, "rows")
+        if _write_or_print(rows, as_json, csv_path, TABLE_COLUMNS):
+            return
     except InputError as exc:
         _fail(str(exc))
-    if as_json:
-        typer.echo(json.dumps(rows))
-        return
-    if csv_path is not None:
-        fh = sys.stdout if csv_path == "-" else open(csv_path, "w", newline="")  # noqa: SIM115
-        try:
-            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
-        finally:
-            if fh is not sys.stdout:
-                fh.close()
-        if csv_path == "-":
+    out = Console()
+    one = len(study.variants) == 1
+    if summary if summary is not None else len(rows) > 30:
+        _print_summary(out, study)
+    else:
+        body, notes = [], []
+        for r in rows:
+            ok = r["engageable"]
+            route = f"{r['launch']} → {r['target']}"
+            if not ok:
+                notes.append(f"[{len(notes) + 1}] {r['variant']}, {route}, {r['site']}: {r['reason']}")
+            body.append(
+                [
+                    r["variant"],
+                    r["threat"],
+                    route,
+                    r["site"],
+                    f"{r['window_s']:,.0f}" if ok else f"no [{len(notes)}]",
+                    f"{r['window_start_s']:,.0f}–{r['window_end_s']:,.0f}" if ok else "-",
+                    f"{r['first_intercept_altitude_km']:,.0f}" if ok else "-",
+                    _fmt(r["time_to_decide_s"], 0),
+                ]
+            )
+        cols = ["variant", "threat", "route", "site", "window s", "first–last s", "1st alt km", "decide s"]
+        out.print(_fit_table(f"{study.scenario}: engagement windows", cols, body, drop_variant=one))
+        for n in notes:
+            out.print(n, markup=False, highlight=False)
+    out.print(
+        "[dim]Kinematic model estimates from public figures; every source is in the scenario file.[/dim]"
+    )
+
+
+def _print_summary(out: Console, study) -> None:
+    one = len(study.variants) == 1
+    body = [
+        [
+            g.variant,
+            g.threat,
+            f"{g.routes_defended}/{g.routes_reachable}",
+            str(g.routes - g.routes_reachable),
+            ", ".join(f"{d['launch']}→{d['target']}" for d in g.not_defended) or "-",
+        ]
+        for g in study.groups
+    ]
+    cols = ["variant", "threat", "defended/reachable", "cannot reach", "not defended"]
+    out.print(_fit_table(f"{study.scenario}: routes defended per threat group", cols, body, drop_variant=one))
+    per: dict = {}
+    for r in study.routes:
+        k = (r.variant, r.threat, r.target)
+        d = per.setdefault(k, {"n": 0, "ok": 0, "cannot": 0, "codes": {}})
+        d["n"] += 1
+        d["ok"] += r.status == "defended"
+        d["cannot"] += r.status == "threat_cannot_reach"
+        if r.status == "not_defended":
+            d["codes"][r.reason_code] = d["codes"].get(r.reason_code, 0) + 1
+    body = [
+        [
+            v,
+            t,
+            tgt,
+            f"{d['ok']}/{d['n'] - d['cannot']}",
+            str(d["cannot"]),
+            ", ".join(f"{c} ×{n}" for c, n in d["codes"].items()) or "-",
+        ]
+        for (v, t, tgt), d in per.items()
+    ]
+    cols = ["variant", "threat", "target", "defended/reachable", "cannot reach", "why not"]
+    out.print(_fit_table("per target (routes from every launch area)", cols, body, drop_variant=one))
+    out.print("[dim]Every row: --rows; machine-readable: --json or --csv FILE.[/dim]")
+
+
+@app.command("threshold")
+def threshold_cmd(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a YAML path.")],
+    variant: Annotated[list[str] | None, typer.Option("--variant", help=_VARIANT_HELP)] = None,
+    all_variants: Annotated[bool, typer.Option("--all-variants", help="The base and every variant.")] = False,
+    set_: Annotated[list[str] | None, typer.Option("--set", help=_SET_HELP)] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the threshold rows as a JSON array.")
+    ] = False,
+    csv_path: Annotated[str | None, typer.Option("--csv", help=_CSV_HELP)] = None,
+    per_site: Annotated[
+        bool, typer.Option("--per-site", help="Also a row per site, not only any site.")
+    ] = False,
+) -> None:
+    """The least interceptor burnout speed (km/s, relative to the Earth) that engages each route.
+
+    Found by bisection on the engagement kernel to 0.01 km/s: per route (any site, and per site with
+    --per-site), which site's window opens first at that speed and at what intercept altitude, and whether
+    it is a tail chase; then the range per threat group.
+    """
+    from shieldcheck.report.exports import study_table
+
+    try:
+        study = _study(scenario, variant, all_variants, set_, thresholds=True)
+        rows = [r for r in study_table(study, "thresholds") if per_site or r["site"] == ""]
+        for i, r in enumerate(rows):
+            r["row"] = i + 1
+        if _write_or_print(rows, as_json, csv_path, None):
             return
-    table = Table(title=f"{scenario}: engagement windows (kinematic estimates)")
-    for col in (
+    except InputError as exc:
+        _fail(str(exc))
+    out = Console()
+    one = len(study.variants) == 1
+    body = []
+    for r in rows:
+        v = r["threshold_speed_km_s"]
+        what = {
+            "found": f"{v:.2f}" if v is not None else "-",
+            "none_below_escape": "none up to escape speed",
+            "threat_cannot_reach": "threat cannot reach",
+        }[r["threshold_status"]]
+        alt = r["first_intercept_altitude_km"]
+        first = f"{r['first_window_site']}, {alt:,.0f} km" if alt is not None else "-"
+        line = [r["variant"], r["threat"], f"{r['launch']} → {r['target']}"]
+        line += [r["site"] or "any"] if per_site else []
+        line += [what, first, "yes" if r["tail_chase"] else "-"]
+        body.append(line)
+    cols = ["variant", "threat", "route"] + (["site"] if per_site else [])
+    cols += ["least km/s", "first window: site, altitude", "tail chase"]
+    out.print(
+        _fit_table(f"{study.scenario}: least interceptor speed per route", cols, body, drop_variant=one)
+    )
+    groups: dict = {}
+    for t in study.thresholds:
+        if t.site == "":
+            groups.setdefault((t.variant, t.threat), []).append(t)
+    body = []
+    for (v, th), ts in groups.items():
+        found = [t.threshold_speed_km_s for t in ts if t.threshold_status == "found"]
+        none = sum(t.threshold_status == "none_below_escape" for t in ts)
+        cannot = sum(t.threshold_status == "threat_cannot_reach" for t in ts)
+        span = f"{min(found):.2f}–{max(found):.2f}" if found else "-"
+        tail = sum(t.tail_chase for t in ts)
+        body.append([v, th, span, str(len(found)), str(none), str(cannot), str(tail)])
+    cols = [
         "variant",
         "threat",
-        "from",
-        "to",
-        "site",
-        "engageable",
-        "window s",
-        "first–last intercept s",
-        "intercept alt km",
-        "decide s",
-        "shots",
-        "reason",
-    ):
-        table.add_column(col, overflow="fold")
-    for r in rows:
-        window = "-"
-        alts = "-"
-        if r["engageable"]:
-            window = f"{r['window_s']:,.0f}"
-            alts = f"{r['first_intercept_altitude_km']:,.0f}–{r['last_intercept_altitude_km']:,.0f}"
-        span = "-" if not r["engageable"] else f"{r['window_start_s']:,.0f}–{r['window_end_s']:,.0f}"
-        table.add_row(
-            r["variant"],
-            r["threat"],
-            r["launch"],
-            r["target"],
-            r["site"],
-            "yes" if r["engageable"] else "no",
-            window,
-            span,
-            alts,
-            _fmt(r["time_to_decide_s"], 0),
-            str(r["shots"]),
-            r["reason"],
-        )
-    Console(width=max(console.width, 200)).print(table)
-    if csv_path is not None:
-        console.print(f"rows written to {csv_path}")
-    console.print(
-        "[dim]Kinematic estimates from public figures; see the scenario file for every source.[/dim]"
+        "least km/s (range)",
+        "routes",
+        "none ≤ escape",
+        "cannot reach",
+        "tail chases",
+    ]
+    out.print(_fit_table("per threat group", cols, body))
+    out.print(
+        "[dim]Kinematic model estimates, bisected to 0.01 km/s; other assumptions: the scenario's.[/dim]"
     )
 
 
@@ -426,17 +612,16 @@ def export_cmd(
 ) -> None:
     """Tracks, sites, radar coverage and the engagement table for Google Earth, CesiumJS, GIS or tables."""
     from shieldcheck.report.exports import FORMATS, collect, export
-    from shieldcheck.scenario import build, load_scenario
 
     try:
         bad = [f for f in fmt if f.strip().lower() not in FORMATS]
         if bad:
             raise InputError(f"--format must be one of {', '.join(FORMATS)}, got {bad[0]!r}")
-        built = build(load_scenario(scenario), variant=variant, sets=set_ or [])
-        with console.status("computing tracks, engagements and coverage"):
-            bundle = collect(built, step_s=step_s)
+        study = _study(scenario, [variant] if variant else None, False, set_, thresholds=False)
+        with console.status("computing tracks and coverage"):
+            bundle = collect(study, step_s=step_s)
         Path(out).mkdir(parents=True, exist_ok=True)
-        stem = built.name + (f"-{variant}" if variant else "")
+        stem = study.scenario + (f"-{variant}" if variant and variant != "base" else "")
         for f in fmt:
             key = f.strip().lower()
             path = export(bundle, key, Path(out) / f"{stem}.{key}")
@@ -523,6 +708,28 @@ def sweep_cmd(
     )
 
 
+def _check_figure_path(path: str, option: str) -> None:
+    """An image file matplotlib can write: a known suffix, a folder that exists, a name the OS takes."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    p = Path(path)
+    kinds = sorted(FigureCanvasBase.get_supported_filetypes())
+    suffix = p.suffix.lower().lstrip(".")
+    if suffix not in kinds:
+        shown = f".{suffix}" if suffix else "(no suffix)"
+        raise InputError(
+            f"{option} {_line(path, 200)}: unknown image format {shown}; "
+            f"use one of {', '.join('.' + k for k in kinds)}"
+        )
+    if len(os.fsencode(p.name)) > 255:
+        raise InputError(f"{option} {_line(path, 80)}: the file name is longer than 255 bytes")
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError(f"{option} {_line(path, 200)}: the folder {_line(parent, 200)} does not exist")
+    if p.is_dir():
+        raise InputError(f"{option} {_line(path, 200)}: is a folder; give a file name such as heat.png")
+
+
 @app.command("sweep-plot")
 def sweep_plot_cmd(
     sweep_dir: Annotated[str, typer.Argument(help="A sweep's output directory.")],
@@ -544,6 +751,7 @@ def sweep_plot_cmd(
     from shieldcheck.sweep import load
 
     try:
+        _check_figure_path(output, "-o/--output")
         table = load(sweep_dir)
         where = {"threat": threat} if threat else None
         if y is not None and boundary:
@@ -580,12 +788,174 @@ def schema_cmd() -> None:
     typer.echo(json.dumps(scenario_schema(), indent=2))
 
 
+# ---------------------------------------------------------------------------------- powered flight (issue 10)
+@app.command("reconstruct")
+def reconstruct_cmd(
+    apogee_km: Annotated[
+        str, typer.Option("--apogee-km", help="Observed apogee, km (e.g. 2802 or 2802±10).")
+    ],
+    range_km: Annotated[str, typer.Option("--range-km", help="Observed ground range, km (e.g. 933±5).")],
+    flight_time_s: Annotated[str, typer.Option("--flight-time-s", help="Observed flight time, s.")],
+    missile: Annotated[
+        str | None, typer.Option(help="Booster class with stages (staged fit); impulsive when omitted.")
+    ] = None,
+    apogee_sigma_km: Annotated[float | None, typer.Option("--apogee-sigma-km")] = None,
+    range_sigma_km: Annotated[float | None, typer.Option("--range-sigma-km")] = None,
+    launch: Annotated[
+        str | None, typer.Option("--from", help="Launch point for the rotating-Earth reach.")
+    ] = None,
+    targets: Annotated[list[str] | None, typer.Option("--to", help="Named target (repeatable).")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Burnout state and standard-trajectory range implied by a lofted test's apogee, range and time."""
+    from shieldcheck.reconstruct import parse_measurement, reconstruct
+
+    try:
+        a, a_sig = parse_measurement(apogee_km, "apogee_km")
+        r, r_sig = parse_measurement(range_km, "range_km")
+        t, _ = parse_measurement(flight_time_s, "flight_time_s")
+        res = reconstruct(
+            a, r, t, missile=missile,
+            apogee_sigma_km=apogee_sigma_km if apogee_sigma_km is not None else a_sig,
+            range_sigma_km=range_sigma_km if range_sigma_km is not None else r_sig,
+            launch=launch, targets=tuple(targets or ()),
+        )
+    except InputError as exc:
+        _fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(dataclasses.asdict(res), indent=2))
+        return
+    table = Table(title=f"reconstruction ({res.method}{', ' + res.missile if res.missile else ''})")
+    table.add_column("quantity")
+    table.add_column("value", justify="right")
+    rows = [
+        ("burnout speed, km/s", _fmt(res.burnout_speed_km_s, 3)),
+        ("flight-path angle at burnout, deg", _fmt(res.flight_path_angle_deg, 2)),
+        ("burnout altitude, km", _fmt(res.burnout_altitude_km)),
+        ("burnout time, s", _fmt(res.burnout_time_s)),
+        ("fitted payload, kg", _fmt(res.payload_kg, 0)),
+        ("predicted flight time, s (observed)",
+         f"{_fmt(res.predicted_flight_time_s, 0)} ({res.flight_time_s:g})"),
+        ("standard-trajectory range, km",
+         f"{_fmt(res.standard_range_km, 0)} ± {_fmt(res.standard_range_sigma_km, 0)}"),
+    ]
+    rows += [
+        (f"reach at azimuth {a:g} deg, km", _fmt(x, 0))
+        for a, x in zip(res.azimuths_deg, res.reach_km, strict=True)
+    ]
+    rows += [
+        (f"margin to {m.name}, km ({m.distance_km:,.0f} km away)", _fmt(m.margin_km, 0)) for m in res.targets
+    ]
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    console.print("Model estimate: the standard range is on a non-rotating sphere (shieldcheck.reconstruct).")
+
+
+@app.command("reach")
+def reach_cmd(
+    launch: Annotated[str, typer.Argument(metavar="FROM", help="Launch place: catalog name or 'lat,lon'.")],
+    missile: Annotated[str, typer.Option(help="Booster class with stages (e.g. hwasong-15, topol-m).")],
+    payload_kg: Annotated[float | None, typer.Option("--payload-kg", help="Payload mass, kg.")] = None,
+    azimuth_step_deg: Annotated[float, typer.Option("--azimuth-step-deg")] = 1.0,
+    geojson: Annotated[Path | None, typer.Option("--geojson", help="Write the reach boundary here.")] = None,
+    map_png: Annotated[Path | None, typer.Option("--map", help="Write a reach map (PNG) here.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Maximum range against azimuth on the rotating Earth and the margin to each catalog city."""
+    from shieldcheck.catalog import places as all_places
+    from shieldcheck.catalog import resolve_place
+    from shieldcheck.catalog.boosters import get_booster
+    from shieldcheck.reach import reach, reach_geojson
+
+    try:
+        lp = resolve_place(launch)
+        b = get_booster(missile)
+        cities = all_places(kind="city")
+        res = reach(b.vehicle, lp.latitude_deg, lp.longitude_deg, payload_kg=payload_kg,
+                    azimuth_step_deg=azimuth_step_deg, places=cities)
+    except InputError as exc:
+        _fail(str(exc))
+    if geojson is not None:
+        geojson.write_text(json.dumps(reach_geojson(res, name=f"{b.name} from {lp.name}"), indent=1))
+    if map_png is not None:
+        from shieldcheck.report.reach_map import plot_reach
+
+        plot_reach(res, map_png, title=f"{b.label} from {lp.label}")
+    if as_json:
+        typer.echo(json.dumps(dataclasses.asdict(res), indent=2))
+        return
+    table = Table(title=f"{b.label} from {lp.label}, payload {res.payload_kg:,.0f} kg (model estimate)")
+    for col in ("city", "distance km", "azimuth deg", "max range km", "margin km"):
+        table.add_column(col, justify="left" if col == "city" else "right")
+    for m in res.places:
+        table.add_row(m.label, _fmt(m.distance_km, 0), _fmt(m.azimuth_deg, 0), _fmt(m.max_range_km, 0),
+                      f"{m.margin_km:+,.0f}")
+    console.print(table)
+    r = res.max_range_km
+    i_hi, i_lo = r.index(max(r)), r.index(min(r))
+    console.print(f"maximum range {r[i_hi]:,.0f} km (azimuth {res.azimuths_deg[i_hi]:g} deg), "
+                  f"minimum {r[i_lo]:,.0f} km (azimuth {res.azimuths_deg[i_lo]:g} deg)")
+
+
+# ------------------------------------------------------------------------------------- serve (issue 12)
+@app.command("serve")
+def serve_cmd(
+    scenarios: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[SCENARIO ...]", help="Scenario files to serve besides the built-ins."),
+    ] = None,
+    host: Annotated[
+        str, typer.Option(help="Address to bind; anything but loopback is reachable by others.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port (1-65535).")] = 8000,
+    scenario_dir: Annotated[
+        str | None,
+        typer.Option("--scenario-dir", help="Serve the *.yaml scenarios of this directory (only these)."),
+    ] = None,
+) -> None:
+    """Start the local web app: an offline map and a JSON API (needs the [web] extra)."""
+    if not 1 <= port <= 65535:
+        _fail(f"--port must be within [1, 65535], got {port}")
+    try:
+        import uvicorn
+
+        from shieldcheck.web import create_app
+    except ImportError as exc:
+        _fail(
+            f"shieldcheck serve needs the web extra: pip install 'shieldcheck[web]' ({exc.name} is missing)"
+        )
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    if not loopback:
+        typer.echo(
+            f"warning: binding {host}: anyone who can reach this address can use the server "
+            "(there is no login); use 127.0.0.1 unless you mean it",
+            err=True,
+        )
+    try:
+        web_app = create_app(
+            scenarios or [],
+            scenario_dir,
+            allowed_hosts=("127.0.0.1", "localhost", "::1") if loopback else ("*",),
+        )
+    except InputError as exc:
+        _fail(str(exc))
+    shown = f"[{host}]" if ":" in host else host
+    console.print(
+        f"shieldcheck map at [bold]http://{shown}:{port}/[/bold] (API: /openapi.json); Ctrl-C stops it."
+    )
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+
+
 def main() -> None:
-    """Console entry point: bad input ends with exit 2 and one line, never a traceback."""
+    """Console entry point: bad input ends with exit 2 and one line, never a traceback (see `_Commands`)."""
+    from shieldcheck import _numba
+
+    _numba.announce_compilation()
     try:
         app()
-    except InputError as exc:  # pragma: no cover - commands catch their own; this is the last net
-        typer.echo(f"error: {exc}", err=True)
+    except InputError as exc:  # pragma: no cover - _Commands catches these; this is the last net
+        typer.echo(f"error: {_line(exc)}", err=True)
         sys.exit(2)
 
 

@@ -36,6 +36,9 @@ The format (units ride in the field names: ``_km``, ``_s``, ``_km_s``, ``_deg``,
         description: "..."
         source: "..."
         set: {interceptor_types.gbi-2stage.burnout_speed_km_s: 8.0}
+    claims:                            # optional: public claims views draw beside results
+      - {label: "MDA: 6.3 km/s", quantity: interceptor_types.gbi-2stage.burnout_speed_km_s, value: 6.3,
+         source: "MDA statement as reported by AFP, Aug 2007"}
 
 Paths name list items by their ``name`` (``radars.brdy-xband.max_range_km``); an integer index also
 works in ``--set``. Every error is an `InputError` naming the file, the field path and the rule, e.g.
@@ -62,7 +65,6 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -74,6 +76,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from shieldcheck._yaml import load_yaml, read_text
 from shieldcheck.catalog import (
     MissileClass,
     Place,
@@ -83,7 +86,6 @@ from shieldcheck.catalog import (
     _key,
     _missile_index,
     _place_index,
-    _UniqueKeyLoader,
     get_missile,
     resolve_place,
 )
@@ -113,6 +115,7 @@ _DEFAULT_SOURCE = "default: shieldcheck's default value (not given in the scenar
 _NAME_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _NUMBER_FORM = "{value: <number>, source: '<citation>'}"
 _MAX_ERROR_LINES = 12
+_MAX_SET_CHARS = 65_536
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -348,6 +351,19 @@ class VariantSpec(_Strict):
     set: Annotated[dict[str, Any], Field(min_length=1)]
 
 
+class ClaimSpec(_Strict):
+    """A public claim to draw beside the results (e.g. a claimed interceptor speed on a sensitivity plot).
+
+    ``quantity`` is the dotted path of the number the claim is about (as for ``--set``); a claim changes
+    no computation (variants do that).
+    """
+
+    label: _Text
+    quantity: _Text
+    value: Annotated[float, Field(allow_inf_nan=False)]
+    source: _Text
+
+
 class ScenarioModel(_Strict):
     """A whole scenario file, validated (see the module docstring for the format)."""
 
@@ -365,6 +381,7 @@ class ScenarioModel(_Strict):
     timeline: TimelineSpec = TimelineSpec()
     threats: Annotated[list[ThreatGroupSpec], Field(min_length=1)]
     variants: dict[_Name, VariantSpec] = {}
+    claims: Annotated[list[ClaimSpec], Field(max_length=100)] = []
 
     _filename: str = PrivateAttr(default="<scenario>")
 
@@ -661,15 +678,12 @@ def _parse_set(item: str, filename: str) -> tuple[str, Any]:
             "'interceptor_types.gbi-2stage.burnout_speed_km_s=8.0'"
         )
     path, _, text = item.partition("=")
-    try:
-        value = yaml.safe_load(text) if text.strip() else None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{filename}: --set {item!r}: value is not valid YAML: {exc}") from None
-    if isinstance(value, str):
-        try:  # YAML 1.1 reads '1e3' as text; take it as the number it plainly is
-            value = float(value)
-        except ValueError:
-            pass
+    if len(item) > _MAX_SET_CHARS:
+        raise InputError(
+            f"{filename}: --set {item[:40]!r}...: {len(item):,} characters is more than {_MAX_SET_CHARS:,}"
+        )
+    # the YAML 1.2 core schema, as for files: 010 is 10, 1.5e3 is 1500.0, no and 1:30 are text
+    value = load_yaml(text, f"{filename}: --set {path.strip()}") if text.strip() else None
     return path.strip(), value
 
 
@@ -818,10 +832,7 @@ def _builtin_names() -> list[str]:
 
 
 def _read_yaml(text: str, filename: str) -> Any:
-    try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass: no arbitrary objects
-    except yaml.YAMLError as exc:
-        raise InputError(f"{filename}: not valid YAML: {exc}") from None
+    return load_yaml(text, filename)  # YAML 1.2 core schema, bounded, one-line errors
 
 
 def list_scenarios() -> list[tuple[str, str]]:
@@ -833,7 +844,7 @@ def list_scenarios() -> list[tuple[str, str]]:
     out = []
     for name in _builtin_names():
         text = resources.files(_PACKAGE).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
+        data = load_yaml(text, f"{name}.yaml")
         title = data.get("title", "") if isinstance(data, dict) else ""
         out.append((name, str(title)))
     return out
@@ -868,19 +879,22 @@ def load_scenario(name_or_path: str | os.PathLike[str]) -> ScenarioModel:
     text_name = os.fspath(name_or_path)
     path = Path(text_name)
     looks_like_path = path.suffix in (".yaml", ".yml") or os.sep in text_name or "/" in text_name
-    if path.is_file() or looks_like_path:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read the scenario file: {exc.strerror or exc}") from None
-        filename = path.name
+    try:
+        is_file = path.is_file()
+    except (OSError, ValueError):  # a name too long for the file system, or a NUL byte
+        is_file = False
+        looks_like_path = looks_like_path or len(text_name) > 255
+    if is_file or looks_like_path:
+        text = read_text(path, "scenario file")
+        filename = path.name if len(path.name) <= 80 else path.name[:77] + "..."
     else:
         names = _builtin_names()
         if text_name not in names:
-            close = difflib.get_close_matches(text_name, names, n=3, cutoff=0.5)
+            close = difflib.get_close_matches(text_name[:200], names, n=3, cutoff=0.5)
             hint = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
+            shown = text_name if len(text_name) <= 80 else text_name[:77] + "..."
             raise InputError(
-                f"scenario {text_name!r} is not built in; {hint}(built-in: {', '.join(names)}; "
+                f"scenario {shown!r} is not built in; {hint}(built-in: {', '.join(names)}; "
                 "or give a path to a .yaml file)"
             )
         filename = f"{text_name}.yaml"
@@ -1021,7 +1035,7 @@ class BuiltScenario:
         Every number used, with path, value, unit, source and origin.
     scenario_hash : str
         SHA-256 (hex) of the canonical JSON of the effective scenario (after the variant and ``--set``;
-        the ``variants`` section itself is left out): equal hashes mean equal inputs.
+        the ``variants`` and ``claims`` sections are left out): equal hashes mean equal inputs.
     sets : tuple of str
         The ``--set`` overrides applied.
     """
@@ -1042,7 +1056,7 @@ def _value(q: Quantity | None) -> float | None:
 
 
 def _canonical_hash(model: ScenarioModel) -> str:
-    data = model.model_dump(mode="json", exclude={"variants"})
+    data = model.model_dump(mode="json", exclude={"variants", "claims"})
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
