@@ -217,8 +217,10 @@ def test_unsolvable_and_invalid_threats_are_routes_with_reasons(tmp_path):
     p.write_text(SCENARIO)
     s = build_study(p)
     short = [r for r in s.routes if r.threat == "short"][0]
-    assert short.status == "threat_cannot_reach" and short.reason_code == "threat_invalid"
-    assert "threat short, tehran to" in short.reason and "burnout_range_km" in short.reason
+    # issue 9 item 14 (physics side): a target inside the burnout range is a no_solution trajectory with
+    # its reason, no longer an InputError
+    assert short.status == "threat_cannot_reach" and short.reason_code == "threat_cannot_reach"
+    assert "inside the missile's burnout range" in short.reason
     far = [r for r in s.routes if r.threat == "too-far"][0]
     assert far.status == "threat_cannot_reach" and far.reason_code == "threat_cannot_reach"
     assert far.reason.startswith("the threat cannot reach the target: too slow")
