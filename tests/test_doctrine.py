@@ -262,3 +262,13 @@ def test_interceptors_left_never_negative_closed_form():
     big = doctrine.raid(10**9, 0.9, 10**9, 1)
     assert big.warheads_unengaged == 0 and big.interceptors_left == 0.0
     assert float(doctrine.barrage_pk(0.2, 10**9)) == 1.0
+
+
+def test_barrage_small_sspk_no_cancellation_closed_form():
+    # 1 - (1 - p)^2 = 2p - p^2 exactly; the plain form loses 12 digits at p = 1e-4 (hypothesis found the
+    # scalar and array paths 5e-13 apart there).
+    p = 1e-4
+    exact = 2 * p - p * p
+    assert barrage_pk(p, 2) == pytest.approx(exact, rel=1e-15)
+    assert barrage_pk(np.array([p, p]), np.array([2, 2]))[0] == pytest.approx(exact, rel=1e-15)
+    assert barrage_pk(1.0, 0) == 0.0 and barrage_pk(1.0, 3) == 1.0
