@@ -269,6 +269,8 @@ def test_barrage_small_sspk_no_cancellation_closed_form():
     # scalar and array paths 5e-13 apart there).
     p = 1e-4
     exact = 2 * p - p * p
-    assert barrage_pk(p, 2) == pytest.approx(exact, rel=1e-15)
-    assert barrage_pk(np.array([p, p]), np.array([2, 2]))[0] == pytest.approx(exact, rel=1e-15)
+    # the plain form is 3.6e-13 off here (checked against exact rational arithmetic); 2.5e-9 is 4.8e-9 off
+    assert barrage_pk(2.5e-9, 2) == pytest.approx(2 * 2.5e-9 - 2.5e-9**2, rel=1e-14, abs=0)
+    assert barrage_pk(p, 2) == pytest.approx(exact, rel=1e-14, abs=0)
+    assert barrage_pk(np.array([p, p]), np.array([2, 2]))[0] == pytest.approx(exact, rel=1e-14, abs=0)
     assert barrage_pk(1.0, 0) == 0.0 and barrage_pk(1.0, 3) == 1.0
