@@ -156,7 +156,7 @@ def system_reliability(detection=1.0, track=1.0, discrimination=1.0, interceptor
 
 def _barrage(p, n, p_sys):
     # 1 - (1 - p)^n as -expm1(n log1p(-p)): no cancellation for small p (at p = 1e-4, n = 2 the plain form
-    # loses 12 digits and its scalar and array paths differ by 5e-13 relative); p = 1 handled apart (0 * -inf).
+    # loses 12 digits and its scalar and array paths differ by 5e-13 relative); p = 1 apart (0 * -inf)
     p = np.asarray(p, dtype=float)
     n = np.asarray(n, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
