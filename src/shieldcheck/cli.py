@@ -580,6 +580,72 @@ def schema_cmd() -> None:
     typer.echo(json.dumps(scenario_schema(), indent=2))
 
 
+# --- defense-system catalog (issue 11) ------------------------------------------------------------------
+
+
+def _systems_table(kind: str, as_json: bool, show_sources: bool) -> None:
+    from shieldcheck.catalog import interceptors, radars
+
+    items = interceptors() if kind == "interceptor" else radars()
+    if as_json:
+        typer.echo(json.dumps([dataclasses.asdict(s) for s in items]))
+        return
+    columns = (
+        ("burnout_speed_km_s", "v km/s"),
+        ("burn_time_s", "burn s"),
+        ("min_intercept_altitude_km", "min alt km"),
+        ("max_intercept_altitude_km", "max alt km"),
+        ("max_coast_time_s", "coast s"),
+    )
+    if kind == "radar":
+        columns = (
+            ("max_range_km", "range km"),
+            ("reference_rcs_m2", "at m²"),
+            ("boresight_azimuth_deg", "boresight °"),
+            ("half_width_deg", "± °"),
+            ("fire_control", "fire control"),
+        )
+    extra = ("place", "band") if kind == "radar" else ()
+    title = f"{kind}s in the catalog (public figures and marked estimates; sources with --sources or --json)"
+    table = Table(title=title)
+    for col in ("name", "label", "status", *extra, *(c for _, c in columns), "alternatives"):
+        table.add_column(col)
+    for s in items:
+        cells = []
+        for f, _ in columns:
+            v = s.values.get(f)
+            cells.append("-" if v is None else ("yes" if v is True else "no" if v is False else f"{v:,.4g}"))
+        cells_extra = [getattr(s, e) or "-" for e in extra]
+        table.add_row(s.name, s.label, s.status, *cells_extra, *cells, ", ".join(s.alternatives) or "-")
+    console.print(table)
+    if show_sources:
+        for s in items:
+            console.print(f"[bold]{s.name}[/bold]")
+            for f, text in s.sources.items():
+                console.print(f"  {f} = {s.values[f]}: {text}", highlight=False)
+            for a in s.alternatives.values():
+                for f, text in a.sources.items():
+                    console.print(f"  alternative {a.name}: {f} = {a.values[f]}: {text}", highlight=False)
+
+
+@app.command("interceptors")
+def interceptors_cmd(
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    sources: Annotated[bool, typer.Option("--sources", help="Print the source of every number.")] = False,
+) -> None:
+    """List the catalog's interceptor types (GBI, SM-3, THAAD, Arrow 3) with their sources."""
+    _systems_table("interceptor", as_json, sources)
+
+
+@app.command("radars")
+def radars_cmd(
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    sources: Annotated[bool, typer.Option("--sources", help="Print the source of every number.")] = False,
+) -> None:
+    """List the catalog's radars (AN/TPY-2, early-warning radars, Cobra Dane, SBX, LRDR, ...) with sources."""
+    _systems_table("radar", as_json, sources)
+
+
 def main() -> None:
     """Console entry point: bad input ends with exit 2 and one line, never a traceback."""
     try:
