@@ -146,40 +146,56 @@ def test_reason_outside_altitude_limits():
     s = site(9.0, min_intercept_altitude_km=1500.0, max_intercept_altitude_km=3000.0)
     r = engage(TEHRAN_LONDON, s, arch(s))
     assert not r.engageable
-    assert r.reason.startswith("outside altitude limits: the threat (apogee")
+    assert r.reason_code == "outside_altitude"
+    assert r.reason.startswith("the threat (apogee 991 km) never flies between 1,500 and 3,000 km")
 
 
 def test_reason_never_seen():
     tiny = dataclasses.replace(BRDY, max_range_km=10.0)
     s = site()
     r = engage(TEHRAN_LONDON, s, arch(s, radars=(tiny,)))
-    assert r.reason == "never seen by a fire-control radar"
+    never = "no fire-control radar sees the threat at any time before impact"
+    assert (r.reason_code, r.reason) == ("never_detected", never)
     warning_only = dataclasses.replace(FYL, fire_control=False)
-    assert (
-        engage(TEHRAN_LONDON, s, arch(s, radars=(warning_only,))).reason
-        == "never seen by a fire-control radar"
-    )
+    assert engage(TEHRAN_LONDON, s, arch(s, radars=(warning_only,))).reason == never
 
 
 def test_reason_window_closes_before_launch():
     s = site(9.0)
     r = engage(TEHRAN_LONDON, s, arch(s, Timeline(30.0, 1500.0, 60.0, True)))
-    assert r.reason.startswith("the window closes before the earliest launch")
+    assert r.reason_code == "too_late"
+    assert r.reason.startswith("too late: interceptors from redzikowo lift off at ")
 
 
 def test_reason_too_slow_names_both_speeds():
     s = site(5.4)
     r = engage(KOZELSK_DC, s, arch(s))
     assert not r.engageable
-    need = float(r.reason.split("needs ")[1].split(" km/s")[0])
-    assert need > 5.4
-    assert r.reason.endswith("has 5.40")
+    assert r.reason_code == "too_slow"
+    need = float(r.reason.split("would need a burnout speed of ")[1].split(" km/s")[0])
+    assert need > 5.4 and need == pytest.approx(r.required_speed_km_s, abs=0.005)
+    assert r.reason.endswith("this one has 5.40 km/s")
+
+
+def test_reason_out_of_reach_instead_of_an_impossible_speed():
+    # Flagship Tabriz to Ankara: tracked only late in its short flight, the speed needed from Redzikowo
+    # exceeds the escape speed at burnout, sqrt(2 mu / r) = 11.0 km/s (Bate, Mueller & White 1971, eq. 1.7-3)
+    built = build(load_scenario("european-third-site-2007"))
+    case = [c for c in built.threats if (c.launch.name, c.target.name) == ("tabriz", "ankara")][0]
+    r = engage(case.trajectory(), built.architecture.sites[0], built.architecture)
+    v_esc = math.sqrt(2.0 * earth.MU_KM3_S2 / (earth.WGS84_A_KM + 200.0))
+    assert r.reason_code == "out_of_reach" and r.required_speed_km_s > v_esc
+    assert r.reason == (
+        "out of reach from redzikowo: no interceptor slower than escape speed could get there before impact"
+    )
+    assert "km/s" not in r.reason
 
 
 def test_reason_tracking_limited():
     s = site(9.0)
     r = engage(KOZELSK_DC, s, arch(s, radars=(BRDY,)))
-    assert r.reason.startswith("no intercept while a fire-control radar tracks the threat")
+    assert r.reason_code == "track_lost"
+    assert r.reason.startswith(("radar track lost at ", "no intercept from redzikowo while"))
     free = engage(KOZELSK_DC, s, arch(s, Timeline(30.0, 60.0, 60.0, False), radars=(BRDY,)))
     assert free.engageable
 
@@ -187,7 +203,8 @@ def test_reason_tracking_limited():
 def test_unreachable_threat_is_reported():
     t = trajectory("tehran", "washington", missile="icbm-liquid")
     r = engage(t, site(), arch(site()))
-    assert not r.engageable and r.reason.startswith("threat trajectory is unreachable: too slow")
+    assert not r.engageable and r.reason_code == "threat_cannot_reach"
+    assert r.reason.startswith("the threat cannot reach the target: too slow")
 
 
 def test_result_columns_and_json():
@@ -224,7 +241,7 @@ def test_flagship_russian_icbms_not_engageable_at_mda_speeds_but_at_postol_speed
         for f in west_of_urals:
             for city in ("washington", "new-york"):
                 r = rows[("russia-us", f, city)]
-                assert not r.engageable and r.reason.startswith("too slow"), (variant, f, city)
+                assert not r.engageable and r.reason_code == "too_slow", (variant, f, city)
     for variant in ("speed-postol-8", "speed-postol-9"):
         rows = _rows(flagship, variant)
         for f in west_of_urals:
@@ -239,6 +256,7 @@ def test_flagship_russian_icbms_not_engageable_at_mda_speeds_but_at_postol_speed
                 d, _, _ = earth.geodesic_inverse(54.472, 17.124, lat, lon)
                 closest = ts[int(np.argmin(d))]
                 assert r.window_start_s > closest + 100.0
+                assert r.tail_chase, (variant, f, city)
                 assert r.first_intercept_site_range_km > 1000.0
 
 
@@ -254,7 +272,7 @@ def test_flagship_without_uewr_tracks_the_russian_window_closes(flagship):
         )
     }
     assert not rows[("kozelsk", "washington")].engageable
-    assert rows[("kozelsk", "washington")].reason.startswith("no intercept while a fire-control radar tracks")
+    assert rows[("kozelsk", "washington")].reason_code == "track_lost"
     assert rows[("tehran", "washington")].engageable
 
 

@@ -454,7 +454,8 @@ def test_unreachable_threat_keeps_its_row_but_draws_no_track(tmp_path):
     sets += ["threats.iran-europe.targets=[berlin]", *SETS[2:]]
     b = ex.collect(build(load_scenario("european-third-site-2007"), sets=sets), coverage_altitudes_km=())
     assert b.threats[0]["status"] == "unreachable" and b.threats[0]["samples"] is None
-    assert b.rows[0]["reason"].startswith("threat trajectory is unreachable")
+    assert b.rows[0]["reason"].startswith("the threat cannot reach the target: too slow")
+    assert b.rows[0]["reason_code"] == "threat_cannot_reach"
     doc = json.loads(ex.write_geojson(b, tmp_path / "u.geojson").read_text())
     ids = [f["properties"].get("id") for f in doc["features"] if f["properties"]["kind"] == "threat_track"]
     assert ids == [t["id"] for t in b.threats[1:]]

@@ -39,11 +39,25 @@ from shieldcheck.threats import (
 
 __version__ = "0.1.0"
 
+_LAZY = {"Study": "shieldcheck.study", "build_study": "shieldcheck.study"}
+
+
+def __getattr__(name: str):
+    # the study layer imports the compiled engagement kernels: loaded on first use, not at import
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'shieldcheck' has no attribute {name!r}")
+
+
 __all__ = [
     "MU_KM3_S2",
     "OMEGA_RAD_S",
     "SPHERE_RADIUS_KM",
     "InputError",
+    "Study",
+    "build_study",
     "LambertSolution",
     "LambertStatus",
     "MissileClass",

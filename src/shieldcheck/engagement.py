@@ -26,6 +26,9 @@ __all__ = [
     "engage",
     "engage_many",
     "engage_scenario",
+    "scenario_trajectories",
+    "escape_speed_km_s",
+    "REASON_CODES",
     "interceptor_path",
 ]
 
@@ -105,8 +108,9 @@ _BISECT = 24
     _C_LAST_USABLE,
     _C_TRACK0,
     _C_TRACK1,
-) = range(25)
-_NCOL = 25
+    _C_COS,
+) = range(26)
+_NCOL = 26
 
 
 @numba.njit(cache=True)
@@ -305,14 +309,18 @@ def _detect(i, th, t_ew, radars, ranges, env, step, iters, w):
 
 
 @numba.njit(parallel=True, cache=True)
-def _engage_kernel(th, t_ews, radars, ranges, r_bo, env, ip, tl, track, step, iters, detail, out):
+def _engage_kernel(th, t_ews, radars, ranges, r_bo, env, ips, tl, track, step, iters, detail, probe, out):
     """Timeline and intercept window of many threats against one site (one output row per threat).
 
-    ``tl`` = (track_formation_s, decision_s, kill_assessment_s); see `_ok_at` for ``th``, ``env``, ``ip``.
+    ``tl`` = (track_formation_s, decision_s, kill_assessment_s); see `_ok_at` for ``th``, ``env`` and
+    each row of ``ips`` (the interceptor's parameters per threat, so that one pass can try a different
+    burnout speed for each threat, as the threshold-speed bisection does). With ``probe`` only the
+    window's existence and start are computed (the scan stops there; a missing window is not diagnosed).
     """
     n = th[0].shape[0]
-    t_b = ip[1]
     for i in numba.prange(n):
+        ip = ips[i]
+        t_b = ip[1]
         row = out[i]
         row[:] = np.nan
         row[_C_WINDOW] = 0.0
@@ -375,6 +383,8 @@ def _engage_kernel(th, t_ews, radars, ranges, r_bo, env, ip, tl, track, step, it
                     seg_start = hi
                     if not np.isfinite(start):
                         start = hi
+                    if probe:
+                        break
                 else:
                     end = lo
                     window += lo - seg_start
@@ -389,7 +399,7 @@ def _engage_kernel(th, t_ews, radars, ranges, r_bo, env, ip, tl, track, step, it
             row[_C_END] = end
             row[_C_WINDOW] = window
             row[_C_NEED] = need_ok
-            for side in range(2):
+            for side in range(1 if probe else 2):
                 te = start if side == 0 else end
                 c2, alt = _ok_at(
                     te, i, th, radars, ranges, t_det, False, r_bo, env, ip, t_l0, detail, w, fout, True
@@ -403,6 +413,13 @@ def _engage_kernel(th, t_ews, radars, ranges, r_bo, env, ip, tl, track, step, it
                     row[_C_CLOSING] = math.sqrt(
                         (w[1, 0] - w[5, 0]) ** 2 + (w[1, 1] - w[5, 1]) ** 2 + (w[1, 2] - w[5, 2]) ** 2
                     )
+                    # tail chase: velocities relative to the rotating Earth (v - ω × r) less than 90° apart
+                    wx = -env[0] * w[0, 1]
+                    wy = env[0] * w[0, 0]
+                    tx, ty, tz = w[1, 0] - wx, w[1, 1] - wy, w[1, 2]
+                    ix, iy, iz = w[5, 0] - wx, w[5, 1] - wy, w[5, 2]
+                    nrm = math.sqrt(tx * tx + ty * ty + tz * tz) * math.sqrt(ix * ix + iy * iy + iz * iz)
+                    row[_C_COS] = (tx * ix + ty * iy + tz * iz) / nrm if nrm > 0.0 else np.nan
                     row[_C_LAUNCH0] = te - t_b - fout[1]
                 else:
                     row[_C_ALT1] = alt
@@ -416,6 +433,9 @@ def _engage_kernel(th, t_ews, radars, ranges, r_bo, env, ip, tl, track, step, it
                 row[_C_SHOTS] = _shots(
                     start, i, th, radars, ranges, t_det, track, r_bo, env, ip, tl, step, iters, w, fout
                 )
+            continue
+        if probe:
+            row[_C_CODE] = _TOO_SLOW
             continue
         _diagnose(row, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, step, detail, w, fout)
 
@@ -539,6 +559,7 @@ class EngagementResult:
     site: str
     engageable: bool
     reason: str
+    reason_code: str
     threat_status: str
     ground_range_km: float
     threat_flight_time_s: float
@@ -563,6 +584,7 @@ class EngagementResult:
     time_to_decide_s: float
     decision_time_s: float
     shots: int
+    tail_chase: bool
 
     def to_dict(self) -> dict:
         out = {}
@@ -643,7 +665,11 @@ def _run_kernel(
     iters: int,
     detail: bool,
     mu_km3_s2: float,
+    speeds_km_s=None,
+    probe: bool = False,
 ) -> np.ndarray:
+    """Kernel rows for the threats in ``arrays`` against ``site``; ``speeds_km_s`` (one per threat)
+    replaces the interceptor's burnout speed, for the threshold search."""
     r0, v0, tb, tf, r_launch, r_bog, h_bo, ranges = arrays
     earth = architecture.earth
     a, e2 = _earth.ellipsoid(earth)
@@ -668,6 +694,9 @@ def _run_kernel(
             it.launch_delay_s,
         ]
     )
+    ips = np.tile(ip, (r0.shape[0], 1))
+    if speeds_km_s is not None:
+        ips[:, 0] = speeds_km_s
     tlv = np.array([tl.track_formation_s, tl.decision_s, tl.kill_assessment_s])
     _engage_kernel(
         th,
@@ -676,46 +705,109 @@ def _run_kernel(
         ranges,
         r_bo,
         env,
-        ip,
+        ips,
         tlv,
         bool(tl.track_required_for_intercept),
         float(step_s),
         int(iters),
         bool(detail),
+        bool(probe),
         out,
     )
     return out
 
 
-def _reason(code: int, row: np.ndarray, traj, it) -> str:
+REASON_CODES = {
+    "engageable": "a window exists",
+    "threat_cannot_reach": "the threat cannot reach its target (its trajectory has no solution)",
+    "threat_invalid": "the threat's trajectory could not be set up (bad input for this route)",
+    "never_detected": "no fire-control radar sees the threat before impact",
+    "outside_altitude": "the threat never flies inside the interceptor's altitude band",
+    "never_tracked": "never tracked by a fire-control radar inside the altitude band",
+    "track_lost": "the interceptor could reach the threat, but not while a fire-control radar tracks it",
+    "too_late": "the threat leaves the engageable part of its flight before interceptors can get there",
+    "too_slow": "the interceptor is too slow for this site and route",
+    "out_of_reach": "out of reach: no interceptor slower than escape speed could get there before impact",
+}
+"""Stable ``reason_code`` values (the ``reason`` column says the same in words, with this case's numbers)."""
+
+_CODE_NAMES = {
+    _OK: "engageable",
+    _THREAT: "threat_cannot_reach",
+    _NEVER_SEEN: "never_detected",
+    _ALTITUDE: "outside_altitude",
+    _TRACK_LIMITED: "track_lost",
+    _NEVER_TRACKED: "never_tracked",
+    _TOO_EARLY: "too_late",
+    _TOO_SLOW: "too_slow",
+}
+
+
+def escape_speed_km_s(burnout_altitude_km, mu_km3_s2: float = MU_KM3_S2):
+    """Escape speed at an interceptor's burnout altitude above the WGS84 equatorial radius, km/s.
+
+    v = sqrt(2 μ / r) (Bate, Mueller & White 1971, eq. 1.7-3). It bounds the threshold-speed search: a
+    burnout speed above it no longer describes a ballistic interceptor.
+
+    >>> round(escape_speed_km_s(200.0), 3)
+    11.006
+    """
+    return np.sqrt(2.0 * mu_km3_s2 / (_earth.WGS84_A_KM + np.asarray(burnout_altitude_km, dtype=float)))
+
+
+def _reason(code: int, row: np.ndarray, traj, site: InterceptorSite) -> tuple[str, str]:
+    """(reason_code, reason in words) of one kernel row."""
+    it = site.interceptor
+    name = _CODE_NAMES[code]
     if code == _OK:
-        return ""
+        return name, ""
+    if code == _THREAT:
+        return name, f"the threat cannot reach the target: {traj.reason or traj.status}"
     if code == _NEVER_SEEN:
-        return "never seen by a fire-control radar"
+        return name, "no fire-control radar sees the threat at any time before impact"
     if code == _ALTITUDE:
-        return (
-            f"outside altitude limits: the threat (apogee {traj.apogee_km:,.0f} km) never flies between "
-            f"{it.min_intercept_altitude_km:,.0f} and {it.max_intercept_altitude_km:,.0f} km"
+        return name, (
+            f"the threat (apogee {traj.apogee_km:,.0f} km) never flies between "
+            f"{it.min_intercept_altitude_km:,.0f} and {it.max_intercept_altitude_km:,.0f} km, the altitudes "
+            f"at which the interceptor from {site.name} can intercept"
         )
     if code == _TRACK_LIMITED:
-        tracks = (
-            "none" if not math.isfinite(row[_C_TRACK0]) else f"{row[_C_TRACK0]:,.0f}-{row[_C_TRACK1]:,.0f} s"
-        )
-        return (
-            "no intercept while a fire-control radar tracks the threat (tracked " + tracks + "); without "
-            f"in-flight updates the kinematic window would be {row[_C_KIN0]:,.0f}-{row[_C_KIN1]:,.0f} s"
+        k0, k1, t0, t1 = row[_C_KIN0], row[_C_KIN1], row[_C_TRACK0], row[_C_TRACK1]
+        if not math.isfinite(t0):
+            return name, (
+                f"no fire-control radar tracks the threat while it is within reach from {site.name} "
+                f"(earliest kinematic intercept {k0:,.0f} s)"
+            )
+        if t1 < k0:
+            return name, (
+                f"radar track lost at {t1:,.0f} s, before any interceptor from {site.name} can arrive "
+                f"(earliest kinematic intercept {k0:,.0f} s)"
+            )
+        kin = f"{k0:,.0f}-{k1:,.0f} s" if math.isfinite(k1) and k1 > k0 else f"from {k0:,.0f} s"
+        return name, (
+            f"no intercept from {site.name} while a fire-control radar tracks the threat (tracked "
+            f"{t0:,.0f}-{t1:,.0f} s); without in-flight updates an interceptor could reach it {kin}"
         )
     if code == _NEVER_TRACKED:
-        return (
+        return name, (
             "never tracked by a fire-control radar while within the interceptor's altitude limits "
             f"({it.min_intercept_altitude_km:,.0f}-{it.max_intercept_altitude_km:,.0f} km)"
         )
     if code == _TOO_EARLY:
-        return (
-            f"the window closes before the earliest launch: interceptors lift off at {row[_C_L0]:,.0f} s, "
+        return name, (
+            f"too late: interceptors from {site.name} lift off at {row[_C_L0]:,.0f} s at the earliest, and "
             f"the threat leaves the engageable part of its flight at {row[_C_LAST_USABLE]:,.0f} s"
         )
-    return f"too slow: needs {row[_C_NEED]:.2f} km/s, has {it.burnout_speed_km_s:.2f}"
+    need = row[_C_NEED]
+    if not math.isfinite(need) or need >= float(escape_speed_km_s(it.burnout_altitude_km)):
+        return "out_of_reach", (
+            f"out of reach from {site.name}: no interceptor slower than escape speed could get there "
+            "before impact"
+        )
+    return name, (
+        f"too slow from {site.name}: an interceptor would need a burnout speed of {need:.2f} km/s, "
+        f"this one has {it.burnout_speed_km_s:.2f} km/s"
+    )
 
 
 def _result(
@@ -733,11 +825,19 @@ def _result(
         decision_time_s=architecture.timeline.decision_s,
         **labels,
     )
+    reason_code, reason = _reason(code, row, traj, site)
     if code == _THREAT:
         nan = math.nan
+        if traj.status == "invalid":
+            reason_code, reason = (
+                "threat_invalid",
+                f"the threat's trajectory could not be set up: {traj.reason}",
+            )
         return EngagementResult(
             engageable=False,
-            reason=f"threat trajectory is {traj.status}: {traj.reason}",
+            reason=reason,
+            reason_code=reason_code,
+            tail_chase=False,
             early_warning_s=nan,
             radar_detection_s=nan,
             track_s=nan,
@@ -770,7 +870,9 @@ def _result(
         ranges = [float(d[0]), float(d[1])]
     return EngagementResult(
         engageable=code == _OK,
-        reason=_reason(code, row, traj, it),
+        reason=reason,
+        reason_code=reason_code,
+        tail_chase=bool(code == _OK and row[_C_COS] > 0.0),
         early_warning_s=float(row[_C_EW]),
         radar_detection_s=float(row[_C_DETECT]),
         track_s=float(row[_C_TRACK]),
@@ -877,13 +979,90 @@ def engage(
     )[0]
 
 
-def engage_scenario(built, step_s: float = 5.0) -> list[EngagementResult]:
+def _invalid_trajectory(case, earth: str, rotation: bool, message: str):
+    """A `Trajectory` with status ``invalid`` (NaN numbers) standing for a route whose set-up failed."""
+    from shieldcheck.threats import Trajectory
+
+    kw = {f.name: math.nan for f in fields(Trajectory)}
+    kw.update(
+        status="invalid",
+        reason=message,
+        shape=case.shape,
+        earth=earth,
+        rotation=rotation,
+        launch_latitude_deg=case.launch.latitude_deg,
+        launch_longitude_deg=case.launch.longitude_deg,
+        target_latitude_deg=case.target.latitude_deg,
+        target_longitude_deg=case.target.longitude_deg,
+        burnout_r_eci_km=np.full(3, np.nan),
+        burnout_v_eci_km_s=np.full(3, np.nan),
+        target_r_ecef_km=np.full(3, np.nan),
+    )
+    return Trajectory(**kw)
+
+
+def scenario_trajectories(built) -> list:
+    """The threat trajectories of a built scenario, one per `ThreatCase`, solved one batch per group.
+
+    A group whose batch raises `InputError` (e.g. a target inside the missile's burnout range) is solved
+    case by case; a case that still fails becomes a `Trajectory` with status ``invalid`` whose reason
+    names the threat group, launch and target, so that the other routes still compute.
+    """
+    from shieldcheck.threats import solve_trajectories
+
+    arch = built.architecture
+    earth, rotation = arch.earth, arch.rotation
+    out: list = [None] * len(built.threats)
+    groups: dict[str, list[int]] = {}
+    for i, case in enumerate(built.threats):
+        groups.setdefault(case.group, []).append(i)
+    for idx in groups.values():
+        c0 = built.threats[idx[0]]
+        m = c0.missile
+
+        def pick(value, attr, default, m=m):
+            return value if value is not None else (getattr(m, attr) if m is not None else default)
+
+        try:
+            batch = solve_trajectories(
+                [built.threats[i].launch.latitude_deg for i in idx],
+                [built.threats[i].launch.longitude_deg for i in idx],
+                [built.threats[i].target.latitude_deg for i in idx],
+                [built.threats[i].target.longitude_deg for i in idx],
+                shape=c0.shape,
+                apogee_km=c0.apogee_km,
+                flight_time_s=c0.flight_time_s,
+                burnout_speed_km_s=c0.burnout_speed_km_s,
+                branch=c0.branch,
+                burn_time_s=pick(c0.burn_time_s, "burn_time_s", 0.0),
+                burnout_altitude_km=pick(c0.burnout_altitude_km, "burnout_altitude_km", 0.0),
+                burnout_range_km=pick(c0.burnout_range_km, "burnout_range_km", 0.0),
+                max_burnout_speed_km_s=pick(c0.max_burnout_speed_km_s, "max_burnout_speed_km_s", np.inf),
+                earth=earth,
+                rotation=rotation,
+            )
+            for k, i in enumerate(idx):
+                out[i] = batch[k]
+        except InputError:
+            for i in idx:
+                case = built.threats[i]
+                try:
+                    out[i] = case.trajectory(earth, rotation)
+                except InputError as exc:
+                    msg = f"threat {case.group}, {case.launch.name} to {case.target.name}: {exc}"
+                    out[i] = _invalid_trajectory(case, earth, rotation, msg)
+    return out
+
+
+def engage_scenario(built, step_s: float = 5.0, trajectories=None) -> list[EngagementResult]:
     """Every threat of a built scenario against every interceptor site (rows ordered by threat, then site).
 
-    ``built`` is a `shieldcheck.scenario.BuiltScenario`.
+    ``built`` is a `shieldcheck.scenario.BuiltScenario`; ``trajectories`` (optional) the list from
+    `scenario_trajectories`, solved once and reused. A threat whose trajectory cannot be solved or set up
+    is a row with its reason (``reason_code`` ``threat_cannot_reach`` or ``threat_invalid``).
     """
     arch = built.architecture
-    trajs = [case.trajectory(arch.earth, arch.rotation) for case in built.threats]
+    trajs = scenario_trajectories(built) if trajectories is None else list(trajectories)
     labels = [dict(threat=c.group, launch=c.launch.name, target=c.target.name) for c in built.threats]
     rcs = [c.rcs_m2 for c in built.threats]
     per_site = [engage_many(trajs, s, arch, labels=labels, rcs_m2=rcs, step_s=step_s) for s in arch.sites]

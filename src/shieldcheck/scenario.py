@@ -36,6 +36,9 @@ The format (units ride in the field names: ``_km``, ``_s``, ``_km_s``, ``_deg``,
         description: "..."
         source: "..."
         set: {interceptor_types.gbi-2stage.burnout_speed_km_s: 8.0}
+    claims:                            # optional: public claims views draw beside results
+      - {label: "MDA: 6.3 km/s", quantity: interceptor_types.gbi-2stage.burnout_speed_km_s, value: 6.3,
+         source: "MDA statement as reported by AFP, Aug 2007"}
 
 Paths name list items by their ``name`` (``radars.brdy-xband.max_range_km``); an integer index also
 works in ``--set``. Every error is an `InputError` naming the file, the field path and the rule, e.g.
@@ -427,6 +430,19 @@ class VariantSpec(_Strict):
     set: Annotated[dict[str, Any], Field(min_length=1)]
 
 
+class ClaimSpec(_Strict):
+    """A public claim to draw beside the results (e.g. a claimed interceptor speed on a sensitivity plot).
+
+    ``quantity`` is the dotted path of the number the claim is about (as for ``--set``); a claim changes
+    no computation (variants do that).
+    """
+
+    label: _Text
+    quantity: _Text
+    value: Annotated[float, Field(allow_inf_nan=False)]
+    source: _Text
+
+
 class ScenarioModel(_Strict):
     """A whole scenario file, validated (see the module docstring for the format)."""
 
@@ -444,6 +460,7 @@ class ScenarioModel(_Strict):
     timeline: TimelineSpec = TimelineSpec()
     threats: Annotated[list[ThreatGroupSpec], Field(min_length=1)]
     variants: dict[_Name, VariantSpec] = {}
+    claims: Annotated[list[ClaimSpec], Field(max_length=100)] = []
 
     _filename: str = PrivateAttr(default="<scenario>")
 
@@ -1100,7 +1117,7 @@ class BuiltScenario:
         Every number used, with path, value, unit, source and origin.
     scenario_hash : str
         SHA-256 (hex) of the canonical JSON of the effective scenario (after the variant and ``--set``;
-        the ``variants`` section itself is left out): equal hashes mean equal inputs.
+        the ``variants`` and ``claims`` sections are left out): equal hashes mean equal inputs.
     sets : tuple of str
         The ``--set`` overrides applied.
     """
@@ -1121,7 +1138,7 @@ def _value(q: Quantity | None) -> float | None:
 
 
 def _canonical_hash(model: ScenarioModel) -> str:
-    data = model.model_dump(mode="json", exclude={"variants"})
+    data = model.model_dump(mode="json", exclude={"variants", "claims"})
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -1,0 +1,556 @@
+"""The computed study of a scenario: what every view (CLI, JSON/CSV, report, exports, sweeps) reads.
+
+A `Study` is computed once from a scenario and its variants: engagement rows keyed by (variant, threat
+group, launch, target, site), never by row order, and the summaries drawn from them once:
+
+* per route (variant, threat, launch, target): ``defended`` (some site has a window), ``not_defended``, or
+  ``threat_cannot_reach`` (the threat's own trajectory has no solution or could not be set up; counted
+  apart, since it is not a failure of the defense), the engaging sites, the best window and the latest
+  fire decision;
+* per threat group and variant: routes the threat can reach, routes defended, the targets not defended and
+  why;
+* per route and site (and for "any site", site ``""``): the **threshold interceptor speed**, the least
+  burnout speed (km/s, relative to the Earth) at which the site gets an intercept window, found by
+  bisection to 0.01 km/s on the same compiled kernel as every engagement; ``none_below_escape`` where no
+  speed below the escape speed at the interceptor's burnout altitude will do.
+
+Units: km, s (after the threat's launch), km/s. All numbers are kinematic model estimates.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from shieldcheck.earth import MU_KM3_S2
+from shieldcheck.engagement import (
+    _C_ALT0,
+    _C_CODE,
+    _C_COS,
+    _C_START,
+    _NCOL,
+    _OK,
+    EngagementResult,
+    _ew_times,
+    _run_kernel,
+    _stack,
+    _threat_arrays,
+    engage_many,
+    escape_speed_km_s,
+    scenario_trajectories,
+)
+from shieldcheck.errors import InputError
+
+__all__ = [
+    "BASE",
+    "MAX_STUDY_ROUTES",
+    "THRESHOLD_TOLERANCE_KM_S",
+    "Study",
+    "StudyRow",
+    "RouteSummary",
+    "GroupSummary",
+    "ThresholdRecord",
+    "build_study",
+]
+
+BASE = "base"
+"""The name of the scenario without a variant, in every table, option and key."""
+THRESHOLD_TOLERANCE_KM_S = 0.01
+"""Bisection tolerance of the threshold speeds, km/s."""
+MAX_STUDY_ROUTES = 200_000
+"""Bound on variants × routes × sites of one study (a user controls all three)."""
+ROUTE_STATUSES = ("defended", "not_defended", "threat_cannot_reach")
+THRESHOLD_STATUSES = ("found", "none_below_escape", "threat_cannot_reach")
+
+StudyRow = dataclasses.make_dataclass(
+    "StudyRow",
+    [("variant", str)] + [(f.name, f.type) for f in fields(EngagementResult)],
+    frozen=True,
+    namespace={
+        "__doc__": "One engagement: `shieldcheck.engagement.EngagementResult`'s fields plus ``variant``.",
+        "to_dict": lambda self: _jsonable(dataclasses.asdict(self)),
+    },
+)
+StudyRow.__module__ = __name__
+
+
+def _jsonable(d: dict) -> dict:
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, float) and not math.isfinite(v):
+            v = None
+        elif isinstance(v, tuple):
+            v = list(v)
+        out[k] = v
+    return out
+
+
+class _Record:
+    def to_dict(self) -> dict:
+        return _jsonable({f.name: getattr(self, f.name) for f in fields(self)})
+
+
+@dataclass(frozen=True)
+class RouteSummary(_Record):
+    """One route (variant, threat group, launch, target) over every site.
+
+    ``status`` is ``defended``, ``not_defended`` or ``threat_cannot_reach``; ``best_site`` has the longest
+    window; ``window_*`` are that site's; ``latest_fire_decision_s`` is the latest fire decision that still
+    gives an intercept from any engaging site (its latest launch less its launch delay); ``reason`` and
+    ``reason_code`` explain a route that is not defended (one site's reason, or every site's joined by
+    "; " with code ``several_reasons`` when they differ).
+    """
+
+    variant: str
+    threat: str
+    launch: str
+    target: str
+    status: str
+    engaging_sites: tuple[str, ...]
+    best_site: str
+    window_start_s: float
+    window_end_s: float
+    window_s: float
+    latest_fire_decision_s: float
+    reason: str
+    reason_code: str
+
+
+@dataclass(frozen=True)
+class GroupSummary(_Record):
+    """One threat group in one variant: routes, routes the threat can reach, routes defended, and the
+    routes not defended (``not_defended``: tuple of dicts with launch, target, reason_code, reason)."""
+
+    variant: str
+    threat: str
+    routes: int
+    routes_reachable: int
+    routes_defended: int
+    not_defended: tuple
+
+
+@dataclass(frozen=True)
+class ThresholdRecord(_Record):
+    """The least interceptor burnout speed (km/s, relative to the Earth) that gives a window.
+
+    ``site`` is ``""`` for "any site" (the least over the sites). ``threshold_status`` is ``found``,
+    ``none_below_escape`` (NaN speed) or ``threat_cannot_reach``. At the threshold speed the first window
+    opens at ``first_intercept_s`` from ``first_window_site`` at ``first_intercept_altitude_km``;
+    ``tail_chase`` is true when the interceptor arrives moving with the threat (the angle between their
+    inertial velocities is below 90°) rather than meeting it.
+    """
+
+    variant: str
+    threat: str
+    launch: str
+    target: str
+    site: str
+    threshold_speed_km_s: float
+    threshold_status: str
+    first_window_site: str
+    first_intercept_s: float
+    first_intercept_altitude_km: float
+    tail_chase: bool
+
+
+_TABLES = ("rows", "routes", "groups", "thresholds")
+
+
+@dataclass(frozen=True)
+class Study:
+    """A scenario's computed study (see the module docstring); build it with `build_study`.
+
+    Attributes
+    ----------
+    scenario, title, question : str
+    scenario_hash : str
+        Hash of the base scenario with the ``--set`` overrides (`BuiltScenario.scenario_hash`).
+    sets : tuple of str
+        The ``--set`` overrides, applied to every variant.
+    version : str
+        shieldcheck's version.
+    variants : tuple of str
+        ``"base"`` first when present, then the variants in the order asked.
+    built : dict
+        Variant name -> `shieldcheck.scenario.BuiltScenario`.
+    rows, routes, groups, thresholds : tuple
+        `StudyRow`, `RouteSummary`, `GroupSummary`, `ThresholdRecord` records.
+    claims : tuple of dict
+        The scenario's ``claims:`` (label, quantity, value, source), for views to draw.
+    """
+
+    scenario: str
+    title: str
+    question: str
+    scenario_hash: str
+    sets: tuple[str, ...]
+    version: str
+    variants: tuple[str, ...]
+    built: dict
+    rows: tuple
+    routes: tuple
+    groups: tuple
+    thresholds: tuple
+    claims: tuple
+
+    def provenance(self) -> dict:
+        """What produced the study: scenario name and hash, variants, ``--set`` overrides, version."""
+        return {
+            "scenario": self.scenario,
+            "scenario_hash": self.scenario_hash,
+            "variants": list(self.variants),
+            "sets": list(self.sets),
+            "shieldcheck_version": self.version,
+        }
+
+    def table(self, name: str) -> list[dict]:
+        """One table (``rows``, ``routes``, ``groups`` or ``thresholds``) as a list of JSON-able dicts."""
+        if name not in _TABLES:
+            raise InputError(f"table must be one of {', '.join(_TABLES)}, got {name!r}")
+        return [r.to_dict() for r in getattr(self, name)]
+
+    def to_dict(self) -> dict:
+        """Provenance, title, question, claims and every table, JSON-able (NaN becomes None)."""
+        return {
+            **self.provenance(),
+            "title": self.title,
+            "question": self.question,
+            "claims": [dict(c) for c in self.claims],
+            **{name: self.table(name) for name in _TABLES},
+        }
+
+    def route(self, variant: str, launch: str, target: str, threat: str | None = None) -> RouteSummary:
+        """The route summary of (variant, launch, target) (and threat group, if several fly the route)."""
+        found = [
+            r
+            for r in self.routes
+            if r.variant == variant
+            and r.launch == launch
+            and r.target == target
+            and (threat is None or r.threat == threat)
+        ]
+        if len(found) != 1:
+            what = "no route" if not found else f"{len(found)} routes (give threat=)"
+            raise InputError(f"route ({variant}, {launch}, {target}): {what} in the study")
+        return found[0]
+
+    def group(self, variant: str, threat: str) -> GroupSummary:
+        """The summary of one threat group in one variant."""
+        for g in self.groups:
+            if g.variant == variant and g.threat == threat:
+                return g
+        raise InputError(f"group ({variant}, {threat}): not in the study")
+
+    def threshold(self, variant: str, launch: str, target: str, site: str = "") -> ThresholdRecord:
+        """The threshold record of a route for one site (``""``: any site)."""
+        for t in self.thresholds:
+            if (t.variant, t.launch, t.target, t.site) == (variant, launch, target, site):
+                return t
+        raise InputError(f"threshold ({variant}, {launch}, {target}, site {site!r}): not in the study")
+
+
+# ------------------------------------------------------------------------------------------------ build
+def _version() -> str:
+    from shieldcheck import __version__
+
+    return __version__
+
+
+def _routes_of(variant: str, built, rows: list) -> list[RouteSummary]:
+    nsite = len(built.architecture.sites)
+    delays = {s.name: s.interceptor.launch_delay_s for s in built.architecture.sites}
+    out = []
+    for i in range(0, len(rows), nsite):
+        per = rows[i : i + nsite]
+        r0 = per[0]
+        ok = [r for r in per if r.engageable]
+        nan = math.nan
+        if r0.reason_code in ("threat_cannot_reach", "threat_invalid"):
+            status, best, reason, code = "threat_cannot_reach", None, r0.reason, r0.reason_code
+        elif ok:
+            status, best, reason, code = "defended", max(ok, key=lambda r: r.window_s), "", "engageable"
+        else:
+            status, best = "not_defended", None
+            codes = {r.reason_code for r in per}
+            code = per[0].reason_code if len(codes) == 1 else "several_reasons"
+            reason = per[0].reason if len(per) == 1 else "; ".join(f"{r.site}: {r.reason}" for r in per)
+        latest = [r.latest_launch_s - delays[r.site] for r in ok if math.isfinite(r.latest_launch_s)]
+        out.append(
+            RouteSummary(
+                variant=variant,
+                threat=r0.threat,
+                launch=r0.launch,
+                target=r0.target,
+                status=status,
+                engaging_sites=tuple(r.site for r in ok),
+                best_site=best.site if best else "",
+                window_start_s=best.window_start_s if best else nan,
+                window_end_s=best.window_end_s if best else nan,
+                window_s=best.window_s if best else 0.0,
+                latest_fire_decision_s=max(latest) if latest else nan,
+                reason=reason,
+                reason_code=code,
+            )
+        )
+    return out
+
+
+def _groups_of(variant: str, routes: list[RouteSummary]) -> list[GroupSummary]:
+    names = list(dict.fromkeys(r.threat for r in routes))
+    out = []
+    for name in names:
+        rs = [r for r in routes if r.threat == name]
+        out.append(
+            GroupSummary(
+                variant=variant,
+                threat=name,
+                routes=len(rs),
+                routes_reachable=sum(r.status != "threat_cannot_reach" for r in rs),
+                routes_defended=sum(r.status == "defended" for r in rs),
+                not_defended=tuple(
+                    {"launch": r.launch, "target": r.target, "reason_code": r.reason_code, "reason": r.reason}
+                    for r in rs
+                    if r.status == "not_defended"
+                ),
+            )
+        )
+    return out
+
+
+def _site_thresholds(built, trajs, site, results, step_s: float) -> list[tuple]:
+    """Per threat: (status, threshold km/s, first intercept s, its altitude km, tail chase) for one site.
+
+    All threats are bisected together: each pass runs the compiled engagement kernel once over the threats
+    still unresolved, each with its own trial speed, until every bracket [no window, window] is narrower
+    than the tolerance. Starting brackets come from the engagement rows (``results``): an engageable route
+    has a window at the speed one of its samples needed; a route too slow now is tried at ±0.04 km/s
+    around the least speed its samples needed; the others at the escape speed (no window there:
+    ``none_below_escape``).
+    """
+    arch = built.architecture
+    n = len(trajs)
+    res: list = [("threat_cannot_reach", math.nan, math.nan, math.nan, False)] * n
+    good = [i for i, t in enumerate(trajs) if t.status == "ok"]
+    if not good:
+        return res
+    data = _stack([trajs[i] for i in good])
+    rcs = [built.threats[i].rcs_m2 for i in good]
+    arrays = _threat_arrays(data, rcs, arch.radars, arch.earth)
+    t_ew = _ew_times(arch, data["burn_time_s"])
+    v_esc = float(escape_speed_km_s(site.interceptor.burnout_altitude_km))
+
+    def run(idx: np.ndarray, speeds: np.ndarray) -> np.ndarray:
+        sub = tuple(a[idx] for a in arrays)
+        return _run_kernel(
+            sub,
+            t_ew[idx],
+            arch,
+            site,
+            step_s=step_s,
+            iters=14,
+            detail=False,
+            mu_km3_s2=MU_KM3_S2,
+            speeds_km_s=speeds,
+            probe=True,
+        )
+
+    m = len(good)
+    g = np.asarray([results[i].required_speed_km_s for i in good], dtype=float)
+    engageable = np.array([results[i].engageable for i in good], dtype=bool)
+    lo = np.zeros(m)
+    hi = np.full(m, v_esc)
+    best = np.full((m, _NCOL), np.nan)
+    # engageable now: a window exists at the speed one of its samples needed (an upper bound)
+    found = engageable.copy()
+    hi[engageable] = np.where(np.isfinite(g[engageable]), g[engageable], site.interceptor.burnout_speed_km_s)
+    # too slow now: the least speed its samples needed is close to the threshold; bracket it
+    gi = np.flatnonzero(~engageable & np.isfinite(g) & (g + 0.04 < v_esc))
+    g_lo, g_hi = np.maximum(g[gi] - 0.04, 0.0), g[gi] + 0.04
+    rows = run(np.concatenate([gi, gi]), np.concatenate([g_lo, g_hi]))
+    lo_ok = rows[: gi.size, _C_CODE] == _OK
+    hi_ok = rows[gi.size :, _C_CODE] == _OK
+    found[gi[hi_ok | lo_ok]] = True
+    hi[gi[hi_ok]] = g_hi[hi_ok]
+    best[gi[hi_ok]] = rows[gi.size :][hi_ok]
+    hi[gi[lo_ok]] = g_lo[lo_ok]
+    best[gi[lo_ok]] = rows[: gi.size][lo_ok]
+    lo[gi[~lo_ok]] = g_lo[~lo_ok]
+    # the rest: is there a window at the escape speed at all?
+    rest = np.flatnonzero(~found)
+    if rest.size:
+        rows = run(rest, np.full(rest.size, v_esc))
+        ok = rows[:, _C_CODE] == _OK
+        found[rest[ok]] = True
+        best[rest[ok]] = rows[ok]
+    active = np.flatnonzero(found & (hi - lo > THRESHOLD_TOLERANCE_KM_S))
+    while active.size:
+        mid = 0.5 * (lo[active] + hi[active])
+        rows = run(active, mid)
+        ok = rows[:, _C_CODE] == _OK
+        hi[active[ok]] = mid[ok]
+        best[active[ok]] = rows[ok]
+        lo[active[~ok]] = mid[~ok]
+        active = active[hi[active] - lo[active] > THRESHOLD_TOLERANCE_KM_S]
+    # the first window at the threshold itself, where no pass ran at that speed
+    redo = np.flatnonzero(found & (best[:, _C_CODE] != _OK))
+    if redo.size:
+        rows = run(redo, hi[redo])
+        best[redo] = rows
+        found[redo] = rows[:, _C_CODE] == _OK
+    for k, i in enumerate(good):
+        if found[k]:
+            b = best[k]
+            res[i] = ("found", float(hi[k]), float(b[_C_START]), float(b[_C_ALT0]), bool(b[_C_COS] > 0.0))
+        else:
+            res[i] = ("none_below_escape", math.nan, math.nan, math.nan, False)
+    return res
+
+
+def _thresholds_of(variant: str, built, trajs, results, step_s: float) -> list[ThresholdRecord]:
+    sites = built.architecture.sites
+    per_site = [_site_thresholds(built, trajs, s, res, step_s) for s, res in zip(sites, results, strict=True)]
+    out = []
+    for i, case in enumerate(built.threats):
+        key = dict(variant=variant, threat=case.group, launch=case.launch.name, target=case.target.name)
+        recs = []
+        for s, res in zip(sites, per_site, strict=True):
+            status, v, t0, alt, tail = res[i]
+            recs.append(
+                ThresholdRecord(
+                    **key,
+                    site=s.name,
+                    threshold_speed_km_s=v,
+                    threshold_status=status,
+                    first_window_site=s.name if status == "found" else "",
+                    first_intercept_s=t0,
+                    first_intercept_altitude_km=alt,
+                    tail_chase=tail,
+                )
+            )
+        hits = [r for r in recs if r.threshold_status == "found"]
+        if hits:
+            b = min(hits, key=lambda r: (r.threshold_speed_km_s, r.first_intercept_s))
+            anyr = dataclasses.replace(b, site="")
+        else:
+            anyr = dataclasses.replace(recs[0], site="", first_window_site="")
+        out.extend(recs)
+        out.append(anyr)
+    return out
+
+
+def _claims(model) -> tuple:
+    return tuple(c.model_dump(mode="json") for c in getattr(model, "claims", []))
+
+
+def build_study(
+    scenario,
+    *,
+    variants=None,
+    all_variants: bool = False,
+    sets=(),
+    thresholds: bool = True,
+    step_s: float = 5.0,
+) -> Study:
+    """Compute the study of a scenario: engagement rows, route and group summaries, threshold speeds.
+
+    Parameters
+    ----------
+    scenario : str, path, ScenarioModel or BuiltScenario
+        A built-in scenario name, a YAML path, a model from `shieldcheck.scenario.load_scenario`, or one
+        built variant (`shieldcheck.scenario.build`; then ``variants``, ``all_variants`` and ``sets`` are
+        those it was built with).
+    variants : list of str, optional
+        Variant names; ``"base"`` is the scenario without a variant. Default: ``["base"]``.
+    all_variants : bool
+        The base and every variant of the scenario (overrides ``variants``).
+    sets : iterable of str
+        ``"path=value"`` overrides applied to every variant.
+    thresholds : bool
+        Compute the threshold speeds (one bisection per route and site).
+    step_s : float
+        Sampling step of the window scans, s, within [0.5, 60].
+
+    Returns
+    -------
+    Study
+
+    Raises
+    ------
+    InputError
+        An unknown variant, a bad override, a bad ``step_s`` or a study larger than `MAX_STUDY_ROUTES`.
+        A route whose threat cannot be solved or set up is not an error: it is a row and a route with its
+        reason.
+
+    >>> s = build_study("european-third-site-2007", thresholds=False)
+    >>> g = s.group("base", "iran-europe")
+    >>> (g.routes_defended, g.routes_reachable)
+    (36, 39)
+    """
+    from shieldcheck.scenario import BuiltScenario, ScenarioModel, build, load_scenario
+
+    if not (isinstance(step_s, (int, float)) and 0.5 <= step_s <= 60.0):
+        raise InputError(f"step_s must be within [0.5, 60] s, got {step_s!r}")
+    if isinstance(scenario, BuiltScenario):
+        # one built variant (e.g. from an export or a sweep point): a study of that variant alone
+        b = scenario
+        name = b.variant or BASE
+        return _assemble(
+            b.name, b.title, b.question, b.scenario_hash, b.sets, {name: b}, (), thresholds, step_s
+        )
+    model = scenario if isinstance(scenario, ScenarioModel) else load_scenario(os.fspath(scenario))
+    names = [BASE, *model.variants] if all_variants else list(variants or [BASE])
+    names = list(dict.fromkeys(names))
+    sets = tuple(sets)
+    builts = {}
+    for name in names:
+        builts[name] = build(model, variant=None if name == BASE else name, sets=sets)
+    base_hash = build(model, sets=sets).scenario_hash if BASE not in builts else builts[BASE].scenario_hash
+    return _assemble(
+        model.name, model.title, model.question, base_hash, sets, builts, _claims(model), thresholds, step_s
+    )
+
+
+def _assemble(name0, title, question, base_hash, sets, builts, claims, thresholds, step_s) -> Study:
+    size = sum(len(b.threats) * len(b.architecture.sites) for b in builts.values())
+    if size > MAX_STUDY_ROUTES:
+        raise InputError(
+            f"study size (variants x routes x sites) must be at most {MAX_STUDY_ROUTES:,}, got {size:,}; "
+            "ask for fewer variants or split the threat groups"
+        )
+    rows: list = []
+    routes: list = []
+    groups: list = []
+    ths: list = []
+    for name, built in builts.items():
+        trajs = scenario_trajectories(built)
+        arch = built.architecture
+        labels = [dict(threat=c.group, launch=c.launch.name, target=c.target.name) for c in built.threats]
+        rcs = [c.rcs_m2 for c in built.threats]
+        per_site = [engage_many(trajs, s, arch, labels=labels, rcs_m2=rcs, step_s=step_s) for s in arch.sites]
+        results = [per_site[j][i] for i in range(len(trajs)) for j in range(len(arch.sites))]
+        vrows = [StudyRow(variant=name, **dataclasses.asdict(r)) for r in results]
+        vroutes = _routes_of(name, built, vrows)
+        rows += vrows
+        routes += vroutes
+        groups += _groups_of(name, vroutes)
+        if thresholds:
+            ths += _thresholds_of(name, built, trajs, per_site, step_s)
+    return Study(
+        scenario=name0,
+        title=title,
+        question=question,
+        scenario_hash=base_hash,
+        sets=tuple(sets),
+        version=_version(),
+        variants=tuple(builts),
+        built=builts,
+        rows=tuple(rows),
+        routes=tuple(routes),
+        groups=tuple(groups),
+        thresholds=tuple(ths),
+        claims=tuple(claims),
+    )
