@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -644,6 +645,57 @@ def radars_cmd(
 ) -> None:
     """List the catalog's radars (AN/TPY-2, early-warning radars, Cobra Dane, SBX, LRDR, ...) with sources."""
     _systems_table("radar", as_json, sources)
+
+
+@app.command("siting")
+def siting_cmd(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a YAML path.")],
+    region: Annotated[
+        str, typer.Option("--region", help="LAT0,LAT1,LON0,LON1 in degrees (LON1 < LON0 crosses 180°).")
+    ],
+    step_deg: Annotated[float, typer.Option("--step-deg", help="Cell size, degrees.")] = 1.0,
+    variant: Annotated[str, typer.Option("--variant", help="A variant name, or base.")] = "base",
+    interceptor: Annotated[
+        str | None, typer.Option("--interceptor", help="Interceptor type to place (default: first site's).")
+    ] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Override a number: path=value.")] = None,
+    out: Annotated[str, typer.Option("-o", "--out", help="Output directory.")] = "out",
+    fmt: Annotated[
+        list[str] | None, typer.Option("--format", help="geojson, parquet, png (repeatable; default all).")
+    ] = None,
+) -> None:
+    """Where should the interceptors go? The share of each threat group's routes a site could engage
+    from every cell of a region, as maps, GeoJSON and Parquet, with the scenario's real sites."""
+    from shieldcheck.siting import siting_map
+
+    try:
+        formats = [f.strip().lower() for f in (fmt or ["geojson", "parquet", "png"])]
+        bad = [f for f in formats if f not in ("geojson", "parquet", "png")]
+        if bad:
+            raise InputError(f"--format must be one of geojson, parquet, png, got {bad[0]!r}")
+        with console.status("computing the siting grid"):
+            m = siting_map(
+                scenario, region, step_deg, variant=variant, interceptor=interceptor, sets=set_ or []
+            )
+            paths = m.write(out, formats)
+    except InputError as exc:
+        _fail(str(exc))
+    table = Table(title=f"siting: {m.scenario} ({m.variant}), {m.interceptor} at every cell (estimates)")
+    for col in ("threat group", "reachable routes", "best cell share", "best cell (lat, lon)", "real sites"):
+        table.add_column(col)
+    for g in m.groups:
+        share = m.share(g)
+        if np.isfinite(share).any():
+            i, j = np.unravel_index(int(np.nanargmax(share)), share.shape)
+            best = f"{share[i, j]:.0%}"
+            where = f"{m.latitudes_deg[i]:.2f}, {m.longitudes_deg[j]:.2f}"
+        else:
+            best, where = "-", "-"
+        real = ", ".join(f"{s['name']} {s['engaged'][g]}/{m.routes_reachable[g]}" for s in m.sites)
+        table.add_row(g, str(m.routes_reachable[g]), best, where, real)
+    console.print(table)
+    for p in paths:
+        console.print(f"wrote [bold]{p}[/bold]")
 
 
 def main() -> None:
