@@ -113,7 +113,8 @@ def main() -> None:
         for k in ("us_per_engagement", "us_per_engagement_quarter_cells", "us_per_engagement_one_group")
     )
     print(
-        f"  shieldcheck grid  : {full_s:6.1f} s wall, {full_cpu:6.1f} s CPU ({rate:.1f} cells/s, {us:.0f} µs each)"
+        f"  shieldcheck grid  : {full_s:6.1f} s wall, {full_cpu:6.1f} s CPU "
+        f"({rate:.1f} cells/s, {us:.0f} µs each)"
     )
     print(f"  quarter of cells  : {quarter_s:6.1f} s  ({uq:.0f} µs each)")
     print(f"  one group ({threats_g:2d})    : {group_s:6.1f} s  ({ug:.0f} µs each)")
