@@ -3,6 +3,7 @@
 import csv
 import json
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -49,6 +50,21 @@ def test_compare_across_the_date_line_and_cannot_reach():
     assert targets["anchorage"]["us-homeland-north-korea:taepodong-2-class"] == "2/2"
     data = json.loads(json.dumps(c.to_dict()))
     assert [col["variant"] for col in data["columns"]] == ["base", "taepodong-2-class"]
+
+
+def test_side_by_side_map_across_the_date_line(tmp_path):
+    from PIL import Image
+
+    c = compare(["us-homeland-north-korea", "us-homeland-north-korea:no-sbx"], thresholds=False)
+    path = c.write_map(tmp_path / "side.png")
+    with Image.open(path) as im:
+        width, height = im.size
+        assert width > 1000 and height > 300
+        # the "none defended" red (Honolulu without SBX) appears only in the right-hand panel
+        px = np.asarray(im.convert("RGB")).astype(int)
+    red = (abs(px[..., 0] - 0xD7) < 12) & (abs(px[..., 1] - 0x30) < 12) & (abs(px[..., 2] - 0x27) < 12)
+    cols = np.flatnonzero(red.any(axis=0))
+    assert cols.size and cols.min() > width // 2
 
 
 @pytest.mark.parametrize(

@@ -707,6 +707,7 @@ def compare_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
     csv_path: Annotated[str | None, typer.Option("--csv", help="Write the per-target table to FILE.")] = None,
     no_thresholds: Annotated[bool, typer.Option("--no-thresholds", help="Skip threshold speeds.")] = False,
+    map_path: Annotated[str | None, typer.Option("--map", help="Write the side-by-side map PNG.")] = None,
 ) -> None:
     """Scenarios (or variants of one) side by side: routes defended per threat group, threshold speeds,
     and which targets each defends with what window."""
@@ -717,6 +718,8 @@ def compare_cmd(
             c = compare(studies, sets=set_ or [], thresholds=not no_thresholds)
     except InputError as exc:
         _fail(str(exc))
+    if map_path:
+        c.write_map(map_path)
     if as_json:
         typer.echo(json.dumps(c.to_dict()))
         return

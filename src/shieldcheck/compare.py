@@ -132,6 +132,106 @@ class Comparison:
             rows.append(row)
         return rows
 
+    def write_map(self, path, *, dpi: float = 110.0):
+        """One map per column, side by side: interceptor sites, radars, launch areas and targets coloured
+        by the share of launches defended (all, some, none, or out of the threat's reach).
+
+        The extent covers every place drawn in every column (correct across the antimeridian)."""
+        import cartopy.crs as ccrs
+        import numpy as np
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        from shieldcheck.report import maps
+
+        places: list[tuple[float, float]] = []
+        for k in range(len(self.labels)):
+            built = self.studies[k].built[self.specs[k][1]]
+            places += [(s.latitude_deg, s.longitude_deg) for s in built.architecture.sites]
+            places += [(r.latitude_deg, r.longitude_deg) for r in built.architecture.radars]
+            for c in built.threats:
+                places += [(c.launch.latitude_deg, c.launch.longitude_deg)]
+                places += [(c.target.latitude_deg, c.target.longitude_deg)]
+        lat = np.array([p[0] for p in places])
+        lon = np.array([p[1] for p in places])
+        east = np.mod(lon, 360.0)
+        if np.ptp(east) < np.ptp(lon):  # the places straddle the antimeridian: work in [0, 360)
+            lon = east
+        lon_min, lon_max = float(lon.min()) - 6.0, float(lon.max()) + 6.0
+        lat_min, lat_max = max(-89.0, float(lat.min()) - 5.0), min(89.0, float(lat.max()) + 5.0)
+        centre = float((0.5 * (lon_min + lon_max) + 180.0) % 360.0 - 180.0)
+        wrap = lambda x: float((x + 180.0) % 360.0 - 180.0)  # noqa: E731
+        extent = (wrap(lon_min), wrap(lon_max), lat_min, lat_max)
+        n = len(self.labels)
+        aspect = (lat_max - lat_min) / max(1.0, lon_max - lon_min)
+        fig = Figure(figsize=(6.0 * n, min(8.0, max(3.0, 6.0 * aspect + 1.2))), layout="constrained")
+        FigureCanvasAgg(fig)
+        colours = {"all": "#1a9850", "some": "#fdae61", "none": "#d73027", "cannot reach": "#999999"}
+        targets = self.targets_table()
+        for k, label in enumerate(self.labels):
+            ax = fig.add_subplot(1, n, k + 1, projection=ccrs.PlateCarree(central_longitude=centre))
+            maps.base_map(extent, ax=ax, title=label, gridlines=False)
+            built = self.studies[k].built[self.specs[k][1]]
+            arch = built.architecture
+            maps.plot_places(
+                ax,
+                [s.name for s in arch.sites],
+                [s.latitude_deg for s in arch.sites],
+                [s.longitude_deg for s in arch.sites],
+                kind="interceptor",
+            )
+            if arch.radars:
+                maps.plot_places(
+                    ax,
+                    [r.name for r in arch.radars],
+                    [r.latitude_deg for r in arch.radars],
+                    [r.longitude_deg for r in arch.radars],
+                    kind="radar",
+                    label=False,
+                )
+            where = {c.target.name: c.target for c in built.threats}
+            where |= {c.launch.name: c.launch for c in built.threats}
+            launches = sorted({c.launch.name for c in built.threats})
+            maps.plot_places(
+                ax,
+                launches,
+                [where[x].latitude_deg for x in launches],
+                [where[x].longitude_deg for x in launches],
+                kind="launch",
+                label=False,
+            )
+            status: dict[str, str] = {}
+            for row in targets:
+                text = row[label]
+                if text == "-":
+                    continue
+                if text == "cannot reach":
+                    kind = "cannot reach"
+                else:
+                    d, m = (int(x) for x in text.split("/"))
+                    kind = "all" if d == m else "none" if d == 0 else "some"
+                order = ["none", "some", "cannot reach", "all"]
+                prev = status.get(row["target"])
+                if prev is None or order.index(kind) < order.index(prev):
+                    status[row["target"]] = kind
+            for kind, colour in colours.items():
+                names = [t for t, v in status.items() if v == kind]
+                if names:
+                    maps.plot_places(
+                        ax,
+                        names,
+                        [where[t].latitude_deg for t in names],
+                        [where[t].longitude_deg for t in names],
+                        kind="target",
+                        color=colour,
+                        label=False,
+                        legend_label=f"target: {kind} defended"
+                        if kind != "cannot reach"
+                        else "target: out of the threat's reach",
+                    )
+        fig.suptitle("Side by side (kinematic model estimates): targets by launches defended")
+        return maps.save_png(fig, path, dpi=dpi)
+
     def to_dict(self) -> dict:
         """JSON-able: each column's provenance, the groups table and the targets table."""
         return {
