@@ -214,3 +214,15 @@ def test_north_korea_exports_work_across_the_date_line(tmp_path):
             lons += [c[0] for line in geometry["coordinates"] for c in line]
     assert lons and all(-180.0 <= x <= 180.0 for x in lons)
     assert min(lons) < -150 and max(lons) > 120  # tracks on both sides of the date line
+
+
+@pytest.mark.xfail(
+    reason="known: the report's maps reject a North Pacific extent (lon_min < -180); issue 8 item 4 "
+    "(report maps across the date line) is developer A's, not yet merged",
+    raises=AssertionError,
+    strict=False,
+)
+def test_north_korea_report_builds_across_the_date_line(tmp_path):
+    result = CliRunner().invoke(app, ["report", "us-homeland-north-korea", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert any(p.suffix == ".html" for p in tmp_path.iterdir())
