@@ -141,3 +141,27 @@ def test_cli_siting_writes_maps_and_exits_2_on_bad_input(tmp_path):
     )
     assert result.exit_code == 2
     assert "--region must be four numbers" in result.output
+
+
+def test_siting_threshold_speeds_agree_with_the_study_band():
+    # The study's any-site thresholds for the flagship (bisection from the engagement rows) against the
+    # siting map's (bisection from zero) at Redzikowo: the README's 6.35-6.97 km/s for Russia to DC/NY.
+    study = build_study("european-third-site-2007")
+    m = siting_map("european-third-site-2007", (54.0, 55.0, 17.0, 18.0), 1.0, thresholds=True)
+    (site,) = m.sites
+    for group in m.groups:
+        found = [
+            t.threshold_speed_km_s
+            for t in study.thresholds
+            if t.threat == group and t.site == "redzikowo" and t.threshold_status == "found"
+        ]
+        reachable = m.routes_reachable[group]
+        assert site["threshold_any_km_s"][group] == pytest.approx(min(found), abs=0.02)
+        if len(found) == reachable:
+            assert site["threshold_all_km_s"][group] == pytest.approx(max(found), abs=0.02)
+        else:
+            assert np.isnan(site["threshold_all_km_s"][group])
+    assert site["threshold_any_km_s"]["russia-us"] == pytest.approx(6.35, abs=0.02)
+    assert site["threshold_all_km_s"]["russia-us"] == pytest.approx(6.97, abs=0.02)
+    rows = m.to_rows()
+    assert {"threshold_any_km_s", "threshold_all_km_s"} <= set(rows[0])

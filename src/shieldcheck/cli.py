@@ -663,6 +663,9 @@ def siting_cmd(
     fmt: Annotated[
         list[str] | None, typer.Option("--format", help="geojson, parquet, png (repeatable; default all).")
     ] = None,
+    thresholds: Annotated[
+        bool, typer.Option("--thresholds", help="Also the least speed engaging any/every route (~10x cost).")
+    ] = False,
 ) -> None:
     """Where should the interceptors go? The share of each threat group's routes a site could engage
     from every cell of a region, as maps, GeoJSON and Parquet, with the scenario's real sites."""
@@ -675,7 +678,13 @@ def siting_cmd(
             raise InputError(f"--format must be one of geojson, parquet, png, got {bad[0]!r}")
         with console.status("computing the siting grid"):
             m = siting_map(
-                scenario, region, step_deg, variant=variant, interceptor=interceptor, sets=set_ or []
+                scenario,
+                region,
+                step_deg,
+                variant=variant,
+                interceptor=interceptor,
+                sets=set_ or [],
+                thresholds=thresholds,
             )
             paths = m.write(out, formats)
     except InputError as exc:
@@ -692,6 +701,13 @@ def siting_cmd(
         else:
             best, where = "-", "-"
         real = ", ".join(f"{s['name']} {s['engaged'][g]}/{m.routes_reachable[g]}" for s in m.sites)
+        if thresholds:
+            speeds = [
+                f"{s['name']}: any {s['threshold_any_km_s'][g]:.2f}, "
+                f"all {s['threshold_all_km_s'][g]:.2f} km/s"
+                for s in m.sites
+            ]
+            real += "\n" + "; ".join(speeds).replace("nan", "none")
         table.add_row(g, str(m.routes_reachable[g]), best, where, real)
     console.print(table)
     for p in paths:

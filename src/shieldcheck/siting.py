@@ -70,6 +70,10 @@ class SitingMap:
         routes), from the same kernel at their exact places.
     provenance : dict
         Scenario hash, variant, ``--set`` overrides, ``step_s``, shieldcheck version.
+    threshold_any, threshold_all : dict of str to ndarray
+        With ``thresholds=True``: group -> the least interceptor burnout speed (km/s, relative to the
+        Earth) at which a site at the cell engages at least one of the group's routes (``any``) or every
+        reachable route (``all``); NaN where no speed below the escape speed will do. Empty otherwise.
     """
 
     scenario: str
@@ -85,6 +89,8 @@ class SitingMap:
     engaged: dict = field(repr=False)
     sites: tuple
     provenance: dict
+    threshold_any: dict = field(default_factory=dict, repr=False)
+    threshold_all: dict = field(default_factory=dict, repr=False)
 
     def share(self, group: str) -> np.ndarray:
         """Share (0-1) of the group's reachable routes engaged from each cell; NaN if none reachable."""
@@ -122,6 +128,11 @@ class SitingMap:
                             "routes_reachable": n,
                             "routes_engaged": k,
                             "share": k / n if n else None,
+                            **{
+                                f"threshold_{w}_km_s": _num(t[g][i, j])
+                                for w, t in (("any", self.threshold_any), ("all", self.threshold_all))
+                                if g in t
+                            },
                         }
                     )
         return out
@@ -138,6 +149,9 @@ class SitingMap:
                     n = self.routes_reachable[g]
                     props[f"{g}.engaged"] = int(self.engaged[g][i, j])
                     props[f"{g}.share"] = int(self.engaged[g][i, j]) / n if n else None
+                    for w, t in (("any", self.threshold_any), ("all", self.threshold_all)):
+                        if g in t:
+                            props[f"{g}.threshold_{w}_km_s"] = _num(t[g][i, j])
                 w, e = lon - h, lon + h
                 rings = (
                     [(w, e)]
@@ -222,6 +236,28 @@ class SitingMap:
         return paths
 
 
+def _num(x: float) -> float | None:
+    return float(x) if math.isfinite(x) else None
+
+
+def _thresholds(run, n: int, v_esc: float, tol: float) -> np.ndarray:
+    """Per threat: the least burnout speed with a window (bisection to ``tol``), NaN if none below
+    ``v_esc``. ``run(idx, speeds)`` returns the kernel's engageable flags for threats ``idx``."""
+    out = np.full(n, np.nan)
+    idx = np.arange(n)
+    found = run(idx, np.full(n, v_esc))
+    active = idx[found]
+    lo, hi = np.zeros(n), np.full(n, v_esc)
+    while active.size:
+        mid = 0.5 * (lo[active] + hi[active])
+        ok = run(active, mid)
+        hi[active[ok]] = mid[ok]
+        lo[active[~ok]] = mid[~ok]
+        active = active[hi[active] - lo[active] > tol]
+    out[found] = hi[found]
+    return out
+
+
 def parse_region(text: str) -> tuple[float, float, float, float]:
     """``"LAT0,LAT1,LON0,LON1"`` in degrees; ``LON1 < LON0`` crosses the antimeridian.
 
@@ -266,6 +302,7 @@ def siting_map(
     interceptor: str | None = None,
     sets=(),
     step_s: float = 5.0,
+    thresholds: bool = False,
 ) -> SitingMap:
     """Route shares of a candidate interceptor site at every cell centre of a region.
 
@@ -286,6 +323,9 @@ def siting_map(
     step_s : float
         Window-scan step, s, within [0.5, 60] (the study's default, 5 s, makes the real sites agree
         with the study exactly).
+    thresholds : bool
+        Also find, per cell and group, the least burnout speed that engages any and every route
+        (bisection to 0.01 km/s on the same kernel, about ten times the cost of the shares).
 
     Returns
     -------
@@ -344,12 +384,43 @@ def siting_map(
     reachable = {g: int(((group_of == g) & ok).sum()) for g in groups}
     idx = np.flatnonzero(ok)
     engaged = {g: np.zeros((lats.size, lons.size), dtype=np.int32) for g in groups}
+    th_any = {g: np.full((lats.size, lons.size), np.nan) for g in groups} if thresholds else {}
+    th_all = {g: np.full((lats.size, lons.size), np.nan) for g in groups} if thresholds else {}
     real: list[dict] = []
     if idx.size:
         data = _stack([trajs[k] for k in idx])
         arrays = _threat_arrays(data, [built.threats[k].rcs_m2 for k in idx], arch.radars, arch.earth)
         t_ew = _ew_times(arch, data["burn_time_s"])
         masks = {g: group_of[idx] == g for g in groups}
+
+        from shieldcheck.engagement import escape_speed_km_s
+        from shieldcheck.study import THRESHOLD_TOLERANCE_KM_S
+
+        v_esc = float(escape_speed_km_s(itype.burnout_altitude_km))
+
+        def speeds(site: InterceptorSite) -> tuple[dict, dict]:
+            def run(sel: np.ndarray, v: np.ndarray) -> np.ndarray:
+                rows = _run_kernel(
+                    tuple(a[sel] for a in arrays),
+                    t_ew[sel],
+                    arch,
+                    site,
+                    step_s=float(step_s),
+                    iters=14,
+                    detail=False,
+                    mu_km3_s2=MU_KM3_S2,
+                    speeds_km_s=v,
+                    probe=True,
+                )
+                return rows[:, _C_CODE] == _OK
+
+            th = _thresholds(run, idx.size, v_esc, THRESHOLD_TOLERANCE_KM_S)
+            lo_, hi_ = {}, {}
+            for g in groups:
+                v = th[masks[g]]
+                lo_[g] = float(np.nanmin(v)) if np.isfinite(v).any() else math.nan
+                hi_[g] = float(v.max()) if v.size and np.isfinite(v).all() else math.nan
+            return lo_, hi_
 
         def count(site: InterceptorSite) -> dict[str, int]:
             rows = _run_kernel(
@@ -368,18 +439,25 @@ def siting_map(
 
         for i, lat in enumerate(lats):
             for j, lon in enumerate(lons):
-                c = count(InterceptorSite("candidate", float(lat), float(lon), itype, 1))
+                cell = InterceptorSite("candidate", float(lat), float(lon), itype, 1)
+                c = count(cell)
                 for g in groups:
                     engaged[g][i, j] = c[g]
+                if thresholds:
+                    lo_, hi_ = speeds(cell)
+                    for g in groups:
+                        th_any[g][i, j], th_all[g][i, j] = lo_[g], hi_[g]
         for s in arch.sites:
-            real.append(
-                {
-                    "name": s.name,
-                    "latitude_deg": s.latitude_deg,
-                    "longitude_deg": s.longitude_deg,
-                    "engaged": count(InterceptorSite(s.name, s.latitude_deg, s.longitude_deg, itype, 1)),
-                }
-            )
+            here = InterceptorSite(s.name, s.latitude_deg, s.longitude_deg, itype, 1)
+            rec = {
+                "name": s.name,
+                "latitude_deg": s.latitude_deg,
+                "longitude_deg": s.longitude_deg,
+                "engaged": count(here),
+            }
+            if thresholds:
+                rec["threshold_any_km_s"], rec["threshold_all_km_s"] = speeds(here)
+            real.append(rec)
     else:
         real = [
             {
@@ -405,6 +483,8 @@ def siting_map(
         routes_reachable=reachable,
         engaged=engaged,
         sites=tuple(real),
+        threshold_any=th_any,
+        threshold_all=th_all,
         provenance={
             "scenario": built.name,
             "scenario_hash": built.scenario_hash,
