@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_engagement.py
 	$(PY) benchmarks/bench_footprint.py
 	$(PY) benchmarks/bench_sweep.py
+	$(PY) benchmarks/bench_study.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache out

@@ -163,7 +163,9 @@ def test_engage_csv_to_stdout_and_bad_inputs():
     )
     assert res.exit_code == 0, res.output
     lines = res.stdout.strip().splitlines()
-    assert lines[0].startswith("scenario,variant,threat,launch,target,site,engageable")
+    assert lines[0].startswith(
+        "row,scenario,scenario_hash,variant,sets,shieldcheck_version,threat,launch,target,site,engageable"
+    )
     for args, message in [
         (["nope-scenario"], "nope-scenario"),
         (["european-third-site-2007", "--variant", "nope"], "variant 'nope' is not defined"),
@@ -220,3 +222,47 @@ def test_export_formats(tmp_path):
         assert len(list(csv.DictReader(fh))) == 3 + 9 + 2
     bad = run("export", "european-third-site-2007", "--format", "shp", "-o", str(tmp_path))
     assert bad.exit_code == 2 and "--format must be one of kml, czml, geojson, csv, parquet" in bad.stderr
+
+
+def test_engage_csv_file_is_quiet_and_matches_export_csv(tmp_path):
+    """`engage --csv FILE` writes quietly, in the same layout as `export --format csv` (one writer)."""
+    sets = ["--set", "threats.iran-europe.targets=[berlin]", "--set", "threats.russia-us.launch=[kozelsk]"]
+    res = run("engage", "european-third-site-2007", "--csv", str(tmp_path / "e.csv"), *sets)
+    assert res.exit_code == 0 and res.stdout == ""
+    assert (
+        run("export", "european-third-site-2007", "--format", "csv", "-o", str(tmp_path), *sets).exit_code
+        == 0
+    )
+    with (tmp_path / "e.csv").open() as a, (tmp_path / "european-third-site-2007.csv").open() as b:
+        ra, rb = list(csv.DictReader(a)), list(csv.DictReader(b))
+    assert ra == rb and len(ra) == 3 + 9 + 2
+    assert {r["variant"] for r in ra} == {"base"} and ra[0]["sets"].startswith("threats.iran-europe.targets")
+    bad = run("engage", "european-third-site-2007", "--csv", str(tmp_path / "no" / "such" / "x.csv"))
+    assert bad.exit_code == 2 and "cannot write" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_engage_summary_is_the_default_for_long_tables():
+    res = run("engage", "european-third-site-2007")
+    assert res.exit_code == 0, res.output
+    assert "routes defended per threat group" in res.stdout and "36/39" in res.stdout
+    rows = run(
+        "engage", "european-third-site-2007", "--set", "threats.iran-europe.targets=[berlin]", "--rows"
+    )
+    assert "engagement windows" in rows.stdout
+
+
+def test_threshold_json_and_table():
+    res = run("threshold", "european-third-site-2007", "--json")
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    assert len(rows) == 58 and {r["site"] for r in rows} == {""}
+    russia = [r["threshold_speed_km_s"] for r in rows if r["threat"] == "russia-us"]
+    # README: Russia to Washington/New York needs 6.35-6.97 km/s
+    assert round(min(russia), 2) == pytest.approx(6.35, abs=0.011) and round(max(russia), 2) == pytest.approx(
+        6.97, abs=0.011
+    )
+    ankara = [r for r in rows if r["target"] == "ankara" and r["launch"] == "tabriz"][0]
+    assert ankara["threshold_status"] == "none_below_escape" and ankara["threshold_speed_km_s"] is None
+    table = run("threshold", "european-third-site-2007", "--set", "threats.iran-europe.targets=[berlin]")
+    assert table.exit_code == 0 and "least interceptor speed per route" in table.stdout
+    assert "6.35–6.97" in table.stdout.replace("\n", "")

@@ -83,14 +83,14 @@ def _assert_track(coords, samples):
 
 # ============================================================================ the bundle
 def test_bundle_rows_threats_and_intercepts(bundle, built):
-    assert (bundle.scenario, bundle.variant) == ("european-third-site-2007", None)
+    assert (bundle.scenario, bundle.variant) == ("european-third-site-2007", "base")
     assert bundle.scenario_hash == built.scenario_hash
     assert len(bundle.threats) == 4 and len(bundle.rows) == 4  # one site
     for i, row in enumerate(bundle.rows):
         assert tuple(row) == ex.TABLE_COLUMNS
         assert row["row"] == i + 1 and row["scenario_hash"] == built.scenario_hash
     assert [t["engageable"] for t in bundle.threats] == [True, True, True, False]
-    assert bundle.threats[3]["reason"].startswith("too slow")
+    assert bundle.threats[3]["reason"].startswith("too slow from redzikowo")
     assert [c["row"] for c in bundle.intercepts] == [1, 2, 3]
     kinds = {s["kind"] for s in bundle.sites}
     assert kinds == {"interceptor_site", "radar", "launch", "target"}

@@ -12,8 +12,16 @@ from matplotlib.colors import to_rgb
 from shieldcheck.report import maps
 from shieldcheck.report.html import LIMITS, build_report
 
-SECTIONS = ("question", "architecture", "assumptions", "engagements", "footprints", "sensitivity", "variants",
-            "limits")
+SECTIONS = (
+    "question",
+    "architecture",
+    "assumptions",
+    "engagements",
+    "footprints",
+    "sensitivity",
+    "variants",
+    "limits",
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +46,12 @@ def test_report_has_every_section_and_says_estimate(report):
     assert len(steps) >= 4
     # the debate, in the key answers
     russia = [a for a in result.key_answers if a.startswith("Russian")][0]
-    assert "0/10 at 6.3 km/s" in russia and "10/10 at 9 km/s" in russia
+    assert (
+        "0/10 (base)" in russia and "0/10 (speed-mda-slides)" in russia and "10/10 (speed-postol-9)" in russia
+    )
+    assert "least interceptor speed that engages each route (base): 6.35–6.97 km/s" in russia
+    # every variant is listed, none dropped for sharing a speed with another
+    assert all(f"({v})" in russia for v in ("speed-mda", "emr-oreilly-2007", "fylingdales-warning-only"))
     # sources of the contested speeds appear in the assumptions table
     assert "AFP, Aug 2007" in text and "SpaceNews" in text
 
@@ -61,7 +74,13 @@ def test_map_figures_show_land_sea_and_coastlines(report):
     _, text, _ = report
     imgs = {alt: b64 for alt, b64 in _images(text)}
     assert len(_images(text)) >= 7
-    for alt in ("architecture map", "defended-area footprint"):
+    arch = [
+        a
+        for a in imgs
+        if a.startswith("Map of 1 interceptor site(s), 3 radar(s) and 58 threat ground tracks")
+    ]
+    assert len(arch) == 1 and "45 of them defended (green) and 13 not (red)" in arch[0]
+    for alt in (arch[0], "defended-area footprint"):
         img = mpimg.imread(io.BytesIO(base64.b64decode(imgs[alt])), format="png")
         assert img.shape[0] > 300 and img.shape[1] > 600
         land = _fraction(img, maps.LAND_COLOR)
@@ -81,4 +100,7 @@ def test_report_for_a_user_scenario(tmp_path):
     text = result.path.read_text(encoding="utf-8")
     for s in SECTIONS:
         assert f"id='{s}'" in text
-    assert result.key_answers == ("tabriz-west: engageable 2/2 at 5 km/s, 2/2 at 6 km/s.",)
+    assert result.key_answers[0].startswith(
+        "tabriz-west: routes defended / routes the threat can reach: 2/2 (base), 2/2 (faster); "
+        "least interceptor speed that engages each route (base): "
+    )

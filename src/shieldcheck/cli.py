@@ -274,20 +274,53 @@ def demo_cmd() -> None:
     )
 
 
-def _engagement_rows(scenario: str, variants: list[str], all_variants: bool, sets: list[str]):
-    from shieldcheck.engagement import engage_scenario
-    from shieldcheck.scenario import build, load_scenario
+def _study(scenario: str, variants, all_variants: bool, sets, thresholds: bool):
+    from shieldcheck.study import build_study
 
-    model = load_scenario(scenario)
-    names: list[str | None] = list(variants) if variants else [None]
-    if all_variants:
-        names = [None, *model.variants.keys()]
-    rows = []
-    for name in names:
-        built = build(model, variant=name, sets=sets)
-        for r in engage_scenario(built):
-            rows.append({"scenario": built.name, "variant": name or "base", **r.to_dict()})
-    return rows
+    return build_study(
+        scenario,
+        variants=list(variants or []) or None,
+        all_variants=all_variants,
+        sets=sets or [],
+        thresholds=thresholds,
+    )
+
+
+def _write_or_print(rows, as_json: bool, csv_path: str | None, columns) -> bool:
+    """JSON to standard output, or CSV through the one table writer; True when nothing else should print.
+
+    ``--csv FILE`` writes quietly; ``--csv -`` writes to standard output.
+    """
+    from shieldcheck.report.exports import write_rows
+
+    if as_json:
+        typer.echo(json.dumps(rows, allow_nan=False))
+        return True
+    if csv_path is not None:
+        write_rows(rows, csv_path, "csv", columns=columns)
+        return True
+    return False
+
+
+def _fit_table(title: str, columns: list[str], rows: list[list[str]], *, drop_variant: bool = False) -> Table:
+    """A table that folds to the terminal's width; with ``drop_variant`` the first column (the variant, the
+    same on every row) moves into the title."""
+    if drop_variant and rows:
+        title = f"{title} ({rows[0][0]})"
+        columns, rows = columns[1:], [r[1:] for r in rows]
+    table = Table(title=title, expand=False)
+    for c in columns:
+        table.add_column(c, overflow="fold")
+    for r in rows:
+        table.add_row(*r)
+    return table
+
+
+_VARIANT_HELP = "Named variant (repeatable; 'base' is the scenario without a variant)."
+_SET_HELP = (
+    "Override a number: path=value (repeatable), e.g. interceptor_types.gbi-2stage.burnout_speed_km_s=8."
+)
+_CSV_HELP = "Write the rows as CSV to this file (quietly), or '-' for standard output."
 
 
 @app.command("engage")
@@ -295,85 +328,176 @@ def engage_cmd(
     scenario: Annotated[
         str, typer.Argument(help="A built-in scenario name (see `shieldcheck scenarios`) or a YAML path.")
     ],
-    variant: Annotated[
-        list[str] | None, typer.Option("--variant", help="Named variant (repeatable).")
-    ] = None,
+    variant: Annotated[list[str] | None, typer.Option("--variant", help=_VARIANT_HELP)] = None,
     all_variants: Annotated[bool, typer.Option("--all-variants", help="The base and every variant.")] = False,
-    set_: Annotated[
-        list[str] | None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help=_SET_HELP)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the rows as a JSON array.")] = False,
+    csv_path: Annotated[str | None, typer.Option("--csv", help=_CSV_HELP)] = None,
+    summary: Annotated[
+        bool | None,
         typer.Option(
-            "--set",
-            help="Override a number: path=value "
-            "(repeatable), e.g. interceptor_types.gbi-2stage."
-            "burnout_speed_km_s=8.",
+            "--summary/--rows",
+            help="Per threat group and per target (default when there are more than 30 rows), or every row.",
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the rows as a JSON array.")] = False,
-    csv_path: Annotated[
-        str | None, typer.Option("--csv", help="Write the rows to this CSV file ('-' for standard output).")
-    ] = None,
 ) -> None:
-    """Engagement table: one row per threat, target and site (and variant)."""
+    """Engagement table: one row per variant, threat, launch, target and site; or its summary."""
+    from shieldcheck.report.exports import TABLE_COLUMNS, study_table
+
     try:
-        rows = _engagement_rows(scenario, variant or [], all_variants, set_ or [])
+        study = _study(scenario, variant, all_variants, set_, thresholds=False)
+        rows = study_table(study, "rows")
+        if _write_or_print(rows, as_json, csv_path, TABLE_COLUMNS):
+            return
     except InputError as exc:
         _fail(str(exc))
-    if as_json:
-        typer.echo(json.dumps(rows))
-        return
-    if csv_path is not None:
-        fh = sys.stdout if csv_path == "-" else open(csv_path, "w", newline="")  # noqa: SIM115
-        try:
-            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
-        finally:
-            if fh is not sys.stdout:
-                fh.close()
-        if csv_path == "-":
+    out = Console()
+    one = len(study.variants) == 1
+    if summary if summary is not None else len(rows) > 30:
+        _print_summary(out, study)
+    else:
+        body, notes = [], []
+        for r in rows:
+            ok = r["engageable"]
+            route = f"{r['launch']} → {r['target']}"
+            if not ok:
+                notes.append(f"[{len(notes) + 1}] {r['variant']}, {route}, {r['site']}: {r['reason']}")
+            body.append(
+                [
+                    r["variant"],
+                    r["threat"],
+                    route,
+                    r["site"],
+                    f"{r['window_s']:,.0f}" if ok else f"no [{len(notes)}]",
+                    f"{r['window_start_s']:,.0f}–{r['window_end_s']:,.0f}" if ok else "-",
+                    f"{r['first_intercept_altitude_km']:,.0f}" if ok else "-",
+                    _fmt(r["time_to_decide_s"], 0),
+                ]
+            )
+        cols = ["variant", "threat", "route", "site", "window s", "first–last s", "1st alt km", "decide s"]
+        out.print(_fit_table(f"{study.scenario}: engagement windows", cols, body, drop_variant=one))
+        for n in notes:
+            out.print(n, markup=False, highlight=False)
+    out.print(
+        "[dim]Kinematic model estimates from public figures; every source is in the scenario file.[/dim]"
+    )
+
+
+def _print_summary(out: Console, study) -> None:
+    one = len(study.variants) == 1
+    body = [
+        [
+            g.variant,
+            g.threat,
+            f"{g.routes_defended}/{g.routes_reachable}",
+            str(g.routes - g.routes_reachable),
+            ", ".join(f"{d['launch']}→{d['target']}" for d in g.not_defended) or "-",
+        ]
+        for g in study.groups
+    ]
+    cols = ["variant", "threat", "defended/reachable", "cannot reach", "not defended"]
+    out.print(_fit_table(f"{study.scenario}: routes defended per threat group", cols, body, drop_variant=one))
+    per: dict = {}
+    for r in study.routes:
+        k = (r.variant, r.threat, r.target)
+        d = per.setdefault(k, {"n": 0, "ok": 0, "cannot": 0, "codes": {}})
+        d["n"] += 1
+        d["ok"] += r.status == "defended"
+        d["cannot"] += r.status == "threat_cannot_reach"
+        if r.status == "not_defended":
+            d["codes"][r.reason_code] = d["codes"].get(r.reason_code, 0) + 1
+    body = [
+        [
+            v,
+            t,
+            tgt,
+            f"{d['ok']}/{d['n'] - d['cannot']}",
+            str(d["cannot"]),
+            ", ".join(f"{c} ×{n}" for c, n in d["codes"].items()) or "-",
+        ]
+        for (v, t, tgt), d in per.items()
+    ]
+    cols = ["variant", "threat", "target", "defended/reachable", "cannot reach", "why not"]
+    out.print(_fit_table("per target (routes from every launch area)", cols, body, drop_variant=one))
+    out.print("[dim]Every row: --rows; machine-readable: --json or --csv FILE.[/dim]")
+
+
+@app.command("threshold")
+def threshold_cmd(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a YAML path.")],
+    variant: Annotated[list[str] | None, typer.Option("--variant", help=_VARIANT_HELP)] = None,
+    all_variants: Annotated[bool, typer.Option("--all-variants", help="The base and every variant.")] = False,
+    set_: Annotated[list[str] | None, typer.Option("--set", help=_SET_HELP)] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the threshold rows as a JSON array.")
+    ] = False,
+    csv_path: Annotated[str | None, typer.Option("--csv", help=_CSV_HELP)] = None,
+    per_site: Annotated[
+        bool, typer.Option("--per-site", help="Also a row per site, not only any site.")
+    ] = False,
+) -> None:
+    """The least interceptor burnout speed (km/s, relative to the Earth) that engages each route.
+
+    Found by bisection on the engagement kernel to 0.01 km/s: per route (any site, and per site with
+    --per-site), which site's window opens first at that speed and at what intercept altitude, and whether
+    it is a tail chase; then the range per threat group.
+    """
+    from shieldcheck.report.exports import study_table
+
+    try:
+        study = _study(scenario, variant, all_variants, set_, thresholds=True)
+        rows = [r for r in study_table(study, "thresholds") if per_site or r["site"] == ""]
+        for i, r in enumerate(rows):
+            r["row"] = i + 1
+        if _write_or_print(rows, as_json, csv_path, None):
             return
-    table = Table(title=f"{scenario}: engagement windows (kinematic estimates)")
-    for col in (
+    except InputError as exc:
+        _fail(str(exc))
+    out = Console()
+    one = len(study.variants) == 1
+    body = []
+    for r in rows:
+        v = r["threshold_speed_km_s"]
+        what = {
+            "found": f"{v:.2f}" if v is not None else "-",
+            "none_below_escape": "none up to escape speed",
+            "threat_cannot_reach": "threat cannot reach",
+        }[r["threshold_status"]]
+        alt = r["first_intercept_altitude_km"]
+        first = f"{r['first_window_site']}, {alt:,.0f} km" if alt is not None else "-"
+        line = [r["variant"], r["threat"], f"{r['launch']} → {r['target']}"]
+        line += [r["site"] or "any"] if per_site else []
+        line += [what, first, "yes" if r["tail_chase"] else "-"]
+        body.append(line)
+    cols = ["variant", "threat", "route"] + (["site"] if per_site else [])
+    cols += ["least km/s", "first window: site, altitude", "tail chase"]
+    out.print(
+        _fit_table(f"{study.scenario}: least interceptor speed per route", cols, body, drop_variant=one)
+    )
+    groups: dict = {}
+    for t in study.thresholds:
+        if t.site == "":
+            groups.setdefault((t.variant, t.threat), []).append(t)
+    body = []
+    for (v, th), ts in groups.items():
+        found = [t.threshold_speed_km_s for t in ts if t.threshold_status == "found"]
+        none = sum(t.threshold_status == "none_below_escape" for t in ts)
+        cannot = sum(t.threshold_status == "threat_cannot_reach" for t in ts)
+        span = f"{min(found):.2f}–{max(found):.2f}" if found else "-"
+        tail = sum(t.tail_chase for t in ts)
+        body.append([v, th, span, str(len(found)), str(none), str(cannot), str(tail)])
+    cols = [
         "variant",
         "threat",
-        "from",
-        "to",
-        "site",
-        "engageable",
-        "window s",
-        "first–last intercept s",
-        "intercept alt km",
-        "decide s",
-        "shots",
-        "reason",
-    ):
-        table.add_column(col, overflow="fold")
-    for r in rows:
-        window = "-"
-        alts = "-"
-        if r["engageable"]:
-            window = f"{r['window_s']:,.0f}"
-            alts = f"{r['first_intercept_altitude_km']:,.0f}–{r['last_intercept_altitude_km']:,.0f}"
-        span = "-" if not r["engageable"] else f"{r['window_start_s']:,.0f}–{r['window_end_s']:,.0f}"
-        table.add_row(
-            r["variant"],
-            r["threat"],
-            r["launch"],
-            r["target"],
-            r["site"],
-            "yes" if r["engageable"] else "no",
-            window,
-            span,
-            alts,
-            _fmt(r["time_to_decide_s"], 0),
-            str(r["shots"]),
-            r["reason"],
-        )
-    Console(width=max(console.width, 200)).print(table)
-    if csv_path is not None:
-        console.print(f"rows written to {csv_path}")
-    console.print(
-        "[dim]Kinematic estimates from public figures; see the scenario file for every source.[/dim]"
+        "least km/s (range)",
+        "routes",
+        "none ≤ escape",
+        "cannot reach",
+        "tail chases",
+    ]
+    out.print(_fit_table("per threat group", cols, body))
+    out.print(
+        "[dim]Kinematic model estimates, bisected to 0.01 km/s; other assumptions: the scenario's.[/dim]"
     )
 
 
@@ -427,17 +551,16 @@ def export_cmd(
 ) -> None:
     """Tracks, sites, radar coverage and the engagement table for Google Earth, CesiumJS, GIS or tables."""
     from shieldcheck.report.exports import FORMATS, collect, export
-    from shieldcheck.scenario import build, load_scenario
 
     try:
         bad = [f for f in fmt if f.strip().lower() not in FORMATS]
         if bad:
             raise InputError(f"--format must be one of {', '.join(FORMATS)}, got {bad[0]!r}")
-        built = build(load_scenario(scenario), variant=variant, sets=set_ or [])
-        with console.status("computing tracks, engagements and coverage"):
-            bundle = collect(built, step_s=step_s)
+        study = _study(scenario, [variant] if variant else None, False, set_, thresholds=False)
+        with console.status("computing tracks and coverage"):
+            bundle = collect(study, step_s=step_s)
         Path(out).mkdir(parents=True, exist_ok=True)
-        stem = built.name + (f"-{variant}" if variant else "")
+        stem = study.scenario + (f"-{variant}" if variant and variant != "base" else "")
         for f in fmt:
             key = f.strip().lower()
             path = export(bundle, key, Path(out) / f"{stem}.{key}")

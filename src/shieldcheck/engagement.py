@@ -1023,6 +1023,9 @@ def scenario_trajectories(built) -> list:
         def pick(value, attr, default, m=m):
             return value if value is not None else (getattr(m, attr) if m is not None else default)
 
+        if len(idx) == 1:  # one case: the scalar path (a length-1 batch would hand numba broadcast views)
+            out[idx[0]] = _solve_one(built.threats[idx[0]], earth, rotation)
+            continue
         try:
             batch = solve_trajectories(
                 [built.threats[i].launch.latitude_deg for i in idx],
@@ -1045,13 +1048,16 @@ def scenario_trajectories(built) -> list:
                 out[i] = batch[k]
         except InputError:
             for i in idx:
-                case = built.threats[i]
-                try:
-                    out[i] = case.trajectory(earth, rotation)
-                except InputError as exc:
-                    msg = f"threat {case.group}, {case.launch.name} to {case.target.name}: {exc}"
-                    out[i] = _invalid_trajectory(case, earth, rotation, msg)
+                out[i] = _solve_one(built.threats[i], earth, rotation)
     return out
+
+
+def _solve_one(case, earth: str, rotation: bool):
+    try:
+        return case.trajectory(earth, rotation)
+    except InputError as exc:
+        msg = f"threat {case.group}, {case.launch.name} to {case.target.name}: {exc}"
+        return _invalid_trajectory(case, earth, rotation, msg)
 
 
 def engage_scenario(built, step_s: float = 5.0, trajectories=None) -> list[EngagementResult]:

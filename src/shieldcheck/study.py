@@ -177,6 +177,9 @@ class Study:
         ``"base"`` first when present, then the variants in the order asked.
     built : dict
         Variant name -> `shieldcheck.scenario.BuiltScenario`.
+    trajectories : dict
+        Variant name -> tuple of `shieldcheck.threats.Trajectory`, one per threat case in
+        ``built[variant].threats`` order (status ``invalid`` where a route could not be set up).
     rows, routes, groups, thresholds : tuple
         `StudyRow`, `RouteSummary`, `GroupSummary`, `ThresholdRecord` records.
     claims : tuple of dict
@@ -191,6 +194,7 @@ class Study:
     version: str
     variants: tuple[str, ...]
     built: dict
+    trajectories: dict
     rows: tuple
     routes: tuple
     groups: tuple
@@ -525,8 +529,10 @@ def _assemble(name0, title, question, base_hash, sets, builts, claims, threshold
     routes: list = []
     groups: list = []
     ths: list = []
+    solved = {}
     for name, built in builts.items():
         trajs = scenario_trajectories(built)
+        solved[name] = tuple(trajs)
         arch = built.architecture
         labels = [dict(threat=c.group, launch=c.launch.name, target=c.target.name) for c in built.threats]
         rcs = [c.rcs_m2 for c in built.threats]
@@ -548,6 +554,7 @@ def _assemble(name0, title, question, base_hash, sets, builts, claims, threshold
         version=_version(),
         variants=tuple(builts),
         built=builts,
+        trajectories=solved,
         rows=tuple(rows),
         routes=tuple(routes),
         groups=tuple(groups),

@@ -2,8 +2,8 @@
 
 A sweep varies scenario inputs (any ``--set`` path, e.g. ``interceptor_types.gbi-2stage.burnout_speed_km_s``)
 over a grid (``--vary path=start:stop:step``) and/or draws them at random (``--sample path=normal(mu,sigma)``,
-``-n`` draws per grid point), runs :func:`shieldcheck.engagement.engage_scenario` at every point, and adds
-the shot-doctrine effectiveness of :mod:`shieldcheck.doctrine` to every engagement row.
+``-n`` draws per grid point), builds the study (:func:`shieldcheck.study.build_study`) at each point, and
+adds the shot-doctrine effectiveness of :mod:`shieldcheck.doctrine` to every engagement row.
 
 Paths starting with ``effectiveness.`` vary the effectiveness model instead of the scenario
 (``effectiveness.sspk=0.5:0.9:0.1``); see `Effectiveness` for the fields.
@@ -750,8 +750,8 @@ def evaluate_point(
     >>> [(r["target"], r["engageable"], r["pk"], round(r["p_no_leak"], 2)) for r in rows]
     [('berlin', True, 0.7, 0.49), ('washington', True, 0.7, 0.49), ('washington', False, 0.0, 0.0)]
     """
-    from shieldcheck.engagement import engage_scenario
     from shieldcheck.scenario import build
+    from shieldcheck.study import build_study
 
     model = _model(scenario)
     if isinstance(effectiveness, Mapping):
@@ -761,7 +761,7 @@ def evaluate_point(
     if point_id is None:
         point_id = _point_id(_base_hash(model, variant, tuple(fixed)), variant, inputs, effectiveness)
     built = build(model, variant, sets=[*fixed, *sets])
-    results = engage_scenario(built)
+    results = build_study(built, thresholds=False).rows  # the study's rows: what every view reads
     meta = {
         "point_index": point_index,
         "point_id": point_id,
@@ -769,7 +769,7 @@ def evaluate_point(
         "variant": variant,
         "scenario_hash": built.scenario_hash,
     }
-    rows = [{**meta, **inputs, **r.to_dict()} for r in results]
+    rows = [{**meta, **inputs, **{k: v for k, v in r.to_dict().items() if k != "variant"}} for r in results]
     if eff is not None and results:
         cols = _effect_columns(results, {s.name: s.inventory for s in built.architecture.sites}, eff)
         for k, arr in cols.items():

@@ -11,6 +11,7 @@ CZML       CesiumJS: time-dynamic threats and interceptors over a clock spanning
 GeoJSON    GIS tools: sites, tracks (split at the antimeridian), coverage polygons, and any footprint
            features from another module (`write_geojson`).
 CSV        the engagement table with a fixed column order (`write_table`); Parquet: the same columns.
+           Every table of a study (`study_table`) goes through the one writer, `write_rows`.
 =========  ===============================================================================================
 
 Coordinates in every file are WGS84 longitude and latitude in degrees, and altitude in meters above the
@@ -41,17 +42,20 @@ from pathlib import Path
 import numpy as np
 
 from shieldcheck import earth as _earth
-from shieldcheck.engagement import COLUMNS, EngagementResult, engage_scenario, interceptor_path
+from shieldcheck.engagement import COLUMNS, EngagementResult, interceptor_path
 from shieldcheck.errors import InputError
 from shieldcheck.sensors import coverage_boundary
 from shieldcheck.threats import sample_trajectory, trajectory_state
 
 __all__ = [
     "FORMATS",
+    "PROVENANCE_COLUMNS",
     "TABLE_COLUMNS",
     "ExportBundle",
     "collect",
     "export",
+    "study_table",
+    "write_rows",
     "write_czml",
     "write_geojson",
     "write_kml",
@@ -61,9 +65,14 @@ __all__ = [
 FORMATS = ("kml", "czml", "geojson", "csv", "parquet")
 """Formats `export` writes."""
 
-TABLE_COLUMNS = ("row", "scenario", "variant", "scenario_hash", *COLUMNS)
-"""Column order of the engagement table (CSV and Parquet): a 1-based row number, the scenario's identity,
-then the `EngagementResult` fields."""
+PROVENANCE_COLUMNS = ("row", "scenario", "scenario_hash", "variant", "sets", "shieldcheck_version")
+"""The first columns of every table written: a 1-based row number and what produced the row (scenario name,
+the hash of its effective inputs for that variant, the variant, the ``--set`` overrides joined by ``; ``,
+the shieldcheck version)."""
+
+TABLE_COLUMNS = (*PROVENANCE_COLUMNS, *COLUMNS)
+"""Column order of the engagement table (CSV, Parquet, JSON): `PROVENANCE_COLUMNS`, then the
+`EngagementResult` fields."""
 
 NOTE = (
     "Model estimate: shieldcheck kinematic models with the scenario's cited assumptions; "
@@ -164,18 +173,61 @@ def _samples(t, lat, lon, alt) -> dict:
     }
 
 
+def _flat(v):
+    """A table cell: lists and tuples of plain values become one ``; ``-joined string (CSV-safe)."""
+    if isinstance(v, (list, tuple)):
+        return "; ".join(
+            (f"{x['launch']} to {x['target']} ({x['reason_code']})" if isinstance(x, dict) else str(x))
+            for x in v
+        )
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    return v
+
+
+def study_table(study, name: str = "rows", variants=None) -> list[dict]:
+    """One table of a `shieldcheck.study.Study` as flat dicts: `PROVENANCE_COLUMNS` first, then the record's
+    fields; lists become ``; ``-joined text and NaN becomes None. The same rows feed JSON, CSV and Parquet.
+
+    >>> from shieldcheck.study import build_study
+    >>> rows = study_table(build_study("european-third-site-2007", thresholds=False), "groups")
+    >>> [(r["variant"], r["threat"], r["routes_defended"], r["routes_reachable"]) for r in rows][:2]
+    [('base', 'iran-europe', 36, 39), ('base', 'iran-us-east-coast', 9, 9)]
+    """
+    recs = study.table(name)
+    keep = None if variants is None else set(variants)
+    out = []
+    for rec in recs:
+        v = rec["variant"]
+        if keep is not None and v not in keep:
+            continue
+        row = {
+            "row": len(out) + 1,
+            "scenario": study.scenario,
+            "scenario_hash": study.built[v].scenario_hash,
+            "variant": v,
+            "sets": "; ".join(study.sets),
+            "shieldcheck_version": study.version,
+        }
+        row.update({k: _flat(x) for k, x in rec.items() if k != "variant"})
+        out.append(row)
+    return out
+
+
 def collect(
     built,
     *,
     step_s: float = 10.0,
     coverage_altitudes_km=(100.0, 500.0, 1000.0),
     footprints=(),
+    variant: str | None = None,
 ) -> ExportBundle:
-    """Compute what the exports show: tracks, engagement rows, interceptor fly-outs, radar coverage.
+    """Gather what the exports show: tracks, engagement rows, interceptor fly-outs, radar coverage.
 
     Parameters
     ----------
-    built : shieldcheck.scenario.BuiltScenario
+    built : shieldcheck.study.Study or shieldcheck.scenario.BuiltScenario
+        A study (its engagement rows are used as they are) or one built variant (a study of it is built).
     step_s : float
         Sampling step of the threat and interceptor tracks, s (event times such as burnout, apogee and
         impact are always samples).
@@ -183,6 +235,8 @@ def collect(
         Target altitudes at which each radar's coverage boundary is traced, km.
     footprints : sequence of dict
         Optional GeoJSON-like features to carry along (see `ExportBundle`).
+    variant : str, optional
+        Which of a study's variants to export (default: its first).
 
     Returns
     -------
@@ -190,37 +244,34 @@ def collect(
 
     Notes
     -----
-    The engagement rows are `shieldcheck.engagement.engage_scenario` (threat by threat, then site by
-    site). For each engageable row the interceptor is flown from ``first_intercept_launch_s`` to the
-    window's start, ``window_start_s`` (`shieldcheck.engagement.interceptor_path`: a Lambert arc after
-    an illustrative vertical boost). Threat tracks are `shieldcheck.threats.sample_trajectory` (exact
-    Kepler coast, illustrative boost). Radar coverage is traced on the azimuths every 5° with
-    `GroundRadar.sees` at the radar's reference RCS.
+    The engagement rows are the study's (`study_table`, threat by threat, then site by site): nothing is
+    engaged again here. For each engageable row the interceptor is flown from ``first_intercept_launch_s``
+    to the window's start, ``window_start_s`` (`shieldcheck.engagement.interceptor_path`: a Lambert arc
+    after an illustrative vertical boost). Threat tracks are the study's trajectories sampled by
+    `shieldcheck.threats.sample_trajectory` (exact Kepler coast, illustrative boost). Radar coverage is
+    traced on the azimuths every 5° with `GroundRadar.sees` at the radar's reference RCS.
     """
-    arch = built.architecture
-    earth, rotation = arch.earth, arch.rotation
+    from shieldcheck.study import Study, build_study
+
     step = float(step_s)
     if not (math.isfinite(step) and step > 0.0):
         raise InputError(f"step_s must be a finite number > 0, got {step_s!r}")
-
-    results: list[EngagementResult] = engage_scenario(built)
-    rows = []
-    for i, r in enumerate(results):
-        row = {
-            "row": i + 1,
-            "scenario": built.name,
-            "variant": built.variant,
-            "scenario_hash": built.scenario_hash,
-        }
-        row.update(r.to_dict())
-        rows.append(row)
+    study = built if isinstance(built, Study) else build_study(built, thresholds=False)
+    variant = study.variants[0] if variant is None else variant
+    if variant not in study.built:
+        raise InputError(f"variant must be one of {', '.join(study.variants)}, got {variant!r}")
+    built = study.built[variant]
+    trajs = study.trajectories[variant]
+    arch = built.architecture
+    earth, rotation = arch.earth, arch.rotation
+    rows = study_table(study, "rows", variants=[variant])
 
     n_sites = len(arch.sites)
     sites_by_name = {s.name: s for s in arch.sites}
     ids: dict[str, int] = {}
     threats, intercepts = [], []
     for k, case in enumerate(built.threats):
-        traj = case.trajectory(earth, rotation)
+        traj = trajs[k]
         mine = rows[k * n_sites : (k + 1) * n_sites]
         samples = None
         if traj.status == "ok":
@@ -348,7 +399,7 @@ def collect(
 
     return ExportBundle(
         scenario=built.name,
-        variant=built.variant,
+        variant=variant,
         scenario_hash=built.scenario_hash,
         title=built.title,
         sites=sites,
@@ -1042,9 +1093,24 @@ _ARROW_TYPES = {"str": "string", "bool": "bool_", "float": "float64", "int": "in
 
 def _column_types() -> dict[str, str]:
     kinds = {f.name: str(f.type) for f in fields(EngagementResult)}
-    out = {"row": "int", "scenario": "str", "variant": "str", "scenario_hash": "str"}
+    out = {"row": "int", "scenario": "str", "scenario_hash": "str", "variant": "str", "sets": "str"}
+    out["shieldcheck_version"] = "str"
     out.update({name: kinds[name] for name in COLUMNS})
     return out
+
+
+def _kind_of(values) -> str:
+    for v in values:
+        if v is None:
+            continue
+        if isinstance(v, bool):
+            return "bool"
+        if isinstance(v, int):
+            return "int"
+        if isinstance(v, float):
+            return "float"
+        return "str"
+    return "str"
 
 
 def _csv_value(v) -> str:
@@ -1053,18 +1119,96 @@ def _csv_value(v) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, float):
-        return repr(v)
+        return repr(v) if math.isfinite(v) else ""
     return str(v)
 
 
-def write_table(bundle: ExportBundle, path, fmt: str = "csv") -> Path:
-    """Write the engagement rows as CSV or Parquet, columns `TABLE_COLUMNS` in that order.
+def write_rows(rows, path, fmt: str = "csv", *, columns=None, metadata=None, types=None):
+    """The one table writer: rows (dicts with the same keys) as CSV or Parquet.
 
-    CSV: a header line, then one line per row; floats are written in full precision (``repr``),
-    booleans as ``true``/``false``, missing values (an event that does not happen, a base scenario's
-    variant) as empty fields. Parquet (pyarrow): the same columns, typed (int64, string, bool, float64;
-    missing values are nulls), with ``scenario``, ``variant``, ``scenario_hash`` and ``note`` in the file's
-    key-value metadata. Units ride in the column names (``_s``, ``_km``, ``_km_s``).
+    CSV: a header line, then one line per row; floats in full precision (``repr``), booleans as
+    ``true``/``false``, missing values (None, NaN) as empty fields. Parquet (pyarrow): the same columns,
+    typed (int64, string, bool, float64; missing values are nulls), with ``metadata`` and the model-estimate
+    ``note`` in the file's key-value metadata. Units ride in the column names (``_s``, ``_km``, ``_km_s``).
+
+    Parameters
+    ----------
+    rows : list of dict
+        E.g. `study_table` or `ExportBundle.rows`.
+    path : str, path-like or text file object
+        The file to write; ``"-"`` (CSV only) writes to standard output.
+    fmt : {"csv", "parquet"}
+    columns : sequence of str, optional
+        Column order (default: the first row's keys).
+    metadata : dict, optional
+        Parquet key-value metadata (str to str).
+    types : dict, optional
+        Column -> ``"str"``, ``"int"``, ``"float"`` or ``"bool"`` (default: from the values).
+
+    Returns
+    -------
+    pathlib.Path or None
+        The file written (None for standard output or a file object).
+
+    Raises
+    ------
+    InputError
+        ``fmt`` is neither ``"csv"`` nor ``"parquet"``, or the file cannot be written (the message names
+        the path and the reason).
+    """
+    import sys
+
+    fmt_key = str(fmt).strip().lower()
+    if fmt_key not in ("csv", "parquet"):
+        raise InputError(f"table fmt must be one of csv, parquet, got {fmt!r}")
+    rows = list(rows)
+    cols = tuple(columns) if columns is not None else (tuple(rows[0]) if rows else ())
+    if fmt_key == "csv":
+        if hasattr(path, "write") or path == "-":
+            fh = sys.stdout if path == "-" else path
+            w = csv.writer(fh)
+            w.writerow(cols)
+            for row in rows:
+                w.writerow([_csv_value(row.get(c)) for c in cols])
+            return None
+        try:
+            with Path(path).open("w", newline="", encoding="utf-8") as fh:
+                w = csv.writer(fh)
+                w.writerow(cols)
+                for row in rows:
+                    w.writerow([_csv_value(row.get(c)) for c in cols])
+        except OSError as exc:
+            raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        return Path(path)
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if path == "-" or hasattr(path, "write"):
+        raise InputError("parquet needs a file path, got standard output")
+    arrays = []
+    schema_fields = []
+    for c in cols:
+        values = [row.get(c) for row in rows]
+        kind = (types or {}).get(c) or _kind_of(values)
+        typ = getattr(pa, _ARROW_TYPES[kind])()
+        if kind == "float":
+            values = [None if v is None or not math.isfinite(v) else float(v) for v in values]
+        arrays.append(pa.array(values, type=typ))
+        schema_fields.append(pa.field(c, typ))
+    meta = {**{str(k): str(v) for k, v in (metadata or {}).items()}, "note": NOTE}
+    table = pa.Table.from_arrays(arrays, schema=pa.schema(schema_fields, metadata=meta))
+    try:
+        pq.write_table(table, path)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc}") from None
+    return Path(path)
+
+
+def write_table(bundle: ExportBundle, path, fmt: str = "csv") -> Path:
+    """Write the engagement rows as CSV or Parquet, columns `TABLE_COLUMNS` in that order (`write_rows`).
+
+    Parquet metadata: ``scenario``, ``variant``, ``scenario_hash`` and ``note``.
 
     Parameters
     ----------
@@ -1084,37 +1228,12 @@ def write_table(bundle: ExportBundle, path, fmt: str = "csv") -> Path:
     InputError
         ``fmt`` is neither ``"csv"`` nor ``"parquet"``.
     """
-    fmt_key = str(fmt).strip().lower()
-    if fmt_key not in ("csv", "parquet"):
-        raise InputError(f"table fmt must be one of csv, parquet, got {fmt!r}")
-    path = Path(path)
-    if fmt_key == "csv":
-        with path.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            w.writerow(TABLE_COLUMNS)
-            for row in bundle.rows:
-                w.writerow([_csv_value(row[c]) for c in TABLE_COLUMNS])
-        return path
-
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    types = _column_types()
-    arrays = []
-    schema_fields = []
-    for c in TABLE_COLUMNS:
-        typ = getattr(pa, _ARROW_TYPES[types[c]])()
-        arrays.append(pa.array([row[c] for row in bundle.rows], type=typ))
-        schema_fields.append(pa.field(c, typ))
     meta = {
         "scenario": bundle.scenario,
         "variant": bundle.variant or "",
         "scenario_hash": bundle.scenario_hash,
-        "note": NOTE,
     }
-    table = pa.Table.from_arrays(arrays, schema=pa.schema(schema_fields, metadata=meta))
-    pq.write_table(table, path)
-    return path
+    return write_rows(bundle.rows, path, fmt, columns=TABLE_COLUMNS, metadata=meta, types=_column_types())
 
 
 # ============================================================================ one call

@@ -18,10 +18,11 @@ from pathlib import Path
 import numpy as np
 
 from shieldcheck import __version__
-from shieldcheck.engagement import engage_many, engage_scenario, interceptor_path
+from shieldcheck.engagement import engage_many, interceptor_path
 from shieldcheck.footprint import REASON_CODES, defended_area, grid, launch_area_footprint
 from shieldcheck.interceptors import reach_fan
-from shieldcheck.scenario import build, load_scenario
+from shieldcheck.scenario import load_scenario
+from shieldcheck.study import BASE, build_study
 from shieldcheck.threats import sample_trajectory
 
 __all__ = ["ReportResult", "build_report", "LIMITS"]
@@ -90,13 +91,28 @@ def _speed(built) -> float:
     return max(s.interceptor.burnout_speed_km_s for s in built.architecture.sites)
 
 
-def _group_counts(rows) -> dict[str, tuple[int, int]]:
-    out: dict[str, list[int]] = {}
-    for r in rows:
-        c = out.setdefault(r.threat, [0, 0])
-        c[0] += int(r.engageable)
-        c[1] += 1
-    return {k: (v[0], v[1]) for k, v in out.items()}
+def _key_answers(study, base: str, labels: dict) -> list[str]:
+    """One line per threat group: routes defended / routes the threat can reach in every variant (routes,
+    not site rows), the routes the threat cannot reach counted apart, and the threshold speeds."""
+    out = []
+    for g, label in labels.items():
+        groups = {x.variant: x for x in study.groups if x.threat == g}
+        b = groups[base]
+        parts = [f"{groups[v].routes_defended}/{groups[v].routes_reachable} ({v})" for v in study.variants]
+        text = f"{label}: routes defended / routes the threat can reach: " + ", ".join(parts)
+        if b.routes_reachable < b.routes:
+            text += f"; {b.routes - b.routes_reachable} of {b.routes} routes the threat cannot reach"
+        ths = [t for t in study.thresholds if t.variant == base and t.threat == g and t.site == ""]
+        found = [t.threshold_speed_km_s for t in ths if t.threshold_status == "found"]
+        none = sum(t.threshold_status == "none_below_escape" for t in ths)
+        if found:
+            lo, hi = min(found), max(found)
+            span = f"{lo:.2f} km/s" if round(lo, 2) == round(hi, 2) else f"{lo:.2f}–{hi:.2f} km/s"
+            text += f"; least interceptor speed that engages each route ({base}): {span}"
+        if none:
+            text += f", none up to escape speed for {none} route{'s' if none > 1 else ''}"
+        out.append(text + ".")
+    return out
 
 
 def _places(maps, ax, items, kind: str) -> None:
@@ -112,12 +128,25 @@ def _places(maps, ax, items, kind: str) -> None:
 
 
 def _bbox(lats, lons, margin=4.0):
-    return (
-        float(min(lons)) - margin,
-        float(max(lons)) + margin,
-        float(min(lats)) - margin,
-        float(max(lats)) + margin,
-    )
+    """(lon_min, lon_max, lat_min, lat_max) around the points, safe across the antimeridian and the poles.
+
+    Longitudes are unwrapped around their circular mean, so points on both sides of 180° give one narrow
+    box (lon_min in [-180, 180), lon_max up to 360); latitudes are kept within ±89°; a box wider than
+    300° becomes the whole world.
+    """
+    lon = np.radians(np.asarray(lons, dtype=float))
+    c = math.degrees(math.atan2(np.sin(lon).mean(), np.cos(lon).mean()))
+    rel = (np.degrees(lon) - c + 180.0) % 360.0 - 180.0
+    lo, hi = c + rel.min() - margin, c + rel.max() + margin
+    if hi - lo >= 300.0:
+        lo, hi = -180.0, 180.0
+    while lo < -180.0:
+        lo, hi = lo + 360.0, hi + 360.0
+    while lo >= 180.0:
+        lo, hi = lo - 360.0, hi - 360.0
+    lat_lo = max(float(min(lats)) - margin, -89.0)
+    lat_hi = min(float(max(lats)) + margin, 89.0)
+    return float(lo), float(hi), lat_lo, lat_hi
 
 
 def build_report(
@@ -138,35 +167,24 @@ def build_report(
     t_start = time.perf_counter()
     say = progress or (lambda _msg: None)
     model = load_scenario(scenario)
-    built = build(model, variant=variant, sets=list(sets))
-    arch = built.architecture
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    say("engagements: base scenario and every variant")
-    rows = engage_scenario(built)
-    variants = list(model.variants)
-    per_variant = {None: rows}
-    builts = {None: built}
-    for v in variants:
-        builts[v] = build(model, variant=v, sets=list(sets))
-        per_variant[v] = engage_scenario(builts[v])
-    trajs = [c.trajectory(arch.earth, arch.rotation) for c in built.threats]
+    say("study: engagements and threshold speeds, base scenario and every variant")
+    base = variant or BASE
+    names = [base] + [v for v in [BASE, *model.variants] if v != base]
+    study = build_study(model, variants=names, sets=list(sets))
+    built = study.built[base]
+    arch = built.architecture
+    per_variant = {v: [r for r in study.rows if r.variant == v] for v in names}
+    rows = per_variant[base]
+    builts = study.built
+    trajs = list(study.trajectories[base])
+    routes = [r for r in study.routes if r.variant == base]
 
     # ----------------------------------------------------------------- key answers
-    answers = []
     group_labels = {t.name: (t.label or t.name) for t in model.threats}
-    speeds = sorted({(_speed(b), v) for v, b in builts.items()}, key=lambda x: x[0])
-    for g, label in group_labels.items():
-        parts = []
-        seen_speed = set()
-        for sp, v in speeds:
-            if sp in seen_speed:
-                continue
-            seen_speed.add(sp)
-            k, n = _group_counts(per_variant[v]).get(g, (0, 0))
-            parts.append(f"{k}/{n} at {sp:g} km/s")
-        answers.append(f"{label}: engageable " + ", ".join(parts) + ".")
+    answers = _key_answers(study, base, group_labels)
 
     figures: dict[str, str] = {}
     site = arch.sites[0]
@@ -191,12 +209,7 @@ def build_report(
         projection="lambert" if extent[1] - extent[0] < 120 else "robinson",
         title=f"{built.title}: architecture and threat ground tracks",
     )
-    for r in rows:
-        i = [
-            k
-            for k, c in enumerate(built.threats)
-            if (c.group, c.launch.name, c.target.name) == (r.threat, r.launch, r.target)
-        ][0]
+    for i, r in enumerate(routes):  # routes in threat-case order
         if trajs[i].status != "ok":
             continue
         s = sample_trajectory(trajs[i], step_s=30.0)
@@ -204,7 +217,7 @@ def build_report(
             ax,
             s.latitude_deg,
             s.longitude_deg,
-            color="#2e7d32" if r.engageable else "#c62828",
+            color="#2e7d32" if r.status == "defended" else "#c62828",
             linewidth=0.8,
             mark_ends=False,
         )
@@ -215,7 +228,14 @@ def build_report(
     _places(maps, ax, arch.sites, "interceptor")
     launches = {c.launch.name: c.launch for c in built.threats}
     _places(maps, ax, launches.values(), "launch")
-    figures["architecture"] = _img(maps.fig_to_png_bytes(fig), "architecture map")
+    targets = {c.target.name: c.target for c in built.threats}
+    _places(maps, ax, targets.values(), "target")
+    n_def = sum(r.status == "defended" for r in routes)
+    figures["architecture"] = _img(
+        maps.fig_to_png_bytes(fig),
+        f"Map of {len(arch.sites)} interceptor site(s), {len(arch.radars)} radar(s) and {len(routes)} threat "
+        f"ground tracks, {n_def} of them defended (green) and {len(routes) - n_def} not (red)",
+    )
 
     # ----------------------------------------------------------------- footprints
     say(f"footprints at {resolution_deg}°: defended area and launch-area footprint")
@@ -232,14 +252,22 @@ def build_report(
         title=f"Defended area against {first.missile.name if first.missile else 'threats'} "
         f"from {first.launch.label if hasattr(first.launch, 'label') else first.launch.name}",
     )
-    maps.plot_field(
-        ax,
-        g.latitude_deg,
-        g.longitude_deg,
-        np.where(fp.values["engageable"], fp.values["window_s"], np.nan),
-        cmap="Greens",
-        colorbar_label="intercept window (s)",
-    )
+    field = np.where(fp.values["engageable"], fp.values["window_s"], np.nan)
+    if np.isfinite(field).any():
+        maps.plot_field(
+            ax, g.latitude_deg, g.longitude_deg, field, cmap="Greens", colorbar_label="intercept window (s)"
+        )
+    else:  # an empty result is a drawn map that says so
+        ax.text(
+            0.5,
+            0.5,
+            "no cell can be engaged",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=12,
+            bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "#999999"},
+        )
     _places(maps, ax, arch.sites, "interceptor")
     _places(maps, ax, [first.launch], "launch")
     figures["defended"] = _img(maps.fig_to_png_bytes(fig), "defended-area footprint")
@@ -247,23 +275,22 @@ def build_report(
     fan_alt = 500.0
     fan_times = (300.0, 600.0, 900.0)
     fig, ax = maps.base_map(
-        (
-            site.longitude_deg - 45.0,
-            site.longitude_deg + 45.0,
-            site.latitude_deg - 25.0,
-            min(site.latitude_deg + 28.0, 89.0),
-        ),
+        _bbox([s.latitude_deg for s in arch.sites], [s.longitude_deg for s in arch.sites], margin=30.0),
         projection="lambert",
-        title=f"Reach of {site.interceptor.name} from {site.name} at {fan_alt:g} km altitude "
-        f"({site.interceptor.burnout_speed_km_s:g} km/s)",
+        title=f"Interceptor reach at {fan_alt:g} km altitude, from every site",
     )
-    for tt, color in zip(fan_times, ("#0d47a1", "#1976d2", "#64b5f6"), strict=True):
-        fan = reach_fan(
-            site, tt, fan_alt, np.arange(0.0, 360.0, 5.0), earth=arch.earth, rotation=arch.rotation
-        )
-        maps.plot_boundary(
-            ax, fan.latitude_deg, fan.longitude_deg, color=color, label=f"{tt:g} s after launch"
-        )
+    for fan_site in arch.sites:  # every site, not only the first
+        for tt, color in zip(fan_times, ("#0d47a1", "#1976d2", "#64b5f6"), strict=True):
+            fan = reach_fan(
+                fan_site, tt, fan_alt, np.arange(0.0, 360.0, 5.0), earth=arch.earth, rotation=arch.rotation
+            )
+            maps.plot_boundary(
+                ax,
+                fan.latitude_deg,
+                fan.longitude_deg,
+                color=color,
+                label=f"{tt:g} s after launch" if fan_site is arch.sites[0] else None,
+            )
     _places(maps, ax, arch.sites, "interceptor")
     figures["reach"] = _img(maps.fig_to_png_bytes(fig), "interceptor reach fans")
     counts = {REASON_CODES[k]: int((fp.values["reason_code"] == k).sum()) for k in REASON_CODES}
@@ -275,7 +302,7 @@ def build_report(
     )
 
     last = built.threats[-1]
-    fastest = max(builts, key=lambda v: _speed(builts[v]))
+    fastest = max(names, key=lambda v: _speed(builts[v]))
     lbox = _bbox(
         [c.launch.latitude_deg for c in built.threats],
         [c.launch.longitude_deg for c in built.threats],
@@ -284,7 +311,7 @@ def build_report(
     lg = grid(max(lbox[2], -89.0), min(lbox[3], 89.0), lbox[0], lbox[1], max(resolution_deg * 2, 1.0))
     lfps = {
         v: launch_area_footprint(builts[v].architecture, last.target, lg, missile=last.missile)
-        for v in dict.fromkeys([None, fastest])
+        for v in dict.fromkeys([base, fastest])
     }
     for v, lfp in lfps.items():
         sp = _speed(builts[v])
@@ -294,7 +321,21 @@ def build_report(
             title=f"Launch areas from which a {last.missile.name if last.missile else 'threat'} "
             f"aimed at {last.target.name} can be engaged ({sp:g} km/s)",
         )
-        maps.plot_mask(ax, lg.latitude_deg, lg.longitude_deg, lfp.values["engageable"], label="engageable")
+        if np.asarray(lfp.values["engageable"]).any():
+            maps.plot_mask(
+                ax, lg.latitude_deg, lg.longitude_deg, lfp.values["engageable"], label="engageable"
+            )
+        else:
+            ax.text(
+                0.5,
+                0.5,
+                "no launch cell can be engaged",
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize=12,
+                bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "#999999"},
+            )
         _places(maps, ax, launches.values(), "launch")
         _places(maps, ax, arch.sites, "interceptor")
         figures[f"launch_area_{v}"] = _img(maps.fig_to_png_bytes(fig), "launch-area footprint")
@@ -314,7 +355,7 @@ def build_report(
         traj = trajs[idx]
         if traj.status != "ok":
             continue
-        sp_rows = per_variant[fastest] if not r.engageable else per_variant[None]
+        sp_rows = per_variant[fastest] if not r.engageable else per_variant[base]
         rr = sp_rows[k]
         b = builts[fastest] if not r.engageable else built
         path = None
@@ -369,7 +410,14 @@ def build_report(
     figures["sensitivity"] = _img(
         png_bytes(
             sensitivity_figure(
-                speeds_grid, curves, f"Sensitivity to the interceptor's burnout speed ({site.name})"
+                speeds_grid,
+                curves,
+                f"Sensitivity to the interceptor's burnout speed ({site.name})",
+                claims=[
+                    (c["value"], c["label"])
+                    for c in study.claims
+                    if c["quantity"].endswith("burnout_speed_km_s")
+                ],
             )
         ),
         "sensitivity",
@@ -379,7 +427,8 @@ def build_report(
     say("writing the report")
     parts = [
         f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(built.title)}"
-        f"</title><style>{_CSS}</style></head><body>"
+        f"</title><meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<style>{_CSS}</style></head><body><main>"
     ]
     parts.append(f"<h1>{html.escape(built.title)}</h1>")
     parts.append(
@@ -457,24 +506,6 @@ def build_report(
         "threat, red where it cannot.</figcaption></figure>"
     )
 
-    parts.append("<h2 id='assumptions'>Assumptions and sources</h2>")
-    parts.append(
-        _table(
-            ["parameter", "value", "unit", "source", "origin"],
-            [
-                [
-                    html.escape(a.path),
-                    (f"{a.value:,.6g}" if isinstance(a.value, float) else _fmt(a.value)),
-                    html.escape(a.unit or ""),
-                    html.escape(a.source or ""),
-                    html.escape(a.origin or ""),
-                ]
-                for a in built.assumptions
-            ],
-            num_cols=(1,),
-        )
-    )
-
     parts.append("<h2 id='engagements'>Engagement table (base scenario)</h2>")
     parts.append(
         _table(
@@ -533,27 +564,33 @@ def build_report(
         parts.append(
             f"<figure>{figures[f'launch_area_{v}']}<figcaption>Launch cells ({lg.resolution_deg}°) from "
             f"which a threat aimed at {html.escape(last.target.name)} can be engaged, "
-            f"{'base scenario' if v is None else 'variant ' + html.escape(v)}.</figcaption></figure>"
+            f"{'base scenario' if v == BASE else 'variant ' + html.escape(v)}.</figcaption></figure>"
         )
 
     parts.append("<h2 id='sensitivity'>Sensitivity to the interceptor's speed</h2>")
     parts.append(
         f"<figure>{figures['sensitivity']}<figcaption>Window length and time left to decide as the "
-        "burnout speed varies, everything else as in the base scenario; dashed lines mark the 2007 "
-        "claims.</figcaption></figure>"
+        "burnout speed varies, everything else as in the base scenario"
+        + (
+            "; dashed lines mark the claims listed in the scenario file (with their sources below)"
+            if study.claims
+            else ""
+        )
+        + ".</figcaption></figure>"
     )
 
     parts.append("<h2 id='variants'>Variants side by side</h2>")
-    header = ["threat group"] + ["base"] + variants
+    header = ["threat group"] + names
     body = []
     for gname in group_labels:
+        gs = {x.variant: x for x in study.groups if x.threat == gname}
         body.append(
-            [html.escape(gname)]
-            + ["{}/{}".format(*_group_counts(per_variant[v]).get(gname, (0, 0))) for v in [None, *variants]]
+            [html.escape(gname)] + [f"{gs[v].routes_defended}/{gs[v].routes_reachable}" for v in names]
         )
     parts.append(_table(header, body, num_cols=tuple(range(1, len(header)))))
     parts.append(
-        "<p class='note'>Engageable engagements per threat group. Variant descriptions and sources: "
+        "<p class='note'>Routes defended / routes the threat can reach, per threat group. Variant "
+        "descriptions and sources: "
         + "; ".join(
             f"<b>{html.escape(k)}</b>: {html.escape(m.description or '')} ({html.escape(m.source or '')})"
             for k, m in model.variants.items()
@@ -561,15 +598,30 @@ def build_report(
         + ".</p>"
     )
     body = []
-    for k, r in enumerate(rows):
+    per_route = {v: [r for r in study.routes if r.variant == v] for v in names}
+    for k, r in enumerate(routes):
         cells = []
-        for v in [None, *variants]:
-            rv = per_variant[v][k]
-            cells.append(_fmt(rv.window_s) if rv.engageable else "–")
+        for v in names:
+            rv = per_route[v][k]
+            cells.append(_fmt(rv.window_s) if rv.status == "defended" else "–")
         body.append([html.escape(f"{r.launch}→{r.target}")] + cells)
+    parts.append(_table(["route (best window s)"] + names, body, num_cols=tuple(range(1, len(names) + 1))))
+
+    parts.append("<h2 id='assumptions'>Assumptions and sources</h2>")
     parts.append(
         _table(
-            ["engagement (window s)"] + ["base"] + variants, body, num_cols=tuple(range(1, len(variants) + 2))
+            ["parameter", "value", "unit", "source", "origin"],
+            [
+                [
+                    html.escape(a.path),
+                    (f"{a.value:,.6g}" if isinstance(a.value, float) else _fmt(a.value)),
+                    html.escape(a.unit or ""),
+                    html.escape(a.source or ""),
+                    html.escape(a.origin or ""),
+                ]
+                for a in built.assumptions
+            ],
+            num_cols=(1,),
         )
     )
 
@@ -582,7 +634,7 @@ def build_report(
         "<p class='note'>Re-run: <code>shieldcheck report " + html.escape(built.name) + "</code>; the "
         "numbers behind every row: <code>shieldcheck engage "
         + html.escape(built.name)
-        + " --json</code>.</p></body></html>"
+        + " --json</code>.</p></main></body></html>"
     )
     path = out_dir / f"{built.name}{'-' + variant if variant else ''}.html"
     path.write_text("\n".join(parts), encoding="utf-8")

@@ -12,15 +12,7 @@ from matplotlib.figure import Figure
 
 from shieldcheck import earth as _earth
 
-__all__ = ["profile_figure", "timeline_figure", "sensitivity_figure", "png_bytes", "CONTESTED_SPEEDS"]
-
-CONTESTED_SPEEDS = {
-    5.4: "5.4 MDA slides",
-    6.3: "6.3 MDA",
-    8.0: "7.7–8.3 Postol",
-    9.0: "~9 Postol",
-}
-"""The 2007 burnout-speed claims for the two-stage GBI (shared references.md), for reference lines."""
+__all__ = ["profile_figure", "timeline_figure", "sensitivity_figure", "png_bytes"]
 
 _THREAT_COLOR = "#c62828"
 _INTERCEPTOR_COLOR = "#1f5fa8"
@@ -164,11 +156,12 @@ def timeline_figure(rows: list, labels: list[str], title: str) -> Figure:
     return fig
 
 
-def sensitivity_figure(speeds_km_s, curves: dict, title: str) -> Figure:
+def sensitivity_figure(speeds_km_s, curves: dict, title: str, claims=()) -> Figure:
     """Window length and time to decide against interceptor burnout speed, one curve per case.
 
     ``curves`` maps a label to ``(window_s, time_to_decide_s)`` arrays over ``speeds_km_s`` (NaN where
-    there is no window). Vertical lines mark the contested 2007 speed claims.
+    there is no window). ``claims`` are ``(speed_km_s, label)`` pairs drawn as dashed reference lines
+    (the scenario's sourced ``claims:``); none are drawn by default.
     """
     fig = Figure(figsize=(8.0, 3.6))
     ax1 = fig.add_subplot(1, 2, 1)
@@ -178,7 +171,7 @@ def sensitivity_figure(speeds_km_s, curves: dict, title: str) -> Figure:
         ax1.plot(v, window, lw=1.6, label=label)
         ax2.plot(v, decide, lw=1.6, label=label)
     for ax in (ax1, ax2):
-        for s, name in CONTESTED_SPEEDS.items():
+        for s, name in claims:
             ax.axvline(s, color="#9e9e9e", lw=0.8, ls="--", zorder=0)
             ax.text(
                 s,

@@ -1,0 +1,122 @@
+"""The report is right for any scenario: key answers counted from `engage` rows by the test itself, for a
+site moved to Turkey, a Pacific scenario across the date line with a site in Alaska, one where nothing can be
+engaged, and one with two sites. Each must build (never exit 2) and list every variant and every site."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from shieldcheck.engagement import engage_scenario
+from shieldcheck.report.html import build_report
+from shieldcheck.scenario import build, load_scenario
+
+COMMON = """
+interceptor_types:
+  fast:
+    burnout_speed_km_s: {speed}
+    burn_time_s: 120
+    burnout_altitude_km: 200
+    min_intercept_altitude_km: 100
+    max_intercept_altitude_km: 2000
+    max_coast_time_s: 1500
+    launch_delay_s: 5
+early_warning:
+  - {{name: ew, detection_delay_s: 60, source: "estimate"}}
+variants:
+  faster:
+    description: "1.5 km/s faster"
+    source: "illustration"
+    set: {{interceptor_types.fast.burnout_speed_km_s: {faster}}}
+"""
+
+PACIFIC = """
+name: pacific-test
+title: "Pacific: a site in Alaska, targets on both sides of the date line"
+question: "Which routes from North Korea can an interceptor in Alaska engage?"
+interceptor_sites:
+  - {name: fort-greely, place: "63.95,-145.73", interceptor: fast, inventory: 40}
+radars:
+  - {name: shemya, place: "52.72,174.10", max_range_km: 4000, source: "estimate"}
+  - {name: clear, place: "64.29,-149.19", max_range_km: 4800, source: "estimate"}
+threats:
+  - {name: nk-pacific, launch: ["39.00,125.75"], targets: ["21.31,-157.86", "61.22,-149.90", "13.44,144.79",
+     "47.61,-122.33"], missile: icbm-liquid-10000}
+""" + COMMON.format(speed=7.0, faster=8.5)
+
+NOTHING = """
+name: nothing-test
+title: "Nothing can be engaged"
+question: "A slow interceptor far from every route"
+interceptor_sites:
+  - {name: far-away, place: "-40.0,-60.0", interceptor: fast, inventory: 4}
+radars:
+  - {name: r, place: "-40.0,-60.0", max_range_km: 1000, source: "estimate"}
+threats:
+  - {name: iran-europe, launch: [tehran], targets: [berlin, rome], missile: irbm-5500}
+""" + COMMON.format(speed=1.0, faster=2.5)
+
+TWO_SITES = """
+name: two-sites-test
+title: "Two sites"
+question: "Poland and Romania against Iranian IRBMs"
+interceptor_sites:
+  - {name: redzikowo, place: redzikowo, interceptor: fast, inventory: 10}
+  - {name: deveselu, place: deveselu, interceptor: fast, inventory: 24}
+radars:
+  - {name: kurecik-radar, place: kurecik, max_range_km: 1500, source: "estimate"}
+  - {name: brdy, place: brdy, max_range_km: 2000, source: "estimate"}
+threats:
+  - {name: iran-europe, launch: [tehran, tabriz], targets: [berlin, rome, athens, ankara], missile: irbm-5500}
+""" + COMMON.format(speed=5.0, faster=6.5)
+
+
+def _counts(rows):
+    """routes defended and routes the threat can reach per threat group, from plain engagement rows."""
+    routes = defaultdict(list)
+    for r in rows:
+        routes[(r.threat, r.launch, r.target)].append(r)
+    out = defaultdict(lambda: [0, 0])
+    for (threat, _l, _t), rs in routes.items():
+        out[threat][1] += rs[0].threat_status == "ok"
+        out[threat][0] += any(r.engageable for r in rs)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _check(result, model, sets=()):
+    text = result.path.read_text(encoding="utf-8")
+    labels = {t.name: t.label or t.name for t in model.threats}
+    for v in [None, *model.variants]:
+        counts = _counts(engage_scenario(build(model, variant=v, sets=list(sets))))
+        for threat, (ok, reach) in counts.items():
+            line = [a for a in result.key_answers if a.startswith(labels[threat] + ":")][0]
+            assert f"{ok}/{reach} ({v or 'base'})" in line, (v, threat, line)
+    for s in build(model, sets=list(sets)).architecture.sites:
+        assert s.name in text
+    assert "<main>" in text or "id='question'" in text
+    return text
+
+
+@pytest.mark.parametrize(
+    ("name", "text"), [("pacific", PACIFIC), ("nothing", NOTHING), ("two-sites", TWO_SITES)]
+)
+def test_report_right_for_any_scenario(tmp_path, name, text):
+    p = tmp_path / f"{name}.yaml"
+    p.write_text(text)
+    model = load_scenario(p)
+    result = build_report(str(p), tmp_path, resolution_deg=3.0)
+    _check(result, model)
+
+
+def test_report_with_the_site_moved_to_turkey(tmp_path):
+    sets = [
+        "interceptor_sites.redzikowo.place=kurecik",
+        "threats.iran-europe.targets=[berlin, ankara, athens]",
+        "threats.russia-us.launch=[kozelsk]",
+    ]
+    model = load_scenario("european-third-site-2007")
+    result = build_report("european-third-site-2007", tmp_path, sets=sets, resolution_deg=3.0)
+    text = _check(result, model, sets)
+    # the 2007 captions come from the scenario's claims:, not from code
+    assert "MDA statement as reported by" in text
