@@ -216,13 +216,8 @@ def test_north_korea_exports_work_across_the_date_line(tmp_path):
     assert min(lons) < -150 and max(lons) > 120  # tracks on both sides of the date line
 
 
-@pytest.mark.xfail(
-    reason="known: the report's maps reject a North Pacific extent (lon_min < -180); issue 8 item 4 "
-    "(report maps across the date line) is developer A's, not yet merged",
-    raises=AssertionError,
-    strict=False,
-)
 def test_north_korea_report_builds_across_the_date_line(tmp_path):
+    # The report reads the study (issue 8); its maps must accept a North Pacific extent.
     result = CliRunner().invoke(app, ["report", "us-homeland-north-korea", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert any(p.suffix == ".html" for p in tmp_path.iterdir())
