@@ -14,6 +14,7 @@ from shieldcheck.report.html import LIMITS, build_report
 
 SECTIONS = (
     "question",
+    "thresholds",
     "architecture",
     "assumptions",
     "engagements",
@@ -50,6 +51,8 @@ def test_report_has_every_section_and_says_estimate(report):
         "0/10 (base)" in russia and "0/10 (speed-mda-slides)" in russia and "10/10 (speed-postol-9)" in russia
     )
     assert "least interceptor speed that engages each route (base): 6.35–6.97 km/s" in russia
+    # Tehran and Tabriz to Ankara: two rows of the threshold table, and once in the key answers
+    assert text.count("none up to escape speed") == 3
     # every variant is listed, none dropped for sharing a speed with another
     assert all(f"({v})" in russia for v in ("speed-mda", "emr-oreilly-2007", "fylingdales-warning-only"))
     # sources of the contested speeds appear in the assumptions table

@@ -4,13 +4,24 @@ engaged, and one with two sites. Each must build (never exit 2) and list every v
 
 from __future__ import annotations
 
+import base64
+import io
+import re
+import shutil
+import subprocess
 from collections import defaultdict
 
+import numpy as np
 import pytest
+from matplotlib import image as mpimg
+from matplotlib.colors import to_rgb
 
 from shieldcheck.engagement import engage_scenario
+from shieldcheck.report import maps
 from shieldcheck.report.html import build_report
 from shieldcheck.scenario import build, load_scenario
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 COMMON = """
 interceptor_types:
@@ -94,8 +105,47 @@ def _check(result, model, sets=()):
             assert f"{ok}/{reach} ({v or 'base'})" in line, (v, threat, line)
     for s in build(model, sets=list(sets)).architecture.sites:
         assert s.name in text
-    assert "<main>" in text or "id='question'" in text
+    assert "<main>" in text and "name='viewport'" in text
+    # pixels: the architecture map shows the targets' and the sites' marker colours
+    alt, b64 = re.findall(r'<img alt="(Map of [^"]*)" src="data:image/png;base64,([^"]+)"', text)[0]
+    img = mpimg.imread(io.BytesIO(base64.b64decode(b64)), format="png")[..., :3]
+    for kind in ("target", "interceptor"):
+        rgb = np.asarray(to_rgb(maps.PLACE_KINDS[kind][1]))
+        assert np.mean(np.all(np.abs(img - rgb) < 0.03, axis=-1)) > 1e-5, (kind, alt)
+    _chromium(result.path)
     return text
+
+
+def _chromium(path):
+    """Open the report offline in headless Chromium: a screenshot of the page, no console error."""
+    if CHROMIUM is None:
+        return
+    shot = path.with_suffix(".png")
+    cmd = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        f"--user-data-dir={path.parent / 'profile'}",
+        "--proxy-server=127.0.0.1:9",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--window-size=1000,1600",
+        f"--screenshot={shot}",
+        path.resolve().as_uri(),
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert shot.exists(), proc.stderr[-2000:]
+    console = [ln for ln in proc.stderr.splitlines() if "CONSOLE" in ln]
+    assert console == []
+    img = mpimg.imread(shot)[..., :3]
+    assert img.shape[1] == 1000
+    land = np.mean(np.all(np.abs(img - np.asarray(to_rgb(maps.LAND_COLOR))) < 0.03, axis=-1))
+    assert land > 0.002 and np.mean(np.all(img > 0.97, axis=-1)) > 0.3
 
 
 @pytest.mark.parametrize(

@@ -749,8 +749,8 @@ def escape_speed_km_s(burnout_altitude_km, mu_km3_s2: float = MU_KM3_S2):
     v = sqrt(2 μ / r) (Bate, Mueller & White 1971, eq. 1.7-3). It bounds the threshold-speed search: a
     burnout speed above it no longer describes a ballistic interceptor.
 
-    >>> round(escape_speed_km_s(200.0), 3)
-    11.006
+    >>> print(f"{escape_speed_km_s(200.0):.3f}")
+    11.009
     """
     return np.sqrt(2.0 * mu_km3_s2 / (_earth.WGS84_A_KM + np.asarray(burnout_altitude_km, dtype=float)))
 

@@ -55,6 +55,7 @@ __all__ = [
     "GroupSummary",
     "ThresholdRecord",
     "build_study",
+    "speed_sensitivity",
 ]
 
 BASE = "base"
@@ -561,3 +562,63 @@ def _assemble(name0, title, question, base_hash, sets, builts, claims, threshold
         thresholds=tuple(ths),
         claims=tuple(claims),
     )
+
+
+def speed_sensitivity(
+    study: Study, speeds_km_s, *, variant: str = BASE, site: str | None = None, routes=None
+):
+    """Window length and time left to decide for some routes of a study as one site's burnout speed varies.
+
+    Parameters
+    ----------
+    study : Study
+    speeds_km_s : array_like
+        Burnout speeds to try (km/s, relative to the Earth), at most 200.
+    variant : str
+        Which of the study's variants (its other assumptions are kept).
+    site : str, optional
+        The site whose interceptor speed varies (default: the first).
+    routes : iterable of (launch, target), optional
+        Default: every route of the variant.
+
+    Returns
+    -------
+    dict
+        ``(launch, target)`` -> ``(window_s, time_to_decide_s)`` arrays over ``speeds_km_s`` (NaN where there
+        is no window), from the same compiled kernel as every engagement (one pass per speed over the routes).
+    """
+    speeds = np.atleast_1d(np.asarray(speeds_km_s, dtype=float))
+    if speeds.size > 200 or not np.all(np.isfinite(speeds) & (speeds > 0.0)):
+        raise InputError(f"speeds_km_s must be at most 200 finite speeds > 0, got {speeds.size} values")
+    if variant not in study.built:
+        raise InputError(f"variant must be one of {', '.join(study.variants)}, got {variant!r}")
+    built = study.built[variant]
+    arch = built.architecture
+    by_name = {s.name: s for s in arch.sites}
+    the_site = by_name[site] if site is not None else arch.sites[0]
+    want = None if routes is None else {tuple(r) for r in routes}
+    idx = [
+        i
+        for i, c in enumerate(built.threats)
+        if (want is None or (c.launch.name, c.target.name) in want)
+        and study.trajectories[variant][i].status == "ok"
+    ]
+    trajs = [study.trajectories[variant][i] for i in idx]
+    rcs = [built.threats[i].rcs_m2 for i in idx]
+    win = np.full((len(idx), speeds.size), np.nan)
+    dec = np.full((len(idx), speeds.size), np.nan)
+    for k, v in enumerate(speeds):
+        it = dataclasses.replace(the_site.interceptor, burnout_speed_km_s=float(v))
+        res = (
+            engage_many(trajs, dataclasses.replace(the_site, interceptor=it), arch, rcs_m2=rcs)
+            if trajs
+            else []
+        )
+        for j, r in enumerate(res):
+            if r.engageable:
+                win[j, k] = r.window_s
+                dec[j, k] = r.time_to_decide_s
+    return {
+        (built.threats[i].launch.name, built.threats[i].target.name): (win[j], dec[j])
+        for j, i in enumerate(idx)
+    }
