@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	$(PY) -c 'from shieldcheck._numba import main; main()'  # compile kernels once, cached
 	$(VENV)/bin/shieldcheck demo
 	$(VENV)/bin/shieldcheck report european-third-site-2007 -o out
 
@@ -37,6 +38,8 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_footprint.py
 	$(PY) benchmarks/bench_sweep.py
 	$(PY) benchmarks/bench_study.py
+	$(PY) benchmarks/bench_startup.py
+	$(PY) benchmarks/bench_boost.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache out

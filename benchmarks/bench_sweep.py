@@ -68,7 +68,7 @@ def main() -> None:
     try:
         t0 = time.perf_counter()
         with LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster:
             cluster_start = time.perf_counter() - t0
             for _ in range(REPEATS):

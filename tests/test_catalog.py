@@ -444,7 +444,7 @@ def test_packaged_files_reload_from_a_copy(tmp_path):
         ),
         (
             GOOD_PLACE.format(name="tehran", label="Tehran", lat=35.69) + "  latitude_deg: 1.0\n",
-            "places.yaml: not valid YAML: while reading a mapping",
+            "places.yaml: not valid YAML: line 22, column 3: found the key 'latitude_deg' twice",
         ),
         ("- just a string\n", "places.yaml: entry 3: must be a mapping of fields, got str"),
         ("- name: [unclosed\n", "places.yaml: not valid YAML"),

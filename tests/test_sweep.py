@@ -264,7 +264,7 @@ def test_local_two_workers_same_table(reference, tmp_path):
 def test_dask_local_cluster_same_table(reference, tmp_path):
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         run_sweep(
             _spec(**SAMPLED),
             tmp_path,

@@ -12,6 +12,7 @@ ok 3511 4.97
 0
 """
 
+from shieldcheck import _numba  # noqa: F401 - first: chooses numba's cache folder before any kernel exists
 from shieldcheck.catalog import MissileClass, Place, get_missile, missiles, places, resolve_place
 from shieldcheck.earth import (
     MU_KM3_S2,
@@ -84,6 +85,13 @@ __all__ = [
     "sphere_min_energy",
     "trajectory",
 ]
+
+# powered flight (issue 10): staged boost, lofted-test reconstruction, reach
+from shieldcheck.boost import PitchProgram, Stage, Vehicle, fly, fly_batch, solve_kick  # noqa: E402
+from shieldcheck.reach import reach  # noqa: E402
+from shieldcheck.reconstruct import reconstruct  # noqa: E402
+
+__all__ += ["PitchProgram", "Stage", "Vehicle", "fly", "fly_batch", "reach", "reconstruct", "solve_kick"]
 
 # --- the debate's atlas (issue 11): the defense-system catalog; siting maps and comparisons (lazy, like
 # the study, since they load the compiled engagement kernels)

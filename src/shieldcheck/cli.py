@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import errno
 import json
 import math
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -18,10 +20,70 @@ import numpy as np
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperGroup
 
 from shieldcheck.errors import InputError
 
+
+def _line(text: object, limit: int = 2000) -> str:
+    """One line of at most ``limit`` characters (messages may quote user input verbatim)."""
+    one = " ".join(str(text).split())
+    return one if len(one) <= limit else one[: limit - 3] + "..."
+
+
+def _os_error_text(exc: OSError) -> str:
+    name = exc.filename if exc.filename is not None else exc.filename2
+    why = exc.strerror or str(exc)
+    return f"{_line(name, 200)}: {why}" if name is not None else why
+
+
+class _Commands(TyperGroup):
+    """Every command's last net: bad input, unusable files and usage errors end in exit 2 and one line.
+
+    Commands raise `InputError` (or let it through); this turns it, an `OSError` on a file the user named
+    (an output folder that does not exist, ``-o /dev/null``, a name too long for the file system), a file
+    that is not UTF-8 and click's usage errors into ``error: <one line>`` on stderr with exit code 2.
+    Ctrl-C exits 130. Anything else is a bug: one line saying so, exit 1 (``SHIELDCHECK_DEBUG=1`` shows
+    the traceback). It sits in the command group, so typer's in-process test runner exercises it too.
+    """
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort):
+            raise
+        except InputError as exc:
+            _error(_line(exc), 2)
+        except UnicodeError as exc:
+            _error(f"input is not UTF-8 text: {_line(exc, 300)}", 2)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # output piped into `head`: not an error
+                raise typer.Exit(0) from None
+            _error(_os_error_text(exc), 2)
+        except KeyboardInterrupt:
+            _error("interrupted", 130)
+        except Exception as exc:
+            if hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int):
+                # click's usage errors (typer ships its own copy of click): unknown option, bad value
+                sub = getattr(exc, "ctx", None)
+                where = sub.command_path if sub is not None else "shieldcheck"
+                _error(f"{where}: {_line(exc.format_message())} (see '{where} --help')", exc.exit_code)
+            if os.environ.get("SHIELDCHECK_DEBUG"):
+                raise
+            _error(
+                f"internal error (a bug in shieldcheck, please report it with the command line): "
+                f"{type(exc).__name__}: {_line(exc, 500)} (SHIELDCHECK_DEBUG=1 shows the traceback)",
+                1,
+            )
+
+
+def _error(message: str, code: int):
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
 app = typer.Typer(
+    cls=_Commands,
     add_completion=False,
     no_args_is_help=True,
     help="shieldcheck: re-runnable physics for ballistic-missile-defense questions. "
@@ -31,7 +93,7 @@ console = Console(width=max(Console().width, 130))
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(f"error: {_line(message)}", err=True)
     raise typer.Exit(2)
 
 
@@ -647,6 +709,28 @@ def sweep_cmd(
     )
 
 
+def _check_figure_path(path: str, option: str) -> None:
+    """An image file matplotlib can write: a known suffix, a folder that exists, a name the OS takes."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    p = Path(path)
+    kinds = sorted(FigureCanvasBase.get_supported_filetypes())
+    suffix = p.suffix.lower().lstrip(".")
+    if suffix not in kinds:
+        shown = f".{suffix}" if suffix else "(no suffix)"
+        raise InputError(
+            f"{option} {_line(path, 200)}: unknown image format {shown}; "
+            f"use one of {', '.join('.' + k for k in kinds)}"
+        )
+    if len(os.fsencode(p.name)) > 255:
+        raise InputError(f"{option} {_line(path, 80)}: the file name is longer than 255 bytes")
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError(f"{option} {_line(path, 200)}: the folder {_line(parent, 200)} does not exist")
+    if p.is_dir():
+        raise InputError(f"{option} {_line(path, 200)}: is a folder; give a file name such as heat.png")
+
+
 @app.command("sweep-plot")
 def sweep_plot_cmd(
     sweep_dir: Annotated[str, typer.Argument(help="A sweep's output directory.")],
@@ -668,6 +752,7 @@ def sweep_plot_cmd(
     from shieldcheck.sweep import load
 
     try:
+        _check_figure_path(output, "-o/--output")
         table = load(sweep_dir)
         where = {"threat": threat} if threat else None
         if y is not None and boundary:
@@ -702,6 +787,116 @@ def schema_cmd() -> None:
     from shieldcheck.scenario import scenario_schema
 
     typer.echo(json.dumps(scenario_schema(), indent=2))
+
+
+# ---------------------------------------------------------------------------------- powered flight (issue 10)
+@app.command("reconstruct")
+def reconstruct_cmd(
+    apogee_km: Annotated[
+        str, typer.Option("--apogee-km", help="Observed apogee, km (e.g. 2802 or 2802±10).")
+    ],
+    range_km: Annotated[str, typer.Option("--range-km", help="Observed ground range, km (e.g. 933±5).")],
+    flight_time_s: Annotated[str, typer.Option("--flight-time-s", help="Observed flight time, s.")],
+    missile: Annotated[
+        str | None, typer.Option(help="Booster class with stages (staged fit); impulsive when omitted.")
+    ] = None,
+    apogee_sigma_km: Annotated[float | None, typer.Option("--apogee-sigma-km")] = None,
+    range_sigma_km: Annotated[float | None, typer.Option("--range-sigma-km")] = None,
+    launch: Annotated[
+        str | None, typer.Option("--from", help="Launch point for the rotating-Earth reach.")
+    ] = None,
+    targets: Annotated[list[str] | None, typer.Option("--to", help="Named target (repeatable).")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Burnout state and standard-trajectory range implied by a lofted test's apogee, range and time."""
+    from shieldcheck.reconstruct import parse_measurement, reconstruct
+
+    try:
+        a, a_sig = parse_measurement(apogee_km, "apogee_km")
+        r, r_sig = parse_measurement(range_km, "range_km")
+        t, _ = parse_measurement(flight_time_s, "flight_time_s")
+        res = reconstruct(
+            a, r, t, missile=missile,
+            apogee_sigma_km=apogee_sigma_km if apogee_sigma_km is not None else a_sig,
+            range_sigma_km=range_sigma_km if range_sigma_km is not None else r_sig,
+            launch=launch, targets=tuple(targets or ()),
+        )
+    except InputError as exc:
+        _fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(dataclasses.asdict(res), indent=2))
+        return
+    table = Table(title=f"reconstruction ({res.method}{', ' + res.missile if res.missile else ''})")
+    table.add_column("quantity")
+    table.add_column("value", justify="right")
+    rows = [
+        ("burnout speed, km/s", _fmt(res.burnout_speed_km_s, 3)),
+        ("flight-path angle at burnout, deg", _fmt(res.flight_path_angle_deg, 2)),
+        ("burnout altitude, km", _fmt(res.burnout_altitude_km)),
+        ("burnout time, s", _fmt(res.burnout_time_s)),
+        ("fitted payload, kg", _fmt(res.payload_kg, 0)),
+        ("predicted flight time, s (observed)",
+         f"{_fmt(res.predicted_flight_time_s, 0)} ({res.flight_time_s:g})"),
+        ("standard-trajectory range, km",
+         f"{_fmt(res.standard_range_km, 0)} ± {_fmt(res.standard_range_sigma_km, 0)}"),
+    ]
+    rows += [
+        (f"reach at azimuth {a:g} deg, km", _fmt(x, 0))
+        for a, x in zip(res.azimuths_deg, res.reach_km, strict=True)
+    ]
+    rows += [
+        (f"margin to {m.name}, km ({m.distance_km:,.0f} km away)", _fmt(m.margin_km, 0)) for m in res.targets
+    ]
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    console.print("Model estimate: the standard range is on a non-rotating sphere (shieldcheck.reconstruct).")
+
+
+@app.command("reach")
+def reach_cmd(
+    launch: Annotated[str, typer.Argument(metavar="FROM", help="Launch place: catalog name or 'lat,lon'.")],
+    missile: Annotated[str, typer.Option(help="Booster class with stages (e.g. hwasong-15, topol-m).")],
+    payload_kg: Annotated[float | None, typer.Option("--payload-kg", help="Payload mass, kg.")] = None,
+    azimuth_step_deg: Annotated[float, typer.Option("--azimuth-step-deg")] = 1.0,
+    geojson: Annotated[Path | None, typer.Option("--geojson", help="Write the reach boundary here.")] = None,
+    map_png: Annotated[Path | None, typer.Option("--map", help="Write a reach map (PNG) here.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Maximum range against azimuth on the rotating Earth and the margin to each catalog city."""
+    from shieldcheck.catalog import places as all_places
+    from shieldcheck.catalog import resolve_place
+    from shieldcheck.catalog.boosters import get_booster
+    from shieldcheck.reach import reach, reach_geojson
+
+    try:
+        lp = resolve_place(launch)
+        b = get_booster(missile)
+        cities = all_places(kind="city")
+        res = reach(b.vehicle, lp.latitude_deg, lp.longitude_deg, payload_kg=payload_kg,
+                    azimuth_step_deg=azimuth_step_deg, places=cities)
+    except InputError as exc:
+        _fail(str(exc))
+    if geojson is not None:
+        geojson.write_text(json.dumps(reach_geojson(res, name=f"{b.name} from {lp.name}"), indent=1))
+    if map_png is not None:
+        from shieldcheck.report.reach_map import plot_reach
+
+        plot_reach(res, map_png, title=f"{b.label} from {lp.label}")
+    if as_json:
+        typer.echo(json.dumps(dataclasses.asdict(res), indent=2))
+        return
+    table = Table(title=f"{b.label} from {lp.label}, payload {res.payload_kg:,.0f} kg (model estimate)")
+    for col in ("city", "distance km", "azimuth deg", "max range km", "margin km"):
+        table.add_column(col, justify="left" if col == "city" else "right")
+    for m in res.places:
+        table.add_row(m.label, _fmt(m.distance_km, 0), _fmt(m.azimuth_deg, 0), _fmt(m.max_range_km, 0),
+                      f"{m.margin_km:+,.0f}")
+    console.print(table)
+    r = res.max_range_km
+    i_hi, i_lo = r.index(max(r)), r.index(min(r))
+    console.print(f"maximum range {r[i_hi]:,.0f} km (azimuth {res.azimuths_deg[i_hi]:g} deg), "
+                  f"minimum {r[i_lo]:,.0f} km (azimuth {res.azimuths_deg[i_lo]:g} deg)")
 
 
 # --- defense-system catalog (issue 11) ------------------------------------------------------------------
@@ -893,11 +1088,14 @@ def compare_cmd(
 
 
 def main() -> None:
-    """Console entry point: bad input ends with exit 2 and one line, never a traceback."""
+    """Console entry point: bad input ends with exit 2 and one line, never a traceback (see `_Commands`)."""
+    from shieldcheck import _numba
+
+    _numba.announce_compilation()
     try:
         app()
-    except InputError as exc:  # pragma: no cover - commands catch their own; this is the last net
-        typer.echo(f"error: {exc}", err=True)
+    except InputError as exc:  # pragma: no cover - _Commands catches these; this is the last net
+        typer.echo(f"error: {_line(exc)}", err=True)
         sys.exit(2)
 
 

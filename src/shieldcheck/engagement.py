@@ -318,7 +318,8 @@ def _engage_kernel(th, t_ews, radars, ranges, r_bo, env, ips, tl, track, step, i
     window's existence and start are computed (the scan stops there; a missing window is not diagnosed).
     """
     n = th[0].shape[0]
-    for i in numba.prange(n):
+    for i_ in numba.prange(n):
+        i = np.int64(i_)  # one specialisation of the callees (prange counts in uint64)
         ip = ips[i]
         t_b = ip[1]
         row = out[i]

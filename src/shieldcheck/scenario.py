@@ -65,7 +65,6 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -78,6 +77,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from shieldcheck._yaml import load_yaml, read_text
 from shieldcheck.catalog import (
     MissileClass,
     Place,
@@ -87,7 +87,6 @@ from shieldcheck.catalog import (
     _key,
     _missile_index,
     _place_index,
-    _UniqueKeyLoader,
     get_interceptor,
     get_missile,
     get_radar,
@@ -119,6 +118,7 @@ _DEFAULT_SOURCE = "default: shieldcheck's default value (not given in the scenar
 _NAME_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _NUMBER_FORM = "{value: <number>, source: '<citation>'}"
 _MAX_ERROR_LINES = 12
+_MAX_SET_CHARS = 65_536
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -757,15 +757,12 @@ def _parse_set(item: str, filename: str) -> tuple[str, Any]:
             "'interceptor_types.gbi-2stage.burnout_speed_km_s=8.0'"
         )
     path, _, text = item.partition("=")
-    try:
-        value = yaml.safe_load(text) if text.strip() else None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{filename}: --set {item!r}: value is not valid YAML: {exc}") from None
-    if isinstance(value, str):
-        try:  # YAML 1.1 reads '1e3' as text; take it as the number it plainly is
-            value = float(value)
-        except ValueError:
-            pass
+    if len(item) > _MAX_SET_CHARS:
+        raise InputError(
+            f"{filename}: --set {item[:40]!r}...: {len(item):,} characters is more than {_MAX_SET_CHARS:,}"
+        )
+    # the YAML 1.2 core schema, as for files: 010 is 10, 1.5e3 is 1500.0, no and 1:30 are text
+    value = load_yaml(text, f"{filename}: --set {path.strip()}") if text.strip() else None
     return path.strip(), value
 
 
@@ -914,10 +911,7 @@ def _builtin_names() -> list[str]:
 
 
 def _read_yaml(text: str, filename: str) -> Any:
-    try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass: no arbitrary objects
-    except yaml.YAMLError as exc:
-        raise InputError(f"{filename}: not valid YAML: {exc}") from None
+    return load_yaml(text, filename)  # YAML 1.2 core schema, bounded, one-line errors
 
 
 def list_scenarios() -> list[tuple[str, str]]:
@@ -929,7 +923,7 @@ def list_scenarios() -> list[tuple[str, str]]:
     out = []
     for name in _builtin_names():
         text = resources.files(_PACKAGE).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
+        data = load_yaml(text, f"{name}.yaml")
         title = data.get("title", "") if isinstance(data, dict) else ""
         out.append((name, str(title)))
     return out
@@ -964,19 +958,22 @@ def load_scenario(name_or_path: str | os.PathLike[str]) -> ScenarioModel:
     text_name = os.fspath(name_or_path)
     path = Path(text_name)
     looks_like_path = path.suffix in (".yaml", ".yml") or os.sep in text_name or "/" in text_name
-    if path.is_file() or looks_like_path:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read the scenario file: {exc.strerror or exc}") from None
-        filename = path.name
+    try:
+        is_file = path.is_file()
+    except (OSError, ValueError):  # a name too long for the file system, or a NUL byte
+        is_file = False
+        looks_like_path = looks_like_path or len(text_name) > 255
+    if is_file or looks_like_path:
+        text = read_text(path, "scenario file")
+        filename = path.name if len(path.name) <= 80 else path.name[:77] + "..."
     else:
         names = _builtin_names()
         if text_name not in names:
-            close = difflib.get_close_matches(text_name, names, n=3, cutoff=0.5)
+            close = difflib.get_close_matches(text_name[:200], names, n=3, cutoff=0.5)
             hint = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
+            shown = text_name if len(text_name) <= 80 else text_name[:77] + "..."
             raise InputError(
-                f"scenario {text_name!r} is not built in; {hint}(built-in: {', '.join(names)}; "
+                f"scenario {shown!r} is not built in; {hint}(built-in: {', '.join(names)}; "
                 "or give a path to a .yaml file)"
             )
         filename = f"{text_name}.yaml"

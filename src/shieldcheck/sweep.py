@@ -86,6 +86,10 @@ __all__ = [
 FORMAT_VERSION = 1
 EFFECTIVENESS_PREFIX = "effectiveness."
 _MAX_VALUES = 100_000
+MAX_POINTS = 1_000_000
+"""Most points one sweep may have (each writes one file)."""
+MAX_WORKERS = 256
+"""Most local worker processes a sweep may start."""
 _NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _INT_RE = re.compile(r"[+-]?\d+")
 _META_COLUMNS = ("point_index", "point_id", "scenario", "variant", "scenario_hash")
@@ -468,6 +472,12 @@ class SweepSpec:
         for p, vals in vary:
             if not vals:
                 raise InputError(f"--vary {p}: no values")
+        total = math.prod(len(vals) for _, vals in vary) * self.n
+        if total > MAX_POINTS:
+            raise InputError(
+                f"the sweep has {total:,} points (grid values multiplied, times -n), more than "
+                f"{MAX_POINTS:,}; use fewer values or split it into several sweeps"
+            )
         seen: dict[str, str] = {}
         for option, path in (
             [("--set", s.split("=", 1)[0].strip()) for s in self.fixed]
@@ -855,12 +865,52 @@ def _write_text_atomic(text: str, path: Path) -> None:
     os.replace(tmp, path)
 
 
+_POINT_FILE_RE = re.compile(r"(\d{7})-([0-9a-f]{20})\.parquet")
+
+
 def _point_file(points_dir: Path, index: int, point_id: str) -> Path:
     return points_dir / f"{index:07d}-{point_id}.parquet"
 
 
+def _readable_parquet(path: Path) -> bool:
+    """True if the file ends in a valid Parquet footer (a truncated or damaged file does not)."""
+    import pyarrow.parquet as pq
+
+    try:
+        pq.read_metadata(path)
+        return True
+    except Exception:  # pyarrow raises ArrowInvalid, OSError, ... for a damaged file
+        return False
+
+
 def _point_files(out_dir: Path) -> list[Path]:
-    return sorted((Path(out_dir) / "points").glob("*.parquet"))
+    """The sweep's point files: only names the sweep writes (``NNNNNNN-<20 hex>.parquet``).
+
+    Stray copies (``0000003-... (copy).parquet``, ``backup.parquet``) and temporary files are ignored;
+    two files for the same point index (a copy from another sweep renamed by hand) or a damaged file
+    are an `InputError` naming them, never a table that counts a point twice.
+    """
+    points_dir = Path(out_dir) / "points"
+    try:
+        names = sorted(p.name for p in points_dir.iterdir())
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise InputError(f"{points_dir}: cannot list the sweep's point files: {exc.strerror}") from None
+    by_index: dict[str, str] = {}
+    files = []
+    for name in names:
+        m = _POINT_FILE_RE.fullmatch(name)
+        if m is None:
+            continue
+        if m.group(1) in by_index:
+            raise InputError(
+                f"{points_dir}: two result files for point {int(m.group(1))}: {by_index[m.group(1)]} and "
+                f"{name}; keep the one from this sweep (see sweep.json) and remove the other"
+            )
+        by_index[m.group(1)] = name
+        files.append(points_dir / name)
+    return files
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -930,6 +980,47 @@ def _dask_threads(client) -> int:
     return min(shares) if shares else 1
 
 
+_DASK_CONNECT_TIMEOUT_S = 10.0
+_PARENT_POLL_S = 0.25
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while True:
+        time.sleep(_PARENT_POLL_S)
+        if os.getppid() != parent_pid:  # the sweep process is gone (killed): stop computing for nobody
+            os._exit(1)
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Worker initializer: end this worker within a fraction of a second of its sweep process dying.
+
+    A SIGKILLed parent cannot shut its process pool down; without this its workers stayed alive for
+    over a minute.
+    """
+    import threading
+
+    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True, name="exit-with-parent").start()
+
+
+def _connect(client_cls, address: str):
+    """A ``distributed.Client`` on ``address``, or an `InputError` naming it after a bounded wait."""
+    text = str(address).strip()
+    m = re.fullmatch(r"(tcp|tls|ws|wss|ucx)://([^\s/]+):(\d{1,5})", text)
+    if m is None or not 1 <= int(m.group(3)) <= 65535:
+        raise InputError(
+            f"--dask {text!r}: a scheduler address looks like tcp://HOST:PORT with PORT in [1, 65535], "
+            "e.g. tcp://10.0.0.5:8786"
+        )
+    try:
+        return client_cls(text, timeout=_DASK_CONNECT_TIMEOUT_S)
+    except Exception as exc:  # OSError (timed out, refused), ValueError: no scheduler there
+        raise InputError(
+            f"--dask {text}: no Dask scheduler answered within {_DASK_CONNECT_TIMEOUT_S:g} s "
+            f"({' '.join(str(exc).split())[:200] or type(exc).__name__}); start one with "
+            "`dask scheduler` or check the address"
+        ) from None
+
+
 class _Runner:
     """The executor behind a sweep: ``submit(fn, *args) -> future`` and ``as_completed(futures)``."""
 
@@ -942,7 +1033,12 @@ class _Runner:
         if executor == "local":
             n = workers or os.cpu_count() or 1
             self.workers = n
-            self._own = cf.ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+            self._own = cf.ProcessPoolExecutor(
+                max_workers=n,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_exit_with_parent,
+                initargs=(os.getpid(),),
+            )
             self._submit = self._own.submit
             self._as_completed = cf.as_completed
             self.numba_threads = max(1, (os.cpu_count() or 1) // n)
@@ -957,7 +1053,7 @@ class _Runner:
                     dashboard_address=None,
                 )
             else:
-                self._client = Client(dask_address)
+                self._client = _connect(Client, dask_address)
             self._own = self._client
             self._setup_dask(self._client)
         elif isinstance(executor, str):
@@ -1008,10 +1104,26 @@ class _Runner:
 # Running
 
 
+def _read_manifest(path: Path) -> dict:
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else " ".join(str(exc).split())
+        raise InputError(
+            f"{path}: not a readable sweep manifest ({why}); delete it to start this sweep afresh in the "
+            "same folder (finished points are checked against the spec again), or use another --out"
+        ) from None
+    if not isinstance(old, dict):
+        raise InputError(
+            f"{path}: not a sweep manifest (a JSON object is expected); delete it or use another --out"
+        )
+    return old
+
+
 def _check_manifest(out_dir: Path, manifest: dict) -> None:
     path = out_dir / "sweep.json"
     if path.exists():
-        old = json.loads(path.read_text(encoding="utf-8"))
+        old = _read_manifest(path)
         keys = ("format", "spec", "base_scenario_hash")
         if any(old.get(k) != manifest[k] for k in keys):
             raise InputError(
@@ -1074,8 +1186,10 @@ def run_sweep(
     """
     if not isinstance(batch_size, int) or batch_size < 1:
         raise InputError(f"batch_size must be a whole number >= 1, got {batch_size!r}")
-    if workers is not None and (not isinstance(workers, int) or workers < 1):
-        raise InputError(f"workers must be a whole number >= 1, got {workers!r}")
+    if workers is not None and (
+        isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS
+    ):
+        raise InputError(f"workers must be a whole number within [1, {MAX_WORKERS}], got {workers!r}")
     started = time.time()
     out = Path(out_dir)
     points_dir = out / "points"
@@ -1096,7 +1210,14 @@ def run_sweep(
     for stale in points_dir.glob(".*.tmp"):
         stale.unlink(missing_ok=True)
     existing = {p.name for p in points_dir.glob("*.parquet")}
-    todo = [p for p in points if _point_file(points_dir, p["index"], p["point_id"]).name not in existing]
+    todo = []
+    for p in points:
+        f = _point_file(points_dir, p["index"], p["point_id"])
+        if f.name in existing and _readable_parquet(f):
+            continue
+        if f.name in existing:  # truncated or damaged (disk full, a partial copy): compute it again
+            f.unlink(missing_ok=True)
+        todo.append(p)
     done_before = len(points) - len(todo)
     errors: list[dict] = []
     computed = 0
@@ -1148,7 +1269,7 @@ def run_sweep(
             fh.write(json.dumps(record) + "\n")
     final = out / "sweep.parquet"
     wanted = {_point_file(points_dir, p["index"], p["point_id"]) for p in points}
-    files = [f for f in _point_files(out) if f in wanted]
+    files = sorted(f for f in wanted if f.exists())
     if files:
         _write_atomic(_read_files(files), final)
     if errors:
@@ -1176,7 +1297,15 @@ def _read_files(files: Iterable[Path]):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    tables = [pq.read_table(f) for f in files]
+    tables = []
+    for f in files:
+        try:
+            tables.append(pq.read_table(f))
+        except Exception as exc:  # ArrowInvalid, OSError: truncated or damaged
+            raise InputError(
+                f"{f}: damaged sweep point file ({' '.join(str(exc).split())[:200]}); run the same sweep "
+                "again into this folder to recompute it"
+            ) from None
     table = pa.concat_tables(tables, promote_options="default")
     keys = [k for k in ("point_index", "threat", "launch", "target", "site") if k in table.column_names]
     return table.sort_by([(k, "ascending") for k in keys])
@@ -1205,10 +1334,13 @@ def query(out_dir: str | os.PathLike[str], sql: str) -> list[dict]:
     files = _point_files(Path(out_dir))
     if not files:
         raise InputError(f"{out_dir}: no sweep results (no points/*.parquet); run the sweep first")
-    pattern = str((Path(out_dir) / "points" / "*.parquet").resolve()).replace("'", "''")
+    for f in files:  # a damaged file is named, not reported by DuckDB as a long internal error
+        if not _readable_parquet(f):
+            _read_files([f])
+    listed = ", ".join("'" + str(f.resolve()).replace("'", "''") + "'" for f in files)
     con = duckdb.connect()
     try:
-        con.execute(f"create view sweep as select * from read_parquet('{pattern}', union_by_name=true)")
+        con.execute(f"create view sweep as select * from read_parquet([{listed}], union_by_name=true)")
         cur = con.execute(sql)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]

@@ -371,7 +371,8 @@ def _solve_batch(
     out_vmin,
 ):
     n = r1s.shape[0]
-    for i in numba.prange(n):
+    for i_ in numba.prange(n):
+        i = np.int64(i_)  # one specialisation of the callees (prange counts in uint64)
         r1 = r1s[i]
         rt = rts[i]
         nref = nrefs[i]

@@ -400,10 +400,9 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 
 
 def _read_entries(text: str, filename: str) -> list[dict[str, Any]]:
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass: no arbitrary objects
-    except yaml.YAMLError as exc:
-        raise InputError(f"{filename}: not valid YAML: {exc}") from None
+    from shieldcheck._yaml import load_yaml  # YAML 1.2 core schema, bounded, one-line errors
+
+    data = load_yaml(text, filename)
     if not isinstance(data, list) or not data:
         raise InputError(f"{filename}: must be a non-empty YAML list of entries, got {type(data).__name__}")
     for index, entry in enumerate(data, start=1):
@@ -417,11 +416,10 @@ def _read_entries(text: str, filename: str) -> list[dict[str, Any]]:
 def _read_text(path: str | os.PathLike[str] | None, default_name: str) -> tuple[str, str]:
     if path is None:
         return resources.files(__name__).joinpath(default_name).read_text(encoding="utf-8"), default_name
+    from shieldcheck._yaml import read_text  # bounded size, UTF-8 checked, one-line errors
+
     p = Path(path)
-    try:
-        return p.read_text(encoding="utf-8"), p.name
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read the catalog file: {exc.strerror or exc}") from None
+    return read_text(p, "catalog file"), p.name
 
 
 def _validation_error(filename: str, index: int, entry: dict[str, Any], err: ValidationError) -> InputError:

@@ -5,7 +5,8 @@ fly-outs, radar coverage boundaries); the writers only format it:
 
 =========  ===============================================================================================
 KML        Google Earth: folders of sites, radar coverage, 3-D threat and interceptor tracks, intercept
-           points, with balloons giving the engagement-table row numbers (`write_kml`, simplekml).
+           points, with balloons giving the engagement-table row numbers and time spans (`write_kml`,
+           written with ElementTree in the order of the OGC KML 2.2 schema, which it validates against).
 CZML       CesiumJS: time-dynamic threats and interceptors over a clock spanning the longest flight
            (`write_czml`, czml3).
 GeoJSON    GIS tools: sites, tracks (split at the antimeridian), coverage polygons, and any footprint
@@ -36,6 +37,7 @@ import csv
 import datetime as _dt
 import json
 import math
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -105,13 +107,15 @@ class ExportBundle:
     threats : list of dict
         One per threat case: ``id``, ``threat`` (the group), ``launch``, ``target``, ``status``,
         ``engageable`` (by any site), ``reason`` (why not, per site), ``rows`` (1-based row numbers in
-        ``rows``), ``flight_time_s``, ``apogee_km``, ``ground_range_km`` and ``samples``: a dict of arrays
+        ``rows``), ``flight_time_s``, ``apogee_km``, ``ground_range_km``, ``burnout_s`` (end of the
+        boost: the track's velocity is not continuous there) and ``samples``: a dict of arrays
         ``t_s``, ``latitude_deg``, ``longitude_deg``, ``altitude_km`` (None unless ``status == "ok"``).
     intercepts : list of dict
         One per engageable row, the first intercept of the window: ``id``, ``row``, ``site``, ``threat``,
         ``threat_id``, ``launch``, ``target``, ``launch_s`` (interceptor lift-off), ``intercept_s``,
-        ``latitude_deg``, ``longitude_deg``, ``altitude_km`` (the threat there) and ``samples`` (the
-        interceptor's fly-out, a dict of arrays as for threats).
+        ``latitude_deg``, ``longitude_deg``, ``altitude_km`` (the threat there), ``burnout_s`` (the
+        interceptor's burnout) and ``samples`` (the interceptor's fly-out, a dict of arrays as for
+        threats).
     rows : list of dict
         The engagement table: keys `TABLE_COLUMNS` in that order (NaN written as None).
     footprints : sequence of dict
@@ -292,6 +296,7 @@ def collect(
                 "flight_time_s": float(traj.flight_time_s),
                 "apogee_km": float(traj.apogee_km),
                 "ground_range_km": float(traj.ground_range_km),
+                "burnout_s": float(traj.burn_time_s),
                 "samples": samples,
             }
         )
@@ -320,6 +325,7 @@ def collect(
                     "latitude_deg": float(lat),
                     "longitude_deg": float(np.mod(float(lon) + 180.0, 360.0) - 180.0),
                     "altitude_km": float(alt),
+                    "burnout_s": float(t_launch) + float(sites_by_name[r["site"]].interceptor.burn_time_s),
                     "samples": _samples(
                         path["t_s"], path["latitude_deg"], path["longitude_deg"], path["altitude_km"]
                     ),
@@ -584,8 +590,81 @@ def _row_text(bundle: ExportBundle, number: int) -> str:
     return head + f"not engageable: {r['reason']}"
 
 
-def write_kml(bundle: ExportBundle, path) -> Path:
-    """Write a KML file for Google Earth (simplekml).
+_KML_NS = "http://www.opengis.net/kml/2.2"
+_NCNAME_BAD = re.compile(r"[^A-Za-z0-9._-]")
+
+# One style per kind of point: a colour and a size, and no image. Icons linked from the internet
+# (simplekml's default, maps.google.com) leave every point invisible offline; with no <Icon> a viewer
+# draws its own built-in placemark in the style's colour. KML colours are aabbggrr.
+_KML_POINT_STYLES = {
+    "interceptor_site": ("ffffff00", 1.2),  # cyan
+    "radar": ("ff00ff00", 1.0),  # green
+    "launch": ("ff5050ff", 1.0),  # red
+    "target": ("ffffffff", 1.0),  # white
+    "intercept": ("ff00ffff", 1.1),  # yellow
+}
+
+
+class _KmlIds:
+    """Unique XML ids (``xsd:ID``: an NCName, so no '/' and no leading digit) from readable names."""
+
+    def __init__(self):
+        self._seen: set[str] = set()
+
+    def __call__(self, text: str) -> str:
+        base = _NCNAME_BAD.sub(".", text)
+        if not base or not (base[0].isalpha() or base[0] == "_"):
+            base = "id." + base
+        name, k = base, 1
+        while name in self._seen:
+            k += 1
+            name = f"{base}.{k}"
+        self._seen.add(name)
+        return name
+
+
+def _kml_el(parent, tag: str, text=None, **attrib):
+    import xml.etree.ElementTree as ET
+
+    el = ET.SubElement(parent, f"{{{_KML_NS}}}{tag}", attrib)
+    if text is not None:
+        el.text = str(text)
+    return el
+
+
+def _kml_feature(
+    parent,
+    tag: str,
+    fid: str,
+    name: str,
+    description: str | None = None,
+    *,
+    begin: str | None = None,
+    end: str | None = None,
+    style: str | None = None,
+):
+    """A KML Feature with its children in the order the OGC KML 2.2 schema requires."""
+    el = _kml_el(parent, tag, id=fid)
+    _kml_el(el, "name", name)
+    if description is not None:
+        _kml_el(el, "description", description)
+    if begin is not None or end is not None:
+        span = _kml_el(el, "TimeSpan")
+        if begin is not None:
+            _kml_el(span, "begin", begin)
+        if end is not None:
+            _kml_el(span, "end", end)
+    if style is not None:
+        _kml_el(el, "styleUrl", f"#{style}")
+    return el
+
+
+def _kml_coordinates(parent, triples) -> None:
+    _kml_el(parent, "coordinates", " ".join(",".join(t) for t in triples))
+
+
+def write_kml(bundle: ExportBundle, path, epoch="2007-08-30T00:00:00Z") -> Path:
+    """Write a KML 2.2 file for Google Earth and other viewers, valid against the OGC KML 2.2 schema.
 
     Folders: ``Sites`` (interceptor sites, radars, launch areas and targets as points), ``Radar
     coverage`` (one polygon per radar and altitude, drawn at that altitude, altitude mode absolute),
@@ -593,6 +672,13 @@ def write_kml(bundle: ExportBundle, path) -> Path:
     the threat), ``Interceptor tracks`` and ``Intercept points`` (the first intercept of each engageable
     row), and ``Footprints`` if the bundle has polygon or line footprints (clamped to the ground).
     Balloons give the engagement-table row numbers (as in `write_table`) and say "model estimate".
+
+    Tracks carry a ``TimeSpan`` (threats from launch to impact, interceptors from lift-off to the
+    intercept) and intercept points a ``TimeSpan`` that begins at the intercept, on the same clock as
+    `write_czml` (every threat launched at ``epoch``), so a viewer's time slider replays the
+    engagement. Point styles have a colour and no image link (nothing is fetched from the internet);
+    ids are readable strings (``threat.iran-europe.tehran.berlin``) and elements follow the schema's
+    order (OGC 07-147r2, OGC KML 2.2.0, 2008).
 
     Coordinates are WGS84 longitude, latitude (deg, 7 decimals) and altitude in meters (2 decimals)
     above the ellipsoid; KML's ``absolute`` nominally means above sea level, so Google Earth shows the
@@ -604,127 +690,177 @@ def write_kml(bundle: ExportBundle, path) -> Path:
         From `collect`.
     path : str or path-like
         The ``.kml`` file to write.
+    epoch : str or datetime
+        The threats' launch time on the file's clock, ISO 8601 with a time zone.
 
     Returns
     -------
     pathlib.Path
         The file written.
+
+    Raises
+    ------
+    InputError
+        ``epoch`` is not an ISO 8601 date and time with a time zone.
     """
-    import simplekml
+    import xml.etree.ElementTree as ET
 
     path = Path(path)
-    kml = simplekml.Kml(name=bundle.title)
+    t0 = _parse_epoch(epoch)
+
+    def at(seconds: float) -> str:
+        return _iso(t0 + _dt.timedelta(seconds=float(seconds)))
+
+    ids = _KmlIds()
+    ET.register_namespace("", _KML_NS)
+    root = ET.Element(f"{{{_KML_NS}}}kml")
     variant = bundle.variant or "(base)"
-    kml.document.description = (
+    doc = _kml_feature(
+        root,
+        "Document",
+        ids(f"scenario.{bundle.scenario}"),
+        bundle.title,
         f"Scenario {bundle.scenario}, variant {variant}, scenario hash {bundle.scenario_hash}.<br/>"
-        f"Engagement table rows are numbered as in the CSV/Parquet export.<br/>{NOTE}"
+        f"Engagement table rows are numbered as in the CSV/Parquet export. Times: every threat is "
+        f"launched at {at(0)} (a display convention).<br/>{NOTE}",
     )
-    absolute = simplekml.AltitudeMode.absolute
 
-    def line_style(color: str, width: float) -> simplekml.Style:
-        st = simplekml.Style()
-        st.linestyle.color = color
-        st.linestyle.width = width
-        return st
+    def style(sid: str, *, icon=None, line=None, poly=None) -> str:
+        st = _kml_el(doc, "Style", id=sid)
+        if icon is not None:
+            ic = _kml_el(st, "IconStyle")
+            _kml_el(ic, "color", icon[0])
+            _kml_el(ic, "scale", f"{icon[1]:g}")
+        if line is not None:
+            ls = _kml_el(st, "LineStyle")
+            _kml_el(ls, "color", line[0])
+            _kml_el(ls, "width", f"{line[1]:g}")
+        if poly is not None:
+            ps = _kml_el(st, "PolyStyle")
+            _kml_el(ps, "color", poly)
+        return sid
 
-    st_eng = line_style("ff00a5ff", 2.5)  # KML colors are aabbggrr: orange
-    st_not = line_style("ff0000ff", 2.5)  # red
-    st_int = line_style("ffffff00", 2.0)  # cyan
-    st_point = {
-        "interceptor_site": "http://maps.google.com/mapfiles/kml/shapes/triangle.png",
-        "radar": "http://maps.google.com/mapfiles/kml/shapes/target.png",
-        "launch": "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png",
-        "target": "http://maps.google.com/mapfiles/kml/shapes/star.png",
-    }
-    styles = {}
-    for kind, href in st_point.items():
-        st = simplekml.Style()
-        st.iconstyle.icon.href = href
-        styles[kind] = st
-    st_hit = simplekml.Style()
-    st_hit.iconstyle.icon.href = "http://maps.google.com/mapfiles/kml/shapes/star.png"
-    st_hit.iconstyle.color = "ff00ffff"
-    for st in (st_eng, st_not, st_int, st_hit, *styles.values()):
-        kml.document.styles.append(st)  # shared styles belong to the Document
+    st_eng = style("track-engageable", line=("ff00a5ff", 2.5))  # orange
+    st_not = style("track-not-engageable", line=("ff0000ff", 2.5))  # red
+    st_int = style("interceptor-track", line=("ffffff00", 2.0))  # cyan
+    st_cov = style("radar-coverage", line=("ff00ff00", 1.5), poly="3300ff00")
+    st_fp = style("footprint", line=("ffff00ff", 1.0), poly="40ff00ff")
+    st_point = {k: style(f"point-{k.replace('_', '-')}", icon=v) for k, v in _KML_POINT_STYLES.items()}
 
-    f_sites = kml.newfolder(name="Sites")
+    def folder(parent, name: str):
+        return _kml_feature(parent, "Folder", ids(f"folder.{name.lower().replace(' ', '-')}"), name)
+
+    f_sites = folder(doc, "Sites")
     for s in bundle.sites:
-        p = f_sites.newpoint(name=f"{s['label']} ({s['kind'].replace('_', ' ')})")
-        p.coords = [(f"{s['longitude_deg']:.{_DEG}f}", f"{s['latitude_deg']:.{_DEG}f}", "0.00")]
-        details = _details_text(s["details"], "<br/>")
-        p.description = f"{s['kind'].replace('_', ' ')} {s['name']}<br/>{details}<br/>{NOTE}"
-        p.style = styles.get(s["kind"], styles["launch"])
+        kind = s["kind"].replace("_", " ")
+        pm = _kml_feature(
+            f_sites,
+            "Placemark",
+            ids(f"site.{s['kind']}.{s['name']}"),
+            f"{s['label']} ({kind})",
+            f"{kind} {s['name']}<br/>{_details_text(s['details'], '<br/>')}<br/>{NOTE}",
+            style=st_point.get(s["kind"], st_point["launch"]),
+        )
+        pt = _kml_el(pm, "Point")
+        _kml_coordinates(pt, [(f"{s['longitude_deg']:.{_DEG}f}", f"{s['latitude_deg']:.{_DEG}f}", "0.00")])
 
-    f_cov = kml.newfolder(name="Radar coverage")
+    f_cov = folder(doc, "Radar coverage")
     for r in bundle.radars:
-        fr = f_cov.newfolder(name=r["name"])
+        fr = folder(f_cov, r["name"])
         for h, (lat, lon) in r["coverage"].items():
             if len(lat) == 0:
                 continue
-            pol = fr.newpolygon(name=f"{r['name']}: targets at {h:g} km")
-            pol.outerboundaryis = [
-                (f"{x:.{_DEG}f}", f"{y:.{_DEG}f}", f"{h * 1000.0:.{_M}f}")
-                for x, y in zip(lon, lat, strict=True)
-            ]
-            pol.altitudemode = absolute
-            pol.extrude = 0
-            pol.style.linestyle.color = "ff00ff00"
-            pol.style.linestyle.width = 1.5
-            pol.style.polystyle.color = "3300ff00"
-            pol.description = (
+            pm = _kml_feature(
+                fr,
+                "Placemark",
+                ids(f"coverage.{r['name']}.{h:g}km"),
+                f"{r['name']}: targets at {h:g} km",
                 f"Outer limit of {r['name']}'s coverage of targets at {h:g} km altitude "
                 f"(max range {r['max_range_km']:g} km against {r['reference_rcs_m2']:g} m²; "
-                f"elevation mask, horizon and field of regard included).<br/>{NOTE}"
+                f"elevation mask, horizon and field of regard included).<br/>{NOTE}",
+                style=st_cov,
+            )
+            pol = _kml_el(pm, "Polygon")
+            _kml_el(pol, "altitudeMode", "absolute")
+            ring = _kml_el(_kml_el(pol, "outerBoundaryIs"), "LinearRing")
+            _kml_coordinates(
+                ring,
+                [
+                    (f"{x:.{_DEG}f}", f"{y:.{_DEG}f}", f"{h * 1000.0:.{_M}f}")
+                    for x, y in zip(lon, lat, strict=True)
+                ],
             )
 
-    f_thr = kml.newfolder(name="Threat tracks")
+    f_thr = folder(doc, "Threat tracks")
     for t in bundle.threats:
         if t["samples"] is None:
             continue
-        ls = f_thr.newlinestring(name=f"{t['threat']}: {t['launch']} → {t['target']}")
-        ls.coords = _kml_coords(t["samples"])
-        ls.altitudemode = absolute
-        ls.tessellate = 0
-        ls.style = st_eng if t["engageable"] else st_not
         lines = [_row_text(bundle, n) for n in t["rows"]]
-        ls.description = (
+        pm = _kml_feature(
+            f_thr,
+            "Placemark",
+            ids(t["id"]),
+            f"{t['threat']}: {t['launch']} → {t['target']}",
             f"Threat {t['id']}: flight {_fmt(t['flight_time_s'], 's')}, apogee "
             f"{_fmt(t['apogee_km'], 'km')}, ground range {_fmt(t['ground_range_km'], 'km')}.<br/>"
             + "<br/>".join(lines)
-            + f"<br/>{NOTE}"
+            + f"<br/>{NOTE}",
+            begin=at(t["samples"]["t_s"][0]),
+            end=at(t["samples"]["t_s"][-1]),
+            style=st_eng if t["engageable"] else st_not,
         )
+        ls = _kml_el(pm, "LineString")
+        _kml_el(ls, "tessellate", "0")
+        _kml_el(ls, "altitudeMode", "absolute")
+        _kml_coordinates(ls, _kml_coords(t["samples"]))
 
-    f_int = kml.newfolder(name="Interceptor tracks")
-    f_hit = kml.newfolder(name="Intercept points")
+    f_int = folder(doc, "Interceptor tracks")
+    f_hit = folder(doc, "Intercept points")
     for c in bundle.intercepts:
         text = (
             f"Interceptor from {c['site']} at {c['threat']}: {c['launch']} → {c['target']}; lift-off "
             f"{c['launch_s']:,.0f} s, intercept {c['intercept_s']:,.0f} s after the threat's launch.<br/>"
             f"{_row_text(bundle, c['row'])}<br/>{NOTE}"
         )
-        ls = f_int.newlinestring(
-            name=f"{c['site']} → {c['threat']} {c['launch']}-{c['target']} (row {c['row']})"
+        pm = _kml_feature(
+            f_int,
+            "Placemark",
+            ids(c["id"]),
+            f"{c['site']} → {c['threat']} {c['launch']}-{c['target']} (row {c['row']})",
+            text,
+            begin=at(c["samples"]["t_s"][0]),
+            end=at(c["samples"]["t_s"][-1]),
+            style=st_int,
         )
-        ls.coords = _kml_coords(c["samples"])
-        ls.altitudemode = absolute
-        ls.style = st_int
-        ls.description = text
-        p = f_hit.newpoint(name=f"Intercept, row {c['row']}")
-        p.coords = [
-            (
-                f"{c['longitude_deg']:.{_DEG}f}",
-                f"{c['latitude_deg']:.{_DEG}f}",
-                f"{c['altitude_km'] * 1000.0:.{_M}f}",
-            )
-        ]
-        p.altitudemode = absolute
-        p.style = st_hit
-        p.description = text
+        ls = _kml_el(pm, "LineString")
+        _kml_el(ls, "altitudeMode", "absolute")
+        _kml_coordinates(ls, _kml_coords(c["samples"]))
+        pm = _kml_feature(
+            f_hit,
+            "Placemark",
+            ids(f"intercept.{c['site']}.row-{c['row']}"),
+            f"Intercept, row {c['row']}",
+            text,
+            begin=at(c["intercept_s"]),
+            style=st_point["intercept"],
+        )
+        pt = _kml_el(pm, "Point")
+        _kml_el(pt, "altitudeMode", "absolute")
+        _kml_coordinates(
+            pt,
+            [
+                (
+                    f"{c['longitude_deg']:.{_DEG}f}",
+                    f"{c['latitude_deg']:.{_DEG}f}",
+                    f"{c['altitude_km'] * 1000.0:.{_M}f}",
+                )
+            ],
+        )
 
     if bundle.footprints:
         from shapely.geometry import shape
 
-        f_fp = kml.newfolder(name="Footprints")
+        f_fp = folder(doc, "Footprints")
         for i, feat in enumerate(bundle.footprints):
             geom = feat["geometry"]
             geom = geom if hasattr(geom, "geom_type") else shape(geom)
@@ -732,21 +868,27 @@ def write_kml(bundle: ExportBundle, path) -> Path:
             name = str(props.get("name", props.get("label", f"footprint {i + 1}")))
             desc = "<br/>".join(f"{k}: {v}" for k, v in props.items()) + f"<br/>{NOTE}"
             for g in getattr(geom, "geoms", [geom]):
+                if g.geom_type not in ("Polygon", "LineString"):
+                    continue
+                pm = _kml_feature(f_fp, "Placemark", ids(f"footprint.{i + 1}"), name, desc, style=st_fp)
                 if g.geom_type == "Polygon":
-                    pol = f_fp.newpolygon(name=name, description=desc)
-                    pol.outerboundaryis = [
-                        (f"{x:.{_DEG}f}", f"{y:.{_DEG}f}") for x, y, *_ in g.exterior.coords
-                    ]
-                    pol.innerboundaryis = [
-                        [(f"{x:.{_DEG}f}", f"{y:.{_DEG}f}") for x, y, *_ in ring.coords]
-                        for ring in g.interiors
-                    ]
-                    pol.style.polystyle.color = "40ff00ff"
-                elif g.geom_type == "LineString":
-                    ls = f_fp.newlinestring(name=name, description=desc)
-                    ls.coords = [(f"{x:.{_DEG}f}", f"{y:.{_DEG}f}") for x, y, *_ in g.coords]
-                    ls.tessellate = 1
-    kml.save(str(path))
+                    pol = _kml_el(pm, "Polygon")
+                    ring = _kml_el(_kml_el(pol, "outerBoundaryIs"), "LinearRing")
+                    _kml_coordinates(
+                        ring, [(f"{x:.{_DEG}f}", f"{y:.{_DEG}f}") for x, y, *_ in g.exterior.coords]
+                    )
+                    for hole in g.interiors:
+                        ring = _kml_el(_kml_el(pol, "innerBoundaryIs"), "LinearRing")
+                        _kml_coordinates(
+                            ring, [(f"{x:.{_DEG}f}", f"{y:.{_DEG}f}") for x, y, *_ in hole.coords]
+                        )
+                else:
+                    ls = _kml_el(pm, "LineString")
+                    _kml_el(ls, "tessellate", "1")
+                    _kml_coordinates(ls, [(f"{x:.{_DEG}f}", f"{y:.{_DEG}f}") for x, y, *_ in g.coords])
+    tree = ET.ElementTree(root)
+    ET.indent(tree, space=" ")
+    tree.write(path, encoding="UTF-8", xml_declaration=True)
     return path
 
 
@@ -813,7 +955,10 @@ def write_czml(bundle: ExportBundle, path, epoch="2007-08-30T00:00:00Z") -> Path
     -----
     Heights are meters above the WGS84 ellipsoid (CZML's cartographic convention); degrees have 7
     decimals, meters 2, seconds 3. Positions are interpolated by Cesium with 5th-degree Lagrange
-    polynomials between samples (10 s apart by default).
+    polynomials between samples (10 s apart by default). A track's position is written as two
+    intervals meeting at its burnout (``burnout_s``), where the drawn boost meets the coast and the
+    velocity jumps: interpolated across that kink the track was off by up to 5 km; per interval the
+    interpolated track stays within 1 km of the model's (checked in the tests at 0.5 s steps).
     """
     from czml3 import (
         CZML_VERSION,
@@ -909,8 +1054,12 @@ def write_czml(bundle: ExportBundle, path, epoch="2007-08-30T00:00:00Z") -> Path
                 )
             )
 
-    def moving(pid, name, desc, samples, color, width):
+    kinks: dict[str, float] = {}
+
+    def moving(pid, name, desc, samples, color, width, kink_s=None):
         t_first, t_last = float(samples["t_s"][0]), float(samples["t_s"][-1])
+        if kink_s is not None and t_first < kink_s < t_last:
+            kinks[pid] = float(kink_s)
         return Packet(
             id=pid,
             name=name,
@@ -942,7 +1091,15 @@ def write_czml(bundle: ExportBundle, path, epoch="2007-08-30T00:00:00Z") -> Path
         )
         color = rgba(255, 165, 0) if t["engageable"] else rgba(255, 0, 0)
         packets.append(
-            moving(t["id"], f"{t['threat']}: {t['launch']} → {t['target']}", desc, t["samples"], color, 2)
+            moving(
+                t["id"],
+                f"{t['threat']}: {t['launch']} → {t['target']}",
+                desc,
+                t["samples"],
+                color,
+                2,
+                t.get("burnout_s"),
+            )
         )
     for c in bundle.intercepts:
         desc = (
@@ -952,7 +1109,13 @@ def write_czml(bundle: ExportBundle, path, epoch="2007-08-30T00:00:00Z") -> Path
         )
         packets.append(
             moving(
-                c["id"], f"Interceptor {c['site']} (row {c['row']})", desc, c["samples"], rgba(0, 255, 255), 2
+                c["id"],
+                f"Interceptor {c['site']} (row {c['row']})",
+                desc,
+                c["samples"],
+                rgba(0, 255, 255),
+                2,
+                c.get("burnout_s"),
             )
         )
         packets.append(
@@ -971,8 +1134,35 @@ def write_czml(bundle: ExportBundle, path, epoch="2007-08-30T00:00:00Z") -> Path
                 point=Point(pixelSize=10, color=rgba(255, 255, 0)),
             )
         )
-    Document(packets=packets).save(path, indent=None)
+    doc = json.loads(Document(packets=packets).model_dump_json(exclude_none=True))
+    for packet in doc:
+        if packet.get("id") in kinks:
+            packet["position"] = _split_position(packet["position"], kinks[packet["id"]], at)
+    path.write_text(json.dumps(doc, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
     return path
+
+
+def _split_position(position: dict, kink_s: float, at) -> list[dict]:
+    """One sampled CZML position as two intervals meeting at ``kink_s`` (both hold the sample there).
+
+    Lagrange interpolation across a velocity discontinuity (the end of the drawn boost) is off by
+    kilometres near it; interpolating each side on its own samples is not.
+    """
+    v = position["cartographicDegrees"]
+    times = v[0::4]
+    out = []
+    for lo, hi in ((times[0], kink_s), (kink_s, times[-1])):
+        keep: list[float] = []
+        for i, t in enumerate(times):
+            if lo - 6e-4 <= t <= hi + 6e-4:  # times are written to 1 ms
+                keep += v[4 * i : 4 * i + 4]
+        piece = {k: val for k, val in position.items() if k != "cartographicDegrees"}
+        piece["interval"] = f"{at(lo)}/{at(hi)}"
+        piece["cartographicDegrees"] = keep
+        if len(keep) // 4 <= piece.get("interpolationDegree", 1):  # too few samples for the degree
+            piece["interpolationDegree"] = max(1, len(keep) // 4 - 1)
+        out.append(piece)
+    return out
 
 
 # ============================================================================ GeoJSON

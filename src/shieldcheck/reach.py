@@ -1,0 +1,176 @@
+"""Reach of a staged missile from a launch point on the rotating Earth: maximum range against azimuth.
+
+Units: km, s, kg; angles in degrees. For each azimuth the pitch-over kick is solved for the largest range
+(:func:`shieldcheck.boost.solve_kick`, goal ``"max-range"``) with the boost integrated over the rotating
+WGS84 Earth and a Keplerian coast to the ellipsoid (no drag on re-entry): eastward shots reach farther than
+westward ones. The boundary of the reachable area is the set of points at the maximum range along each
+azimuth (geodesic from the launch point); a named place is within reach when its geodesic distance is below
+the maximum range along its own azimuth. Ranges beyond half the Earth's circumference (about 20,000 km)
+are reported as 20,000 km: the geodesic measure then saturates.
+
+>>> from shieldcheck.catalog.boosters import get_booster
+>>> r = reach(get_booster("sejjil-2").vehicle, 35.58, 53.39, azimuth_step_deg=90.0)
+>>> len(r.azimuths_deg), bool(min(r.max_range_km) > 1500.0)
+(4, True)
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+
+from shieldcheck.boost import solve_kick
+from shieldcheck.earth import geodesic_direct, geodesic_inverse
+from shieldcheck.errors import InputError, require_within
+
+__all__ = ["Reach", "PlaceMargin", "reach", "reach_geojson"]
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMargin:
+    """A place, its distance and azimuth from the launch point, and the missile's margin there.
+
+    ``margin_km`` is the maximum range along the place's azimuth minus its distance: positive means the
+    place is within reach by that many km, negative means short by that many km.
+    """
+
+    name: str
+    label: str
+    distance_km: float
+    azimuth_deg: float
+    max_range_km: float
+    margin_km: float
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Maximum range against azimuth from one launch point.
+
+    Attributes
+    ----------
+    launch_latitude_deg, launch_longitude_deg : float
+    azimuths_deg, max_range_km, kick_deg : tuple of float
+        Azimuth grid (deg from north), maximum range there (km) and the kick that gives it (deg).
+    boundary_latitude_deg, boundary_longitude_deg : tuple of float
+        The point at the maximum range along each azimuth.
+    places : tuple of PlaceMargin
+        Named places with their margins (sorted by margin, largest first).
+    payload_kg : float
+        Payload flown.
+    """
+
+    launch_latitude_deg: float
+    launch_longitude_deg: float
+    azimuths_deg: tuple
+    max_range_km: tuple
+    kick_deg: tuple
+    boundary_latitude_deg: tuple
+    boundary_longitude_deg: tuple
+    places: tuple
+    payload_kg: float
+
+
+def reach(
+    vehicle,
+    latitude_deg: float,
+    longitude_deg: float,
+    *,
+    payload_kg: float | None = None,
+    azimuth_step_deg: float = 1.0,
+    places=(),
+    iterations: int = 20,
+) -> Reach:
+    """Maximum range against azimuth on the rotating WGS84 Earth, and margins to named places.
+
+    Parameters
+    ----------
+    vehicle : shieldcheck.boost.Vehicle
+    latitude_deg, longitude_deg : float
+        Launch point, deg.
+    payload_kg : float, optional
+        Overrides the vehicle's payload, kg.
+    azimuth_step_deg : float
+        Azimuth spacing, deg, in [0.25, 90].
+    places : sequence of shieldcheck.catalog.Place
+        Places to report margins for (each is also flown along its own azimuth).
+    iterations : int
+        Golden-section steps of the kick search (20 pin the kick to 0.005 deg, where range is flat).
+
+    Raises
+    ------
+    InputError
+        Inputs out of range.
+    """
+    lat = require_within("latitude_deg", latitude_deg, -90.0, 90.0)
+    lon = require_within("longitude_deg", longitude_deg, -180.0, 360.0)
+    step = require_within("azimuth_step_deg", azimuth_step_deg, 0.25, 90.0)
+    if payload_kg is not None:
+        payload_kg = require_within("payload_kg", payload_kg, 0.0, 1e6)
+    az = np.arange(0.0, 360.0 - 1e-9, step)
+    # the launch point itself (or a place within 1 km of it) has no meaningful margin
+    places = tuple(
+        p for p in places if float(geodesic_inverse(lat, lon, p.latitude_deg, p.longitude_deg)[0]) > 1.0
+    )
+    p_d = np.array([float(geodesic_inverse(lat, lon, p.latitude_deg, p.longitude_deg)[0]) for p in places])
+    p_az = np.array(
+        [float(np.mod(geodesic_inverse(lat, lon, p.latitude_deg, p.longitude_deg)[1], 360.0)) for p in places]
+    )
+    all_az = np.concatenate([az, p_az])
+    kw = {} if payload_kg is None else {"payload_kg": payload_kg}
+    s = solve_kick(vehicle, lat, lon, all_az, "max-range", iterations=iterations, **kw)
+    rng = np.where(np.isfinite(s["range_km"]), s["range_km"], 0.0)
+    blat, blon, _ = geodesic_direct(np.full(az.size, lat), np.full(az.size, lon), az, rng[: az.size])
+    margins = [
+        PlaceMargin(p.name, p.label, float(d), float(a), float(m), float(m - d))
+        for p, d, a, m in zip(places, p_d, p_az, rng[az.size :], strict=True)
+    ]
+    margins.sort(key=lambda m: -m.margin_km)
+    return Reach(
+        lat,
+        lon,
+        tuple(float(a) for a in az),
+        tuple(float(r) for r in rng[: az.size]),
+        tuple(float(k) for k in s["kick_deg"][: az.size]),
+        tuple(float(x) for x in np.atleast_1d(blat)),
+        tuple(float(x) for x in np.atleast_1d(blon)),
+        tuple(margins),
+        float(vehicle.payload_kg if payload_kg is None else payload_kg),
+    )
+
+
+def reach_geojson(r: Reach, *, name: str = "") -> dict:
+    """The reach boundary as a GeoJSON FeatureCollection (a LineString ring, lon/lat in degrees), the
+    launch point, and the places with their margins (RFC 7946).
+
+    The boundary is given as a closed line rather than a polygon: near and beyond the antipode the area
+    can wrap around the globe, where a lon/lat polygon would be ambiguous.
+    """
+    if not r.azimuths_deg:
+        raise InputError("reach has no azimuths")
+    ring = [[lo, la] for la, lo in zip(r.boundary_latitude_deg, r.boundary_longitude_deg, strict=True)]
+    ring.append(ring[0])
+    feats = [
+        {
+            "type": "Feature",
+            "properties": {
+                "kind": "reach-boundary",
+                "name": name,
+                "payload_kg": r.payload_kg,
+                "note": "model estimate: maximum range along each azimuth, rotating Earth",
+            },
+            "geometry": {"type": "LineString", "coordinates": ring},
+        },
+        {
+            "type": "Feature",
+            "properties": {"kind": "launch", "name": name},
+            "geometry": {"type": "Point", "coordinates": [r.launch_longitude_deg, r.launch_latitude_deg]},
+        },
+    ]
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def dumps(obj) -> str:
+    """JSON text of a reach GeoJSON (helper for the CLI)."""
+    return json.dumps(obj, indent=1)

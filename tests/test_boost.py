@@ -1,0 +1,325 @@
+"""Tests of the staged powered-flight integrator against closed forms and scipy's DOP853.
+
+Expected values come from formulas written out here (Tsiolkovsky's rocket equation; vertical flight in
+constant gravity; the work-energy theorem) or from an independent integration (scipy ``solve_ivp`` with
+DOP853 at 1e-12 tolerance), never from shieldcheck's own results.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy.integrate import solve_ivp
+
+from shieldcheck import boost
+from shieldcheck.boost import G0_KM_S2, PitchProgram, Stage, Vehicle, fly, fly_batch, free_flight, solve_kick
+from shieldcheck.earth import MU_KM3_S2, OMEGA_RAD_S, WGS84_A_KM, ellipsoid, geodetic_to_ecef
+from shieldcheck.errors import InputError
+
+THREE_STAGE = Vehicle(
+    (
+        Stage(20000.0, 2300.0, 60.0, 285.0, 255.0, 1.7, coast_after_s=2.0),
+        Stage(6200.0, 800.0, 65.0, 295.0, 270.0, 1.3, coast_after_s=3.0),
+        Stage(3300.0, 400.0, 60.0, 300.0, 280.0, 1.3),
+    ),
+    payload_kg=900.0,
+    name="test three-stage",
+)
+
+
+def _no_air(**kw):
+    return dict(drag=False, **kw)
+
+
+def test_rocket_equation_single_stage_no_gravity_no_drag():
+    # Tsiolkovsky: dv = g0 Isp ln(m0/mf), straight up (kick 0), no gravity, no drag, no rotation
+    v = Vehicle.single_stage(
+        propellant_mass_kg=9000.0,
+        dry_mass_kg=600.0,
+        burn_time_s=80.0,
+        isp_vac_s=290.0,
+        isp_sl_s=290.0,
+        diameter_m=1.0,
+        payload_kg=400.0,
+    )
+    r = fly(v, 10.0, 20.0, 45.0, 0.0, gravity="none", drag=False, rotation=False, step_s=0.05)
+    m0, mf = 10000.0, 1000.0
+    dv = G0_KM_S2 * 290.0 * math.log(m0 / mf)
+    assert r.burnout_inertial_speed_km_s == pytest.approx(dv, rel=1e-9)
+    assert r.burnout_mass_kg == pytest.approx(mf)
+
+
+def test_rocket_equation_three_stages_with_kick_and_coasts():
+    # staged Tsiolkovsky: each stage adds g0 Isp ln(m0/mf) with the spent stages dropped; with no gravity
+    # and no drag, the thrust stays along the velocity after the kick, so speeds add only if the kick is 0
+    # vacuum Isp at every altitude (sea-level Isp set equal), so the thrust does not depend on the air
+    vac = Vehicle(
+        tuple(
+            Stage(
+                s.propellant_mass_kg,
+                s.dry_mass_kg,
+                s.burn_time_s,
+                s.isp_vac_s,
+                s.isp_vac_s,
+                s.diameter_m,
+                s.coast_after_s,
+            )
+            for s in THREE_STAGE.stages
+        ),
+        900.0,
+    )
+    r = fly(vac, 0.0, 0.0, 90.0, 0.0, gravity="none", drag=False, rotation=False, step_s=0.05)
+    dv = 0.0
+    above = 900.0
+    for mp, md, isp in ((3300.0, 400.0, 300.0), (6200.0, 800.0, 295.0), (20000.0, 2300.0, 285.0)):
+        m0 = above + mp + md
+        dv += G0_KM_S2 * isp * math.log(m0 / (m0 - mp))
+        above = m0
+    assert r.burnout_inertial_speed_km_s == pytest.approx(dv, rel=1e-9)
+    assert r.burnout_time_s == pytest.approx(60.0 + 2.0 + 65.0 + 3.0 + 60.0)
+
+
+def test_vertical_flight_constant_gravity_closed_form():
+    # v(t) = ve ln(m0/m) - g t;  h(t) = ve t - ve (m/mdot) ln(m0/m) - g t^2/2  (no drag, constant g)
+    mp, md, pl, tb, isp = 8000.0, 1000.0, 1000.0, 70.0, 260.0
+    v = Vehicle.single_stage(
+        propellant_mass_kg=mp,
+        dry_mass_kg=md,
+        burn_time_s=tb,
+        isp_vac_s=isp,
+        isp_sl_s=isp,
+        diameter_m=1.0,
+        payload_kg=pl,
+    )
+    r = fly(
+        v, 0.0, 0.0, 0.0, 0.0, gravity="constant", drag=False, rotation=False, earth="sphere", step_s=0.05
+    )
+    ve = G0_KM_S2 * isp
+    m0, mf, mdot = mp + md + pl, md + pl, mp / tb
+    v_expected = ve * math.log(m0 / mf) - G0_KM_S2 * tb
+    h_expected = ve * tb - ve * (mf / mdot) * math.log(m0 / mf) - 0.5 * G0_KM_S2 * tb * tb
+    assert r.burnout_speed_km_s == pytest.approx(v_expected, rel=1e-9)
+    assert r.burnout_altitude_km == pytest.approx(h_expected, rel=1e-9)
+    assert r.flight_path_angle_deg == pytest.approx(90.0, abs=1e-9)
+
+
+@pytest.mark.parametrize("gravity", ["central", "j2"])
+def test_energy_bookkeeping(gravity):
+    # work-energy theorem in the inertial frame: d(v^2/2) = thrust work + drag work - d(potential)
+    r = fly(THREE_STAGE, 40.0, 127.0, 70.0, 12.0, gravity=gravity)
+    assert r.status == "ok"
+    r0 = geodetic_to_ecef(40.0, 127.0, 0.0)
+    v0 = OMEGA_RAD_S * np.array([-r0[1], r0[0], 0.0])
+    j2 = boost.J2_WGS84 if gravity == "j2" else 0.0
+
+    def potential(p):
+        rr = np.linalg.norm(p)
+        return -MU_KM3_S2 / rr + MU_KM3_S2 * j2 * WGS84_A_KM**2 * (3 * p[2] ** 2 / rr**2 - 1) / (2 * rr**3)
+
+    ke = 0.5 * (r.v_eci_km_s @ r.v_eci_km_s - v0 @ v0)
+    budget = r.thrust_work_km2_s2 + r.drag_work_km2_s2 - (potential(r.r_eci_km) - potential(r0))
+    assert r.drag_work_km2_s2 < 0.0
+    assert ke == pytest.approx(budget, rel=1e-6)
+
+
+def _dop853_reference(
+    vehicle,
+    lat,
+    lon,
+    az,
+    kick_deg,
+    pitch=PitchProgram(),  # noqa: B008
+    earth="wgs84",
+    drag=True,
+):
+    """Integrate the same equations of motion with scipy DOP853, restarting at every phase boundary."""
+    rhs, table = boost._state_rhs_for_tests()
+    lr, lp, aa = table()
+    a_e, e2 = ellipsoid(earth)
+    r0 = geodetic_to_ecef(lat, lon, 0.0, earth)
+    azr = math.radians(az)
+    la, lo = math.radians(lat), math.radians(lon)
+    east = np.array([-math.sin(lo), math.cos(lo), 0.0])
+    north = np.array([-math.sin(la) * math.cos(lo), -math.sin(la) * math.sin(lo), math.cos(la)])
+    h0 = math.sin(azr) * east + math.cos(azr) * north
+    cdm, cdv = boost._cd_table(vehicle.cd_mach)
+    y = np.zeros(10)
+    y[:3] = r0
+    y[3:6] = OMEGA_RAD_S * np.array([-r0[1], r0[0], 0.0])
+    m = vehicle.launch_mass_kg
+    t = 0.0
+
+    def run(y, t0, t1, mode, m0, mdot, fvac, fp, area):
+        def f(tt, yy):
+            dy = np.empty(10)
+            rhs(
+                tt,
+                yy,
+                dy,
+                mode,
+                m0,
+                mdot,
+                t0,
+                fvac,
+                fp,
+                area,
+                math.radians(kick_deg),
+                h0[0],
+                h0[1],
+                h0[2],
+                OMEGA_RAD_S,
+                2,
+                MU_KM3_S2,
+                0.0,
+                a_e,
+                a_e,
+                e2,
+                drag,
+                lr,
+                lp,
+                aa,
+                cdm,
+                cdv,
+            )
+            return dy
+
+        sol = solve_ivp(f, (t0, t1), y, method="DOP853", rtol=1e-12, atol=1e-12)
+        return sol.y[:, -1]
+
+    for k, s in enumerate(vehicle.stages):
+        mdot = s.propellant_mass_kg / s.burn_time_s
+        fvac = mdot * G0_KM_S2 * s.isp_vac_s
+        fp = (s.isp_vac_s - s.isp_sl_s) * mdot * G0_KM_S2 / boost.P0_PA
+        area = math.pi * (s.diameter_m / 2) ** 2
+        if k == 0:
+            b = [0.0, pitch.vertical_rise_s, pitch.vertical_rise_s + pitch.kick_duration_s, s.burn_time_s]
+            for i, mode in enumerate((1, 2, 3)):
+                y = run(y, b[i], b[i + 1], mode, m - mdot * b[i], mdot, fvac, fp, area)
+        else:
+            y = run(y, t, t + s.burn_time_s, 3, m, mdot, fvac, fp, area)
+        t += s.burn_time_s
+        m -= s.propellant_mass_kg + s.dry_mass_kg
+        if k < len(vehicle.stages) - 1 and s.coast_after_s > 0:
+            nxt = vehicle.stages[k + 1]
+            y = run(y, t, t + s.coast_after_s, 0, m, 0.0, 0.0, 0.0, math.pi * (nxt.diameter_m / 2) ** 2)
+            t += s.coast_after_s
+    return t, y
+
+
+def test_staged_integrator_against_dop853_at_burnout():
+    # 1 m in position and 1 mm/s in velocity at final burnout (issue 10's tolerance)
+    t_ref, y_ref = _dop853_reference(THREE_STAGE, 40.0, 127.0, 70.0, 12.0)
+    r = fly(THREE_STAGE, 40.0, 127.0, 70.0, 12.0)
+    assert r.burnout_time_s == pytest.approx(t_ref)
+    assert np.linalg.norm(r.r_eci_km - y_ref[:3]) < 1e-3
+    assert np.linalg.norm(r.v_eci_km_s - y_ref[3:6]) < 1e-6
+
+
+def test_batch_matches_single_flights_and_kick_lowers_flight_path_angle():
+    kicks = np.array([3.0, 8.0, 15.0, 25.0])
+    b = fly_batch(THREE_STAGE, 35.0, 50.0, 300.0, kicks)
+    for i, k in enumerate(kicks):
+        r = fly(THREE_STAGE, 35.0, 50.0, 300.0, float(k))
+        np.testing.assert_allclose(b.r_eci_km[i], r.r_eci_km, rtol=0, atol=1e-12)
+    assert np.all(np.diff(b.flight_path_angle_deg) < 0)
+
+
+def test_no_liftoff_and_crash_are_results_with_reasons():
+    heavy = THREE_STAGE.with_payload(200000.0)
+    r = fly(heavy, 0.0, 0.0, 90.0, 5.0)
+    assert r.status == "no-liftoff" and "cannot lift off" in r.reason
+    r = fly(THREE_STAGE, 0.0, 0.0, 90.0, 85.0)
+    assert r.status == "crashed" and "hits the ground" in r.reason
+
+
+def test_solve_kick_flight_path_angle_goal():
+    s = solve_kick(THREE_STAGE, 40.0, 127.0, 70.0, "flight-path-angle", flight_path_angle_deg=25.0)
+    assert s["status"][0] == "ok"
+    assert s["flight_path_angle_deg"][0] == pytest.approx(25.0, abs=1e-6)
+
+
+def test_solve_kick_range_goal_and_maximum():
+    s = solve_kick(THREE_STAGE, 40.0, 127.0, 70.0, "max-range")
+    rmax = s["range_km"][0]
+    # the maximum beats kicks on either side of it
+    b = fly_batch(THREE_STAGE, 40.0, 127.0, 70.0, [s["kick_deg"][0] - 1.0, s["kick_deg"][0] + 1.0])
+    assert np.all(free_flight(b)["range_km"] < rmax)
+    half = solve_kick(THREE_STAGE, 40.0, 127.0, 70.0, "range", range_km=0.5 * rmax)
+    assert half["status"][0] == "ok"
+    assert half["range_km"][0] == pytest.approx(0.5 * rmax, abs=0.01)
+    too_far = solve_kick(THREE_STAGE, 40.0, 127.0, 70.0, "range", range_km=rmax + 500.0)
+    assert too_far["status"][0] == "unreachable"
+    assert too_far["max_range_km"][0] == pytest.approx(rmax, rel=1e-6)
+
+
+def test_free_flight_matches_closed_form_range_on_sphere():
+    # Bate, Mueller & White 1971 eq. 6.2-6: tan(Psi/2) = Q sin g cos g / (1 - Q cos^2 g), burnout radius r
+    r = fly(THREE_STAGE, 0.0, 0.0, 90.0, 14.0, earth="sphere", rotation=False)
+    ff = free_flight(
+        fly_batch(THREE_STAGE, 0.0, 0.0, 90.0, 14.0, earth="sphere", rotation=False),
+        earth="sphere",
+        rotation=False,
+    )
+    rb = np.linalg.norm(r.r_eci_km)
+    v = np.linalg.norm(r.v_eci_km_s)
+    g = math.atan2(r.r_eci_km @ r.v_eci_km_s, np.linalg.norm(np.cross(r.r_eci_km, r.v_eci_km_s)))
+    q = v * v * rb / MU_KM3_S2
+    # from burnout radius rb down to R: solve the conic for the impact true anomaly
+    h = rb * v * math.cos(g)
+    p = h * h / MU_KM3_S2
+    e = math.sqrt(1 + q * (q - 2) * math.cos(g) ** 2)
+    nu_b = math.atan2(p / rb * math.tan(g), p / rb - 1)
+    nu_i = 2 * math.pi - math.acos((p / 6371.0 - 1) / e)
+    psi = nu_i - nu_b
+    assert ff["range_km"][0] == pytest.approx(6371.0 * psi + r.burnout_range_km, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"kick_deg": 95.0}, "kick_deg must be within [0, 89], got 95.0"),
+        ({"latitude_deg": 91.0}, "latitude_deg must be within [-90, 90], got 91.0"),
+        ({"gravity": "moon"}, "gravity must be one of central, j2, constant, none, got 'moon'"),
+        ({"step_s": 0.0}, "step_s must be within (0, 10], got 0.0"),
+        ({"payload_kg": -1.0}, "payload_kg must be within [0, 1e+06], got -1.0"),
+    ],
+)
+def test_bad_input_names_field_rule_value(kwargs, message):
+    args = {"latitude_deg": 0.0, "longitude_deg": 0.0, "azimuth_deg": 90.0, "kick_deg": 5.0}
+    args.update({k: v for k, v in kwargs.items() if k in args})
+    extra = {k: v for k, v in kwargs.items() if k not in args}
+    with pytest.raises(InputError) as err:
+        fly_batch(THREE_STAGE, **args, **extra)
+    assert str(err.value) == message
+
+
+def test_stage_validation_names_field():
+    with pytest.raises(InputError, match=r"isp_sl_s must be within \(0, 250\], got 260.0"):
+        Stage(100.0, 10.0, 10.0, 250.0, 260.0, 1.0)
+
+
+def test_atmosphere_table_matches_ambiance_between_nodes():
+    # independent values: ambiance (U.S. Standard Atmosphere 1976) at altitudes between the table's nodes
+    from ambiance import Atmosphere
+
+    h = np.array([0.05, 3.33, 11.07, 20.04, 47.55, 71.23, 80.95])
+    ref = Atmosphere(h * 1e3)
+    rho, p, a = boost.atmosphere(h)
+    np.testing.assert_allclose(rho, ref.density, rtol=2e-4)  # linear between 0.1 km nodes
+    np.testing.assert_allclose(p, ref.pressure, rtol=2e-4)
+    np.testing.assert_allclose(a, ref.speed_of_sound * 1e-3, rtol=1e-4)
+    tail = boost.atmosphere(np.array([81.0, 90.0, 120.0, 299.0, 301.0]))[0]
+    assert np.all(np.diff(tail) < 0) and tail[-1] == 0.0
+
+
+def test_free_flight_escape_and_orbit_are_statuses_not_errors():
+    # a light upper stage flown flat leaves the Earth or goes into orbit: a status, with NaN figures
+    from shieldcheck.catalog.boosters import get_booster
+
+    light = get_booster("gbi-3stage").vehicle.with_payload(10.0)  # over 11 km/s: escape speed
+    b = fly_batch(light, 0.0, 0.0, 90.0, [20.0, 40.0])
+    ff = free_flight(b)
+    assert list(ff["status"]) == ["escape", "escape"]
+    assert np.all(np.isnan(ff["range_km"])) and np.all(np.isnan(ff["apogee_altitude_km"]))

@@ -1,0 +1,80 @@
+"""Reach maps: maximum range against azimuth on the rotating Earth, margins to places, GeoJSON.
+
+Independent checks: the boundary points lie at the maximum range along their azimuth (geographiclib's
+geodesic, not shieldcheck's), Earth rotation favours eastward shots, and a place's margin is its maximum
+range minus its geographiclib distance.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from geographiclib.geodesic import Geodesic
+from typer.testing import CliRunner
+
+from shieldcheck.catalog import resolve_place
+from shieldcheck.catalog.boosters import get_booster
+from shieldcheck.cli import app
+from shieldcheck.errors import InputError
+from shieldcheck.reach import reach, reach_geojson
+
+SEMNAN = (35.58, 53.39)
+
+
+@pytest.fixture(scope="module")
+def sejjil():
+    places = [resolve_place(n) for n in ("tehran", "berlin", "washington")]
+    return reach(get_booster("sejjil-2").vehicle, *SEMNAN, azimuth_step_deg=90.0, places=places)
+
+
+def test_boundary_at_max_range_along_azimuth(sejjil):
+    for az, rng, la, lo in zip(
+        sejjil.azimuths_deg,
+        sejjil.max_range_km,
+        sejjil.boundary_latitude_deg,
+        sejjil.boundary_longitude_deg,
+        strict=True,
+    ):
+        g = Geodesic.WGS84.Inverse(SEMNAN[0], SEMNAN[1], la, lo)
+        assert g["s12"] / 1e3 == pytest.approx(rng, abs=1e-3)
+        assert (g["azi1"] % 360.0) == pytest.approx(az, abs=1e-6)
+
+
+def test_rotation_favours_east(sejjil):
+    east = sejjil.max_range_km[sejjil.azimuths_deg.index(90.0)]
+    west = sejjil.max_range_km[sejjil.azimuths_deg.index(270.0)]
+    assert east > west + 50.0
+
+
+def test_place_margins(sejjil):
+    by = {m.name: m for m in sejjil.places}
+    assert by["tehran"].margin_km > 0 > by["washington"].margin_km
+    t = resolve_place("berlin")
+    d = Geodesic.WGS84.Inverse(SEMNAN[0], SEMNAN[1], t.latitude_deg, t.longitude_deg)["s12"] / 1e3
+    assert by["berlin"].distance_km == pytest.approx(d, abs=1e-3)
+    assert by["berlin"].margin_km == pytest.approx(by["berlin"].max_range_km - d, abs=1e-6)
+    assert [m.margin_km for m in sejjil.places] == sorted((m.margin_km for m in sejjil.places), reverse=True)
+
+
+def test_geojson_ring_closed(sejjil):
+    gj = reach_geojson(sejjil, name="test")
+    ring = gj["features"][0]["geometry"]["coordinates"]
+    assert ring[0] == ring[-1] and len(ring) == len(sejjil.azimuths_deg) + 1
+    json.dumps(gj)
+
+
+def test_bad_input():
+    with pytest.raises(InputError, match=r"azimuth_step_deg must be within \[0.25, 90\], got 0.1"):
+        reach(get_booster("sejjil-2").vehicle, *SEMNAN, azimuth_step_deg=0.1)
+
+
+def test_cli_reach(tmp_path):
+    out = tmp_path / "reach.geojson"
+    res = CliRunner().invoke(
+        app, ["reach", "semnan", "--missile", "sejjil-2", "--azimuth-step-deg", "90", "--geojson", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    assert "margin km" in res.output and json.loads(out.read_text())["type"] == "FeatureCollection"
+    res = CliRunner().invoke(app, ["reach", "semnan", "--missile", "nodong-9"])
+    assert res.exit_code == 2 and "has no stage data" in res.output
