@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-dev
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev,maps,export,dask]'
+	$(PY) -m pip install -q -e '.[dev,maps,export,dask,web]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -37,9 +37,11 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_engagement.py
 	$(PY) benchmarks/bench_footprint.py
 	$(PY) benchmarks/bench_sweep.py
-	$(PY) benchmarks/bench_study.py
 	$(PY) benchmarks/bench_startup.py
 	$(PY) benchmarks/bench_boost.py
+	$(PY) benchmarks/bench_study.py
+	$(PY) benchmarks/bench_web.py --clients 1 --requests 15
+	$(PY) benchmarks/bench_web.py --clients 4 --requests 60
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache out

@@ -899,6 +899,55 @@ def reach_cmd(
                   f"minimum {r[i_lo]:,.0f} km (azimuth {res.azimuths_deg[i_lo]:g} deg)")
 
 
+# ------------------------------------------------------------------------------------- serve (issue 12)
+@app.command("serve")
+def serve_cmd(
+    scenarios: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[SCENARIO ...]", help="Scenario files to serve besides the built-ins."),
+    ] = None,
+    host: Annotated[
+        str, typer.Option(help="Address to bind; anything but loopback is reachable by others.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port (1-65535).")] = 8000,
+    scenario_dir: Annotated[
+        str | None,
+        typer.Option("--scenario-dir", help="Serve the *.yaml scenarios of this directory (only these)."),
+    ] = None,
+) -> None:
+    """Start the local web app: an offline map and a JSON API (needs the [web] extra)."""
+    if not 1 <= port <= 65535:
+        _fail(f"--port must be within [1, 65535], got {port}")
+    try:
+        import uvicorn
+
+        from shieldcheck.web import create_app
+    except ImportError as exc:
+        _fail(
+            f"shieldcheck serve needs the web extra: pip install 'shieldcheck[web]' ({exc.name} is missing)"
+        )
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    if not loopback:
+        typer.echo(
+            f"warning: binding {host}: anyone who can reach this address can use the server "
+            "(there is no login); use 127.0.0.1 unless you mean it",
+            err=True,
+        )
+    try:
+        web_app = create_app(
+            scenarios or [],
+            scenario_dir,
+            allowed_hosts=("127.0.0.1", "localhost", "::1") if loopback else ("*",),
+        )
+    except InputError as exc:
+        _fail(str(exc))
+    shown = f"[{host}]" if ":" in host else host
+    console.print(
+        f"shieldcheck map at [bold]http://{shown}:{port}/[/bold] (API: /openapi.json); Ctrl-C stops it."
+    )
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+
+
 # --- defense-system catalog (issue 11) ------------------------------------------------------------------
 
 

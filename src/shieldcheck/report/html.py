@@ -269,7 +269,12 @@ def build_report(
         )
     _places(maps, ax, arch.sites, "interceptor")
     _places(maps, ax, [first.launch], "launch")
-    figures["defended"] = _img(maps.fig_to_png_bytes(fig), "defended-area footprint")
+    n_ok = int(np.asarray(fp.values["engageable"]).sum())
+    figures["defended"] = _img(
+        maps.fig_to_png_bytes(fig),
+        f"defended-area footprint: cells that a threat from {first.launch.name} aimed at them can be "
+        f"engaged, shaded by window length ({n_ok:,} of {g.shape[0] * g.shape[1]:,} cells)",
+    )
     # interceptor reach fans: where the site's interceptor can be, at an altitude, some time after launch
     fan_alt = 500.0
     fan_times = (300.0, 600.0, 900.0)
@@ -291,7 +296,11 @@ def build_report(
                 label=f"{tt:g} s after launch" if fan_site is arch.sites[0] else None,
             )
     _places(maps, ax, arch.sites, "interceptor")
-    figures["reach"] = _img(maps.fig_to_png_bytes(fig), "interceptor reach fans")
+    figures["reach"] = _img(
+        maps.fig_to_png_bytes(fig),
+        f"interceptor reach fans: the farthest points at {fan_alt:g} km altitude reachable 300, 600 and "
+        f"900 s after launch from {', '.join(x.name for x in arch.sites)}",
+    )
     counts = {REASON_CODES[k]: int((fp.values["reason_code"] == k).sum()) for k in REASON_CODES}
     fp_caption = (
         f"Cells {g.resolution_deg}° apart ({g.shape[0] * g.shape[1]:,} cells): shaded where a threat "
@@ -337,7 +346,11 @@ def build_report(
             )
         _places(maps, ax, launches.values(), "launch")
         _places(maps, ax, arch.sites, "interceptor")
-        figures[f"launch_area_{v}"] = _img(maps.fig_to_png_bytes(fig), "launch-area footprint")
+        figures[f"launch_area_{v}"] = _img(
+            maps.fig_to_png_bytes(fig),
+            f"launch-area footprint: launch cells from which a threat aimed at {last.target.name} can be "
+            f"engaged ({v}, {sp:g} km/s)",
+        )
 
     # ----------------------------------------------------------------- profiles and timelines
     say("profiles, timelines and sensitivity curves")
@@ -388,10 +401,11 @@ def build_report(
             timeline_figure(
                 tl_rows,
                 [f"{r.launch}→{r.target}" for r in tl_rows],
-                f"Kill chain at {_speed(built):g} km/s (base)",
+                f"Kill chain at {_speed(built):g} km/s ({base})",
             )
         ),
-        "timeline",
+        "kill-chain timeline (warning, detection, track, decision, launch, intercept window) for "
+        + ", ".join(f"{r.launch} to {r.target}" for r in tl_rows),
     )
     speeds_grid = np.round(np.arange(4.5, 10.01, 0.25), 2)
     # computed in the study layer (the same kernel as every engagement), formatted here
@@ -412,7 +426,10 @@ def build_report(
                 ],
             )
         ),
-        "sensitivity",
+        "intercept window and time to decide against the interceptor burnout speed, from "
+        + site.name
+        + " for "
+        + (", ".join(curves) or "no route"),
     )
 
     # ----------------------------------------------------------------- HTML

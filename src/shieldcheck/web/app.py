@@ -1,0 +1,354 @@
+"""The ASGI app of ``shieldcheck serve``: a JSON API and the offline single-page map.
+
+Interfaces only: requests are validated (pydantic here, then the scenario models through
+`shieldcheck.scenario.apply_sets`), handed to `shieldcheck.web.service.Service`, and answered as JSON.
+Bad input is a 4xx whose ``error`` names the field, the rule and the value; a computation past the time
+limit is a 503 naming the limit. Every response carries a strict Content-Security-Policy; no CORS
+headers are sent unless ``cors_origins`` is given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+from typing import Annotated, Literal
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from shieldcheck.errors import InputError
+from shieldcheck.web.service import Limits, ScenarioSource, Service, ViewKey, catalog_view, static_dir
+from shieldcheck.web.service import trajectory_view as _trajectory_view
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+"""Content-Security-Policy of every response: nothing inline, nothing from another origin."""
+
+_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AddedSite(_Body):
+    """An interceptor site added on the map."""
+
+    name: Annotated[str, Field(pattern=_NAME)]
+    latitude_deg: Annotated[float, Field(ge=-90.0, le=90.0)]
+    longitude_deg: Annotated[float, Field(ge=-180.0, le=180.0)]
+    interceptor: Annotated[str | None, Field(default=None, pattern=_NAME)] = None
+    inventory: Annotated[int, Field(ge=0, le=10_000)] = 10
+
+
+class ViewRequest(_Body):
+    """A scenario, a variant (``base`` for none) and ``--set``-style overrides."""
+
+    scenario: Annotated[str, Field(pattern=_NAME)]
+    variant: Annotated[str, Field(pattern=_NAME)] = "base"
+    sets: Annotated[list[Annotated[str, Field(max_length=400)]], Field(max_length=40)] = []
+    add_sites: Annotated[list[AddedSite], Field(max_length=8)] = []
+
+    def key(self) -> ViewKey:
+        return ViewKey(
+            self.scenario,
+            self.variant,
+            tuple(self.sets),
+            tuple(
+                (s.name, s.latitude_deg, s.longitude_deg, s.interceptor or "", s.inventory)
+                for s in self.add_sites
+            ),
+        )
+
+
+class FootprintSpec(_Body):
+    """A defended-area (fixed launch) or launch-area (fixed target) footprint on a lat/lon grid."""
+
+    kind: Literal["defended_area", "launch_area"] = "defended_area"
+    threat: Annotated[str, Field(pattern=_NAME)]
+    place: Annotated[str, Field(pattern=_NAME)]
+    lat_min_deg: Annotated[float, Field(ge=-90.0, le=90.0)] = 30.0
+    lat_max_deg: Annotated[float, Field(ge=-90.0, le=90.0)] = 72.0
+    lon_min_deg: Annotated[float, Field(ge=-360.0, le=360.0)] = -30.0
+    lon_max_deg: Annotated[float, Field(ge=-360.0, le=360.0)] = 60.0
+    resolution_deg: Annotated[float, Field(ge=0.1, le=10.0)] = 0.5
+
+    def spec(self) -> dict:
+        return self.model_dump(include=set(FootprintSpec.model_fields))
+
+
+class FootprintRequest(ViewRequest, FootprintSpec):
+    """A view and a footprint on it."""
+
+
+class SnapshotRequest(ViewRequest):
+    """A view, and the footprint layer shown on it (if any)."""
+
+    footprint: FootprintSpec | None = None
+
+
+def _error_text(err: dict) -> str:
+    loc = ".".join(str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path"))
+    msg = err.get("msg", "invalid").removeprefix("Value error, ")
+    got = err.get("input")
+    shown = repr(got) if not isinstance(got, (dict, list)) else type(got).__name__
+    if len(shown) > 80:
+        shown = shown[:77] + "..."
+    return f"{loc or 'request'}: {msg[:1].lower() + msg[1:]}, got {shown}"
+
+
+class _BodyLimit:
+    """Pure ASGI middleware: refuse request bodies over ``max_bytes`` with 413 (declared or streamed)."""
+
+    def __init__(self, app, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        too_big = JSONResponse(
+            {"error": f"request body: must be at most {self.max_bytes:,} bytes"}, status_code=413
+        )
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            return await too_big(scope, receive, send)
+        chunks, seen, more = [], 0, True
+        while more:  # read the whole body first (chunked uploads carry no length), refusing past the limit
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            chunks.append(message.get("body", b""))
+            seen += len(chunks[-1])
+            if seen > self.max_bytes:
+                return await too_big(scope, receive, send)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        return await self.app(scope, replay, send)
+
+
+def create_app(
+    scenarios=(),
+    scenario_dir=None,
+    limits: Limits | None = None,
+    allowed_hosts=("127.0.0.1", "localhost", "testserver"),
+    cors_origins=(),
+) -> FastAPI:
+    """Build the ASGI app.
+
+    Parameters
+    ----------
+    scenarios : sequence of str
+        Scenario files (or built-in names) to serve besides the built-ins.
+    scenario_dir : str or path, optional
+        Directory of ``*.yaml`` scenarios; requests can name only files inside it.
+    limits : Limits, optional
+        Request size, overrides, grid cells and compute time bounds.
+    allowed_hosts : sequence of str
+        ``Host`` headers accepted (guards a loopback server against DNS rebinding).
+    cors_origins : sequence of str
+        Origins allowed by CORS; none by default (no CORS headers at all).
+
+    Returns
+    -------
+    fastapi.FastAPI
+
+    Raises
+    ------
+    InputError
+        A scenario file that does not validate, or a ``scenario_dir`` that is not a directory.
+
+    >>> app = create_app()
+    >>> sorted(r.path for r in app.routes if r.path.startswith("/api/"))[:3]
+    ['/api/catalog', '/api/footprint', '/api/layers']
+    """
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+    limits = limits or Limits()
+    service = Service(ScenarioSource(scenarios, scenario_dir), limits)
+    app = FastAPI(
+        title="shieldcheck",
+        summary="Re-runnable ballistic-missile-defense kinematics (model estimates).",
+        version=_version(),
+        docs_url=None,  # Swagger UI would load its assets from a CDN: the OpenAPI document is served alone
+        redoc_url=None,
+    )
+    app.state.service = service
+    semaphore = asyncio.Semaphore(limits.max_concurrent)
+
+    async def compute(fn, *args):
+        async def run():
+            async with semaphore:
+                return await run_in_threadpool(fn, *args)
+
+        try:
+            return await asyncio.wait_for(run(), timeout=limits.compute_timeout_s)
+        except TimeoutError:
+            return JSONResponse(
+                {
+                    "error": f"computation: must finish within {limits.compute_timeout_s:g} s per request "
+                    "(limit of this server); try a coarser grid or fewer overrides"
+                },
+                status_code=503,
+            )
+
+    @app.exception_handler(InputError)
+    async def _input_error(request: Request, exc: InputError):
+        return JSONResponse({"error": str(exc)}, status_code=400)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError):
+        errors = exc.errors()
+        return JSONResponse({"error": "; ".join(_error_text(e) for e in errors[:5])}, status_code=422)
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.get("/", include_in_schema=False)
+    async def index():
+        return FileResponse(static_dir() / "index.html", media_type="text/html")
+
+    @app.get("/api/scenarios", summary="Scenarios served, with their variants")
+    async def scenarios_list():
+        return await compute(service.source.summary)
+
+    @app.get("/api/catalog", summary="Catalog places and missile classes, with sources")
+    async def catalog():
+        return await compute(catalog_view)
+
+    @app.get("/api/trajectory", summary="One minimum-energy threat trajectory, sampled")
+    async def trajectory(
+        launch: Annotated[str, Query(max_length=100)],
+        target: Annotated[str, Query(max_length=100)],
+        missile: Annotated[str | None, Query(max_length=100)] = None,
+        step_s: Annotated[float, Query(ge=1.0, le=600.0)] = 10.0,
+    ):
+        return await compute(_trajectory_view, launch, target, missile, step_s)
+
+    @app.post("/api/study", summary="The study of a scenario + variant + overrides: rows, routes, groups")
+    async def study(req: ViewRequest):
+        return await compute(service.study, req.key())
+
+    @app.post("/api/thresholds", summary="The study with threshold interceptor speeds per route and site")
+    async def thresholds(req: ViewRequest):
+        return await compute(service.thresholds, req.key())
+
+    @app.post("/api/layers", summary="Map layers: sites, radars with coverage, tracks")
+    async def layers(req: ViewRequest):
+        return await compute(service.layers, req.key())
+
+    @app.post("/api/parameters", summary="The contested numbers of a view, with sources and slider bounds")
+    async def parameters(req: ViewRequest):
+        return await compute(service.parameters, req.key())
+
+    @app.post("/api/footprint", summary="Defended-area or launch-area footprint (GeoJSON)")
+    async def footprint(req: FootprintRequest):
+        return await compute(service.footprint, req.key(), req.spec())
+
+    @app.post("/api/snapshot", summary="A self-contained HTML snapshot of a view (opens from file://)")
+    async def snapshot(req: SnapshotRequest):
+        key = req.key()
+
+        def make():
+            fp = service.footprint(key, req.footprint.spec()) if req.footprint is not None else None
+            return render_snapshot(
+                service.study(key), service.layers(key), service.parameters(key), key, footprint=fp
+            )
+
+        result = await compute(make)
+        if isinstance(result, JSONResponse):
+            return result
+        return HTMLResponse(
+            result,
+            headers={"Content-Disposition": f'attachment; filename="{key.scenario}-{key.variant}.html"'},
+        )
+
+    app.mount("/static", StaticFiles(directory=static_dir()), name="static")
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    if cors_origins:
+        from starlette.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST"])
+    app.add_middleware(_BodyLimit, max_bytes=limits.max_body_bytes)  # outermost: before any parsing
+    return app
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("shieldcheck")
+    except PackageNotFoundError:  # pragma: no cover
+        return "0"
+
+
+def _script_text(text: str) -> str:
+    """Text safe inside an inline ``<script>``: no ``</script`` or ``<!--`` can end it early."""
+    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def render_snapshot(study: dict, layers: dict, parameters: list, key: ViewKey, footprint=None) -> str:
+    """One HTML file with the page's code, the map data and the view's data inlined (no server needed).
+
+    The page is the app's own ``index.html`` run in snapshot mode: it draws from the embedded data and
+    hides the controls that would need the server. Data is embedded as JSON in a non-executed
+    ``<script type="application/json">`` with ``<`` escaped, so no user string can become markup.
+    """
+    root = static_dir()
+    vendor = root / "vendor"
+    data = {
+        "study": study,
+        "layers": layers,
+        "parameters": parameters,
+        "footprint": footprint,
+        "view": {
+            "scenario": key.scenario,
+            "variant": key.variant,
+            "sets": list(key.sets),
+            "add_sites": [list(s) for s in key.add_sites],
+        },
+        "map": {
+            name: json.loads((vendor / "mapdata" / f"{name}.geojson").read_text())
+            for name in ("land", "borders")
+        },
+    }
+    payload = json.dumps(data, separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
+    css = (vendor / "leaflet" / "leaflet.css").read_text() + "\n" + (root / "app.css").read_text()
+    css = css.replace("</", "<\\/")
+    scripts = [(vendor / "leaflet" / "leaflet.js").read_text(), (root / "app.js").read_text()]
+    title = html.escape(f"shieldcheck snapshot: {study.get('title') or key.scenario} ({key.variant})")
+    body = (root / "index.html").read_text()
+    body = body.split("<body>", 1)[1].split("<!-- scripts -->", 1)[0]
+    return (
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<style>{css}</style>\n</head>\n<body class="snapshot">\n'
+        f"{body}\n"
+        f'<script type="application/json" id="snapshot-data">{payload}</script>\n'
+        + "".join(f"<script>{_script_text(s)}</script>\n" for s in scripts)
+        + "</body>\n</html>\n"
+    )

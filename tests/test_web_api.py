@@ -1,0 +1,408 @@
+"""The web API against the CLI, and every kind of bad input against its 4xx message.
+
+Expected numbers come from the CLI's ``shieldcheck engage --json`` (a separate code path: typer, the
+scenario loader and the engagement table), never from the web module itself. The server runs for real
+on a loopback port (uvicorn in a thread) and is called with urllib.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("uvicorn")
+
+from typer.testing import CliRunner  # noqa: E402
+
+from shieldcheck.cli import app as cli_app  # noqa: E402
+from shieldcheck.web import Limits  # noqa: E402
+from web_server import call, running_server  # noqa: E402
+
+FLAGSHIP = "european-third-site-2007"
+SPEED = "interceptor_types.gbi-2stage.burnout_speed_km_s"
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def base():
+    with running_server() as url:
+        yield url
+
+
+def cli_rows(*args) -> list[dict]:
+    result = CliRunner().invoke(cli_app, ["engage", FLAGSHIP, "--json", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def same(a, b) -> bool:
+    if a is None or (isinstance(a, float) and math.isnan(a)):
+        return b is None or (isinstance(b, float) and math.isnan(b))
+    return a == b
+
+
+def assert_rows_equal(api_rows, cli, variant):
+    mine = [r for r in cli if r["variant"] == variant]
+    assert len(api_rows) == len(mine) > 0
+    for a, c in zip(api_rows, mine, strict=True):
+        for k, v in c.items():
+            if k in ("scenario", "row", "scenario_hash", "sets", "shieldcheck_version"):  # CSV provenance
+                continue
+            assert same(a[k], v), (variant, a["launch"], a["target"], a["site"], k, a[k], v)
+
+
+def test_study_equals_cli_engage_for_the_flagship_and_every_variant(base):
+    cli = cli_rows("--all-variants")
+    variants = ["base", *sorted({r["variant"] for r in cli} - {"base"})]
+    assert len(variants) == 9
+    for v in variants:
+        status, _, study = call(base, "/api/study", {"scenario": FLAGSHIP, "variant": v})
+        assert status == 200, study
+        assert_rows_equal(study["rows"], cli, v)
+        # a route is defended exactly when some site has a window (the CLI's rows, grouped here)
+        for route in study["routes"]:
+            rows = [
+                r
+                for r in cli
+                if r["variant"] == v
+                and (r["threat"], r["launch"], r["target"])
+                == (route["threat"], route["launch"], route["target"])
+            ]
+            assert (route["status"] == "defended") == any(r["engageable"] for r in rows)
+
+
+@pytest.mark.parametrize("speed", [5.4, 8.0])
+def test_set_override_equals_cli_set(base, speed):
+    cli = cli_rows("--set", f"{SPEED}={speed}")
+    status, _, study = call(base, "/api/study", {"scenario": FLAGSHIP, "sets": [f"{SPEED}={speed}"]})
+    assert status == 200
+    assert_rows_equal(study["rows"], cli, "base")
+    russia = {g["threat"]: g for g in study["groups"]}["russia-us"]
+    defended = {(r["launch"], r["target"]) for r in cli if r["threat"] == "russia-us" and r["engageable"]}
+    assert russia["routes_defended"] == len(defended)
+
+
+def test_moved_site_equals_cli_set_place(base):
+    place = "interceptor_sites.redzikowo.place=50.0,25.0"
+    cli = cli_rows("--set", place)
+    status, _, study = call(base, "/api/study", {"scenario": FLAGSHIP, "sets": [place]})
+    assert status == 200
+    assert_rows_equal(study["rows"], cli, "base")
+
+
+def test_added_site_adds_rows_for_it(base):
+    body = {
+        "scenario": FLAGSHIP,
+        "add_sites": [{"name": "added-1", "latitude_deg": 41.0, "longitude_deg": 29.0}],
+    }
+    status, _, study = call(base, "/api/study", body)
+    assert status == 200, study
+    assert {r["site"] for r in study["rows"]} == {"redzikowo", "added-1"}
+    # the added site answers as a catalog site there would (CLI, with the same site written as a --set)
+    sites = (
+        '[{"name": "redzikowo", "place": "redzikowo", "interceptor": "gbi-2stage", "inventory": 10},'
+        ' {"name": "added-1", "place": "41.0000,29.0000", "interceptor": "gbi-2stage", "inventory": 10}]'
+    )
+    cli = cli_rows("--set", f"interceptor_sites={sites}")
+    assert_rows_equal(study["rows"], cli, "base")
+
+
+BAD = [
+    # (path, body, status, words the message must contain)
+    ("/api/study", {"scenario": "no-such-scenario"}, 400, ["scenario: must be one of", "'no-such-scenario'"]),
+    (
+        "/api/study",
+        {"scenario": "../../etc/passwd"},
+        422,
+        ["scenario: string should match pattern", "'../../etc/passwd'"],
+    ),
+    ("/api/study", {"scenario": FLAGSHIP, "variant": "nope"}, 400, ["variant: must be one of", "got 'nope'"]),
+    (
+        "/api/study",
+        {"scenario": FLAGSHIP, "sets": ["timeline.decison_s=1"]},
+        400,
+        ["unknown key 'decison_s'"],
+    ),
+    (
+        "/api/study",
+        {"scenario": FLAGSHIP, "sets": [f"{SPEED}=-1"]},
+        400,
+        [SPEED, "must be within (0, 15], got -1.0"],
+    ),
+    (
+        "/api/study",
+        {"scenario": FLAGSHIP, "sets": [f"{SPEED}=fast"]},
+        400,
+        [SPEED, "must be a number, got 'fast'"],
+    ),
+    ("/api/study", {"scenario": FLAGSHIP, "sets": ["timeline.decision_s"]}, 400, ["must be PATH=VALUE"]),
+    (
+        "/api/study",
+        {"scenario": FLAGSHIP, "sets": ["timeline.decision_s=1"] * 41},
+        422,
+        ["sets: list should have at most 40 items"],
+    ),
+    (
+        "/api/study",
+        {"scenario": FLAGSHIP, "sets": ["x=" + "1" * 500]},
+        422,
+        ["sets.0: string should have at most 400 characters"],
+    ),
+    (
+        "/api/study",
+        {"scenario": FLAGSHIP, "sets": "timeline.decision_s=1"},
+        422,
+        ["sets: input should be a valid list"],
+    ),
+    (
+        "/api/study",
+        {"scenario": FLAGSHIP, "colour": "red"},
+        422,
+        ["colour: extra inputs are not permitted", "got 'red'"],
+    ),
+    ("/api/study", {}, 422, ["scenario: field required"]),
+    (
+        "/api/study",
+        {"scenario": FLAGSHIP, "add_sites": [{"name": "x", "latitude_deg": 95, "longitude_deg": 0}]},
+        422,
+        ["add_sites.0.latitude_deg: input should be less than or equal to 90", "got 95"],
+    ),
+    (
+        "/api/study",
+        {"scenario": FLAGSHIP, "add_sites": [{"name": "redzikowo", "latitude_deg": 50, "longitude_deg": 20}]},
+        400,
+        ["add_sites.name: must differ from the existing sites", "'redzikowo'"],
+    ),
+    (
+        "/api/footprint",
+        {"scenario": FLAGSHIP, "threat": "iran-europe", "place": "tehran", "resolution_deg": 0.1},
+        400,
+        ["resolution_deg:", "at most 60,000 per request"],
+    ),
+    (
+        "/api/footprint",
+        {"scenario": FLAGSHIP, "threat": "martians", "place": "tehran"},
+        400,
+        ["threat: must be one of iran-europe", "got 'martians'"],
+    ),
+    (
+        "/api/footprint",
+        {"scenario": FLAGSHIP, "threat": "iran-europe", "place": "berlin"},
+        400,
+        ["place: must be a launch of iran-europe", "got 'berlin'"],
+    ),
+    (
+        "/api/footprint",
+        {
+            "scenario": FLAGSHIP,
+            "threat": "iran-europe",
+            "place": "tehran",
+            "lat_min_deg": 60,
+            "lat_max_deg": 50,
+        },
+        400,
+        ["grid lat_max_deg must exceed lat_min_deg"],
+    ),
+    ("/api/trajectory?launch=atlantis&target=berlin", None, 400, ["atlantis"]),
+    (
+        "/api/trajectory?launch=tehran&target=berlin&step_s=0",
+        None,
+        422,
+        ["step_s: input should be greater than or equal to 1"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "body", "status", "words"), BAD, ids=[f"{i}" for i in range(len(BAD))])
+def test_bad_input_is_a_4xx_naming_field_rule_and_value(base, path, body, status, words):
+    got, _, answer = call(base, path, body)
+    assert got == status, answer
+    for w in words:
+        assert w in answer["error"], answer["error"]
+
+
+def test_invalid_json_and_oversized_bodies_are_refused(base):
+    status, _, answer = call(base, "/api/study", raw=b"{not json")
+    assert status == 422 and "json" in answer["error"].lower()
+    big = json.dumps({"scenario": FLAGSHIP, "sets": ["a=" + "1" * 70_000]}).encode()
+    status, _, answer = call(base, "/api/study", raw=big)
+    assert status == 413 and "at most 65,536 bytes" in answer["error"]
+
+
+def test_chunked_oversized_body_is_refused(base):
+    import http.client
+
+    host, port = base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=60)
+    chunks = (b"x" * 10_000 for _ in range(10))
+    conn.request(
+        "POST", "/api/study", body=chunks, headers={"Content-Type": "application/json"}, encode_chunked=True
+    )
+    resp = conn.getresponse()
+    assert resp.status == 413
+    conn.close()
+
+
+def test_foreign_host_header_is_refused(base):
+    status, _, _ = call(base, "/api/scenarios", headers={"Host": "evil.example"})
+    assert status == 400
+
+
+def test_headers_csp_and_no_cors(base):
+    for path in ("/", "/api/scenarios", "/static/app.js"):
+        status, headers, _ = call(base, path, headers={"Origin": "http://evil.example"})
+        assert status == 200
+        csp = headers["content-security-policy"]
+        assert "default-src 'none'" in csp and "script-src 'self'" in csp and "unsafe" not in csp
+        assert "access-control-allow-origin" not in {k.lower() for k in headers}
+
+
+def test_cors_only_when_asked():
+    with running_server(cors_origins=["http://localhost:3000"]) as url:
+        _, headers, _ = call(url, "/api/scenarios", headers={"Origin": "http://localhost:3000"})
+        assert headers.get("access-control-allow-origin") == "http://localhost:3000"
+
+
+def test_openapi_served_locally_and_no_cdn_docs(base):
+    status, _, doc = call(base, "/openapi.json")
+    assert status == 200 and "/api/study" in doc["paths"] and "/api/footprint" in doc["paths"]
+    assert call(base, "/docs")[0] == 404
+
+
+def test_page_and_assets_reference_no_other_host():
+    from shieldcheck.web.service import static_dir
+
+    root = static_dir()
+    for name in ("index.html", "app.js", "app.css"):
+        text = (root / name).read_text()
+        for scheme in ("http://", "https://", "//cdn"):
+            hits = [
+                line for line in text.splitlines() if scheme in line and "www.w3.org/2000/svg" not in line
+            ]
+            assert not hits, (name, hits)
+
+
+def test_vendored_files_match_their_recorded_sha256():
+    import hashlib
+
+    sums = (REPO / "src/shieldcheck/web/static/vendor/SHA256SUMS").read_text().splitlines()
+    assert any("leaflet.js" in s for s in sums) and any("axe.min.js" in s for s in sums)
+    for line in sums:
+        digest, rel = line.split("  ", 1)
+        assert hashlib.sha256((REPO / rel).read_bytes()).hexdigest() == digest, rel
+
+
+def test_scenario_dir_serves_its_files_and_nothing_outside(tmp_path):
+    inside = tmp_path / "scenarios"
+    inside.mkdir()
+    shutil.copy(REPO / "examples" / "minimal-scenario.yaml", inside / "minimal-example.yaml")
+    secret = tmp_path / "secret.yaml"
+    shutil.copy(REPO / "examples" / "minimal-scenario.yaml", secret)
+    (inside / "escape.yaml").symlink_to(secret)
+    with running_server(scenario_dir=inside) as url:
+        names = [s["name"] for s in call(url, "/api/scenarios")[2]]
+        assert "minimal-example" in names and FLAGSHIP in names
+        status, _, study = call(url, "/api/study", {"scenario": "minimal-example", "variant": "faster"})
+        assert status == 200 and study["scenario"] == "minimal-example"
+        status, _, answer = call(url, "/api/study", {"scenario": "escape"})
+        assert status == 400 and "a link that leads outside it" in answer["error"]
+        status, _, answer = call(url, "/api/study", {"scenario": "scenarios/../secret"})
+        assert status == 422 and "should match pattern" in answer["error"]
+        status, _, _ = call(url, "/static/../../../etc/passwd")
+        assert status == 404
+
+
+def test_compute_time_limit_gives_503_and_the_server_keeps_answering():
+    limits = Limits(compute_timeout_s=0.001)
+    with running_server(limits=limits) as url:
+        body = {"scenario": FLAGSHIP, "threat": "iran-europe", "place": "tehran", "resolution_deg": 1.0}
+        status, _, answer = call(url, "/api/footprint", body)
+        assert status == 503 and "must finish within 0.001 s" in answer["error"]
+        assert call(url, "/openapi.json")[0] == 200
+
+
+def test_footprint_cells_equal_the_library_footprint(base):
+    from shieldcheck.footprint import defended_area, grid
+    from shieldcheck.scenario import build, load_scenario
+
+    body = {"scenario": FLAGSHIP, "threat": "iran-europe", "place": "tehran", "resolution_deg": 2.0}
+    status, _, fp = call(base, "/api/footprint", body)
+    assert status == 200, fp
+    built = build(load_scenario(FLAGSHIP))
+    ref = defended_area(built.architecture, "tehran", grid(30, 72, -30, 60, 2.0), missile="irbm-5500")
+    assert fp["properties"]["cells_engageable"] == int(ref.values["engageable"].sum()) > 0
+    assert fp["features"][0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
+
+
+def test_snapshot_is_self_contained_and_escapes_user_strings(tmp_path):
+    d = tmp_path / "s"
+    d.mkdir()
+    text = (REPO / "examples" / "minimal-scenario.yaml").read_text()
+    evil = "</script><script>alert(1)</script><img src=x onerror=alert(2)>"
+    text = re.sub(r"(?m)^title: .*$", "title: " + json.dumps(evil + " Minimal example"), text)
+    (d / "evil.yaml").write_text(text)
+    with running_server(scenario_dir=d) as url:
+        status, headers, page = call(url, "/api/snapshot", {"scenario": "evil"})
+    assert status == 200 and "attachment" in headers["content-disposition"]
+    assert "<script>alert(1)" not in page and "<img src=x" not in page
+    assert "\\u003c/script>\\u003cscript>alert(1)" in page
+    markup = re.sub(r"(?s)<(script|style)[^>]*>.*?</\1>", "", page)  # Leaflet's code cites URLs in text
+    assert "http" not in markup
+    assert not re.search(r"url\((?!['\"]?(images/|data:|#))", page)  # CSS loads nothing from elsewhere
+    assert page.count("<script") == 3  # data, Leaflet, the app: all inline
+
+
+def test_trajectory_and_catalog(base):
+    status, _, t = call(base, "/api/trajectory?launch=tehran&target=berlin&missile=irbm-3700&step_s=30")
+    assert status == 200 and t["status"] == "ok" and len(t["samples"]["t_s"]) > 10
+    result = CliRunner().invoke(
+        cli_app, ["trajectory", "tehran", "berlin", "--missile", "irbm-3700", "--json"]
+    )
+    cli = json.loads(result.output)
+    assert t["flight_time_s"] == pytest.approx(cli["flight_time_s"], abs=1e-6)
+    status, _, cat = call(base, "/api/catalog")
+    assert status == 200 and any(p["name"] == "tehran" for p in cat["places"]) and cat["missiles"]
+
+
+def test_serve_refuses_a_bad_port():
+    result = CliRunner().invoke(cli_app, ["serve", "--port", "70000"])
+    assert result.exit_code == 2
+    assert "--port must be within [1, 65535], got 70000" in result.output
+
+
+def test_threshold_speed_brackets_the_cli_engage_answer(base):
+    status, _, study = call(base, "/api/thresholds", {"scenario": FLAGSHIP})
+    assert status == 200, study
+    rec = next(
+        t
+        for t in study["thresholds"]
+        if (t["launch"], t["target"], t["site"]) == ("kozelsk", "washington", "redzikowo")
+    )
+    assert rec["threshold_status"] == "found"
+    v = rec["threshold_speed_km_s"]
+
+    def engaged(speed):
+        rows = cli_rows("--set", f"{SPEED}={speed:.3f}")
+        return next(r for r in rows if (r["launch"], r["target"]) == ("kozelsk", "washington"))["engageable"]
+
+    # the study's bisection tolerance is 0.01 km/s: just above it the CLI engages, just below it does not
+    assert engaged(v + 0.02) and not engaged(v - 0.02)
+
+
+def test_snapshot_carries_the_footprint_layer(base):
+    fp = {"threat": "iran-europe", "place": "tehran", "resolution_deg": 2.0}
+    status, _, page = call(base, "/api/snapshot", {"scenario": FLAGSHIP, "footprint": fp})
+    assert status == 200 and '"footprint":{"type":"FeatureCollection"' in page
+    status, _, answer = call(
+        base, "/api/snapshot", {"scenario": FLAGSHIP, "footprint": {**fp, "resolution_deg": 0}}
+    )
+    assert (
+        status == 422
+        and "footprint.resolution_deg: input should be greater than or equal to 0.1" in answer["error"]
+    )
