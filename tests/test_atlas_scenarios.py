@@ -18,7 +18,12 @@ from shieldcheck.cli import app
 from shieldcheck.engagement import engage_scenario
 from shieldcheck.scenario import build, list_scenarios, load_scenario
 
-ATLAS = ("turkey-alternative-2007", "russian-counter-offer-2007", "epaa-2009", "us-homeland-north-korea")
+ATLAS = (
+    "turkey-alternative-2007",
+    "russian-counter-offer-2007",
+    "phased-adaptive-approach-2009",
+    "us-homeland-north-korea",
+)
 
 
 @cache
@@ -139,7 +144,7 @@ def test_what_each_radar_sees_of_tehran_to_berlin_and_when():
     ],
 )
 def test_epaa_headline_counts(variant, expected):
-    assert counts("epaa-2009", variant) == expected
+    assert counts("phased-adaptive-approach-2009", variant) == expected
 
 
 def test_epaa_cannot_reach_russian_icbms_even_far_above_sm3_speeds():
@@ -148,10 +153,10 @@ def test_epaa_cannot_reach_russian_icbms_even_far_above_sm3_speeds():
     fast = tuple(
         f"interceptor_types.{t}.burnout_speed_km_s=10" for t in ("sm3-ia", "sm3-ib", "sm3-iia", "sm3-iib")
     )
-    assert counts("epaa-2009", None, fast)["russia-us"] == "0/10"
+    assert counts("phased-adaptive-approach-2009", None, fast)["russia-us"] == "0/10"
     codes = {
         r.reason_code
-        for r in rows("epaa-2009", None, fast)
+        for r in rows("phased-adaptive-approach-2009", None, fast)
         if r.threat == "russia-us" and r.site == "redzikowo"
     }
     assert codes == {"track_lost"}
