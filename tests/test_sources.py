@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 import yaml
 
 PKG = Path(__file__).resolve().parents[1] / "src" / "shieldcheck"
