@@ -33,12 +33,15 @@ from __future__ import annotations
 
 import math
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numba
 import numpy as np
-import pyproj
 
 from shieldcheck.errors import InputError
+
+if TYPE_CHECKING:
+    import pyproj
 
 __all__ = [
     "MU_KM3_S2",
@@ -382,6 +385,8 @@ MAX_GEODESIC_KM = 1.0e6
 
 @cache
 def _geod() -> pyproj.Geod:
+    import pyproj  # loaded on first use: most commands never need a geodesic (start-up time)
+
     return pyproj.Geod(ellps="WGS84")
 
 

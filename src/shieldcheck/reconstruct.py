@@ -34,7 +34,6 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq, minimize_scalar
 
 from shieldcheck.boost import _impact_many, solve_kick
 from shieldcheck.earth import (
@@ -98,6 +97,7 @@ def impulsive_burnout(apogee_km: float, range_km: float, burnout_altitude_km: fl
             f"apogee_km must exceed the burnout altitude {burnout_altitude_km:g} km, got {apogee_km}"
         )
     vesc = math.sqrt(2.0 * MU_KM3_S2 / rb) * (1.0 - 1e-9)
+    from scipy.optimize import brentq  # on first use: `import shieldcheck` stays free of scipy.optimize
 
     def v_for(g):
         return brentq(lambda v: _conic(v, g, rb)[0] - apogee_km, 1e-3, vesc, xtol=1e-13)
@@ -115,6 +115,8 @@ def impulsive_burnout(apogee_km: float, range_km: float, burnout_altitude_km: fl
 
 
 def _sphere_max_range(v, burnout_altitude_km=0.0, burnout_range_km=0.0):
+    from scipy.optimize import minimize_scalar  # on first use (start-up time)
+
     rb = _R + burnout_altitude_km
     res = minimize_scalar(
         lambda g: -_conic(v, g, rb)[1], bounds=(1e-4, 1.5), method="bounded", options={"xatol": 1e-10}
