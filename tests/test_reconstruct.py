@@ -108,8 +108,9 @@ def test_cli_reconstruct_json_and_bad_input():
         ["reconstruct", "--apogee-km", "2802±10", "--range-km", "933", "--flight-time-s", "2340", "--json"],
     )
     assert res.exit_code == 0, res.output
-    out = json.loads(res.output)
+    out = json.loads(res.output, parse_constant=lambda c: pytest.fail(f"bare {c} is not JSON"))
     assert out["method"] == "impulsive" and out["standard_range_sigma_km"] > 0
+    assert out["payload_kg"] is None  # no fitted payload without a missile: null, not NaN
     res = runner.invoke(
         app, ["reconstruct", "--apogee-km", "high", "--range-km", "933", "--flight-time-s", "2340"]
     )
