@@ -89,3 +89,13 @@ def test_orbital_payload_is_refused_not_reported_as_zero_km():
 
     with pytest.raises(InputError, match=r"payload_kg must leave the missile suborbital, got 0"):
         reach(get_booster("hwasong-15").vehicle, 39.0, 125.75, payload_kg=0.0, azimuth_step_deg=30.0)
+
+
+def test_places_of_the_wrong_type_are_an_input_error():
+    # places="tokyo" was iterated letter by letter: AttributeError 'str' object has no attribute ...
+    from shieldcheck.catalog.boosters import get_booster
+    from shieldcheck.errors import InputError
+    from shieldcheck.reach import reach
+
+    with pytest.raises(InputError, match="places must be a sequence"):
+        reach(get_booster("hwasong-15").vehicle, 39.0, 125.75, azimuth_step_deg=90.0, places="tokyo")

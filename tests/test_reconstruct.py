@@ -116,3 +116,16 @@ def test_cli_reconstruct_json_and_bad_input():
     )
     assert res.exit_code == 2
     assert "apogee_km must be a number with an optional ±sigma" in res.output
+
+
+@pytest.mark.parametrize(
+    "kw, words",
+    [
+        ({"launch": 5}, "launch must be a place name"),
+        ({"launch": "pyongyang", "targets": "tokyo"}, "targets must be a sequence"),
+    ],
+)
+def test_launch_and_targets_of_the_wrong_type_are_input_errors(kw, words):
+    # launch=5 raised AttributeError; targets="tokyo" was read as the places 't', 'o', ...
+    with pytest.raises(InputError, match=words):
+        reconstruct(2802.0, 933.0, 2340.0, **kw)

@@ -108,6 +108,10 @@ def reach(
     step = require_within("azimuth_step_deg", azimuth_step_deg, 0.25, 90.0)
     if payload_kg is not None:
         payload_kg = require_within("payload_kg", payload_kg, 0.0, 1e6)
+    from shieldcheck.catalog import Place
+
+    if isinstance(places, (str, Place)) or not all(isinstance(p, Place) for p in places):
+        raise InputError(f"places must be a sequence of shieldcheck.catalog.Place, got {places!r:.200}")
     az = np.arange(0.0, 360.0 - 1e-9, step)
     # the launch point itself (or a place within 1 km of it) has no meaningful margin
     places = tuple(
