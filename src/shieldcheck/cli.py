@@ -824,7 +824,10 @@ def reconstruct_cmd(
     except InputError as exc:
         _fail(str(exc))
     if as_json:
-        typer.echo(json.dumps(dataclasses.asdict(res), indent=2))
+        # payload_kg is NaN for the impulsive method: JSON has no NaN, so it is null there
+        out = {k: None if isinstance(v, float) and not math.isfinite(v) else v
+               for k, v in dataclasses.asdict(res).items()}
+        typer.echo(json.dumps(out, indent=2, allow_nan=False))
         return
     table = Table(title=f"reconstruction ({res.method}{', ' + res.missile if res.missile else ''})")
     table.add_column("quantity")
