@@ -115,3 +115,16 @@ def test_cli_reconstruct_json_and_bad_input():
     )
     assert res.exit_code == 2
     assert "apogee_km must be a number with an optional ±sigma" in res.output
+
+
+def test_cli_reconstruct_no_sigma_prints_no_plus_minus_zero():
+    res = CliRunner().invoke(
+        app, ["reconstruct", "--apogee-km", "3724.9", "--range-km", "998", "--flight-time-s", "2832"]
+    )
+    assert res.exit_code == 0, res.output
+    assert "± 0" not in res.output and "8,022" in res.output
+    res = CliRunner().invoke(
+        app, ["reconstruct", "--apogee-km", "2802±10", "--range-km", "933", "--flight-time-s", "2340"]
+    )
+    assert res.exit_code == 0, res.output
+    assert "±" in res.output

@@ -838,7 +838,9 @@ def reconstruct_cmd(
         ("predicted flight time, s (observed)",
          f"{_fmt(res.predicted_flight_time_s, 0)} ({res.flight_time_s:g})"),
         ("standard-trajectory range, km",
-         f"{_fmt(res.standard_range_km, 0)} ± {_fmt(res.standard_range_sigma_km, 0)}"),
+         _fmt(res.standard_range_km, 0)
+         # no "± 0" when no sigma was given: it would read as an exact figure
+         + (f" ± {_fmt(res.standard_range_sigma_km, 0)}" if res.standard_range_sigma_km else "")),
     ]
     rows += [
         (f"reach at azimuth {a:g} deg, km", _fmt(x, 0))
