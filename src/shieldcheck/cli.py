@@ -1067,6 +1067,8 @@ def siting_cmd(
             i, j = np.unravel_index(int(np.nanargmax(share)), share.shape)
             best = f"{share[i, j]:.0%}"
             where = f"{m.latitudes_deg[i]:.2f}, {m.longitudes_deg[j]:.2f}"
+            if share[i, j] == 0:  # a tie of zeros: naming its first cell would read as a best place
+                where = "none (no cell engages)"
         else:
             best, where = "-", "-"
         real = ", ".join(f"{s['name']} {s['engaged'][g]}/{m.routes_reachable[g]}" for s in m.sites)
