@@ -841,7 +841,9 @@ def reconstruct_cmd(
         ("predicted flight time, s (observed)",
          f"{_fmt(res.predicted_flight_time_s, 0)} ({res.flight_time_s:g})"),
         ("standard-trajectory range, km",
-         f"{_fmt(res.standard_range_km, 0)} ± {_fmt(res.standard_range_sigma_km, 0)}"),
+         _fmt(res.standard_range_km, 0)
+         # no "± 0" when no sigma was given: it would read as an exact figure
+         + (f" ± {_fmt(res.standard_range_sigma_km, 0)}" if res.standard_range_sigma_km else "")),
     ]
     rows += [
         (f"reach at azimuth {a:g} deg, km", _fmt(x, 0))
@@ -1068,6 +1070,8 @@ def siting_cmd(
             i, j = np.unravel_index(int(np.nanargmax(share)), share.shape)
             best = f"{share[i, j]:.0%}"
             where = f"{m.latitudes_deg[i]:.2f}, {m.longitudes_deg[j]:.2f}"
+            if share[i, j] == 0:  # a tie of zeros: naming its first cell would read as a best place
+                where = "none (no cell engages)"
         else:
             best, where = "-", "-"
         real = ", ".join(f"{s['name']} {s['engaged'][g]}/{m.routes_reachable[g]}" for s in m.sites)
