@@ -237,3 +237,12 @@ def test_bad_inputs_name_the_field(model):
         build_study(model, step_s=0)
     with pytest.raises(InputError, match="variant 'nope' is not defined"):
         build_study(model, variants=["nope"])
+
+
+def test_readme_iran_europe_threshold_exceptions(study):
+    """The README names the Iran → Europe routes without a threshold below escape speed."""
+    recs = [t for t in study.thresholds if t.variant == BASE and t.site == "" and t.threat == "iran-europe"]
+    none = {(t.launch, t.target) for t in recs if t.threshold_status == "none_below_escape"}
+    assert none == {("tehran", "ankara"), ("tabriz", "ankara")}
+    semnan = next(t for t in recs if (t.launch, t.target) == ("semnan", "ankara"))
+    assert semnan.threshold_speed_km_s == pytest.approx(10.51, abs=0.01)
