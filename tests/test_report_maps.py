@@ -421,3 +421,14 @@ def test_radar_coverage_boundary_sector_closes_through_the_radar():
     assert np.all(dist > 1500.0) and np.all(dist <= 2000.0)
     fig, ax = maps.base_map((-5.0, 40.0, 30.0, 62.0), resolution="110m")
     maps.plot_boundary(ax, lat, lon, fill=True, label="coverage at 300 km")
+
+
+def test_plot_not_computed_hatches_only_outside_the_grid():
+    box = (0.0, 40.0, 40.0, 60.0)
+    fig, ax = maps.base_map(box, projection="lambert", resolution="110m")
+    assert maps.plot_not_computed(ax, box)
+    assert "not computed (outside the grid)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    fig, ax = maps.base_map(box, projection="platecarree", resolution="110m")
+    assert not maps.plot_not_computed(ax, box)  # the drawn map is the grid
+    fig, ax = maps.base_map((170.0, 200.0, 40.0, 60.0), projection="lambert", resolution="110m")
+    assert maps.plot_not_computed(ax, (170.0, 200.0, 40.0, 60.0))  # across the antimeridian

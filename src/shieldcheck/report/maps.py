@@ -772,6 +772,74 @@ def plot_field(
     return cs
 
 
+NOT_COMPUTED_COLOR = "#9e9e9e"
+"""Hatch colour of map areas outside a computed grid."""
+
+
+def plot_not_computed(ax, extent_deg, *, label: str = "not computed (outside the grid)") -> bool:
+    """Hatch the part of the drawn map that lies outside a computed grid, with a legend entry.
+
+    A lat/lon box drawn in a conic or other projection fills a larger rectangle on the page; this marks
+    what lies outside the box so that an empty area is never mistaken for a computed "no".
+
+    Parameters
+    ----------
+    ax : cartopy GeoAxes
+    extent_deg : (lon_min, lon_max, lat_min, lat_max)
+        The grid's bounds, deg (longitudes may run past 180, as in `base_map`).
+    label : str
+        Legend entry.
+
+    Returns
+    -------
+    bool
+        True if some of the map lies outside the grid (and was hatched).
+
+    Examples
+    --------
+    >>> fig, ax = base_map((0.0, 40.0, 40.0, 60.0), projection="lambert", resolution="110m")
+    >>> plot_not_computed(ax, (0.0, 40.0, 40.0, 60.0))
+    True
+    """
+    import shapely
+
+    _check_geoaxes(ax)
+    ext = _check_extent(extent_deg)
+    if ext is None:
+        return False
+    lo, hi, lat_lo, lat_hi = ext
+    if hi - lo >= 359.9 and lat_lo <= -89.0 and lat_hi >= 89.0:
+        return False
+    ref, rel = _centred_crs(np.array([lo, hi]))
+    rel_lo, rel_hi = float(rel[0]), float(rel[0]) + (hi - lo)
+    try:
+        x0, x1, y0, y1 = ax.get_extent(crs=ref)
+    except Exception:  # noqa: BLE001 - an extent cartopy cannot invert: hatch nothing rather than fail
+        return False
+    outer = shapely.box(max(x0, -180.0), max(y0, -90.0), min(x1, 180.0), min(y1, 90.0))
+    inner = shapely.box(rel_lo, lat_lo, rel_hi, lat_hi)
+    rest = shapely.segmentize(outer.difference(inner), 0.5)
+    if rest.is_empty or rest.area < 1e-3 * max(outer.area, 1e-9):
+        return False
+    ax.add_geometries(
+        [rest],
+        crs=ref,
+        facecolor=mcolors.to_rgba("#ffffff", 0.55),
+        edgecolor=NOT_COMPUTED_COLOR,
+        hatch="///",
+        linewidth=0.0,
+        zorder=2.4,
+    )
+    _add_proxy(
+        ax,
+        mpatches.Patch(
+            facecolor=mcolors.to_rgba("#ffffff", 0.55), edgecolor=NOT_COMPUTED_COLOR, hatch="///", label=label
+        ),
+    )
+    _refresh_legend(ax)
+    return True
+
+
 def plot_mask(
     ax,
     lat_deg_1d,
