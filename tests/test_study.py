@@ -288,3 +288,14 @@ def test_report_package_computes_no_footprint():
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module == "shieldcheck.footprint":
                 assert not banned & {a.name for a in node.names}, (path.name, ast.dump(node))
+
+
+def test_decision_s_is_the_timelines_name_and_the_old_spelling_warns(model, study):
+    row = study.rows[0]
+    assert row.decision_s == model.timeline.decision_s.value == row.to_dict()["decision_s"]
+    assert "decision_time_s" not in row.to_dict()
+    with pytest.warns(DeprecationWarning, match="decision_s"):
+        assert row.decision_time_s == row.decision_s
+    plain = engage_scenario(build(model))[0]
+    with pytest.warns(DeprecationWarning, match="decision_s"):
+        assert plain.decision_time_s == plain.decision_s

@@ -88,7 +88,7 @@ app = typer.Typer(
     help="shieldcheck: re-runnable physics for ballistic-missile-defense questions. "
     "All outputs are model estimates, not measurements.",
 )
-console = Console(width=max(Console().width, 130))
+console = Console()  # follows the terminal's width (tables fold to it)
 
 
 def _fail(message: str) -> None:
@@ -656,7 +656,12 @@ def sweep_cmd(
         ),
     ] = None,
     doctrine: Annotated[str, typer.Option(help="barrage or sls (shoot-look-shoot).")] = "barrage",
-    shots: Annotated[int, typer.Option("--shots", help="Interceptors per warhead (first salvo).")] = 1,
+    shots: Annotated[
+        int, typer.Option("--shots-per-warhead", help="Interceptors per warhead in the (first) salvo.")
+    ] = 1,
+    shots_old: Annotated[
+        int | None, typer.Option("--shots", hidden=True, help="Deprecated: --shots-per-warhead.")
+    ] = None,
     p_ka: Annotated[float, typer.Option("--p-ka", help="Kill-assessment probability (sls).")] = 1.0,
     reliability: Annotated[float, typer.Option("--reliability", help="Interceptor reliability.")] = 1.0,
     raid: Annotated[int, typer.Option("--raid", help="Warheads per raid on each route.")] = 1,
@@ -667,6 +672,9 @@ def sweep_cmd(
     """Parameter sweep to Parquet (resumable; local cores or a Dask cluster); query it with DuckDB."""
     from shieldcheck.sweep import SweepSpec, run_sweep, spec_hash
 
+    if shots_old is not None:  # the row column `shots` counts shoot-look-shoot opportunities, not a salvo
+        typer.echo("warning: --shots is deprecated; use --shots-per-warhead (the salvo size)", err=True)
+        shots = shots_old
     effectiveness = None
     if sspk is not None:
         effectiveness = dict(

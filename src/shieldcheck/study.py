@@ -77,6 +77,7 @@ StudyRow = dataclasses.make_dataclass(
     namespace={
         "__doc__": "One engagement: `shieldcheck.engagement.EngagementResult`'s fields plus ``variant``.",
         "to_dict": lambda self: _jsonable(dataclasses.asdict(self)),
+        "decision_time_s": EngagementResult.decision_time_s,  # deprecated spelling of decision_s; warns
     },
 )
 StudyRow.__module__ = __name__
