@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_startup.py
 	$(PY) benchmarks/bench_boost.py
 	$(PY) benchmarks/bench_study.py
+	$(PY) benchmarks/bench_siting.py
 	$(PY) benchmarks/bench_web.py --clients 1 --requests 15
 	$(PY) benchmarks/bench_web.py --clients 4 --requests 60
 

@@ -6,16 +6,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 import yaml
 
 PKG = Path(__file__).resolve().parents[1] / "src" / "shieldcheck"
 # words that point at a file of ours rather than a public document
 INTERNAL = re.compile(r"references\.md|shared/|/work/|\.\./|see the (team|project)'s", re.I)
-OTHER_BRANCH = (
-    "catalog/*.yaml and the physics modules' docstrings are cleaned on the sources branch (issue 8 item 7, "
-    "another developer); passes after the merge"
-)
 
 
 def _text_files():
@@ -62,7 +57,6 @@ def test_study_and_report_text_cites_nothing_outside_the_package():
     assert bad == []
 
 
-@pytest.mark.xfail(strict=False, reason=OTHER_BRANCH)
 def test_no_text_in_the_package_refers_outside_it_and_every_source_is_public():
     bad = [str(p.relative_to(PKG)) for p in _text_files() if INTERNAL.search(p.read_text(encoding="utf-8"))]
     bad += _bad_sources(sorted(PKG.rglob("*.yaml")))

@@ -41,14 +41,15 @@ def test_core_schema_example_10_9_of_the_yaml_1_2_2_spec():
 
 def test_yaml_1_1_surprises_read_as_typed():
     # the cases: PyYAML's YAML 1.1 reads 8, 36, 90, a string, False
-    d = load_yaml("a: 010\nb: 044\nc: 1:30\nd: 1.5e3\ne: no\nf: off\ng: yes\nh: 2007-08-30\n", "x.yaml")
+    text = "a: 010\nb: 044\nc: 1:30\nd: 1.5e3\ne: no\nf: off\ng: yes\nh: 2007-08-30\ni: 0b101\n"
+    d = load_yaml(text, "x.yaml")
     assert d == {"a": 10, "b": 44, "c": "1:30", "d": 1500.0, "e": "no", "f": "off", "g": "yes",
-                 "h": "2007-08-30"}
+                 "h": "2007-08-30", "i": "0b101"}  # binary integers are YAML 1.1 only (1.2.2 spec, 10.3.2)
 
 
-# ruamel.yaml departs from the core schema in three documented ways (it keeps YAML 1.1 habits): it reads
-# underscores in numbers, signs before 0x/0o, and refuses '.5e3'-style floats; skip those forms.
-_RUAMEL_DEVIATIONS = re.compile(r"_|^[-+]0[xo]|^[-+]?\.[0-9]+[eE]")
+# ruamel.yaml departs from the core schema in four ways (it keeps YAML 1.1 habits): it reads underscores in
+# numbers, signs before 0x/0o, binary 0b integers, and refuses '.5e3'-style floats; skip those forms.
+_RUAMEL_DEVIATIONS = re.compile(r"_|^[-+]0[xo]|^[-+]?0b|^[-+]?\.[0-9]+[eE]")
 
 
 @settings(max_examples=300, deadline=None)

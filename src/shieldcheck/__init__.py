@@ -93,3 +93,23 @@ from shieldcheck.reach import reach  # noqa: E402
 from shieldcheck.reconstruct import reconstruct  # noqa: E402
 
 __all__ += ["PitchProgram", "Stage", "Vehicle", "fly", "fly_batch", "reach", "reconstruct", "solve_kick"]
+
+# --- the debate's atlas (issue 11): the defense-system catalog; siting maps and comparisons (lazy, like
+# the study, since they load the compiled engagement kernels)
+from shieldcheck.catalog import get_interceptor, get_radar  # noqa: E402
+
+_LAZY |= {
+    "Comparison": "shieldcheck.compare",
+    "SitingMap": "shieldcheck.siting",
+    "siting_map": "shieldcheck.siting",
+}
+
+
+def compare_studies(specs, **kwargs):
+    """`shieldcheck.compare.compare` (named apart from the ``shieldcheck.compare`` module)."""
+    from shieldcheck.compare import compare
+
+    return compare(specs, **kwargs)
+
+
+__all__ += ["Comparison", "SitingMap", "compare_studies", "get_interceptor", "get_radar", "siting_map"]

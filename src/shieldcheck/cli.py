@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -954,6 +955,194 @@ def serve_cmd(
         f"shieldcheck map at [bold]http://{shown}:{port}/[/bold] (API: /openapi.json); Ctrl-C stops it."
     )
     uvicorn.run(web_app, host=host, port=port, log_level="warning")
+
+
+# --- defense-system catalog (issue 11) ------------------------------------------------------------------
+
+
+def _systems_table(kind: str, as_json: bool, show_sources: bool) -> None:
+    from shieldcheck.catalog import interceptors, radars
+
+    items = interceptors() if kind == "interceptor" else radars()
+    if as_json:
+        typer.echo(json.dumps([dataclasses.asdict(s) for s in items]))
+        return
+    columns = (
+        ("burnout_speed_km_s", "v km/s"),
+        ("burn_time_s", "burn s"),
+        ("min_intercept_altitude_km", "min alt km"),
+        ("max_intercept_altitude_km", "max alt km"),
+        ("max_coast_time_s", "coast s"),
+    )
+    if kind == "radar":
+        columns = (
+            ("max_range_km", "range km"),
+            ("reference_rcs_m2", "at m²"),
+            ("boresight_azimuth_deg", "boresight °"),
+            ("half_width_deg", "± °"),
+            ("fire_control", "fire control"),
+        )
+    extra = ("place", "band") if kind == "radar" else ()
+    title = f"{kind}s in the catalog (public figures and marked estimates; sources with --sources or --json)"
+    table = Table(title=title)
+    for col in ("name", "label", "status", *extra, *(c for _, c in columns), "alternatives"):
+        table.add_column(col)
+    for s in items:
+        cells = []
+        for f, _ in columns:
+            v = s.values.get(f)
+            cells.append("-" if v is None else ("yes" if v is True else "no" if v is False else f"{v:,.4g}"))
+        cells_extra = [getattr(s, e) or "-" for e in extra]
+        table.add_row(s.name, s.label, s.status, *cells_extra, *cells, ", ".join(s.alternatives) or "-")
+    console.print(table)
+    if show_sources:
+        for s in items:
+            console.print(f"[bold]{s.name}[/bold]")
+            for f, text in s.sources.items():
+                console.print(f"  {f} = {s.values[f]}: {text}", highlight=False)
+            for a in s.alternatives.values():
+                for f, text in a.sources.items():
+                    console.print(f"  alternative {a.name}: {f} = {a.values[f]}: {text}", highlight=False)
+
+
+@app.command("interceptors")
+def interceptors_cmd(
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    sources: Annotated[bool, typer.Option("--sources", help="Print the source of every number.")] = False,
+) -> None:
+    """List the catalog's interceptor types (GBI, SM-3, THAAD, Arrow 3) with their sources."""
+    _systems_table("interceptor", as_json, sources)
+
+
+@app.command("radars")
+def radars_cmd(
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    sources: Annotated[bool, typer.Option("--sources", help="Print the source of every number.")] = False,
+) -> None:
+    """List the catalog's radars (AN/TPY-2, early-warning radars, Cobra Dane, SBX, LRDR, ...) with sources."""
+    _systems_table("radar", as_json, sources)
+
+
+@app.command("siting")
+def siting_cmd(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a YAML path.")],
+    region: Annotated[
+        str, typer.Option("--region", help="LAT0,LAT1,LON0,LON1 in degrees (LON1 < LON0 crosses 180°).")
+    ],
+    step_deg: Annotated[float, typer.Option("--step-deg", help="Cell size, degrees.")] = 1.0,
+    variant: Annotated[str, typer.Option("--variant", help="A variant name, or base.")] = "base",
+    interceptor: Annotated[
+        str | None, typer.Option("--interceptor", help="Interceptor type to place (default: first site's).")
+    ] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Override a number: path=value.")] = None,
+    out: Annotated[str, typer.Option("-o", "--out", help="Output directory.")] = "out",
+    fmt: Annotated[
+        list[str] | None, typer.Option("--format", help="geojson, parquet, png (repeatable; default all).")
+    ] = None,
+    thresholds: Annotated[
+        bool, typer.Option("--thresholds", help="Also the least speed engaging any/every route (~10x cost).")
+    ] = False,
+) -> None:
+    """Where should the interceptors go? The share of each threat group's routes a site could engage
+    from every cell of a region, as maps, GeoJSON and Parquet, with the scenario's real sites."""
+    from shieldcheck.siting import siting_map
+
+    try:
+        formats = [f.strip().lower() for f in (fmt or ["geojson", "parquet", "png"])]
+        bad = [f for f in formats if f not in ("geojson", "parquet", "png")]
+        if bad:
+            raise InputError(f"--format must be one of geojson, parquet, png, got {bad[0]!r}")
+        with console.status("computing the siting grid"):
+            m = siting_map(
+                scenario,
+                region,
+                step_deg,
+                variant=variant,
+                interceptor=interceptor,
+                sets=set_ or [],
+                thresholds=thresholds,
+            )
+            paths = m.write(out, formats)
+    except InputError as exc:
+        _fail(str(exc))
+    table = Table(title=f"siting: {m.scenario} ({m.variant}), {m.interceptor} at every cell (estimates)")
+    for col in ("threat group", "reachable routes", "best cell share", "best cell (lat, lon)", "real sites"):
+        table.add_column(col)
+    for g in m.groups:
+        share = m.share(g)
+        if np.isfinite(share).any():
+            i, j = np.unravel_index(int(np.nanargmax(share)), share.shape)
+            best = f"{share[i, j]:.0%}"
+            where = f"{m.latitudes_deg[i]:.2f}, {m.longitudes_deg[j]:.2f}"
+        else:
+            best, where = "-", "-"
+        real = ", ".join(f"{s['name']} {s['engaged'][g]}/{m.routes_reachable[g]}" for s in m.sites)
+        if thresholds:
+            speeds = [
+                f"{s['name']}: any {s['threshold_any_km_s'][g]:.2f}, "
+                f"all {s['threshold_all_km_s'][g]:.2f} km/s"
+                for s in m.sites
+            ]
+            real += "\n" + "; ".join(speeds).replace("nan", "none")
+        table.add_row(g, str(m.routes_reachable[g]), best, where, real)
+    console.print(table)
+    for p in paths:
+        console.print(f"wrote [bold]{p}[/bold]")
+
+
+@app.command("compare")
+def compare_cmd(
+    studies: Annotated[
+        list[str], typer.Argument(help="Two or more SCENARIO or SCENARIO:VARIANT (e.g. x.yaml:poland).")
+    ],
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Override a number: path=value.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    csv_path: Annotated[str | None, typer.Option("--csv", help="Write the per-target table to FILE.")] = None,
+    no_thresholds: Annotated[bool, typer.Option("--no-thresholds", help="Skip threshold speeds.")] = False,
+    map_path: Annotated[str | None, typer.Option("--map", help="Write the side-by-side map PNG.")] = None,
+) -> None:
+    """Scenarios (or variants of one) side by side: routes defended per threat group, threshold speeds,
+    and which targets each defends with what window."""
+    from shieldcheck.compare import compare
+
+    try:
+        with console.status("building the studies"):
+            c = compare(studies, sets=set_ or [], thresholds=not no_thresholds)
+    except InputError as exc:
+        _fail(str(exc))
+    if map_path:
+        c.write_map(map_path)
+    if as_json:
+        typer.echo(json.dumps(c.to_dict()))
+        return
+    if csv_path:
+        rows = c.targets_table()
+        with open(csv_path, "w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
+        return
+    table = Table(title="routes defended / routes the threat can reach (threshold speed: any site)")
+    table.add_column("threat group")
+    for label in c.labels:
+        table.add_column(label)
+    for row in c.groups_table():
+        cells = [f"{row[label]}\n{row[label + ' threshold']}".rstrip() for label in c.labels]
+        table.add_row(row["threat"], *cells)
+    console.print(table)
+    table = Table(title="per target: launches defended / launches that reach it (longest window, s)")
+    table.add_column("threat group")
+    table.add_column("target")
+    for label in c.labels:
+        table.add_column(label)
+    for row in c.targets_table():
+        cells = []
+        for label in c.labels:
+            w = row[f"{label} window_s"]
+            cells.append(row[label] + (f" ({w:,.0f} s)" if w else ""))
+        table.add_row(row["threat"], row["target"], *cells)
+    console.print(table)
+    console.print("[dim]Kinematic model estimates; see each scenario file for every source.[/dim]")
 
 
 def main() -> None:

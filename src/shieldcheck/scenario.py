@@ -73,6 +73,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationError,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -86,7 +87,9 @@ from shieldcheck.catalog import (
     _key,
     _missile_index,
     _place_index,
+    get_interceptor,
     get_missile,
+    get_radar,
     resolve_place,
 )
 from shieldcheck.engagement import Architecture, Timeline
@@ -248,8 +251,63 @@ class PlaceSpec(_Strict):
     source: _Text
 
 
+def _from_catalog(kind: str, data: Any, handler: Any) -> Any:
+    """Validate a spec, first filling the fields it leaves out from a catalog entry (``catalog: NAME``).
+
+    The scenario's own fields win over the catalog's, so any number can be overridden. Only the fields
+    the scenario wrote (plus ``name``) count as set, so a dump re-merges from the catalog and a variant
+    that changes ``alternative`` takes effect.
+    """
+    if not isinstance(data, dict) or data.get("catalog") is None:
+        if isinstance(data, dict) and data.get("alternative") is not None:
+            raise PydanticCustomError(
+                "alternative", "alternative needs a catalog entry: give catalog: NAME as well"
+            )
+        return handler(data)
+    name, alternative = data["catalog"], data.get("alternative")
+    for what, text in (("catalog", name), ("alternative", alternative)):
+        if text is not None and not isinstance(text, str):
+            raise PydanticCustomError(
+                "catalog", "{what} must be a name (text), got {got}", {"what": what, "got": repr(text)}
+            )
+    try:
+        system = (get_interceptor if kind == "interceptor" else get_radar)(name, field="catalog")
+        merged: dict[str, Any] = dict(system.fields(alternative))
+    except InputError as exc:
+        raise PydanticCustomError("catalog", "{msg}", {"msg": str(exc)}) from None
+    merged["label"] = system.label
+    if kind == "radar":
+        merged["name"] = system.name
+        merged["fire_control"] = merged["fire_control"]["value"]
+        merged["source"] = f"catalog {system.name}: {system.label}"
+        if system.place:
+            merged["place"] = system.place
+    merged.update(data)
+    model = handler(merged)
+    given = {f for f in data if f in type(model).model_fields} | ({"name"} if kind == "radar" else set())
+    object.__setattr__(model, "__pydantic_fields_set__", given)
+    return model
+
+
+def _schema_required(*keep: str):
+    def edit(schema: dict) -> None:
+        required = [f for f in schema.get("required", []) if f in keep]
+        if required:
+            schema["required"] = required
+        else:
+            schema.pop("required", None)
+
+    return edit
+
+
 class InterceptorTypeSpec(_Strict):
-    """Kinematics of an interceptor type (fields and ranges of `InterceptorType`)."""
+    """Kinematics of an interceptor type (fields and ranges of `InterceptorType`).
+
+    ``catalog: NAME`` (``shieldcheck interceptors``) fills every number this spec leaves out from the
+    catalog entry, ``alternative: NAME`` picks the entry's named contested figures; numbers given here win.
+    """
+
+    model_config = ConfigDict(json_schema_extra=_schema_required())
 
     label: str = ""
     burnout_speed_km_s: _q(0.0, 15.0, lo_open=True)
@@ -260,6 +318,13 @@ class InterceptorTypeSpec(_Strict):
     max_coast_time_s: _q(0.0, 86400.0, lo_open=True) = _default(1500.0)
     launch_delay_s: _q(0.0, 86400.0) = _default(0.0)
     note: str = ""
+    catalog: str | None = None
+    alternative: str | None = None
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _catalog(cls, data: Any, handler: Any) -> Any:
+        return _from_catalog("interceptor", data, handler)
 
 
 class InterceptorSiteSpec(_Strict):
@@ -286,7 +351,14 @@ class RadarEquationSpec(_Strict):
 
 
 class RadarSpec(_Strict):
-    """A ground radar (fields and ranges of `GroundRadar`): ``max_range_km`` or ``radar_equation``."""
+    """A ground radar (fields and ranges of `GroundRadar`): ``max_range_km`` or ``radar_equation``.
+
+    ``catalog: NAME`` (``shieldcheck radars``) fills every field this spec leaves out (the name, the place
+    of a fixed radar, every number) from the catalog entry; ``alternative: NAME`` picks its named contested
+    figures; fields given here win.
+    """
+
+    model_config = ConfigDict(json_schema_extra=_schema_required())
 
     name: _Name
     label: str = ""
@@ -302,6 +374,13 @@ class RadarSpec(_Strict):
     half_width_deg: _q(0.0, 180.0, lo_open=True) | None = None
     fire_control: bool = True
     source: str = ""
+    catalog: str | None = None
+    alternative: str | None = None
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _catalog(cls, data: Any, handler: Any) -> Any:
+        return _from_catalog("radar", data, handler)
 
 
 class EarlyWarningSpec(_Strict):
@@ -490,7 +569,7 @@ def _message(error: Mapping[str, Any]) -> str:
     if kind == "too_short":
         return f"must not be empty (at least {error.get('ctx', {}).get('min_length', 1)} item needed)"
     msg = error["msg"]
-    if kind in ("range", "finite", "number", "name", "empty"):
+    if kind in ("range", "finite", "number", "name", "empty", "catalog", "alternative"):
         return msg
     msg = _lower_first(msg.replace("Input should be", "must be"))
     value = error.get("input")
@@ -1072,6 +1151,8 @@ def _collect(model: BaseModel, path: str, touched: Mapping[str, str], out: list[
             origin = _origin_of(here, touched)
             if origin is None:
                 origin = "scenario" if field in model.model_fields_set else "default"
+                if origin == "default" and value.source.startswith("catalog "):
+                    origin = "catalog"
             out.append(Assumption(here, float(value.value), _unit(field), value.source, origin))
         elif isinstance(value, BaseModel):
             _collect(value, here, touched, out)

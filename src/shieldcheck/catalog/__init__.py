@@ -1,6 +1,6 @@
-"""Catalog of named places and generic threat missile classes, each number with its public source.
+"""Catalog of named places, threat missile classes, interceptors and radars, each number with its source.
 
-The data live beside this module in two YAML files, shipped as package data:
+The data live beside this module in four YAML files, shipped as package data:
 
 ``places.yaml``
     cities, launch areas, ICBM fields, missile-defense and radar sites: decimal degrees (north and east
@@ -11,8 +11,13 @@ The data live beside this module in two YAML files, shipped as package data:
     ``max_burnout_speed_km_s`` is derived from ``range_km`` by the minimum-energy closed form on a
     non-rotating sphere (Bate, Mueller & White, *Fundamentals of Astrodynamics*, 1971, ch. 6), and the
     test suite recomputes it.
+``interceptors.yaml``, ``radars.yaml``
+    publicly described defense systems (GBI, SM-3 blocks, THAAD, Arrow 3; AN/TPY-2, the early-warning
+    radars, Cobra Dane, SBX, LRDR, SPY-1, Gabala, Armavir). Every number is ``{value, source}``;
+    contested figures are named ``alternatives``. Scenarios refer to an entry by name
+    (``{catalog: sm3-iia}``) and may override any number (see `shieldcheck.scenario`).
 
-Both files are validated at load time by strict pydantic models (unknown fields, wrong types and values
+All files are validated at load time by strict pydantic models (unknown fields, wrong types and values
 out of range are errors naming the file, the entry and the field) and cached. Users name places by
 catalog name, label or alias, ignoring case, accents, spaces, hyphens and underscores, or give
 coordinates as ``"lat,lon"`` in decimal degrees, optionally with hemisphere letters (``"38.9N,77.04W"``).
@@ -27,6 +32,8 @@ Units: degrees for latitude and longitude, km for ranges and altitudes, s for ti
 '38.9,-77.04'
 >>> get_missile("icbm-solid").burn_time_s
 170.0
+>>> get_interceptor("sm3-iib").values["burnout_speed_km_s"]
+5.5
 """
 
 from __future__ import annotations
@@ -45,7 +52,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from shieldcheck.errors import InputError
@@ -53,13 +60,21 @@ from shieldcheck.errors import InputError
 __all__ = [
     "KINDS",
     "PROPELLANTS",
+    "CatalogAlternative",
+    "CatalogSystem",
     "MissileClass",
     "Place",
+    "get_interceptor",
     "get_missile",
+    "get_radar",
+    "interceptors",
+    "load_interceptors",
     "load_missiles",
     "load_places",
+    "load_radars",
     "missiles",
     "places",
+    "radars",
     "resolve_place",
 ]
 
@@ -703,7 +718,7 @@ def places(kind: str | None = None) -> list[Place]:
     list of Place
 
     >>> [p.name for p in places("defense_site")]
-    ['redzikowo', 'fort-greely', 'vandenberg', 'deveselu']
+    ['redzikowo', 'fort-greely', 'vandenberg', 'deveselu', 'incirlik']
     """
     if kind is not None and kind not in KINDS:
         raise InputError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
@@ -818,3 +833,318 @@ def resolve_place(text: str, field: str = "place") -> Place:
         f"{field} {stripped!r} is not in the catalog and is not coordinates ({_LIST_PLACES_HINT}; "
         f"or give 'lat,lon' in decimal degrees, {_EXAMPLES})"
     )
+
+
+# --------------------------------------------------------------------------------------------------------
+# Defense systems: interceptor types and radars
+
+_INTERCEPTORS_FILE = "interceptors.yaml"
+_RADARS_FILE = "radars.yaml"
+
+#: Numeric fields of an interceptor entry (those of `shieldcheck.interceptors.InterceptorType`).
+INTERCEPTOR_FIELDS: tuple[str, ...] = (
+    "burnout_speed_km_s",
+    "burn_time_s",
+    "burnout_altitude_km",
+    "min_intercept_altitude_km",
+    "max_intercept_altitude_km",
+    "max_coast_time_s",
+    "launch_delay_s",
+)
+#: Numeric fields of a radar entry (those of `shieldcheck.sensors.GroundRadar`).
+RADAR_FIELDS: tuple[str, ...] = (
+    "max_range_km",
+    "reference_rcs_m2",
+    "altitude_km",
+    "elevation_mask_deg",
+    "max_elevation_deg",
+    "k_factor",
+    "boresight_azimuth_deg",
+    "half_width_deg",
+)
+#: Status of a defense system.
+STATUSES: tuple[str, ...] = ("deployed", "cancelled", "closed", "proposed")
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogAlternative:
+    """A named set of contested figures for one catalog system.
+
+    Attributes
+    ----------
+    name, description : str
+    values : dict of str to float or bool
+        Field -> value that replaces the base value.
+    sources : dict of str to str
+        Field -> public source (or ``estimate: ...``) of that value.
+    """
+
+    name: str
+    description: str
+    values: dict[str, Any] = field(hash=False)
+    sources: dict[str, str] = field(hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogSystem:
+    """An interceptor type or radar from the catalog, every number with its source.
+
+    Attributes
+    ----------
+    name, label : str
+        Canonical id (``"sm3-iia"``) and display name.
+    kind : str
+        ``"interceptor"`` or ``"radar"``.
+    status : str
+        One of :data:`STATUSES`.
+    values : dict of str to float or bool
+        Field -> base value (units in the field names; radars also have ``fire_control``, a bool).
+    sources : dict of str to str
+        Field -> public source of that value (or ``estimate: ...``).
+    alternatives : dict of str to CatalogAlternative
+        Named contested figures.
+    place : str
+        Catalog place of a fixed radar (empty for mobile radars and for interceptors).
+    band, sites, note : str
+        Radar band; where an interceptor is (or was to be) based; a remark.
+    """
+
+    name: str
+    label: str
+    kind: str
+    status: str
+    values: dict[str, Any] = field(hash=False)
+    sources: dict[str, str] = field(hash=False)
+    alternatives: dict[str, CatalogAlternative] = field(hash=False)
+    place: str = ""
+    band: str = ""
+    sites: str = ""
+    note: str = ""
+
+    def fields(self, alternative: str | None = None) -> dict[str, dict[str, Any]]:
+        """The entry as scenario fields ``{field: {value, source}}``, with an alternative applied.
+
+        Sources are prefixed with the catalog entry (``"catalog sm3-iia: ..."``) so that a report's
+        assumptions table shows where each number came from.
+
+        Raises
+        ------
+        InputError
+            If ``alternative`` is not defined for this entry (the message lists those that are).
+
+        >>> get_interceptor("gbi-2stage").fields("postol-2007")["burnout_speed_km_s"]["value"]
+        8.0
+        """
+        values, sources = dict(self.values), dict(self.sources)
+        tags = dict.fromkeys(values, f"catalog {self.name}")
+        if alternative is not None:
+            alt = self.alternatives.get(alternative)
+            if alt is None:
+                names = ", ".join(self.alternatives) or "(none)"
+                raise InputError(
+                    f"alternative {alternative!r} is not defined for catalog {self.kind} {self.name!r}; "
+                    f"alternatives: {names}"
+                )
+            values |= alt.values
+            sources |= alt.sources
+            tags |= dict.fromkeys(alt.values, f"catalog {self.name}, alternative {alternative}")
+        return {f: {"value": values[f], "source": f"{tags[f]}: {sources[f]}"} for f in values}
+
+
+class _SourcedBool(_Strict):
+    value: bool
+    source: str
+
+    @field_validator("source")
+    @classmethod
+    def _source(cls, value: str) -> str:
+        return _check_text(value)
+
+
+class _Finite(_Sourced):
+    @field_validator("value")
+    @classmethod
+    def _finite(cls, value: float) -> float:
+        return _check_finite(value)
+
+
+def _system_model(kind: str) -> tuple[type[_Strict], type[_Strict]]:
+    numbers = INTERCEPTOR_FIELDS if kind == "interceptor" else RADAR_FIELDS
+    required = (
+        INTERCEPTOR_FIELDS
+        if kind == "interceptor"
+        else ("max_range_km", "reference_rcs_m2", "altitude_km", "elevation_mask_deg", "max_elevation_deg")
+    )
+    alt_fields: dict[str, Any] = {f: (_Finite | None, None) for f in numbers}
+    entry_fields: dict[str, Any] = {
+        f: ((_Finite, ...) if f in required else (_Finite | None, None)) for f in numbers
+    }
+    if kind == "radar":
+        alt_fields["fire_control"] = (_SourcedBool | None, None)
+        entry_fields["fire_control"] = (_SourcedBool, ...)
+        entry_fields["place"] = (str, "")
+        entry_fields["band"] = (str, "")
+    else:
+        entry_fields["sites"] = (str, "")
+    alt = create_model(f"_{kind.title()}Alternative", __base__=_Strict, description=(str, ...), **alt_fields)
+    entry = create_model(
+        f"_{kind.title()}Entry",
+        __base__=_Strict,
+        name=(str, ...),
+        label=(str, ...),
+        status=(str, ...),
+        note=(str, ""),
+        alternatives=(dict[str, alt], {}),
+        **entry_fields,
+    )
+    return entry, alt
+
+
+def _parse_systems(text: str, filename: str, kind: str) -> list[CatalogSystem]:
+    entries = _read_entries(text, filename)
+    model, _ = _system_model(kind)
+    checked = _validate(enumerate(entries, start=1), model, filename)
+    out: list[CatalogSystem] = []
+    first: dict[str, int] = {}
+    for index, m in enumerate(checked, start=1):
+        where = f"{filename}: entry {index} ({m.name})"
+        try:
+            _check_name(m.name)
+            _check_text(m.label)
+        except PydanticCustomError as exc:
+            raise InputError(f"{where} name/label: {exc.message()}") from None
+        if m.status not in STATUSES:
+            raise InputError(f"{where} status: must be one of {', '.join(STATUSES)}; got {m.status!r}")
+        if m.name in first:
+            raise InputError(f"{where} name: already used by entry {first[m.name]}; names must be unique")
+        first[m.name] = index
+        if kind == "radar" and m.place:
+            resolve_place(m.place, field=f"{where} place")
+        numbers = [
+            f for f in type(m).model_fields if f in INTERCEPTOR_FIELDS + RADAR_FIELDS + ("fire_control",)
+        ]
+        values = {f: getattr(m, f).value for f in numbers if getattr(m, f) is not None}
+        sources = {f: getattr(m, f).source for f in numbers if getattr(m, f) is not None}
+        alternatives = {}
+        for aname, a in m.alternatives.items():
+            try:
+                _check_name(aname)
+            except PydanticCustomError as exc:
+                raise InputError(f"{where} alternatives.{aname}: {exc.message()}") from None
+            given = [f for f in numbers if getattr(a, f) is not None]
+            if not given:
+                raise InputError(f"{where} alternatives.{aname}: must set at least one number")
+            alternatives[aname] = CatalogAlternative(
+                name=aname,
+                description=a.description,
+                values={f: getattr(a, f).value for f in given},
+                sources={f: getattr(a, f).source for f in given},
+            )
+        out.append(
+            CatalogSystem(
+                name=m.name,
+                label=m.label,
+                kind=kind,
+                status=m.status,
+                values=values,
+                sources=sources,
+                alternatives=alternatives,
+                place=getattr(m, "place", ""),
+                band=getattr(m, "band", ""),
+                sites=getattr(m, "sites", ""),
+                note=m.note,
+            )
+        )
+    return out
+
+
+def load_interceptors(path: str | os.PathLike[str] | None = None) -> list[CatalogSystem]:
+    """Read and validate an interceptor file (default: the packaged ``interceptors.yaml``), uncached.
+
+    Raises
+    ------
+    InputError
+        As :func:`load_places`, naming the file, the entry and the field.
+
+    >>> [s.name for s in load_interceptors()][:2]
+    ['gbi-3stage', 'gbi-2stage']
+    """
+    text, filename = _read_text(path, _INTERCEPTORS_FILE)
+    return _parse_systems(text, filename, "interceptor")
+
+
+def load_radars(path: str | os.PathLike[str] | None = None) -> list[CatalogSystem]:
+    """Read and validate a radar file (default: the packaged ``radars.yaml``), uncached.
+
+    >>> load_radars()[0].name
+    'an-tpy-2-fbm'
+    """
+    text, filename = _read_text(path, _RADARS_FILE)
+    return _parse_systems(text, filename, "radar")
+
+
+@cache
+def _catalog_systems(kind: str) -> dict[str, CatalogSystem]:
+    items = load_interceptors() if kind == "interceptor" else load_radars()
+    return {s.name: s for s in items}
+
+
+def _copy_system(s: CatalogSystem) -> CatalogSystem:
+    return dataclasses.replace(
+        s, values=dict(s.values), sources=dict(s.sources), alternatives=dict(s.alternatives)
+    )
+
+
+def interceptors() -> list[CatalogSystem]:
+    """Catalog interceptor types, in file order (fresh copies).
+
+    >>> "thaad" in [s.name for s in interceptors()]
+    True
+    """
+    return [_copy_system(s) for s in _catalog_systems("interceptor").values()]
+
+
+def radars() -> list[CatalogSystem]:
+    """Catalog radars, in file order (fresh copies).
+
+    >>> get_radar("cobra-dane").place
+    'shemya'
+    """
+    return [_copy_system(s) for s in _catalog_systems("radar").values()]
+
+
+def _get_system(kind: str, name: str, field: str) -> CatalogSystem:
+    if not isinstance(name, str) or not name.strip():
+        raise InputError(f"{field} must be a catalog {kind} name (text), got {name!r}")
+    index = {_key(n): s for n, s in _catalog_systems(kind).items()}
+    found = index.get(_key(name))
+    if found is None:
+        hint = _did_you_mean(_key(name), index)
+        raise InputError(
+            f"{field} {name.strip()!r} is not in the {kind} catalog{hint} "
+            f"(list them with: shieldcheck {kind}s)"
+        )
+    return _copy_system(found)
+
+
+def get_interceptor(name: str, field: str = "catalog") -> CatalogSystem:
+    """The catalog interceptor type with this name (case, spaces and underscores do not matter).
+
+    Raises
+    ------
+    InputError
+        If the name is not in the catalog; the message suggests close names.
+
+    >>> get_interceptor("SM3 IIA").values["max_intercept_altitude_km"]
+    1000.0
+    """
+    return _get_system("interceptor", name, field)
+
+
+def get_radar(name: str, field: str = "catalog") -> CatalogSystem:
+    """The catalog radar with this name (case, spaces and underscores do not matter).
+
+    >>> get_radar("european midcourse radar").values["max_range_km"]
+    2000.0
+    """
+    return _get_system("radar", name, field)

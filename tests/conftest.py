@@ -1,0 +1,14 @@
+"""Test-wide settings.
+
+Property tests draw the same examples on every run (``derandomize``), so that ``make test`` and CI are
+reproducible; set ``SHIELDCHECK_FUZZ_RANDOM=1`` to explore with random draws (failures found that way
+become regression tests). Tests that set their own ``@settings`` keep them and take the rest from here.
+"""
+
+import os
+
+from hypothesis import settings
+
+settings.register_profile("reproducible", derandomize=True, database=None)
+settings.register_profile("random")
+settings.load_profile("random" if os.environ.get("SHIELDCHECK_FUZZ_RANDOM") else "reproducible")

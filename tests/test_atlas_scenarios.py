@@ -1,0 +1,228 @@
+"""The built-in scenarios of the debate's atlas: headline answers per threat group and variant.
+
+Counts are routes (launch, target) that some site can engage, over routes the threat can reach; the
+numbers are the model's answers stated in the README, pinned here so that a change that moves them is
+seen. Where an independent cross-check exists it is used: the Turkey scenario's `poland` variant must
+give exactly the flagship's counts (same interceptors, radars and threats, built from another file).
+"""
+
+import json
+import math
+from functools import cache
+
+import pytest
+from typer.testing import CliRunner
+
+from shieldcheck import sensors
+from shieldcheck.cli import app
+from shieldcheck.engagement import engage_scenario
+from shieldcheck.scenario import build, list_scenarios, load_scenario
+
+ATLAS = (
+    "turkey-alternative-2007",
+    "russian-counter-offer-2007",
+    "phased-adaptive-approach-2009",
+    "us-homeland-north-korea",
+)
+
+
+@cache
+def rows(scenario: str, variant: str | None = None, sets: tuple[str, ...] = ()):
+    return engage_scenario(build(load_scenario(scenario), variant=variant, sets=sets))
+
+
+def counts(scenario: str, variant: str | None = None, sets: tuple[str, ...] = ()) -> dict[str, str]:
+    """Per threat group: 'defended/reachable' routes (a route is defended if any site engages it)."""
+    routes: dict[tuple[str, str, str], list] = {}
+    for r in rows(scenario, variant, sets):
+        routes.setdefault((r.threat, r.launch, r.target), []).append(r)
+    out: dict[str, list[int]] = {}
+    for (group, _, _), rs in routes.items():
+        reach = all(r.threat_status == "ok" for r in rs)
+        defended = reach and any(r.engageable for r in rs)
+        c = out.setdefault(group, [0, 0])
+        c[0] += defended
+        c[1] += reach
+    return {g: f"{d}/{n}" for g, (d, n) in out.items()}
+
+
+def test_the_atlas_scenarios_are_built_in_with_questions_and_variants():
+    names = dict(list_scenarios())
+    for name in ATLAS:
+        assert name in names
+        model = load_scenario(name)
+        assert model.question.strip() and model.variants
+        built = build(model)
+        for a in built.assumptions:
+            assert a.source.strip(), (name, a.path)
+            assert "references.md" not in a.source, (name, a.path)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Turkey alternative
+
+
+def test_turkey_poland_variant_reproduces_the_flagship():
+    # Independent cross-check: the flagship file (developer A's) with the same interceptors, radars and
+    # threats must give the same counts as this file with the site moved back to Redzikowo.
+    assert counts("turkey-alternative-2007", "poland") == counts("european-third-site-2007")
+    assert counts("turkey-alternative-2007", "poland") == {
+        "iran-europe": "36/39",
+        "iran-us-east-coast": "9/9",
+        "russia-us": "0/10",
+    }
+
+
+@pytest.mark.parametrize(
+    ("variant", "expected"),
+    [
+        (None, {"iran-europe": "38/39", "iran-us-east-coast": "0/9", "russia-us": "0/10"}),  # 6.3 km/s
+        ("speed-mda-slides", {"iran-europe": "38/39", "iran-us-east-coast": "0/9", "russia-us": "0/10"}),
+        ("speed-postol-8", {"iran-europe": "39/39", "iran-us-east-coast": "9/9", "russia-us": "0/10"}),
+        ("speed-postol-9", {"iran-europe": "39/39", "iran-us-east-coast": "9/9", "russia-us": "7/10"}),
+    ],
+)
+def test_turkey_headline_counts(variant, expected):
+    assert counts("turkey-alternative-2007", variant) == expected
+
+
+def test_turkey_leaves_only_tabriz_to_ankara_and_loses_the_east_coast_at_mda_speed():
+    undefended = {
+        (r.launch, r.target)
+        for r in rows("turkey-alternative-2007")
+        if r.threat == "iran-europe" and not r.engageable
+    }
+    assert undefended == {("tabriz", "ankara")}
+    assert not any(r.engageable for r in rows("turkey-alternative-2007") if r.threat == "iran-us-east-coast")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Russian counter-offer
+
+
+@pytest.mark.parametrize(
+    ("variant", "expected"),
+    [
+        (None, {"iran-europe": "27/39", "iran-us-east-coast": "9/9"}),
+        ("warning-only", {"iran-europe": "18/39", "iran-us-east-coast": "9/9"}),
+        ("gabala-only", {"iran-europe": "23/39", "iran-us-east-coast": "9/9"}),
+        ("us-radars", {"iran-europe": "36/39", "iran-us-east-coast": "9/9"}),
+    ],
+)
+def test_counter_offer_headline_counts(variant, expected):
+    assert counts("russian-counter-offer-2007", variant) == expected
+
+
+def test_what_each_radar_sees_of_tehran_to_berlin_and_when():
+    model = load_scenario("russian-counter-offer-2007")
+    radars = {r.name: r for r in build(model).architecture.radars}
+    radars |= {r.name: r for r in build(model, variant="us-radars").architecture.radars}
+    case = next(c for c in build(model).threats if (c.launch.name, c.target.name) == ("tehran", "berlin"))
+    traj = case.trajectory()
+    seen = {name: sensors.view(radar, traj) for name, radar in radars.items()}
+    first = {name: v.first_s for name, v in seen.items()}
+    # Gabala sees the launch first, then Kürecik, then Armavir; Brdy only in the second half of the flight.
+    assert first["gabala"] < first["kurecik-fbx"] < first["armavir"] < first["brdy-xband"]
+    assert first["gabala"] == pytest.approx(109, abs=5)
+    assert first["brdy-xband"] == pytest.approx(615, abs=5)
+    # ... but Gabala loses it early (its southward field of regard), Brdy keeps it to the end.
+    assert seen["gabala"].last_s < 300 < seen["armavir"].last_s < seen["brdy-xband"].last_s
+    assert all(math.isfinite(v) for v in first.values())
+
+
+# --------------------------------------------------------------------------------------------------------
+# European Phased Adaptive Approach
+
+
+@pytest.mark.parametrize(
+    ("variant", "expected"),
+    [
+        ("phase-1", {"iran-europe": "3/39", "iran-us-east-coast": "0/9", "russia-us": "0/10"}),
+        ("phase-2", {"iran-europe": "16/39", "iran-us-east-coast": "0/9", "russia-us": "0/10"}),
+        (None, {"iran-europe": "36/39", "iran-us-east-coast": "0/9", "russia-us": "0/10"}),  # phase 3
+        ("phase-4-cancelled", {"iran-europe": "37/39", "iran-us-east-coast": "9/9", "russia-us": "0/10"}),
+    ],
+)
+def test_epaa_headline_counts(variant, expected):
+    assert counts("phased-adaptive-approach-2009", variant) == expected
+
+
+def test_epaa_cannot_reach_russian_icbms_even_far_above_sm3_speeds():
+    # Every SM-3 at 10 km/s (about twice the IIB's 5.5): still no Russia-to-U.S. route, because the
+    # radars lose the track before the ICBMs come down within the SM-3's altitude ceiling.
+    fast = tuple(
+        f"interceptor_types.{t}.burnout_speed_km_s=10" for t in ("sm3-ia", "sm3-ib", "sm3-iia", "sm3-iib")
+    )
+    assert counts("phased-adaptive-approach-2009", None, fast)["russia-us"] == "0/10"
+    codes = {
+        r.reason_code
+        for r in rows("phased-adaptive-approach-2009", None, fast)
+        if r.threat == "russia-us" and r.site == "redzikowo"
+    }
+    assert codes == {"track_lost"}
+
+
+# --------------------------------------------------------------------------------------------------------
+# U.S. homeland against North Korea (across the date line)
+
+
+@pytest.mark.parametrize(
+    ("variant", "expected"),
+    [
+        (None, {"nk-icbm": "14/14"}),
+        ("gbi-7", {"nk-icbm": "14/14"}),
+        ("before-lrdr", {"nk-icbm": "14/14"}),
+        ("no-sbx", {"nk-icbm": "12/14"}),  # Honolulu from both launch areas is lost
+        ("taepodong-2-class", {"nk-icbm": "6/6"}),  # 8 of 14 routes out of the threat's reach
+    ],
+)
+def test_north_korea_headline_counts(variant, expected):
+    assert counts("us-homeland-north-korea", variant) == expected
+
+
+def test_north_korea_honolulu_has_the_shortest_window():
+    windows: dict[str, float] = {}
+    for r in rows("us-homeland-north-korea"):
+        if r.engageable:
+            windows[r.target] = max(windows.get(r.target, 0.0), r.window_s)
+    assert min(windows, key=windows.get) == "honolulu"
+    assert windows["honolulu"] < 200 < 400 < windows["anchorage"] < windows["seattle"]
+    lost = {r.target for r in rows("us-homeland-north-korea", "no-sbx") if r.threat == "nk-icbm"} - {
+        r.target for r in rows("us-homeland-north-korea", "no-sbx") if r.engageable
+    }
+    assert lost == {"honolulu"}
+
+
+def test_north_korea_threat_cannot_reach_is_its_own_category():
+    out = {
+        (r.launch, r.target)
+        for r in rows("us-homeland-north-korea", "taepodong-2-class")
+        if r.threat_status != "ok"
+    }
+    assert ("pyongyang", "new-york") in out and ("pyongyang", "anchorage") not in out
+    assert len(out) == 8
+
+
+def test_north_korea_exports_work_across_the_date_line(tmp_path):
+    result = CliRunner().invoke(
+        app,
+        ["export", "us-homeland-north-korea", "--format", "geojson", "--format", "kml", "-o", str(tmp_path)],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "us-homeland-north-korea.geojson").read_text(encoding="utf-8"))
+    lons = []
+    for f in data["features"]:
+        geometry = f["geometry"]
+        if geometry["type"] == "LineString":
+            lons += [c[0] for c in geometry["coordinates"]]
+        elif geometry["type"] == "MultiLineString":
+            lons += [c[0] for line in geometry["coordinates"] for c in line]
+    assert lons and all(-180.0 <= x <= 180.0 for x in lons)
+    assert min(lons) < -150 and max(lons) > 120  # tracks on both sides of the date line
+
+
+def test_north_korea_report_builds_across_the_date_line(tmp_path):
+    # The report reads the study (issue 8); its maps must accept a North Pacific extent.
+    result = CliRunner().invoke(app, ["report", "us-homeland-north-korea", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert any(p.suffix == ".html" for p in tmp_path.iterdir())

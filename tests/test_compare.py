@@ -1,0 +1,105 @@
+"""`shieldcheck compare`: studies side by side, read from the studies (nothing recomputed)."""
+
+import csv
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from shieldcheck.cli import app
+from shieldcheck.compare import MAX_COMPARE, compare, parse_spec
+from shieldcheck.errors import InputError
+from shieldcheck.study import build_study
+
+
+@pytest.fixture(scope="module")
+def turkey_vs_poland():
+    return compare(["turkey-alternative-2007", "turkey-alternative-2007:poland"])
+
+
+def test_columns_equal_the_studies_they_come_from(turkey_vs_poland):
+    c = turkey_vs_poland
+    assert c.labels == ("turkey-alternative-2007", "turkey-alternative-2007:poland")
+    assert c.studies[0] is c.studies[1]  # variants of one scenario share one study
+    study = build_study("turkey-alternative-2007", variants=["base", "poland"], thresholds=False)
+    for row in c.groups_table():
+        for label, variant in zip(c.labels, ("base", "poland"), strict=True):
+            g = study.group(variant, row["threat"])
+            assert row[label] == f"{g.routes_defended}/{g.routes_reachable}"
+
+
+def test_the_turkey_table_tells_the_story(turkey_vs_poland):
+    groups = {r["threat"]: r for r in turkey_vs_poland.groups_table()}
+    assert groups["iran-us-east-coast"]["turkey-alternative-2007"] == "0/9"
+    assert groups["iran-us-east-coast"]["turkey-alternative-2007:poland"] == "9/9"
+    # The README's band for Russia to Washington/New York from Poland, and the higher one from Turkey.
+    assert groups["russia-us"]["turkey-alternative-2007:poland threshold"] == "6.35-6.97 km/s"
+    assert groups["russia-us"]["turkey-alternative-2007 threshold"] == "8.06-9.18 km/s"
+    targets = {(r["threat"], r["target"]): r for r in turkey_vs_poland.targets_table()}
+    assert targets[("iran-europe", "ankara")]["turkey-alternative-2007:poland"] == "0/3"
+    assert targets[("iran-europe", "ankara")]["turkey-alternative-2007"] == "2/3"
+    assert targets[("iran-europe", "ankara")]["turkey-alternative-2007:poland window_s"] is None
+
+
+def test_compare_across_the_date_line_and_cannot_reach():
+    c = compare(["us-homeland-north-korea", "us-homeland-north-korea:taepodong-2-class"], thresholds=False)
+    targets = {r["target"]: r for r in c.targets_table()}
+    assert targets["honolulu"]["us-homeland-north-korea"] == "2/2"
+    assert targets["new-york"]["us-homeland-north-korea:taepodong-2-class"] == "cannot reach"
+    assert targets["anchorage"]["us-homeland-north-korea:taepodong-2-class"] == "2/2"
+    data = json.loads(json.dumps(c.to_dict()))
+    assert [col["variant"] for col in data["columns"]] == ["base", "taepodong-2-class"]
+
+
+def test_side_by_side_map_across_the_date_line(tmp_path):
+    from PIL import Image
+
+    c = compare(["us-homeland-north-korea", "us-homeland-north-korea:no-sbx"], thresholds=False)
+    path = c.write_map(tmp_path / "side.png")
+    with Image.open(path) as im:
+        width, height = im.size
+        assert width > 1000 and height > 300
+        # the "none defended" red (Honolulu without SBX) appears only in the right-hand panel
+        px = np.asarray(im.convert("RGB")).astype(int)
+    red = (abs(px[..., 0] - 0xD7) < 12) & (abs(px[..., 1] - 0x30) < 12) & (abs(px[..., 2] - 0x27) < 12)
+    cols = np.flatnonzero(red.any(axis=0))
+    assert cols.size and cols.min() > width // 2
+
+
+@pytest.mark.parametrize(
+    ("specs", "message"),
+    [
+        (["european-third-site-2007"], f"compare needs 2 to {MAX_COMPARE} studies, got 1"),
+        (["european-third-site-2007", "european-third-site-2007"], "each study may be named once"),
+        (["european-third-site-2007", "european-third-site-2007:"], "SCENARIO or SCENARIO:VARIANT"),
+        (["european-third-site-2007", "european-third-site-2007:nope"], "variant 'nope' is not defined"),
+    ],
+)
+def test_bad_specs_are_named(specs, message):
+    with pytest.raises(InputError, match=message):
+        compare(specs, thresholds=False)
+
+
+def test_parse_spec_keeps_paths_with_colons_apart():
+    assert parse_spec("turkey-alternative-2007") == ("turkey-alternative-2007", "base")
+    assert parse_spec("a.yaml:fast") == ("a.yaml", "fast")
+
+
+def test_cli_compare_table_json_csv_and_exit_2(tmp_path):
+    runner = CliRunner()
+    args = ["compare", "european-third-site-2007", "turkey-alternative-2007", "--no-thresholds"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "38/39" in result.output and "36/39" in result.output
+    result = runner.invoke(app, [*args, "--json"])
+    assert json.loads(result.output)["groups"][0]["turkey-alternative-2007"] == "38/39"
+    out = tmp_path / "t.csv"
+    result = runner.invoke(app, [*args, "--csv", str(out)])
+    assert result.exit_code == 0 and result.output == ""
+    with out.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["target"] for r in rows} >= {"ankara", "washington"}
+    result = runner.invoke(app, ["compare", "european-third-site-2007"])
+    assert result.exit_code == 2
+    assert "compare needs 2 to" in result.output
