@@ -89,7 +89,10 @@ app = typer.Typer(
     help="shieldcheck: re-runnable physics for ballistic-missile-defense questions. "
     "All outputs are model estimates, not measurements.",
 )
-console = Console()  # follows the terminal's width (tables fold to it)
+console = Console(
+    # a terminal's width (or COLUMNS) when there is one; piped output has none to follow: 130 columns
+    width=None if os.environ.get("COLUMNS") or sys.stdout.isatty() else 130
+)
 
 
 def _fail(message: str) -> None:
