@@ -103,3 +103,17 @@ def test_cli_compare_table_json_csv_and_exit_2(tmp_path):
     result = runner.invoke(app, ["compare", "european-third-site-2007"])
     assert result.exit_code == 2
     assert "compare needs 2 to" in result.output
+
+
+def test_band_says_what_none_means():
+    from types import SimpleNamespace as NS
+
+    from shieldcheck.compare import Comparison
+
+    recs = [NS(variant="base", threat="t", site="", threshold_status="found", threshold_speed_km_s=1.5),
+            NS(variant="base", threat="t", site="", threshold_status="none_below_escape",
+               threshold_speed_km_s=None)]
+    c = object.__new__(Comparison)
+    object.__setattr__(c, "specs", [("s", "base")])
+    object.__setattr__(c, "studies", [NS(thresholds=recs)])
+    assert c._band(0, "t") == "1.50 km/s (1 route: none below escape speed)"

@@ -78,3 +78,24 @@ def test_cli_reach(tmp_path):
     assert "margin km" in res.output and json.loads(out.read_text())["type"] == "FeatureCollection"
     res = CliRunner().invoke(app, ["reach", "semnan", "--missile", "nodong-9"])
     assert res.exit_code == 2 and "has no stage data" in res.output
+
+
+def test_orbital_payload_is_refused_not_reported_as_zero_km():
+    # payload 0 put the hwasong-15 into orbit along some azimuths: the range was NaN, reported as 0 km
+    # ("minimum 0 km"), and wrapped/garbage elsewhere; now an InputError naming payload_kg
+    from shieldcheck.catalog.boosters import get_booster
+    from shieldcheck.errors import InputError
+    from shieldcheck.reach import reach
+
+    with pytest.raises(InputError, match=r"payload_kg must leave the missile suborbital, got 0"):
+        reach(get_booster("hwasong-15").vehicle, 39.0, 125.75, payload_kg=0.0, azimuth_step_deg=30.0)
+
+
+def test_places_of_the_wrong_type_are_an_input_error():
+    # places="tokyo" was iterated letter by letter: AttributeError 'str' object has no attribute ...
+    from shieldcheck.catalog.boosters import get_booster
+    from shieldcheck.errors import InputError
+    from shieldcheck.reach import reach
+
+    with pytest.raises(InputError, match="places must be a sequence"):
+        reach(get_booster("hwasong-15").vehicle, 39.0, 125.75, azimuth_step_deg=90.0, places="tokyo")

@@ -108,10 +108,37 @@ def test_cli_reconstruct_json_and_bad_input():
         ["reconstruct", "--apogee-km", "2802±10", "--range-km", "933", "--flight-time-s", "2340", "--json"],
     )
     assert res.exit_code == 0, res.output
-    out = json.loads(res.output)
+    out = json.loads(res.output, parse_constant=lambda c: pytest.fail(f"bare {c} is not JSON"))
     assert out["method"] == "impulsive" and out["standard_range_sigma_km"] > 0
+    assert out["payload_kg"] is None  # no fitted payload without a missile: null, not NaN
     res = runner.invoke(
         app, ["reconstruct", "--apogee-km", "high", "--range-km", "933", "--flight-time-s", "2340"]
     )
     assert res.exit_code == 2
     assert "apogee_km must be a number with an optional ±sigma" in res.output
+
+
+@pytest.mark.parametrize(
+    "kw, words",
+    [
+        ({"launch": 5}, "launch must be a place name"),
+        ({"launch": "pyongyang", "targets": "tokyo"}, "targets must be a sequence"),
+    ],
+)
+def test_launch_and_targets_of_the_wrong_type_are_input_errors(kw, words):
+    # launch=5 raised AttributeError; targets="tokyo" was read as the places 't', 'o', ...
+    with pytest.raises(InputError, match=words):
+        reconstruct(2802.0, 933.0, 2340.0, **kw)
+
+
+def test_cli_reconstruct_no_sigma_prints_no_plus_minus_zero():
+    res = CliRunner().invoke(
+        app, ["reconstruct", "--apogee-km", "3724.9", "--range-km", "998", "--flight-time-s", "2832"]
+    )
+    assert res.exit_code == 0, res.output
+    assert "± 0" not in res.output and "8,022" in res.output
+    res = CliRunner().invoke(
+        app, ["reconstruct", "--apogee-km", "2802±10", "--range-km", "933", "--flight-time-s", "2340"]
+    )
+    assert res.exit_code == 0, res.output
+    assert "±" in res.output

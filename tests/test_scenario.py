@@ -458,3 +458,12 @@ def test_example_scenario_in_the_readme_runs():
     for variant in (None, "faster"):
         rows = engage_scenario(build(model, variant=variant))
         assert len(rows) == 2 and all(r.engageable for r in rows)
+
+
+@pytest.mark.parametrize("bad", [None, 5])
+def test_load_scenario_of_the_wrong_type_is_an_input_error(bad):
+    # build_study(None) / build_study(5) raised TypeError from os.fspath
+    from shieldcheck import build_study
+
+    with pytest.raises(InputError, match="scenario must be a built-in name or a YAML path"):
+        build_study(bad)

@@ -299,3 +299,12 @@ def test_decision_s_is_the_timelines_name_and_the_old_spelling_warns(model, stud
     plain = engage_scenario(build(model))[0]
     with pytest.warns(DeprecationWarning, match="decision_s"):
         assert plain.decision_time_s == plain.decision_s
+
+
+def test_readme_iran_europe_threshold_exceptions(study):
+    """The README names the Iran → Europe routes without a threshold below escape speed."""
+    recs = [t for t in study.thresholds if t.variant == BASE and t.site == "" and t.threat == "iran-europe"]
+    none = {(t.launch, t.target) for t in recs if t.threshold_status == "none_below_escape"}
+    assert none == {("tehran", "ankara"), ("tabriz", "ankara")}
+    semnan = next(t for t in recs if (t.launch, t.target) == ("semnan", "ankara"))
+    assert semnan.threshold_speed_km_s == pytest.approx(10.51, abs=0.01)

@@ -230,6 +230,9 @@ def test_bad_input_is_a_4xx_naming_field_rule_and_value(base, path, body, status
 def test_invalid_json_and_oversized_bodies_are_refused(base):
     status, _, answer = call(base, "/api/study", raw=b"{not json")
     assert status == 422 and "json" in answer["error"].lower()
+    # names the body and the rule, not a character offset as a field and 'got dict' as the value
+    assert answer["error"].startswith("request body: must be valid JSON"), answer["error"]
+    assert "got dict" not in answer["error"] and "jSON" not in answer["error"]
     big = json.dumps({"scenario": FLAGSHIP, "sets": ["a=" + "1" * 70_000]}).encode()
     status, _, answer = call(base, "/api/study", raw=big)
     assert status == 413 and "at most 65,536 bytes" in answer["error"]

@@ -836,7 +836,10 @@ def reconstruct_cmd(
     except InputError as exc:
         _fail(str(exc))
     if as_json:
-        typer.echo(json.dumps(dataclasses.asdict(res), indent=2))
+        # payload_kg is NaN for the impulsive method: JSON has no NaN, so it is null there
+        out = {k: None if isinstance(v, float) and not math.isfinite(v) else v
+               for k, v in dataclasses.asdict(res).items()}
+        typer.echo(json.dumps(out, indent=2, allow_nan=False))
         return
     table = Table(title=f"reconstruction ({res.method}{', ' + res.missile if res.missile else ''})")
     table.add_column("quantity", overflow="fold")
@@ -850,7 +853,9 @@ def reconstruct_cmd(
         ("predicted flight time, s (observed)",
          f"{_fmt(res.predicted_flight_time_s, 0)} ({res.flight_time_s:g})"),
         ("standard-trajectory range, km",
-         f"{_fmt(res.standard_range_km, 0)} ± {_fmt(res.standard_range_sigma_km, 0)}"),
+         _fmt(res.standard_range_km, 0)
+         # no "± 0" when no sigma was given: it would read as an exact figure
+         + (f" ± {_fmt(res.standard_range_sigma_km, 0)}" if res.standard_range_sigma_km else "")),
     ]
     rows += [
         (f"reach at azimuth {a:g} deg, km", _fmt(x, 0))
@@ -1077,6 +1082,8 @@ def siting_cmd(
             i, j = np.unravel_index(int(np.nanargmax(share)), share.shape)
             best = f"{share[i, j]:.0%}"
             where = f"{m.latitudes_deg[i]:.2f}, {m.longitudes_deg[j]:.2f}"
+            if share[i, j] == 0:  # a tie of zeros: naming its first cell would read as a best place
+                where = "none (no cell engages)"
         else:
             best, where = "-", "-"
         real = ", ".join(f"{s['name']} {s['engaged'][g]}/{m.routes_reachable[g]}" for s in m.sites)

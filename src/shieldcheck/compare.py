@@ -83,7 +83,8 @@ class Comparison:
             return "none below escape speed" if none else "-"
         lo, hi = min(found), max(found)
         text = f"{lo:.2f}" if math.isclose(lo, hi, abs_tol=0.005) else f"{lo:.2f}-{hi:.2f}"
-        return f"{text} km/s" + (f" ({none} routes none)" if none else "")
+        word = "route" if none == 1 else "routes"
+        return f"{text} km/s" + (f" ({none} {word}: none below escape speed)" if none else "")
 
     def groups_table(self) -> list[dict]:
         """One row per threat group: for each column ``defended/reachable`` and ``<label> threshold``."""

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from shieldcheck.boost import solve_kick
-from shieldcheck.earth import geodesic_direct, geodesic_inverse
+from shieldcheck.earth import MU_KM3_S2, SPHERE_RADIUS_KM, geodesic_direct, geodesic_inverse
 from shieldcheck.errors import InputError, require_within
 
 __all__ = ["Reach", "PlaceMargin", "reach", "reach_geojson"]
@@ -108,6 +108,10 @@ def reach(
     step = require_within("azimuth_step_deg", azimuth_step_deg, 0.25, 90.0)
     if payload_kg is not None:
         payload_kg = require_within("payload_kg", payload_kg, 0.0, 1e6)
+    from shieldcheck.catalog import Place
+
+    if isinstance(places, (str, Place)) or not all(isinstance(p, Place) for p in places):
+        raise InputError(f"places must be a sequence of shieldcheck.catalog.Place, got {places!r:.200}")
     az = np.arange(0.0, 360.0 - 1e-9, step)
     # the launch point itself (or a place within 1 km of it) has no meaningful margin
     places = tuple(
@@ -120,7 +124,17 @@ def reach(
     all_az = np.concatenate([az, p_az])
     kw = {} if payload_kg is None else {"payload_kg": payload_kg}
     s = solve_kick(vehicle, lat, lon, all_az, "max-range", iterations=iterations, **kw)
-    rng = np.where(np.isfinite(s["range_km"]), s["range_km"], 0.0)
+    # at or above circular speed the "longest" arc does not come down (range NaN) or wraps the globe, so
+    # the max-range search is meaningless there: refuse, rather than report 0 km or a wrapped range
+    v_bo = np.asarray(s["burnout_speed_km_s"], dtype=float)
+    v_circ = np.sqrt(MU_KM3_S2 / (SPHERE_RADIUS_KM + np.asarray(s["burnout_altitude_km"], dtype=float)))
+    if not np.all(np.isfinite(s["range_km"])) or np.any(v_bo >= v_circ):
+        p = vehicle.payload_kg if payload_kg is None else payload_kg
+        raise InputError(
+            f"payload_kg must leave the missile suborbital, got {p:g}: burnout speed {np.nanmax(v_bo):.2f} "
+            f"km/s reaches orbital speed ({np.nanmin(v_circ):.2f} km/s); give a heavier payload"
+        )
+    rng = np.asarray(s["range_km"], dtype=float)
     blat, blon, _ = geodesic_direct(np.full(az.size, lat), np.full(az.size, lon), az, rng[: az.size])
     margins = [
         PlaceMargin(p.name, p.label, float(d), float(a), float(m), float(m - d))

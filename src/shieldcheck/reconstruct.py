@@ -354,8 +354,12 @@ def reconstruct(
             var += (0.5 * (up - dn)) ** 2
     azimuths, reach, margins, launch_name = (), (), (), ""
     if launch is not None:
-        from shieldcheck.catalog import resolve_place
+        from shieldcheck.catalog import Place, resolve_place
 
+        if not isinstance(launch, (str, Place)):
+            raise InputError(f"launch must be a place name, 'lat,lon' or a Place, got {launch!r}")
+        if isinstance(targets, str):
+            raise InputError(f"targets must be a sequence of place names, got the text {targets!r}")
         lp = resolve_place(launch) if isinstance(launch, str) else launch
         launch_name = lp.name
         places = [resolve_place(t) if isinstance(t, str) else t for t in targets]

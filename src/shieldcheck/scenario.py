@@ -955,6 +955,8 @@ def load_scenario(name_or_path: str | os.PathLike[str]) -> ScenarioModel:
     ...
     shieldcheck.errors.InputError: scenario 'european-third-site' is not built in; did you mean ...
     """
+    if not isinstance(name_or_path, (str, os.PathLike)):
+        raise InputError(f"scenario must be a built-in name or a YAML path, got {name_or_path!r}")
     text_name = os.fspath(name_or_path)
     path = Path(text_name)
     looks_like_path = path.suffix in (".yaml", ".yml") or os.sep in text_name or "/" in text_name

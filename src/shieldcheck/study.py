@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -510,7 +509,7 @@ def build_study(
         return _assemble(
             b.name, b.title, b.question, b.scenario_hash, b.sets, {name: b}, (), thresholds, step_s
         )
-    model = scenario if isinstance(scenario, ScenarioModel) else load_scenario(os.fspath(scenario))
+    model = scenario if isinstance(scenario, ScenarioModel) else load_scenario(scenario)
     names = [BASE, *model.variants] if all_variants else list(variants or [BASE])
     names = list(dict.fromkeys(names))
     sets = tuple(sets)

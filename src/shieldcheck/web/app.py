@@ -95,6 +95,9 @@ class SnapshotRequest(ViewRequest):
 
 
 def _error_text(err: dict) -> str:
+    if err.get("type") == "json_invalid":  # loc is then a character offset, input the parser's context
+        why = (err.get("ctx") or {}).get("error", "invalid JSON")
+        return f"request body: must be valid JSON, got {why} at character {err.get('loc', ('', '?'))[-1]}"
     loc = ".".join(str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path"))
     msg = err.get("msg", "invalid").removeprefix("Value error, ")
     got = err.get("input")
