@@ -274,3 +274,44 @@ def test_threshold_json_and_table():
     table = run("threshold", "european-third-site-2007", "--set", "threats.iran-europe.targets=[berlin]")
     assert table.exit_code == 0 and "least interceptor speed per route" in table.stdout
     assert "6.35–6.97" in table.stdout.replace("\n", "")
+
+
+FEW_SETS = [
+    "--set",
+    "threats.iran-europe.targets=[berlin]",
+    "--set",
+    "threats.iran-europe.launch=[tehran]",
+    "--set",
+    "threats.iran-us-east-coast.launch=[tehran]",
+    "--set",
+    "threats.iran-us-east-coast.targets=[washington]",
+    "--set",
+    "threats.russia-us.launch=[kozelsk]",
+    "--set",
+    "threats.russia-us.targets=[washington]",
+]
+
+
+@pytest.mark.parametrize("option", ["--shots-per-warhead", "--shots"])
+def test_sweep_salvo_size_option_and_its_deprecated_spelling(tmp_path, option):
+    out = tmp_path / "s"
+    res = run(
+        "sweep", "european-third-site-2007", "--vary", "timeline.decision_s=30", *FEW_SETS,
+        "--sspk", "0.8", option, "2", "--workers", "1", "--out", str(out),
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    spec = json.loads((out / "sweep.json").read_text())["spec"]
+    assert spec["effectiveness"]["shots_per_warhead"] == 2 and spec["variant"] == "base"
+    assert ("--shots is deprecated; use --shots-per-warhead" in res.stderr) == (option == "--shots")
+
+
+@pytest.mark.parametrize("columns", [60, 200])
+def test_console_follows_the_terminal_width(columns):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COLUMNS": str(columns)}
+    code = "from shieldcheck.cli import console; print(console.width)"
+    width = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert int(width.stdout) == columns

@@ -249,6 +249,7 @@ def test_sweep_plot_paths(output, sweep_dir, tmp_path_factory):
                     "--dask",
                     "--sspk",
                     "--shots",
+                    "--shots-per-warhead",
                     "--raid",
                     "--doctrine",
                 ]

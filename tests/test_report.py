@@ -109,3 +109,11 @@ def test_report_for_a_user_scenario(tmp_path):
         "tabriz-west: routes defended / routes the threat can reach: 2/2 (base), 2/2 (faster); "
         "least interceptor speed that engages each route (base): "
     )
+
+
+def test_footprint_maps_mark_what_lies_outside_their_grid(report):
+    """Lambert maps of a lat/lon box draw more than the box: that part is hatched and the caption says so."""
+    _, text, _ = report
+    alts = [a for a, _ in _images(text) if "footprint:" in a]
+    assert len(alts) >= 2
+    assert all("hatched: outside the computed grid" in a for a in alts), alts

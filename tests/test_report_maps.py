@@ -421,3 +421,41 @@ def test_radar_coverage_boundary_sector_closes_through_the_radar():
     assert np.all(dist > 1500.0) and np.all(dist <= 2000.0)
     fig, ax = maps.base_map((-5.0, 40.0, 30.0, 62.0), resolution="110m")
     maps.plot_boundary(ax, lat, lon, fill=True, label="coverage at 300 km")
+
+
+def test_plot_not_computed_hatches_only_outside_the_grid():
+    box = (0.0, 40.0, 40.0, 60.0)
+    fig, ax = maps.base_map(box, projection="lambert", resolution="110m")
+    assert maps.plot_not_computed(ax, box)
+    assert "not computed (outside the grid)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    fig, ax = maps.base_map(box, projection="platecarree", resolution="110m")
+    assert not maps.plot_not_computed(ax, box)  # the drawn map is the grid
+    fig, ax = maps.base_map((170.0, 200.0, 40.0, 60.0), projection="lambert", resolution="110m")
+    assert maps.plot_not_computed(ax, (170.0, 200.0, 40.0, 60.0))  # across the antimeridian
+
+
+def test_labels_do_not_collide_and_the_legend_is_below_the_map():
+    """Close places (a cluster of European capitals): after placement, no two labels overlap, the
+    legend lies outside the axes, and the picture is legible at 1,000 px (8 pt or more at
+    150 dpi in a picture at most 1,300 px wide)."""
+    names = ["berlin", "prague", "vienna", "bratislava", "budapest", "warsaw", "brdy", "redzikowo"]
+    lat = [52.52, 50.08, 48.21, 48.15, 47.50, 52.23, 49.64, 54.48]
+    lon = [13.40, 14.44, 16.37, 17.11, 19.04, 21.01, 13.78, 17.10]
+    kinds = ["target"] * 6 + ["radar", "interceptor"]
+    title = "A long title that says what the map shows, which on one line would make the picture far too wide"
+    fig, ax = maps.base_map((8.0, 26.0, 44.0, 57.0), projection="lambert", resolution="110m", title=title)
+    arts = maps.plot_places(ax, names, lat, lon, kind=kinds)
+    anns = [a for a in arts if hasattr(a, "xyann")]
+    fig.set_dpi(150.0)
+    maps._place_labels(fig)  # what fig_to_png_bytes does before saving
+    r = fig.canvas.get_renderer()
+    boxes = [a.get_window_extent(r) for a in anns]
+    for i, b in enumerate(boxes):
+        for c in boxes[i + 1 :]:
+            assert not b.overlaps(c), (b, c)
+    legend = ax.get_legend().get_window_extent(r)
+    assert legend.y1 <= ax.get_window_extent(r).y0 + 1.0
+    sizes = [t.get_fontsize() for t in fig.findobj(lambda o: hasattr(o, "get_fontsize"))]
+    assert min(sizes) >= 8.0
+    width = int.from_bytes(maps.fig_to_png_bytes(fig, dpi=150.0)[16:20], "big")
+    assert width <= 1300, width

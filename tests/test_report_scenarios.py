@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from matplotlib import image as mpimg
 from matplotlib.colors import to_rgb
+from scipy import ndimage
 
 from shieldcheck.engagement import engage_scenario
 from shieldcheck.report import maps
@@ -109,9 +110,16 @@ def _check(result, model, sets=()):
     # pixels: the architecture map shows the targets' and the sites' marker colours
     alt, b64 = re.findall(r'<img alt="(Map of [^"]*)" src="data:image/png;base64,([^"]+)"', text)[0]
     img = mpimg.imread(io.BytesIO(base64.b64decode(b64)), format="png")[..., :3]
-    for kind in ("target", "interceptor"):
-        rgb = np.asarray(to_rgb(maps.PLACE_KINDS[kind][1]))
-        assert np.mean(np.all(np.abs(img - rgb) < 0.03, axis=-1)) > 1e-5, (kind, alt)
+    rgb = np.asarray(to_rgb(maps.PLACE_KINDS["target"][1]))
+    assert np.mean(np.all(np.abs(img - rgb) < 0.03, axis=-1)) > 1e-5, alt
+    # every site is found, for certain: one blob of the site colour per distinct site place, each the size
+    # of a marker, plus the legend's key (no track, fill or label uses that colour, no marker hides a site)
+    rgb = np.asarray(to_rgb(maps.PLACE_KINDS["interceptor"][1]))
+    blobs, n = ndimage.label(np.all(np.abs(img - rgb) < 0.03, axis=-1))
+    sizes = np.bincount(blobs.ravel())[1:]
+    places = {(s.latitude_deg, s.longitude_deg) for s in build(model, sets=list(sets)).architecture.sites}
+    assert n == len(places) + 1, (n, sizes, alt)  # and the legend's key
+    assert np.all((sizes > 40) & (sizes < 2000)), (sizes, alt)
     _chromium(result.path)
     return text
 

@@ -239,6 +239,68 @@ def test_bad_inputs_name_the_field(model):
         build_study(model, variants=["nope"])
 
 
+def test_study_footprints_cover_their_places_and_match_footprint_module(model, study):
+    import numpy as np
+
+    from shieldcheck.footprint import defended_area, grid
+    from shieldcheck.study import study_footprints
+
+    fps = study_footprints(study, launch_variants=[BASE, "speed-postol-9"], resolution_deg=3.0)
+    built = study.built[BASE]
+    first = built.threats[0]
+    lo, hi, lat_lo, lat_hi = fps.defended_extent
+    g = fps.defended.grid
+    assert (g.lon_min_deg, g.lon_max_deg, g.lat_min_deg, g.lat_max_deg) == (lo, hi, lat_lo, lat_hi)
+    for c in [x for x in built.threats if x.group == first.group]:
+        for p in (c.target, c.launch):
+            assert lat_lo < p.latitude_deg < lat_hi
+            assert lo < p.longitude_deg < hi or lo < p.longitude_deg + 360.0 < hi
+    llo, lhi, llat_lo, llat_hi = fps.launch_extent
+    for c in built.threats:
+        assert llat_lo < c.launch.latitude_deg < llat_hi
+    assert set(fps.launch_areas) == {BASE, "speed-postol-9"}
+    # the same numbers as the footprint module's own call on that grid
+    again = defended_area(
+        built.architecture, first.launch, grid(lat_lo, lat_hi, lo, hi, 3.0), missile=first.missile
+    )
+    for k in ("engageable", "window_s"):
+        np.testing.assert_array_equal(fps.defended.values[k], again.values[k])
+    # a faster interceptor engages at least the launch cells a slower one does
+    slow = np.asarray(fps.launch_areas[BASE].values["engageable"])
+    fast = np.asarray(fps.launch_areas["speed-postol-9"].values["engageable"])
+    assert fast.sum() >= slow.sum() and not (slow & ~fast).any()
+    with pytest.raises(InputError, match="variant"):
+        study_footprints(study, variant="nope")
+    with pytest.raises(InputError, match="margin_deg"):
+        study_footprints(study, margin_deg=-1.0)
+
+
+def test_report_package_computes_no_footprint():
+    """Footprints come from the study: nothing under report/ calls the footprint module's solvers."""
+    import ast
+    from pathlib import Path
+
+    import shieldcheck.report
+
+    banned = {"defended_area", "launch_area_footprint", "reach_footprint", "coverage_footprint", "grid"}
+    for path in Path(shieldcheck.report.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "shieldcheck.footprint":
+                assert not banned & {a.name for a in node.names}, (path.name, ast.dump(node))
+
+
+def test_decision_s_is_the_timelines_name_and_the_old_spelling_warns(model, study):
+    row = study.rows[0]
+    assert row.decision_s == model.timeline.decision_s.value == row.to_dict()["decision_s"]
+    assert "decision_time_s" not in row.to_dict()
+    with pytest.warns(DeprecationWarning, match="decision_s"):
+        assert row.decision_time_s == row.decision_s
+    plain = engage_scenario(build(model))[0]
+    with pytest.warns(DeprecationWarning, match="decision_s"):
+        assert plain.decision_time_s == plain.decision_s
+
+
 def test_readme_iran_europe_threshold_exceptions(study):
     """The README names the Iran → Europe routes without a threshold below escape speed."""
     recs = [t for t in study.thresholds if t.variant == BASE and t.site == "" and t.threat == "iran-europe"]

@@ -17,6 +17,7 @@ import pytest
 
 from shieldcheck import doctrine
 from shieldcheck.errors import InputError
+from shieldcheck.study import BASE
 from shieldcheck.sweep import (
     SweepSpec,
     evaluate_point,
@@ -451,3 +452,34 @@ def test_points_rejected_at_run_time_are_listed_and_the_rest_written(tmp_path, m
     errors = json.loads((tmp_path / "errors.json").read_text())
     assert [e["index"] for e in errors] == [1]
     assert load(tmp_path).num_rows == 3 and (tmp_path / "sweep.parquet").exists()
+
+
+def test_base_variant_spelled_base_and_old_folders_with_none_still_read(tmp_path):
+    """The sweep's base variant is "base" (as in every table); folders written when it was None (and the
+    rows' decision_s was decision_time_s) resume and read the same (the point ids did not change)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    spec = _spec(vary=[f"{DECISION}=30"], effectiveness=None)
+    run_sweep(spec, tmp_path, progress=False)
+    assert set(load(tmp_path).column("variant").to_pylist()) == {BASE}
+    assert SweepSpec.from_cli(FLAGSHIP, variant=BASE).to_dict()["variant"] == BASE
+    manifest = json.loads((tmp_path / "sweep.json").read_text())
+    assert manifest["spec"]["variant"] == BASE
+    # make the folder look like an old one: None in the manifest and in the point files
+    manifest["spec"]["variant"] = None
+    (tmp_path / "sweep.json").write_text(json.dumps(manifest))
+    for f in (tmp_path / "points").glob("*.parquet"):
+        t = pq.read_table(f)
+        i = t.column_names.index("variant")
+        t = t.set_column(i, "variant", pa.nulls(t.num_rows, pa.string()))
+        t = t.rename_columns(["decision_time_s" if c == "decision_s" else c for c in t.column_names])
+        pq.write_table(t, f)
+    table = load(tmp_path)
+    assert set(table.column("variant").to_pylist()) == {BASE}
+    assert set(table.column("decision_s").to_pylist()) == {30.0}
+    assert "decision_time_s" not in table.column_names
+    assert query(tmp_path, "select distinct variant, decision_s from sweep") == [
+        {"variant": BASE, "decision_s": 30.0}
+    ]
+    run_sweep(spec, tmp_path, progress=False)  # resumes: not "a different sweep"

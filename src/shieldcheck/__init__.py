@@ -40,7 +40,7 @@ from shieldcheck.threats import (
 
 __version__ = "0.1.0"
 
-_LAZY = {"Study": "shieldcheck.study", "build_study": "shieldcheck.study"}
+_LAZY = {name: "shieldcheck.study" for name in ("Study", "build_study", "study_footprints")}
 
 
 def __getattr__(name: str):
@@ -59,6 +59,7 @@ __all__ = [
     "InputError",
     "Study",
     "build_study",
+    "study_footprints",
     "LambertSolution",
     "LambertStatus",
     "MissileClass",

@@ -89,7 +89,10 @@ app = typer.Typer(
     help="shieldcheck: re-runnable physics for ballistic-missile-defense questions. "
     "All outputs are model estimates, not measurements.",
 )
-console = Console(width=max(Console().width, 130))
+console = Console(
+    # a terminal's width (or COLUMNS) when there is one; piped output has none to follow: 130 columns
+    width=None if os.environ.get("COLUMNS") or sys.stdout.isatty() else 130
+)
 
 
 def _fail(message: str) -> None:
@@ -206,8 +209,8 @@ def trajectory_cmd(
         typer.echo(json.dumps(result))
         return
     table = Table(title=f"{launch} → {target}  ({shape}; {earth}, rotation {'off' if no_rotation else 'on'})")
-    table.add_column("quantity")
-    table.add_column("value", justify="right")
+    table.add_column("quantity", overflow="fold")
+    table.add_column("value", justify="right", overflow="fold")
     rows = [
         ("status", t.status + (f": {t.reason}" if t.reason else "")),
         ("ground range", f"{_fmt(t.ground_range_km)} km"),
@@ -251,7 +254,7 @@ def places_cmd(
         return
     table = Table(title="places")
     for col in ("name", "label", "kind", "lat °", "lon °", "source"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for p in items:
         table.add_row(p.name, p.label, p.kind, f"{p.latitude_deg:.3f}", f"{p.longitude_deg:.3f}", p.source)
     console.print(table)
@@ -268,7 +271,7 @@ def missiles_cmd(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
         return
     table = Table(title="generic missile classes (estimates; see sources with --json)")
     for col in ("name", "label", "range km", "burn s", "burnout alt km", "burnout range km", "max v km/s"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for m in items:
         table.add_row(
             m.name,
@@ -314,7 +317,8 @@ def demo_cmd() -> None:
         "v_inert km/s",
         "γ °",
     ):
-        table.add_column(col, justify="right" if col not in ("from", "to", "missile", "status") else "left")
+        left = col in ("from", "to", "missile", "status")
+        table.add_column(col, justify="left" if left else "right", overflow="fold", no_wrap=left)
     for launch, target, missile in DEMO_ROUTES:
         m = get_missile(missile)
         t = trajectory(launch, target, missile=m)
@@ -657,7 +661,12 @@ def sweep_cmd(
         ),
     ] = None,
     doctrine: Annotated[str, typer.Option(help="barrage or sls (shoot-look-shoot).")] = "barrage",
-    shots: Annotated[int, typer.Option("--shots", help="Interceptors per warhead (first salvo).")] = 1,
+    shots: Annotated[
+        int, typer.Option("--shots-per-warhead", help="Interceptors per warhead in the (first) salvo.")
+    ] = 1,
+    shots_old: Annotated[
+        int | None, typer.Option("--shots", hidden=True, help="Deprecated: --shots-per-warhead.")
+    ] = None,
     p_ka: Annotated[float, typer.Option("--p-ka", help="Kill-assessment probability (sls).")] = 1.0,
     reliability: Annotated[float, typer.Option("--reliability", help="Interceptor reliability.")] = 1.0,
     raid: Annotated[int, typer.Option("--raid", help="Warheads per raid on each route.")] = 1,
@@ -668,6 +677,9 @@ def sweep_cmd(
     """Parameter sweep to Parquet (resumable; local cores or a Dask cluster); query it with DuckDB."""
     from shieldcheck.sweep import SweepSpec, run_sweep, spec_hash
 
+    if shots_old is not None:  # the row column `shots` counts shoot-look-shoot opportunities, not a salvo
+        typer.echo("warning: --shots is deprecated; use --shots-per-warhead (the salvo size)", err=True)
+        shots = shots_old
     effectiveness = None
     if sspk is not None:
         effectiveness = dict(
@@ -773,9 +785,9 @@ def scenarios_cmd() -> None:
     from shieldcheck.scenario import list_scenarios, load_scenario
 
     table = Table(title="built-in scenarios")
-    table.add_column("name")
-    table.add_column("title")
-    table.add_column("variants")
+    table.add_column("name", no_wrap=True)  # names stay whole; titles and variants wrap
+    table.add_column("title", overflow="fold")
+    table.add_column("variants", overflow="fold")
     for name, title in list_scenarios():
         table.add_row(name, title, ", ".join(load_scenario(name).variants.keys()))
     console.print(table)
@@ -830,8 +842,8 @@ def reconstruct_cmd(
         typer.echo(json.dumps(out, indent=2, allow_nan=False))
         return
     table = Table(title=f"reconstruction ({res.method}{', ' + res.missile if res.missile else ''})")
-    table.add_column("quantity")
-    table.add_column("value", justify="right")
+    table.add_column("quantity", overflow="fold")
+    table.add_column("value", justify="right", overflow="fold")
     rows = [
         ("burnout speed, km/s", _fmt(res.burnout_speed_km_s, 3)),
         ("flight-path angle at burnout, deg", _fmt(res.flight_path_angle_deg, 2)),
@@ -893,7 +905,7 @@ def reach_cmd(
         return
     table = Table(title=f"{b.label} from {lp.label}, payload {res.payload_kg:,.0f} kg (model estimate)")
     for col in ("city", "distance km", "azimuth deg", "max range km", "margin km"):
-        table.add_column(col, justify="left" if col == "city" else "right")
+        table.add_column(col, justify="left" if col == "city" else "right", overflow="fold")
     for m in res.places:
         table.add_row(m.label, _fmt(m.distance_km, 0), _fmt(m.azimuth_deg, 0), _fmt(m.max_range_km, 0),
                       f"{m.margin_km:+,.0f}")

@@ -6,6 +6,7 @@ Units: km, s (after the threat's launch), km/s; ``_deg`` at the API.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field, fields
 
 import numba
@@ -583,9 +584,15 @@ class EngagementResult:
     interceptor_speed_km_s: float
     latest_launch_s: float
     time_to_decide_s: float
-    decision_time_s: float
+    decision_s: float
     shots: int
     tail_chase: bool
+
+    @property
+    def decision_time_s(self) -> float:
+        """Deprecated spelling of ``decision_s`` (the timeline's name); warns."""
+        warnings.warn(_DECISION_DEPRECATED, DeprecationWarning, stacklevel=2)
+        return self.decision_s
 
     def to_dict(self) -> dict:
         out = {}
@@ -598,6 +605,9 @@ class EngagementResult:
 
 
 COLUMNS = tuple(f.name for f in fields(EngagementResult))
+_DECISION_DEPRECATED = (
+    "decision_time_s is now decision_s (the timeline's name, timeline.decision_s); the old spelling will go"
+)
 
 
 def _stack(trajs) -> dict:
@@ -823,7 +833,7 @@ def _result(
         threat_flight_time_s=traj.flight_time_s,
         threat_apogee_km=traj.apogee_km,
         interceptor_speed_km_s=it.burnout_speed_km_s,
-        decision_time_s=architecture.timeline.decision_s,
+        decision_s=architecture.timeline.decision_s,
         **labels,
     )
     reason_code, reason = _reason(code, row, traj, site)

@@ -55,6 +55,9 @@ __all__ = [
     "ThresholdRecord",
     "build_study",
     "speed_sensitivity",
+    "StudyFootprints",
+    "map_extent",
+    "study_footprints",
 ]
 
 BASE = "base"
@@ -73,6 +76,7 @@ StudyRow = dataclasses.make_dataclass(
     namespace={
         "__doc__": "One engagement: `shieldcheck.engagement.EngagementResult`'s fields plus ``variant``.",
         "to_dict": lambda self: _jsonable(dataclasses.asdict(self)),
+        "decision_time_s": EngagementResult.decision_time_s,  # deprecated spelling of decision_s; warns
     },
 )
 StudyRow.__module__ = __name__
@@ -621,3 +625,130 @@ def speed_sensitivity(
         (built.threats[i].launch.name, built.threats[i].target.name): (win[j], dec[j])
         for j, i in enumerate(idx)
     }
+
+
+def map_extent(lats, lons, margin: float = 4.0) -> tuple[float, float, float, float]:
+    """(lon_min, lon_max, lat_min, lat_max) around the points, safe across the antimeridian and the poles.
+
+    Longitudes are unwrapped around their circular mean, so points on both sides of 180° give one narrow
+    box (lon_min in [-180, 180), lon_max up to 360); latitudes are kept within ±89°; a box wider than
+    300° becomes the whole world. Margins in degrees.
+
+    >>> map_extent([50.0, 60.0], [175.0, -175.0], margin=1.0)
+    (174.0, 186.0, 49.0, 61.0)
+    """
+    lon = np.radians(np.asarray(lons, dtype=float))
+    c = math.degrees(math.atan2(np.sin(lon).mean(), np.cos(lon).mean()))
+    rel = (np.degrees(lon) - c + 180.0) % 360.0 - 180.0
+    lo, hi = c + rel.min() - margin, c + rel.max() + margin
+    if hi - lo >= 300.0:
+        lo, hi = -180.0, 180.0
+    while lo < -180.0:
+        lo, hi = lo + 360.0, hi + 360.0
+    while lo >= 180.0:
+        lo, hi = lo - 360.0, hi - 360.0
+    lat_lo = max(float(min(lats)) - margin, -89.0)
+    lat_hi = min(float(max(lats)) + margin, 89.0)
+    return float(lo), float(hi), lat_lo, lat_hi
+
+
+@dataclass(frozen=True)
+class StudyFootprints:
+    """The footprints a report draws, computed from a study (see `study_footprints`).
+
+    Attributes
+    ----------
+    variant : str
+        The variant of the defended-area footprint.
+    defended_case : ThreatCase
+        The threat case whose launch point and missile the defended-area footprint uses (the first).
+    defended : Footprint
+        `shieldcheck.footprint.defended_area` over ``defended_extent``.
+    defended_extent : tuple of float
+        ``(lon_min, lon_max, lat_min, lat_max)`` in degrees: the grid's bounds, which views use as the map's.
+    launch_case : ThreatCase
+        The threat case whose target and missile the launch-area footprints use (the last).
+    launch_areas : dict
+        Variant name -> `shieldcheck.footprint.launch_area_footprint` over ``launch_extent``.
+    launch_extent : tuple of float
+        As ``defended_extent``, for the launch-area grid.
+    """
+
+    variant: str
+    defended_case: object
+    defended: object
+    defended_extent: tuple
+    launch_case: object
+    launch_areas: dict
+    launch_extent: tuple
+
+
+def study_footprints(
+    study: Study,
+    *,
+    variant: str = BASE,
+    launch_variants=None,
+    resolution_deg: float = 0.5,
+    margin_deg: float = 5.0,
+) -> StudyFootprints:
+    """The defended-area and launch-area footprints of a study's variant, on grids that cover their maps.
+
+    The defended area is for threats from the first threat case's launch point (its missile), over the box
+    around that group's targets and the launch point (``margin_deg`` around them); the launch areas are for
+    threats aimed at the last case's target, over the box around every launch point (twice the margin,
+    cells ``max(2 * resolution_deg, 1)`` degrees), one per variant of ``launch_variants`` (default
+    ``[variant]``). Views draw these grids' bounds as the maps' extents and mark any part of a drawn map
+    outside them as not computed.
+
+    Parameters
+    ----------
+    study : Study
+    variant : str
+        One of ``study.variants``.
+    launch_variants : sequence of str, optional
+        Variants for which to compute the launch-area footprint (each one of ``study.variants``).
+    resolution_deg : float
+        Defended-area cell size, degrees (see `shieldcheck.footprint.grid` for its bounds).
+    margin_deg : float
+        Margin around the places, degrees, within [0, 45].
+
+    Returns
+    -------
+    StudyFootprints
+
+    Raises
+    ------
+    InputError
+        An unknown variant, a margin out of bounds, or a grid `shieldcheck.footprint.grid` refuses.
+    """
+    from shieldcheck.footprint import defended_area, grid, launch_area_footprint
+
+    if not (isinstance(margin_deg, (int, float)) and 0.0 <= margin_deg <= 45.0):
+        raise InputError(f"margin_deg must be within [0, 45], got {margin_deg!r}")
+    lvs = [variant] if launch_variants is None else list(dict.fromkeys(launch_variants))
+    for v in [variant, *lvs]:
+        if v not in study.built:
+            raise InputError(f"variant must be one of {', '.join(study.variants)}, got {v!r}")
+    built = study.built[variant]
+    arch = built.architecture
+    first = built.threats[0]
+    group0 = [c for c in built.threats if c.group == first.group]
+    box = map_extent(
+        [c.target.latitude_deg for c in group0] + [first.launch.latitude_deg],
+        [c.target.longitude_deg for c in group0] + [first.launch.longitude_deg],
+        margin=margin_deg,
+    )
+    g = grid(box[2], box[3], box[0], box[1], resolution_deg)
+    defended = defended_area(arch, first.launch, g, missile=first.missile)
+    last = built.threats[-1]
+    lbox = map_extent(
+        [c.launch.latitude_deg for c in built.threats],
+        [c.launch.longitude_deg for c in built.threats],
+        margin=2.0 * margin_deg,
+    )
+    lg = grid(lbox[2], lbox[3], lbox[0], lbox[1], max(resolution_deg * 2.0, 1.0))
+    launch_areas = {
+        v: launch_area_footprint(study.built[v].architecture, last.target, lg, missile=last.missile)
+        for v in lvs
+    }
+    return StudyFootprints(variant, first, defended, box, last, launch_areas, lbox)

@@ -68,6 +68,7 @@ import numpy as np
 
 from shieldcheck import doctrine as _doctrine
 from shieldcheck.errors import InputError
+from shieldcheck.study import BASE
 
 __all__ = [
     "Distribution",
@@ -445,6 +446,8 @@ class SweepSpec:
 
     def __post_init__(self):
         object.__setattr__(self, "scenario", os.fspath(self.scenario))
+        if self.variant == BASE:  # "base" and None both mean the scenario as written
+            object.__setattr__(self, "variant", None)
         vary = tuple(
             (str(p), tuple(_python(v) for v in np.atleast_1d(vals).tolist())) for p, vals in self.vary
         )
@@ -522,7 +525,7 @@ class SweepSpec:
         """A JSON-ready description (written to ``sweep.json``)."""
         return {
             "scenario": self.scenario,
-            "variant": self.variant,
+            "variant": self.variant or BASE,
             "vary": [[p, list(v)] for p, v in self.vary],
             "samples": [[p, d.text] for p, d in self.samples],
             "n": self.n,
@@ -776,7 +779,7 @@ def evaluate_point(
         "point_index": point_index,
         "point_id": point_id,
         "scenario": built.name,
-        "variant": variant,
+        "variant": variant or BASE,  # spelled as everywhere (the point id keeps None: old folders resume)
         "scenario_hash": built.scenario_hash,
     }
     rows = [{**meta, **inputs, **{k: v for k, v in r.to_dict().items() if k != "variant"}} for r in results]
@@ -1124,6 +1127,8 @@ def _check_manifest(out_dir: Path, manifest: dict) -> None:
     path = out_dir / "sweep.json"
     if path.exists():
         old = _read_manifest(path)
+        if isinstance(old.get("spec"), dict) and old["spec"].get("variant", BASE) is None:
+            old["spec"] = {**old["spec"], "variant": BASE}  # folders written before "base" was spelled out
         keys = ("format", "spec", "base_scenario_hash")
         if any(old.get(k) != manifest[k] for k in keys):
             raise InputError(
@@ -1307,6 +1312,19 @@ def _read_files(files: Iterable[Path]):
                 "again into this folder to recompute it"
             ) from None
     table = pa.concat_tables(tables, promote_options="default")
+    import pyarrow.compute as pc
+
+    if "decision_time_s" in table.column_names:  # older folders: the column was named decision_time_s
+        old = table["decision_time_s"]
+        table = table.drop_columns(["decision_time_s"])
+        if "decision_s" in table.column_names:  # points written before and after the rename
+            i = table.column_names.index("decision_s")
+            table = table.set_column(i, "decision_s", pc.coalesce(table["decision_s"], old))
+        else:
+            table = table.append_column("decision_s", old)
+    if "variant" in table.column_names:  # older folders wrote None for the base scenario
+        col = pc.fill_null(table["variant"].cast(pa.string()), BASE)
+        table = table.set_column(table.column_names.index("variant"), "variant", col)
     keys = [k for k in ("point_index", "threat", "launch", "target", "site") if k in table.column_names]
     return table.sort_by([(k, "ascending") for k in keys])
 
@@ -1340,7 +1358,15 @@ def query(out_dir: str | os.PathLike[str], sql: str) -> list[dict]:
     listed = ", ".join("'" + str(f.resolve()).replace("'", "''") + "'" for f in files)
     con = duckdb.connect()
     try:
-        con.execute(f"create view sweep as select * from read_parquet([{listed}], union_by_name=true)")
+        src = f"read_parquet([{listed}], union_by_name=true)"
+        names = [r[0] for r in con.execute(f"describe select * from {src}").fetchall()]
+        star = "* replace (coalesce(variant, 'base') as variant)" if "variant" in names else "*"
+        if "decision_time_s" in names:  # older folders: the column was named decision_time_s
+            both = "decision_s" in names
+            new = "coalesce(decision_s, decision_time_s)" if both else "decision_time_s"
+            drop = "decision_time_s, decision_s" if both else "decision_time_s"
+            star = f"{star.replace('*', f'* exclude ({drop})', 1)}, {new} as decision_s"
+        con.execute(f"create view sweep as select {star} from {src}")  # old folders: None was the base
         cur = con.execute(sql)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]

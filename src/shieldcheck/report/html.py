@@ -18,10 +18,11 @@ import numpy as np
 
 from shieldcheck import __version__
 from shieldcheck.engagement import interceptor_path
-from shieldcheck.footprint import REASON_CODES, defended_area, grid, launch_area_footprint
+from shieldcheck.footprint import REASON_CODES
 from shieldcheck.interceptors import reach_fan
 from shieldcheck.scenario import load_scenario
-from shieldcheck.study import BASE, build_study, speed_sensitivity
+from shieldcheck.study import BASE, build_study, speed_sensitivity, study_footprints
+from shieldcheck.study import map_extent as _bbox
 from shieldcheck.threats import sample_trajectory
 
 __all__ = ["ReportResult", "build_report", "LIMITS"]
@@ -126,28 +127,6 @@ def _places(maps, ax, items, kind: str) -> None:
     )
 
 
-def _bbox(lats, lons, margin=4.0):
-    """(lon_min, lon_max, lat_min, lat_max) around the points, safe across the antimeridian and the poles.
-
-    Longitudes are unwrapped around their circular mean, so points on both sides of 180° give one narrow
-    box (lon_min in [-180, 180), lon_max up to 360); latitudes are kept within ±89°; a box wider than
-    300° becomes the whole world.
-    """
-    lon = np.radians(np.asarray(lons, dtype=float))
-    c = math.degrees(math.atan2(np.sin(lon).mean(), np.cos(lon).mean()))
-    rel = (np.degrees(lon) - c + 180.0) % 360.0 - 180.0
-    lo, hi = c + rel.min() - margin, c + rel.max() + margin
-    if hi - lo >= 300.0:
-        lo, hi = -180.0, 180.0
-    while lo < -180.0:
-        lo, hi = lo + 360.0, hi + 360.0
-    while lo >= 180.0:
-        lo, hi = lo - 360.0, hi - 360.0
-    lat_lo = max(float(min(lats)) - margin, -89.0)
-    lat_hi = min(float(max(lats)) + margin, 89.0)
-    return float(lo), float(hi), lat_lo, lat_hi
-
-
 def build_report(
     scenario: str,
     out_dir="out",
@@ -238,19 +217,19 @@ def build_report(
 
     # ----------------------------------------------------------------- footprints
     say(f"footprints at {resolution_deg}°: defended area and launch-area footprint")
-    first = built.threats[0]
-    group0 = [c for c in built.threats if c.group == first.group]
-    tl = [c.target.latitude_deg for c in group0] + [first.launch.latitude_deg]
-    tn = [c.target.longitude_deg for c in group0] + [first.launch.longitude_deg]
-    box = _bbox(tl, tn, margin=5.0)
-    g = grid(max(box[2], -89.0), min(box[3], 89.0), box[0], box[1], resolution_deg)
-    fp = defended_area(arch, first.launch, g, missile=first.missile)
+    fastest = max(names, key=lambda v: _speed(builts[v]))
+    fps = study_footprints(
+        study, variant=base, launch_variants=[base, fastest], resolution_deg=resolution_deg
+    )
+    first, fp, box = fps.defended_case, fps.defended, fps.defended_extent
+    g = fp.grid
     fig, ax = maps.base_map(
         (box[0], box[1], box[2], box[3]),
         projection="lambert",
         title=f"Defended area against {first.missile.name if first.missile else 'threats'} "
         f"from {first.launch.label if hasattr(first.launch, 'label') else first.launch.name}",
     )
+    hatched = maps.plot_not_computed(ax, box)
     field = np.where(fp.values["engageable"], fp.values["window_s"], np.nan)
     if np.isfinite(field).any():
         maps.plot_field(
@@ -273,7 +252,8 @@ def build_report(
     figures["defended"] = _img(
         maps.fig_to_png_bytes(fig),
         f"defended-area footprint: cells that a threat from {first.launch.name} aimed at them can be "
-        f"engaged, shaded by window length ({n_ok:,} of {g.shape[0] * g.shape[1]:,} cells)",
+        f"engaged, shaded by window length ({n_ok:,} of {g.shape[0] * g.shape[1]:,} cells)"
+        + ("; hatched: outside the computed grid" if hatched else ""),
     )
     # interceptor reach fans: where the site's interceptor can be, at an altitude, some time after launch
     fan_alt = 500.0
@@ -309,18 +289,8 @@ def build_report(
         + "."
     )
 
-    last = built.threats[-1]
-    fastest = max(names, key=lambda v: _speed(builts[v]))
-    lbox = _bbox(
-        [c.launch.latitude_deg for c in built.threats],
-        [c.launch.longitude_deg for c in built.threats],
-        margin=10.0,
-    )
-    lg = grid(max(lbox[2], -89.0), min(lbox[3], 89.0), lbox[0], lbox[1], max(resolution_deg * 2, 1.0))
-    lfps = {
-        v: launch_area_footprint(builts[v].architecture, last.target, lg, missile=last.missile)
-        for v in dict.fromkeys([base, fastest])
-    }
+    last, lbox, lfps = fps.launch_case, fps.launch_extent, fps.launch_areas
+    lg = next(iter(lfps.values())).grid
     for v, lfp in lfps.items():
         sp = _speed(builts[v])
         fig, ax = maps.base_map(
@@ -329,6 +299,7 @@ def build_report(
             title=f"Launch areas from which a {last.missile.name if last.missile else 'threat'} "
             f"aimed at {last.target.name} can be engaged ({sp:g} km/s)",
         )
+        hatched = maps.plot_not_computed(ax, lbox)
         if np.asarray(lfp.values["engageable"]).any():
             maps.plot_mask(
                 ax, lg.latitude_deg, lg.longitude_deg, lfp.values["engageable"], label="engageable"
@@ -349,7 +320,7 @@ def build_report(
         figures[f"launch_area_{v}"] = _img(
             maps.fig_to_png_bytes(fig),
             f"launch-area footprint: launch cells from which a threat aimed at {last.target.name} can be "
-            f"engaged ({v}, {sp:g} km/s)",
+            f"engaged ({v}, {sp:g} km/s)" + ("; hatched: outside the computed grid" if hatched else ""),
         )
 
     # ----------------------------------------------------------------- profiles and timelines

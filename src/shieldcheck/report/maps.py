@@ -15,8 +15,9 @@ Figures are plain `matplotlib.figure.Figure` objects with an Agg canvas (no pypl
 Coordinates at the API are geodetic latitude and longitude in degrees (``_deg``); longitudes may be given
 in [-180, 180] or [0, 360]. Geometry is drawn as geodesics on the map (cartopy's ``Geodetic`` CRS), so
 lines and polygons crossing the antimeridian are cut correctly. Every overlay given a ``label`` joins
-the axes legend, which is redrawn (lower left) after each one; move it at the end with
-``ax.get_legend().set_loc(...)``.
+the axes legend, which is redrawn below the map (outside the axes, so it never covers a track) after each
+one. Place-name labels are placed when the figure is saved (`fig_to_png_bytes`): each takes the first of a
+few offsets around its marker that overlaps no label placed before it and no marker (greedy placement).
 
 >>> fig, ax = base_map((-12.0, 42.0, 34.0, 62.0), title="Europe")
 >>> _ = plot_places(ax, ["Warsaw"], [52.23], [21.01], kind="city")
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 import weakref
 from pathlib import Path
 
@@ -131,13 +133,28 @@ _REGIONAL_SPAN_DEG = 60.0
 PLACE_KINDS = {
     # kind: (marker, colour, size in points², legend label)
     "radar": ("^", "#1f5fa8", 55.0, "Radar"),
-    "interceptor": ("s", "#2e7d32", 45.0, "Interceptor site"),
+    "interceptor": ("s", "#ff6f00", 50.0, "Interceptor site"),
     "launch": ("*", "#c62828", 110.0, "Launch area"),
     "target": ("D", "#6a1b9a", 40.0, "Target"),
     "city": ("o", "#303030", 22.0, "City"),
     "site": ("o", "#e07b00", 30.0, "Site"),
 }
-"""Marker style per kind of place: ``(marker, colour, size_pt2, legend_label)``."""
+"""Marker style per kind of place: ``(marker, colour, size_pt2, legend_label)``. The interceptor-site
+orange is used by nothing else a map draws (tracks are green/red, coverage and reach blue), so a site
+can always be found on the picture."""
+_PLACED_LABELS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""Per axes: the place-name annotations and marker positions awaiting label placement."""
+_LABEL_OFFSETS_PT = [
+    (4.0, 3.0, "left", "bottom"),
+    (4.0, -3.0, "left", "top"),
+    (-4.0, 3.0, "right", "bottom"),
+    (-4.0, -3.0, "right", "top"),
+    (0.0, 6.0, "center", "bottom"),
+    (0.0, -6.0, "center", "top"),
+    (7.0, 0.0, "left", "center"),
+    (-7.0, 0.0, "right", "center"),
+]
+"""Candidate label offsets from a marker (points) with the text's alignment, tried in order."""
 
 PROJECTIONS = ("lambert", "platecarree", "orthographic", "mercator", "robinson", "azimuthal")
 """Projection names `base_map` accepts (a cartopy ``Projection`` instance is accepted too)."""
@@ -223,8 +240,75 @@ def _refresh_legend(ax) -> None:
             h_out.append(h)
             l_out.append(lab)
     if h_out:
-        legend = ax.legend(h_out, l_out, loc="lower left", fontsize=8, framealpha=0.9, edgecolor="#bbbbbb")
+        legend = ax.legend(
+            h_out,
+            l_out,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.07),
+            ncol=min(3, len(h_out)),
+            fontsize=8,
+            framealpha=0.9,
+            edgecolor="#bbbbbb",
+        )
         legend.set_zorder(10)
+
+
+def _label_cost(b, boxes, axbox) -> float:
+    """Area of label box ``b`` overlapping ``boxes`` ((x0, y0, x1, y1), display) or outside ``axbox``."""
+    over = 0.0
+    for x0, y0, x1, y1 in boxes:
+        over += max(0.0, min(b.x1, x1) - max(b.x0, x0)) * max(0.0, min(b.y1, y1) - max(b.y0, y0))
+    inside = max(0.0, min(b.x1, axbox.x1) - max(b.x0, axbox.x0)) * max(
+        0.0, min(b.y1, axbox.y1) - max(b.y0, axbox.y0)
+    )
+    return over + (b.width * b.height - inside)
+
+
+def _place_labels(fig) -> None:
+    """Greedy label placement on every axes of ``fig`` (after layout, in display coordinates).
+
+    Each label, in drawing order, takes the first offset of `_LABEL_OFFSETS_PT` (then the same offsets
+    twice and three times as far) whose box overlaps no label already placed and no marker and stays inside
+    the axes; if none does, the one with the least overlap.
+    """
+    pending = [(ax, _PLACED_LABELS[ax]) for ax in fig.axes if ax in _PLACED_LABELS]
+    if not pending:
+        return
+    fig.draw_without_rendering()  # settle the layout first: positions below are final
+    renderer = fig.canvas.get_renderer()
+    for ax, (anns, markers) in pending:
+        axbox = ax.get_window_extent(renderer)
+        marks = []
+        for lon, lat in markers:
+            x, y = ax.projection.transform_point(lon, lat, ccrs.PlateCarree())
+            px, py = ax.transData.transform((x, y))
+            r = 4.0 * fig.dpi / 72.0
+            marks.append((px - r, py - r, px + r, py + r))
+        placed: list = []
+
+        for ann in anns:
+            if not ann.get_visible():
+                continue
+            best = None
+            for scale in (1.0, 2.0, 3.0):
+                for dx, dy, ha, va in _LABEL_OFFSETS_PT:
+                    ann.xyann = (dx * scale, dy * scale)
+                    ann.set_ha(ha)
+                    ann.set_va(va)
+                    b = ann.get_window_extent(renderer)
+                    c = _label_cost(b, placed + marks, axbox)
+                    if best is None or c < best[0]:
+                        best = (c, (dx * scale, dy * scale), ha, va, b)
+                    if c <= 0.0:
+                        break
+                if best[0] <= 0.0:
+                    break
+            _c, xy, ha, va, b = best
+            ann.xyann = xy
+            ann.set_ha(ha)
+            ann.set_va(va)
+            placed.append((b.x0, b.y0, b.x1, b.y1))
+        del _PLACED_LABELS[ax]
 
 
 def _add_proxy(ax, proxy) -> None:
@@ -423,7 +507,7 @@ def base_map(
     ax.spines["geo"].set_edgecolor("#666666")
     ax.spines["geo"].set_linewidth(0.8)
     if title:
-        ax.set_title(title, fontsize=11)
+        ax.set_title(textwrap.fill(title, 80), fontsize=11)  # one long line would widen the picture
     return fig, ax
 
 
@@ -512,13 +596,15 @@ def plot_places(
                 edgecolors="white",
                 linewidths=0.7,
                 transform=geo,
-                zorder=zorder,
+                zorder=zorder + (0.2 if k == "interceptor" else 0.0),  # a site is never hidden by a radar
                 label=legend_label or text,
             )
         )
+    anns, markers = _PLACED_LABELS.setdefault(ax, ([], []))
+    markers.extend(zip(lon.tolist(), lat.tolist(), strict=True))
     if label:
         for nm, la, lo in zip(names_list, lat, lon, strict=True):
-            artists.append(
+            anns.append(
                 ax.annotate(
                     nm,
                     xy=(lo, la),
@@ -532,6 +618,7 @@ def plot_places(
                     zorder=zorder + 0.5,
                 )
             )
+            artists.append(anns[-1])
     _refresh_legend(ax)
     return artists
 
@@ -772,6 +859,74 @@ def plot_field(
     return cs
 
 
+NOT_COMPUTED_COLOR = "#9e9e9e"
+"""Hatch colour of map areas outside a computed grid."""
+
+
+def plot_not_computed(ax, extent_deg, *, label: str = "not computed (outside the grid)") -> bool:
+    """Hatch the part of the drawn map that lies outside a computed grid, with a legend entry.
+
+    A lat/lon box drawn in a conic or other projection fills a larger rectangle on the page; this marks
+    what lies outside the box so that an empty area is never mistaken for a computed "no".
+
+    Parameters
+    ----------
+    ax : cartopy GeoAxes
+    extent_deg : (lon_min, lon_max, lat_min, lat_max)
+        The grid's bounds, deg (longitudes may run past 180, as in `base_map`).
+    label : str
+        Legend entry.
+
+    Returns
+    -------
+    bool
+        True if some of the map lies outside the grid (and was hatched).
+
+    Examples
+    --------
+    >>> fig, ax = base_map((0.0, 40.0, 40.0, 60.0), projection="lambert", resolution="110m")
+    >>> plot_not_computed(ax, (0.0, 40.0, 40.0, 60.0))
+    True
+    """
+    import shapely
+
+    _check_geoaxes(ax)
+    ext = _check_extent(extent_deg)
+    if ext is None:
+        return False
+    lo, hi, lat_lo, lat_hi = ext
+    if hi - lo >= 359.9 and lat_lo <= -89.0 and lat_hi >= 89.0:
+        return False
+    ref, rel = _centred_crs(np.array([lo, hi]))
+    rel_lo, rel_hi = float(rel[0]), float(rel[0]) + (hi - lo)
+    try:
+        x0, x1, y0, y1 = ax.get_extent(crs=ref)
+    except Exception:  # noqa: BLE001 - an extent cartopy cannot invert: hatch nothing rather than fail
+        return False
+    outer = shapely.box(max(x0, -180.0), max(y0, -90.0), min(x1, 180.0), min(y1, 90.0))
+    inner = shapely.box(rel_lo, lat_lo, rel_hi, lat_hi)
+    rest = shapely.segmentize(outer.difference(inner), 0.5)
+    if rest.is_empty or rest.area < 1e-3 * max(outer.area, 1e-9):
+        return False
+    ax.add_geometries(
+        [rest],
+        crs=ref,
+        facecolor=mcolors.to_rgba("#ffffff", 0.55),
+        edgecolor=NOT_COMPUTED_COLOR,
+        hatch="///",
+        linewidth=0.0,
+        zorder=2.4,
+    )
+    _add_proxy(
+        ax,
+        mpatches.Patch(
+            facecolor=mcolors.to_rgba("#ffffff", 0.55), edgecolor=NOT_COMPUTED_COLOR, hatch="///", label=label
+        ),
+    )
+    _refresh_legend(ax)
+    return True
+
+
 def plot_mask(
     ax,
     lat_deg_1d,
@@ -888,6 +1043,8 @@ def fig_to_png_bytes(fig, dpi: float = 150.0) -> bytes:
     b'\\x89PNG\\r\\n\\x1a\\n'
     """
     buf = io.BytesIO()
+    fig.set_dpi(dpi)
+    _place_labels(fig)
     fig.savefig(buf, dpi=dpi, format="png", bbox_inches="tight", facecolor="white")
     _close(fig)
     return buf.getvalue()
