@@ -167,3 +167,10 @@ def test_siting_threshold_speeds_agree_with_the_study_band():
     assert site["threshold_all_km_s"]["russia-us"] == pytest.approx(6.97, abs=0.02)
     rows = m.to_rows()
     assert {"threshold_any_km_s", "threshold_all_km_s"} <= set(rows[0])
+
+
+@pytest.mark.parametrize("region", [None, 5, ("a", 1, 2, 3)])
+def test_region_of_the_wrong_type_is_an_input_error(region):
+    # the breaker's report: siting_map(scenario, None, 1) raised TypeError
+    with pytest.raises(InputError, match="region must be four numbers"):
+        siting_map("european-third-site-2007", region, 1.0)

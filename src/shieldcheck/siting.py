@@ -346,7 +346,13 @@ def siting_map(
 
     if isinstance(region, str):
         region = parse_region(region)
-    region = tuple(float(v) for v in region)
+    try:
+        region = tuple(float(v) for v in region)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"region must be four numbers (LAT0, LAT1, LON0, LON1) in degrees or 'LAT0,LAT1,LON0,LON1', "
+            f"got {region!r}"
+        ) from None
     parse_region(",".join(repr(v) for v in region))
     if not (isinstance(step_deg, (int, float)) and 0.05 <= step_deg <= 10.0):
         raise InputError(f"--step-deg must be within [0.05, 10], got {step_deg!r}")
