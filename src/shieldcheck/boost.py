@@ -418,130 +418,44 @@ def _segment(
             hstep = step * _VAC_FACTOR
         if t + hstep > t1 - 1e-9:
             hstep = t1 - t
-        q, h = _rhs(
-            t,
-            y,
-            k1,
-            mode,
-            m0,
-            mdot,
-            t0,
-            fvac,
-            fp,
-            area,
-            kick,
-            hx,
-            hy,
-            hz,
-            omega,
-            gmode,
-            mu,
-            j2,
-            re,
-            a_e,
-            e2,
-            drag,
-            lr,
-            lp,
-            aa,
-            cdm,
-            cdv,
-        )
-        if q > qmax:
-            qmax = q
-        for j in range(nv):
-            tmp[j] = y[j] + 0.5 * hstep * k1[j]
-        _rhs(
-            t + 0.5 * hstep,
-            tmp,
-            k2,
-            mode,
-            m0,
-            mdot,
-            t0,
-            fvac,
-            fp,
-            area,
-            kick,
-            hx,
-            hy,
-            hz,
-            omega,
-            gmode,
-            mu,
-            j2,
-            re,
-            a_e,
-            e2,
-            drag,
-            lr,
-            lp,
-            aa,
-            cdm,
-            cdv,
-        )
-        for j in range(nv):
-            tmp[j] = y[j] + 0.5 * hstep * k2[j]
-        _rhs(
-            t + 0.5 * hstep,
-            tmp,
-            k3,
-            mode,
-            m0,
-            mdot,
-            t0,
-            fvac,
-            fp,
-            area,
-            kick,
-            hx,
-            hy,
-            hz,
-            omega,
-            gmode,
-            mu,
-            j2,
-            re,
-            a_e,
-            e2,
-            drag,
-            lr,
-            lp,
-            aa,
-            cdm,
-            cdv,
-        )
-        for j in range(nv):
-            tmp[j] = y[j] + hstep * k3[j]
-        _rhs(
-            t + hstep,
-            tmp,
-            k4,
-            mode,
-            m0,
-            mdot,
-            t0,
-            fvac,
-            fp,
-            area,
-            kick,
-            hx,
-            hy,
-            hz,
-            omega,
-            gmode,
-            mu,
-            j2,
-            re,
-            a_e,
-            e2,
-            drag,
-            lr,
-            lp,
-            aa,
-            cdm,
-            cdv,
-        )
+        # the four RK4 stages: stage s evaluates at t + c_s h from y + c_s h k_(s-1) (c = 0, 1/2, 1/2, 1)
+        for s in range(4):
+            c = 0.0 if s == 0 else (1.0 if s == 3 else 0.5)
+            k_prev = k1 if s == 1 else (k2 if s == 2 else k3)
+            k_out = k1 if s == 0 else (k2 if s == 1 else (k3 if s == 2 else k4))
+            for j in range(nv):
+                tmp[j] = y[j] if s == 0 else y[j] + c * hstep * k_prev[j]
+            q_s, _ = _rhs(
+                t + c * hstep,
+                tmp,
+                k_out,
+                mode,
+                m0,
+                mdot,
+                t0,
+                fvac,
+                fp,
+                area,
+                kick,
+                hx,
+                hy,
+                hz,
+                omega,
+                gmode,
+                mu,
+                j2,
+                re,
+                a_e,
+                e2,
+                drag,
+                lr,
+                lp,
+                aa,
+                cdm,
+                cdv,
+            )
+            if s == 0 and q_s > qmax:  # peak dynamic pressure, at the start of each step
+                qmax = q_s
         for j in range(nv):
             y[j] += hstep / 6.0 * (k1[j] + 2.0 * k2[j] + 2.0 * k3[j] + k4[j])
         t += hstep
