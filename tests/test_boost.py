@@ -284,6 +284,20 @@ def test_free_flight_matches_closed_form_range_on_sphere():
         ({"gravity": "moon"}, "gravity must be one of central, j2, constant, none, got 'moon'"),
         ({"step_s": 0.0}, "step_s must be within (0, 10], got 0.0"),
         ({"payload_kg": -1.0}, "payload_kg must be within [0, 1e+06], got -1.0"),
+        # a bool is not a number (True flew as a 1 deg kick), nor is text; NaN and inf are refused
+        ({"kick_deg": True}, "kick_deg must be a number or an array of numbers, got True"),
+        (
+            {"azimuth_deg": [90.0, False]},
+            "azimuth_deg must be a number or an array of numbers, got [90.0, False]",
+        ),
+        ({"longitude_deg": "east"}, "longitude_deg must be a number or an array of numbers, got 'east'"),
+        ({"latitude_deg": float("nan")}, "latitude_deg must be within [-90, 90], got nan"),
+        ({"payload_kg": float("inf")}, "payload_kg must be within [0, 1e+06], got inf"),
+        ({"payload_kg": True}, "payload_kg must be a number or an array of numbers, got True"),
+        ({"step_s": True}, "step_s must be a number, got True"),
+        ({"rotation": 1}, "rotation must be True or False, got 1"),
+        ({"drag": "no"}, "drag must be True or False, got 'no'"),
+        ({"pitch": 5.0}, "pitch must be a shieldcheck.boost.PitchProgram, got 5.0"),
     ],
 )
 def test_bad_input_names_field_rule_value(kwargs, message):
@@ -298,6 +312,29 @@ def test_bad_input_names_field_rule_value(kwargs, message):
 def test_stage_validation_names_field():
     with pytest.raises(InputError, match=r"isp_sl_s must be within \(0, 250\], got 260.0"):
         Stage(100.0, 10.0, 10.0, 250.0, 260.0, 1.0)
+    with pytest.raises(InputError, match="burn_time_s must be a number, got True"):
+        Stage(100.0, 10.0, True, 250.0, 240.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"range_km": True}, "range_km must be a number or an array of numbers, got True"),
+        ({"range_km": float("nan")}, "range_km must be within (0, 20000], got nan"),
+        ({"iterations": True}, "iterations must be a number, got True"),
+        ({"payload_kg": False}, "payload_kg must be a number or an array of numbers, got False"),
+    ],
+)
+def test_solve_kick_refuses_bools_nan_and_text(kwargs, message):
+    args = {"goal": "range", "range_km": 1000.0, **kwargs}
+    with pytest.raises(InputError) as err:
+        solve_kick(THREE_STAGE, 0.0, 0.0, 90.0, **args)
+    assert str(err.value) == message
+
+
+def test_a_vehicle_of_the_wrong_type_is_an_input_error():
+    with pytest.raises(InputError, match="vehicle must be a shieldcheck.boost.Vehicle, got int"):
+        fly_batch(5, 0.0, 0.0, 90.0, 5.0)
 
 
 def test_atmosphere_table_matches_ambiance_between_nodes():

@@ -142,3 +142,56 @@ def test_cli_reconstruct_no_sigma_prints_no_plus_minus_zero():
     )
     assert res.exit_code == 0, res.output
     assert "±" in res.output
+
+
+def test_free_fall_time_against_a_scipy_integration():
+    # radial fall from rest under mu/r^2 to the sphere, integrated by scipy (independent of the closed form)
+    from scipy.integrate import solve_ivp
+
+    from shieldcheck.reconstruct import free_fall_time_s
+
+    for apogee in (100.0, 2802.0, 20000.0):
+        ground = lambda t, y: y[0] - R  # noqa: E731
+        ground.terminal = True
+        sol = solve_ivp(
+            lambda t, y: [y[1], -MU / y[0] ** 2], (0, 1e5), [R + apogee, 0.0], events=ground,
+            method="DOP853", rtol=1e-12, atol=1e-9,
+        )
+        assert free_fall_time_s(apogee) == pytest.approx(sol.t_events[0][0], abs=1e-3)
+
+
+def test_flight_time_shorter_than_the_fall_from_apogee_is_an_input_error():
+    # the breaker's case: apogee 20,000 km, range 5,000 km, 100 s gave a 40,026 km standard range
+    words = r"flight_time_s must be at least 7,123 s, .* got 100: no ballistic arc"
+    with pytest.raises(InputError, match=words):
+        reconstruct(20000.0, 5000.0, 100.0)
+
+
+def test_orbital_and_time_mismatch_are_statuses_with_reasons():
+    r = reconstruct(20000.0, 5000.0, 9000.0)
+    assert r.status == "orbital" and "any point on Earth" in r.reason
+    assert math.isnan(r.standard_range_km)  # never a range past the antipode (was 40,026 km)
+    r = reconstruct(2802.0, 933.0, 5000.0)  # the 4 July 2017 test's apogee and range, twice its time
+    assert r.status == "time-mismatch" and "differs by +142 %" in r.reason
+    ok = reconstruct(2802.0, 933.0, 2340.0)
+    assert ok.status == "ok" and ok.reason == ""
+    res = CliRunner().invoke(
+        app, ["reconstruct", "--apogee-km", "20000", "--range-km", "5000", "--flight-time-s", "100"]
+    )
+    assert res.exit_code == 2 and "no ballistic arc fits" in res.output
+
+
+@pytest.mark.parametrize(
+    "args, kw, words",
+    [
+        ((True, 933.0, 2340.0), {}, "apogee_km must be a number, got True"),
+        ((2802.0, False, 2340.0), {}, "range_km must be a number, got False"),
+        ((2802.0, 933.0, float("nan")), {}, r"flight_time_s must be within \(0, 20000\], got nan"),
+        ((2802.0, 933.0, float("inf")), {}, r"flight_time_s must be within \(0, 20000\], got inf"),
+        ((2802.0, 933.0, 2340.0), {"apogee_sigma_km": True}, "apogee_sigma_km must be a number"),
+        ((2802.0, 933.0, 2340.0), {"azimuth_step_deg": 0.0}, r"azimuth_step_deg must be within \[1, 180\]"),
+    ],
+)
+def test_numeric_parameters_refuse_bools_nan_inf_and_out_of_range(args, kw, words):
+    with pytest.raises(InputError, match=words):
+        reconstruct(*args, **kw)

@@ -70,7 +70,7 @@ from shieldcheck.earth import (
     geodetic_kernel,
     geodetic_to_ecef,
 )
-from shieldcheck.errors import InputError, require_within
+from shieldcheck.errors import InputError, interval_text, require_within
 
 __all__ = [
     "G0_KM_S2",
@@ -1028,10 +1028,42 @@ _MAX_BATCH = 5_000_000
 _GRAVITY_HINT = f"one of {', '.join(GRAVITY_MODELS)}"
 
 
+def _numbers(name: str, value, lo: float, hi: float, *, lo_open: bool = False) -> np.ndarray:
+    """``value`` as a float array, every element finite and within [lo, hi], else `InputError`.
+
+    Booleans, text and objects are refused (``True`` would otherwise fly as 1.0).
+    """
+    try:
+        raw = np.asarray(value)
+    except ValueError:
+        raw = np.asarray(None)
+    mixed = (
+        raw.dtype.kind == "f"
+        and not isinstance(value, np.ndarray)
+        and raw.ndim > 0
+        and any(isinstance(x, (bool, np.bool_)) for x in np.asarray(value, dtype=object).ravel())
+    )  # a list such as [90.0, False] becomes a float array: look at its elements
+    if raw.dtype.kind not in "iuf" or mixed:
+        raise InputError(f"{name} must be a number or an array of numbers, got {value!r:.80}")
+    a = raw.astype(float)
+    bad = ~np.isfinite(a) | ((a <= lo) if lo_open else (a < lo)) | (a > hi)
+    if np.any(bad):
+        raise InputError(
+            f"{name} must be within {interval_text(lo, hi, lo_open)}, got {float(a[bad].ravel()[0])!r}"
+        )
+    return a
+
+
+def _flag(name: str, value) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise InputError(f"{name} must be True or False, got {value!r:.80}")
+    return bool(value)
+
+
 def _check_vehicles(vehicles) -> list[Vehicle]:
     if isinstance(vehicles, Vehicle):
         return [vehicles]
-    vs = list(vehicles)
+    vs = list(vehicles) if isinstance(vehicles, (list, tuple, np.ndarray)) else [vehicles]
     for v in vs:
         if not isinstance(v, Vehicle):
             raise InputError(f"vehicle must be a shieldcheck.boost.Vehicle, got {type(v).__name__}")
@@ -1105,23 +1137,23 @@ def fly_batch(
         raise InputError(f"gravity must be {_GRAVITY_HINT}, got {gravity!r}")
     require_within("step_s", step_s, 0.0, 10.0, lo_open=True)
     vs = _check_vehicles(vehicle)
-    arrays = {}
-    for name, val, lo, hi in (
-        ("latitude_deg", latitude_deg, -90.0, 90.0),
-        ("longitude_deg", longitude_deg, -360.0, 360.0),
-        ("azimuth_deg", azimuth_deg, -360.0, 360.0),
-        ("kick_deg", kick_deg, 0.0, 89.0),
-    ):
-        a = np.asarray(val, dtype=float)
-        bad = ~np.isfinite(a) | (a < lo) | (a > hi)
-        if np.any(bad):
-            raise InputError(f"{name} must be within [{lo:g}, {hi:g}], got {float(a[bad].ravel()[0])!r}")
-        arrays[name] = a
+    rotation, drag = _flag("rotation", rotation), _flag("drag", drag)
+    if not isinstance(pitch, PitchProgram):
+        raise InputError(f"pitch must be a shieldcheck.boost.PitchProgram, got {pitch!r:.80}")
+    arrays = {
+        name: _numbers(name, val, lo, hi)
+        for name, val, lo, hi in (
+            ("latitude_deg", latitude_deg, -90.0, 90.0),
+            ("longitude_deg", longitude_deg, -360.0, 360.0),
+            ("azimuth_deg", azimuth_deg, -360.0, 360.0),
+            ("kick_deg", kick_deg, 0.0, 89.0),
+        )
+    }
     vid = np.arange(len(vs))
-    pl = np.asarray([v.payload_kg for v in vs] if payload_kg is None else payload_kg, dtype=float)
-    if payload_kg is not None and (np.any(~np.isfinite(pl)) or np.any(pl < 0) or np.any(pl > 1e6)):
-        bad = float(pl[~np.isfinite(pl) | (pl < 0) | (pl > 1e6)].ravel()[0])
-        raise InputError(f"payload_kg must be within [0, 1e+06], got {bad!r}")
+    if payload_kg is None:
+        pl = np.asarray([v.payload_kg for v in vs], dtype=float)
+    else:
+        pl = _numbers("payload_kg", payload_kg, 0.0, 1e6)
     try:
         lat, lon, az, kick, vid_b, pl_b = np.broadcast_arrays(
             arrays["latitude_deg"],
@@ -1461,23 +1493,26 @@ def solve_kick(
     iterations = int(require_within("iterations", iterations, 5, 80))
     earth = kwargs.get("earth", "wgs84")
     rotation = kwargs.get("rotation", True)
-    lat, lon, az = (np.asarray(x, dtype=float) for x in (latitude_deg, longitude_deg, azimuth_deg))
+    lat, lon, az = (
+        _numbers(name, x, -lim, lim)
+        for name, x, lim in (
+            ("latitude_deg", latitude_deg, 90.0),
+            ("longitude_deg", longitude_deg, 360.0),
+            ("azimuth_deg", azimuth_deg, 360.0),
+        )
+    )
     if goal == "flight-path-angle":
         if flight_path_angle_deg is None:
             raise InputError("flight_path_angle_deg is required for goal 'flight-path-angle'")
-        gval = np.asarray(flight_path_angle_deg, dtype=float)
-        if np.any(~np.isfinite(gval)) or np.any(np.abs(gval) > 90):
-            raise InputError(f"flight_path_angle_deg must be within [-90, 90], got {gval!r}")
+        gval = _numbers("flight_path_angle_deg", flight_path_angle_deg, -90.0, 90.0)
     elif goal == "range":
         if range_km is None:
             raise InputError("range_km is required for goal 'range'")
-        gval = np.asarray(range_km, dtype=float)
-        if np.any(~np.isfinite(gval)) or np.any(gval <= 0) or np.any(gval > 20000):
-            raise InputError(f"range_km must be within (0, 20000], got {gval!r}")
+        gval = _numbers("range_km", range_km, 0.0, 20000.0, lo_open=True)
     else:
         gval = np.asarray(0.0)
     payload = kwargs.pop("payload_kg", None)
-    pl = np.asarray(np.nan if payload is None else payload, dtype=float)
+    pl = np.asarray(np.nan) if payload is None else _numbers("payload_kg", payload, 0.0, 1e6)
     try:
         lat, lon, az, gval, pl = (np.array(np.ravel(x)) for x in np.broadcast_arrays(lat, lon, az, gval, pl))
     except ValueError:
