@@ -71,19 +71,25 @@ def test_uncertainty_band_is_positive_and_grows_with_sigma():
     assert b.standard_range_sigma_km == pytest.approx(2 * a.standard_range_sigma_km, rel=0.05)
 
 
-@pytest.mark.parametrize("test", ["HS14-2017-07-04", "HS14-2017-07-28"])
+@pytest.mark.parametrize("test", [n for n, r in ROWS.items() if r["standard_range_as"] == "about"])
 def test_staged_standard_range_within_10_percent(staged, test):
+    # Hwasong-14, 4 and 28 July 2017: "about 6,700 km" and "about 10,400 km" (D. Wright, UCS): 10 %
+    assert staged[test].status == "ok"
     assert staged[test].standard_range_km == pytest.approx(float(ROWS[test]["standard_range_km"]), rel=0.10)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the hwasong-15 stage estimates put the fitted missile's flat-trajectory "
-    "burnout speed near orbital (about 7.7 km/s): the class needs better public stage data",
-)
-def test_staged_standard_range_hwasong15_within_10_percent(staged):
-    test = "HS15-2017-11-28"
-    assert staged[test].standard_range_km == pytest.approx(float(ROWS[test]["standard_range_km"]), rel=0.10)
+@pytest.mark.parametrize("test", [n for n, r in ROWS.items() if r["standard_range_as"] == "over"])
+def test_staged_standard_range_meets_a_published_lower_bound(staged, test):
+    # Hwasong-15, 28 Nov 2017: "over 13,000 km" (D. Wright, UCS) is a lower bound, so the check is one-sided
+    # with the same 10 %: the reconstruction reaches at least 11,700 km, or the whole Earth (status
+    # "global": the fitted missile reaches the antipode on a standard trajectory). It cannot be two-sided:
+    # near 7.5 km/s a 1 % change of burnout speed moves the standard range by over 1,000 km, and twelve
+    # estimated stage sets (first-stage burns 130-170 s, second 60-200 s) that all fit the test's apogee
+    # and range and predict its flight time within 3 % give 13,600 km to the antipode.
+    r = staged[test]
+    bound = 0.9 * float(ROWS[test]["standard_range_km"])
+    assert r.status == "global" or (r.status == "ok" and r.standard_range_km >= bound)
+    assert abs(r.flight_time_error_s) <= 0.05 * r.flight_time_s
 
 
 def test_staged_flight_times_within_5_percent(staged):
@@ -167,9 +173,9 @@ def test_flight_time_shorter_than_the_fall_from_apogee_is_an_input_error():
         reconstruct(20000.0, 5000.0, 100.0)
 
 
-def test_orbital_and_time_mismatch_are_statuses_with_reasons():
+def test_global_reach_and_time_mismatch_are_statuses_with_reasons():
     r = reconstruct(20000.0, 5000.0, 9000.0)
-    assert r.status == "orbital" and "any point on Earth" in r.reason
+    assert r.status == "global" and "any point on Earth" in r.reason
     assert math.isnan(r.standard_range_km)  # never a range past the antipode (was 40,026 km)
     r = reconstruct(2802.0, 933.0, 5000.0)  # the 4 July 2017 test's apogee and range, twice its time
     assert r.status == "time-mismatch" and "differs by +142 %" in r.reason

@@ -247,10 +247,10 @@ class Reconstruction:
     launch : str
         The launch point's name ("" when none was given).
     status : str
-        ``"ok"``; ``"orbital"`` when the fitted missile reaches circular speed on a flat trajectory (it can
-        reach any point on Earth; the standard range is NaN); ``"time-mismatch"`` when the predicted
-        flight time differs from the observed one by more than 20 % (the apogee, range and time do not
-        belong to one ballistic flight as modelled).
+        ``"ok"``; ``"global"`` when the fitted missile reaches the antipode or orbit on a standard
+        trajectory (any point on Earth is within reach; the standard range is NaN); ``"time-mismatch"``
+        when the predicted flight time differs from the observed one by more than 20 % (the apogee, range
+        and time do not belong to one ballistic flight as modelled).
     reason : str
         Plain words for a status other than ``"ok"``.
     """
@@ -433,12 +433,13 @@ def reconstruct(
             for p, d, a, m in zip(places, t_d, t_az, rr[az_grid.size :], strict=True)
         )
     status, reason = "ok", ""
-    half_earth = math.pi * _R
-    if not std <= half_earth:  # NaN (does not come down) or past the antipode: the range is not defined
-        status = "orbital"
+    # the geodesic range saturates at half the circumference (the antipode): a standard range within 1 %
+    # of it, past it, or NaN (the arc does not come down) means the whole Earth is within reach
+    if not std < 0.99 * math.pi * _R:
+        status = "global"
         reason = (
-            f"the fitted missile reaches circular speed on a flat trajectory (burnout speed {v:.2f} km/s "
-            "on the lofted test): it could reach any point on Earth, so no standard range is given"
+            f"on a standard trajectory the fitted missile reaches the antipode or orbit (lofted-test "
+            f"burnout speed {v:.2f} km/s): it could reach any point on Earth, so no standard range is given"
         )
         std, var = math.nan, math.nan
     elif abs(t_pred - flight_time_s) > 0.2 * flight_time_s:
