@@ -385,3 +385,15 @@ def test_free_flight_escape_and_orbit_are_statuses_not_errors():
     ff = free_flight(b)
     assert list(ff["status"]) == ["escape", "escape"]
     assert np.all(np.isnan(ff["range_km"])) and np.all(np.isnan(ff["apogee_altitude_km"]))
+
+
+def test_atmosphere_and_free_flight_refuse_bad_input():
+    with pytest.raises(InputError, match="altitude_km must be a number or an array of numbers, got True"):
+        boost.atmosphere(True)
+    with pytest.raises(InputError, match=r"altitude_km must be within \[-1000, 1e\+06\], got nan"):
+        boost.atmosphere([1.0, float("nan")])
+    b = fly_batch(THREE_STAGE, 0.0, 0.0, 90.0, 10.0)
+    with pytest.raises(InputError, match="rotation must be True or False, got 'yes'"):
+        free_flight(b, rotation="yes")
+    with pytest.raises(InputError, match="batch must be a shieldcheck.boost.BoostBatch"):
+        free_flight(b[0])

@@ -201,3 +201,14 @@ def test_global_reach_and_time_mismatch_are_statuses_with_reasons():
 def test_numeric_parameters_refuse_bools_nan_inf_and_out_of_range(args, kw, words):
     with pytest.raises(InputError, match=words):
         reconstruct(*args, **kw)
+
+
+def test_public_helpers_refuse_bools_and_nan():
+    from shieldcheck.reconstruct import free_fall_time_s
+
+    with pytest.raises(InputError, match="apogee_km must be a number, got True"):
+        impulsive_burnout(True, 933.0)
+    with pytest.raises(InputError, match=r"burnout_altitude_km must be within \[0, 5000\], got nan"):
+        impulsive_burnout(2802.0, 933.0, float("nan"))
+    with pytest.raises(InputError, match=r"apogee_km must be within \[0, 1e\+06\], got -5.0"):
+        free_fall_time_s(-5.0)

@@ -160,7 +160,7 @@ def atmosphere(altitude_km):
     (1.225, 101325, 0.3403)
     """
     lr, lp, aa = _atmosphere_table()
-    h = np.asarray(altitude_km, dtype=float)
+    h = _numbers("altitude_km", altitude_km, -1000.0, 1e6)
     out = np.empty((h.size, 3))
     for i, hi in enumerate(h.ravel()):
         out[i] = _atm(hi, lr, lp, aa)
@@ -381,6 +381,24 @@ def _rhs(
     return q, h, rho, w
 
 
+@numba.njit(cache=True, inline="always")
+def _step_length(step, rho_ratio, mode, w, m, mdot, t_left):
+    """RK4 step (s) from the state at its start (module notes): ``step`` in sea-level air, growing as the
+    density ratio ``rho_ratio`` falls, limited by the gravity-turn and mass-flow time scales, and cut to
+    end on the segment's end ``t_left`` away."""
+    # the step grows as the air thins (drag's truncation error falls with the density), up to
+    # _VAC_FACTOR times the base step
+    h = step * min(rho_ratio ** -_RHO_EXP, _VAC_FACTOR) if rho_ratio > 0.0 else step * _VAC_FACTOR
+    # the limits below scale with the base step, so that step sets the accuracy everywhere
+    if mode == 3:
+        # gravity turn: the velocity turns at g cos(gamma) / v, fast while the missile is slow
+        h = min(h, max(step * _TURN * w / G0_KM_S2, step * _MIN_STEP))
+    if mdot > 0.0:
+        # thrust acceleration F/m grows on the time scale m / mdot
+        h = min(h, max(step * _MASS * m / mdot, step * _MIN_STEP))
+    return t_left if h > t_left - 1e-9 else h
+
+
 @numba.njit(cache=True)
 def _segment(
     y,
@@ -425,67 +443,17 @@ def _segment(
         return nrec, qmax, False
     nv = y.shape[0]
     t = t0
+    hstep = 0.0
     while t < t1 - 1e-12:
-        # RK4 stage 1 at (t, y): it does not depend on the step, and gives the height, density and
-        # air-relative speed that set the step
-        q_s, hnow, rho_now, w_now = _rhs(
-            t,
-            y,
-            k1,
-            mode,
-            m0,
-            mdot,
-            t0,
-            fvac,
-            fp,
-            area,
-            kick,
-            hx,
-            hy,
-            hz,
-            omega,
-            gmode,
-            mu,
-            j2,
-            re,
-            a_e,
-            e2,
-            drag,
-            lr,
-            lp,
-            aa,
-            cdm,
-            cdv,
-        )
-        if q_s > qmax:  # peak dynamic pressure, at the start of each step
-            qmax = q_s
-        # the step grows as the air thins (drag's truncation error falls with the density), up to
-        # _VAC_FACTOR times the base step
-        if rho_now > 0.0:
-            hstep = step * min((lr[0, 0] / rho_now) ** _RHO_EXP, _VAC_FACTOR)
-        else:
-            hstep = step * _VAC_FACTOR
-        # the limits below scale with the base step, so that step_s sets the accuracy everywhere
-        if mode == 3:
-            # gravity turn: the velocity turns at g cos(gamma) / v, fast while the missile is slow
-            hturn = step * _TURN * w_now / G0_KM_S2
-            if hturn < hstep:
-                hstep = max(hturn, step * _MIN_STEP)
-        if mdot > 0.0:
-            # thrust acceleration F/m grows on the time scale m / mdot
-            hmass = step * _MASS * (m0 - mdot * (t - t0)) / mdot
-            if hmass < hstep:
-                hstep = max(hmass, step * _MIN_STEP)
-        if t + hstep > t1 - 1e-9:
-            hstep = t1 - t
-        # RK4 stages 2-4: stage s evaluates at t + c_s h from y + c_s h k_(s-1) (c = 1/2, 1/2, 1)
-        for s in range(1, 4):
-            c = 1.0 if s == 3 else 0.5
+        # the four RK4 stages: stage s evaluates at t + c_s h from y + c_s h k_(s-1) (c = 0, 1/2, 1/2, 1);
+        # stage 0 does not depend on the step and gives the state that sets it
+        for s in range(4):
+            c = 0.0 if s == 0 else (1.0 if s == 3 else 0.5)
             k_prev = k1 if s == 1 else (k2 if s == 2 else k3)
-            k_out = k2 if s == 1 else (k3 if s == 2 else k4)
+            k_out = k1 if s == 0 else (k2 if s == 1 else (k3 if s == 2 else k4))
             for j in range(nv):
-                tmp[j] = y[j] + c * hstep * k_prev[j]
-            _rhs(
+                tmp[j] = y[j] if s == 0 else y[j] + c * hstep * k_prev[j]
+            q_s, _, rho_now, w_now = _rhs(
                 t + c * hstep,
                 tmp,
                 k_out,
@@ -514,6 +482,11 @@ def _segment(
                 cdm,
                 cdv,
             )
+            if s == 0:
+                if q_s > qmax:  # peak dynamic pressure, at the start of each step
+                    qmax = q_s
+                m_now = m0 - mdot * (t - t0)
+                hstep = _step_length(step, rho_now / lr[0, 0], mode, w_now, m_now, mdot, t1 - t)
         for j in range(nv):
             y[j] += hstep / 6.0 * (k1[j] + 2.0 * k2[j] + 2.0 * k3[j] + k4[j])
         t += hstep
@@ -1454,8 +1427,10 @@ def free_flight(batch: BoostBatch, *, earth: str = "wgs84", rotation: bool = Tru
     (Bate, Mueller & White 1971, ch. 4 and 6); the impact radius is iterated to the ellipsoid.
     """
     earth = check_earth(earth)
+    if not isinstance(batch, BoostBatch):
+        raise InputError(f"batch must be a shieldcheck.boost.BoostBatch (from fly_batch), got {batch!r:.80}")
     a_e, e2 = ellipsoid(earth)
-    omega = OMEGA_RAD_S if rotation else 0.0
+    omega = OMEGA_RAD_S if _flag("rotation", rotation) else 0.0
     out = np.zeros((len(batch), 6))
     _impact_many(
         np.ascontiguousarray(batch.r_eci_km),

@@ -98,6 +98,9 @@ def impulsive_burnout(apogee_km: float, range_km: float, burnout_altitude_km: fl
     >>> round(v, 3), round(g, 2)
     (6.204, 83.16)
     """
+    apogee_km = require_within("apogee_km", apogee_km, 0.0, 1e5, lo_open=True)
+    range_km = require_within("range_km", range_km, 0.0, 20000.0, lo_open=True)
+    burnout_altitude_km = require_within("burnout_altitude_km", burnout_altitude_km, 0.0, 5000.0)
     rb = _R + burnout_altitude_km
     if apogee_km <= burnout_altitude_km:
         raise InputError(
@@ -133,7 +136,7 @@ def free_fall_time_s(apogee_km: float) -> float:
     >>> round(free_fall_time_s(1000.0), 1)
     510.1
     """
-    ra = _R + apogee_km
+    ra = _R + require_within("apogee_km", apogee_km, 0.0, 1e6)
     x = _R / ra
     return math.sqrt(ra**3 / (2.0 * MU_KM3_S2)) * (math.sqrt(x * (1.0 - x)) + math.acos(math.sqrt(x)))
 
