@@ -296,7 +296,7 @@ def _potential(x, y, z, gmode, mu, j2, re):
     return u
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _rhs(
     t,
     y,
