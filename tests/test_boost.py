@@ -279,6 +279,21 @@ def test_solve_kick_range_goal_and_maximum():
     assert too_far["max_range_km"][0] == pytest.approx(rmax, rel=1e-6)
 
 
+def test_solve_kick_range_goal_converges_across_a_batch():
+    # Illinois regula falsi on the lofted side: every reachable range is met to 1e-6 km, re-flown by
+    # fly_batch + free_flight at the returned kicks, and the lofted kick grows with the range
+    from shieldcheck.catalog.boosters import get_booster
+
+    cases = (("hwasong-15", np.linspace(7900.0, 9900.0, 6)), ("minuteman-iii", np.linspace(800.0, 7000.0, 6)))
+    for name, ranges in cases:
+        v = get_booster(name).vehicle
+        s = solve_kick(v, 39.0, 125.7, 80.0, "range", range_km=ranges)
+        assert list(s["status"]) == ["ok"] * len(ranges)
+        again = free_flight(fly_batch(v, 39.0, 125.7, 80.0, s["kick_deg"]))["range_km"]
+        np.testing.assert_allclose(again, ranges, rtol=0, atol=1e-6)
+        assert np.all(np.diff(s["kick_deg"]) > 0)
+
+
 def test_free_flight_matches_closed_form_range_on_sphere():
     # Bate, Mueller & White 1971 eq. 6.2-6: tan(Psi/2) = Q sin g cos g / (1 - Q cos^2 g), burnout radius r
     r = fly(THREE_STAGE, 0.0, 0.0, 90.0, 14.0, earth="sphere", rotation=False)
