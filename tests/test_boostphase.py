@@ -183,9 +183,10 @@ def test_zone_cells_agree_with_single_engagements(liquid):
 
 
 def test_solid_icbm_needs_bases_closer_than_liquid(liquid, solid):
-    # APS 2003 (Rev. Mod. Phys. 76, S1, 2004; summary as reported by Science, 'Early strikes against missiles
-    # doomed', July 2003): the short burn of solid-propellant ICBMs puts the interceptor "unrealistically close
-    # to the launch site". The same 5 km/s interceptor and delay give a smaller zone against the solid model.
+    # APS 2003 (Rev. Mod. Phys. 76, S1, 2004; summary as reported by Science, 'Early strikes against
+    # missiles doomed', July 2003): the short burn of solid-propellant ICBMs puts the interceptor
+    # "unrealistically close to the launch site". The same 5 km/s interceptor and delay give a smaller zone
+    # against the solid model.
     assert _zone(solid).sum() < _zone(liquid).sum()
 
 
