@@ -37,6 +37,7 @@ __all__ = [
     "StagedFlyout",
     "catalog_booster",
     "staged_flyout",
+    "catalog_type",
 ]
 
 
@@ -447,3 +448,21 @@ def staged_flyout(
         ld,
         float(v.payload_kg),
     )
+
+
+def catalog_type(name: str, alternative: str | None = None) -> InterceptorType:
+    """The catalog interceptor ``name`` (with a named ``alternative``) as an `InterceptorType`.
+
+    Raises
+    ------
+    InputError
+        An unknown name or alternative (the message lists what exists).
+
+    >>> catalog_type("gbi-2stage", "postol-2007").burnout_speed_km_s
+    8.0
+    """
+    from shieldcheck.catalog import get_interceptor
+
+    system = get_interceptor(name, field="interceptor")
+    values = {f: v["value"] for f, v in system.fields(alternative).items()}
+    return InterceptorType(system.name, **values)
