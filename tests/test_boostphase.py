@@ -253,3 +253,106 @@ def test_profile_needs_one_direction():
         boost_profile("aps2003-solid", 40.0, 127.0)
     with pytest.raises(InputError, match="no stage data"):
         boost_profile("no-such-missile", 40.0, 127.0, azimuth_deg=10.0)
+
+
+# ------------------------------------------------------------------------------------------- CLI and map
+def _cli(*args):
+    from typer.testing import CliRunner
+
+    from shieldcheck.cli import app
+
+    return CliRunner().invoke(app, ["boost-phase", *args])
+
+
+def test_cli_least_speed_table():
+    r = _cli(
+        "40,127", "--missile", "aps2003-solid", "--azimuth", "45", "--speed-km-s", "5", "--burn-time-s", "40"
+    )
+    assert r.exit_code == 0, r.output
+    assert "least interceptor burnout speed" in r.output and "under the track" in r.output
+    assert "110 s to 170 s" in r.output  # fired at 60 s, burnout at 170 s
+
+
+def test_cli_one_base_json_matches_the_api(solid):
+    import json
+
+    r = _cli(
+        "40,127",
+        "--missile",
+        "aps2003-solid",
+        "--azimuth",
+        "45",
+        "--speed-km-s",
+        "5",
+        "--burn-time-s",
+        "40",
+        "--base",
+        "41.5,129",
+        "--json",
+    )
+    assert r.exit_code == 0, r.output
+    got = json.loads(r.output)
+    api = engage_boost(solid, 41.5, 129.0, speed_km_s=5.0, burn_time_s=40.0)
+    assert got["status"] == api.status == "engageable"
+    assert got["required_speed_km_s"] == pytest.approx(
+        api.required_speed_km_s, rel=1e-2
+    )  # 2 s vs 5 s samples
+
+
+def test_cli_basing_zone_writes_map_geojson_csv(tmp_path):
+    import json
+
+    png, gj, csv_ = tmp_path / "z.png", tmp_path / "z.geojson", tmp_path / "z.csv"
+    r = _cli(
+        "40,127",
+        "--missile",
+        "aps2003-liquid",
+        "--azimuth",
+        "45",
+        "--interceptor",
+        "sm3-iia",
+        "--speed-km-s",
+        "5.5",
+        "--region",
+        "34,46,120,136",
+        "--step-deg",
+        "1",
+        "--map",
+        str(png),
+        "--geojson",
+        str(gj),
+        "--csv",
+        str(csv_),
+    )
+    assert r.exit_code == 0, r.output
+    assert "basing zone:" in r.output and "sm3-iia (5.50 km/s, straight)" in r.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert json.loads(gj.read_text())["features"]
+    assert csv_.read_text().splitlines()[0].startswith("latitude_deg,longitude_deg,engageable")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--azimuth", "45"), "error: give --interceptor TYPE or --speed-km-s V"),
+        (("--speed-km-s", "5"), "error: give exactly one of azimuth_deg and toward"),
+        (
+            ("--azimuth", "45", "--speed-km-s", "5", "--map", "x.png"),
+            "error: --map, --geojson and --csv draw",
+        ),
+        (("--azimuth", "45", "--speed-km-s", "5", "--region", "1,2,3"), "error: --region must be LAT0,LAT1"),
+        (
+            ("--azimuth", "45", "--speed-km-s", "5", "--region", "-60,60,0,359", "--step-deg", "0.2"),
+            "error: the basing-zone grid has",
+        ),
+        (("--azimuth", "45", "--speed-km-s", "99"), "error: speed_km_s must be within (0, 15], got 99.0"),
+        (
+            ("--azimuth", "45", "--interceptor", "thaad", "--staged", "--base", "41,129"),
+            "error: interceptor 'thaad' has no stages",
+        ),
+    ],
+)
+def test_cli_bad_input_is_one_line_exit_2(args, message):
+    r = _cli("40,127", "--missile", "aps2003-solid", *args)
+    assert r.exit_code == 2
+    assert r.output.startswith(message) and r.output.count("\n") == 1

@@ -1216,6 +1216,7 @@ def boost_phase_cmd(
     boost-phase basing zone (map, GeoJSON, CSV). Kinematic model estimates: no homing or divert."""
     from shieldcheck.boostphase import basing_zone, boost_profile, engage_boost, least_speed_curve
     from shieldcheck.catalog import resolve_place
+    from shieldcheck.errors import require_within
     from shieldcheck.interceptors import catalog_type, staged_flyout
 
     try:
@@ -1225,6 +1226,8 @@ def boost_phase_cmd(
             raise InputError("--map, --geojson and --csv draw a basing zone: give --region too")
         if interceptor is None and speed_km_s is None:
             raise InputError("give --interceptor TYPE or --speed-km-s V")
+        if speed_km_s is not None:
+            require_within("speed_km_s", speed_km_s, 0.0, 15.0, lo_open=True)
         if staged and interceptor is None:
             raise InputError("--staged needs --interceptor TYPE (a type with stages in interceptors.yaml)")
         if staged and (speed_km_s is not None or burn_time_s is not None):
