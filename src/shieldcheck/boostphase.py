@@ -43,7 +43,7 @@ Model (kinematics only; no homing, no divert, no kill assessment)
 ...                              [[0.0, 0.0, 0.0], [2.0, 0.0, 0.0]], name="test")
 >>> r = engage_boost(p, 0.0, 1.0, speed_km_s=5.0, burn_time_s=0.0, burnout_altitude_km=0.0, delay_s=0.0)
 >>> r.status, round(r.required_speed_km_s, 3)
-('engageable', 1.463)
+('engageable', 1.503)
 """
 
 from __future__ import annotations
@@ -505,57 +505,19 @@ def _one_base(i, ts, P, V, bases, vcs, t_launch, t_burn, mode, tab_t, tab_r, spe
         if mode != 2 and g < best:
             best = g
         ok = g <= 0.0 if mode == 2 else g <= speed
-        a = max(t_launch, ts[k - 1])
-        if ok and not prev_ok and np.isnan(first):
-            first = _edge(
-                a,
-                t,
-                True,
-                k - 1,
-                ts,
-                P,
-                V,
-                base,
-                vc,
-                t_launch,
-                t_burn,
-                mode,
-                tab_t,
-                tab_r,
-                speed,
-                omega,
-                mu,
-                p,
-                r1,
-                v1,
-                v2,
-            )
+        if ok != prev_ok and (prev_ok or np.isnan(first)):
+            # the condition starts (ok) or stops holding inside this interval: bisect for the edge
+            a = max(t_launch, ts[k - 1])
+            # fmt: off
+            edge = _edge(a, t, ok, k - 1, ts, P, V, base, vc, t_launch, t_burn, mode, tab_t, tab_r, speed,
+                         omega, mu, p, r1, v1, v2)
+            # fmt: on
+            if ok:
+                first = edge
+            else:
+                last = edge
         if ok:
             last = t
-        elif prev_ok:  # the missile ran out of reach inside this interval
-            last = _edge(
-                a,
-                t,
-                False,
-                k - 1,
-                ts,
-                P,
-                V,
-                base,
-                vc,
-                t_launch,
-                t_burn,
-                mode,
-                tab_t,
-                tab_r,
-                speed,
-                omega,
-                mu,
-                p,
-                r1,
-                v1,
-                v2,
-            )
         prev_ok = ok
     out[i, 0] = best if mode != 2 else np.nan
     out[i, 1] = first
@@ -781,41 +743,53 @@ def _bases_ecef(lat, lon, alt, hb, carrier_speed, launch_lat, launch_lon, earth)
     return bases, vcs
 
 
-def _run(
-    profile, lat, lon, args, *, delay_s, before_s, base_altitude_km, carrier_speed_km_s, earth, rotation
-):
-    name, v, tb, hb, ld, mode, tab_t, tab_r = args
+_OPTIONS = {
+    "speed_km_s": None,
+    "burn_time_s": None,
+    "burnout_altitude_km": None,
+    "launch_delay_s": None,
+    "delay_s": 60.0,
+    "before_s": None,
+    "base_altitude_km": 0.0,
+    "carrier_speed_km_s": 0.0,
+    "flyout": "straight",
+    "earth": "wgs84",
+    "rotation": True,
+}
+"""The keyword options of `engage_boost` (and of `least_speed_curve` and `basing_zone`) and their defaults."""
+
+
+def _run(profile, lat, lon, interceptor, options: dict, *, speed_free: bool = False):
+    """Validate the options and evaluate every base: (profile used, fly-out args, launch, deadline, out)."""
+    unknown = sorted(set(options) - set(_OPTIONS))
+    if unknown:
+        raise InputError(f"unknown option(s) {unknown}; allowed: {', '.join(_OPTIONS)}")
+    o = {**_OPTIONS, **options}
     if not isinstance(profile, BoostProfile):
         raise InputError(f"profile must be a BoostProfile (see boost_profile), got {type(profile).__name__}")
-    delay = require_within("delay_s", delay_s, 0.0, 3600.0)
-    alt = require_within("base_altitude_km", base_altitude_km, 0.0, 30.0)
-    cs = require_within("carrier_speed_km_s", carrier_speed_km_s, 0.0, 1.0)
-    if cs > 0.0 and mode == 1 and tb > 0.0:
-        pass  # the carrier's velocity carries the burnout point and adds to the fly-out (see _need)
-    prof = profile if before_s is None else profile.until(before_s)
+    speed = 1.0 if speed_free else o["speed_km_s"]
+    args = _flyout_args(
+        interceptor, speed, o["burn_time_s"], o["burnout_altitude_km"], o["launch_delay_s"], o["flyout"]
+    )
+    name, v, tb, hb, ld, mode, tab_t, tab_r = args
+    if speed_free and mode == 2:
+        raise InputError("a least-speed curve needs a speed model (flyout 'straight' or 'ballistic')")
+    delay = require_within("delay_s", o["delay_s"], 0.0, 3600.0)
+    alt = require_within("base_altitude_km", o["base_altitude_km"], 0.0, 30.0)
+    cs = require_within("carrier_speed_km_s", o["carrier_speed_km_s"], 0.0, 1.0)
+    earth = _earth.check_earth(o["earth"])
+    prof = profile if o["before_s"] is None else profile.until(o["before_s"])
     t_launch = delay + ld
     bases, vcs = _bases_ecef(
         lat, lon, alt, hb, cs, prof.launch_latitude_deg, prof.launch_longitude_deg, earth
     )
     out = np.empty((bases.shape[0], 3))
-    _zone_kernel(
-        np.ascontiguousarray(prof.time_s),
-        np.ascontiguousarray(prof.r_ecef_km),
-        np.ascontiguousarray(prof.v_ecef_km_s),
-        bases,
-        vcs,
-        float(t_launch),
-        float(tb),
-        int(mode),
-        tab_t,
-        tab_r,
-        float(v),
-        _earth.rotation_rate(rotation),
-        MU_KM3_S2,
-        out,
-    )
-    deadline = float(prof.time_s[-1])
-    return prof, name, v, t_launch, deadline, out
+    # fmt: off
+    _zone_kernel(np.ascontiguousarray(prof.time_s), np.ascontiguousarray(prof.r_ecef_km),
+                 np.ascontiguousarray(prof.v_ecef_km_s), bases, vcs, float(t_launch), float(tb), int(mode),
+                 tab_t, tab_r, float(v), _earth.rotation_rate(bool(o["rotation"])), MU_KM3_S2, out)
+    # fmt: on
+    return prof, args, t_launch, float(prof.time_s[-1]), out
 
 
 def engage_boost(
@@ -875,19 +849,21 @@ def engage_boost(
     """
     lat = require_within("latitude_deg", latitude_deg, -90.0, 90.0)
     lon = require_within("longitude_deg", longitude_deg, -360.0, 360.0)
-    args = _flyout_args(interceptor, speed_km_s, burn_time_s, burnout_altitude_km, launch_delay_s, flyout)
-    prof, name, v, t_launch, deadline, out = _run(
-        profile,
-        lat,
-        lon,
-        args,
+    options = dict(
+        speed_km_s=speed_km_s,
+        burn_time_s=burn_time_s,
+        burnout_altitude_km=burnout_altitude_km,
+        launch_delay_s=launch_delay_s,
         delay_s=delay_s,
         before_s=before_s,
         base_altitude_km=base_altitude_km,
         carrier_speed_km_s=carrier_speed_km_s,
+        flyout=flyout,
         earth=earth,
         rotation=rotation,
     )
+    prof, args, t_launch, deadline, out = _run(profile, lat, lon, interceptor, options)
+    name, v = args[0], args[1]
     req, first, last = (float(x) for x in out[0])
     mode = args[5]
     dist = float(
@@ -951,23 +927,15 @@ def least_speed_curve(
     *,
     bearing_deg: float | None = None,
     interceptor=None,
-    burn_time_s: float | None = None,
-    burnout_altitude_km: float | None = None,
-    launch_delay_s: float | None = None,
-    delay_s: float = 60.0,
-    before_s: float | None = None,
-    base_altitude_km: float = 0.0,
-    carrier_speed_km_s: float = 0.0,
-    flyout: str = "straight",
-    earth: str = "wgs84",
-    rotation: bool = True,
+    **options,
 ) -> dict:
     """Least interceptor burnout speed against the base's distance from the launch point.
 
     Bases lie along the geodesic from the launch point at ``bearing_deg`` (deg from north; default the
     missile's azimuth: bases under its track). Returns ``{"distance_km", "required_speed_km_s",
     "latitude_deg", "longitude_deg", "bearing_deg"}`` (arrays; inf where no speed below the bound reaches
-    the missile before the deadline). At most 250,000 distances in [0, 20,000] km.
+    the missile before the deadline). At most 250,000 distances in [0, 20,000] km. ``interceptor`` and
+    ``options`` are those of :func:`engage_boost` (its speed is not used: the curve gives the speed).
 
     >>> p = boost_profile("aps2003-solid", 40.0, 127.0, azimuth_deg=45.0, step_s=10.0)
     >>> c = least_speed_curve(p, [200.0, 800.0], burn_time_s=50.0, delay_s=60.0)
@@ -989,24 +957,11 @@ def least_speed_curve(
     brg = (
         profile.azimuth_deg if bearing_deg is None else require_within("bearing_deg", bearing_deg, -360, 360)
     )
-    args = _flyout_args(interceptor, 1.0, burn_time_s, burnout_altitude_km, launch_delay_s, flyout)
-    if args[5] == 2:
-        raise InputError("a least-speed curve needs a speed model (flyout 'straight' or 'ballistic')")
+    earth = _earth.check_earth(options.get("earth", "wgs84"))
     la, lo_, _ = _earth.geodesic_direct(
         profile.launch_latitude_deg, profile.launch_longitude_deg, np.full(d.shape, brg), d, earth
     )
-    _, _, _, _, _, out = _run(
-        profile,
-        np.atleast_1d(la),
-        np.atleast_1d(lo_),
-        args,
-        delay_s=delay_s,
-        before_s=before_s,
-        base_altitude_km=base_altitude_km,
-        carrier_speed_km_s=carrier_speed_km_s,
-        earth=earth,
-        rotation=rotation,
-    )
+    out = _run(profile, np.atleast_1d(la), np.atleast_1d(lo_), interceptor, options, speed_free=True)[-1]
     return {
         "distance_km": d,
         "required_speed_km_s": out[:, 0].copy(),
@@ -1021,18 +976,7 @@ def basing_zone(
     region,
     resolution_deg: float = 1.0,
     interceptor=None,
-    *,
-    speed_km_s: float | None = None,
-    burn_time_s: float | None = None,
-    burnout_altitude_km: float | None = None,
-    launch_delay_s: float | None = None,
-    delay_s: float = 60.0,
-    before_s: float | None = None,
-    base_altitude_km: float = 0.0,
-    carrier_speed_km_s: float = 0.0,
-    flyout: str = "straight",
-    earth: str = "wgs84",
-    rotation: bool = True,
+    **options,
 ) -> BasingZone:
     """The boost-phase basing zone: every cell of a grid as a candidate base.
 
@@ -1043,8 +987,8 @@ def basing_zone(
         180 to cross the antimeridian (as :func:`shieldcheck.footprint.grid`).
     resolution_deg : float
         Cell size, deg; the grid may hold at most 250,000 cells.
-    others :
-        As for :func:`engage_boost`.
+    interceptor, **options :
+        As for :func:`engage_boost` (``speed_km_s``, ``delay_s``, ``flyout``, ...).
 
     Returns
     -------
@@ -1074,20 +1018,9 @@ def basing_zone(
             f"the basing-zone grid has {g.shape[0] * g.shape[1]:,} cells; at most {MAX_CELLS:,} allowed "
             "(coarsen resolution_deg or shrink the region)"
         )
-    args = _flyout_args(interceptor, speed_km_s, burn_time_s, burnout_altitude_km, launch_delay_s, flyout)
     lat, lon = g.mesh()
-    prof, name, v, t_launch, deadline, out = _run(
-        profile,
-        lat.ravel(),
-        lon.ravel(),
-        args,
-        delay_s=delay_s,
-        before_s=before_s,
-        base_altitude_km=base_altitude_km,
-        carrier_speed_km_s=carrier_speed_km_s,
-        earth=earth,
-        rotation=rotation,
-    )
+    prof, args, t_launch, deadline, out = _run(profile, lat.ravel(), lon.ravel(), interceptor, options)
+    name, v, flyout = args[0], args[1], ("straight", "ballistic", "staged")[args[5]]
     shape = g.shape
     first = out[:, 1].reshape(shape)
     engageable = ~np.isnan(first)
@@ -1101,10 +1034,10 @@ def basing_zone(
         "missile": prof.name,
         "interceptor": name,
         "speed_km_s": float(v),
-        "delay_s": float(delay_s),
-        "flyout": flyout if args[5] != 2 else "staged",
+        "delay_s": float(t_launch - args[4]),
+        "flyout": flyout,
     }
-    tla, tlo, _ = _earth.ecef_to_geodetic(prof.r_ecef_km, earth)
+    tla, tlo, _ = _earth.ecef_to_geodetic(prof.r_ecef_km, options.get("earth", "wgs84"))
     return BasingZone(
         prof.name,
         prof.launch_latitude_deg,
@@ -1116,9 +1049,9 @@ def basing_zone(
         deadline - t_launch,
         name,
         float(v),
-        meta["flyout"],
-        float(base_altitude_km),
-        float(carrier_speed_km_s),
+        flyout,
+        float(options.get("base_altitude_km", 0.0)),
+        float(options.get("carrier_speed_km_s", 0.0)),
         Footprint("boost_phase_basing_zone", g, values, meta),
         np.atleast_1d(tla),
         np.atleast_1d(tlo),
