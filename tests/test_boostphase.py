@@ -356,3 +356,21 @@ def test_cli_bad_input_is_one_line_exit_2(args, message):
     r = _cli("40,127", "--missile", "aps2003-solid", *args)
     assert r.exit_code == 2
     assert r.output.startswith(message) and r.output.count("\n") == 1
+
+
+def test_cli_staged_interceptor_prints_its_integrated_burnout():
+    r = _cli(
+        "40,127",
+        "--missile",
+        "aps2003-liquid",
+        "--azimuth",
+        "45",
+        "--interceptor",
+        "gbi-2stage",
+        "--staged",
+        "--base",
+        "41,131",
+    )
+    assert r.exit_code == 0, r.output
+    assert "gbi-2stage stages (integrated): burnout 8.55 km/s after 139 s" in r.output
+    assert "engageable" in r.output

@@ -1272,6 +1272,13 @@ def boost_phase_cmd(
                 )
                 return
             console.print(head, highlight=False)
+            if staged:
+                console.print(
+                    f"{it.name} stages (integrated): burnout {it.burnout_speed_km_s:.2f} km/s after "
+                    f"{it.burn_time_s:.0f} s, {it.burnout_altitude_km:.0f} km up, "
+                    f"{it.burnout_range_km:.0f} km downrange (estimated stage data)",
+                    highlight=False,
+                )
             console.print(
                 f"base {bp.label}, {r.distance_km:,.0f} km from the launch point: {r.status}"
                 + (f" ({r.reason})" if r.reason else ""),
