@@ -256,6 +256,9 @@ def test_profile_needs_one_direction():
 
 
 # ------------------------------------------------------------------------------------------- CLI and map
+LIQUID_45 = ("40,127", "--missile", "aps2003-liquid", "--azimuth", "45")
+
+
 def _cli(*args):
     from typer.testing import CliRunner
 
@@ -304,11 +307,7 @@ def test_cli_basing_zone_writes_map_geojson_csv(tmp_path):
 
     png, gj, csv_ = tmp_path / "z.png", tmp_path / "z.geojson", tmp_path / "z.csv"
     r = _cli(
-        "40,127",
-        "--missile",
-        "aps2003-liquid",
-        "--azimuth",
-        "45",
+        *LIQUID_45,
         "--interceptor",
         "sm3-iia",
         "--speed-km-s",
@@ -360,11 +359,7 @@ def test_cli_bad_input_is_one_line_exit_2(args, message):
 
 def test_cli_staged_interceptor_prints_its_integrated_burnout():
     r = _cli(
-        "40,127",
-        "--missile",
-        "aps2003-liquid",
-        "--azimuth",
-        "45",
+        *LIQUID_45,
         "--interceptor",
         "gbi-2stage",
         "--staged",
