@@ -155,6 +155,13 @@ def trajectory_cmd(
         str | None, typer.Option("--csv", help="Write the sampled trajectory to this CSV.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    boost: Annotated[
+        str,
+        typer.Option(
+            help="auto (staged when the missile class has stage data and the shape is min-energy), "
+            "staged (powered flight fitted to the target by thrust termination) or kinematic."
+        ),
+    ] = "auto",
 ) -> None:
     """Ballistic trajectory from FROM to TO on a rotating Earth."""
     from shieldcheck.threats import sample_trajectory, trajectory
@@ -189,6 +196,7 @@ def trajectory_cmd(
             max_burnout_speed_km_s=max_burnout_speed_km_s,
             earth=earth,
             rotation=not no_rotation,
+            boost=boost,
         )
         samples = None
         if csv_path is not None and t.status != "no_solution":
@@ -227,6 +235,12 @@ def trajectory_cmd(
             f"{_fmt(t.impact_speed_relative_km_s, 3)} km/s / {_fmt(t.reentry_angle_deg, 1)}°",
         ),
     ]
+    rows.insert(1, ("boost", "staged (fitted by thrust termination)" if t.boost == "staged"
+                    else "kinematic (fixed burnout point)"))
+    if math.isfinite(t.range_margin_km):
+        word = "beyond the target" if t.range_margin_km >= 0 else "short of the target"
+        rows.append(("maximum range along this azimuth / margin",
+                     f"{_fmt(t.max_range_km)} km / {_fmt(abs(t.range_margin_km))} km {word}"))
     for k, v in rows:
         table.add_row(k, v)
     console.print(table)

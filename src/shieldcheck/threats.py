@@ -63,6 +63,7 @@ from shieldcheck.orbits import _as_mu, kepler, lambert_kernel
 __all__ = [
     "SHAPES",
     "BRANCHES",
+    "BOOSTS",
     "Trajectory",
     "TrajectoryBatch",
     "TrajectorySamples",
@@ -81,6 +82,7 @@ __all__ = [
 
 SHAPES = ("min-energy", "apogee", "flight-time", "burnout-speed")
 BRANCHES = ("lofted", "depressed")
+BOOSTS = ("auto", "kinematic", "staged")
 
 _MODE = {"min-energy": 0, "apogee": 1, "flight-time": 2, "burnout-speed": 3}
 
@@ -601,6 +603,9 @@ class Trajectory:
     burnout_r_eci_km: np.ndarray = field(repr=False, compare=False)
     burnout_v_eci_km_s: np.ndarray = field(repr=False, compare=False)
     target_r_ecef_km: np.ndarray = field(repr=False, compare=False)
+    boost: str = "kinematic"
+    max_range_km: float = math.nan
+    range_margin_km: float = math.nan
 
     def to_dict(self) -> dict:
         """Scalar fields as a JSON-ready dict (NaN and infinity become None)."""
@@ -824,6 +829,16 @@ def solve_trajectories(
     for i in np.flatnonzero(inside):
         impossible[i] = (f"the target is {ground_km[i]:.1f} km away, inside the missile's burnout range of "
                          f"{db[i]:g} km: this missile class cannot fly a ballistic arc that short")
+    # A class's kinematic boost keeps its burnout point fixed whatever the route: on a route shorter than
+    # twice its burnout range the coast would start past the midpoint at a fraction of the class's speed
+    # (issue 10: 450 km down a 530 km route at 0.39 km/s). That is no trajectory of this missile; the
+    # staged boost (shieldcheck.staged) flies such routes by thrust termination.
+    past_mid = (impossible == "") & (db > 0.5 * ground_km)
+    for i in np.flatnonzero(past_mid):
+        impossible[i] = (f"the target is {ground_km[i]:.1f} km away and this missile class's kinematic boost "
+                         f"ends {db[i]:g} km downrange, past the route's midpoint: a fixed burnout point "
+                         "cannot stand for so short a flight; fly the staged boost (boost 'staged', for "
+                         "classes with stage data) or give a shorter burnout_range_km")
     if shape == "apogee":
         low = (impossible == "") & (param <= hb)
         for i in np.flatnonzero(low):
@@ -1048,6 +1063,7 @@ def trajectory(
     max_burnout_speed_km_s: float | None = None,
     earth: str = "wgs84",
     rotation: bool = True,
+    boost: str = "auto",
 ) -> Trajectory:
     """Solve one threat trajectory from ``launch`` to ``target``.
 
@@ -1056,17 +1072,29 @@ def trajectory(
     boost parameters and the maximum burnout speed; explicit keyword values override it. Other
     parameters as in `solve_trajectories`.
 
-    >>> t = trajectory("tehran", "washington", missile="icbm-liquid-10000")
+    ``boost`` chooses the powered flight: ``"kinematic"`` (the class's fixed burnout point, time and
+    altitude; only the coast is physics), ``"staged"`` (the class's stages flown by
+    `shieldcheck.staged`, thrust terminated so that the coast lands on the target; shape
+    ``min-energy`` only; the result carries ``max_range_km`` and ``range_margin_km``) or ``"auto"``
+    (default: staged when the missile class has stage data, the shape is ``min-energy`` and no boost
+    figure is given explicitly; kinematic otherwise). ``Trajectory.boost`` says which was flown.
+
+    >>> t = trajectory("tehran", "washington", missile="icbm-liquid-10000", boost="kinematic")
     >>> print(t.status, round(t.ground_range_km), round(t.flight_time_s))
     ok 10199 2182
-    >>> print(trajectory("tehran", "washington", missile="icbm-liquid").reason)
+    >>> print(trajectory("tehran", "washington", missile="icbm-liquid", boost="kinematic").reason)
     too slow: needs 7.088 km/s relative to the Earth, the missile has 6.467 km/s
+    >>> t = trajectory("tehran", "washington", missile="icbm-liquid")
+    >>> print(t.boost, t.status, t.range_margin_km < 0)
+    staged unreachable True
     """
+    boost = str(boost).strip().lower()
+    if boost not in BOOSTS:
+        raise InputError(f"boost must be one of {', '.join(BOOSTS)}, got {boost!r}")
     if isinstance(missile, str):
         from shieldcheck.catalog import get_missile
 
         missile = get_missile(missile)
-
     def pick(value, attr, default):
         if value is not None:
             return value
@@ -1085,6 +1113,33 @@ def trajectory(
         if value is not None and np.ndim(value) != 0:
             raise InputError(f"{name} must be a single number for trajectory (use solve_trajectories for "
                              f"arrays), got {value!r}")
+    if boost != "kinematic":
+        explicit = [name for name, value in (("burn_time_s", burn_time_s),
+                                             ("burnout_altitude_km", burnout_altitude_km),
+                                             ("burnout_range_km", burnout_range_km),
+                                             ("max_burnout_speed_km_s", max_burnout_speed_km_s))
+                    if value is not None]
+        vehicle = _staged_vehicle(missile)
+        if boost == "staged":
+            if vehicle is None:
+                raise InputError(f"boost 'staged' needs a missile class with stage data, got missile "
+                                 f"{getattr(missile, 'name', missile)!r}: see catalog/boosters.yaml")
+            if shape != "min-energy" or explicit:
+                raise InputError(f"boost 'staged' flies shape min-energy with the class's own stages, got "
+                                 f"shape {shape!r}{' and ' + ', '.join(explicit) if explicit else ''}: "
+                                 "use boost 'kinematic' for other shapes or explicit boost figures")
+        if vehicle is not None and str(shape).strip().lower() == "min-energy" and not explicit:
+            from shieldcheck.staged import staged_trajectory
+
+            p1 = (float(_check(lat1, "launch latitude_deg", -90.0, 90.0)),
+                  float(_check(lon1, "launch longitude_deg", -180.0, 360.0)))
+            p2 = (float(_check(lat2, "target latitude_deg", -90.0, 90.0)),
+                  float(_check(lon2, "target longitude_deg", -180.0, 360.0)))
+            dist = float(_earth.geodesic_inverse(*p1, *p2, earth=_earth.check_earth(earth))[0])
+            # coincident and antipodal routes: the kinematic solver words their no_solution results
+            if dist >= 1.0 and dist < 0.99 * math.pi * SPHERE_RADIUS_KM:
+                return staged_trajectory(vehicle, p1, p2, earth=earth, rotation=rotation)
+
     batch = solve_trajectories(
         lat1,
         lon1,
@@ -1103,6 +1158,19 @@ def trajectory(
         rotation=rotation,
     )
     return batch[()] if batch.data["status"].ndim == 0 else batch[0]
+
+
+def _staged_vehicle(missile):
+    """The stage data (a `boost.Vehicle`) of a missile class, or None when the class has none."""
+    if missile is None:
+        return None
+    from shieldcheck.catalog.boosters import load_boosters
+
+    name = getattr(missile, "name", "")
+    for b in load_boosters():
+        if b.role == "threat" and b.missile_class and b.missile_class == name:
+            return b.vehicle
+    return None
 
 
 # ============================================================================ sampling
