@@ -176,7 +176,8 @@ def staged_trajectories(
         The fields of :class:`shieldcheck.threats.Trajectory` (``shape`` ``"min-energy"``, ``boost``
         ``"staged"``), each of shape ``(N,)`` (vectors ``(N, 3)``), plus ``kick_deg`` and ``miss_km``
         (impact point to target, km). ``max_range_km`` is the full-burn maximum range along the route's
-        azimuth and ``range_margin_km`` the maximum range minus the ground range.
+        azimuth and ``range_margin_km`` the maximum range minus the ground range; ``launch_azimuth_deg``
+        is the launch azimuth flown (the route's, corrected for the Earth's rotation).
 
     Raises
     ------
@@ -240,7 +241,7 @@ def staged_trajectories(
         status[i] = "no_solution"
         reason[i] = (f"the staged boost found no thrust-termination time that lands on the target (nearest "
                      f"impact {miss[i]:.1f} km away)")
-    return _fields(b, ff, status, reason, lat1, lon1, lat2, lon2, ground, kick, miss, max_range,
+    return _fields(b, ff, status, reason, lat1, lon1, lat2, lon2, ground, kick, az, miss, max_range,
                    np.asarray(full["burnout_speed_km_s"], dtype=float), earth, rotation)
 
 
@@ -284,7 +285,7 @@ def _solve_cut(vehicle, lat, lon, az, kick, ground, t_full, earth, rotation, pay
     return np.where(done, _MIN_CUT_S, t)
 
 
-def _fields(b, ff, status, reason, lat1, lon1, lat2, lon2, ground, kick, miss, max_range, v_full, earth,
+def _fields(b, ff, status, reason, lat1, lon1, lat2, lon2, ground, kick, az, miss, max_range, v_full, earth,
             rotation) -> dict:
     """Trajectory fields from the burnout batch and its free flight."""
     n = lat1.size
@@ -343,6 +344,7 @@ def _fields(b, ff, status, reason, lat1, lon1, lat2, lon2, ground, kick, miss, m
         "max_range_km": max_range,
         "range_margin_km": max_range - ground,
         "kick_deg": kick,
+        "launch_azimuth_deg": az,
         "miss_km": miss,
     }
 
