@@ -124,7 +124,7 @@ def test_unreachable_has_the_reach_margin():
     from shieldcheck.catalog import resolve_place
     from shieldcheck.reach import reach
 
-    t = trajectory("tehran", "washington", missile="icbm-liquid")
+    t = trajectory("tehran", "washington", missile="icbm-liquid", boost="auto")
     assert t.boost == "staged" and t.status == "unreachable"
     wash = resolve_place("washington")
     r = reach(get_booster("icbm-liquid").vehicle, t.launch_latitude_deg, t.launch_longitude_deg,
@@ -174,6 +174,7 @@ def test_boost_option_errors_name_the_field():
 
 
 def test_auto_keeps_kinematic_for_other_shapes_and_classes():
-    t = trajectory("tehran", "berlin", missile="icbm-solid", shape="apogee", apogee_km=900.0)
-    assert t.boost == "kinematic" and math.isnan(t.range_margin_km)
-    assert trajectory("tehran", "berlin", missile="irbm-3700").boost == "kinematic"
+    t = trajectory("tehran", "berlin", missile="icbm-solid", shape="apogee", apogee_km=900.0, boost="auto")
+    assert t.boost == "kinematic" and t.range_margin_km > 0
+    assert trajectory("tehran", "berlin", missile="irbm-3700", boost="auto").boost == "kinematic"
+    assert trajectory("tehran", "berlin", missile="icbm-solid").boost == "kinematic"  # the API default

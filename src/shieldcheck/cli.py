@@ -239,7 +239,8 @@ def trajectory_cmd(
                     else "kinematic (fixed burnout point)"))
     if math.isfinite(t.range_margin_km):
         word = "beyond the target" if t.range_margin_km >= 0 else "short of the target"
-        rows.append(("maximum range along this azimuth / margin",
+        how = "along this azimuth" if t.boost == "staged" else "(non-rotating estimate)"
+        rows.append((f"maximum range {how} / margin",
                      f"{_fmt(t.max_range_km)} km / {_fmt(abs(t.range_margin_km))} km {word}"))
     for k, v in rows:
         table.add_row(k, v)

@@ -419,6 +419,10 @@ class ThreatGroupSpec(_Strict):
     burnout_range_km: _q(0.0, 20000.0) | None = None
     max_burnout_speed_km_s: _q(0.0, lo_open=True) | None = None
     rcs_m2: _q(0.0, 1e4, lo_open=True) | None = None
+    # powered flight (issue 10): kinematic (the class's fixed burnout point), staged (the class's stages
+    # flown and cut off to land on the target; shieldcheck.staged) or auto (staged where the class has
+    # stage data and the shape is min-energy)
+    boost: Literal["kinematic", "staged", "auto"] = "kinematic"
     note: str = ""
 
 
@@ -1072,6 +1076,7 @@ class ThreatCase:
     burnout_range_km: float | None
     max_burnout_speed_km_s: float | None
     rcs_m2: float | None
+    boost: str = "kinematic"
 
     def trajectory(self, earth: str = "wgs84", rotation: bool = True) -> "Trajectory":
         """Solve this threat's trajectory (see `shieldcheck.threats.trajectory`).
@@ -1097,6 +1102,7 @@ class ThreatCase:
             max_burnout_speed_km_s=self.max_burnout_speed_km_s,
             earth=earth,
             rotation=rotation,
+            boost=self.boost,
         )
 
 
@@ -1351,6 +1357,7 @@ def build(model: ScenarioModel, variant: str | None = None, sets: Iterable[str] 
                         burnout_range_km=_value(g.burnout_range_km),
                         max_burnout_speed_km_s=_value(g.max_burnout_speed_km_s),
                         rcs_m2=_value(g.rcs_m2),
+                        boost=g.boost,
                     )
                 )
 

@@ -50,7 +50,7 @@ from shieldcheck.earth import MU_KM3_S2
 from shieldcheck.errors import InputError
 from shieldcheck.orbits import kepler
 
-__all__ = ["MISS_TOLERANCE_KM", "cut_vehicle", "staged_trajectories", "staged_trajectory"]
+__all__ = ["MISS_TOLERANCE_KM", "cut_vehicle", "staged_trajectories", "staged_trajectory", "to_trajectories"]
 
 MISS_TOLERANCE_KM = 0.5
 """A staged trajectory is ``ok`` when its impact point lies within this distance of the target, km."""
@@ -349,28 +349,35 @@ def _fields(b, ff, status, reason, lat1, lon1, lat2, lon2, ground, kick, az, mis
     }
 
 
+def to_trajectories(fields: dict) -> list:
+    """The rows of a `staged_trajectories` result as `shieldcheck.threats.Trajectory` objects."""
+    from shieldcheck.threats import Trajectory
+
+    names = set(Trajectory.__dataclass_fields__)
+    out = []
+    for i in range(len(fields["status"])):
+        kw = {}
+        for k, v in fields.items():
+            if k not in names:
+                continue
+            x = v[i]
+            if isinstance(x, np.ndarray):
+                kw[k] = x.copy()
+            elif isinstance(x, (np.bool_, bool)):
+                kw[k] = bool(x)
+            elif isinstance(x, (np.floating, float)):
+                kw[k] = float(x)
+            else:
+                kw[k] = str(x)
+        out.append(Trajectory(**kw))
+    return out
+
+
 def staged_trajectory(vehicle: Vehicle, launch, target, **kwargs):
     """One staged threat trajectory from ``launch`` to ``target`` ((lat, lon) pairs, deg).
 
     Returns a :class:`shieldcheck.threats.Trajectory` with ``boost == "staged"``; keyword arguments as
     for :func:`staged_trajectories`.
     """
-    from shieldcheck.threats import Trajectory
-
-    d = staged_trajectories(vehicle, launch[0], launch[1], target[0], target[1], **kwargs)
-    names = {f for f in Trajectory.__dataclass_fields__}
-    kw = {}
-    for k, v in d.items():
-        if k not in names:
-            continue
-        x = v[0]
-        if isinstance(x, np.ndarray):
-            kw[k] = x.copy()
-        elif isinstance(x, (np.bool_, bool)):
-            kw[k] = bool(x)
-        elif isinstance(x, (np.floating, float)):
-            kw[k] = float(x)
-        else:
-            kw[k] = str(x)
-    return Trajectory(**kw)
-
+    return to_trajectories(staged_trajectories(vehicle, launch[0], launch[1], target[0], target[1],
+                                               **kwargs))[0]

@@ -64,6 +64,7 @@ __all__ = [
     "SHAPES",
     "BRANCHES",
     "BOOSTS",
+    "staged_vehicle",
     "Trajectory",
     "TrajectoryBatch",
     "TrajectorySamples",
@@ -983,6 +984,13 @@ def solve_trajectories(
     if shape == "burnout-speed":
         speed_rel = np.where(status_code == _UNREACHABLE, needs, speed_rel)
 
+    # the kinematic class's reach: burnout range plus the maximum free-flight range at its largest burnout
+    # speed, sin(Ψ/2) = Q/(2 − Q) for Q = v²r/μ < 1 (Bate, Mueller & White 1971, eq. 6.2-17; non-rotating
+    # sphere, burnout and re-entry at the same radius); at or above circular speed, half the globe
+    with np.errstate(invalid="ignore", over="ignore"):
+        q_max = vmax**2 * (SPHERE_RADIUS_KM + hb) / mu_km3_s2
+        psi_max = np.where(q_max < 1.0, 2.0 * np.arcsin(np.minimum(q_max / (2.0 - q_max), 1.0)), np.pi)
+    max_range = np.minimum(db + SPHERE_RADIUS_KM * psi_max, math.pi * SPHERE_RADIUS_KM)
     rot_b = _earth.ecef_to_eci(r1, tb, rotation)
     vel_b = _earth.ecef_to_eci(out_v1, tb, rotation)
     data = {
@@ -1014,6 +1022,9 @@ def solve_trajectories(
         "burnout_r_eci_km": rot_b,
         "burnout_v_eci_km_s": vel_b,
         "target_r_ecef_km": rt,
+        "boost": np.full(n, "kinematic", dtype=object),
+        "max_range_km": max_range,
+        "range_margin_km": max_range - ground_km,
     }
     if shape_out != (n,):
         data = {k: v.reshape(shape_out + v.shape[1:]) for k, v in data.items()}
@@ -1063,7 +1074,7 @@ def trajectory(
     max_burnout_speed_km_s: float | None = None,
     earth: str = "wgs84",
     rotation: bool = True,
-    boost: str = "auto",
+    boost: str = "kinematic",
 ) -> Trajectory:
     """Solve one threat trajectory from ``launch`` to ``target``.
 
@@ -1075,26 +1086,26 @@ def trajectory(
     ``boost`` chooses the powered flight: ``"kinematic"`` (the class's fixed burnout point, time and
     altitude; only the coast is physics), ``"staged"`` (the class's stages flown by
     `shieldcheck.staged`, thrust terminated so that the coast lands on the target; shape
-    ``min-energy`` only; the result carries ``max_range_km`` and ``range_margin_km``) or ``"auto"``
-    (default: staged when the missile class has stage data, the shape is ``min-energy`` and no boost
-    figure is given explicitly; kinematic otherwise). ``Trajectory.boost`` says which was flown.
+    ``min-energy`` only) or ``"auto"`` (staged when the missile class has stage data, the shape is
+    ``min-energy`` and no boost figure is given explicitly; kinematic otherwise; the default of
+    ``shieldcheck trajectory``). ``Trajectory.boost`` says which was flown; ``max_range_km`` and
+    ``range_margin_km`` give the reach along the route (staged: the full burn's maximum range along its
+    azimuth; kinematic: a non-rotating closed-form estimate from the burnout point).
 
-    >>> t = trajectory("tehran", "washington", missile="icbm-liquid-10000", boost="kinematic")
+    >>> t = trajectory("tehran", "washington", missile="icbm-liquid-10000")
     >>> print(t.status, round(t.ground_range_km), round(t.flight_time_s))
     ok 10199 2182
-    >>> print(trajectory("tehran", "washington", missile="icbm-liquid", boost="kinematic").reason)
+    >>> print(trajectory("tehran", "washington", missile="icbm-liquid").reason)
     too slow: needs 7.088 km/s relative to the Earth, the missile has 6.467 km/s
-    >>> t = trajectory("tehran", "washington", missile="icbm-liquid")
+    >>> t = trajectory("tehran", "washington", missile="icbm-liquid", boost="auto")
     >>> print(t.boost, t.status, t.range_margin_km < 0)
     staged unreachable True
     """
-    boost = str(boost).strip().lower()
-    if boost not in BOOSTS:
-        raise InputError(f"boost must be one of {', '.join(BOOSTS)}, got {boost!r}")
     if isinstance(missile, str):
         from shieldcheck.catalog import get_missile
 
         missile = get_missile(missile)
+
     def pick(value, attr, default):
         if value is not None:
             return value
@@ -1113,32 +1124,23 @@ def trajectory(
         if value is not None and np.ndim(value) != 0:
             raise InputError(f"{name} must be a single number for trajectory (use solve_trajectories for "
                              f"arrays), got {value!r}")
-    if boost != "kinematic":
-        explicit = [name for name, value in (("burn_time_s", burn_time_s),
-                                             ("burnout_altitude_km", burnout_altitude_km),
-                                             ("burnout_range_km", burnout_range_km),
-                                             ("max_burnout_speed_km_s", max_burnout_speed_km_s))
-                    if value is not None]
-        vehicle = _staged_vehicle(missile)
-        if boost == "staged":
-            if vehicle is None:
-                raise InputError(f"boost 'staged' needs a missile class with stage data, got missile "
-                                 f"{getattr(missile, 'name', missile)!r}: see catalog/boosters.yaml")
-            if shape != "min-energy" or explicit:
-                raise InputError(f"boost 'staged' flies shape min-energy with the class's own stages, got "
-                                 f"shape {shape!r}{' and ' + ', '.join(explicit) if explicit else ''}: "
-                                 "use boost 'kinematic' for other shapes or explicit boost figures")
-        if vehicle is not None and str(shape).strip().lower() == "min-energy" and not explicit:
-            from shieldcheck.staged import staged_trajectory
+    explicit = [name for name, value in (("burn_time_s", burn_time_s),
+                                         ("burnout_altitude_km", burnout_altitude_km),
+                                         ("burnout_range_km", burnout_range_km),
+                                         ("max_burnout_speed_km_s", max_burnout_speed_km_s))
+                if value is not None]
+    vehicle = staged_vehicle(missile, shape, boost, explicit)
+    if vehicle is not None:
+        from shieldcheck.staged import staged_trajectory
 
-            p1 = (float(_check(lat1, "launch latitude_deg", -90.0, 90.0)),
-                  float(_check(lon1, "launch longitude_deg", -180.0, 360.0)))
-            p2 = (float(_check(lat2, "target latitude_deg", -90.0, 90.0)),
-                  float(_check(lon2, "target longitude_deg", -180.0, 360.0)))
-            dist = float(_earth.geodesic_inverse(*p1, *p2, earth=_earth.check_earth(earth))[0])
-            # coincident and antipodal routes: the kinematic solver words their no_solution results
-            if dist >= 1.0 and dist < 0.99 * math.pi * SPHERE_RADIUS_KM:
-                return staged_trajectory(vehicle, p1, p2, earth=earth, rotation=rotation)
+        p1 = (float(_check(lat1, "launch latitude_deg", -90.0, 90.0)),
+              float(_check(lon1, "launch longitude_deg", -180.0, 360.0)))
+        p2 = (float(_check(lat2, "target latitude_deg", -90.0, 90.0)),
+              float(_check(lon2, "target longitude_deg", -180.0, 360.0)))
+        dist = float(_earth.geodesic_inverse(*p1, *p2, earth=_earth.check_earth(earth))[0])
+        # coincident and antipodal routes: the kinematic solver words their no_solution results
+        if dist >= 1.0 and dist < 0.99 * math.pi * SPHERE_RADIUS_KM:
+            return staged_trajectory(vehicle, p1, p2, earth=earth, rotation=rotation)
 
     batch = solve_trajectories(
         lat1,
@@ -1160,17 +1162,45 @@ def trajectory(
     return batch[()] if batch.data["status"].ndim == 0 else batch[0]
 
 
-def _staged_vehicle(missile):
-    """The stage data (a `boost.Vehicle`) of a missile class, or None when the class has none."""
-    if missile is None:
-        return None
-    from shieldcheck.catalog.boosters import load_boosters
+def staged_vehicle(missile, shape: str = "min-energy", boost: str = "auto", explicit=()):
+    """The stages to fly (a `shieldcheck.boost.Vehicle`) for a threat, or None for the kinematic boost.
 
-    name = getattr(missile, "name", "")
-    for b in load_boosters():
-        if b.role == "threat" and b.missile_class and b.missile_class == name:
-            return b.vehicle
-    return None
+    ``boost`` ``"auto"`` gives the class's stage data when it has some, the shape is ``min-energy`` and no
+    boost figure is ``explicit`` (a list of the names given); ``"staged"`` demands them; ``"kinematic"``
+    gives None.
+
+    Raises
+    ------
+    InputError
+        An unknown ``boost``, or ``"staged"`` for a class without stage data, another shape or explicit
+        boost figures.
+
+    >>> staged_vehicle("icbm-solid").name, staged_vehicle("irbm-3700")
+    ('topol-m', None)
+    """
+    boost = str(boost).strip().lower()
+    if boost not in BOOSTS:
+        raise InputError(f"boost must be one of {', '.join(BOOSTS)}, got {boost!r}")
+    if boost == "kinematic" or missile is None:
+        vehicle = None
+    else:
+        from shieldcheck.catalog.boosters import load_boosters
+
+        name = missile if isinstance(missile, str) else getattr(missile, "name", "")
+        vehicle = next((b.vehicle for b in load_boosters()
+                        if b.role == "threat" and b.missile_class and b.missile_class == name), None)
+    shape = str(shape).strip().lower()
+    if boost == "staged":
+        if vehicle is None:
+            raise InputError(f"boost 'staged' needs a missile class with stage data, got missile "
+                             f"{getattr(missile, 'name', missile)!r}: see catalog/boosters.yaml")
+        if shape != "min-energy" or explicit:
+            raise InputError(f"boost 'staged' flies shape min-energy with the class's own stages, got "
+                             f"shape {shape!r}{' and ' + ', '.join(explicit) if explicit else ''}: "
+                             "use boost 'kinematic' for other shapes or explicit boost figures")
+    if shape != "min-energy" or explicit:
+        return None
+    return vehicle
 
 
 # ============================================================================ sampling
