@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -178,3 +179,49 @@ def test_auto_keeps_kinematic_for_other_shapes_and_classes():
     assert t.boost == "kinematic" and t.range_margin_km > 0
     assert trajectory("tehran", "berlin", missile="irbm-3700", boost="auto").boost == "kinematic"
     assert trajectory("tehran", "berlin", missile="icbm-solid").boost == "kinematic"  # the API default
+
+
+# ------------------------------------------------------------------------ the flagship with staged threats
+STAGED_SETS = ("threats.iran-us-east-coast.boost=staged", "threats.russia-us.boost=staged")
+
+
+@pytest.fixture(scope="module")
+def flagship_staged():
+    from shieldcheck.engagement import scenario_trajectories
+    from shieldcheck.scenario import build, load_scenario
+    from shieldcheck.study import build_study
+
+    variants = ["speed-mda", "speed-postol-8"]
+    kin = build_study("european-third-site-2007", variants=variants, thresholds=False)
+    stg = build_study("european-third-site-2007", variants=variants, sets=STAGED_SETS, thresholds=False)
+    built = build(load_scenario("european-third-site-2007"), "speed-mda", STAGED_SETS)
+    trajs = {(c.group, c.launch.name, c.target.name): t
+             for c, t in zip(built.threats, scenario_trajectories(built), strict=True)}
+    return kin, stg, trajs
+
+
+def test_flagship_rerun_with_staged_threats(flagship_staged):
+    # README "Staged threats": the 2007 answers re-run with the threat classes' stages flown and cut off.
+    kin, stg, trajs = flagship_staged
+    # Russia -> DC/NY: still 0/10 at 6.3 km/s and 10/10 at 8 km/s, Iran -> Europe unchanged (kinematic IRBM)
+    for study in (kin, stg):
+        assert study.group("speed-mda", "russia-us").routes_defended == 0
+        assert study.group("speed-postol-8", "russia-us").routes_defended == 10
+        assert study.group("speed-mda", "iran-europe").routes_defended == 36
+    # the staged ICBM flies lower and faster: Kozelsk -> Washington needs more interceptor speed and leaves a
+    # shorter window at 8 km/s
+    need = [float(x) for x in re.findall(r"need a burnout speed of ([\d.]+) km/s",
+                                          stg.route("speed-mda", "kozelsk", "washington").reason)]
+    assert need and 7.0 < need[0] < 7.4
+    w_kin = kin.route("speed-postol-8", "kozelsk", "washington").window_s
+    w_stg = stg.route("speed-postol-8", "kozelsk", "washington").window_s
+    assert w_stg < w_kin - 150.0
+    russia = [t for k, t in trajs.items() if k[0] == "russia-us"]
+    assert all(t.boost == "staged" and t.status == "ok" for t in russia)
+    assert 1400.0 < min(t.flight_time_s for t in russia) and max(t.flight_time_s for t in russia) < 1750.0
+    assert max(t.apogee_km for t in russia) < 1100.0
+    # the icbm-liquid-10000 stages (APS 2003 model liquid ICBM) fall short of the U.S. East Coast from Iran
+    east = [t for k, t in trajs.items() if k[0] == "iran-us-east-coast"]
+    assert all(t.status == "unreachable" for t in east)
+    assert all(-2200.0 < t.range_margin_km < -700.0 for t in east)
+    assert stg.group("speed-mda", "iran-us-east-coast").routes_reachable == 0
