@@ -215,11 +215,13 @@ def staged_trajectories(
     az = az0.copy()
     t_cut = np.full(n, float(t_full))
     rows = np.flatnonzero(reachable)
+    first = True
     for _ in range(_AZIMUTH_PASSES):
         if rows.size == 0:
             break
         t_cut[rows] = _solve_cut(vehicle, lat1[rows], lon1[rows], az[rows], kick[rows], ground[rows],
-                                 t_full, earth, rotation, payload_kg)
+                                 t_full, earth, rotation, payload_kg, None if first else t_cut[rows])
+        first = False
         b, ff = _fly_cut(vehicle, lat1[rows], lon1[rows], az[rows], kick[rows], t_cut[rows], earth, rotation,
                          payload_kg)
         miss = np.atleast_1d(_earth.geodesic_inverse(ff["impact_latitude_deg"], ff["impact_longitude_deg"],
@@ -245,8 +247,12 @@ def staged_trajectories(
                    np.asarray(full["burnout_speed_km_s"], dtype=float), earth, rotation)
 
 
-def _solve_cut(vehicle, lat, lon, az, kick, ground, t_full, earth, rotation, payload_kg):
-    """Cut-off time whose impact range equals ``ground`` (Illinois on a bracket [0.5 s, full burn])."""
+def _solve_cut(vehicle, lat, lon, az, kick, ground, t_full, earth, rotation, payload_kg, t_prev=None):
+    """Cut-off time whose impact range equals ``ground`` (Illinois on a bracket [0.5 s, full burn]).
+
+    ``t_prev`` (a previous pass's answer, after a small change of azimuth) narrows the bracket to ±2 s
+    around it where that still brackets the root; the other rows keep the whole burn.
+    """
     n = lat.size
     lo = np.full(n, _MIN_CUT_S)
     hi = np.full(n, float(t_full))
@@ -256,8 +262,26 @@ def _solve_cut(vehicle, lat, lon, az, kick, ground, t_full, earth, rotation, pay
         r = np.where(np.isnan(ff["range_km"]), 0.0, ff["range_km"])
         return r - ground
 
-    flo = miss(lo)
-    fhi = miss(hi)
+    if t_prev is not None:
+        lo_n = np.clip(t_prev - 2.0, _MIN_CUT_S, t_full)
+        hi_n = np.clip(t_prev + 2.0, _MIN_CUT_S, t_full)
+        flo_n, fhi_n = miss(lo_n), miss(hi_n)
+        keep = (flo_n < 0.0) & (fhi_n > 0.0)
+        lo, hi = np.where(keep, lo_n, lo), np.where(keep, hi_n, hi)
+        flo = np.where(keep, flo_n, np.nan)
+        fhi = np.where(keep, fhi_n, np.nan)
+        rest = ~keep
+        if np.any(rest):
+            sub = np.flatnonzero(rest)
+            _, ff = _fly_cut(vehicle, lat[sub], lon[sub], az[sub], kick[sub], lo[sub], earth, rotation,
+                             payload_kg)
+            flo[sub] = np.where(np.isnan(ff["range_km"]), 0.0, ff["range_km"]) - ground[sub]
+            _, ff = _fly_cut(vehicle, lat[sub], lon[sub], az[sub], kick[sub], hi[sub], earth, rotation,
+                             payload_kg)
+            fhi[sub] = np.where(np.isnan(ff["range_km"]), 0.0, ff["range_km"]) - ground[sub]
+    else:
+        flo = miss(lo)
+        fhi = miss(hi)
     done = flo >= 0.0  # even the shortest burn overshoots: keep it (the route is a few km long)
     hi = np.where(done, lo, hi)
     side = np.zeros(n)
