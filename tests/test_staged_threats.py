@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from shieldcheck.boost import G0_KM_S2, Vehicle, fly
 from shieldcheck.catalog.boosters import get_booster
 from shieldcheck.cli import app
-from shieldcheck.earth import MU_KM3_S2, OMEGA_RAD_S
+from shieldcheck.earth import MU_KM3_S2, OMEGA_RAD_S, ecef_to_geodetic
 from shieldcheck.errors import InputError
 from shieldcheck.staged import cut_vehicle, staged_trajectories
 from shieldcheck.threats import solve_trajectories, trajectory
@@ -225,3 +225,28 @@ def test_flagship_rerun_with_staged_threats(flagship_staged):
     assert all(t.status == "unreachable" for t in east)
     assert all(-2200.0 < t.range_margin_km < -700.0 for t in east)
     assert stg.group("speed-mda", "iran-us-east-coast").routes_reachable == 0
+
+
+def test_boost_state_follows_the_staged_integration_dop853():
+    # Sensors see the real boost: trajectory_state during boost interpolates the tabulated staged flight.
+    # Against scipy DOP853 flights of the same boost cut off at each time: within 100 m and 5 m/s.
+    from shieldcheck.threats import trajectory_state
+
+    t = trajectory("54.71,20.51", "washington", missile="icbm-solid", boost="staged")
+    assert t.boost_profile is not None and t.boost_profile[-1, 0] == pytest.approx(t.burn_time_s)
+    v = get_booster("icbm-solid").vehicle
+    d = staged_trajectories(v, *KALININGRAD, 38.90, -77.04)
+    times = np.array([15.0, 47.0, 95.0, 140.0, t.burn_time_s - 1.0])
+    r_ecef, _, _, v_rel = trajectory_state(t, times)
+    for k, tk in enumerate(times):
+        _, y = _dop853_reference(cut_vehicle(v, float(tk)), *KALININGRAD, float(d["launch_azimuth_deg"][0]),
+                                 float(d["kick_deg"][0]))
+        c, s = math.cos(OMEGA_RAD_S * tk), math.sin(OMEGA_RAD_S * tk)
+        ref = np.array([c * y[0] + s * y[1], -s * y[0] + c * y[1], y[2]])
+        assert np.linalg.norm(r_ecef[k] - ref) < 0.1, tk
+        w = y[3:6] - OMEGA_RAD_S * np.array([-y[1], y[0], 0.0])
+        assert v_rel[k] == pytest.approx(np.linalg.norm(w), abs=5e-3), tk
+    # the altitude climbs from the pad to the cut-off altitude; the old (t/t_b)^2 sketch is not used
+    _, _, alt = ecef_to_geodetic(trajectory_state(t, [0.0, 60.0, t.burn_time_s - 1e-6])[0])
+    assert alt[0] == pytest.approx(0.0, abs=1e-6)
+    assert alt[-1] == pytest.approx(t.burnout_altitude_km, abs=0.05)

@@ -42,6 +42,8 @@ White, *Fundamentals of Astrodynamics* (1971), ch. 6.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from shieldcheck import earth as _earth
@@ -50,7 +52,15 @@ from shieldcheck.earth import MU_KM3_S2
 from shieldcheck.errors import InputError
 from shieldcheck.orbits import kepler
 
-__all__ = ["MISS_TOLERANCE_KM", "cut_vehicle", "staged_trajectories", "staged_trajectory", "to_trajectories"]
+__all__ = [
+    "MISS_TOLERANCE_KM",
+    "PROFILE_SAMPLES",
+    "boost_profile",
+    "cut_vehicle",
+    "staged_trajectories",
+    "staged_trajectory",
+    "to_trajectories",
+]
 
 MISS_TOLERANCE_KM = 0.5
 """A staged trajectory is ``ok`` when its impact point lies within this distance of the target, km."""
@@ -118,6 +128,50 @@ def _fly_cut(vehicle, lat, lon, az, kick, t_cut, earth, rotation, payload_kg):
     kw = {} if payload_kg is None else {"payload_kg": payload_kg}
     b = fly_batch(vs, lat, lon, az, kick, earth=earth, rotation=rotation, **kw)
     return b, free_flight(b, earth=earth, rotation=rotation)
+
+
+PROFILE_SAMPLES = 41
+"""Evenly spaced samples of a staged boost's tabulated profile (phase boundaries are added to them)."""
+
+
+def boost_profile(vehicle, lat, lon, az, kick, t_cut, *, earth="wgs84", rotation=True, payload_kg=None,
+                  samples: int = PROFILE_SAMPLES) -> np.ndarray:
+    """Tabulated boost of one staged flight: its state from launch to thrust termination.
+
+    The state at each sample time is the burnout state of the flight cut off then (`cut_vehicle`), so the
+    table is the staged integration itself, sampled. Sample times are ``samples`` even steps over
+    [0, t_cut] plus every phase boundary inside (end of vertical rise and of kick, each stage's burnout),
+    where the acceleration jumps, so that a cubic Hermite interpolation through the table keeps its order.
+
+    Returns
+    -------
+    ndarray, shape (K, 8)
+        Columns: t_s, x, y, z (ECEF, km), vx, vy, vz (velocity relative to the Earth in ECEF axes, km/s,
+        the time derivative of the ECEF position), inertial speed (km/s).
+    """
+    from shieldcheck.boost import PitchProgram
+
+    pitch = PitchProgram()
+    bounds = [pitch.vertical_rise_s, pitch.vertical_rise_s + pitch.kick_duration_s]
+    t = 0.0
+    for st in vehicle.stages:
+        t += st.burn_time_s
+        bounds.append(t)
+        t += st.coast_after_s
+    times = np.union1d(np.linspace(0.0, t_cut, samples), [b for b in bounds if 0.0 < b < t_cut])
+    times = times[times >= _MIN_CUT_S]
+    vs = [cut_vehicle(vehicle, float(x)) for x in times]
+    kw = {} if payload_kg is None else {"payload_kg": payload_kg}
+    b = fly_batch(vs, lat, lon, az, kick, earth=earth, rotation=rotation, **kw)
+    r0 = np.atleast_2d(_earth.geodetic_to_ecef(lat, lon, 0.0, earth))[0]
+    omega = _earth.rotation_rate(rotation)
+    rows = [[0.0, *r0, 0.0, 0.0, 0.0, omega * math.hypot(r0[0], r0[1])]]
+    for i in range(len(vs)):
+        rows.append([float(b.burnout_time_s[i]), *b.r_ecef_km[i], *b.v_rel_km_s[i],
+                     float(b.burnout_inertial_speed_km_s[i])])
+    table = np.array(rows)
+    _, keep = np.unique(table[:, 0], return_index=True)  # a cut inside an inter-stage coast repeats a time
+    return table[keep]
 
 
 def _apogee(r, v, t_bo, earth, rotation):
@@ -373,8 +427,13 @@ def _fields(b, ff, status, reason, lat1, lon1, lat2, lon2, ground, kick, az, mis
     }
 
 
-def to_trajectories(fields: dict) -> list:
-    """The rows of a `staged_trajectories` result as `shieldcheck.threats.Trajectory` objects."""
+def to_trajectories(fields: dict, vehicle: Vehicle | None = None, payload_kg=None) -> list:
+    """The rows of a `staged_trajectories` result as `shieldcheck.threats.Trajectory` objects.
+
+    With ``vehicle`` (the one flown), every row that flew (status ``ok``) carries its tabulated boost
+    (`boost_profile`) in ``Trajectory.boost_profile``, which `shieldcheck.threats.trajectory_state` and the
+    sensors then follow during boost.
+    """
     from shieldcheck.threats import Trajectory
 
     names = set(Trajectory.__dataclass_fields__)
@@ -393,6 +452,11 @@ def to_trajectories(fields: dict) -> list:
                 kw[k] = float(x)
             else:
                 kw[k] = str(x)
+        if vehicle is not None and kw["status"] == "ok":
+            kw["boost_profile"] = boost_profile(
+                vehicle, kw["launch_latitude_deg"], kw["launch_longitude_deg"],
+                float(fields["launch_azimuth_deg"][i]), float(fields["kick_deg"][i]), kw["burn_time_s"],
+                earth=kw["earth"], rotation=kw["rotation"], payload_kg=payload_kg)
         out.append(Trajectory(**kw))
     return out
 
@@ -404,4 +468,4 @@ def staged_trajectory(vehicle: Vehicle, launch, target, **kwargs):
     for :func:`staged_trajectories`.
     """
     return to_trajectories(staged_trajectories(vehicle, launch[0], launch[1], target[0], target[1],
-                                               **kwargs))[0]
+                                               **kwargs), vehicle, kwargs.get("payload_kg"))[0]

@@ -607,13 +607,14 @@ class Trajectory:
     boost: str = "kinematic"
     max_range_km: float = math.nan
     range_margin_km: float = math.nan
+    boost_profile: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
         """Scalar fields as a JSON-ready dict (NaN and infinity become None)."""
         out = {}
         for f in fields(self):
             v = getattr(self, f.name)
-            if isinstance(v, np.ndarray):
+            if isinstance(v, np.ndarray) or f.name == "boost_profile":
                 continue
             if isinstance(v, float) and not math.isfinite(v):
                 v = None
@@ -624,7 +625,7 @@ class Trajectory:
 _SCALAR_FIELDS = [
     f.name
     for f in fields(Trajectory)
-    if f.name not in ("burnout_r_eci_km", "burnout_v_eci_km_s", "target_r_ecef_km")
+    if f.name not in ("burnout_r_eci_km", "burnout_v_eci_km_s", "target_r_ecef_km", "boost_profile")
 ]
 
 
@@ -1256,7 +1257,9 @@ def trajectory_state(traj: Trajectory, t_s):
 
     Returns ``(r_ecef_km, r_eci_km, speed_inertial_km_s, speed_relative_km_s)`` with shapes
     ``(..., 3), (..., 3), (...), (...)``. Coast states are exact Kepler propagation (universal variables)
-    from the burnout state, and the impact time returns the target point exactly. The boost phase is
+    from the burnout state, and the impact time returns the target point exactly. A staged trajectory
+    (``boost == "staged"``, with its ``boost_profile``) follows its tabulated staged integration during
+    boost (cubic Hermite interpolation, `shieldcheck.staged.boost_profile`). Otherwise the boost phase is
     *illustrative only* (`boost_position_kernel`): altitude and downrange angle grow as (t/t_b)² from the
     launch point to the burnout point and the speed relative to the Earth grows linearly to its burnout
     value. Times outside
@@ -1293,7 +1296,16 @@ def trajectory_state(traj: Trajectory, t_s):
         # the impact point is exact (Kepler round-off is ~mm)
         r_ecef[coast & (t == traj.flight_time_s)] = traj.target_r_ecef_km
     boost = inside & ~coast
-    if np.any(boost):
+    profile = getattr(traj, "boost_profile", None)
+    if np.any(boost) and profile is not None:
+        # a staged boost: cubic Hermite through its tabulated integration (positions and their rates)
+        from scipy.interpolate import CubicHermiteSpline
+
+        tk = t[boost]
+        r_ecef[boost] = CubicHermiteSpline(profile[:, 0], profile[:, 1:4], profile[:, 4:7], axis=0)(tk)
+        speed_rel[boost] = np.interp(tk, profile[:, 0], np.linalg.norm(profile[:, 4:7], axis=-1))
+        speed_in[boost] = np.interp(tk, profile[:, 0], profile[:, 7])
+    elif np.any(boost):
         r_launch, r_bo_ground = boost_endpoints(traj)
         a, e2 = _earth.ellipsoid(earth)
         out = np.empty((int(boost.sum()), 3))
