@@ -250,3 +250,47 @@ def test_boost_state_follows_the_staged_integration_dop853():
     _, _, alt = ecef_to_geodetic(trajectory_state(t, [0.0, 60.0, t.burn_time_s - 1e-6])[0])
     assert alt[0] == pytest.approx(0.0, abs=1e-6)
     assert alt[-1] == pytest.approx(t.burnout_altitude_km, abs=0.05)
+
+
+SHORT_ROUTES = """
+name: short-routes
+title: "An ICBM class on short routes"
+question: "Does one short route spoil the others?"
+interceptor_types:
+  fast:
+    burnout_speed_km_s: 7.0
+    burn_time_s: 60
+    burnout_altitude_km: 100
+    min_intercept_altitude_km: 100
+    max_intercept_altitude_km: 2000
+    max_coast_time_s: 1200
+    launch_delay_s: 5
+interceptor_sites:
+  - {name: redzikowo, place: redzikowo, interceptor: fast, inventory: 10}
+radars:
+  - {name: brdy, place: brdy, max_range_km: 3000, source: "estimate"}
+early_warning:
+  - {name: ew, detection_delay_s: 60, source: "estimate"}
+threats:
+  - {name: baltic, launch: ["54.71,20.51"], targets: [berlin, warsaw, london], missile: icbm-solid}
+"""
+
+
+@pytest.mark.parametrize("boost", ["kinematic", "staged"])
+def test_short_routes_in_a_scenario_are_rows_with_reasons(tmp_path, boost):
+    # issue 10: a short route of an ICBM class is a row with its reason (kinematic) or flies (staged);
+    # the other routes of the group still compute either way
+    from shieldcheck.study import build_study
+
+    p = tmp_path / "short.yaml"
+    p.write_text(SHORT_ROUTES.replace("missile: icbm-solid}", f"missile: icbm-solid, boost: {boost}}}"))
+    s = build_study(p, thresholds=False)
+    routes = {r.target: r for r in s.routes if r.threat == "baltic"}
+    assert set(routes) == {"berlin", "warsaw", "london"}
+    if boost == "kinematic":
+        for t in ("berlin", "warsaw"):
+            assert routes[t].status == "threat_cannot_reach"
+            assert "past the route's midpoint" in routes[t].reason or "inside" in routes[t].reason
+        assert routes["london"].status != "threat_cannot_reach"
+    else:
+        assert all(r.status != "threat_cannot_reach" for r in routes.values())
