@@ -26,6 +26,7 @@ from shieldcheck.errors import InputError
 from shieldcheck.staged import cut_vehicle, staged_trajectories
 from shieldcheck.threats import solve_trajectories, trajectory
 from test_boost import _dop853_reference
+from test_study import SCENARIO
 
 KALININGRAD = (54.71, 20.51)
 BERLIN = (52.52, 13.40)
@@ -252,26 +253,8 @@ def test_boost_state_follows_the_staged_integration_dop853():
     assert alt[-1] == pytest.approx(t.burnout_altitude_km, abs=0.05)
 
 
-SHORT_ROUTES = """
-name: short-routes
-title: "An ICBM class on short routes"
-question: "Does one short route spoil the others?"
-interceptor_types:
-  fast:
-    burnout_speed_km_s: 7.0
-    burn_time_s: 60
-    burnout_altitude_km: 100
-    min_intercept_altitude_km: 100
-    max_intercept_altitude_km: 2000
-    max_coast_time_s: 1200
-    launch_delay_s: 5
-interceptor_sites:
-  - {name: redzikowo, place: redzikowo, interceptor: fast, inventory: 10}
-radars:
-  - {name: brdy, place: brdy, max_range_km: 3000, source: "estimate"}
-early_warning:
-  - {name: ew, detection_delay_s: 60, source: "estimate"}
-threats:
+# the small architecture of tests/test_study.py, with one threat group of an ICBM class on short routes
+SHORT_ROUTES = SCENARIO.split("threats:")[0] + """threats:
   - {name: baltic, launch: ["54.71,20.51"], targets: [berlin, warsaw, london], missile: icbm-solid}
 """
 
