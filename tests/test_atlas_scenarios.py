@@ -226,3 +226,71 @@ def test_north_korea_report_builds_across_the_date_line(tmp_path):
     result = CliRunner().invoke(app, ["report", "us-homeland-north-korea", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert any(p.suffix == ".html" for p in tmp_path.iterdir())
+
+
+# --------------------------------------------------------------------------------------------------------
+# claims: each names a number of its scenario
+
+
+@pytest.mark.parametrize("name", [n for n, _ in list_scenarios()])
+def test_every_built_in_claim_names_a_number_of_its_scenario(name):
+    # Checked against the built scenario's assumption list (what the report's table prints), not against
+    # the loader's own check.
+    model = load_scenario(name)
+    paths = {a.path for a in build(model).assumptions}
+    for claim in model.claims:
+        assert claim.quantity in paths, (claim.label, claim.quantity)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "quantity: interceptor_types.gbi-2stage.burnout_speed_km_s\n    value: 8.0",
+            "quantity: interceptor_types.gbi-2stag.burnout_speed_km_s\n    value: 8.0",
+            "european-third-site-2007.yaml: claims.2.quantity: claim 'Postol: 8 km/s' names "
+            "'interceptor_types.gbi-2stag.burnout_speed_km_s', which is not a number of this scenario; "
+            "did you mean 'interceptor_types.gbi-2stage.burnout_speed_km_s'?",
+        ),
+        (
+            "quantity: interceptor_types.gbi-2stage.burnout_speed_km_s\n    value: 5.4",
+            "quantity: timeline\n    value: 5.4",
+            "claims.0.quantity: claim 'MDA slides: 5.4 km/s' names 'timeline', which is not a number",
+        ),
+    ],
+)
+def test_a_claim_about_a_missing_quantity_is_an_error_naming_claim_and_path(tmp_path, old, new, message):
+    from importlib import resources
+
+    from shieldcheck.errors import InputError
+
+    text = (
+        resources.files("shieldcheck.scenarios")
+        .joinpath("european-third-site-2007.yaml")
+        .read_text(encoding="utf-8")
+    )
+    assert old in text
+    path = tmp_path / "european-third-site-2007.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_scenario(path)
+    assert message in str(err.value)
+    result = CliRunner().invoke(app, ["engage", str(path)])
+    assert result.exit_code == 2 and "claims." in result.output
+
+
+# --------------------------------------------------------------------------------------------------------
+# Display names: sites and radars are shown by their place, not by the scenario's key
+
+
+def test_sites_and_radars_are_shown_by_their_place():
+    turkey = build(load_scenario("turkey-alternative-2007"))
+    assert turkey.display_name("gbi-site") == "Incirlik Air Base"  # catalog label of incirlik
+    poland = build(load_scenario("turkey-alternative-2007"), variant="poland")
+    assert poland.display_name("gbi-site") == "Redzikowo"
+    nk = build(load_scenario("us-homeland-north-korea"))
+    assert nk.display_name("cobra-dane") == "Shemya (Eareckson Air Station)"
+    # a site at plain coordinates keeps its own name
+    flagship = load_scenario("european-third-site-2007")
+    coords = build(flagship, sets=["interceptor_sites.redzikowo.place=54.5,17.1"])
+    assert coords.display_name("redzikowo") == "redzikowo"

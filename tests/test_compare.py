@@ -110,10 +110,34 @@ def test_band_says_what_none_means():
 
     from shieldcheck.compare import Comparison
 
-    recs = [NS(variant="base", threat="t", site="", threshold_status="found", threshold_speed_km_s=1.5),
-            NS(variant="base", threat="t", site="", threshold_status="none_below_escape",
-               threshold_speed_km_s=None)]
+    recs = [
+        NS(variant="base", threat="t", site="", threshold_status="found", threshold_speed_km_s=1.5),
+        NS(
+            variant="base",
+            threat="t",
+            site="",
+            threshold_status="none_below_escape",
+            threshold_speed_km_s=None,
+        ),
+    ]
     c = object.__new__(Comparison)
     object.__setattr__(c, "specs", [("s", "base")])
     object.__setattr__(c, "studies", [NS(thresholds=recs)])
     assert c._band(0, "t") == "1.50 km/s (1 route: none below escape speed)"
+
+
+def test_side_by_side_map_marks_sites_by_their_place(tmp_path, monkeypatch):
+    from shieldcheck.report import maps
+
+    drawn: list = []
+    real = maps.plot_places
+
+    def spy(ax, names, *args, kind=None, **kwargs):
+        if kind == "interceptor":
+            drawn.append(list(names))
+        return real(ax, names, *args, kind=kind, **kwargs)
+
+    monkeypatch.setattr(maps, "plot_places", spy)
+    c = compare(["turkey-alternative-2007", "turkey-alternative-2007:poland"], thresholds=False)
+    c.write_map(tmp_path / "m.png")
+    assert drawn == [["Incirlik Air Base"], ["Redzikowo"]]

@@ -174,3 +174,39 @@ def test_region_of_the_wrong_type_is_an_input_error(region):
     # the breaker's report: siting_map(scenario, None, 1) raised TypeError
     with pytest.raises(InputError, match="region must be four numbers"):
         siting_map("european-third-site-2007", region, 1.0)
+
+
+def test_real_sites_are_marked_by_their_place_not_the_scenario_key(tmp_path, monkeypatch):
+    # The Turkey scenario's site is keyed 'gbi-site'; maps, GeoJSON and the CLI must say Incirlik.
+    from shieldcheck.report import maps
+
+    m = siting_map("turkey-alternative-2007", (36.0, 38.0, 34.0, 36.0), 1.0)
+    (site,) = m.sites
+    assert (site["name"], site["label"]) == ("gbi-site", resolve_place("incirlik").label)
+    points = [f for f in m.to_geojson()["features"] if f["geometry"]["type"] == "Point"]
+    assert [f["properties"]["label"] for f in points] == ["Incirlik Air Base"]
+    drawn: list = []
+    real = maps.plot_places
+
+    def spy(ax, names, *args, **kwargs):
+        drawn.extend(names)
+        return real(ax, names, *args, **kwargs)
+
+    monkeypatch.setattr(maps, "plot_places", spy)
+    m.write(tmp_path, formats=("png",))
+    assert drawn and set(drawn) == {"Incirlik Air Base"}
+    result = CliRunner().invoke(
+        app,
+        [
+            "siting",
+            "turkey-alternative-2007",
+            "--region",
+            "36,37,34,35",
+            "--format",
+            "geojson",
+            "-o",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Incirlik Air Base" in result.output and "gbi-site" not in result.output

@@ -1086,10 +1086,10 @@ def siting_cmd(
                 where = "none (no cell engages)"
         else:
             best, where = "-", "-"
-        real = ", ".join(f"{s['name']} {s['engaged'][g]}/{m.routes_reachable[g]}" for s in m.sites)
+        real = ", ".join(f"{s['label']} {s['engaged'][g]}/{m.routes_reachable[g]}" for s in m.sites)
         if thresholds:
             speeds = [
-                f"{s['name']}: any {s['threshold_any_km_s'][g]:.2f}, "
+                f"{s['label']}: any {s['threshold_any_km_s'][g]:.2f}, "
                 f"all {s['threshold_all_km_s'][g]:.2f} km/s"
                 for s in m.sites
             ]

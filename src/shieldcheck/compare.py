@@ -176,7 +176,7 @@ class Comparison:
             arch = built.architecture
             maps.plot_places(
                 ax,
-                [s.name for s in arch.sites],
+                [built.display_name(s.name) for s in arch.sites],
                 [s.latitude_deg for s in arch.sites],
                 [s.longitude_deg for s in arch.sites],
                 kind="interceptor",

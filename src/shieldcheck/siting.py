@@ -66,8 +66,9 @@ class SitingMap:
     engaged : dict of str to ndarray
         Group -> routes a site at the cell could engage, int array of shape (nlat, nlon).
     sites : tuple of dict
-        The scenario's real sites: ``name``, ``latitude_deg``, ``longitude_deg`` and ``engaged`` (group ->
-        routes), from the same kernel at their exact places.
+        The scenario's real sites: ``name``, ``label`` (the display name of its place, e.g. ``Incirlik Air
+        Base``; what maps show), ``latitude_deg``, ``longitude_deg`` and ``engaged`` (group -> routes),
+        from the same kernel at their exact places.
     provenance : dict
         Scenario hash, variant, ``--set`` overrides, ``step_s``, shieldcheck version.
     threshold_any, threshold_all : dict of str to ndarray
@@ -168,7 +169,11 @@ class SitingMap:
                 )
                 feats.append({"type": "Feature", "geometry": geom, "properties": props})
         for s in self.sites:
-            props = {"site": s["name"], **{f"{g}.engaged": s["engaged"][g] for g in self.groups}}
+            props = {
+                "site": s["name"],
+                "label": s["label"],
+                **{f"{g}.engaged": s["engaged"][g] for g in self.groups},
+            }
             geom = {"type": "Point", "coordinates": [s["longitude_deg"], s["latitude_deg"]]}
             feats.append({"type": "Feature", "geometry": geom, "properties": props})
         return {
@@ -225,7 +230,7 @@ class SitingMap:
             if self.sites:
                 maps.plot_places(
                     ax,
-                    [s["name"] for s in self.sites],
+                    [s["label"] for s in self.sites],
                     [s["latitude_deg"] for s in self.sites],
                     [s["longitude_deg"] for s in self.sites],
                     kind="interceptor",
@@ -457,6 +462,7 @@ def siting_map(
             here = InterceptorSite(s.name, s.latitude_deg, s.longitude_deg, itype, 1)
             rec = {
                 "name": s.name,
+                "label": built.display_name(s.name),
                 "latitude_deg": s.latitude_deg,
                 "longitude_deg": s.longitude_deg,
                 "engaged": count(here),
@@ -468,6 +474,7 @@ def siting_map(
         real = [
             {
                 "name": s.name,
+                "label": built.display_name(s.name),
                 "latitude_deg": s.latitude_deg,
                 "longitude_deg": s.longitude_deg,
                 "engaged": dict.fromkeys(groups, 0),
