@@ -141,3 +141,102 @@ def test_side_by_side_map_marks_sites_by_their_place(tmp_path, monkeypatch):
     c = compare(["turkey-alternative-2007", "turkey-alternative-2007:poland"], thresholds=False)
     c.write_map(tmp_path / "m.png")
     assert drawn == [["Incirlik Air Base"], ["Redzikowo"]]
+
+
+# --------------------------------------------------------------------------------------------------------
+# The comparison as an HTML page (a view of the comparison: same numbers, nothing recomputed)
+
+
+def _page_parts(text):
+    import re
+
+    images = re.findall(r'<img alt="([^"]*)" src="data:image/png;base64,([^"]+)"', text)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", text, re.S)
+    return images, cells
+
+
+def test_html_page_across_the_date_line(tmp_path):
+    import base64
+    import io
+    import re
+
+    from PIL import Image
+
+    from shieldcheck.report.compare_html import write_compare_report
+
+    c = compare(["us-homeland-north-korea", "us-homeland-north-korea:no-sbx"], thresholds=False)
+    path = write_compare_report(c, tmp_path)
+    assert path.name == "compare-us-homeland-north-korea--us-homeland-north-korea-no-sbx.html"
+    text = path.read_text(encoding="utf-8")
+    # the report's standards: one landmark, a language, nothing fetched, no script, alt texts
+    assert text.count("<main>") == 1 and "<html lang='en'>" in text
+    assert not re.search(r"<(script|link|iframe)\b", text, re.I)
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", text, re.I)
+    assert "All results are model estimates" in text and "id='limits'" in text
+    images, cells = _page_parts(text)
+    ((alt, b64),) = images
+    assert "no launch defended: honolulu" in alt  # without SBX, as the targets table says
+    # the page's cells are the comparison's numbers, in order
+    groups = c.groups_table()
+    for row in groups:
+        k = cells.index(row["threat"])
+        assert cells[k + 1].startswith(row["us-homeland-north-korea"])
+        assert cells[k + 2].startswith(row["us-homeland-north-korea:no-sbx"])
+    targets = {r["target"]: r for r in c.targets_table()}
+    assert targets["honolulu"]["us-homeland-north-korea:no-sbx"] == "0/2"
+    assert "Fort Greely (fort-greely)" in text
+    # the map spans the date line: the Korean launch areas at the left edge, the U.S. East Coast at the
+    # right; the red of the undefended Honolulu appears only in the right-hand (no-SBX) panel
+    with Image.open(io.BytesIO(base64.b64decode(b64))) as im:
+        px = np.asarray(im.convert("RGB")).astype(int)
+    width = px.shape[1]
+    red = (abs(px[..., 0] - 0xD7) < 12) & (abs(px[..., 1] - 0x30) < 12) & (abs(px[..., 2] - 0x27) < 12)
+    cols = np.flatnonzero(red.any(axis=0))
+    assert cols.size and cols.min() > width // 2
+
+
+def test_html_page_escapes_every_text(tmp_path):
+    from shieldcheck.report.compare_html import compare_page
+
+    text = (
+        "name: esc\n"
+        'title: "<script>alert(1)</script> & co"\n'
+        'question: "Is <b>bold</b> escaped?"\n'
+        "places:\n"
+        '  - {name: odd, label: "<img src=x onerror=alert(2)>", latitude_deg: 44.1, longitude_deg: 24.3, '
+        'source: "estimate"}\n'
+        "interceptor_types:\n"
+        "  i5:\n"
+        "    burnout_speed_km_s: {value: 5.0, source: estimate}\n"
+        "    burn_time_s: {value: 60, source: estimate}\n"
+        "    burnout_altitude_km: {value: 100, source: estimate}\n"
+        "interceptor_sites:\n"
+        "  - {name: s1, place: odd, interceptor: i5, inventory: 4}\n"
+        "threats:\n"
+        "  - {name: g, launch: [tabriz], targets: [rome], missile: irbm-3700}\n"
+        "variants:\n"
+        "  faster: {description: d, source: s, set: {interceptor_types.i5.burnout_speed_km_s: 6.0}}\n"
+    )
+    path = tmp_path / "esc.yaml"
+    path.write_text(text, encoding="utf-8")
+    c = compare([str(path), f"{path}:faster"], thresholds=False)
+    page = compare_page(c, map_png=b"\x89PNG\r\n\x1a\n")
+    assert "<script>" not in page and "<img src=x" not in page and "<b>bold" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
+    assert "&lt;img src=x onerror=alert(2)&gt; (s1)" in page
+
+
+def test_cli_compare_writes_the_page_and_reports_a_bad_folder(tmp_path):
+    runner = CliRunner()
+    args = ["compare", "turkey-alternative-2007", "turkey-alternative-2007:poland", "--no-thresholds"]
+    result = runner.invoke(app, [*args, "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    (page,) = tmp_path.glob("*.html")
+    assert page.name in result.output.replace("\n", "")
+    text = page.read_text(encoding="utf-8")
+    assert "Incirlik Air Base (gbi-site)" in text and "Redzikowo (gbi-site)" in text
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = runner.invoke(app, [*args, "-o", str(blocker / "sub")])
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1

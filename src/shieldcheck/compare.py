@@ -133,9 +133,34 @@ class Comparison:
             rows.append(row)
         return rows
 
+    def target_status(self, label: str) -> dict[str, str]:
+        """Target -> ``all``, ``some``, ``none`` (launches defended, its worst threat group) or ``cannot
+        reach`` (no launch area reaches it), for one column; what the map colours."""
+        order = ["none", "some", "cannot reach", "all"]
+        status: dict[str, str] = {}
+        for row in self.targets_table():
+            text = row[label]
+            if text == "-":
+                continue
+            if text == "cannot reach":
+                kind = "cannot reach"
+            else:
+                d, m = (int(x) for x in text.split("/"))
+                kind = "all" if d == m else "none" if d == 0 else "some"
+            prev = status.get(row["target"])
+            if prev is None or order.index(kind) < order.index(prev):
+                status[row["target"]] = kind
+        return status
+
     def write_map(self, path, *, dpi: float = 110.0):
-        """One map per column, side by side: interceptor sites, radars, launch areas and targets coloured
-        by the share of launches defended (all, some, none, or out of the threat's reach).
+        """Write `map_figure` to a PNG file; returns its path."""
+        from shieldcheck.report import maps
+
+        return maps.save_png(self.map_figure(), path, dpi=dpi)
+
+    def map_figure(self):
+        """One map per column, side by side: interceptor sites (by their place's name), radars, launch
+        areas and targets coloured by `target_status`.
 
         The extent covers every place drawn in every column (correct across the antimeridian)."""
         import cartopy.crs as ccrs
@@ -168,7 +193,6 @@ class Comparison:
         fig = Figure(figsize=(6.0 * n, min(8.0, max(3.0, 6.0 * aspect + 1.2))), layout="constrained")
         FigureCanvasAgg(fig)
         colours = {"all": "#1a9850", "some": "#fdae61", "none": "#d73027", "cannot reach": "#999999"}
-        targets = self.targets_table()
         for k, label in enumerate(self.labels):
             ax = fig.add_subplot(1, n, k + 1, projection=ccrs.PlateCarree(central_longitude=centre))
             maps.base_map(extent, ax=ax, title=label, gridlines=False)
@@ -201,20 +225,7 @@ class Comparison:
                 kind="launch",
                 label=False,
             )
-            status: dict[str, str] = {}
-            for row in targets:
-                text = row[label]
-                if text == "-":
-                    continue
-                if text == "cannot reach":
-                    kind = "cannot reach"
-                else:
-                    d, m = (int(x) for x in text.split("/"))
-                    kind = "all" if d == m else "none" if d == 0 else "some"
-                order = ["none", "some", "cannot reach", "all"]
-                prev = status.get(row["target"])
-                if prev is None or order.index(kind) < order.index(prev):
-                    status[row["target"]] = kind
+            status = self.target_status(label)
             for kind, colour in colours.items():
                 names = [t for t, v in status.items() if v == kind]
                 if names:
@@ -231,7 +242,7 @@ class Comparison:
                         else "target: out of the threat's reach",
                     )
         fig.suptitle("Side by side (kinematic model estimates): targets by launches defended")
-        return maps.save_png(fig, path, dpi=dpi)
+        return fig
 
     def to_dict(self) -> dict:
         """JSON-able: each column's provenance, the groups table and the targets table."""
