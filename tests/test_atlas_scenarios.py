@@ -294,3 +294,43 @@ def test_sites_and_radars_are_shown_by_their_place():
     flagship = load_scenario("european-third-site-2007")
     coords = build(flagship, sets=["interceptor_sites.redzikowo.place=54.5,17.1"])
     assert coords.display_name("redzikowo") == "redzikowo"
+
+
+def test_north_korea_every_export_format_across_the_date_line(tmp_path):
+    # Every format of `export`, read back with independent readers: the OGC KML 2.2 schema, pyarrow and
+    # the csv module, and CZML's own structure (positions as WGS84 degrees on both sides of 180°).
+    import csv
+    import importlib.util
+    from pathlib import Path
+
+    import pyarrow.parquet as pq
+
+    formats = ["kml", "czml", "geojson", "csv", "parquet"]
+    args = ["export", "us-homeland-north-korea", "-o", str(tmp_path)]
+    result = CliRunner().invoke(app, [*args, *[x for f in formats for x in ("--format", f)]])
+    assert result.exit_code == 0, result.output
+    stem = tmp_path / "us-homeland-north-korea"
+    with open(f"{stem}.csv", newline="", encoding="utf-8") as fh:
+        table = list(csv.DictReader(fh))
+    assert len(table) == 14 * 2  # 14 routes x 2 sites (Fort Greely, Vandenberg)
+    assert pq.read_table(f"{stem}.parquet").num_rows == len(table)
+    assert {r["target"] for r in table if r["engageable"] in ("True", "true")} >= {"honolulu", "new-york"}
+    czml = json.loads(Path(f"{stem}.czml").read_text(encoding="utf-8"))
+    assert czml[0]["id"] == "document"
+    lons = []
+    for packet in czml[1:]:
+        position = packet.get("position", [])
+        for part in position if isinstance(position, list) else [position]:  # intervals, or one
+            pos = part.get("cartographicDegrees", [])
+            lons += pos[0::3] if len(pos) == 3 else pos[1::4]  # a fixed point, or (t, lon, lat, h)
+    assert lons and all(-180.0 <= x <= 180.0 for x in lons)
+    assert min(lons) < -150 and max(lons) > 120
+    labels = {p.get("label", {}).get("text") for p in czml}
+    assert "Fort Greely" in labels and "fort-greely" not in labels
+    spec = importlib.util.find_spec("fastkml")
+    if spec is not None and spec.submodule_search_locations:
+        xsd = Path(spec.submodule_search_locations[0]) / "schema" / "ogckml22.xsd"
+        if xsd.exists():
+            import xmlschema
+
+            xmlschema.XMLSchema(str(xsd)).validate(f"{stem}.kml")

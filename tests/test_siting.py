@@ -210,3 +210,26 @@ def test_real_sites_are_marked_by_their_place_not_the_scenario_key(tmp_path, mon
     )
     assert result.exit_code == 0, result.output
     assert "Incirlik Air Base" in result.output and "gbi-site" not in result.output
+
+
+def test_turkey_comparison_table_and_siting_map_agree_at_the_two_real_sites():
+    # Issue 11, "Must show": the comparison table (Incirlik against Redzikowo) and the siting map tell
+    # the same story at the two real sites: the siting map's real site gives the table's counts exactly,
+    # and the cell containing it the same within grid rounding (one route; Redzikowo exactly).
+    from shieldcheck.compare import compare
+
+    c = compare(["turkey-alternative-2007", "turkey-alternative-2007:poland"], thresholds=False)
+    table = c.groups_table()
+    for label, variant, place, region in (
+        ("turkey-alternative-2007", "base", "incirlik", (36.0, 38.0, 34.0, 37.0)),
+        ("turkey-alternative-2007:poland", "poland", "redzikowo", (53.0, 56.0, 16.0, 19.0)),
+    ):
+        m = siting_map("turkey-alternative-2007", region, 1.0, variant=variant)
+        (site,) = m.sites
+        p = resolve_place(place)
+        i, j = m.cell_of(p.latitude_deg, p.longitude_deg)
+        for row in table:
+            g = row["threat"]
+            assert f"{site['engaged'][g]}/{m.routes_reachable[g]}" == row[label], (label, g)
+            defended = int(row[label].split("/")[0])
+            assert abs(int(m.engaged[g][i, j]) - defended) <= (0 if place == "redzikowo" else 1)
