@@ -125,6 +125,9 @@ def test_what_each_radar_sees_of_tehran_to_berlin_and_when():
     assert first["gabala"] < first["kurecik-fbx"] < first["armavir"] < first["brdy-xband"]
     assert first["gabala"] == pytest.approx(109, abs=5)
     assert first["brdy-xband"] == pytest.approx(615, abs=5)
+    assert first["kurecik-fbx"] == pytest.approx(164, abs=5)  # the README's figures
+    assert first["armavir"] == pytest.approx(182, abs=5)
+    assert seen["gabala"].last_s == pytest.approx(292, abs=5)
     # ... but Gabala loses it early (its southward field of regard), Brdy keeps it to the end.
     assert seen["gabala"].last_s < 300 < seen["armavir"].last_s < seen["brdy-xband"].last_s
     assert all(math.isfinite(v) for v in first.values())
@@ -154,6 +157,10 @@ def test_epaa_cannot_reach_russian_icbms_even_far_above_sm3_speeds():
         f"interceptor_types.{t}.burnout_speed_km_s=10" for t in ("sm3-ia", "sm3-ib", "sm3-iia", "sm3-iib")
     )
     assert counts("phased-adaptive-approach-2009", None, fast)["russia-us"] == "0/10"
+    # the README's "first route at 13.1 km/s": none at 13.0, one at 13.2
+    at = lambda v: tuple(x.replace("=10", f"={v}") for x in fast)  # noqa: E731
+    assert counts("phased-adaptive-approach-2009", None, at(13.0))["russia-us"] == "0/10"
+    assert counts("phased-adaptive-approach-2009", None, at(13.2))["russia-us"] != "0/10"
     codes = {
         r.reason_code
         for r in rows("phased-adaptive-approach-2009", None, fast)
@@ -187,6 +194,11 @@ def test_north_korea_honolulu_has_the_shortest_window():
             windows[r.target] = max(windows.get(r.target, 0.0), r.window_s)
     assert min(windows, key=windows.get) == "honolulu"
     assert windows["honolulu"] < 200 < 400 < windows["anchorage"] < windows["seattle"]
+    # the README's figures: about 125 s for Honolulu, 500 s for Anchorage, 840-1,160 s for the mainland
+    assert windows["honolulu"] == pytest.approx(125, abs=10)
+    assert windows["anchorage"] == pytest.approx(500, abs=10)
+    mainland = [windows[t] for t in ("seattle", "los-angeles", "chicago", "washington", "new-york")]
+    assert 830 < min(mainland) < 850 and 1150 < max(mainland) < 1170
     lost = {r.target for r in rows("us-homeland-north-korea", "no-sbx") if r.threat == "nk-icbm"} - {
         r.target for r in rows("us-homeland-north-korea", "no-sbx") if r.engageable
     }

@@ -240,3 +240,19 @@ def test_cli_compare_writes_the_page_and_reports_a_bad_folder(tmp_path):
     result = runner.invoke(app, [*args, "-o", str(blocker / "sub")])
     assert result.exit_code == 2
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_readme_three_way_threshold_bands():
+    # The README's `compare` example: the bands of least interceptor speed for Russia -> DC/NY.
+    c = compare(
+        [
+            "european-third-site-2007",
+            "turkey-alternative-2007",
+            "phased-adaptive-approach-2009:phase-4-cancelled",
+        ]
+    )
+    russia = next(r for r in c.groups_table() if r["threat"] == "russia-us")
+    assert russia["european-third-site-2007 threshold"] == "6.35-6.97 km/s"
+    assert russia["turkey-alternative-2007 threshold"] == "8.06-9.18 km/s"
+    assert russia["phased-adaptive-approach-2009:phase-4-cancelled threshold"] == "6.47-6.97 km/s"
+    assert [russia[label] for label in c.labels] == ["0/10", "0/10", "0/10"]

@@ -233,3 +233,14 @@ def test_turkey_comparison_table_and_siting_map_agree_at_the_two_real_sites():
             assert f"{site['engaged'][g]}/{m.routes_reachable[g]}" == row[label], (label, g)
             defended = int(row[label].split("/")[0])
             assert abs(int(m.engaged[g][i, j]) - defended) <= (0 if place == "redzikowo" else 1)
+
+
+def test_readme_siting_figures_two_degree_grid():
+    # The README's siting paragraph (flagship radars and threats, the MDA's 6.3 km/s, 2° grid over
+    # 30-66°N, 10°W-50°E): cells engaging every route of each group, and none over Redzikowo for Russia.
+    m = siting_map("european-third-site-2007", (30.0, 66.0, -10.0, 50.0), 2.0)
+    assert m.engaged["russia-us"].size == 540
+    every = {g: int((m.engaged[g] == m.routes_reachable[g]).sum()) for g in m.groups}
+    assert every == {"iran-europe": 11, "iran-us-east-coast": 354, "russia-us": 82}
+    p = resolve_place("redzikowo")
+    assert m.engaged["russia-us"][m.cell_of(p.latitude_deg, p.longitude_deg)] == 0
