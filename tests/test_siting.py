@@ -244,3 +244,18 @@ def test_readme_siting_figures_two_degree_grid():
     assert every == {"iran-europe": 11, "iran-us-east-coast": 354, "russia-us": 82}
     p = resolve_place("redzikowo")
     assert m.engaged["russia-us"][m.cell_of(p.latitude_deg, p.longitude_deg)] == 0
+
+
+def test_threshold_speeds_are_drawn_as_maps_too(tmp_path):
+    # Issue 11: the share "and the threshold speed, drawn as maps": with thresholds, one map per group
+    # of the least speed engaging any and every route, beside the share maps.
+    m = siting_map("european-third-site-2007", (53.0, 55.0, 16.0, 18.0), 1.0, thresholds=True)
+    paths = m.write(tmp_path, formats=("png",))
+    names = {p.name for p in paths}
+    for g in m.groups:
+        assert f"european-third-site-2007-siting-{g}.png" in names
+        for kind in ("any", "all"):
+            assert f"european-third-site-2007-siting-{g}-threshold-{kind}.png" in names
+    assert len(paths) == 3 * len(m.groups)
+    for p in paths:
+        assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

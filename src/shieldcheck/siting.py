@@ -183,7 +183,8 @@ class SitingMap:
         }
 
     def write(self, directory, formats=("geojson", "parquet", "png")) -> list[Path]:
-        """Write ``<scenario>-siting.geojson``, ``.parquet`` and one PNG map per threat group."""
+        """Write ``<scenario>-siting.geojson``, ``.parquet`` and one PNG map per threat group (with
+        thresholds, also ``-<group>-threshold-any.png`` and ``-threshold-all.png``: the least speed)."""
         out_dir = Path(directory)
         out_dir.mkdir(parents=True, exist_ok=True)
         stem = f"{self.scenario}-siting" + ("" if self.variant == "base" else f"-{self.variant}")
@@ -238,7 +239,47 @@ class SitingMap:
             p = out_dir / f"{stem}-{g}.png"
             maps.save_png(fig, p, dpi=110)
             paths.append(p)
+        for kind, table in (("any", self.threshold_any), ("all", self.threshold_all)):
+            for g in self.groups:
+                if g in table:
+                    paths.append(
+                        self._write_threshold_map(out_dir / f"{stem}-{g}-threshold-{kind}.png", g, kind)
+                    )
         return paths
+
+    def _write_threshold_map(self, path: Path, group: str, kind: str) -> Path:
+        """One map of the least burnout speed engaging any (or every) route of a group from each cell."""
+        from shieldcheck.report import maps
+
+        lat0, lat1, lon0, lon1 = self.region
+        values = (self.threshold_any if kind == "any" else self.threshold_all)[group]
+        which = "at least one" if kind == "any" else "every reachable"
+        title = (
+            f"{self.scenario}: least {self.interceptor} burnout speed engaging {which} '{group}' route "
+            "(blank: none below escape speed; model estimate)"
+        )
+        fig, ax = maps.base_map((lon0, lon1, lat0, lat1), title=title, figsize=(9.0, 6.5))
+        finite = values[np.isfinite(values)]
+        if finite.size:
+            lo, hi = math.floor(finite.min() * 2.0) / 2.0, math.ceil(finite.max() * 2.0) / 2.0
+            maps.plot_field(
+                ax,
+                self.latitudes_deg,
+                np.degrees(np.unwrap(np.radians(self.longitudes_deg))),
+                values,
+                levels=np.linspace(lo, max(hi, lo + 0.5), 11),
+                cmap="magma_r",
+                colorbar_label="least interceptor burnout speed, km/s (relative to the Earth)",
+            )
+        if self.sites:
+            maps.plot_places(
+                ax,
+                [s["label"] for s in self.sites],
+                [s["latitude_deg"] for s in self.sites],
+                [s["longitude_deg"] for s in self.sites],
+                kind="interceptor",
+            )
+        return maps.save_png(fig, path, dpi=110)
 
 
 def _num(x: float) -> float | None:

@@ -396,7 +396,7 @@ def build_report(
             sensitivity_figure(
                 speeds_grid,
                 curves,
-                f"Sensitivity to the interceptor's burnout speed ({site.name})",
+                f"Sensitivity to the interceptor's burnout speed ({built.display_name(site.name)})",
                 claims=[
                     (c["value"], c["label"])
                     for c in study.claims
@@ -405,7 +405,7 @@ def build_report(
             )
         ),
         "intercept window and time to decide against the interceptor burnout speed, from "
-        + site.name
+        + built.display_name(site.name)
         + " for "
         + (", ".join(curves) or "no route"),
     )
