@@ -237,7 +237,17 @@ def test_north_korea_report_builds_across_the_date_line(tmp_path):
     # The report reads the study (issue 8); its maps must accept a North Pacific extent.
     result = CliRunner().invoke(app, ["report", "us-homeland-north-korea", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert any(p.suffix == ".html" for p in tmp_path.iterdir())
+    text = (tmp_path / "us-homeland-north-korea.html").read_text(encoding="utf-8")
+    # its answers are the engagement counts (counted here from engage_scenario's rows, not the study)
+    for variant in (None, "no-sbx", "taepodong-2-class"):
+        answer = f"{counts('us-homeland-north-korea', variant)['nk-icbm']} ({variant or 'base'})"
+        assert answer in text, answer
+    # the architecture map spans the date line and says so in words; sites are named by their place
+    import re
+
+    alts = re.findall(r'<img alt="([^"]*)"', text)
+    assert any("14 threat ground tracks, 14 of them defended" in a for a in alts), alts[:2]
+    assert "Fort Greely (fort-greely)" in text and "Shemya (Eareckson Air Station) (cobra-dane)" in text
 
 
 # --------------------------------------------------------------------------------------------------------
