@@ -135,7 +135,13 @@ class Comparison:
 
     def target_status(self, label: str) -> dict[str, str]:
         """Target -> ``all``, ``some``, ``none`` (launches defended, its worst threat group) or ``cannot
-        reach`` (no launch area reaches it), for one column; what the map colours."""
+        reach`` (no launch area reaches it), for one column; what the map colours.
+
+        >>> c = compare(["turkey-alternative-2007", "turkey-alternative-2007:poland"], thresholds=False)
+        >>> s = c.target_status("turkey-alternative-2007")
+        >>> s["ankara"], s["washington"], s["berlin"]
+        ('some', 'none', 'all')
+        """
         order = ["none", "some", "cannot reach", "all"]
         status: dict[str, str] = {}
         for row in self.targets_table():

@@ -1171,7 +1171,11 @@ class BuiltScenario:
     display_names: dict = _field(default_factory=dict, hash=False, compare=False)
 
     def display_name(self, name: str) -> str:
-        """The display name of an interceptor site or radar (its own name if it has none)."""
+        """The display name of an interceptor site or radar (its own name if it has none).
+
+        >>> build(load_scenario("turkey-alternative-2007")).display_name("gbi-site")
+        'Incirlik Air Base'
+        """
         return self.display_names.get(name, name)
 
 
