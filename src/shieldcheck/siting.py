@@ -207,69 +207,46 @@ class SitingMap:
         return paths
 
     def _write_maps(self, out_dir: Path, stem: str) -> list[Path]:
-        from shieldcheck.report import maps
-
-        lat0, lat1, lon0, lon1 = self.region
         paths = []
-        lons = np.unwrap(np.radians(self.longitudes_deg))
-        lons = np.degrees(lons)
         for g in self.groups:
             title = (
                 f"{self.scenario}: share of '{g}' routes a site here could engage "
                 f"({self.interceptor}; model estimate)"
             )
-            fig, ax = maps.base_map((lon0, lon1, lat0, lat1), title=title, figsize=(9.0, 6.5))
-            maps.plot_field(
-                ax,
-                self.latitudes_deg,
-                lons,
-                self.share(g),
-                levels=np.linspace(0.0, 1.0, 11),
-                cmap="viridis",
-                colorbar_label=f"share of {self.routes_reachable[g]} reachable routes engaged",
+            label = f"share of {self.routes_reachable[g]} reachable routes engaged"
+            levels = np.linspace(0.0, 1.0, 11)
+            paths.append(
+                self._map(out_dir / f"{stem}-{g}.png", title, self.share(g), levels, "viridis", label)
             )
-            if self.sites:
-                maps.plot_places(
-                    ax,
-                    [s["label"] for s in self.sites],
-                    [s["latitude_deg"] for s in self.sites],
-                    [s["longitude_deg"] for s in self.sites],
-                    kind="interceptor",
-                )
-            p = out_dir / f"{stem}-{g}.png"
-            maps.save_png(fig, p, dpi=110)
-            paths.append(p)
         for kind, table in (("any", self.threshold_any), ("all", self.threshold_all)):
+            which = "at least one" if kind == "any" else "every reachable"
             for g in self.groups:
-                if g in table:
-                    paths.append(
-                        self._write_threshold_map(out_dir / f"{stem}-{g}-threshold-{kind}.png", g, kind)
-                    )
+                if g not in table:
+                    continue
+                title = (
+                    f"{self.scenario}: least {self.interceptor} burnout speed engaging {which} '{g}' route "
+                    "(blank: none below escape speed; model estimate)"
+                )
+                finite = table[g][np.isfinite(table[g])]
+                levels = None
+                if finite.size:
+                    lo, hi = math.floor(finite.min() * 2.0) / 2.0, math.ceil(finite.max() * 2.0) / 2.0
+                    levels = np.linspace(lo, max(hi, lo + 0.5), 11)
+                label = "least interceptor burnout speed, km/s (relative to the Earth)"
+                path = out_dir / f"{stem}-{g}-threshold-{kind}.png"
+                paths.append(self._map(path, title, table[g], levels, "magma_r", label))
         return paths
 
-    def _write_threshold_map(self, path: Path, group: str, kind: str) -> Path:
-        """One map of the least burnout speed engaging any (or every) route of a group from each cell."""
+    def _map(self, path: Path, title: str, values, levels, cmap: str, colorbar_label: str) -> Path:
+        """One map of a per-cell field (nothing drawn when ``levels`` is None), real sites marked."""
         from shieldcheck.report import maps
 
         lat0, lat1, lon0, lon1 = self.region
-        values = (self.threshold_any if kind == "any" else self.threshold_all)[group]
-        which = "at least one" if kind == "any" else "every reachable"
-        title = (
-            f"{self.scenario}: least {self.interceptor} burnout speed engaging {which} '{group}' route "
-            "(blank: none below escape speed; model estimate)"
-        )
         fig, ax = maps.base_map((lon0, lon1, lat0, lat1), title=title, figsize=(9.0, 6.5))
-        finite = values[np.isfinite(values)]
-        if finite.size:
-            lo, hi = math.floor(finite.min() * 2.0) / 2.0, math.ceil(finite.max() * 2.0) / 2.0
+        if levels is not None:
+            lons = np.degrees(np.unwrap(np.radians(self.longitudes_deg)))
             maps.plot_field(
-                ax,
-                self.latitudes_deg,
-                np.degrees(np.unwrap(np.radians(self.longitudes_deg))),
-                values,
-                levels=np.linspace(lo, max(hi, lo + 0.5), 11),
-                cmap="magma_r",
-                colorbar_label="least interceptor burnout speed, km/s (relative to the Earth)",
+                ax, self.latitudes_deg, lons, values, levels=levels, cmap=cmap, colorbar_label=colorbar_label
             )
         if self.sites:
             maps.plot_places(
