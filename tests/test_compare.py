@@ -50,6 +50,7 @@ def test_compare_across_the_date_line_and_cannot_reach():
     assert targets["anchorage"]["us-homeland-north-korea:taepodong-2-class"] == "2/2"
     data = json.loads(json.dumps(c.to_dict()))
     assert [col["variant"] for col in data["columns"]] == ["base", "taepodong-2-class"]
+    assert [s["label"] for s in data["columns"][0]["sites"]] == ["Fort Greely", "Vandenberg"]
 
 
 def test_side_by_side_map_across_the_date_line(tmp_path):

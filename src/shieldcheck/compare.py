@@ -251,10 +251,29 @@ class Comparison:
         return fig
 
     def to_dict(self) -> dict:
-        """JSON-able: each column's provenance, the groups table and the targets table."""
+        """JSON-able: each column's provenance and interceptor sites (key, place name, interceptor type and
+        burnout speed), the groups table and the targets table."""
+
+        def sites(k: int) -> list[dict]:
+            built = self.studies[k].built[self.specs[k][1]]
+            return [
+                {
+                    "name": s.name,
+                    "label": built.display_name(s.name),
+                    "interceptor": s.interceptor.name,
+                    "burnout_speed_km_s": s.interceptor.burnout_speed_km_s,
+                }
+                for s in built.architecture.sites
+            ]
+
         return {
             "columns": [
-                {"label": label, **self.studies[k].provenance(), "variant": self.specs[k][1]}
+                {
+                    "label": label,
+                    **self.studies[k].provenance(),
+                    "variant": self.specs[k][1],
+                    "sites": sites(k),
+                }
                 for k, label in enumerate(self.labels)
             ],
             "groups": self.groups_table(),
