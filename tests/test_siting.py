@@ -132,7 +132,7 @@ def test_cli_siting_writes_maps_and_exits_2_on_bad_input(tmp_path):
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "redzikowo 36/39" in result.output
+    assert "Redzikowo 36/39" in result.output  # the real site, by its place name
     russia = next(line for line in result.output.splitlines() if "russia-us" in line)
     assert "0%" in russia and "none (no cell engages)" in russia  # no cell over Poland engages any
     names = sorted(p.name for p in tmp_path.iterdir())
