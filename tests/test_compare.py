@@ -186,6 +186,9 @@ def test_html_page_across_the_date_line(tmp_path):
     targets = {r["target"]: r for r in c.targets_table()}
     assert targets["honolulu"]["us-homeland-north-korea:no-sbx"] == "0/2"
     assert "Fort Greely (fort-greely)" in text
+    # every route, with Honolulu's reason without SBX
+    assert "id='routes'" in text and "<details>" in text
+    assert text.count("pyongyang → honolulu") == 1
     # the map spans the date line: the Korean launch areas at the left edge, the U.S. East Coast at the
     # right; the red of the undefended Honolulu appears only in the right-hand (no-SBX) panel
     with Image.open(io.BytesIO(base64.b64decode(b64))) as im:
@@ -257,3 +260,23 @@ def test_readme_three_way_threshold_bands():
     assert russia["turkey-alternative-2007 threshold"] == "8.06-9.18 km/s"
     assert russia["phased-adaptive-approach-2009:phase-4-cancelled threshold"] == "6.47-6.97 km/s"
     assert [russia[label] for label in c.labels] == ["0/10", "0/10", "0/10"]
+
+
+def test_every_route_side_by_side(turkey_vs_poland):
+    # Which routes, not only how many: per route the status, the window or the reason; the counts agree
+    # with the groups table.
+    c = turkey_vs_poland
+    rows = c.routes_table()
+    assert len(rows) == 39 + 9 + 10
+    for label in c.labels:
+        for g in c.groups_table():
+            defended = sum(r[label] == "defended" for r in rows if r["threat"] == g["threat"])
+            assert f"{defended}/" in g[label] and g[label].startswith(f"{defended}/")
+    route = {(r["launch"], r["target"]): r for r in rows}
+    tabriz_ankara = route[("tabriz", "ankara")]
+    assert tabriz_ankara["turkey-alternative-2007"] == "not_defended"
+    assert tabriz_ankara["turkey-alternative-2007 reason"]
+    tehran_dc = route[("tehran", "washington")]
+    assert tehran_dc["turkey-alternative-2007:poland"] == "defended"
+    assert tehran_dc["turkey-alternative-2007:poland window_s"] > 0
+    assert "too slow" in tehran_dc["turkey-alternative-2007 reason"]

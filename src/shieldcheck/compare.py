@@ -133,6 +133,31 @@ class Comparison:
             rows.append(row)
         return rows
 
+    def routes_table(self) -> list[dict]:
+        """One row per (threat group, launch, target): per column the route's ``status`` (``defended``,
+        ``not_defended``, ``threat_cannot_reach`` or ``-`` where the study has no such route), and
+        ``<label> window_s`` (the best site's window) or ``<label> reason`` (why it is not defended), as
+        the study's route summaries give them."""
+        keys: dict[tuple[str, str, str], None] = {}
+        per: list[dict] = []
+        for k in range(len(self.labels)):
+            variant = self.specs[k][1]
+            found = {
+                (r.threat, r.launch, r.target): r for r in self.studies[k].routes if r.variant == variant
+            }
+            keys.update(dict.fromkeys(found))
+            per.append(found)
+        rows = []
+        for threat, launch, target in keys:
+            row: dict = {"threat": threat, "launch": launch, "target": target}
+            for k, label in enumerate(self.labels):
+                r = per[k].get((threat, launch, target))
+                row[label] = "-" if r is None else r.status
+                row[f"{label} window_s"] = round(r.window_s, 1) if r and r.status == "defended" else None
+                row[f"{label} reason"] = r.reason if r and r.status != "defended" else ""
+            rows.append(row)
+        return rows
+
     def target_status(self, label: str) -> dict[str, str]:
         """Target -> ``all``, ``some``, ``none`` (launches defended, its worst threat group) or ``cannot
         reach`` (no launch area reaches it), for one column; what the map colours.

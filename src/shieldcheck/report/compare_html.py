@@ -155,6 +155,26 @@ def compare_page(comparison, *, map_png: bytes | None = None) -> str:
         "window in seconds; “cannot reach”: no launch area of the group reaches the target.</p>"
     )
 
+    parts.append("<h2 id='routes'>Every route</h2>")
+    words = {"defended": "defended", "not_defended": "not defended", "threat_cannot_reach": "cannot reach"}
+    body = []
+    for row in c.routes_table():
+        cells = [_e(row["threat"]), _e(f"{row['launch']} → {row['target']}")]
+        for label in labels:
+            status, w, why = row[label], row[f"{label} window_s"], row[f"{label} reason"]
+            text = words.get(status, status) + (f" ({w:,.0f} s)" if w else "")
+            cells.append(
+                f"<span class='{'yes' if status == 'defended' else 'no'}'>{_e(text)}</span>"
+                + (f"<br><span class='note'>{_e(why)}</span>" if why else "")
+            )
+        body.append(cells)
+    parts.append(
+        f"<details><summary>Each route in each study, with the window of its best site or the reason it "
+        f"is not defended ({len(body)} routes)</summary>"
+        + _table(["threat group", "route", *labels], body)
+        + "</details>"
+    )
+
     parts.append(
         "<h2 id='limits'>The model's limits</h2><ul>" + "".join(f"<li>{_e(x)}</li>" for x in LIMITS) + "</ul>"
     )
