@@ -356,3 +356,40 @@ def test_north_korea_every_export_format_across_the_date_line(tmp_path):
             import xmlschema
 
             xmlschema.XMLSchema(str(xsd)).validate(f"{stem}.kml")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Threshold speeds: the README's bands of least interceptor speed (any site), per scenario
+
+
+@pytest.mark.parametrize(
+    ("specs", "expected"),
+    [
+        (
+            [
+                "russian-counter-offer-2007",
+                "russian-counter-offer-2007:us-radars",
+                "russian-counter-offer-2007:warning-only",
+            ],
+            {"iran-us-east-coast": ["4.23-4.37 km/s", "4.40-4.52 km/s", "5.87-6.29 km/s"]},
+        ),
+        (
+            ["phased-adaptive-approach-2009:phase-2", "phased-adaptive-approach-2009"],
+            {
+                "iran-us-east-coast": ["none below escape speed", "5.07-8.02 km/s"],
+                "russia-us": ["none below escape speed", "none below escape speed"],
+            },
+        ),
+        (
+            ["us-homeland-north-korea", "us-homeland-north-korea:no-sbx"],
+            {"nk-icbm": ["0.64-6.61 km/s", "0.64-5.16 km/s (2 routes: none below escape speed)"]},
+        ),
+    ],
+)
+def test_headline_threshold_bands(specs, expected):
+    from shieldcheck.compare import compare
+
+    c = compare(specs)
+    table = {r["threat"]: r for r in c.groups_table()}
+    for group, bands in expected.items():
+        assert [table[group][f"{label} threshold"] for label in c.labels] == bands, group
