@@ -280,3 +280,48 @@ def test_every_route_side_by_side(turkey_vs_poland):
     assert tehran_dc["turkey-alternative-2007:poland"] == "defended"
     assert tehran_dc["turkey-alternative-2007:poland window_s"] > 0
     assert "too slow" in tehran_dc["turkey-alternative-2007 reason"]
+
+
+def test_html_page_in_chromium_offline_with_axe(tmp_path):
+    # The page in a real browser with every non-file request aborted: the map loads, and axe-core (the
+    # accessibility checker the web app's tests use) finds no serious or critical violation.
+    import os
+    import shutil
+    import urllib.parse
+    from pathlib import Path
+
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    chromium = "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("headless Chromium is not installed (make test installs Debian's chromium via apt)")
+    axe = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+    from shieldcheck.report.compare_html import write_compare_report
+
+    c = compare(["us-homeland-north-korea", "us-homeland-north-korea:no-sbx"], thresholds=False)
+    page_path = write_compare_report(c, tmp_path)
+    asked: list[str] = []
+
+    def gate(route):
+        asked.append(route.request.url)
+        scheme = urllib.parse.urlparse(route.request.url).scheme
+        return route.continue_() if scheme in ("file", "data") else route.abort()
+
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            page.route("**/*", gate)
+            page.goto(page_path.resolve().as_uri())
+            loaded = page.evaluate(
+                "[...document.images].map(i => [i.complete && i.naturalWidth > 800, i.alt])"
+            )
+            page.add_script_tag(path=str(axe))
+            violations = page.evaluate(
+                "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                ".filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id)"
+            )
+        finally:
+            browser.close()
+    assert loaded and all(ok and alt for ok, alt in loaded)
+    assert violations == []
+    assert all(urllib.parse.urlparse(u).scheme in ("file", "data") for u in asked), asked
