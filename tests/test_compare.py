@@ -233,12 +233,14 @@ def test_html_page_escapes_every_text(tmp_path):
 def test_cli_compare_writes_the_page_and_reports_a_bad_folder(tmp_path):
     runner = CliRunner()
     args = ["compare", "turkey-alternative-2007", "turkey-alternative-2007:poland", "--no-thresholds"]
-    result = runner.invoke(app, [*args, "-o", str(tmp_path)])
+    speed = "interceptor_types.gbi-2stage.burnout_speed_km_s=8"
+    result = runner.invoke(app, [*args, "--set", speed, "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     (page,) = tmp_path.glob("*.html")
     assert page.name in result.output.replace("\n", "")
     text = page.read_text(encoding="utf-8")
-    assert "Incirlik Air Base (gbi-site)" in text and "Redzikowo (gbi-site)" in text
+    assert "Incirlik Air Base (gbi-site): 10 × gbi-2stage, 8 km/s" in text and "Redzikowo (gbi-site)" in text
+    assert text.count(f"--set <code>{speed}</code>") == 2  # the override, stated for each column
     blocker = tmp_path / "file"
     blocker.write_text("x")
     result = runner.invoke(app, [*args, "-o", str(blocker / "sub")])

@@ -111,11 +111,15 @@ def compare_page(comparison, *, map_png: bytes | None = None) -> str:
                 _e(study.question),
                 _e(sites),
                 _e(radars),
-                f"<code>{_e(study.scenario_hash[:16])}</code>",
+                f"<code>{_e(study.scenario_hash[:16])}</code>"
+                + "".join(f"<br>--set <code>{_e(x)}</code>" for x in study.sets),
             ]
         )
     parts.append(
-        _table(["column", "scenario", "variant", "question", "interceptor sites", "radars", "hash"], body)
+        _table(
+            ["column", "scenario", "variant", "question", "interceptor sites", "radars", "hash, overrides"],
+            body,
+        )
     )
 
     parts.append("<h2 id='groups'>Routes defended per threat group</h2>")
