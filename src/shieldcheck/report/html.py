@@ -400,7 +400,7 @@ def build_report(
                 claims=[
                     (c["value"], c["label"])
                     for c in study.claims
-                    if c["quantity"].endswith("burnout_speed_km_s")
+                    if c["quantity"] == f"interceptor_types.{site.interceptor.name}.burnout_speed_km_s"
                 ],
             )
         ),
