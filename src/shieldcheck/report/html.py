@@ -286,7 +286,7 @@ def build_report(
     figures["reach"] = _img(
         maps.fig_to_png_bytes(fig),
         f"interceptor reach fans: the farthest points at {fan_alt:g} km altitude reachable 300, 600 and "
-        f"900 s after launch from {', '.join(x.name for x in arch.sites)}",
+        f"900 s after launch from {', '.join(built.display_name(x.name) for x in arch.sites)}",
     )
     counts = {REASON_CODES[k]: int((fp.values["reason_code"] == k).sum()) for k in REASON_CODES}
     fp_caption = (
