@@ -75,7 +75,9 @@ def test_siting_across_the_date_line(tmp_path):
     defended, _ = _study_counts("us-homeland-north-korea")
     greely = next(s for s in m.sites if s["name"] == "fort-greely")
     assert greely["engaged"] == defended  # every site gets the same type here
-    paths = m.write(tmp_path, ("geojson", "parquet"))
+    paths = m.write(tmp_path, ("geojson", "parquet", "png"))
+    assert paths[2].name == "us-homeland-north-korea-siting-nk-icbm.png"  # the map across the date line
+    assert paths[2].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     data = json.loads(paths[0].read_text(encoding="utf-8"))
     for f in data["features"]:
         geom = f["geometry"]
