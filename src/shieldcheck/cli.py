@@ -828,23 +828,17 @@ def reconstruct_cmd(
         r, r_sig = parse_measurement(range_km, "range_km")
         t, _ = parse_measurement(flight_time_s, "flight_time_s")
         res = reconstruct(
-            a,
-            r,
-            t,
-            missile=missile,
+            a, r, t, missile=missile,
             apogee_sigma_km=apogee_sigma_km if apogee_sigma_km is not None else a_sig,
             range_sigma_km=range_sigma_km if range_sigma_km is not None else r_sig,
-            launch=launch,
-            targets=tuple(targets or ()),
+            launch=launch, targets=tuple(targets or ()),
         )
     except InputError as exc:
         _fail(str(exc))
     if as_json:
         # payload_kg is NaN for the impulsive method: JSON has no NaN, so it is null there
-        out = {
-            k: None if isinstance(v, float) and not math.isfinite(v) else v
-            for k, v in dataclasses.asdict(res).items()
-        }
+        out = {k: None if isinstance(v, float) and not math.isfinite(v) else v
+               for k, v in dataclasses.asdict(res).items()}
         typer.echo(json.dumps(out, indent=2, allow_nan=False))
         return
     table = Table(title=f"reconstruction ({res.method}{', ' + res.missile if res.missile else ''})")
@@ -856,16 +850,12 @@ def reconstruct_cmd(
         ("burnout altitude, km", _fmt(res.burnout_altitude_km)),
         ("burnout time, s", _fmt(res.burnout_time_s)),
         ("fitted payload, kg", _fmt(res.payload_kg, 0)),
-        (
-            "predicted flight time, s (observed)",
-            f"{_fmt(res.predicted_flight_time_s, 0)} ({res.flight_time_s:g})",
-        ),
-        (
-            "standard-trajectory range, km",
-            _fmt(res.standard_range_km, 0)
-            # no "± 0" when no sigma was given: it would read as an exact figure
-            + (f" ± {_fmt(res.standard_range_sigma_km, 0)}" if res.standard_range_sigma_km else ""),
-        ),
+        ("predicted flight time, s (observed)",
+         f"{_fmt(res.predicted_flight_time_s, 0)} ({res.flight_time_s:g})"),
+        ("standard-trajectory range, km",
+         _fmt(res.standard_range_km, 0)
+         # no "± 0" when no sigma was given: it would read as an exact figure
+         + (f" ± {_fmt(res.standard_range_sigma_km, 0)}" if res.standard_range_sigma_km else "")),
     ]
     rows += [
         (f"reach at azimuth {a:g} deg, km", _fmt(x, 0))
@@ -900,14 +890,8 @@ def reach_cmd(
         lp = resolve_place(launch)
         b = get_booster(missile)
         cities = all_places(kind="city")
-        res = reach(
-            b.vehicle,
-            lp.latitude_deg,
-            lp.longitude_deg,
-            payload_kg=payload_kg,
-            azimuth_step_deg=azimuth_step_deg,
-            places=cities,
-        )
+        res = reach(b.vehicle, lp.latitude_deg, lp.longitude_deg, payload_kg=payload_kg,
+                    azimuth_step_deg=azimuth_step_deg, places=cities)
     except InputError as exc:
         _fail(str(exc))
     if geojson is not None:
@@ -923,20 +907,13 @@ def reach_cmd(
     for col in ("city", "distance km", "azimuth deg", "max range km", "margin km"):
         table.add_column(col, justify="left" if col == "city" else "right", overflow="fold")
     for m in res.places:
-        table.add_row(
-            m.label,
-            _fmt(m.distance_km, 0),
-            _fmt(m.azimuth_deg, 0),
-            _fmt(m.max_range_km, 0),
-            f"{m.margin_km:+,.0f}",
-        )
+        table.add_row(m.label, _fmt(m.distance_km, 0), _fmt(m.azimuth_deg, 0), _fmt(m.max_range_km, 0),
+                      f"{m.margin_km:+,.0f}")
     console.print(table)
     r = res.max_range_km
     i_hi, i_lo = r.index(max(r)), r.index(min(r))
-    console.print(
-        f"maximum range {r[i_hi]:,.0f} km (azimuth {res.azimuths_deg[i_hi]:g} deg), "
-        f"minimum {r[i_lo]:,.0f} km (azimuth {res.azimuths_deg[i_lo]:g} deg)"
-    )
+    console.print(f"maximum range {r[i_hi]:,.0f} km (azimuth {res.azimuths_deg[i_hi]:g} deg), "
+                  f"minimum {r[i_lo]:,.0f} km (azimuth {res.azimuths_deg[i_lo]:g} deg)")
 
 
 # ------------------------------------------------------------------------------------- serve (issue 12)
