@@ -393,3 +393,43 @@ def test_headline_threshold_bands(specs, expected):
     table = {r["threat"]: r for r in c.groups_table()}
     for group, bands in expected.items():
         assert [table[group][f"{label} threshold"] for label in c.labels] == bands, group
+
+
+# What each radar of the counter-offer sees of every Iranian launch area (to Berlin), and when: the
+# README's table, first and last second of visibility (a target of 1 m² at the radar's reference range).
+SEEN_TO_BERLIN = {
+    "tehran": {
+        "gabala": (109, 292),
+        "kurecik-fbx": (164, 423),
+        "armavir": (182, 520),
+        "brdy-xband": (615, 1146),
+    },
+    "semnan": {
+        "gabala": (121, 328),
+        "kurecik-fbx": (183, 459),
+        "armavir": (194, 552),
+        "brdy-xband": (659, 1172),
+    },
+    "tabriz": {
+        "gabala": (74, 129),
+        "kurecik-fbx": (112, 280),
+        "armavir": (134, 382),
+        "brdy-xband": (444, 1050),
+    },
+}
+
+
+@pytest.mark.parametrize("launch", sorted(SEEN_TO_BERLIN))
+def test_counter_offer_radar_views_of_each_iranian_launch(launch):
+    model = load_scenario("russian-counter-offer-2007")
+    radars = {r.name: r for r in build(model).architecture.radars}
+    radars |= {r.name: r for r in build(model, variant="us-radars").architecture.radars}
+    case = next(c for c in build(model).threats if (c.launch.name, c.target.name) == (launch, "berlin"))
+    traj = case.trajectory()
+    seen = {name: sensors.view(radars[name], traj) for name in SEEN_TO_BERLIN[launch]}
+    for name, (first, last) in SEEN_TO_BERLIN[launch].items():
+        v = seen[name]
+        assert (v.first_s, v.last_s) == (pytest.approx(first, abs=3), pytest.approx(last, abs=3)), name
+    # Gabala always sees the launch first, and has lost it before Brdy sees anything
+    assert min(seen, key=lambda n: seen[n].first_s) == "gabala"
+    assert seen["gabala"].last_s < seen["brdy-xband"].first_s
