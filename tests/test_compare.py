@@ -51,6 +51,9 @@ def test_compare_across_the_date_line_and_cannot_reach():
     data = json.loads(json.dumps(c.to_dict()))
     assert [col["variant"] for col in data["columns"]] == ["base", "taepodong-2-class"]
     assert [s["label"] for s in data["columns"][0]["sites"]] == ["Fort Greely", "Vandenberg"]
+    assert len(data["routes"]) == 14
+    route = next(r for r in data["routes"] if r["target"] == "new-york" and r["launch"] == "pyongyang")
+    assert route["us-homeland-north-korea:taepodong-2-class"] == "threat_cannot_reach"
 
 
 def test_side_by_side_map_across_the_date_line(tmp_path):

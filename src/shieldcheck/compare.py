@@ -277,7 +277,7 @@ class Comparison:
 
     def to_dict(self) -> dict:
         """JSON-able: each column's provenance and interceptor sites (key, place name, interceptor type and
-        burnout speed), the groups table and the targets table."""
+        burnout speed), the groups, targets and routes tables."""
 
         def sites(k: int) -> list[dict]:
             built = self.studies[k].built[self.specs[k][1]]
@@ -303,6 +303,7 @@ class Comparison:
             ],
             "groups": self.groups_table(),
             "targets": self.targets_table(),
+            "routes": self.routes_table(),
             "estimate": "kinematic model estimates",
         }
 
