@@ -1101,10 +1101,10 @@ def siting_cmd(
                 where = "none (no cell engages)"
         else:
             best, where = "-", "-"
-        real = ", ".join(f"{s['name']} {s['engaged'][g]}/{m.routes_reachable[g]}" for s in m.sites)
+        real = ", ".join(f"{s['label']} {s['engaged'][g]}/{m.routes_reachable[g]}" for s in m.sites)
         if thresholds:
             speeds = [
-                f"{s['name']}: any {s['threshold_any_km_s'][g]:.2f}, "
+                f"{s['label']}: any {s['threshold_any_km_s'][g]:.2f}, "
                 f"all {s['threshold_all_km_s'][g]:.2f} km/s"
                 for s in m.sites
             ]
@@ -1125,6 +1125,9 @@ def compare_cmd(
     csv_path: Annotated[str | None, typer.Option("--csv", help="Write the per-target table to FILE.")] = None,
     no_thresholds: Annotated[bool, typer.Option("--no-thresholds", help="Skip threshold speeds.")] = False,
     map_path: Annotated[str | None, typer.Option("--map", help="Write the side-by-side map PNG.")] = None,
+    out: Annotated[
+        str | None, typer.Option("-o", "--out", help="Write the comparison as an HTML page in DIR.")
+    ] = None,
 ) -> None:
     """Scenarios (or variants of one) side by side: routes defended per threat group, threshold speeds,
     and which targets each defends with what window."""
@@ -1137,6 +1140,12 @@ def compare_cmd(
         _fail(str(exc))
     if map_path:
         c.write_map(map_path)
+    page = None
+    if out:
+        from shieldcheck.report.compare_html import write_compare_report
+
+        with console.status("drawing the comparison page"):
+            page = write_compare_report(c, out)
     if as_json:
         typer.echo(json.dumps(c.to_dict()))
         return
@@ -1168,6 +1177,8 @@ def compare_cmd(
         table.add_row(row["threat"], row["target"], *cells)
     console.print(table)
     console.print("[dim]Kinematic model estimates; see each scenario file for every source.[/dim]")
+    if page is not None:
+        console.print(f"wrote [bold]{page}[/bold]")
 
 
 # ------------------------------------------------------------------------------ boost-phase (issue 10)
