@@ -254,7 +254,7 @@ def _ok_at(t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, detail, 
     ``fout`` and the interceptor's arrival velocity into work row 5.
     """
     omega, mu, a, e2 = env
-    alt = _threat_state(t, i, th, env, w)
+    alt = _threat_state(t, i, th, env, w, np.bool_(True))
     if alt < ip[3] or alt > ip[4]:
         return _ALTITUDE, alt
     if track and not (t >= t_det and _seen(w[2], radars, ranges[i], a, e2)):
@@ -270,7 +270,10 @@ def _edge(lo, hi, ok_hi, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l
     """Bisect [lo, hi] where the predicate is ``not ok_hi`` at lo and ``ok_hi`` at hi; return (lo, hi)."""
     for _ in range(iters):
         mid = 0.5 * (lo + hi)
-        c, _ = _ok_at(mid, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, False, w, fout)
+        c, _ = _ok_at(
+            mid, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, np.bool_(False), w, fout,
+            np.bool_(False),
+        )
         if (c == _OK) == ok_hi:
             hi = mid
         else:
@@ -289,14 +292,14 @@ def _detect(i, th, t_ew, radars, ranges, env, step, iters, w):
     t_prev = -1.0
     t = cue
     while True:
-        _threat_state(t, i, th, env, w, False)
+        _threat_state(t, i, th, env, w, np.bool_(False))
         if _seen(w[2], radars, ranges, a, e2):
             if t_prev < 0.0:
                 return t
             lo, hi = t_prev, t
             for _ in range(iters + 6):
                 mid = 0.5 * (lo + hi)
-                _threat_state(mid, i, th, env, w, False)
+                _threat_state(mid, i, th, env, w, np.bool_(False))
                 if _seen(w[2], radars, ranges, a, e2):
                     hi = mid
                 else:
@@ -359,7 +362,9 @@ def _engage_kernel(th, t_ews, radars, ranges, r_bo, env, ips, tl, track, step, i
             if t - t_l0 - t_b < _TAU_MIN_S:
                 t_prev = t
                 continue
-            code, _alt = _ok_at(t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, detail, w, fout)
+            code, _alt = _ok_at(
+                t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, detail, w, fout, np.bool_(False)
+            )
             ok = code == _OK
             if ok:
                 need_ok = min(need_ok, fout[0])
@@ -373,7 +378,9 @@ def _engage_kernel(th, t_ews, radars, ranges, r_bo, env, ips, tl, track, step, i
                     lo, hi = t_prev, t
                 if ok and lo < hi:
                     c0, _ = _ok_at(
-                        lo, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, False, w, fout
+                        lo, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, np.bool_(False),
+                        w, fout,
+                        np.bool_(False),
                     )
                     if c0 == _OK:
                         hi = lo
@@ -404,7 +411,8 @@ def _engage_kernel(th, t_ews, radars, ranges, r_bo, env, ips, tl, track, step, i
             for side in range(1 if probe else 2):
                 te = start if side == 0 else end
                 c2, alt = _ok_at(
-                    te, i, th, radars, ranges, t_det, False, r_bo, env, ip, t_l0, detail, w, fout, True
+                    te, i, th, radars, ranges, t_det, np.bool_(False), r_bo, env, ip, t_l0, detail, w, fout,
+                    np.bool_(True),
                 )
                 lat, _h = geodetic_kernel(w[2, 0], w[2, 1], w[2, 2], env[2], env[3])
                 lon = math.atan2(w[2, 1], w[2, 0])
@@ -459,14 +467,17 @@ def _shots(start, i, th, radars, ranges, t_det, track, r_bo, env, ip, tl, step, 
             t = min(tb + k * step, tf)
             if t - t_next - t_b < _TAU_MIN_S:
                 continue
-            c, _ = _ok_at(t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_next, False, w, fout)
+            c, _ = _ok_at(
+                t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_next, np.bool_(False), w, fout,
+                np.bool_(False),
+            )
             if c == _OK:
                 found = t
                 if t_prev > 0.0:
                     _, found = _edge(
                         t_prev,
                         t,
-                        True,
+                        np.bool_(True),
                         i,
                         th,
                         radars,
@@ -508,7 +519,10 @@ def _diagnose(row, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, ste
     kin1 = np.nan
     for k in range(ks + 1):
         t = min(tb + k * step, tf)
-        code, _alt = _ok_at(t, i, th, radars, ranges, t_det, False, r_bo, env, ip, t_l0, False, w, fout)
+        code, _alt = _ok_at(
+            t, i, th, radars, ranges, t_det, np.bool_(False), r_bo, env, ip, t_l0, np.bool_(False), w, fout,
+            np.bool_(False),
+        )
         if code == _ALTITUDE:
             continue
         any_alt = True
