@@ -1147,6 +1147,21 @@ def engage_scenario(built, step_s: float = 5.0, trajectories=None) -> list[Engag
     return [per_site[j][i] for i in range(len(trajs)) for j in range(len(arch.sites))]
 
 
+def _no_path(reason: str) -> dict:
+    """The `interceptor_path` result for a path that cannot exist: status, reason, empty arrays."""
+    empty = np.empty(0)
+    return {
+        "status": "no_path",
+        "reason": reason,
+        "t_s": empty,
+        "latitude_deg": empty,
+        "longitude_deg": empty,
+        "altitude_km": empty,
+        "r_ecef_km": np.empty((0, 3)),
+        "phase": np.empty(0, dtype=object),
+    }
+
+
 def interceptor_path(
     site: InterceptorSite,
     launch_s: float,
@@ -1160,9 +1175,19 @@ def interceptor_path(
 ) -> dict:
     """Sampled flight of an interceptor launched at ``launch_s`` to meet the threat at ``intercept_s``.
 
-    Returns a dict of arrays ``t_s``, ``latitude_deg``, ``longitude_deg``, ``altitude_km``, ``r_ecef_km``,
-    plus ``phase`` ("boost" or "coast"). The coast is the Lambert arc of the kinematic model; the boost
-    is drawn as a vertical rise to the burnout altitude (illustrative, like the threat's boost).
+    Returns a dict with ``status`` (``"ok"`` or ``"no_path"``), ``reason`` (empty when ok, otherwise a
+    sentence saying why no path exists) and the arrays ``t_s``, ``latitude_deg``, ``longitude_deg``,
+    ``altitude_km``, ``r_ecef_km`` (shape (n, 3)) and ``phase`` ("boost" or "coast"), empty when there
+    is no path. The coast is the Lambert arc of the kinematic model; the boost is drawn as a vertical
+    rise to the burnout altitude (illustrative, like the threat's boost). A well-formed request for a
+    path that cannot exist (an intercept before the interceptor burns out, no coast arc between the two
+    points in the time, an arc that would pass underground) is a ``no_path`` result, not an error.
+
+    Raises
+    ------
+    InputError
+        Malformed input: ``site`` not an `InterceptorSite`, ``traj`` not solved, times outside the
+        threat's flight, ``step_s`` out of its bounds or too many samples.
     """
     from shieldcheck.threats import trajectory_state
 
@@ -1185,17 +1210,18 @@ def interceptor_path(
     it = site.interceptor
     t_bo = launch_s + it.burn_time_s
     if not (intercept_s > t_bo):
-        raise InputError(
-            f"intercept_s must be after the interceptor's burnout ({t_bo:g} s), got {intercept_s:g}"
+        return _no_path(
+            f"the interceptor launched at {launch_s:g} s is still boosting until {t_bo:g} s, so it cannot "
+            f"meet the threat at {intercept_s:g} s"
         )
     r_bo_ecef = _earth.geodetic_to_ecef(site.latitude_deg, site.longitude_deg, it.burnout_altitude_km, earth)
     r1 = _earth.ecef_to_eci(r_bo_ecef, t_bo, rotation)
     _, p_eci, _, _ = trajectory_state(traj, intercept_s)
     sol = lambert(r1, p_eci, intercept_s - t_bo, mu_km3_s2=mu_km3_s2)
     if int(sol.status) != 0:
-        raise InputError(
-            f"no interceptor coast arc reaches the threat at intercept_s {intercept_s:g} s from a launch at "
-            f"{launch_s:g} s (Lambert status {int(sol.status)}): pick times from the engagement's window"
+        return _no_path(
+            f"no interceptor coast arc reaches the threat at {intercept_s:g} s from a launch at "
+            f"{launch_s:g} s (Lambert status {int(sol.status)}); times from the engagement's window have one"
         )
     t = np.unique(np.concatenate([np.arange(launch_s, intercept_s, step_s), [t_bo, intercept_s]]))
     coast = t >= t_bo
@@ -1207,7 +1233,14 @@ def interceptor_path(
         site.latitude_deg, site.longitude_deg, it.burnout_altitude_km * f**2, earth
     )
     lat, lon, alt = _earth.ecef_to_geodetic(r_ecef, earth)
+    if np.any(np.atleast_1d(alt)[coast][:-1] < 0.0):
+        return _no_path(
+            f"the only coast arc from a launch at {launch_s:g} s to the threat at {intercept_s:g} s passes "
+            "underground"
+        )
     return {
+        "status": "ok",
+        "reason": "",
         "t_s": t,
         "latitude_deg": np.atleast_1d(lat),
         "longitude_deg": np.atleast_1d(lon),
