@@ -1147,6 +1147,10 @@ def engage_scenario(built, step_s: float = 5.0, trajectories=None) -> list[Engag
     return [per_site[j][i] for i in range(len(trajs)) for j in range(len(arch.sites))]
 
 
+_GROUND_CHECKS = 257
+"""Points of a coast arc `interceptor_path` checks against the ground (a 1,000 s arc: every 4 s)."""
+
+
 def _no_path(reason: str) -> dict:
     """The `interceptor_path` result for a path that cannot exist: status, reason, empty arrays."""
     empty = np.empty(0)
@@ -1233,7 +1237,11 @@ def interceptor_path(
         site.latitude_deg, site.longitude_deg, it.burnout_altitude_km * f**2, earth
     )
     lat, lon, alt = _earth.ecef_to_geodetic(r_ecef, earth)
-    if np.any(np.atleast_1d(alt)[coast][:-1] < 0.0):
+    tc = t_bo + np.linspace(0.0, intercept_s - t_bo, _GROUND_CHECKS)[1:-1]  # whatever step_s samples
+    rg, _ = kepler(r1, sol.v1_km_s, tc - t_bo, mu_km3_s2)
+    rg = _earth.eci_to_ecef(np.reshape(rg, (-1, 3)), tc, rotation)
+    _, _, alt_check = _earth.ecef_to_geodetic(rg, earth)
+    if np.any(alt_check < 0.0):
         return _no_path(
             f"the only coast arc from a launch at {launch_s:g} s to the threat at {intercept_s:g} s passes "
             "underground"
