@@ -96,43 +96,7 @@ import sys as _sys  # noqa: E402
 
 _sys.modules[__name__].__class__ = _Package
 
-__all__ = [
-    "MU_KM3_S2",
-    "OMEGA_RAD_S",
-    "SPHERE_RADIUS_KM",
-    "InputError",
-    "Study",
-    "build_study",
-    "study_footprints",
-    "LambertSolution",
-    "LambertStatus",
-    "MissileClass",
-    "Place",
-    "Trajectory",
-    "TrajectoryBatch",
-    "TrajectorySamples",
-    "ecef_to_aer",
-    "ecef_to_eci",
-    "ecef_to_geodetic",
-    "eci_to_ecef",
-    "geodesic_direct",
-    "geodesic_inverse",
-    "geodetic_to_ecef",
-    "get_missile",
-    "kepler",
-    "lambert",
-    "lambert_numpy",
-    "missiles",
-    "places",
-    "resolve_place",
-    "sample_trajectory",
-    "solve_trajectories",
-    "sphere_min_energy",
-    "trajectory",
-]
-
-__all__ += ["PitchProgram", "Stage", "Vehicle", "fly", "fly_batch", "reach", "reconstruct", "solve_kick"]
-__all__ += ["Comparison", "SitingMap", "compare_studies", "get_interceptor", "get_radar", "siting_map"]
+__all__ = ["InputError", "compare_studies", *_LAZY]
 
 
 def compare_studies(specs, **kwargs):
