@@ -123,7 +123,7 @@ def cache_location() -> str:
     return configure_cache()
 
 
-COLD_COMPILE_S = 15
+COLD_COMPILE_S = 20
 """Seconds the flagship engage compiles on a fresh install (2-core machine; benchmarks/bench_startup.py)."""
 
 
