@@ -61,6 +61,9 @@ _LAZY = {
     # the debate's atlas (issue 11): siting maps and comparisons
     "Comparison": "compare",
     **dict.fromkeys(("SitingMap", "siting_map"), "siting"),
+    # boost-phase intercept and interceptors with stages (issue 10)
+    **dict.fromkeys(("basing_zone", "boost_profile", "engage_boost", "least_speed_curve"), "boostphase"),
+    "staged_flyout": "interceptors",
 }
 
 
