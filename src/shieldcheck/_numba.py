@@ -213,6 +213,12 @@ WARM_COMMANDS = [  # fmt: skip
     ["siting", "turkey-alternative-2007", "--region", "38,40,30,32", "--step-deg", "1", "-o", "{out}"],
     ["export", FLAGSHIP, *_ONE_ROUTE_EACH, "--format", "czml", "--format", "kml", "--format", "geojson",
      "-o", "{out}"],
+    ["boost-phase", "40,127", "--missile", "aps2003-solid", "--azimuth", "45", "--speed-km-s", "5",
+     "--burn-time-s", "40"],
+    ["boost-phase", "pyongyang", "--missile", "hwasong-15", "--toward", "seattle", "--interceptor",
+     "gbi-2stage", "--staged", "--base", "41,131"],
+    ["boost-phase", "40,127", "--missile", "aps2003-liquid", "--azimuth", "45", "--interceptor", "sm3-iia",
+     "--speed-km-s", "5.5", "--delay-s", "60", "--region", "40,42,128,130", "--step-deg", "1"],
 ]
 """The commands `warm` runs once, with small inputs of the same argument types as the README tour's (the
 compiled code depends on types, never on values), so that every command of ``make demo`` and the README
