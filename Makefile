@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -c 'from shieldcheck._numba import main; main()'  # compile kernels once, cached
+	$(PY) -c 'from shieldcheck._numba import main; main()'  # compile every tour command's kernels once (cached)
 	$(VENV)/bin/shieldcheck demo
 	$(VENV)/bin/shieldcheck report european-third-site-2007 -o out
 

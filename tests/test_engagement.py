@@ -378,3 +378,26 @@ def test_reach_fan_tolerance_is_bounded():
         reach_fan(site(), 400.0, 500.0, [0.0], tol_km=0.0)
     with pytest.raises(InputError, match="azimuths_deg"):
         reach_fan(site(), 400.0, 500.0, np.zeros(10**5))
+
+
+def test_interceptor_path_that_cannot_exist_is_a_status_not_an_error():
+    # Issue 9 (statuses, not exceptions): a well-formed request for a path that cannot exist is a result
+    # with status "no_path" and a reason; only malformed input raises (above).
+    s = site()
+    early = interceptor_path(s, 300.0, 400.0, TEHRAN_LONDON)  # burnout at 300 + 120 s, after 400 s
+    assert early["status"] == "no_path" and "still boosting until 420 s" in early["reason"]
+    assert early["t_s"].size == 0 and early["r_ecef_km"].shape == (0, 3)
+    # 5 s of coast from burnout over Redzikowo to the boosting threat over Iran: the arc is all but the
+    # straight chord. Closed form: the chord between the two points passes this close to the Earth's
+    # centre, well under the polar radius, so any 5 s arc between them runs underground (whatever step_s).
+    launch, t_int = 0.0, 125.0
+    p_ecef, _, _, _ = trajectory_state(TEHRAN_LONDON, t_int)
+    b = earth.geodetic_to_ecef(s.latitude_deg, s.longitude_deg, 200.0)
+    d = p_ecef - b
+    closest = b + np.clip(-(b @ d) / (d @ d), 0.0, 1.0) * d
+    assert np.linalg.norm(closest) < 6300.0
+    for step in (5.0, 0.5):
+        path = interceptor_path(s, launch, t_int, TEHRAN_LONDON, step_s=step)
+        assert path["status"] == "no_path" and "underground" in path["reason"]
+    ok = interceptor_path(s, 300.0, 900.0, TEHRAN_LONDON)
+    assert ok["status"] == "ok" and ok["reason"] == "" and (ok["altitude_km"][1:-1] > 0.0).all()

@@ -13,96 +13,93 @@ ok 3511 4.97
 """
 
 from shieldcheck import _numba  # noqa: F401 - first: chooses numba's cache folder before any kernel exists
-from shieldcheck.catalog import MissileClass, Place, get_missile, missiles, places, resolve_place
-from shieldcheck.earth import (
-    MU_KM3_S2,
-    OMEGA_RAD_S,
-    SPHERE_RADIUS_KM,
-    ecef_to_aer,
-    ecef_to_eci,
-    ecef_to_geodetic,
-    eci_to_ecef,
-    geodesic_direct,
-    geodesic_inverse,
-    geodetic_to_ecef,
-)
 from shieldcheck.errors import InputError
-from shieldcheck.orbits import LambertSolution, LambertStatus, kepler, lambert, lambert_numpy
-from shieldcheck.threats import (
-    Trajectory,
-    TrajectoryBatch,
-    TrajectorySamples,
-    sample_trajectory,
-    solve_trajectories,
-    sphere_min_energy,
-    trajectory,
-)
 
 __version__ = "0.1.0"
 
-_LAZY = {name: "shieldcheck.study" for name in ("Study", "build_study", "study_footprints")}
+# Every other name loads on first use (PEP 562), so that `import shieldcheck` and `shieldcheck --help`
+# import neither numba nor scipy (issue 9, item 16): name -> the module that defines it.
+_LAZY = {
+    **dict.fromkeys(
+        ("MissileClass", "Place", "get_interceptor", "get_missile", "get_radar", "missiles", "places"),
+        "catalog",
+    ),
+    "resolve_place": "catalog",
+    **dict.fromkeys(
+        (
+            "MU_KM3_S2",
+            "OMEGA_RAD_S",
+            "SPHERE_RADIUS_KM",
+            "ecef_to_aer",
+            "ecef_to_eci",
+            "ecef_to_geodetic",
+            "eci_to_ecef",
+            "geodesic_direct",
+            "geodesic_inverse",
+            "geodetic_to_ecef",
+        ),
+        "earth",
+    ),
+    **dict.fromkeys(("LambertSolution", "LambertStatus", "kepler", "lambert", "lambert_numpy"), "orbits"),
+    **dict.fromkeys(
+        (
+            "Trajectory",
+            "TrajectoryBatch",
+            "TrajectorySamples",
+            "sample_trajectory",
+            "solve_trajectories",
+            "sphere_min_energy",
+            "trajectory",
+        ),
+        "threats",
+    ),
+    **dict.fromkeys(("Study", "build_study", "study_footprints"), "study"),
+    # powered flight (issue 10): staged boost, lofted-test reconstruction, reach
+    **dict.fromkeys(("PitchProgram", "Stage", "Vehicle", "fly", "fly_batch", "solve_kick"), "boost"),
+    "reach": "reach",
+    "reconstruct": "reconstruct",
+    # the debate's atlas (issue 11): siting maps and comparisons
+    "Comparison": "compare",
+    **dict.fromkeys(("SitingMap", "siting_map"), "siting"),
+    # boost-phase intercept and interceptors with stages (issue 10)
+    **dict.fromkeys(("basing_zone", "boost_profile", "engage_boost", "least_speed_curve"), "boostphase"),
+    "staged_flyout": "interceptors",
+}
 
 
 def __getattr__(name: str):
-    # the study layer imports the compiled engagement kernels: loaded on first use, not at import
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(importlib.import_module(f"shieldcheck.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'shieldcheck' has no attribute {name!r}")
 
 
-__all__ = [
-    "MU_KM3_S2",
-    "OMEGA_RAD_S",
-    "SPHERE_RADIUS_KM",
-    "InputError",
-    "Study",
-    "build_study",
-    "study_footprints",
-    "LambertSolution",
-    "LambertStatus",
-    "MissileClass",
-    "Place",
-    "Trajectory",
-    "TrajectoryBatch",
-    "TrajectorySamples",
-    "ecef_to_aer",
-    "ecef_to_eci",
-    "ecef_to_geodetic",
-    "eci_to_ecef",
-    "geodesic_direct",
-    "geodesic_inverse",
-    "geodetic_to_ecef",
-    "get_missile",
-    "kepler",
-    "lambert",
-    "lambert_numpy",
-    "missiles",
-    "places",
-    "resolve_place",
-    "sample_trajectory",
-    "solve_trajectories",
-    "sphere_min_energy",
-    "trajectory",
-]
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
 
-# powered flight (issue 10): staged boost, lofted-test reconstruction, reach
-from shieldcheck.boost import PitchProgram, Stage, Vehicle, fly, fly_batch, solve_kick  # noqa: E402
-from shieldcheck.reach import reach  # noqa: E402
-from shieldcheck.reconstruct import reconstruct  # noqa: E402
 
-__all__ += ["PitchProgram", "Stage", "Vehicle", "fly", "fly_batch", "reach", "reconstruct", "solve_kick"]
+class _Package(type(_numba)):
+    """``shieldcheck.reach`` and ``shieldcheck.reconstruct`` name the functions, not their modules.
 
-# --- the debate's atlas (issue 11): the defense-system catalog; siting maps and comparisons (lazy, like
-# the study, since they load the compiled engagement kernels)
-from shieldcheck.catalog import get_interceptor, get_radar  # noqa: E402
+    Importing a submodule binds it on the package (``import shieldcheck.reach`` sets
+    ``shieldcheck.reach``); with lazy names that would hide the function of the same name. The modules
+    stay in ``sys.modules`` (``from shieldcheck.reach import Reach`` works as before).
+    """
 
-_LAZY |= {
-    "Comparison": "shieldcheck.compare",
-    "SitingMap": "shieldcheck.siting",
-    "siting_map": "shieldcheck.siting",
-}
+    def __setattr__(self, name, value):
+        if name in ("reach", "reconstruct") and isinstance(value, type(_numba)):
+            return
+        super().__setattr__(name, value)
+
+
+import sys as _sys  # noqa: E402
+
+_sys.modules[__name__].__class__ = _Package
+
+__all__ = ["InputError", "compare_studies", *_LAZY]
 
 
 def compare_studies(specs, **kwargs):
@@ -110,16 +107,3 @@ def compare_studies(specs, **kwargs):
     from shieldcheck.compare import compare
 
     return compare(specs, **kwargs)
-
-
-__all__ += ["Comparison", "SitingMap", "compare_studies", "get_interceptor", "get_radar", "siting_map"]
-
-# --- boost-phase intercept and interceptors with stages (issue 10), lazy like the study
-_LAZY |= {
-    "basing_zone": "shieldcheck.boostphase",
-    "boost_profile": "shieldcheck.boostphase",
-    "engage_boost": "shieldcheck.boostphase",
-    "least_speed_curve": "shieldcheck.boostphase",
-    "staged_flyout": "shieldcheck.interceptors",
-}
-__all__ += ["basing_zone", "boost_profile", "engage_boost", "least_speed_curve", "staged_flyout"]

@@ -123,14 +123,51 @@ def cache_location() -> str:
     return configure_cache()
 
 
+COLD_COMPILE_S = 20
+"""Seconds the flagship engage compiles on a fresh install (2-core machine; benchmarks/bench_startup.py)."""
+
+
 def announce_compilation(stream=None) -> None:
     """Print one line to ``stream`` (stderr) when this process first compiles a shieldcheck kernel.
 
     A cache hit compiles nothing and prints nothing; numba reports real compilations through its event
-    API (``numba.core.event``, kind ``"numba:compile"``).
+    API (``numba.core.event``, kind ``"numba:compile"``). When numba is not imported yet the listener is
+    registered right after its import (a one-shot import hook), so that a command that needs no kernel
+    (``shieldcheck --help``) does not import numba at all.
     """
     if _STATE["registered"]:
         return
+    _STATE["registered"] = True
+    _STATE["stream"] = stream
+    if "numba" in sys.modules:
+        _listen()
+    else:
+        sys.meta_path.insert(0, _AfterNumba())
+
+
+class _AfterNumba:
+    """A meta-path finder that runs `_listen` once numba has finished importing, then removes itself."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "numba":
+            return None
+        sys.meta_path.remove(self)
+        import importlib.util
+
+        spec = importlib.util.find_spec("numba")
+        if spec is None or spec.loader is None:
+            return spec
+        exec_module = spec.loader.exec_module
+
+        def exec_then_listen(module):
+            exec_module(module)
+            _listen()
+
+        spec.loader.exec_module = exec_then_listen
+        return spec
+
+
+def _listen() -> None:
     from numba.core import event
 
     class _Announce(event.Listener):
@@ -142,11 +179,11 @@ def announce_compilation(stream=None) -> None:
             if not module.startswith("shieldcheck"):
                 return
             _STATE["announced"] = True
-            cached = "not cached: no writable folder" if configure_cache() == "none" else "cached afterwards"
+            cached = "not cached: no writable folder" if configure_cache() == "none" else "first run only"
             print(
-                "shieldcheck: compiling numerical kernels for this machine (first run after install; "
-                f"{cached}) ...",
-                file=stream or sys.stderr,
+                f"shieldcheck: compiling numerical kernels for this machine ({cached}, "
+                f"~{COLD_COMPILE_S} s)...",
+                file=_STATE.get("stream") or sys.stderr,
                 flush=True,
             )
 
@@ -154,37 +191,66 @@ def announce_compilation(stream=None) -> None:
             pass
 
     event.register("numba:compile", _Announce())
-    _STATE["registered"] = True
 
 
-def warm() -> float:
-    """Compile (or load from the cache) the kernels `shieldcheck engage` needs; return the seconds taken.
+FLAGSHIP = "european-third-site-2007"
+_ONE_ROUTE_EACH = [
+    "--set", "threats.iran-europe.launch=[tehran]",
+    "--set", "threats.iran-europe.targets=[berlin]",
+    "--set", "threats.iran-us-east-coast.launch=[tehran]",
+    "--set", "threats.iran-us-east-coast.targets=[washington]",
+    "--set", "threats.russia-us.launch=[kozelsk]",
+    "--set", "threats.russia-us.targets=[washington]",
+]  # fmt: skip
+WARM_COMMANDS = [  # fmt: skip
+    ["engage", FLAGSHIP, *_ONE_ROUTE_EACH],
+    ["threshold", FLAGSHIP, *_ONE_ROUTE_EACH],
+    ["trajectory", "tehran", "berlin"],
+    ["reconstruct", "--apogee-km", "2802", "--range-km", "933", "--flight-time-s", "2340"],
+    ["reconstruct", "--apogee-km", "2802", "--range-km", "933", "--flight-time-s", "2340",
+     "--missile", "hwasong-14"],
+    ["reach", "pyongyang", "--missile", "hwasong-14", "--payload-kg", "500"],
+    ["siting", "turkey-alternative-2007", "--region", "38,40,30,32", "--step-deg", "1", "-o", "{out}"],
+    ["export", FLAGSHIP, *_ONE_ROUTE_EACH, "--format", "czml", "--format", "kml", "--format", "geojson",
+     "-o", "{out}"],
+    ["boost-phase", "40,127", "--missile", "aps2003-solid", "--azimuth", "45", "--speed-km-s", "5",
+     "--burn-time-s", "40"],
+    ["boost-phase", "pyongyang", "--missile", "hwasong-15", "--toward", "seattle", "--interceptor",
+     "gbi-2stage", "--staged", "--base", "41,131"],
+    ["boost-phase", "40,127", "--missile", "aps2003-liquid", "--azimuth", "45", "--interceptor", "sm3-iia",
+     "--speed-km-s", "5.5", "--delay-s", "60", "--region", "40,42,128,130", "--step-deg", "1"],
+]
+"""The commands `warm` runs once, with small inputs of the same argument types as the README tour's (the
+compiled code depends on types, never on values), so that every command of ``make demo`` and the README
+starts from the cache. A new command with new kernels belongs here."""
 
-    ``make demo`` runs this once after installing, so the first real command starts warm. One threat
-    per group of the flagship scenario has the same argument types as the whole table, so it compiles
-    the same machine code.
+
+def warm(commands=None) -> float:
+    """Compile (or load from the cache) the kernels of every command in `WARM_COMMANDS`; return seconds.
+
+    ``make demo`` runs this once after installing, so the first real command starts warm. Each command
+    runs in this process through typer's runner (output discarded); a command that fails raises
+    ``RuntimeError`` with its output.
     """
     import time
 
-    from shieldcheck.engagement import engage_scenario
-    from shieldcheck.scenario import build, load_scenario
+    from typer.testing import CliRunner
+
+    from shieldcheck.cli import app
 
     t0 = time.perf_counter()
-    sets = [
-        "threats.iran-europe.launch=[tehran]",
-        "threats.iran-europe.targets=[berlin]",
-        "threats.iran-us-east-coast.launch=[tehran]",
-        "threats.iran-us-east-coast.targets=[washington]",
-        "threats.russia-us.launch=[kozelsk]",
-        "threats.russia-us.targets=[washington]",
-    ]
-    engage_scenario(build(load_scenario("european-third-site-2007"), sets=sets))
+    with tempfile.TemporaryDirectory(prefix="shieldcheck-warm-") as out:
+        for args in commands or WARM_COMMANDS:
+            args = [a.replace("{out}", out) for a in args]
+            result = CliRunner().invoke(app, args)
+            if result.exit_code != 0:
+                raise RuntimeError(f"shieldcheck {' '.join(args)} failed while warming: {result.output}")
     return time.perf_counter() - t0
 
 
 def main() -> None:
     """Warm the cache with a word to the user (``make demo``)."""
-    announce_compilation()
+    announce_compilation(sys.stderr)  # this stream: the commands below run with theirs captured
     print(f"shieldcheck: kernels ready in {warm():.1f} s (cache: {cache_location()})")
 
 

@@ -254,7 +254,7 @@ def _ok_at(t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, detail, 
     ``fout`` and the interceptor's arrival velocity into work row 5.
     """
     omega, mu, a, e2 = env
-    alt = _threat_state(t, i, th, env, w)
+    alt = _threat_state(t, i, th, env, w, np.bool_(True))
     if alt < ip[3] or alt > ip[4]:
         return _ALTITUDE, alt
     if track and not (t >= t_det and _seen(w[2], radars, ranges[i], a, e2)):
@@ -270,7 +270,10 @@ def _edge(lo, hi, ok_hi, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l
     """Bisect [lo, hi] where the predicate is ``not ok_hi`` at lo and ``ok_hi`` at hi; return (lo, hi)."""
     for _ in range(iters):
         mid = 0.5 * (lo + hi)
-        c, _ = _ok_at(mid, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, False, w, fout)
+        c, _ = _ok_at(
+            mid, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, np.bool_(False), w, fout,
+            np.bool_(False),
+        )
         if (c == _OK) == ok_hi:
             hi = mid
         else:
@@ -289,14 +292,14 @@ def _detect(i, th, t_ew, radars, ranges, env, step, iters, w):
     t_prev = -1.0
     t = cue
     while True:
-        _threat_state(t, i, th, env, w, False)
+        _threat_state(t, i, th, env, w, np.bool_(False))
         if _seen(w[2], radars, ranges, a, e2):
             if t_prev < 0.0:
                 return t
             lo, hi = t_prev, t
             for _ in range(iters + 6):
                 mid = 0.5 * (lo + hi)
-                _threat_state(mid, i, th, env, w, False)
+                _threat_state(mid, i, th, env, w, np.bool_(False))
                 if _seen(w[2], radars, ranges, a, e2):
                     hi = mid
                 else:
@@ -359,7 +362,9 @@ def _engage_kernel(th, t_ews, radars, ranges, r_bo, env, ips, tl, track, step, i
             if t - t_l0 - t_b < _TAU_MIN_S:
                 t_prev = t
                 continue
-            code, _alt = _ok_at(t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, detail, w, fout)
+            code, _alt = _ok_at(
+                t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, detail, w, fout, np.bool_(False)
+            )
             ok = code == _OK
             if ok:
                 need_ok = min(need_ok, fout[0])
@@ -373,7 +378,9 @@ def _engage_kernel(th, t_ews, radars, ranges, r_bo, env, ips, tl, track, step, i
                     lo, hi = t_prev, t
                 if ok and lo < hi:
                     c0, _ = _ok_at(
-                        lo, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, False, w, fout
+                        lo, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, np.bool_(False),
+                        w, fout,
+                        np.bool_(False),
                     )
                     if c0 == _OK:
                         hi = lo
@@ -404,7 +411,8 @@ def _engage_kernel(th, t_ews, radars, ranges, r_bo, env, ips, tl, track, step, i
             for side in range(1 if probe else 2):
                 te = start if side == 0 else end
                 c2, alt = _ok_at(
-                    te, i, th, radars, ranges, t_det, False, r_bo, env, ip, t_l0, detail, w, fout, True
+                    te, i, th, radars, ranges, t_det, np.bool_(False), r_bo, env, ip, t_l0, detail, w, fout,
+                    np.bool_(True),
                 )
                 lat, _h = geodetic_kernel(w[2, 0], w[2, 1], w[2, 2], env[2], env[3])
                 lon = math.atan2(w[2, 1], w[2, 0])
@@ -459,14 +467,17 @@ def _shots(start, i, th, radars, ranges, t_det, track, r_bo, env, ip, tl, step, 
             t = min(tb + k * step, tf)
             if t - t_next - t_b < _TAU_MIN_S:
                 continue
-            c, _ = _ok_at(t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_next, False, w, fout)
+            c, _ = _ok_at(
+                t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_next, np.bool_(False), w, fout,
+                np.bool_(False),
+            )
             if c == _OK:
                 found = t
                 if t_prev > 0.0:
                     _, found = _edge(
                         t_prev,
                         t,
-                        True,
+                        np.bool_(True),
                         i,
                         th,
                         radars,
@@ -508,7 +519,10 @@ def _diagnose(row, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, ste
     kin1 = np.nan
     for k in range(ks + 1):
         t = min(tb + k * step, tf)
-        code, _alt = _ok_at(t, i, th, radars, ranges, t_det, False, r_bo, env, ip, t_l0, False, w, fout)
+        code, _alt = _ok_at(
+            t, i, th, radars, ranges, t_det, np.bool_(False), r_bo, env, ip, t_l0, np.bool_(False), w, fout,
+            np.bool_(False),
+        )
         if code == _ALTITUDE:
             continue
         any_alt = True
@@ -1172,6 +1186,25 @@ def engage_scenario(built, step_s: float = 5.0, trajectories=None) -> list[Engag
     return [per_site[j][i] for i in range(len(trajs)) for j in range(len(arch.sites))]
 
 
+_GROUND_CHECKS = 257
+"""Points of a coast arc `interceptor_path` checks against the ground (a 1,000 s arc: every 4 s)."""
+
+
+def _no_path(reason: str) -> dict:
+    """The `interceptor_path` result for a path that cannot exist: status, reason, empty arrays."""
+    empty = np.empty(0)
+    return {
+        "status": "no_path",
+        "reason": reason,
+        "t_s": empty,
+        "latitude_deg": empty,
+        "longitude_deg": empty,
+        "altitude_km": empty,
+        "r_ecef_km": np.empty((0, 3)),
+        "phase": np.empty(0, dtype=object),
+    }
+
+
 def interceptor_path(
     site: InterceptorSite,
     launch_s: float,
@@ -1185,9 +1218,19 @@ def interceptor_path(
 ) -> dict:
     """Sampled flight of an interceptor launched at ``launch_s`` to meet the threat at ``intercept_s``.
 
-    Returns a dict of arrays ``t_s``, ``latitude_deg``, ``longitude_deg``, ``altitude_km``, ``r_ecef_km``,
-    plus ``phase`` ("boost" or "coast"). The coast is the Lambert arc of the kinematic model; the boost
-    is drawn as a vertical rise to the burnout altitude (illustrative, like the threat's boost).
+    Returns a dict with ``status`` (``"ok"`` or ``"no_path"``), ``reason`` (empty when ok, otherwise a
+    sentence saying why no path exists) and the arrays ``t_s``, ``latitude_deg``, ``longitude_deg``,
+    ``altitude_km``, ``r_ecef_km`` (shape (n, 3)) and ``phase`` ("boost" or "coast"), empty when there
+    is no path. The coast is the Lambert arc of the kinematic model; the boost is drawn as a vertical
+    rise to the burnout altitude (illustrative, like the threat's boost). A well-formed request for a
+    path that cannot exist (an intercept before the interceptor burns out, no coast arc between the two
+    points in the time, an arc that would pass underground) is a ``no_path`` result, not an error.
+
+    Raises
+    ------
+    InputError
+        Malformed input: ``site`` not an `InterceptorSite`, ``traj`` not solved, times outside the
+        threat's flight, ``step_s`` out of its bounds or too many samples.
     """
     from shieldcheck.threats import trajectory_state
 
@@ -1210,17 +1253,18 @@ def interceptor_path(
     it = site.interceptor
     t_bo = launch_s + it.burn_time_s
     if not (intercept_s > t_bo):
-        raise InputError(
-            f"intercept_s must be after the interceptor's burnout ({t_bo:g} s), got {intercept_s:g}"
+        return _no_path(
+            f"the interceptor launched at {launch_s:g} s is still boosting until {t_bo:g} s, so it cannot "
+            f"meet the threat at {intercept_s:g} s"
         )
     r_bo_ecef = _earth.geodetic_to_ecef(site.latitude_deg, site.longitude_deg, it.burnout_altitude_km, earth)
     r1 = _earth.ecef_to_eci(r_bo_ecef, t_bo, rotation)
     _, p_eci, _, _ = trajectory_state(traj, intercept_s)
     sol = lambert(r1, p_eci, intercept_s - t_bo, mu_km3_s2=mu_km3_s2)
     if int(sol.status) != 0:
-        raise InputError(
-            f"no interceptor coast arc reaches the threat at intercept_s {intercept_s:g} s from a launch at "
-            f"{launch_s:g} s (Lambert status {int(sol.status)}): pick times from the engagement's window"
+        return _no_path(
+            f"no interceptor coast arc reaches the threat at {intercept_s:g} s from a launch at "
+            f"{launch_s:g} s (Lambert status {int(sol.status)}); times from the engagement's window have one"
         )
     t = np.unique(np.concatenate([np.arange(launch_s, intercept_s, step_s), [t_bo, intercept_s]]))
     coast = t >= t_bo
@@ -1232,7 +1276,18 @@ def interceptor_path(
         site.latitude_deg, site.longitude_deg, it.burnout_altitude_km * f**2, earth
     )
     lat, lon, alt = _earth.ecef_to_geodetic(r_ecef, earth)
+    tc = t_bo + np.linspace(0.0, intercept_s - t_bo, _GROUND_CHECKS)[1:-1]  # whatever step_s samples
+    rg, _ = kepler(r1, sol.v1_km_s, tc - t_bo, mu_km3_s2)
+    rg = _earth.eci_to_ecef(np.reshape(rg, (-1, 3)), tc, rotation)
+    _, _, alt_check = _earth.ecef_to_geodetic(rg, earth)
+    if np.any(alt_check < 0.0):
+        return _no_path(
+            f"the only coast arc from a launch at {launch_s:g} s to the threat at {intercept_s:g} s passes "
+            "underground"
+        )
     return {
+        "status": "ok",
+        "reason": "",
         "t_s": t,
         "latitude_deg": np.atleast_1d(lat),
         "longitude_deg": np.atleast_1d(lon),

@@ -136,7 +136,7 @@ def intercept_speed_kernel(r_bo_ecef, t_burnout, p_eci, t_intercept, omega, mu, 
     r1[0] = c * r_bo_ecef[0] - s * r_bo_ecef[1]
     r1[1] = s * r_bo_ecef[0] + c * r_bo_ecef[1]
     r1[2] = r_bo_ecef[2]
-    if lambert_kernel(r1, p_eci, tau, False, mu, v1, v2) != 0:
+    if lambert_kernel(r1, p_eci, tau, np.bool_(False), mu, v1, v2) != 0:
         return np.inf
     wx = v1[0] + omega * r1[1]
     wy = v1[1] - omega * r1[0]

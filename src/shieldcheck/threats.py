@@ -334,11 +334,11 @@ def _min_energy_time(t_guess, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work
         return np.nan
     lo = grid[best - 1]
     hi = grid[best + 1]
-    glo = _objective(0, lo, 0.0, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work)
-    ghi = _objective(0, hi, 0.0, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work)
+    glo = _objective(np.int64(0), lo, 0.0, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work)
+    ghi = _objective(np.int64(0), hi, 0.0, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work)
     if not (glo < 0.0 < ghi):
         return np.nan
-    return _root(0, lo, hi, glo, ghi, 0.0, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work)
+    return _root(np.int64(0), lo, hi, glo, ghi, 0.0, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work)
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -458,11 +458,14 @@ def _solve_batch(
             t = out_tmin[i]
         elif mode == 1:
             target = params[i]
-            f0 = _objective(1, t_guess[i], target, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work)
+            f0 = _objective(
+                np.int64(1), t_guess[i], target, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work
+            )
             if np.isfinite(f0):
                 factor = 0.7 if f0 > 0.0 else 1.3
                 t, ok = _bracket_root(
-                    1, t_guess[i], f0, factor, target, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work
+                    np.int64(1), t_guess[i], f0, factor, target, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2,
+                    work,
                 )
         elif mode == 2:
             t = params[i]
@@ -479,7 +482,8 @@ def _solve_batch(
                     f0 = out_vmin[i] - speed
                     factor = 1.25 if lofted[i] else 0.8
                     t, ok = _bracket_root(
-                        3, t_me, f0, factor, speed, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work
+                        np.int64(3), t_me, f0, factor, speed, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2,
+                        work,
                     )
                     if not ok and lofted[i]:
                         status = _NO_LOFTED

@@ -1,0 +1,113 @@
+"""Start-up (issue 9, item 16): one compiled specialisation per kernel, and `--help` without numba.
+
+A literal argument at a jitted call site (``f(0, ...)``, ``g(..., False)``) or an omitted default makes
+numba compile the callee again for ``Literal[int](0)`` / ``Literal[bool](False)`` / ``omitted(...)``:
+42 specialisations of 28 kernels made the first `engage` compile for 29 s CPU. These tests run the
+flagship in a fresh process with an empty cache and count the specialisations of every shieldcheck
+kernel, so the kind cannot come back; and check that `shieldcheck --help` and `import shieldcheck`
+import neither numba nor scipy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+ALLOWANCE: dict[str, int] = {}
+"""Kernels allowed more than one specialisation in the flagship engage (none today), with the reason."""
+
+COUNT = textwrap.dedent(
+    """
+    import json, sys
+    from typer.testing import CliRunner
+    from shieldcheck.cli import app
+    args = json.loads(sys.argv[1])
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    from numba.core.registry import CPUDispatcher
+    counts = {}
+    for name, mod in list(sys.modules.items()):
+        if name.startswith("shieldcheck"):
+            for key, value in vars(mod).items():
+                if isinstance(value, CPUDispatcher) and value.__module__ == name:
+                    counts[f"{name}.{key}"] = [str(s) for s in value.signatures]
+    print(json.dumps(counts))
+    """
+)
+
+
+def _fresh(tmp_path, code: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba-cache")}
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, timeout=900
+    )
+
+
+def test_flagship_engage_compiles_one_specialisation_per_kernel(tmp_path):
+    args = ["engage", "european-third-site-2007"]
+    for group, launch, target in (
+        ("iran-europe", "tehran", "berlin"),
+        ("iran-us-east-coast", "tehran", "washington"),
+        ("russia-us", "kozelsk", "washington"),
+    ):  # one route per group: the same argument types, so the same kernels, as the whole table
+        args += ["--set", f"threats.{group}.launch=[{launch}]"]
+        args += ["--set", f"threats.{group}.targets=[{target}]"]
+    proc = _fresh(tmp_path, COUNT, json.dumps(args))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    counts = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert len([k for k, v in counts.items() if v]) >= 20  # the engage kernels did compile
+    extra = {k: v for k, v in counts.items() if len(v) > ALLOWANCE.get(k, 1)}
+    assert not extra, f"kernels compiled more than once (literal or omitted arguments?): {extra}"
+
+
+def test_help_and_import_do_not_load_numba(tmp_path):
+    code = textwrap.dedent(
+        """
+        import sys
+        import shieldcheck
+        assert shieldcheck.InputError and "numba" not in sys.modules and "scipy" not in sys.modules
+        sys.argv = ["shieldcheck", "--help"]
+        from shieldcheck.cli import main
+        try:
+            main()
+        except SystemExit as exc:
+            assert exc.code in (0, None)
+        print(sorted(m for m in ("numba", "scipy", "pydantic") if m in sys.modules))
+        """
+    )
+    proc = _fresh(tmp_path, code)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_lazy_names_resolve_to_the_api():
+    import shieldcheck as sc
+    import shieldcheck.reach  # noqa: F401 - binding the submodule must not hide the function
+    import shieldcheck.reconstruct  # noqa: F401
+
+    assert callable(sc.reach) and callable(sc.reconstruct)
+    assert sc.reach.__module__ == "shieldcheck.reach"
+    assert set(sc.__all__) <= set(dir(sc))
+    for name in sc.__all__:
+        assert getattr(sc, name) is not None
+
+
+def test_first_compilation_is_announced_once(tmp_path):
+    code = textwrap.dedent(
+        """
+        from shieldcheck import _numba
+        _numba.announce_compilation()
+        import shieldcheck as sc
+        sc.ecef_to_geodetic([7000.0, 0.0, 0.0])
+        sc.geodetic_to_ecef(10.0, 20.0)
+        """
+    )
+    cold = _fresh(tmp_path, code)
+    assert cold.returncode == 0, cold.stderr[-3000:]
+    assert cold.stderr.count("compiling numerical kernels") == 1
+    assert "first run only" in cold.stderr
+    warm = _fresh(tmp_path, code)  # same cache folder: nothing compiles, nothing is said
+    assert warm.returncode == 0 and "compiling" not in warm.stderr
