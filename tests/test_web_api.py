@@ -409,3 +409,93 @@ def test_snapshot_carries_the_footprint_layer(base):
         status == 422
         and "footprint.resolution_deg: input should be greater than or equal to 0.1" in answer["error"]
     )
+
+
+# ---- the scheduler: slider updates never wait behind a whole grid; superseded work stops
+def test_urgent_work_passes_grid_work_at_its_next_chunk_boundary():
+    import threading
+
+    from shieldcheck.web.service import Job, Scheduler
+
+    sched = Scheduler(1)
+    events, started, release = [], threading.Event(), threading.Event()
+
+    def grid_work(job):
+        for k in range(3):
+            events.append(f"chunk {k}")
+            started.set()
+            release.wait(10)
+            job.checkpoint()
+        events.append("grid done")
+
+    grid = Job(sched, urgent=False)
+    t = threading.Thread(target=sched.run, args=(grid, grid_work, grid))
+    t.start()
+    started.wait(10)
+    urgent = Job(sched, urgent=True)
+    u = threading.Thread(target=sched.run, args=(urgent, lambda: events.append("route table")))
+    u.start()
+    while sched._urgent_waiting == 0:  # the urgent job is queued behind the running chunk
+        threading.Event().wait(0.01)
+    release.set()
+    t.join(10)
+    u.join(10)
+    assert events == ["chunk 0", "route table", "chunk 1", "chunk 2", "grid done"]
+    assert sched.stats["yielded"] == 1
+
+
+def test_a_cancelled_job_stops_at_its_next_chunk_and_leaves_the_queue():
+    from shieldcheck.web.service import Cancelled, Job, Scheduler
+
+    sched = Scheduler(1)
+    job = Job(sched, urgent=False)
+    done = []
+
+    def work(job):
+        job.checkpoint()
+        done.append(1)
+        job.cancel()
+        job.checkpoint()
+        done.append(2)
+
+    with pytest.raises(Cancelled):
+        sched.run(job, work, job)
+    assert done == [1]
+    waiting = Job(sched, urgent=False)
+    waiting.cancel()
+    with pytest.raises(Cancelled):
+        sched.run(waiting, lambda: done.append(3))
+    assert done == [1] and sched._free == 1  # no slot leaked
+
+
+def test_a_footprint_whose_client_goes_away_stops_computing():
+    import socket
+    import time
+    from urllib.parse import urlsplit
+
+    from shieldcheck.web import create_app
+
+    app = create_app(limits=Limits(max_grid_cells=200_000))
+    body = json.dumps(
+        {
+            "scenario": FLAGSHIP,
+            "threat": "iran-europe",
+            "place": "tehran",
+            "lat_min_deg": 30.05,  # a grid no other test solved: seconds of work
+            "resolution_deg": 0.2,
+        }
+    ).encode()
+    with running_server(app=app) as url:
+        u = urlsplit(url)
+        with socket.create_connection((u.hostname, u.port), timeout=30) as s:
+            s.sendall(
+                b"POST /api/footprint HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                + body
+            )
+            time.sleep(0.3)
+        deadline = time.monotonic() + 60
+        while app.state.scheduler.stats["cancelled"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert app.state.scheduler.stats["cancelled"] == 1
+        assert call(url, "/api/scenarios")[0] == 200

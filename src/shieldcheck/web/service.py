@@ -56,6 +56,99 @@ class Limits:
     cache_entries: int = 64
 
 
+# ------------------------------------------------------------------------------------------ scheduling
+class Cancelled(Exception):  # noqa: N818 - a state, not a fault
+    """A computation stopped at a chunk boundary: its request ran out of time or its client went away."""
+
+
+class Job:
+    """One request's computation: its lane (urgent or not) and a flag that stops it.
+
+    ``checkpoint`` is what grid work calls between chunks (see `shieldcheck.footprint.defended_area`):
+    it raises `Cancelled` once `cancel` was called, and lets waiting urgent work through first.
+    """
+
+    def __init__(self, scheduler: Scheduler, urgent: bool):
+        self.scheduler = scheduler
+        self.urgent = urgent
+        self.cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        """Stop at the next chunk boundary (or before starting, if still waiting for a slot)."""
+        self.cancelled.set()
+        with self.scheduler.cond:
+            self.scheduler.cond.notify_all()
+
+    def checkpoint(self) -> None:
+        if self.cancelled.is_set():
+            with self.scheduler.cond:
+                self.scheduler.stats["cancelled"] += 1
+            raise Cancelled
+        self.scheduler.let_urgent_through(self)
+
+
+class Scheduler:
+    """Compute slots shared by every request, with a priority lane for short work.
+
+    Urgent work (a route table after a slider moves: ``/api/study``, layers, parameters) takes the next
+    free slot before any waiting grid work. Grid work (footprints, snapshots, threshold searches) runs
+    in chunks and, at each chunk boundary, gives its slot to waiting urgent work and queues again
+    behind it; so urgent work waits at most one chunk (2,048 cells, tens of ms), and grid work is
+    never stopped, only paused. A cancelled job leaves the queue or stops at its next chunk boundary.
+
+    Parameters
+    ----------
+    slots : int
+        Computations running at once (the footprint kernel already uses every core).
+    """
+
+    def __init__(self, slots: int):
+        self.slots = slots
+        self.cond = threading.Condition()
+        self._free = slots
+        self._urgent_waiting = 0
+        self.stats = {"yielded": 0, "cancelled": 0}
+
+    def _acquire(self, job: Job) -> None:
+        with self.cond:
+            if job.urgent:
+                self._urgent_waiting += 1
+            try:
+                while self._free == 0 or (not job.urgent and self._urgent_waiting > 0):
+                    if job.cancelled.is_set():
+                        break
+                    self.cond.wait(0.5)
+                if job.cancelled.is_set():
+                    self.stats["cancelled"] += 1
+                    raise Cancelled
+                self._free -= 1
+            finally:
+                if job.urgent:
+                    self._urgent_waiting -= 1
+
+    def _release(self) -> None:
+        with self.cond:
+            self._free += 1
+            self.cond.notify_all()
+
+    def run(self, job: Job, fn, *args, **kwargs):
+        """``fn(*args, **kwargs)`` inside a slot of ``job``'s lane."""
+        self._acquire(job)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            self._release()
+
+    def let_urgent_through(self, job: Job) -> None:
+        """Called by running grid work: give the slot up while urgent work waits, then queue again."""
+        with self.cond:
+            if job.urgent or self._urgent_waiting == 0:
+                return
+            self.stats["yielded"] += 1
+        self._release()
+        self._acquire(job)
+
+
 # ------------------------------------------------------------------------------------------ scenarios
 class ScenarioSource:
     """Where scenarios come from: the built-ins, files named on the command line, and one directory.
@@ -276,8 +369,13 @@ class Service:
         """The contested numbers of a view, with their values, units and sources (for the sliders)."""
         return contested_parameters(self.built(key))
 
-    def footprint(self, key: ViewKey, request: dict) -> dict:
-        """Defended-area or launch-area footprint as GeoJSON (cells bounded by `Limits.max_grid_cells`)."""
+    def footprint(self, key: ViewKey, request: dict, job: Job | None = None) -> dict:
+        """Defended-area or launch-area footprint as GeoJSON (cells bounded by `Limits.max_grid_cells`).
+
+        Only the engageable cells are computed (`shieldcheck.footprint.defended_area` with
+        ``engageable_only``: the same cells as the full footprint, about half the work); with a ``job``
+        the grid runs in chunks that `Job.checkpoint` can pause or stop.
+        """
         from shieldcheck.footprint import defended_area, grid, launch_area_footprint
 
         built = self.built(key)
@@ -314,7 +412,8 @@ class Service:
 
         def make():
             fn = defended_area if kind == "defended_area" else launch_area_footprint
-            fp = fn(built.architecture, names[place], g, **kw)
+            check = job.checkpoint if job is not None else None
+            fp = fn(built.architecture, names[place], g, engageable_only=True, checkpoint=check, **kw)
             out = fp.to_geojson("engageable")
             out["properties"] = {
                 "kind": kind,
