@@ -499,3 +499,21 @@ def test_a_footprint_whose_client_goes_away_stops_computing():
             time.sleep(0.1)
         assert app.state.scheduler.stats["cancelled"] == 1
         assert call(url, "/api/scenarios")[0] == 200
+
+
+def test_the_page_opens_the_named_scenario_else_the_flagship_else_the_first(monkeypatch):
+    from shieldcheck.web import service
+    from shieldcheck.web.service import ScenarioSource
+
+    def default(src):
+        flagged = [s["name"] for s in src.summary() if s["default"]]
+        assert flagged == [src.default]  # exactly one entry carries the flag the page reads
+        return src.default
+
+    assert default(ScenarioSource()) == FLAGSHIP  # by its id, wherever it sorts
+    assert default(ScenarioSource(["turkey-alternative-2007"])) == "turkey-alternative-2007"
+    example = str(REPO / "examples" / "minimal-scenario.yaml")
+    assert default(ScenarioSource([example, "turkey-alternative-2007"])) == "minimal-example"
+    monkeypatch.setattr(service, "FLAGSHIP", "no-such-scenario")
+    src = ScenarioSource()
+    assert default(src) == src.names()[0]

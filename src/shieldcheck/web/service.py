@@ -18,6 +18,9 @@ from pathlib import Path
 
 from shieldcheck.errors import InputError
 
+FLAGSHIP = "european-third-site-2007"
+"""The scenario the page opens when none was named on the command line (the README's worked example)."""
+
 NAME_RULE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 """Scenario, variant and site names the API accepts (no path separators, no leading dot)."""
 
@@ -171,11 +174,14 @@ class ScenarioSource:
 
         self._builtin = dict(list_scenarios())
         self._files: dict[str, Path] = {}
+        self._given: list[str] = []
         for f in files:
             if f in self._builtin:
+                self._given.append(f)
                 continue
             model = load_scenario(f)
             self._files[model.name] = Path(f).resolve()
+            self._given.append(model.name)
         self.scenario_dir = None
         if scenario_dir is not None:
             d = Path(scenario_dir)
@@ -192,6 +198,15 @@ class ScenarioSource:
         """Every scenario name served, in a stable order."""
         seen = dict.fromkeys([*self._builtin, *self._files, *self._dir_names()])
         return list(seen)
+
+    @property
+    def default(self) -> str:
+        """The scenario the page opens first: the first named on the command line, else `FLAGSHIP`
+        (when served), else the first served."""
+        if self._given:
+            return self._given[0]
+        names = self.names()
+        return FLAGSHIP if FLAGSHIP in names else names[0]
 
     def path_of(self, name: str) -> str:
         """What `shieldcheck.scenario.load_scenario` should read for ``name`` (built-in name or path)."""
@@ -223,15 +238,26 @@ class ScenarioSource:
         return load_scenario(self.path_of(name))
 
     def summary(self) -> list[dict]:
-        """``[{name, title, variants}]`` for the picker."""
+        """``[{name, title, variants, default}]`` for the picker; ``default`` is true for `default` only."""
         out = []
+        first = self.default
         for name in self.names():
             try:
                 m = self.load(name)
             except InputError as exc:
-                out.append({"name": name, "title": "", "variants": ["base"], "error": str(exc)})
+                out.append(
+                    {
+                        "name": name,
+                        "title": "",
+                        "variants": ["base"],
+                        "default": name == first,
+                        "error": str(exc),
+                    }
+                )
                 continue
-            out.append({"name": name, "title": m.title, "variants": ["base", *m.variants]})
+            out.append(
+                {"name": name, "title": m.title, "variants": ["base", *m.variants], "default": name == first}
+            )
         return out
 
 
