@@ -517,3 +517,26 @@ def test_the_page_opens_the_named_scenario_else_the_flagship_else_the_first(monk
     monkeypatch.setattr(service, "FLAGSHIP", "no-such-scenario")
     src = ScenarioSource()
     assert default(src) == src.names()[0]
+
+
+def test_reach_equals_cli_reach_json(base):
+    args = ["reach", "semnan", "--missile", "sejjil-2", "--azimuth-step-deg", "30", "--json"]
+    result = CliRunner().invoke(cli_app, args)
+    assert result.exit_code == 0, result.output
+    cli = json.loads(result.output)
+    body = {"launch": "semnan", "missile": "sejjil-2", "azimuth_step_deg": 30}
+    status, _, answer = call(base, "/api/reach", body)
+    assert status == 200, answer
+    got = answer["reach"]
+    assert got["azimuths_deg"] == cli["azimuths_deg"]
+    for k in ("max_range_km", "boundary_latitude_deg", "boundary_longitude_deg"):
+        assert got[k] == pytest.approx(cli[k], abs=1e-5)  # the API rounds to 6 digits
+    assert [(p["name"], round(p["margin_km"], 3)) for p in got["places"]] == [
+        (p["name"], round(p["margin_km"], 3)) for p in cli["places"]
+    ]
+    ring = answer["geojson"]["features"][0]["geometry"]["coordinates"]
+    assert ring[0] == ring[-1] and len(ring) == len(cli["azimuths_deg"]) + 1
+    status, _, answer = call(base, "/api/reach", {**body, "missile": "no-such-booster"})
+    assert status == 400 and "no-such-booster" in answer["error"]
+    status, _, answer = call(base, "/api/reach", {**body, "azimuth_step_deg": 0.01})
+    assert status == 422 and answer["error"].startswith("azimuth_step_deg: ")

@@ -31,6 +31,7 @@ from shieldcheck.web.service import (
     Service,
     ViewKey,
     catalog_view,
+    reach_view,
     static_dir,
 )
 from shieldcheck.web.service import trajectory_view as _trajectory_view
@@ -96,6 +97,15 @@ class FootprintSpec(_Body):
 
 class FootprintRequest(ViewRequest, FootprintSpec):
     """A view and a footprint on it."""
+
+
+class ReachRequest(_Body):
+    """A staged booster class and a launch place: maximum range against azimuth on the rotating Earth."""
+
+    launch: Annotated[str, Field(min_length=1, max_length=100)]
+    missile: Annotated[str, Field(pattern=_NAME)]
+    payload_kg: Annotated[float | None, Field(gt=0.0, le=1e6)] = None
+    azimuth_step_deg: Annotated[float, Field(ge=1.0, le=90.0)] = 5.0
 
 
 class SnapshotRequest(ViewRequest):
@@ -317,6 +327,11 @@ def create_app(
     @app.post("/api/footprint", summary="Defended-area or launch-area footprint (GeoJSON)")
     async def footprint(req: FootprintRequest, request: Request):
         return await compute(service.footprint, req.key(), req.spec(), urgent=False, request=request)
+
+    @app.post("/api/reach", summary="Reach of a staged booster from a place, with margins to catalog cities")
+    async def reach(req: ReachRequest, request: Request):
+        args = (req.launch, req.missile, req.payload_kg, req.azimuth_step_deg)
+        return await compute(_no_job(reach_view), *args, urgent=False, request=request)
 
     @app.post("/api/snapshot", summary="A self-contained HTML snapshot of a view (opens from file://)")
     async def snapshot(req: SnapshotRequest, request: Request):

@@ -626,6 +626,54 @@ def trajectory_view(launch: str, target: str, missile: str | None, step_s: float
     return _jsonable(out)
 
 
+@functools.lru_cache(maxsize=32)
+def reach_view(launch: str, missile: str, payload_kg: float | None, azimuth_step_deg: float) -> dict:
+    """Reach of a catalog booster from a place (`shieldcheck.reach.reach`), as ``shieldcheck reach --json``.
+
+    Parameters
+    ----------
+    launch : str
+        Catalog place or ``"lat,lon"``.
+    missile : str
+        Booster class with stages (`shieldcheck.catalog.boosters.get_booster`).
+    payload_kg : float or None
+        Payload, kg (None: the booster's own).
+    azimuth_step_deg : float
+        Azimuth spacing, deg.
+
+    Returns
+    -------
+    dict
+        ``reach``: the `Reach` fields (the CLI's ``--json``, margins to every catalog city);
+        ``geojson``: the boundary, launch point and margins (`shieldcheck.reach.reach_geojson`).
+
+    Raises
+    ------
+    InputError
+        An unknown place or booster, or numbers out of range (as the CLI says them).
+    """
+    import dataclasses
+
+    from shieldcheck.catalog import places, resolve_place
+    from shieldcheck.catalog.boosters import get_booster
+    from shieldcheck.reach import reach, reach_geojson
+
+    lp = resolve_place(launch, field="launch")
+    b = get_booster(missile)
+    res = reach(
+        b.vehicle,
+        lp.latitude_deg,
+        lp.longitude_deg,
+        payload_kg=payload_kg,
+        azimuth_step_deg=azimuth_step_deg,
+        places=places(kind="city"),
+    )
+    out = {"reach": dataclasses.asdict(res), "geojson": reach_geojson(res, name=f"{b.name} from {lp.name}")}
+    out["reach"]["missile"] = b.name
+    out["reach"]["label"] = f"{b.label} from {lp.label}"
+    return _jsonable(out)
+
+
 def static_dir() -> Path:
     """The folder of the page and its vendored assets."""
     return Path(__file__).resolve().parent / "static"
