@@ -269,7 +269,7 @@ def _missile_kw(missile, kw: dict) -> dict:
 
 
 _TRAJECTORY_CACHE: OrderedDict = OrderedDict()
-_TRAJECTORY_CACHE_SIZE = 8
+_TRAJECTORY_CACHE_SIZE = 4
 _TRAJECTORY_LOCK = threading.Lock()
 
 
@@ -471,7 +471,7 @@ def defended_area(
     Notes
     -----
     The threat trajectories of a grid depend only on the places, the grid, the missile and the Earth
-    model; the last eight sets solved are kept, so a footprint after a site moves or a speed changes
+    model; the last four sets solved are kept, so a footprint after a site moves or a speed changes
     engages the same trajectories without solving them again.
 
     >>> from shieldcheck.scenario import build, load_scenario
