@@ -273,7 +273,7 @@ _TRAJECTORY_CACHE_SIZE = 4
 _TRAJECTORY_LOCK = threading.Lock()
 
 
-def _grid_trajectories(key, lat1, lon1, lat2, lon2, valid, earth, rotation, kw):
+def _grid_trajectories(key, lat1, lon1, lat2, lon2, earth, rotation, kw):
     """Solved threat trajectories of the ``valid`` cells, ``(cells, data)``; reused while ``key`` repeats.
 
     The trajectories depend on the places, the grid, the missile and the Earth model, never on the
@@ -286,6 +286,12 @@ def _grid_trajectories(key, lat1, lon1, lat2, lon2, valid, earth, rotation, kw):
             if key in _TRAJECTORY_CACHE:
                 _TRAJECTORY_CACHE.move_to_end(key)
                 return _TRAJECTORY_CACHE[key]
+    dist, _, _ = _earth.geodesic_inverse(lat1, lon1, lat2, lon2, earth=earth)
+    r1 = _earth.geodetic_to_ecef(lat1, lon1, 0.0, earth)
+    r2 = _earth.geodetic_to_ecef(lat2, lon2, 0.0, earth)
+    cosang = np.sum(r1 * r2, -1) / (np.linalg.norm(r1, axis=-1) * np.linalg.norm(r2, axis=-1))
+    # no trajectory inside the burnout range or to (nearly) the antipode: those cells keep code 1
+    valid = (dist > np.maximum(1.0, kw["burnout_range_km"] + 1.0)) & (cosang > math.cos(math.radians(179.5)))
     idx = np.flatnonzero(valid)
     good, data = idx, {}
     if idx.size:
@@ -346,17 +352,12 @@ def _engagement_grid(
     # any longitude grid() accepts (-360 to 360) is a place on the Earth: wrap into [-180, 180)
     lon1, lon2 = (np.mod(x + 180.0, 360.0) - 180.0 for x in (lon1, lon2))
     earth = architecture.earth
-    dist, _, _ = _earth.geodesic_inverse(lat1, lon1, lat2, lon2, earth=earth)
-    r1 = _earth.geodetic_to_ecef(lat1, lon1, 0.0, earth)
-    r2 = _earth.geodetic_to_ecef(lat2, lon2, 0.0, earth)
-    cosang = np.sum(r1 * r2, -1) / (np.linalg.norm(r1, axis=-1) * np.linalg.norm(r2, axis=-1))
-    valid = (dist > np.maximum(1.0, kw["burnout_range_km"] + 1.0)) & (cosang > math.cos(math.radians(179.5)))
     n = lat1.size
     code = np.full(n, float(_THREAT))
     window = np.zeros(n)
     best = np.full(n, -1.0)
     key = _cache_key(kind, place, g, earth, architecture.rotation, kw)
-    good, data = _grid_trajectories(key, lat1, lon1, lat2, lon2, valid, earth, architecture.rotation, kw)
+    good, data = _grid_trajectories(key, lat1, lon1, lat2, lon2, earth, architecture.rotation, kw)
     if good.size:
         arrays = _threat_arrays(
             data, None if rcs_m2 is None else [rcs_m2] * good.size, architecture.radars, earth
