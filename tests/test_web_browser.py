@@ -199,6 +199,15 @@ def drag_site(page, dx: int, dy: int):
     page.mouse.up()
 
 
+def set_speed(page, value: str):
+    """Type an interceptor burnout speed into its field and wait for the recomputed view."""
+    field = page.locator(f'input[data-path="{SPEED}"]')
+    before = ready(page)
+    field.fill(value)
+    field.dispatch_event("change")
+    wait_recomputed(page, before)
+
+
 def moved_place(page) -> str:
     query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
     places = [s for s in query.get("set", []) if s.startswith("interceptor_sites.redzikowo.place=")]
@@ -208,11 +217,7 @@ def moved_place(page) -> str:
 
 def test_dragging_the_site_recomputes_and_the_permalink_reloads_it(browser, server):
     page = open_page(browser, server + "/")
-    field = page.locator(f'input[data-path="{SPEED}"]')
-    before = ready(page)
-    field.fill("8")
-    field.dispatch_event("change")
-    wait_recomputed(page, before)
+    set_speed(page, "8")
     before = ready(page)
     drag_site(page, 40, 150)  # south, toward the Balkans
     wait_recomputed(page, before)
@@ -340,11 +345,7 @@ def test_adding_a_site_by_clicking_the_map_recomputes(browser, server):
 
 def test_keyboard_moves_a_site_with_the_arrow_keys_and_with_the_fields(browser, server):
     page = open_page(browser, server + "/")
-    field = page.locator(f'input[data-path="{SPEED}"]')
-    before = ready(page)
-    field.fill("8")
-    field.dispatch_event("change")
-    wait_recomputed(page, before)
+    set_speed(page, "8")
     start = [float(page.input_value(f"#site-{k}")) for k in ("lat", "lon")]
     assert page.input_value("#site-pick") == "redzikowo"
     # arrow keys on the focused marker: a burst of presses is one move (10 x 2° south)
