@@ -540,3 +540,16 @@ def test_reach_equals_cli_reach_json(base):
     assert status == 400 and "no-such-booster" in answer["error"]
     status, _, answer = call(base, "/api/reach", {**body, "azimuth_step_deg": 0.01})
     assert status == 422 and answer["error"].startswith("azimuth_step_deg: ")
+
+
+def test_footprints_are_cached_by_the_effective_scenario_not_the_spelling():
+    from shieldcheck.web.service import ScenarioSource, Service, ViewKey
+
+    svc = Service(ScenarioSource())
+    spec = {"kind": "defended_area", "threat": "iran-europe", "place": "tehran", "resolution_deg": 3.0}
+    spec.update(lat_min_deg=36.0, lat_max_deg=60.0, lon_min_deg=-6.0, lon_max_deg=30.0)
+    a = svc.footprint(ViewKey(FLAGSHIP, sets=(f"{SPEED}=5.4",)), spec)
+    assert svc.footprint(ViewKey(FLAGSHIP, sets=(f"{SPEED}=5.40",)), spec) is a  # the same inputs
+    assert svc.footprint(ViewKey(FLAGSHIP, sets=(f"{SPEED}=5.4", f"{SPEED}=5.4")), spec) is a
+    b = svc.footprint(ViewKey(FLAGSHIP, sets=(f"{SPEED}=9",)), spec)
+    assert b is not a and b["properties"]["cells_engageable"] >= a["properties"]["cells_engageable"]

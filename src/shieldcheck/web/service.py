@@ -434,7 +434,8 @@ class Service:
             what = "launch" if kind == "defended_area" else "target"
             raise InputError(f"place: must be a {what} of {threat} ({', '.join(names)}), got {place!r}")
         kw = dict(missile=case.missile, shape=case.shape)
-        fkey = ("footprint", key, kind, threat, place, g)
+        # canonical: the effective scenario's hash, so "8" and "8.0" (or an override repeated) are one entry
+        fkey = ("footprint", built.scenario_hash, kind, threat, place, g)
 
         def make():
             fn = defended_area if kind == "defended_area" else launch_area_footprint
