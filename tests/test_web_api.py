@@ -553,3 +553,43 @@ def test_footprints_are_cached_by_the_effective_scenario_not_the_spelling():
     assert svc.footprint(ViewKey(FLAGSHIP, sets=(f"{SPEED}=5.4", f"{SPEED}=5.4")), spec) is a
     b = svc.footprint(ViewKey(FLAGSHIP, sets=(f"{SPEED}=9",)), spec)
     assert b is not a and b["properties"]["cells_engageable"] >= a["properties"]["cells_engageable"]
+
+
+def test_grid_work_keeps_its_slot_while_a_route_table_runs_on_the_other():
+    import threading
+
+    from shieldcheck.web.service import Job, Scheduler
+
+    sched = Scheduler(2)
+    events, hold, at_chunk = [], threading.Event(), threading.Event()
+
+    def first_table():
+        events.append("table 1 starts")
+        hold.wait(10)
+        events.append("table 1 ends")
+
+    def grid_work(job):
+        at_chunk.wait(10)
+        job.checkpoint()  # a route table runs and another waits: keep going
+        events.append("grid chunk 2")
+
+    u1 = threading.Thread(target=sched.run, args=(Job(sched, True), first_table))
+    u1.start()
+    while not events:
+        threading.Event().wait(0.01)
+    grid = Job(sched, urgent=False)
+    g = threading.Thread(target=sched.run, args=(grid, grid_work, grid))
+    g.start()
+    while sched._free:  # the grid holds the second slot
+        threading.Event().wait(0.01)
+    u2 = threading.Thread(target=sched.run, args=(Job(sched, True), lambda: events.append("table 2")))
+    u2.start()
+    while sched._urgent_waiting == 0:
+        threading.Event().wait(0.01)
+    at_chunk.set()
+    g.join(10)
+    u2.join(10)  # the grid's slot, once free, goes to the waiting table
+    hold.set()
+    u1.join(10)
+    assert events == ["table 1 starts", "grid chunk 2", "table 2", "table 1 ends"]
+    assert sched.stats["yielded"] == 0

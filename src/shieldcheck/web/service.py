@@ -95,9 +95,11 @@ class Scheduler:
 
     Urgent work (a route table after a slider moves: ``/api/study``, layers, parameters) takes the next
     free slot before any waiting grid work. Grid work (footprints, snapshots, threshold searches) runs
-    in chunks and, at each chunk boundary, gives its slot to waiting urgent work and queues again
-    behind it; so urgent work waits at most one chunk (2,048 cells, tens of ms), and grid work is
-    never stopped, only paused. A cancelled job leaves the queue or stops at its next chunk boundary.
+    in chunks; at a chunk boundary, if urgent work waits and no urgent work is running (every slot
+    holds grid work), it gives its slot up and queues again behind the urgent work. So urgent work
+    waits at most one chunk (2,048 cells, tens of ms) or the route tables ahead of it, and grid work
+    keeps a slot while route tables take turns on the other. A cancelled job leaves the queue or stops
+    at its next chunk boundary.
 
     Parameters
     ----------
@@ -110,6 +112,7 @@ class Scheduler:
         self.cond = threading.Condition()
         self._free = slots
         self._urgent_waiting = 0
+        self._urgent_running = 0
         self.stats = {"yielded": 0, "cancelled": 0}
 
     def _acquire(self, job: Job) -> None:
@@ -125,13 +128,15 @@ class Scheduler:
                     self.stats["cancelled"] += 1
                     raise Cancelled
                 self._free -= 1
+                self._urgent_running += job.urgent
             finally:
                 if job.urgent:
                     self._urgent_waiting -= 1
 
-    def _release(self) -> None:
+    def _release(self, job: Job) -> None:
         with self.cond:
             self._free += 1
+            self._urgent_running -= job.urgent
             self.cond.notify_all()
 
     def run(self, job: Job, fn, *args, **kwargs):
@@ -140,15 +145,17 @@ class Scheduler:
         try:
             return fn(*args, **kwargs)
         finally:
-            self._release()
+            self._release(job)
 
     def let_urgent_through(self, job: Job) -> None:
         """Called by running grid work: give the slot up while urgent work waits, then queue again."""
         with self.cond:
-            if job.urgent or self._urgent_waiting == 0:
+            # a route table already running will pass its slot on when it ends (one route table's
+            # time); only when none runs would the waiting one wait for the whole grid
+            if job.urgent or self._urgent_waiting == 0 or self._urgent_running > 0:
                 return
             self.stats["yielded"] += 1
-        self._release()
+        self._release(job)
         self._acquire(job)
 
 
