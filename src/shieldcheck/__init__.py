@@ -113,3 +113,13 @@ def compare_studies(specs, **kwargs):
 
 
 __all__ += ["Comparison", "SitingMap", "compare_studies", "get_interceptor", "get_radar", "siting_map"]
+
+# --- boost-phase intercept and interceptors with stages (issue 10), lazy like the study
+_LAZY |= {
+    "basing_zone": "shieldcheck.boostphase",
+    "boost_profile": "shieldcheck.boostphase",
+    "engage_boost": "shieldcheck.boostphase",
+    "least_speed_curve": "shieldcheck.boostphase",
+    "staged_flyout": "shieldcheck.interceptors",
+}
+__all__ += ["basing_zone", "boost_profile", "engage_boost", "least_speed_curve", "staged_flyout"]

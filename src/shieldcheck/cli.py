@@ -1155,6 +1155,234 @@ def compare_cmd(
     console.print("[dim]Kinematic model estimates; see each scenario file for every source.[/dim]")
 
 
+# ------------------------------------------------------------------------------ boost-phase (issue 10)
+_BP_DISTANCES_KM = tuple(range(0, 2001, 100))
+
+
+def _bp_region(text: str) -> tuple[float, float, float, float]:
+    try:
+        lat0, lat1, lon0, lon1 = (float(x) for x in text.split(","))
+    except ValueError:
+        raise InputError(f"--region must be LAT0,LAT1,LON0,LON1 in degrees, got {text!r}") from None
+    return lat0, lat1, lon0, lon1 + (360.0 if lon1 < lon0 else 0.0)
+
+
+@app.command("boost-phase")
+def boost_phase_cmd(
+    launch: Annotated[str, typer.Argument(metavar="FROM", help="Launch place: catalog name or 'lat,lon'.")],
+    missile: Annotated[str, typer.Option(help="Booster class with stages (e.g. aps2003-solid, hwasong-15).")],
+    toward: Annotated[str | None, typer.Option("--toward", help="Target place (sets the azimuth).")] = None,
+    azimuth_deg: Annotated[
+        float | None, typer.Option("--azimuth", help="Launch azimuth, deg from north.")
+    ] = None,
+    interceptor: Annotated[
+        str | None, typer.Option("--interceptor", help="Catalog interceptor type (see `interceptors`).")
+    ] = None,
+    staged: Annotated[bool, typer.Option("--staged", help="Fly the interceptor's own stages.")] = False,
+    speed_km_s: Annotated[
+        float | None, typer.Option("--speed-km-s", help="Interceptor burnout speed.")
+    ] = None,
+    burn_time_s: Annotated[
+        float | None, typer.Option("--burn-time-s", help="Interceptor burn time, s (bare speed: 0).")
+    ] = None,
+    delay_s: Annotated[
+        float, typer.Option("--delay-s", help="Detection + decision: threat launch to fire command, s.")
+    ] = 60.0,
+    before_s: Annotated[float | None, typer.Option("--before-s", help="Deadline before burnout, s.")] = None,
+    base: Annotated[str | None, typer.Option("--base", help="One base: catalog name or 'lat,lon'.")] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="Basing zone grid: LAT0,LAT1,LON0,LON1 (deg).")
+    ] = None,
+    step_deg: Annotated[float, typer.Option("--step-deg", help="Basing zone cell size, deg.")] = 1.0,
+    base_altitude_km: Annotated[float, typer.Option("--base-altitude-km", help="Airborne base, km.")] = 0.0,
+    carrier_speed_km_s: Annotated[
+        float, typer.Option("--carrier-speed-km-s", help="Airborne carrier speed toward the launch, km/s.")
+    ] = 0.0,
+    flyout: Annotated[str, typer.Option("--flyout", help="straight or ballistic.")] = "straight",
+    payload_kg: Annotated[float | None, typer.Option("--payload-kg", help="Missile payload, kg.")] = None,
+    map_png: Annotated[
+        Path | None, typer.Option("--map", help="Basing-zone map (PNG), with --region.")
+    ] = None,
+    geojson: Annotated[
+        Path | None, typer.Option("--geojson", help="Basing-zone outline, with --region.")
+    ] = None,
+    csv_path: Annotated[str | None, typer.Option("--csv", help="Basing-zone cells, with --region.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Boost-phase intercept: can an interceptor reach a missile before burnout, from where, how fast?
+
+    Without --base or --region: the time available and the least interceptor speed against the base's
+    distance from the launch point (under the track, abeam, behind). --base: one base. --region: the
+    boost-phase basing zone (map, GeoJSON, CSV). Kinematic model estimates: no homing or divert."""
+    from shieldcheck.boostphase import basing_zone, boost_profile, engage_boost, least_speed_curve
+    from shieldcheck.catalog import resolve_place
+    from shieldcheck.errors import require_within
+    from shieldcheck.interceptors import catalog_type, staged_flyout
+
+    try:
+        if base is not None and region is not None:
+            raise InputError("give --base or --region, not both")
+        if (map_png or geojson or csv_path) and region is None:
+            raise InputError("--map, --geojson and --csv draw a basing zone: give --region too")
+        if interceptor is None and speed_km_s is None:
+            raise InputError("give --interceptor TYPE or --speed-km-s V")
+        if speed_km_s is not None:
+            require_within("speed_km_s", speed_km_s, 0.0, 15.0, lo_open=True)
+        if staged and interceptor is None:
+            raise InputError("--staged needs --interceptor TYPE (a type with stages in interceptors.yaml)")
+        if staged and (speed_km_s is not None or burn_time_s is not None):
+            raise InputError("--staged flies the interceptor's stages: drop --speed-km-s and --burn-time-s")
+        lp = resolve_place(launch, field="FROM")
+        tgt = resolve_place(toward, field="--toward") if toward is not None else None
+        prof = boost_profile(
+            missile,
+            lp.latitude_deg,
+            lp.longitude_deg,
+            azimuth_deg=azimuth_deg,
+            toward=None if tgt is None else (tgt.latitude_deg, tgt.longitude_deg),
+            payload_kg=payload_kg,
+        )
+        it = None
+        if interceptor is not None:
+            it = staged_flyout(interceptor) if staged else catalog_type(interceptor)
+        kw = dict(
+            delay_s=delay_s,
+            before_s=before_s,
+            base_altitude_km=base_altitude_km,
+            carrier_speed_km_s=carrier_speed_km_s,
+            flyout="staged" if staged else flyout,
+        )
+        speed_kw = {} if staged else dict(speed_km_s=speed_km_s, burn_time_s=burn_time_s)
+        head = (
+            f"{prof.name} from {lp.label}, azimuth {prof.azimuth_deg:.0f} deg ({prof.note}): burnout "
+            f"{prof.burnout_time_s:.0f} s, {prof.burnout_altitude_km:.0f} km up, "
+            f"{prof.burnout_range_km:.0f} km downrange, {prof.burnout_speed_km_s:.2f} km/s"
+        )
+        if base is not None:
+            bp = resolve_place(base, field="--base")
+            r = engage_boost(prof, bp.latitude_deg, bp.longitude_deg, it, **speed_kw, **kw)
+            if as_json:
+                typer.echo(
+                    json.dumps(
+                        {
+                            k: (v if not isinstance(v, float) or math.isfinite(v) else None)
+                            for k, v in dataclasses.asdict(r).items()
+                        }
+                    )
+                )
+                return
+            console.print(head, highlight=False)
+            if staged:
+                console.print(
+                    f"{it.name} stages (integrated): burnout {it.burnout_speed_km_s:.2f} km/s after "
+                    f"{it.burn_time_s:.0f} s, {it.burnout_altitude_km:.0f} km up, "
+                    f"{it.burnout_range_km:.0f} km downrange (estimated stage data)",
+                    highlight=False,
+                )
+            console.print(
+                f"base {bp.label}, {r.distance_km:,.0f} km from the launch point: {r.status}"
+                + (f" ({r.reason})" if r.reason else ""),
+                highlight=False,
+            )
+            console.print(
+                f"interceptor fired at {r.interceptor_launch_s:.0f} s; {r.time_available_s:.0f} s "
+                f"to burnout/deadline ({r.deadline_s:.0f} s)",
+                highlight=False,
+            )
+            if r.status == "engageable":
+                console.print(
+                    f"intercept possible from {r.first_intercept_s:.0f} s (missile "
+                    f"{r.intercept_altitude_km:.0f} km up, {r.intercept_downrange_km:.0f} km downrange) "
+                    f"to {r.last_intercept_s:.0f} s",
+                    highlight=False,
+                )
+            if math.isfinite(r.required_speed_km_s):
+                console.print(
+                    f"least burnout speed from this base: {r.required_speed_km_s:.2f} km/s", highlight=False
+                )
+            console.print("[dim]Kinematic model estimate: straight or ballistic fly-out, no homing.[/dim]")
+            return
+        if region is not None:
+            z = basing_zone(prof, _bp_region(region), step_deg, it, **speed_kw, **kw)
+            if geojson is not None:
+                geojson.write_text(json.dumps(z.to_geojson(), indent=1))
+            if csv_path is not None:
+                rows = z.table()
+                with open(csv_path, "w", newline="", encoding="utf-8") as fh:
+                    w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+                    w.writeheader()
+                    w.writerows(rows)
+            if map_png is not None:
+                from shieldcheck.report.boostphase_map import plot_basing_zone
+
+                plot_basing_zone(z, map_png, title=f"Boost-phase basing zone: {prof.name} from {lp.label}")
+            if as_json:
+                typer.echo(json.dumps(z.to_dict(), allow_nan=False))
+                return
+            console.print(head, highlight=False)
+            console.print(
+                f"{z.interceptor} ({z.interceptor_speed_km_s:.2f} km/s, {z.flyout}) fired "
+                f"at {z.interceptor_launch_s:.0f} s: {z.time_available_s:.0f} s to "
+                f"{z.deadline_s:.0f} s",
+                highlight=False,
+            )
+            console.print(
+                f"basing zone: {z.cells_engageable:,} of {z.cells:,} cells ({step_deg:g} deg) "
+                "can engage before the deadline",
+                highlight=False,
+            )
+            console.print("[dim]Kinematic model estimate: no homing, divert or kill assessment.[/dim]")
+            return
+        if staged:
+            raise InputError("--staged has no free speed: give --base or --region for a staged interceptor")
+        curves = {}
+        for label, off in (("under the track", 0.0), ("abeam", 90.0), ("behind the launch", 180.0)):
+            c = least_speed_curve(
+                prof,
+                _BP_DISTANCES_KM,
+                bearing_deg=(prof.azimuth_deg + off) % 360.0,
+                interceptor=it,
+                burn_time_s=burn_time_s,
+                **kw,
+            )
+            curves[label] = c["required_speed_km_s"]
+    except InputError as exc:
+        _fail(str(exc))
+    t_launch = delay_s + (it.launch_delay_s if it is not None else 0.0)
+    deadline = prof.burnout_time_s if before_s is None else before_s
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "missile": prof.name,
+                    "azimuth_deg": prof.azimuth_deg,
+                    "burnout_time_s": prof.burnout_time_s,
+                    "interceptor_launch_s": t_launch,
+                    "deadline_s": deadline,
+                    "time_available_s": deadline - t_launch,
+                    "distance_km": list(_BP_DISTANCES_KM),
+                    "required_speed_km_s": {
+                        k: [None if not math.isfinite(x) else float(x) for x in v] for k, v in curves.items()
+                    },
+                }
+            )
+        )
+        return
+    console.print(head, highlight=False)
+    console.print(
+        f"interceptor fired at {t_launch:.0f} s: {deadline - t_launch:.0f} s to {deadline:.0f} s",
+        highlight=False,
+    )
+    table = Table(title="least interceptor burnout speed (km/s) against the base's distance from the launch")
+    table.add_column("distance km", justify="right")
+    for label in curves:
+        table.add_column(label, justify="right")
+    for i, d in enumerate(_BP_DISTANCES_KM):
+        table.add_row(f"{d:,}", *[(f"{v[i]:.2f}" if v[i] < 15.0 else "> 15") for v in curves.values()])
+    console.print(table)
+    console.print("[dim]Kinematic model estimate: straight-line fly-out after the interceptor's burn.[/dim]")
+
+
 def main() -> None:
     """Console entry point: bad input ends with exit 2 and one line, never a traceback (see `_Commands`)."""
     from shieldcheck import _numba

@@ -34,6 +34,10 @@ __all__ = [
     "reach_fan",
     "required_speed",
     "intercept_speed_kernel",
+    "StagedFlyout",
+    "catalog_booster",
+    "staged_flyout",
+    "catalog_type",
 ]
 
 
@@ -269,3 +273,196 @@ def reach_fan(
     return ReachFan(
         site.name, float(time_after_launch_s), float(altitude_km), az, rng, np.asarray(la), np.asarray(lo_)
     )
+
+
+# ============================================================================ interceptors with stages
+@dataclass(frozen=True)
+class StagedFlyout:
+    """An interceptor's own powered flight, integrated from its stages, tabulated for the fly-out models.
+
+    Attributes
+    ----------
+    name : str
+    time_s : ndarray (K,)
+        Time after the interceptor's launch, 0 to final burnout, s.
+    reach_km : ndarray (K,)
+        Straight-line distance from the launch point at those times (the radius of the direction-free
+        reach sphere during the burn), km.
+    burn_time_s, burnout_speed_km_s, burnout_altitude_km, burnout_range_km, flight_path_angle_deg : float
+        At final burnout: launch to burnout (coasts included), speed relative to the Earth, altitude,
+        ground distance from the launch point, flight-path angle.
+    ideal_delta_v_km_s, gravity_loss_km_s, drag_loss_km_s : float
+        Rocket-equation speed of the stages and the losses the integration found (the gap between the two
+        speeds), km/s.
+    launch_delay_s : float
+        From the fire decision to lift-off, s.
+    payload_kg : float
+        The kill vehicle and what rides with it above the last stage, kg.
+    """
+
+    name: str
+    time_s: np.ndarray
+    reach_km: np.ndarray
+    burn_time_s: float
+    burnout_speed_km_s: float
+    burnout_altitude_km: float
+    burnout_range_km: float
+    flight_path_angle_deg: float
+    ideal_delta_v_km_s: float
+    gravity_loss_km_s: float
+    drag_loss_km_s: float
+    launch_delay_s: float
+    payload_kg: float
+
+    def interceptor_type(self, base: InterceptorType) -> InterceptorType:
+        """``base`` with its burnout speed, burn time and burnout altitude replaced by the integrated ones.
+
+        The midcourse engagement kernel keeps its burnout point above the site (the integrated burnout
+        ``burnout_range_km`` downrange is not carried into it: a stated approximation).
+        """
+        import dataclasses
+
+        return dataclasses.replace(
+            base,
+            burnout_speed_km_s=min(self.burnout_speed_km_s, 15.0),
+            burn_time_s=min(self.burn_time_s, 1000.0),
+            burnout_altitude_km=min(self.burnout_altitude_km, 2000.0),
+            launch_delay_s=self.launch_delay_s,
+        )
+
+
+def catalog_booster(name: str):
+    """The stages of a catalog interceptor type (``booster:`` in ``interceptors.yaml``), or None.
+
+    Returns a :class:`shieldcheck.boost.Vehicle` with the kill vehicle as payload; every number carries its
+    source or ``estimate:`` mark in the YAML file.
+
+    Raises
+    ------
+    InputError
+        An unknown interceptor name, or stage data that fail validation (file, entry and field named).
+
+    >>> v = catalog_booster("gbi-2stage")
+    >>> len(v.stages), v.payload_kg
+    (2, 150.0)
+    >>> catalog_booster("thaad") is None
+    True
+    """
+    from importlib import resources
+
+    from shieldcheck._yaml import load_yaml
+    from shieldcheck.catalog import get_interceptor
+    from shieldcheck.catalog.boosters import _parse
+
+    canonical = get_interceptor(name).name
+    text = resources.files("shieldcheck.catalog").joinpath("interceptors.yaml").read_text(encoding="utf-8")
+    for entry in load_yaml(text, "interceptors.yaml"):
+        if entry.get("name") == canonical:
+            raw = entry.get("booster")
+            if raw is None:
+                return None
+            if not isinstance(raw, dict):
+                raise InputError(f"interceptors.yaml: {canonical}: booster must be a mapping, got {raw!r}")
+            return _parse({"name": canonical, "role": "interceptor", **raw}).vehicle
+    return None  # pragma: no cover - get_interceptor found it
+
+
+def staged_flyout(
+    vehicle,
+    *,
+    flight_path_angle_deg: float = 20.0,
+    launch_delay_s: float = 0.0,
+    step_s: float = 1.0,
+    name: str | None = None,
+) -> StagedFlyout:
+    """Integrate an interceptor's stages (``shieldcheck.boost``) into its fly-out table.
+
+    Parameters
+    ----------
+    vehicle : shieldcheck.boost.Vehicle or str
+        The stages and kill-vehicle payload, or a catalog interceptor name with a ``booster:`` entry.
+    flight_path_angle_deg : float
+        Burnout flight-path angle the pitch-over kick is solved for, deg in [0, 80]. Default 20°: estimate
+        of a fly-out toward a distant, high target; steeper flights lose more speed to gravity.
+    launch_delay_s : float
+        Fire decision to lift-off, s.
+    step_s : float
+        Table spacing, s, in [0.1, 30].
+
+    Returns
+    -------
+    StagedFlyout
+
+    Raises
+    ------
+    InputError
+        A type without stages, a value out of range, or a kick that cannot give the flight-path angle.
+
+    The flight is integrated from the equator toward the north over a non-rotating spherical Earth so that
+    the table holds no eastward bonus (a reach sphere has no direction); drag and the U.S. Standard
+    Atmosphere 1976 as in :func:`shieldcheck.boost.fly_batch`.
+
+    >>> f = staged_flyout("gbi-2stage")
+    >>> f.burn_time_s, 7.0 < f.burnout_speed_km_s < 10.0
+    (139.0, True)
+    """
+    from shieldcheck.boost import Vehicle, fly, solve_kick
+    from shieldcheck.boostphase import sample_boost
+
+    if isinstance(vehicle, str):
+        label = name or vehicle
+        v = catalog_booster(vehicle)
+        if v is None:
+            raise InputError(f"interceptor {vehicle!r} has no stages in interceptors.yaml (booster:)")
+    elif isinstance(vehicle, Vehicle):
+        v, label = vehicle, name or vehicle.name or "interceptor"
+    else:
+        raise InputError(
+            f"vehicle must be a Vehicle or a catalog interceptor name, got {type(vehicle).__name__}"
+        )
+    fpa = require_within("flight_path_angle_deg", flight_path_angle_deg, 0.0, 80.0)
+    ld = require_within("launch_delay_s", launch_delay_s, 0.0, 86400.0)
+    kw = dict(earth="sphere", rotation=False)
+    sol = solve_kick(v, 0.0, 0.0, 0.0, "flight-path-angle", flight_path_angle_deg=fpa, **kw)
+    if str(sol["status"][0]) != "ok":
+        raise InputError(
+            f"flight_path_angle_deg {fpa:g} cannot be reached by {label}'s pitch program "
+            f"(status {sol['status'][0]})"
+        )
+    kick = float(sol["kick_deg"][0])
+    prof = sample_boost(v, 0.0, 0.0, 0.0, kick, step_s=step_s, name=label, **kw)
+    reach = np.linalg.norm(prof.r_ecef_km - prof.r_ecef_km[0], axis=1)
+    full = fly(v, 0.0, 0.0, 0.0, kick, **kw)  # the losses: rocket-equation speed against the integration
+    return StagedFlyout(
+        label,
+        prof.time_s,
+        reach,
+        float(prof.time_s[-1]),
+        float(sol["burnout_speed_km_s"][0]),
+        float(sol["burnout_altitude_km"][0]),
+        float(sol["burnout_range_km"][0]),
+        float(sol["flight_path_angle_deg"][0]),
+        v.ideal_delta_v_km_s(),
+        full.gravity_loss_km_s,
+        full.drag_loss_km_s,
+        ld,
+        float(v.payload_kg),
+    )
+
+
+def catalog_type(name: str, alternative: str | None = None) -> InterceptorType:
+    """The catalog interceptor ``name`` (with a named ``alternative``) as an `InterceptorType`.
+
+    Raises
+    ------
+    InputError
+        An unknown name or alternative (the message lists what exists).
+
+    >>> catalog_type("gbi-2stage", "postol-2007").burnout_speed_km_s
+    8.0
+    """
+    from shieldcheck.catalog import get_interceptor
+
+    system = get_interceptor(name, field="interceptor")
+    values = {f: v["value"] for f, v in system.fields(alternative).items()}
+    return InterceptorType(system.name, **values)

@@ -986,6 +986,8 @@ def _system_model(kind: str) -> tuple[type[_Strict], type[_Strict]]:
         entry_fields["band"] = (str, "")
     else:
         entry_fields["sites"] = (str, "")
+        # optional stage data, read and validated by shieldcheck.interceptors.catalog_booster
+        entry_fields["booster"] = (dict[str, Any] | None, None)
     alt = create_model(f"_{kind.title()}Alternative", __base__=_Strict, description=(str, ...), **alt_fields)
     entry = create_model(
         f"_{kind.title()}Entry",
