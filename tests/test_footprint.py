@@ -183,3 +183,34 @@ def test_reused_trajectories_give_the_answer_of_a_fresh_solve(arch):
     # a different missile is a different set of trajectories, not a cache hit
     other = defended_area(moved, "tehran", g, missile="mrbm-2000")
     assert not np.array_equal(other.values["reason_code"], fresh.values["reason_code"])
+
+
+def test_concurrent_footprints_of_one_grid_solve_its_trajectories_once(arch, monkeypatch):
+    import threading
+    import time
+
+    from shieldcheck import footprint
+
+    calls = []
+
+    def slow_solve(*args, **kwargs):
+        calls.append(1)
+        time.sleep(0.3)  # the others ask while this one solves
+        return solve_trajectories(*args, **kwargs)
+
+    from shieldcheck.threats import solve_trajectories
+
+    monkeypatch.setattr(footprint, "solve_trajectories", slow_solve)
+    g = grid(41.0, 59.0, 1.0, 29.0, 3.0)  # a grid no other test uses
+    out = []
+    threads = [
+        threading.Thread(target=lambda: out.append(defended_area(arch, "tehran", g, missile="irbm-5500")))
+        for _ in range(3)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(calls) == 1 and len(out) == 3
+    for fp in out[1:]:
+        np.testing.assert_array_equal(fp.values["reason_code"], out[0].values["reason_code"])

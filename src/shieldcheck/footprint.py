@@ -271,6 +271,7 @@ def _missile_kw(missile, kw: dict) -> dict:
 _TRAJECTORY_CACHE: OrderedDict = OrderedDict()
 _TRAJECTORY_CACHE_SIZE = 4
 _TRAJECTORY_LOCK = threading.Lock()
+_TRAJECTORY_PENDING: dict = {}
 
 
 def _grid_trajectories(key, lat1, lon1, lat2, lon2, earth, rotation, kw):
@@ -286,6 +287,21 @@ def _grid_trajectories(key, lat1, lon1, lat2, lon2, earth, rotation, kw):
             if key in _TRAJECTORY_CACHE:
                 _TRAJECTORY_CACHE.move_to_end(key)
                 return _TRAJECTORY_CACHE[key]
+            pending = _TRAJECTORY_PENDING.get(key)
+            if pending is None:  # this call solves; others asking meanwhile wait for it (one solve)
+                _TRAJECTORY_PENDING[key] = threading.Event()
+        if pending is not None:
+            pending.wait()
+            return _grid_trajectories(key, lat1, lon1, lat2, lon2, earth, rotation, kw)
+        try:
+            return _solve_grid(key, lat1, lon1, lat2, lon2, earth, rotation, kw)
+        finally:
+            with _TRAJECTORY_LOCK:
+                _TRAJECTORY_PENDING.pop(key).set()
+    return _solve_grid(key, lat1, lon1, lat2, lon2, earth, rotation, kw)
+
+
+def _solve_grid(key, lat1, lon1, lat2, lon2, earth, rotation, kw):
     dist, _, _ = _earth.geodesic_inverse(lat1, lon1, lat2, lon2, earth=earth)
     r1 = _earth.geodetic_to_ecef(lat1, lon1, 0.0, earth)
     r2 = _earth.geodetic_to_ecef(lat2, lon2, 0.0, earth)
