@@ -189,6 +189,12 @@ def test_bad_catalog_file_is_rejected_with_file_entry_and_field(tmp_path):
     bad.write_text(rtext.replace("place: brdy", "place: nowhere-at-all", 1))
     with pytest.raises(InputError, match="nowhere-at-all"):
         load_radars(bad)
+    # an entry deep in the file is named by its name, not only by its position
+    start = rtext.index("- name: gabala")
+    field = rtext.index("max_range_km:", start)
+    bad.write_text(rtext[:field] + "max_range_kn:" + rtext[field + len("max_range_km:") :])
+    with pytest.raises(InputError, match=r"entry \d+ \(gabala\) max_range_kn: unknown field"):
+        load_radars(bad)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -296,7 +302,23 @@ def test_variants_and_sets_reach_catalog_numbers(scenario_file):
         (
             "{catalog: cobra-dane}",
             "{catalog: cobra-dane, max_range_km: -5}",
-            "max_range_km: must be within (0, 50000], got -5.0",
+            # named by the catalog entry it takes its name from, never by its index (radars.0)
+            "catalog-ref.yaml: radars.cobra-dane.max_range_km: must be within (0, 50000], got -5.0",
+        ),
+        (
+            "boresight_azimuth_deg: 100}",
+            "boresight_azimuth_deg: 400}",
+            "catalog-ref.yaml: radars.kur.boresight_azimuth_deg: must be within",
+        ),
+        (
+            "burn_time_s: {value: 100,",
+            "burn_time_s: {value: -100,",
+            "catalog-ref.yaml: interceptor_types.gbi.burn_time_s: must be within",
+        ),
+        (
+            "{catalog: cobra-dane}",
+            "{catalog: cobra-dane, elevation_mask_deg: {value: 1, sorce: x}}",
+            "catalog-ref.yaml: radars.cobra-dane.elevation_mask_deg.sorce: unknown field",
         ),
     ],
 )

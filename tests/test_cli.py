@@ -54,7 +54,8 @@ def test_shape_options(option, check):
 
 
 def test_unreachable_is_a_result_with_exit_zero():
-    res = run("trajectory", "tehran", "washington", "--missile", "icbm-liquid", "--json")
+    res = run("trajectory", "tehran", "washington", "--missile", "icbm-liquid", "--boost", "kinematic",
+              "--json")
     assert res.exit_code == 0
     d = json.loads(res.stdout)
     assert d["status"] == "unreachable"

@@ -75,7 +75,9 @@ def test_siting_across_the_date_line(tmp_path):
     defended, _ = _study_counts("us-homeland-north-korea")
     greely = next(s for s in m.sites if s["name"] == "fort-greely")
     assert greely["engaged"] == defended  # every site gets the same type here
-    paths = m.write(tmp_path, ("geojson", "parquet"))
+    paths = m.write(tmp_path, ("geojson", "parquet", "png"))
+    assert paths[2].name == "us-homeland-north-korea-siting-nk-icbm.png"  # the map across the date line
+    assert paths[2].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     data = json.loads(paths[0].read_text(encoding="utf-8"))
     for f in data["features"]:
         geom = f["geometry"]
@@ -132,7 +134,7 @@ def test_cli_siting_writes_maps_and_exits_2_on_bad_input(tmp_path):
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "redzikowo 36/39" in result.output
+    assert "Redzikowo 36/39" in result.output  # the real site, by its place name
     russia = next(line for line in result.output.splitlines() if "russia-us" in line)
     assert "0%" in russia and "none (no cell engages)" in russia  # no cell over Poland engages any
     names = sorted(p.name for p in tmp_path.iterdir())
@@ -174,3 +176,88 @@ def test_region_of_the_wrong_type_is_an_input_error(region):
     # the breaker's report: siting_map(scenario, None, 1) raised TypeError
     with pytest.raises(InputError, match="region must be four numbers"):
         siting_map("european-third-site-2007", region, 1.0)
+
+
+def test_real_sites_are_marked_by_their_place_not_the_scenario_key(tmp_path, monkeypatch):
+    # The Turkey scenario's site is keyed 'gbi-site'; maps, GeoJSON and the CLI must say Incirlik.
+    from shieldcheck.report import maps
+
+    m = siting_map("turkey-alternative-2007", (36.0, 38.0, 34.0, 36.0), 1.0)
+    (site,) = m.sites
+    assert (site["name"], site["label"]) == ("gbi-site", resolve_place("incirlik").label)
+    points = [f for f in m.to_geojson()["features"] if f["geometry"]["type"] == "Point"]
+    assert [f["properties"]["label"] for f in points] == ["Incirlik Air Base"]
+    drawn: list = []
+    real = maps.plot_places
+
+    def spy(ax, names, *args, **kwargs):
+        drawn.extend(names)
+        return real(ax, names, *args, **kwargs)
+
+    monkeypatch.setattr(maps, "plot_places", spy)
+    m.write(tmp_path, formats=("png",))
+    assert drawn and set(drawn) == {"Incirlik Air Base"}
+    result = CliRunner().invoke(
+        app,
+        [
+            "siting",
+            "turkey-alternative-2007",
+            "--region",
+            "36,37,34,35",
+            "--format",
+            "geojson",
+            "-o",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Incirlik Air Base" in result.output and "gbi-site" not in result.output
+
+
+def test_turkey_comparison_table_and_siting_map_agree_at_the_two_real_sites():
+    # Issue 11, "Must show": the comparison table (Incirlik against Redzikowo) and the siting map tell
+    # the same story at the two real sites: the siting map's real site gives the table's counts exactly,
+    # and the cell containing it the same within grid rounding (one route; Redzikowo exactly).
+    from shieldcheck.compare import compare
+
+    c = compare(["turkey-alternative-2007", "turkey-alternative-2007:poland"], thresholds=False)
+    table = c.groups_table()
+    for label, variant, place, region in (
+        ("turkey-alternative-2007", "base", "incirlik", (36.0, 38.0, 34.0, 37.0)),
+        ("turkey-alternative-2007:poland", "poland", "redzikowo", (53.0, 56.0, 16.0, 19.0)),
+    ):
+        m = siting_map("turkey-alternative-2007", region, 1.0, variant=variant)
+        (site,) = m.sites
+        p = resolve_place(place)
+        i, j = m.cell_of(p.latitude_deg, p.longitude_deg)
+        for row in table:
+            g = row["threat"]
+            assert f"{site['engaged'][g]}/{m.routes_reachable[g]}" == row[label], (label, g)
+            defended = int(row[label].split("/")[0])
+            assert abs(int(m.engaged[g][i, j]) - defended) <= (0 if place == "redzikowo" else 1)
+
+
+def test_readme_siting_figures_two_degree_grid():
+    # The README's siting paragraph (flagship radars and threats, the MDA's 6.3 km/s, 2° grid over
+    # 30-66°N, 10°W-50°E): cells engaging every route of each group, and none over Redzikowo for Russia.
+    m = siting_map("european-third-site-2007", (30.0, 66.0, -10.0, 50.0), 2.0)
+    assert m.engaged["russia-us"].size == 540
+    every = {g: int((m.engaged[g] == m.routes_reachable[g]).sum()) for g in m.groups}
+    assert every == {"iran-europe": 11, "iran-us-east-coast": 354, "russia-us": 82}
+    p = resolve_place("redzikowo")
+    assert m.engaged["russia-us"][m.cell_of(p.latitude_deg, p.longitude_deg)] == 0
+
+
+def test_threshold_speeds_are_drawn_as_maps_too(tmp_path):
+    # Issue 11: the share "and the threshold speed, drawn as maps": with thresholds, one map per group
+    # of the least speed engaging any and every route, beside the share maps.
+    m = siting_map("european-third-site-2007", (53.0, 55.0, 16.0, 18.0), 1.0, thresholds=True)
+    paths = m.write(tmp_path, formats=("png",))
+    names = {p.name for p in paths}
+    for g in m.groups:
+        assert f"european-third-site-2007-siting-{g}.png" in names
+        for kind in ("any", "all"):
+            assert f"european-third-site-2007-siting-{g}-threshold-{kind}.png" in names
+    assert len(paths) == 3 * len(m.groups)
+    for p in paths:
+        assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -155,6 +155,13 @@ def trajectory_cmd(
         str | None, typer.Option("--csv", help="Write the sampled trajectory to this CSV.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    boost: Annotated[
+        str,
+        typer.Option(
+            help="auto (staged when the missile class has stage data and the shape is min-energy), "
+            "staged (powered flight fitted to the target by thrust termination) or kinematic."
+        ),
+    ] = "auto",
 ) -> None:
     """Ballistic trajectory from FROM to TO on a rotating Earth."""
     from shieldcheck.threats import sample_trajectory, trajectory
@@ -189,6 +196,7 @@ def trajectory_cmd(
             max_burnout_speed_km_s=max_burnout_speed_km_s,
             earth=earth,
             rotation=not no_rotation,
+            boost=boost,
         )
         samples = None
         if csv_path is not None and t.status != "no_solution":
@@ -227,6 +235,13 @@ def trajectory_cmd(
             f"{_fmt(t.impact_speed_relative_km_s, 3)} km/s / {_fmt(t.reentry_angle_deg, 1)}°",
         ),
     ]
+    rows.insert(1, ("boost", "staged (fitted by thrust termination)" if t.boost == "staged"
+                    else "kinematic (fixed burnout point)"))
+    if math.isfinite(t.range_margin_km):
+        word = "beyond the target" if t.range_margin_km >= 0 else "short of the target"
+        how = "along this azimuth" if t.boost == "staged" else "(non-rotating estimate)"
+        rows.append((f"maximum range {how} / margin",
+                     f"{_fmt(t.max_range_km)} km / {_fmt(abs(t.range_margin_km))} km {word}"))
     for k, v in rows:
         table.add_row(k, v)
     console.print(table)
@@ -1086,10 +1101,10 @@ def siting_cmd(
                 where = "none (no cell engages)"
         else:
             best, where = "-", "-"
-        real = ", ".join(f"{s['name']} {s['engaged'][g]}/{m.routes_reachable[g]}" for s in m.sites)
+        real = ", ".join(f"{s['label']} {s['engaged'][g]}/{m.routes_reachable[g]}" for s in m.sites)
         if thresholds:
             speeds = [
-                f"{s['name']}: any {s['threshold_any_km_s'][g]:.2f}, "
+                f"{s['label']}: any {s['threshold_any_km_s'][g]:.2f}, "
                 f"all {s['threshold_all_km_s'][g]:.2f} km/s"
                 for s in m.sites
             ]
@@ -1110,6 +1125,9 @@ def compare_cmd(
     csv_path: Annotated[str | None, typer.Option("--csv", help="Write the per-target table to FILE.")] = None,
     no_thresholds: Annotated[bool, typer.Option("--no-thresholds", help="Skip threshold speeds.")] = False,
     map_path: Annotated[str | None, typer.Option("--map", help="Write the side-by-side map PNG.")] = None,
+    out: Annotated[
+        str | None, typer.Option("-o", "--out", help="Write the comparison as an HTML page in DIR.")
+    ] = None,
 ) -> None:
     """Scenarios (or variants of one) side by side: routes defended per threat group, threshold speeds,
     and which targets each defends with what window."""
@@ -1122,6 +1140,12 @@ def compare_cmd(
         _fail(str(exc))
     if map_path:
         c.write_map(map_path)
+    page = None
+    if out:
+        from shieldcheck.report.compare_html import write_compare_report
+
+        with console.status("drawing the comparison page"):
+            page = write_compare_report(c, out)
     if as_json:
         typer.echo(json.dumps(c.to_dict()))
         return
@@ -1153,6 +1177,8 @@ def compare_cmd(
         table.add_row(row["threat"], row["target"], *cells)
     console.print(table)
     console.print("[dim]Kinematic model estimates; see each scenario file for every source.[/dim]")
+    if page is not None:
+        console.print(f"wrote [bold]{page}[/bold]")
 
 
 # ------------------------------------------------------------------------------ boost-phase (issue 10)

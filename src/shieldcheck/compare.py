@@ -133,9 +133,65 @@ class Comparison:
             rows.append(row)
         return rows
 
+    def routes_table(self) -> list[dict]:
+        """One row per (threat group, launch, target): per column the route's ``status`` (``defended``,
+        ``not_defended``, ``threat_cannot_reach`` or ``-`` where the study has no such route), and
+        ``<label> window_s`` (the best site's window) or ``<label> reason`` (why it is not defended), as
+        the study's route summaries give them."""
+        keys: dict[tuple[str, str, str], None] = {}
+        per: list[dict] = []
+        for k in range(len(self.labels)):
+            variant = self.specs[k][1]
+            found = {
+                (r.threat, r.launch, r.target): r for r in self.studies[k].routes if r.variant == variant
+            }
+            keys.update(dict.fromkeys(found))
+            per.append(found)
+        rows = []
+        for threat, launch, target in keys:
+            row: dict = {"threat": threat, "launch": launch, "target": target}
+            for k, label in enumerate(self.labels):
+                r = per[k].get((threat, launch, target))
+                row[label] = "-" if r is None else r.status
+                row[f"{label} window_s"] = round(r.window_s, 1) if r and r.status == "defended" else None
+                row[f"{label} reason"] = r.reason if r and r.status != "defended" else ""
+            rows.append(row)
+        return rows
+
+    def target_status(self, label: str) -> dict[str, str]:
+        """Target -> ``all``, ``some``, ``none`` (launches defended, its worst threat group) or ``cannot
+        reach`` (no launch area reaches it), for one column; what the map colours.
+
+        >>> c = compare(["turkey-alternative-2007", "turkey-alternative-2007:poland"], thresholds=False)
+        >>> s = c.target_status("turkey-alternative-2007")
+        >>> s["ankara"], s["washington"], s["berlin"]
+        ('some', 'none', 'all')
+        """
+        order = ["none", "some", "cannot reach", "all"]
+        status: dict[str, str] = {}
+        for row in self.targets_table():
+            text = row[label]
+            if text == "-":
+                continue
+            if text == "cannot reach":
+                kind = "cannot reach"
+            else:
+                d, m = (int(x) for x in text.split("/"))
+                kind = "all" if d == m else "none" if d == 0 else "some"
+            prev = status.get(row["target"])
+            if prev is None or order.index(kind) < order.index(prev):
+                status[row["target"]] = kind
+        return status
+
     def write_map(self, path, *, dpi: float = 110.0):
-        """One map per column, side by side: interceptor sites, radars, launch areas and targets coloured
-        by the share of launches defended (all, some, none, or out of the threat's reach).
+        """Write `map_figure` to a PNG file; returns its path."""
+        from shieldcheck.report import maps
+
+        return maps.save_png(self.map_figure(), path, dpi=dpi)
+
+    def map_figure(self):
+        """One map per column, side by side: interceptor sites (by their place's name), radars, launch
+        areas and targets coloured by `target_status`.
 
         The extent covers every place drawn in every column (correct across the antimeridian)."""
         import cartopy.crs as ccrs
@@ -168,7 +224,6 @@ class Comparison:
         fig = Figure(figsize=(6.0 * n, min(8.0, max(3.0, 6.0 * aspect + 1.2))), layout="constrained")
         FigureCanvasAgg(fig)
         colours = {"all": "#1a9850", "some": "#fdae61", "none": "#d73027", "cannot reach": "#999999"}
-        targets = self.targets_table()
         for k, label in enumerate(self.labels):
             ax = fig.add_subplot(1, n, k + 1, projection=ccrs.PlateCarree(central_longitude=centre))
             maps.base_map(extent, ax=ax, title=label, gridlines=False)
@@ -176,7 +231,7 @@ class Comparison:
             arch = built.architecture
             maps.plot_places(
                 ax,
-                [s.name for s in arch.sites],
+                [built.display_name(s.name) for s in arch.sites],
                 [s.latitude_deg for s in arch.sites],
                 [s.longitude_deg for s in arch.sites],
                 kind="interceptor",
@@ -201,20 +256,7 @@ class Comparison:
                 kind="launch",
                 label=False,
             )
-            status: dict[str, str] = {}
-            for row in targets:
-                text = row[label]
-                if text == "-":
-                    continue
-                if text == "cannot reach":
-                    kind = "cannot reach"
-                else:
-                    d, m = (int(x) for x in text.split("/"))
-                    kind = "all" if d == m else "none" if d == 0 else "some"
-                order = ["none", "some", "cannot reach", "all"]
-                prev = status.get(row["target"])
-                if prev is None or order.index(kind) < order.index(prev):
-                    status[row["target"]] = kind
+            status = self.target_status(label)
             for kind, colour in colours.items():
                 names = [t for t, v in status.items() if v == kind]
                 if names:
@@ -231,17 +273,37 @@ class Comparison:
                         else "target: out of the threat's reach",
                     )
         fig.suptitle("Side by side (kinematic model estimates): targets by launches defended")
-        return maps.save_png(fig, path, dpi=dpi)
+        return fig
 
     def to_dict(self) -> dict:
-        """JSON-able: each column's provenance, the groups table and the targets table."""
+        """JSON-able: each column's provenance and interceptor sites (key, place name, interceptor type and
+        burnout speed), the groups, targets and routes tables."""
+
+        def sites(k: int) -> list[dict]:
+            built = self.studies[k].built[self.specs[k][1]]
+            return [
+                {
+                    "name": s.name,
+                    "label": built.display_name(s.name),
+                    "interceptor": s.interceptor.name,
+                    "burnout_speed_km_s": s.interceptor.burnout_speed_km_s,
+                }
+                for s in built.architecture.sites
+            ]
+
         return {
             "columns": [
-                {"label": label, **self.studies[k].provenance(), "variant": self.specs[k][1]}
+                {
+                    "label": label,
+                    **self.studies[k].provenance(),
+                    "variant": self.specs[k][1],
+                    "sites": sites(k),
+                }
                 for k, label in enumerate(self.labels)
             ],
             "groups": self.groups_table(),
             "targets": self.targets_table(),
+            "routes": self.routes_table(),
             "estimate": "kinematic model estimates",
         }
 

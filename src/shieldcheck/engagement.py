@@ -1084,6 +1084,8 @@ def scenario_trajectories(built) -> list:
         if len(idx) == 1:  # one case: the scalar path (a length-1 batch would hand numba broadcast views)
             out[idx[0]] = _solve_one(built.threats[idx[0]], earth, rotation)
             continue
+        if _staged_group([built.threats[i] for i in idx], idx, out, earth, rotation):
+            continue
         try:
             batch = solve_trajectories(
                 [built.threats[i].launch.latitude_deg for i in idx],
@@ -1108,6 +1110,43 @@ def scenario_trajectories(built) -> list:
             for i in idx:
                 out[i] = _solve_one(built.threats[i], earth, rotation)
     return out
+
+
+def _staged_group(cases, idx, out, earth: str, rotation: bool) -> bool:
+    """Solve a threat group flown with the staged boost in one batch (`shieldcheck.staged`).
+
+    Returns False when the group flies the kinematic boost, or when its boost settings are invalid (the
+    cases are then solved one by one, so that each row carries the reason naming its threat).
+    """
+    from shieldcheck.staged import staged_trajectories, to_trajectories
+    from shieldcheck.threats import staged_vehicle
+
+    c0 = cases[0]
+    if c0.boost == "kinematic":
+        return False
+    explicit = [k for k in ("burn_time_s", "burnout_altitude_km", "burnout_range_km",
+                            "max_burnout_speed_km_s")
+                if getattr(c0, k) is not None]
+    try:
+        vehicle = staged_vehicle(c0.missile, c0.shape, c0.boost, explicit)
+    except InputError:
+        return False
+    if vehicle is None:
+        return False
+    lat1, lon1, lat2, lon2 = (np.array([getattr(getattr(c, p), k) for c in cases], dtype=float)
+                              for p, k in (("launch", "latitude_deg"), ("launch", "longitude_deg"),
+                                           ("target", "latitude_deg"), ("target", "longitude_deg")))
+    dist = np.atleast_1d(_earth.geodesic_inverse(lat1, lon1, lat2, lon2, earth=earth)[0])
+    fly = (dist >= 1.0) & (dist < 0.99 * math.pi * _earth.SPHERE_RADIUS_KM)
+    for k in np.flatnonzero(~fly):  # coincident or antipodal: the case path words the reason
+        out[idx[k]] = _solve_one(cases[k], earth, rotation)
+    rows = np.flatnonzero(fly)
+    if rows.size:
+        trajs = to_trajectories(staged_trajectories(vehicle, lat1[rows], lon1[rows], lat2[rows], lon2[rows],
+                                                    earth=earth, rotation=rotation), vehicle)
+        for k, t in zip(rows, trajs, strict=True):
+            out[idx[k]] = t
+    return True
 
 
 def _solve_one(case, earth: str, rotation: bool):

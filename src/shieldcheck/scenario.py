@@ -61,6 +61,7 @@ import re
 import types
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as _field
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
@@ -419,6 +420,10 @@ class ThreatGroupSpec(_Strict):
     burnout_range_km: _q(0.0, 20000.0) | None = None
     max_burnout_speed_km_s: _q(0.0, lo_open=True) | None = None
     rcs_m2: _q(0.0, 1e4, lo_open=True) | None = None
+    # powered flight (issue 10): kinematic (the class's fixed burnout point), staged (the class's stages
+    # flown and cut off to land on the target; shieldcheck.staged) or auto (staged where the class has
+    # stage data and the shape is min-energy)
+    boost: Literal["kinematic", "staged", "auto"] = "kinematic"
     note: str = ""
 
 
@@ -525,6 +530,13 @@ def _fields_at(loc: Iterable[Any]) -> list[str] | None:
     return list(inner.model_fields) if kind == "model" else None
 
 
+def _item_name(item: Any) -> Any:
+    """The name a list item goes by: its ``name``, else the catalog entry it takes its name from."""
+    if not isinstance(item, dict):
+        return None
+    return item.get("name") if item.get("name") is not None else item.get("catalog")
+
+
 def _path_text(loc: Iterable[Any], data: Any) -> str:
     """A pydantic location as a dotted path, naming list items by their ``name`` where they have one."""
     parts: list[str] = []
@@ -534,9 +546,9 @@ def _path_text(loc: Iterable[Any], data: Any) -> str:
             continue
         if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             item = node[part]
-            name = item.get("name") if isinstance(item, dict) else None
+            name = _item_name(item)
             ok = isinstance(name, str) and _NAME_RE.fullmatch(name)
-            unique = ok and sum(isinstance(x, dict) and x.get("name") == name for x in node) == 1
+            unique = ok and sum(_item_name(x) == name for x in node) == 1
             parts.append(name if unique else str(part))
             node = item
         elif isinstance(node, dict) and part in node:
@@ -987,7 +999,33 @@ def load_scenario(name_or_path: str | os.PathLike[str]) -> ScenarioModel:
         items = [(k, v) for k, v in variant.set.items()]
         touched = _apply(trial, items, variant.source, f"variants.{vname}.set:", f"variant {vname}", filename)
         _validate(trial, filename, touched)
+    _check_claims(model, filename)
     return model
+
+
+def _check_claims(model: ScenarioModel, filename: str) -> None:
+    """Every ``claims:`` entry must name a number of the scenario (a path `build` lists as an assumption).
+
+    A claim drawn beside a quantity that does not exist (a typo, a renamed interceptor type) would
+    silently draw nothing; it is an error naming the claim and the path instead.
+    """
+    if not model.claims:
+        return
+    numbers: list[Assumption] = []
+    _collect(model, "", {}, numbers)
+    paths = [a.path for a in numbers]
+    for i, c in enumerate(model.claims):
+        if c.quantity.removesuffix(".value") not in paths:
+            close = difflib.get_close_matches(c.quantity, paths, n=1, cutoff=0.6)
+            hint = (
+                f"; did you mean '{close[0]}'?"
+                if close
+                else f" (give the dotted path of a number, as for --set, e.g. '{paths[0]}')"
+            )
+            raise InputError(
+                f"{filename}: claims.{i}.quantity: claim {c.label!r} names {c.quantity!r}, which is not a "
+                f"number of this scenario{hint}"
+            )
 
 
 def scenario_schema() -> dict:
@@ -1072,6 +1110,7 @@ class ThreatCase:
     burnout_range_km: float | None
     max_burnout_speed_km_s: float | None
     rcs_m2: float | None
+    boost: str = "kinematic"
 
     def trajectory(self, earth: str = "wgs84", rotation: bool = True) -> "Trajectory":
         """Solve this threat's trajectory (see `shieldcheck.threats.trajectory`).
@@ -1097,6 +1136,7 @@ class ThreatCase:
             max_burnout_speed_km_s=self.max_burnout_speed_km_s,
             earth=earth,
             rotation=rotation,
+            boost=self.boost,
         )
 
 
@@ -1119,6 +1159,10 @@ class BuiltScenario:
         the ``variants`` and ``claims`` sections are left out): equal hashes mean equal inputs.
     sets : tuple of str
         The ``--set`` overrides applied.
+    display_names : dict of str to str
+        Interceptor site and radar name -> the name of its place for maps and tables (the catalog's or
+        the scenario's label, e.g. ``gbi-site`` -> ``Incirlik Air Base``); the object's own name where
+        the place is given as coordinates.
     """
 
     name: str
@@ -1130,6 +1174,15 @@ class BuiltScenario:
     assumptions: tuple[Assumption, ...]
     scenario_hash: str
     sets: tuple[str, ...] = ()
+    display_names: dict = _field(default_factory=dict, hash=False, compare=False)
+
+    def display_name(self, name: str) -> str:
+        """The display name of an interceptor site or radar (its own name if it has none).
+
+        >>> build(load_scenario("turkey-alternative-2007")).display_name("gbi-site")
+        'Incirlik Air Base'
+        """
+        return self.display_names.get(name, name)
 
 
 def _value(q: Quantity | None) -> float | None:
@@ -1262,9 +1315,16 @@ def build(model: ScenarioModel, variant: str | None = None, sets: Iterable[str] 
             )
         except InputError as exc:
             raise _wrap_build_error(filename, f"interceptor_types.{name}", exc) from None
+    shown: dict[str, str] = {}  # display names: the place's label; the object's own name at coordinates
+
+    def shown_name(own: str, p: Place) -> str:
+        at_coordinates = p.kind == "point" and _key(p.name) not in resolve.own
+        return own if at_coordinates else p.label or p.name
+
     sites = []
     for s in eff.interceptor_sites:
         p = place(s.place, f"interceptor_sites.{s.name}.place")
+        shown[s.name] = shown_name(s.name, p)
         try:
             sites.append(
                 InterceptorSite(
@@ -1276,6 +1336,7 @@ def build(model: ScenarioModel, variant: str | None = None, sets: Iterable[str] 
     radars = []
     for r in eff.radars:
         p = place(r.place, f"radars.{r.name}.place")
+        shown[r.name] = shown_name(r.name, p)
         kwargs = dict(
             altitude_km=r.altitude_km.value,
             reference_rcs_m2=r.reference_rcs_m2.value,
@@ -1351,6 +1412,7 @@ def build(model: ScenarioModel, variant: str | None = None, sets: Iterable[str] 
                         burnout_range_km=_value(g.burnout_range_km),
                         max_burnout_speed_km_s=_value(g.max_burnout_speed_km_s),
                         rcs_m2=_value(g.rcs_m2),
+                        boost=g.boost,
                     )
                 )
 
@@ -1387,4 +1449,5 @@ def build(model: ScenarioModel, variant: str | None = None, sets: Iterable[str] 
         assumptions=tuple(assumptions),
         scenario_hash=_canonical_hash(eff),
         sets=sets,
+        display_names=shown,
     )

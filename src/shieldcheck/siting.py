@@ -66,8 +66,9 @@ class SitingMap:
     engaged : dict of str to ndarray
         Group -> routes a site at the cell could engage, int array of shape (nlat, nlon).
     sites : tuple of dict
-        The scenario's real sites: ``name``, ``latitude_deg``, ``longitude_deg`` and ``engaged`` (group ->
-        routes), from the same kernel at their exact places.
+        The scenario's real sites: ``name``, ``label`` (the display name of its place, e.g. ``Incirlik Air
+        Base``; what maps show), ``latitude_deg``, ``longitude_deg`` and ``engaged`` (group -> routes),
+        from the same kernel at their exact places.
     provenance : dict
         Scenario hash, variant, ``--set`` overrides, ``step_s``, shieldcheck version.
     threshold_any, threshold_all : dict of str to ndarray
@@ -168,7 +169,11 @@ class SitingMap:
                 )
                 feats.append({"type": "Feature", "geometry": geom, "properties": props})
         for s in self.sites:
-            props = {"site": s["name"], **{f"{g}.engaged": s["engaged"][g] for g in self.groups}}
+            props = {
+                "site": s["name"],
+                "label": s["label"],
+                **{f"{g}.engaged": s["engaged"][g] for g in self.groups},
+            }
             geom = {"type": "Point", "coordinates": [s["longitude_deg"], s["latitude_deg"]]}
             feats.append({"type": "Feature", "geometry": geom, "properties": props})
         return {
@@ -178,7 +183,8 @@ class SitingMap:
         }
 
     def write(self, directory, formats=("geojson", "parquet", "png")) -> list[Path]:
-        """Write ``<scenario>-siting.geojson``, ``.parquet`` and one PNG map per threat group."""
+        """Write ``<scenario>-siting.geojson``, ``.parquet`` and one PNG map per threat group (with
+        thresholds, also ``-<group>-threshold-any.png`` and ``-threshold-all.png``: the least speed)."""
         out_dir = Path(directory)
         out_dir.mkdir(parents=True, exist_ok=True)
         stem = f"{self.scenario}-siting" + ("" if self.variant == "base" else f"-{self.variant}")
@@ -201,39 +207,56 @@ class SitingMap:
         return paths
 
     def _write_maps(self, out_dir: Path, stem: str) -> list[Path]:
-        from shieldcheck.report import maps
-
-        lat0, lat1, lon0, lon1 = self.region
         paths = []
-        lons = np.unwrap(np.radians(self.longitudes_deg))
-        lons = np.degrees(lons)
         for g in self.groups:
             title = (
                 f"{self.scenario}: share of '{g}' routes a site here could engage "
                 f"({self.interceptor}; model estimate)"
             )
-            fig, ax = maps.base_map((lon0, lon1, lat0, lat1), title=title, figsize=(9.0, 6.5))
-            maps.plot_field(
-                ax,
-                self.latitudes_deg,
-                lons,
-                self.share(g),
-                levels=np.linspace(0.0, 1.0, 11),
-                cmap="viridis",
-                colorbar_label=f"share of {self.routes_reachable[g]} reachable routes engaged",
+            label = f"share of {self.routes_reachable[g]} reachable routes engaged"
+            levels = np.linspace(0.0, 1.0, 11)
+            paths.append(
+                self._map(out_dir / f"{stem}-{g}.png", title, self.share(g), levels, "viridis", label)
             )
-            if self.sites:
-                maps.plot_places(
-                    ax,
-                    [s["name"] for s in self.sites],
-                    [s["latitude_deg"] for s in self.sites],
-                    [s["longitude_deg"] for s in self.sites],
-                    kind="interceptor",
+        for kind, table in (("any", self.threshold_any), ("all", self.threshold_all)):
+            which = "at least one" if kind == "any" else "every reachable"
+            for g in self.groups:
+                if g not in table:
+                    continue
+                title = (
+                    f"{self.scenario}: least {self.interceptor} burnout speed engaging {which} '{g}' route "
+                    "(blank: none below escape speed; model estimate)"
                 )
-            p = out_dir / f"{stem}-{g}.png"
-            maps.save_png(fig, p, dpi=110)
-            paths.append(p)
+                finite = table[g][np.isfinite(table[g])]
+                levels = None
+                if finite.size:
+                    lo, hi = math.floor(finite.min() * 2.0) / 2.0, math.ceil(finite.max() * 2.0) / 2.0
+                    levels = np.linspace(lo, max(hi, lo + 0.5), 11)
+                label = "least interceptor burnout speed, km/s (relative to the Earth)"
+                path = out_dir / f"{stem}-{g}-threshold-{kind}.png"
+                paths.append(self._map(path, title, table[g], levels, "magma_r", label))
         return paths
+
+    def _map(self, path: Path, title: str, values, levels, cmap: str, colorbar_label: str) -> Path:
+        """One map of a per-cell field (nothing drawn when ``levels`` is None), real sites marked."""
+        from shieldcheck.report import maps
+
+        lat0, lat1, lon0, lon1 = self.region
+        fig, ax = maps.base_map((lon0, lon1, lat0, lat1), title=title, figsize=(9.0, 6.5))
+        if levels is not None:
+            lons = np.degrees(np.unwrap(np.radians(self.longitudes_deg)))
+            maps.plot_field(
+                ax, self.latitudes_deg, lons, values, levels=levels, cmap=cmap, colorbar_label=colorbar_label
+            )
+        if self.sites:
+            maps.plot_places(
+                ax,
+                [s["label"] for s in self.sites],
+                [s["latitude_deg"] for s in self.sites],
+                [s["longitude_deg"] for s in self.sites],
+                kind="interceptor",
+            )
+        return maps.save_png(fig, path, dpi=110)
 
 
 def _num(x: float) -> float | None:
@@ -457,6 +480,7 @@ def siting_map(
             here = InterceptorSite(s.name, s.latitude_deg, s.longitude_deg, itype, 1)
             rec = {
                 "name": s.name,
+                "label": built.display_name(s.name),
                 "latitude_deg": s.latitude_deg,
                 "longitude_deg": s.longitude_deg,
                 "engaged": count(here),
@@ -468,6 +492,7 @@ def siting_map(
         real = [
             {
                 "name": s.name,
+                "label": built.display_name(s.name),
                 "latitude_deg": s.latitude_deg,
                 "longitude_deg": s.longitude_deg,
                 "engaged": dict.fromkeys(groups, 0),

@@ -63,6 +63,8 @@ from shieldcheck.orbits import _as_mu, kepler, lambert_kernel
 __all__ = [
     "SHAPES",
     "BRANCHES",
+    "BOOSTS",
+    "staged_vehicle",
     "Trajectory",
     "TrajectoryBatch",
     "TrajectorySamples",
@@ -81,6 +83,7 @@ __all__ = [
 
 SHAPES = ("min-energy", "apogee", "flight-time", "burnout-speed")
 BRANCHES = ("lofted", "depressed")
+BOOSTS = ("auto", "kinematic", "staged")
 
 _MODE = {"min-energy": 0, "apogee": 1, "flight-time": 2, "burnout-speed": 3}
 
@@ -601,13 +604,17 @@ class Trajectory:
     burnout_r_eci_km: np.ndarray = field(repr=False, compare=False)
     burnout_v_eci_km_s: np.ndarray = field(repr=False, compare=False)
     target_r_ecef_km: np.ndarray = field(repr=False, compare=False)
+    boost: str = "kinematic"
+    max_range_km: float = math.nan
+    range_margin_km: float = math.nan
+    boost_profile: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
         """Scalar fields as a JSON-ready dict (NaN and infinity become None)."""
         out = {}
         for f in fields(self):
             v = getattr(self, f.name)
-            if isinstance(v, np.ndarray):
+            if isinstance(v, np.ndarray) or f.name == "boost_profile":
                 continue
             if isinstance(v, float) and not math.isfinite(v):
                 v = None
@@ -618,7 +625,7 @@ class Trajectory:
 _SCALAR_FIELDS = [
     f.name
     for f in fields(Trajectory)
-    if f.name not in ("burnout_r_eci_km", "burnout_v_eci_km_s", "target_r_ecef_km")
+    if f.name not in ("burnout_r_eci_km", "burnout_v_eci_km_s", "target_r_ecef_km", "boost_profile")
 ]
 
 
@@ -824,6 +831,16 @@ def solve_trajectories(
     for i in np.flatnonzero(inside):
         impossible[i] = (f"the target is {ground_km[i]:.1f} km away, inside the missile's burnout range of "
                          f"{db[i]:g} km: this missile class cannot fly a ballistic arc that short")
+    # A class's kinematic boost keeps its burnout point fixed whatever the route: on a route shorter than
+    # twice its burnout range the coast would start past the midpoint at a fraction of the class's speed
+    # (issue 10: 450 km down a 530 km route at 0.39 km/s). That is no trajectory of this missile; the
+    # staged boost (shieldcheck.staged) flies such routes by thrust termination.
+    past_mid = (impossible == "") & (db > 0.5 * ground_km)
+    for i in np.flatnonzero(past_mid):
+        impossible[i] = (f"the target is {ground_km[i]:.1f} km away and this missile class's kinematic boost "
+                         f"ends {db[i]:g} km downrange, past the route's midpoint: a fixed burnout point "
+                         "cannot stand for so short a flight; fly the staged boost (boost 'staged', for "
+                         "classes with stage data) or give a shorter burnout_range_km")
     if shape == "apogee":
         low = (impossible == "") & (param <= hb)
         for i in np.flatnonzero(low):
@@ -968,6 +985,13 @@ def solve_trajectories(
     if shape == "burnout-speed":
         speed_rel = np.where(status_code == _UNREACHABLE, needs, speed_rel)
 
+    # the kinematic class's reach: burnout range plus the maximum free-flight range at its largest burnout
+    # speed, sin(Ψ/2) = Q/(2 − Q) for Q = v²r/μ < 1 (Bate, Mueller & White 1971, eq. 6.2-17; non-rotating
+    # sphere, burnout and re-entry at the same radius); at or above circular speed, half the globe
+    with np.errstate(invalid="ignore", over="ignore"):
+        q_max = vmax**2 * (SPHERE_RADIUS_KM + hb) / mu_km3_s2
+        psi_max = np.where(q_max < 1.0, 2.0 * np.arcsin(np.minimum(q_max / (2.0 - q_max), 1.0)), np.pi)
+    max_range = np.minimum(db + SPHERE_RADIUS_KM * psi_max, math.pi * SPHERE_RADIUS_KM)
     rot_b = _earth.ecef_to_eci(r1, tb, rotation)
     vel_b = _earth.ecef_to_eci(out_v1, tb, rotation)
     data = {
@@ -999,6 +1023,9 @@ def solve_trajectories(
         "burnout_r_eci_km": rot_b,
         "burnout_v_eci_km_s": vel_b,
         "target_r_ecef_km": rt,
+        "boost": np.full(n, "kinematic", dtype=object),
+        "max_range_km": max_range,
+        "range_margin_km": max_range - ground_km,
     }
     if shape_out != (n,):
         data = {k: v.reshape(shape_out + v.shape[1:]) for k, v in data.items()}
@@ -1048,6 +1075,7 @@ def trajectory(
     max_burnout_speed_km_s: float | None = None,
     earth: str = "wgs84",
     rotation: bool = True,
+    boost: str = "kinematic",
 ) -> Trajectory:
     """Solve one threat trajectory from ``launch`` to ``target``.
 
@@ -1056,11 +1084,23 @@ def trajectory(
     boost parameters and the maximum burnout speed; explicit keyword values override it. Other
     parameters as in `solve_trajectories`.
 
+    ``boost`` chooses the powered flight: ``"kinematic"`` (the class's fixed burnout point, time and
+    altitude; only the coast is physics), ``"staged"`` (the class's stages flown by
+    `shieldcheck.staged`, thrust terminated so that the coast lands on the target; shape
+    ``min-energy`` only) or ``"auto"`` (staged when the missile class has stage data, the shape is
+    ``min-energy`` and no boost figure is given explicitly; kinematic otherwise; the default of
+    ``shieldcheck trajectory``). ``Trajectory.boost`` says which was flown; ``max_range_km`` and
+    ``range_margin_km`` give the reach along the route (staged: the full burn's maximum range along its
+    azimuth; kinematic: a non-rotating closed-form estimate from the burnout point).
+
     >>> t = trajectory("tehran", "washington", missile="icbm-liquid-10000")
     >>> print(t.status, round(t.ground_range_km), round(t.flight_time_s))
     ok 10199 2182
     >>> print(trajectory("tehran", "washington", missile="icbm-liquid").reason)
     too slow: needs 7.088 km/s relative to the Earth, the missile has 6.467 km/s
+    >>> t = trajectory("tehran", "washington", missile="icbm-liquid", boost="auto")
+    >>> print(t.boost, t.status, t.range_margin_km < 0)
+    staged unreachable True
     """
     if isinstance(missile, str):
         from shieldcheck.catalog import get_missile
@@ -1085,6 +1125,24 @@ def trajectory(
         if value is not None and np.ndim(value) != 0:
             raise InputError(f"{name} must be a single number for trajectory (use solve_trajectories for "
                              f"arrays), got {value!r}")
+    explicit = [name for name, value in (("burn_time_s", burn_time_s),
+                                         ("burnout_altitude_km", burnout_altitude_km),
+                                         ("burnout_range_km", burnout_range_km),
+                                         ("max_burnout_speed_km_s", max_burnout_speed_km_s))
+                if value is not None]
+    vehicle = staged_vehicle(missile, shape, boost, explicit)
+    if vehicle is not None:
+        from shieldcheck.staged import staged_trajectory
+
+        p1 = (float(_check(lat1, "launch latitude_deg", -90.0, 90.0)),
+              float(_check(lon1, "launch longitude_deg", -180.0, 360.0)))
+        p2 = (float(_check(lat2, "target latitude_deg", -90.0, 90.0)),
+              float(_check(lon2, "target longitude_deg", -180.0, 360.0)))
+        dist = float(_earth.geodesic_inverse(*p1, *p2, earth=_earth.check_earth(earth))[0])
+        # coincident and antipodal routes: the kinematic solver words their no_solution results
+        if dist >= 1.0 and dist < 0.99 * math.pi * SPHERE_RADIUS_KM:
+            return staged_trajectory(vehicle, p1, p2, earth=earth, rotation=rotation)
+
     batch = solve_trajectories(
         lat1,
         lon1,
@@ -1103,6 +1161,47 @@ def trajectory(
         rotation=rotation,
     )
     return batch[()] if batch.data["status"].ndim == 0 else batch[0]
+
+
+def staged_vehicle(missile, shape: str = "min-energy", boost: str = "auto", explicit=()):
+    """The stages to fly (a `shieldcheck.boost.Vehicle`) for a threat, or None for the kinematic boost.
+
+    ``boost`` ``"auto"`` gives the class's stage data when it has some, the shape is ``min-energy`` and no
+    boost figure is ``explicit`` (a list of the names given); ``"staged"`` demands them; ``"kinematic"``
+    gives None.
+
+    Raises
+    ------
+    InputError
+        An unknown ``boost``, or ``"staged"`` for a class without stage data, another shape or explicit
+        boost figures.
+
+    >>> staged_vehicle("icbm-solid").name, staged_vehicle("irbm-3700")
+    ('topol-m', None)
+    """
+    boost = str(boost).strip().lower()
+    if boost not in BOOSTS:
+        raise InputError(f"boost must be one of {', '.join(BOOSTS)}, got {boost!r}")
+    if boost == "kinematic" or missile is None:
+        vehicle = None
+    else:
+        from shieldcheck.catalog.boosters import load_boosters
+
+        name = missile if isinstance(missile, str) else getattr(missile, "name", "")
+        vehicle = next((b.vehicle for b in load_boosters()
+                        if b.role == "threat" and b.missile_class and b.missile_class == name), None)
+    shape = str(shape).strip().lower()
+    if boost == "staged":
+        if vehicle is None:
+            raise InputError(f"boost 'staged' needs a missile class with stage data, got missile "
+                             f"{getattr(missile, 'name', missile)!r}: see catalog/boosters.yaml")
+        if shape != "min-energy" or explicit:
+            raise InputError(f"boost 'staged' flies shape min-energy with the class's own stages, got "
+                             f"shape {shape!r}{' and ' + ', '.join(explicit) if explicit else ''}: "
+                             "use boost 'kinematic' for other shapes or explicit boost figures")
+    if shape != "min-energy" or explicit:
+        return None
+    return vehicle
 
 
 # ============================================================================ sampling
@@ -1158,7 +1257,9 @@ def trajectory_state(traj: Trajectory, t_s):
 
     Returns ``(r_ecef_km, r_eci_km, speed_inertial_km_s, speed_relative_km_s)`` with shapes
     ``(..., 3), (..., 3), (...), (...)``. Coast states are exact Kepler propagation (universal variables)
-    from the burnout state, and the impact time returns the target point exactly. The boost phase is
+    from the burnout state, and the impact time returns the target point exactly. A staged trajectory
+    (``boost == "staged"``, with its ``boost_profile``) follows its tabulated staged integration during
+    boost (cubic Hermite interpolation, `shieldcheck.staged.boost_profile`). Otherwise the boost phase is
     *illustrative only* (`boost_position_kernel`): altitude and downrange angle grow as (t/t_b)² from the
     launch point to the burnout point and the speed relative to the Earth grows linearly to its burnout
     value. Times outside
@@ -1195,7 +1296,16 @@ def trajectory_state(traj: Trajectory, t_s):
         # the impact point is exact (Kepler round-off is ~mm)
         r_ecef[coast & (t == traj.flight_time_s)] = traj.target_r_ecef_km
     boost = inside & ~coast
-    if np.any(boost):
+    profile = getattr(traj, "boost_profile", None)
+    if np.any(boost) and profile is not None:
+        # a staged boost: cubic Hermite through its tabulated integration (positions and their rates)
+        from scipy.interpolate import CubicHermiteSpline
+
+        tk = t[boost]
+        r_ecef[boost] = CubicHermiteSpline(profile[:, 0], profile[:, 1:4], profile[:, 4:7], axis=0)(tk)
+        speed_rel[boost] = np.interp(tk, profile[:, 0], np.linalg.norm(profile[:, 4:7], axis=-1))
+        speed_in[boost] = np.interp(tk, profile[:, 0], profile[:, 7])
+    elif np.any(boost):
         r_launch, r_bo_ground = boost_endpoints(traj)
         a, e2 = _earth.ellipsoid(earth)
         out = np.empty((int(boost.sum()), 3))

@@ -338,7 +338,7 @@ def collect(
         sites.append(
             {
                 "name": s.name,
-                "label": s.name,
+                "label": built.display_name(s.name),
                 "kind": "interceptor_site",
                 "latitude_deg": float(s.latitude_deg),
                 "longitude_deg": float(s.longitude_deg),
@@ -365,7 +365,7 @@ def collect(
         sites.append(
             {
                 "name": r.name,
-                "label": r.name,
+                "label": built.display_name(r.name),
                 "kind": "radar",
                 "latitude_deg": float(r.latitude_deg),
                 "longitude_deg": float(r.longitude_deg),

@@ -115,12 +115,19 @@ def _key_answers(study, base: str, labels: dict) -> list[str]:
     return out
 
 
-def _places(maps, ax, items, kind: str) -> None:
-    """Mark objects with ``name``, ``latitude_deg`` and ``longitude_deg`` on a map."""
+def _shown(built, name: str) -> str:
+    """A site or radar for a table cell, escaped: ``Incirlik Air Base (gbi-site)``."""
+    label = built.display_name(name)
+    return html.escape(name if label == name else f"{label} ({name})")
+
+
+def _places(maps, ax, items, kind: str, shown=None) -> None:
+    """Mark objects with ``name``, ``latitude_deg`` and ``longitude_deg`` on a map, labelled with
+    ``shown(name)`` (e.g. `BuiltScenario.display_name`: the place, not the scenario's key)."""
     items = list(items)
     maps.plot_places(
         ax,
-        [p.name for p in items],
+        [shown(p.name) if shown else p.name for p in items],
         [p.latitude_deg for p in items],
         [p.longitude_deg for p in items],
         kind=kind,
@@ -202,8 +209,8 @@ def build_report(
     for radar in arch.radars:
         lat_b, lon_b = maps.radar_coverage_boundary(radar, 500.0, earth=arch.earth)
         maps.plot_boundary(ax, lat_b, lon_b, fill=True, alpha=0.08, label=f"{radar.name} (target at 500 km)")
-    _places(maps, ax, arch.radars, "radar")
-    _places(maps, ax, arch.sites, "interceptor")
+    _places(maps, ax, arch.radars, "radar", built.display_name)
+    _places(maps, ax, arch.sites, "interceptor", built.display_name)
     launches = {c.launch.name: c.launch for c in built.threats}
     _places(maps, ax, launches.values(), "launch")
     targets = {c.target.name: c.target for c in built.threats}
@@ -246,7 +253,7 @@ def build_report(
             fontsize=12,
             bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "#999999"},
         )
-    _places(maps, ax, arch.sites, "interceptor")
+    _places(maps, ax, arch.sites, "interceptor", built.display_name)
     _places(maps, ax, [first.launch], "launch")
     n_ok = int(np.asarray(fp.values["engageable"]).sum())
     figures["defended"] = _img(
@@ -275,11 +282,11 @@ def build_report(
                 color=color,
                 label=f"{tt:g} s after launch" if fan_site is arch.sites[0] else None,
             )
-    _places(maps, ax, arch.sites, "interceptor")
+    _places(maps, ax, arch.sites, "interceptor", built.display_name)
     figures["reach"] = _img(
         maps.fig_to_png_bytes(fig),
         f"interceptor reach fans: the farthest points at {fan_alt:g} km altitude reachable 300, 600 and "
-        f"900 s after launch from {', '.join(x.name for x in arch.sites)}",
+        f"900 s after launch from {', '.join(built.display_name(x.name) for x in arch.sites)}",
     )
     counts = {REASON_CODES[k]: int((fp.values["reason_code"] == k).sum()) for k in REASON_CODES}
     fp_caption = (
@@ -316,7 +323,7 @@ def build_report(
                 bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "#999999"},
             )
         _places(maps, ax, launches.values(), "launch")
-        _places(maps, ax, arch.sites, "interceptor")
+        _places(maps, ax, arch.sites, "interceptor", built.display_name)
         figures[f"launch_area_{v}"] = _img(
             maps.fig_to_png_bytes(fig),
             f"launch-area footprint: launch cells from which a threat aimed at {last.target.name} can be "
@@ -389,16 +396,16 @@ def build_report(
             sensitivity_figure(
                 speeds_grid,
                 curves,
-                f"Sensitivity to the interceptor's burnout speed ({site.name})",
+                f"Sensitivity to the interceptor's burnout speed ({built.display_name(site.name)})",
                 claims=[
                     (c["value"], c["label"])
                     for c in study.claims
-                    if c["quantity"].endswith("burnout_speed_km_s")
+                    if c["quantity"] == f"interceptor_types.{site.interceptor.name}.burnout_speed_km_s"
                 ],
             )
         ),
         "intercept window and time to decide against the interceptor burnout speed, from "
-        + site.name
+        + built.display_name(site.name)
         + " for "
         + (", ".join(curves) or "no route"),
     )
@@ -435,7 +442,7 @@ def build_report(
             ["site", "lat °", "lon °", "interceptor", "burnout km/s", "burn s", "inventory"],
             [
                 [
-                    s.name,
+                    _shown(built, s.name),
                     _fmt(s.latitude_deg, 3),
                     _fmt(s.longitude_deg, 3),
                     s.interceptor.name,
@@ -453,7 +460,7 @@ def build_report(
             ["radar", "lat °", "lon °", "range km (ref. RCS)", "mask °", "azimuth field", "fire control"],
             [
                 [
-                    r.name,
+                    _shown(built, r.name),
                     _fmt(r.latitude_deg, 2),
                     _fmt(r.longitude_deg, 2),
                     _fmt(r.max_range_km),

@@ -1,0 +1,279 @@
+"""Staged threat trajectories (issue 10, deliverable 2): boost + coast fitted to the target.
+
+Expected values are independent of shieldcheck's solvers: the rocket equation in closed form, scipy's DOP853
+integration of the same boost (the reference of tests/test_boost.py) followed by a DOP853 two-body coast to
+the WGS84 surface (pyproj for the geodetic altitude), and geographiclib for ranges.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import numpy as np
+import pytest
+from geographiclib.geodesic import Geodesic
+from pyproj import Transformer
+from scipy.integrate import solve_ivp
+from typer.testing import CliRunner
+
+from shieldcheck.boost import G0_KM_S2, Vehicle, fly
+from shieldcheck.catalog.boosters import get_booster
+from shieldcheck.cli import app
+from shieldcheck.earth import MU_KM3_S2, OMEGA_RAD_S, ecef_to_geodetic
+from shieldcheck.errors import InputError
+from shieldcheck.staged import cut_vehicle, staged_trajectories
+from shieldcheck.threats import solve_trajectories, trajectory
+from test_boost import _dop853_reference
+from test_study import SCENARIO
+
+KALININGRAD = (54.71, 20.51)
+BERLIN = (52.52, 13.40)
+WARSAW = (52.23, 21.01)
+_TO_GEO = Transformer.from_crs("EPSG:4978", "EPSG:4979", always_xy=True)
+
+
+def _geod_km(p, q):
+    return Geodesic.WGS84.Inverse(p[0], p[1], q[0], q[1])["s12"] / 1000.0
+
+
+def _coast_to_ground(r0, v0, t0):
+    """DOP853 two-body coast from an inertial state (ECI = ECEF at launch) to the WGS84 surface."""
+
+    def f(_, y):
+        r = y[:3]
+        return np.concatenate([y[3:], -MU_KM3_S2 * r / np.linalg.norm(r) ** 3])
+
+    def ecef(t, r):
+        c, s = math.cos(OMEGA_RAD_S * t), math.sin(OMEGA_RAD_S * t)
+        return np.array([c * r[0] + s * r[1], -s * r[0] + c * r[1], r[2]])
+
+    def height(t, y):
+        x, yy, z = ecef(t, y[:3]) * 1000.0
+        return _TO_GEO.transform(x, yy, z)[2] / 1000.0
+
+    height.terminal = True
+    height.direction = -1
+    sol = solve_ivp(f, (t0, t0 + 20000.0), np.concatenate([r0, v0]), method="DOP853", rtol=1e-11,
+                    atol=1e-9, events=height)
+    t_imp = float(sol.t_events[0][0])
+    x, y, z = ecef(t_imp, sol.y_events[0][0][:3]) * 1000.0
+    lon, lat, _ = _TO_GEO.transform(x, y, z)
+    return t_imp, (lat, lon)
+
+
+def test_cut_vehicle_obeys_the_rocket_equation():
+    # Thrust terminated at 40 % of the burn: Δv = g0 Isp ln(m0 / (m0 - 0.4 m_p)) (Tsiolkovsky), in vacuum
+    # with no gravity, whatever the dead mass left on board.
+    v = Vehicle.single_stage(propellant_mass_kg=9000.0, dry_mass_kg=800.0, burn_time_s=80.0, isp_vac_s=290.0,
+                             isp_sl_s=290.0, diameter_m=1.0, payload_kg=700.0)
+    r = fly(cut_vehicle(v, 32.0), 0.0, 0.0, 90.0, 0.0, gravity="none", drag=False, rotation=False)
+    m0 = 9000.0 + 800.0 + 700.0
+    expected = G0_KM_S2 * 290.0 * math.log(m0 / (m0 - 0.4 * 9000.0))
+    assert r.burnout_time_s == pytest.approx(32.0)
+    assert r.burnout_speed_km_s == pytest.approx(expected, rel=1e-9)
+
+
+def test_cut_vehicle_in_a_later_stage_and_past_the_end():
+    v = get_booster("icbm-solid").vehicle  # three 60 s stages
+    c = cut_vehicle(v, 90.0)
+    assert len(c.stages) == 2 and c.stages[1].burn_time_s == pytest.approx(30.0)
+    assert c.launch_mass_kg == pytest.approx(v.launch_mass_kg)
+    assert cut_vehicle(v, 500.0) is v
+    with pytest.raises(InputError, match="t_cut_s must be > 0 s"):
+        cut_vehicle(v, 0.0)
+
+
+@pytest.mark.parametrize("target", [BERLIN, WARSAW])
+def test_short_route_lands_on_target_dop853(target):
+    # The defect of issue 10: the staged fit flies a 530 km (278 km) route by thrust termination. The fit's
+    # own kick, azimuth and cut-off time are flown again by scipy DOP853 (boost) and a DOP853 two-body coast:
+    # the impact lies within 1 km of the target (geographiclib), burnout is early on the route.
+    v = get_booster("icbm-solid").vehicle
+    d = staged_trajectories(v, *KALININGRAD, *target)
+    assert d["status"][0] == "ok", d["reason"][0]
+    ground = _geod_km(KALININGRAD, target)
+    assert d["ground_range_km"][0] == pytest.approx(ground, abs=1e-3)
+    t_b, y = _dop853_reference(cut_vehicle(v, float(d["burn_time_s"][0])), *KALININGRAD,
+                               float(d["launch_azimuth_deg"][0]), float(d["kick_deg"][0]))
+    assert t_b == pytest.approx(d["burn_time_s"][0], abs=1e-9)
+    assert np.linalg.norm(y[:3] - d["burnout_r_eci_km"][0]) < 0.01  # 10 m
+    t_imp, impact = _coast_to_ground(y[:3], y[3:6], t_b)
+    assert _geod_km(impact, target) < 1.0
+    assert t_imp == pytest.approx(d["flight_time_s"][0], abs=1.0)
+    assert d["burnout_range_km"][0] < 0.5 * ground
+    assert d["burnout_speed_relative_km_s"][0] > 1.0
+
+
+def test_long_route_lands_on_target_dop853():
+    v = get_booster("icbm-solid").vehicle
+    target = (38.90, -77.04)  # Washington, 7,000 km
+    d = staged_trajectories(v, *KALININGRAD, *target)
+    assert d["status"][0] == "ok"
+    t_b, y = _dop853_reference(cut_vehicle(v, float(d["burn_time_s"][0])), *KALININGRAD,
+                               float(d["launch_azimuth_deg"][0]), float(d["kick_deg"][0]))
+    t_imp, impact = _coast_to_ground(y[:3], y[3:6], t_b)
+    assert _geod_km(impact, target) < 1.0
+    assert t_imp == pytest.approx(d["flight_time_s"][0], abs=1.0)
+    assert d["range_margin_km"][0] == pytest.approx(d["max_range_km"][0] - _geod_km(KALININGRAD, target),
+                                                    abs=1e-3)
+
+
+def test_unreachable_has_the_reach_margin():
+    # icbm-liquid (Hwasong-14 class stages) cannot reach Washington from Tehran: status unreachable, the
+    # maximum range along the azimuth from the same kick search as `shieldcheck reach`, the margin negative.
+    from shieldcheck.catalog import resolve_place
+    from shieldcheck.reach import reach
+
+    t = trajectory("tehran", "washington", missile="icbm-liquid", boost="auto")
+    assert t.boost == "staged" and t.status == "unreachable"
+    wash = resolve_place("washington")
+    r = reach(get_booster("icbm-liquid").vehicle, t.launch_latitude_deg, t.launch_longitude_deg,
+              azimuth_step_deg=90.0, places=[wash])
+    assert t.max_range_km == pytest.approx(r.places[0].max_range_km, abs=1e-6)
+    ground = _geod_km((t.launch_latitude_deg, t.launch_longitude_deg),
+                      (wash.latitude_deg, wash.longitude_deg))
+    assert t.range_margin_km == pytest.approx(t.max_range_km - ground, abs=1e-3)
+    assert f"{ground - t.max_range_km:.0f} km short" in t.reason
+
+
+def test_cli_short_routes_are_staged_with_margin():
+    res = CliRunner().invoke(app, ["trajectory", "54.71N,20.51E", "berlin", "--missile", "icbm-solid",
+                                   "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert d["status"] == "ok" and d["boost"] == "staged"
+    assert d["burnout_range_km"] < 0.5 * d["ground_range_km"] and d["burnout_speed_relative_km_s"] > 1.0
+    assert d["range_margin_km"] > 0
+    res = CliRunner().invoke(app, ["trajectory", "54.71N,20.51E", "warsaw", "--missile", "icbm-solid"])
+    assert res.exit_code == 0, res.output
+    assert "beyond the target" in res.stdout and "staged" in res.stdout
+
+
+def test_kinematic_boost_refuses_routes_shorter_than_twice_its_burnout_range():
+    # every class without stage data keeps its fixed burnout point, and says when that cannot stand for
+    # the route (burnout past the route's midpoint) instead of returning ok at a fraction of its speed
+    lat2 = [BERLIN[0], 45.0]
+    lon2 = [BERLIN[1], 5.0]
+    b = solve_trajectories(*KALININGRAD, lat2, lon2, burn_time_s=170.0, burnout_altitude_km=200.0,
+                           burnout_range_km=450.0)
+    assert list(b.status) == ["no_solution", "ok"]
+    assert "past the route's midpoint" in b.reason[0] and "staged" in b.reason[0]
+    assert np.isnan(b.burnout_speed_relative_km_s[0])
+
+
+def test_boost_option_errors_name_the_field():
+    with pytest.raises(InputError, match="boost must be one of auto, kinematic, staged, got 'rocket'"):
+        trajectory("tehran", "berlin", missile="icbm-solid", boost="rocket")
+    with pytest.raises(InputError, match="boost 'staged' needs a missile class with stage data"):
+        trajectory("tehran", "berlin", missile="irbm-3700", boost="staged")
+    with pytest.raises(InputError, match="boost 'staged' flies shape min-energy"):
+        trajectory("tehran", "berlin", missile="icbm-solid", boost="staged", shape="apogee", apogee_km=900)
+    res = CliRunner().invoke(app, ["trajectory", "tehran", "berlin", "--missile", "icbm-solid",
+                                   "--boost", "x"])
+    assert res.exit_code == 2 and "boost must be one of" in res.output
+
+
+def test_auto_keeps_kinematic_for_other_shapes_and_classes():
+    t = trajectory("tehran", "berlin", missile="icbm-solid", shape="apogee", apogee_km=900.0, boost="auto")
+    assert t.boost == "kinematic" and t.range_margin_km > 0
+    assert trajectory("tehran", "berlin", missile="irbm-3700", boost="auto").boost == "kinematic"
+    assert trajectory("tehran", "berlin", missile="icbm-solid").boost == "kinematic"  # the API default
+
+
+# ------------------------------------------------------------------------ the flagship with staged threats
+STAGED_SETS = ("threats.iran-us-east-coast.boost=staged", "threats.russia-us.boost=staged")
+
+
+@pytest.fixture(scope="module")
+def flagship_staged():
+    from shieldcheck.engagement import scenario_trajectories
+    from shieldcheck.scenario import build, load_scenario
+    from shieldcheck.study import build_study
+
+    variants = ["speed-mda", "speed-postol-8"]
+    kin = build_study("european-third-site-2007", variants=variants, thresholds=False)
+    stg = build_study("european-third-site-2007", variants=variants, sets=STAGED_SETS, thresholds=False)
+    built = build(load_scenario("european-third-site-2007"), "speed-mda", STAGED_SETS)
+    trajs = {(c.group, c.launch.name, c.target.name): t
+             for c, t in zip(built.threats, scenario_trajectories(built), strict=True)}
+    return kin, stg, trajs
+
+
+def test_flagship_rerun_with_staged_threats(flagship_staged):
+    # README "Staged threats": the 2007 answers re-run with the threat classes' stages flown and cut off.
+    kin, stg, trajs = flagship_staged
+    # Russia -> DC/NY: still 0/10 at 6.3 km/s and 10/10 at 8 km/s, Iran -> Europe unchanged (kinematic IRBM)
+    for study in (kin, stg):
+        assert study.group("speed-mda", "russia-us").routes_defended == 0
+        assert study.group("speed-postol-8", "russia-us").routes_defended == 10
+        assert study.group("speed-mda", "iran-europe").routes_defended == 36
+    # the staged ICBM flies lower and faster: Kozelsk -> Washington needs more interceptor speed and leaves a
+    # shorter window at 8 km/s
+    need = [float(x) for x in re.findall(r"need a burnout speed of ([\d.]+) km/s",
+                                          stg.route("speed-mda", "kozelsk", "washington").reason)]
+    assert need and 7.0 < need[0] < 7.4
+    w_kin = kin.route("speed-postol-8", "kozelsk", "washington").window_s
+    w_stg = stg.route("speed-postol-8", "kozelsk", "washington").window_s
+    assert w_stg < w_kin - 150.0
+    russia = [t for k, t in trajs.items() if k[0] == "russia-us"]
+    assert all(t.boost == "staged" and t.status == "ok" for t in russia)
+    assert 1400.0 < min(t.flight_time_s for t in russia) and max(t.flight_time_s for t in russia) < 1750.0
+    assert max(t.apogee_km for t in russia) < 1100.0
+    # the icbm-liquid-10000 stages (APS 2003 model liquid ICBM) fall short of the U.S. East Coast from Iran
+    east = [t for k, t in trajs.items() if k[0] == "iran-us-east-coast"]
+    assert all(t.status == "unreachable" for t in east)
+    assert all(-2200.0 < t.range_margin_km < -700.0 for t in east)
+    assert stg.group("speed-mda", "iran-us-east-coast").routes_reachable == 0
+
+
+def test_boost_state_follows_the_staged_integration_dop853():
+    # Sensors see the real boost: trajectory_state during boost interpolates the tabulated staged flight.
+    # Against scipy DOP853 flights of the same boost cut off at each time: within 100 m and 5 m/s.
+    from shieldcheck.threats import trajectory_state
+
+    t = trajectory("54.71,20.51", "washington", missile="icbm-solid", boost="staged")
+    assert t.boost_profile is not None and t.boost_profile[-1, 0] == pytest.approx(t.burn_time_s)
+    v = get_booster("icbm-solid").vehicle
+    d = staged_trajectories(v, *KALININGRAD, 38.90, -77.04)
+    times = np.array([15.0, 47.0, 95.0, 140.0, t.burn_time_s - 1.0])
+    r_ecef, _, _, v_rel = trajectory_state(t, times)
+    for k, tk in enumerate(times):
+        _, y = _dop853_reference(cut_vehicle(v, float(tk)), *KALININGRAD, float(d["launch_azimuth_deg"][0]),
+                                 float(d["kick_deg"][0]))
+        c, s = math.cos(OMEGA_RAD_S * tk), math.sin(OMEGA_RAD_S * tk)
+        ref = np.array([c * y[0] + s * y[1], -s * y[0] + c * y[1], y[2]])
+        assert np.linalg.norm(r_ecef[k] - ref) < 0.1, tk
+        w = y[3:6] - OMEGA_RAD_S * np.array([-y[1], y[0], 0.0])
+        assert v_rel[k] == pytest.approx(np.linalg.norm(w), abs=5e-3), tk
+    # the altitude climbs from the pad to the cut-off altitude; the old (t/t_b)^2 sketch is not used
+    _, _, alt = ecef_to_geodetic(trajectory_state(t, [0.0, 60.0, t.burn_time_s - 1e-6])[0])
+    assert alt[0] == pytest.approx(0.0, abs=1e-6)
+    assert alt[-1] == pytest.approx(t.burnout_altitude_km, abs=0.05)
+
+
+# the small architecture of tests/test_study.py, with one threat group of an ICBM class on short routes
+SHORT_ROUTES = SCENARIO.split("threats:")[0] + """threats:
+  - {name: baltic, launch: ["54.71,20.51"], targets: [berlin, warsaw, london], missile: icbm-solid}
+"""
+
+
+@pytest.mark.parametrize("boost", ["kinematic", "staged"])
+def test_short_routes_in_a_scenario_are_rows_with_reasons(tmp_path, boost):
+    # issue 10: a short route of an ICBM class is a row with its reason (kinematic) or flies (staged);
+    # the other routes of the group still compute either way
+    from shieldcheck.study import build_study
+
+    p = tmp_path / "short.yaml"
+    p.write_text(SHORT_ROUTES.replace("missile: icbm-solid}", f"missile: icbm-solid, boost: {boost}}}"))
+    s = build_study(p, thresholds=False)
+    routes = {r.target: r for r in s.routes if r.threat == "baltic"}
+    assert set(routes) == {"berlin", "warsaw", "london"}
+    if boost == "kinematic":
+        for t in ("berlin", "warsaw"):
+            assert routes[t].status == "threat_cannot_reach"
+            assert "past the route's midpoint" in routes[t].reason or "inside" in routes[t].reason
+        assert routes["london"].status != "threat_cannot_reach"
+    else:
+        assert all(r.status != "threat_cannot_reach" for r in routes.values())
