@@ -10,6 +10,9 @@ Run from the repository root::
    per trajectory, as a library user without the batch kernel would: integrations per second, and the ratio.
 3. A reach map at 1 deg of azimuth (360 azimuths, maximum range each by golden-section search on the kick)
    for the ``hwasong-15`` class from Pyongyang: wall time.
+4. Targeted boost + coast trajectories: ``solve_kick`` with goal ``"range"`` (the lofted-side kick that lands
+   at a given ground range, rotating Earth, default 40 search steps) over a batch of ``--n-targeted``
+   Minuteman III-class ranges between 3,000 and 9,000 km: trajectories per second.
 
 Writes ``benchmarks/results/boost.json``. Figures depend on the machine's load: compare ratios from one run;
 the CPU-time figures (all threads of this process) show the cost without the waiting for a shared CPU.
@@ -31,7 +34,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from shieldcheck.boost import fly_batch  # noqa: E402
+from shieldcheck.boost import fly_batch, solve_kick  # noqa: E402
 from shieldcheck.catalog.boosters import get_booster  # noqa: E402
 from shieldcheck.reach import reach  # noqa: E402
 
@@ -51,6 +54,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=20000)
     ap.add_argument("--n-scipy", type=int, default=3)
+    ap.add_argument("--n-targeted", type=int, default=400)
     args = ap.parse_args()
     vehicle = get_booster("minuteman-iii").vehicle
     kicks = np.random.default_rng(1).uniform(5.0, 40.0, args.n)
@@ -76,6 +80,12 @@ def main() -> None:
     t_reach = best_of(lambda: reach(b.vehicle, 39.03, 125.75, azimuth_step_deg=1.0), repeat=1)
     cpu_reach = time.process_time() - c0
 
+    ranges = np.linspace(3000.0, 9000.0, args.n_targeted)
+    solve_kick(vehicle, 41.1, -104.8, 300.0, "range", range_km=ranges[:4])  # warm-up
+    c0 = time.process_time()
+    t_tgt = best_of(lambda: solve_kick(vehicle, 41.1, -104.8, 300.0, "range", range_km=ranges), repeat=1)
+    cpu_tgt = time.process_time() - c0
+
     res = {
         "machine": platform.processor() or platform.machine(),
         "cpus": os.cpu_count(),
@@ -87,7 +97,10 @@ def main() -> None:
         "ratio_batch_over_scipy": round(rate_batch / rate_scipy, 1),
         "reach_map_1deg_s": round(t_reach, 3),
         "reach_map_1deg_cpu_s": round(cpu_reach, 3),
+        "targeted_trajectories_per_s": round(args.n_targeted / t_tgt, 1),
+        "targeted_trajectories_per_cpu_s": round(args.n_targeted / cpu_tgt, 1),
         "n_batch": args.n,
+        "n_targeted": args.n_targeted,
         "n_scipy": args.n_scipy,
     }
     RESULTS.parent.mkdir(exist_ok=True)

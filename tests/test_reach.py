@@ -69,6 +69,32 @@ def test_bad_input():
         reach(get_booster("sejjil-2").vehicle, *SEMNAN, azimuth_step_deg=0.1)
 
 
+@pytest.mark.parametrize(
+    ("args", "kw", "words"),
+    [
+        ((True, 53.39), {}, "latitude_deg must be a number, got True"),
+        ((35.58, float("nan")), {}, r"longitude_deg must be within \[-360, 360\], got nan"),
+        ((35.58, 400.0), {}, r"longitude_deg must be within \[-360, 360\], got 400.0"),
+        (SEMNAN, {"payload_kg": True}, "payload_kg must be a number, got True"),
+        (SEMNAN, {"azimuth_step_deg": float("inf")}, r"azimuth_step_deg must be within .* got inf"),
+        (SEMNAN, {"iterations": True}, r"iterations must be a whole number within \[5, 80\], got True"),
+        (SEMNAN, {"iterations": 1000}, r"iterations must be within \[5, 80\], got 1000"),
+    ],
+)
+def test_numeric_parameters_refuse_bools_nan_inf_and_out_of_range(args, kw, words):
+    with pytest.raises(InputError, match=words):
+        reach(get_booster("sejjil-2").vehicle, *args, azimuth_step_deg=kw.pop("azimuth_step_deg", 90.0), **kw)
+
+
+def test_longitude_300_is_normalised_to_minus_60():
+    # the breaker's reach(vehicle, 39, 300): east longitudes 0-360 mean the same place as -60
+    v = get_booster("sejjil-2").vehicle
+    a = reach(v, 39.0, 300.0, azimuth_step_deg=90.0)
+    b = reach(v, 39.0, -60.0, azimuth_step_deg=90.0)
+    assert a.launch_longitude_deg == -60.0
+    assert a.max_range_km == b.max_range_km and a.boundary_longitude_deg == b.boundary_longitude_deg
+
+
 def test_cli_reach(tmp_path):
     out = tmp_path / "reach.geojson"
     res = CliRunner().invoke(

@@ -38,10 +38,17 @@ ch. 5; Wheelon 1959 for the gravity turn):
 The kick angle is the program's one free parameter; :func:`solve_kick` finds it for a goal (a burnout
 flight-path angle, a ground range, or the maximum range) instead of guessing it.
 
-The integrator is a classical fixed-step Runge-Kutta 4 whose steps end exactly on every phase boundary
-(end of vertical rise, end of kick, each burnout, each coast), where the right-hand side is discontinuous;
-it is compiled with numba and runs a batch of vehicles or kick angles in parallel (``prange``). The tests
-hold it against scipy's DOP853, the rocket equation and the energy balance.
+The integrator is the classical Runge-Kutta 4 whose steps end exactly on every phase boundary (end of
+vertical rise, end of kick, each burnout, each coast), where the right-hand side is discontinuous. Each
+step's length is set from the state at its start, by the time scales of the terms that limit RK4's
+accuracy: the base step ``step_s`` in the densest air, growing as the density falls, (ρ₀/ρ)^¼, up to
+eight times; in the gravity turn at most (``step_s`` / 25 s) v/g, i.e. 0.02 v/g by default (the
+velocity turns at g cos γ / v, fast just after the kick of a slow liquid missile); while thrusting at most
+(``step_s`` / 10 s) m/ṁ, 0.05 m/ṁ by default (thrust acceleration grows on the time scale m/ṁ). The
+step therefore follows the physics rather than altitude bands, and ``step_s`` scales the accuracy. It is
+compiled with numba and runs a batch of vehicles or kick angles in parallel (``prange``). The tests hold
+it against scipy's DOP853 (catalog vehicles from slow lofted liquids to fast solids), the rocket equation
+and the energy balance.
 
 >>> v = Vehicle.single_stage(propellant_mass_kg=10000.0, dry_mass_kg=1000.0, burn_time_s=60.0,
 ...                          isp_vac_s=280.0, isp_sl_s=250.0, diameter_m=1.0, payload_kg=500.0)
@@ -70,7 +77,7 @@ from shieldcheck.earth import (
     geodetic_kernel,
     geodetic_to_ecef,
 )
-from shieldcheck.errors import InputError, require_within
+from shieldcheck.errors import InputError, interval_text, require_within
 
 __all__ = [
     "G0_KM_S2",
@@ -153,7 +160,7 @@ def atmosphere(altitude_km):
     (1.225, 101325, 0.3403)
     """
     lr, lp, aa = _atmosphere_table()
-    h = np.asarray(altitude_km, dtype=float)
+    h = _numbers("altitude_km", altitude_km, -1000.0, 1e6)
     out = np.empty((h.size, 3))
     for i, hi in enumerate(h.ravel()):
         out[i] = _atm(hi, lr, lp, aa)
@@ -229,9 +236,14 @@ def _cd_table(cd_mach) -> tuple[np.ndarray, np.ndarray]:
 
 
 # -------------------------------------------------------------------------------------------- kernels
-_VAC_ALT_KM = 120.0  # above this altitude the step is _VAC_FACTOR times longer (drag < 1e-6 of thrust)
-_VAC_FACTOR = 4.0
-_THIN_ALT_KM = 60.0  # between this and _VAC_ALT_KM the step is twice as long (density < 1e-4 of sea level)
+# step control (see fly_batch's step_s): the base step h0 in the densest air, growing as
+# (rho0 / rho)^_RHO_EXP up to _VAC_FACTOR h0; at most _TURN h0 v / g (per second of h0) in the gravity turn
+# and _MASS h0 m / mdot while thrusting, never below _MIN_STEP h0
+_VAC_FACTOR = 8.0
+_RHO_EXP = 0.25
+_TURN = 0.04
+_MASS = 0.1
+_MIN_STEP = 0.02
 
 
 @numba.njit(cache=True, inline="always")
@@ -284,7 +296,7 @@ def _potential(x, y, z, gmode, mu, j2, re):
     return u
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _rhs(
     t,
     y,
@@ -314,7 +326,11 @@ def _rhs(
     cdm,
     cdv,
 ):
-    """Derivatives of (r, v, thrust work, drag work, drag loss, gravity loss); returns dynamic pressure."""
+    """Derivatives of (r, v, thrust work, drag work, drag loss, gravity loss) into ``dy``.
+
+    Returns the dynamic pressure (Pa), the height (km), the air density (kg/m³) and the air-relative
+    speed (km/s) at (t, y), which the step control reuses.
+    """
     x, yy, z = y[0], y[1], y[2]
     vx, vy, vz = y[3], y[4], y[5]
     m = m0 - mdot * (t - tseg0)
@@ -334,13 +350,16 @@ def _rhs(
         f = fvac - fp * p
         if f < 0.0:
             f = 0.0
-        # local up: the geodetic normal (exact on the surface, within 0.2 deg up to a few hundred km)
-        ux, uy, uz = x, yy, z / (1.0 - e2)
-        un = math.sqrt(ux * ux + uy * uy + uz * uz)
-        ux, uy, uz = ux / un, uy / un, uz / un
-        if mode == 1 or (mode == 3 and w < 1e-6):
+        if mode == 3 and w >= 1e-6:
+            # gravity turn: thrust along the air-relative velocity
+            dx, dyy, dz = wx / w, wy / w, wz / w
+        else:
+            # local up: the geodetic normal (exact on the surface, within 0.2 deg up to a few hundred km)
+            ux, uy, uz = x, yy, z / (1.0 - e2)
+            un = math.sqrt(ux * ux + uy * uy + uz * uz)
+            ux, uy, uz = ux / un, uy / un, uz / un
             dx, dyy, dz = ux, uy, uz
-        elif mode == 2:
+        if mode == 2:
             # launch-azimuth direction turned with the Earth, then made horizontal
             c, s = math.cos(omega * t), math.sin(omega * t)
             ex, ey, ez = c * hx - s * hy, s * hx + c * hy, hz
@@ -349,9 +368,8 @@ def _rhs(
             en = math.sqrt(ex * ex + ey * ey + ez * ez)
             ck, sk = math.cos(kick), math.sin(kick)
             dx, dyy, dz = ck * ux + sk * ex / en, ck * uy + sk * ey / en, ck * uz + sk * ez / en
-        else:
-            dx, dyy, dz = wx / w, wy / w, wz / w
-        atx, aty, atz = f / m * dx, f / m * dyy, f / m * dz
+        fm = f / m
+        atx, aty, atz = fm * dx, fm * dyy, fm * dz
     gx, gy, gz = _gravity(x, yy, z, gmode, mu, j2, re)
     dy[0], dy[1], dy[2] = vx, vy, vz
     dy[3], dy[4], dy[5] = atx + ax + gx, aty + ay + gy, atz + az + gz
@@ -360,7 +378,25 @@ def _rhs(
     dy[8] = math.sqrt(ax * ax + ay * ay + az * az)
     v = math.sqrt(vx * vx + vy * vy + vz * vz)
     dy[9] = -(gx * vx + gy * vy + gz * vz) / v if v > 0.0 else math.sqrt(gx * gx + gy * gy + gz * gz)
-    return q, h
+    return q, h, rho, w
+
+
+@numba.njit(cache=True, inline="always")
+def _step_length(step, rho_ratio, mode, w, m, mdot, t_left):
+    """RK4 step (s) from the state at its start (module notes): ``step`` in sea-level air, growing as the
+    density ratio ``rho_ratio`` falls, limited by the gravity-turn and mass-flow time scales, and cut to
+    end on the segment's end ``t_left`` away."""
+    # the step grows as the air thins (drag's truncation error falls with the density), up to
+    # _VAC_FACTOR times the base step
+    h = step * min(rho_ratio ** -_RHO_EXP, _VAC_FACTOR) if rho_ratio > 0.0 else step * _VAC_FACTOR
+    # the limits below scale with the base step, so that step sets the accuracy everywhere
+    if mode == 3:
+        # gravity turn: the velocity turns at g cos(gamma) / v, fast while the missile is slow
+        h = min(h, max(step * _TURN * w / G0_KM_S2, step * _MIN_STEP))
+    if mdot > 0.0:
+        # thrust acceleration F/m grows on the time scale m / mdot
+        h = min(h, max(step * _MASS * m / mdot, step * _MIN_STEP))
+    return t_left if h > t_left - 1e-9 else h
 
 
 @numba.njit(cache=True)
@@ -401,31 +437,23 @@ def _segment(
     nrec,
     qmax,
 ):
-    """RK4 from t0 to t1 (steps of ``step``, ×2 from 60 km, ×4 above 120 km, the last one ending on t1);
-    returns (records written, qmax, crashed)."""
+    """RK4 from t0 to t1 (base step ``step``, set per step as in the module notes, the last one ending
+    on t1); returns (records written, qmax, crashed)."""
     if t1 - t0 <= 0.0:
         return nrec, qmax, False
     nv = y.shape[0]
     t = t0
+    hstep = 0.0
     while t < t1 - 1e-12:
-        # a longer step above the air, where the right-hand side is smooth
-        _, hnow = _height(y[0], y[1], y[2], a_e, e2)
-        if hnow < _THIN_ALT_KM:
-            hstep = step
-        elif hnow < _VAC_ALT_KM:
-            hstep = 2.0 * step
-        else:
-            hstep = step * _VAC_FACTOR
-        if t + hstep > t1 - 1e-9:
-            hstep = t1 - t
-        # the four RK4 stages: stage s evaluates at t + c_s h from y + c_s h k_(s-1) (c = 0, 1/2, 1/2, 1)
+        # the four RK4 stages: stage s evaluates at t + c_s h from y + c_s h k_(s-1) (c = 0, 1/2, 1/2, 1);
+        # stage 0 does not depend on the step and gives the state that sets it
         for s in range(4):
             c = 0.0 if s == 0 else (1.0 if s == 3 else 0.5)
             k_prev = k1 if s == 1 else (k2 if s == 2 else k3)
             k_out = k1 if s == 0 else (k2 if s == 1 else (k3 if s == 2 else k4))
             for j in range(nv):
                 tmp[j] = y[j] if s == 0 else y[j] + c * hstep * k_prev[j]
-            q_s, _ = _rhs(
+            q_s, _, rho_now, w_now = _rhs(
                 t + c * hstep,
                 tmp,
                 k_out,
@@ -454,8 +482,11 @@ def _segment(
                 cdm,
                 cdv,
             )
-            if s == 0 and q_s > qmax:  # peak dynamic pressure, at the start of each step
-                qmax = q_s
+            if s == 0:
+                if q_s > qmax:  # peak dynamic pressure, at the start of each step
+                    qmax = q_s
+                m_now = m0 - mdot * (t - t0)
+                hstep = _step_length(step, rho_now / lr[0, 0], mode, w_now, m_now, mdot, t1 - t)
         for j in range(nv):
             y[j] += hstep / 6.0 * (k1[j] + 2.0 * k2[j] + 2.0 * k3[j] + k4[j])
         t += hstep
@@ -1028,10 +1059,42 @@ _MAX_BATCH = 5_000_000
 _GRAVITY_HINT = f"one of {', '.join(GRAVITY_MODELS)}"
 
 
+def _numbers(name: str, value, lo: float, hi: float, *, lo_open: bool = False) -> np.ndarray:
+    """``value`` as a float array, every element finite and within [lo, hi], else `InputError`.
+
+    Booleans, text and objects are refused (``True`` would otherwise fly as 1.0).
+    """
+    try:
+        raw = np.asarray(value)
+    except ValueError:
+        raw = np.asarray(None)
+    mixed = (
+        raw.dtype.kind == "f"
+        and not isinstance(value, np.ndarray)
+        and raw.ndim > 0
+        and any(isinstance(x, (bool, np.bool_)) for x in np.asarray(value, dtype=object).ravel())
+    )  # a list such as [90.0, False] becomes a float array: look at its elements
+    if raw.dtype.kind not in "iuf" or mixed:
+        raise InputError(f"{name} must be a number or an array of numbers, got {value!r:.80}")
+    a = raw.astype(float)
+    bad = ~np.isfinite(a) | ((a <= lo) if lo_open else (a < lo)) | (a > hi)
+    if np.any(bad):
+        raise InputError(
+            f"{name} must be within {interval_text(lo, hi, lo_open)}, got {float(a[bad].ravel()[0])!r}"
+        )
+    return a
+
+
+def _flag(name: str, value) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise InputError(f"{name} must be True or False, got {value!r:.80}")
+    return bool(value)
+
+
 def _check_vehicles(vehicles) -> list[Vehicle]:
     if isinstance(vehicles, Vehicle):
         return [vehicles]
-    vs = list(vehicles)
+    vs = list(vehicles) if isinstance(vehicles, (list, tuple, np.ndarray)) else [vehicles]
     for v in vs:
         if not isinstance(v, Vehicle):
             raise InputError(f"vehicle must be a shieldcheck.boost.Vehicle, got {type(v).__name__}")
@@ -1080,9 +1143,11 @@ def fly_batch(
     drag : bool
         Include aerodynamic drag.
     step_s : float
-        Runge-Kutta step in the air, s, in (0, 10] (twice as long from 60 km, four times above 120 km).
-        The default 0.5 s keeps the burnout state within 1 m and 1 mm/s of a DOP853 integration at
-        1e-12 tolerance (``tests/test_boost.py``; 0.03 m and 0.3 mm/s for its three-stage vehicle).
+        Base Runge-Kutta step, s, in (0, 10]: the step in the densest air, growing as the air thins
+        and limited by the gravity-turn and mass-flow time scales (module notes). The default 0.5 s keeps
+        the burnout state within 1 m and 1 mm/s of a DOP853 integration at 1e-12 tolerance for every
+        catalog booster at lofted, standard and flat kicks (``tests/test_boost.py``; worst 0.13 m and
+        0.82 mm/s).
 
     Returns
     -------
@@ -1105,23 +1170,23 @@ def fly_batch(
         raise InputError(f"gravity must be {_GRAVITY_HINT}, got {gravity!r}")
     require_within("step_s", step_s, 0.0, 10.0, lo_open=True)
     vs = _check_vehicles(vehicle)
-    arrays = {}
-    for name, val, lo, hi in (
-        ("latitude_deg", latitude_deg, -90.0, 90.0),
-        ("longitude_deg", longitude_deg, -360.0, 360.0),
-        ("azimuth_deg", azimuth_deg, -360.0, 360.0),
-        ("kick_deg", kick_deg, 0.0, 89.0),
-    ):
-        a = np.asarray(val, dtype=float)
-        bad = ~np.isfinite(a) | (a < lo) | (a > hi)
-        if np.any(bad):
-            raise InputError(f"{name} must be within [{lo:g}, {hi:g}], got {float(a[bad].ravel()[0])!r}")
-        arrays[name] = a
+    rotation, drag = _flag("rotation", rotation), _flag("drag", drag)
+    if not isinstance(pitch, PitchProgram):
+        raise InputError(f"pitch must be a shieldcheck.boost.PitchProgram, got {pitch!r:.80}")
+    arrays = {
+        name: _numbers(name, val, lo, hi)
+        for name, val, lo, hi in (
+            ("latitude_deg", latitude_deg, -90.0, 90.0),
+            ("longitude_deg", longitude_deg, -360.0, 360.0),
+            ("azimuth_deg", azimuth_deg, -360.0, 360.0),
+            ("kick_deg", kick_deg, 0.0, 89.0),
+        )
+    }
     vid = np.arange(len(vs))
-    pl = np.asarray([v.payload_kg for v in vs] if payload_kg is None else payload_kg, dtype=float)
-    if payload_kg is not None and (np.any(~np.isfinite(pl)) or np.any(pl < 0) or np.any(pl > 1e6)):
-        bad = float(pl[~np.isfinite(pl) | (pl < 0) | (pl > 1e6)].ravel()[0])
-        raise InputError(f"payload_kg must be within [0, 1e+06], got {bad!r}")
+    if payload_kg is None:
+        pl = np.asarray([v.payload_kg for v in vs], dtype=float)
+    else:
+        pl = _numbers("payload_kg", payload_kg, 0.0, 1e6)
     try:
         lat, lon, az, kick, vid_b, pl_b = np.broadcast_arrays(
             arrays["latitude_deg"],
@@ -1362,8 +1427,10 @@ def free_flight(batch: BoostBatch, *, earth: str = "wgs84", rotation: bool = Tru
     (Bate, Mueller & White 1971, ch. 4 and 6); the impact radius is iterated to the ellipsoid.
     """
     earth = check_earth(earth)
+    if not isinstance(batch, BoostBatch):
+        raise InputError(f"batch must be a shieldcheck.boost.BoostBatch (from fly_batch), got {batch!r:.80}")
     a_e, e2 = ellipsoid(earth)
-    omega = OMEGA_RAD_S if rotation else 0.0
+    omega = OMEGA_RAD_S if _flag("rotation", rotation) else 0.0
     out = np.zeros((len(batch), 6))
     _impact_many(
         np.ascontiguousarray(batch.r_eci_km),
@@ -1426,7 +1493,9 @@ def solve_kick(
     flight_path_angle_deg, range_km : float or array_like
         The goal's value, broadcast with the launches.
     iterations : int
-        Bisection or golden-section steps, in [5, 80]; 40 bisections pin the kick to 1e-10 deg.
+        Most search steps, in [5, 80]: bisections (flight-path angle; 40 pin the kick to 1e-10 deg),
+        golden-section steps (maximum range; they stop once the kick is pinned to 1e-6 of itself, about
+        29 steps) and Illinois regula-falsi steps (a range; they stop within 0.1 mm of it, in about 10).
     **kwargs :
         Passed to :func:`fly_batch` (``payload_kg``, ``pitch``, ``earth``, ``rotation``, ``gravity``,
         ``drag``, ``step_s``).
@@ -1447,8 +1516,9 @@ def solve_kick(
     The kick is searched in [1e-4, 60] deg (bisections on its logarithm; slow, low-thrust liquid
     missiles fly lofted tests with kicks of hundredths of a degree). The burnout flight-path angle falls
     as the kick grows, so a bisection finds it; range against kick rises to one maximum and then falls
-    (lofted, then depressed trajectories), so a golden-section search finds the maximum and a bisection on
-    the lofted side finds a given range.
+    (lofted, then depressed trajectories), so a golden-section search finds the maximum and the Illinois
+    variant of regula falsi on log(kick) (M. Dowell & P. Jarratt, BIT 11, 168-174, 1971) finds a given
+    range on the lofted side, where range rises with the kick.
 
     >>> v = Vehicle.single_stage(propellant_mass_kg=10000.0, dry_mass_kg=1000.0, burn_time_s=60.0,
     ...                          isp_vac_s=280.0, isp_sl_s=250.0, diameter_m=1.0, payload_kg=500.0)
@@ -1461,23 +1531,26 @@ def solve_kick(
     iterations = int(require_within("iterations", iterations, 5, 80))
     earth = kwargs.get("earth", "wgs84")
     rotation = kwargs.get("rotation", True)
-    lat, lon, az = (np.asarray(x, dtype=float) for x in (latitude_deg, longitude_deg, azimuth_deg))
+    lat, lon, az = (
+        _numbers(name, x, -lim, lim)
+        for name, x, lim in (
+            ("latitude_deg", latitude_deg, 90.0),
+            ("longitude_deg", longitude_deg, 360.0),
+            ("azimuth_deg", azimuth_deg, 360.0),
+        )
+    )
     if goal == "flight-path-angle":
         if flight_path_angle_deg is None:
             raise InputError("flight_path_angle_deg is required for goal 'flight-path-angle'")
-        gval = np.asarray(flight_path_angle_deg, dtype=float)
-        if np.any(~np.isfinite(gval)) or np.any(np.abs(gval) > 90):
-            raise InputError(f"flight_path_angle_deg must be within [-90, 90], got {gval!r}")
+        gval = _numbers("flight_path_angle_deg", flight_path_angle_deg, -90.0, 90.0)
     elif goal == "range":
         if range_km is None:
             raise InputError("range_km is required for goal 'range'")
-        gval = np.asarray(range_km, dtype=float)
-        if np.any(~np.isfinite(gval)) or np.any(gval <= 0) or np.any(gval > 20000):
-            raise InputError(f"range_km must be within (0, 20000], got {gval!r}")
+        gval = _numbers("range_km", range_km, 0.0, 20000.0, lo_open=True)
     else:
         gval = np.asarray(0.0)
     payload = kwargs.pop("payload_kg", None)
-    pl = np.asarray(np.nan if payload is None else payload, dtype=float)
+    pl = np.asarray(np.nan) if payload is None else _numbers("payload_kg", payload, 0.0, 1e6)
     try:
         lat, lon, az, gval, pl = (np.array(np.ravel(x)) for x in np.broadcast_arrays(lat, lon, az, gval, pl))
     except ValueError:
@@ -1536,6 +1609,8 @@ def solve_kick(
             x = np.where(left, c, d)
             fx = rng(x)
             fc, fd = np.where(left, fx, fd), np.where(left, fc, fx)
+            if np.all(bnd - a < 1e-6 * bnd):
+                break  # every bracket within 1e-6 of its kick: range is flat there (second order)
         kbest = 0.5 * (a + bnd)
         max_range = np.maximum(rng(kbest), 0.0)
         lo, hi = np.full(n, _KICK_LO), kbest
@@ -1543,12 +1618,33 @@ def solve_kick(
             r_lo = rng(lo)
             unreachable = max_range < gval
             too_short = r_lo > gval
+            # Illinois (modified regula falsi) on log(kick) between the smallest kick and the
+            # range-maximising one, where range rises with the kick (Dowell & Jarratt 1971)
+            ua, ub = np.log(lo), np.log(hi)
+            fa, fb = r_lo - gval, max_range - gval
+            last = np.zeros(n)
+            best_u, best_f = ub.copy(), np.abs(fb)  # the evaluated kick closest to the range (unhalved)
             for _ in range(iterations):
-                mid = np.sqrt(lo * hi)  # bisection on log(kick): kicks span 1e-4 to 60 deg
-                f = rng(mid)
-                short = f < gval
-                lo = np.where(short, mid, lo)
-                hi = np.where(short, hi, mid)
+                width = ub - ua
+                d = fb - fa
+                um = ub - fb * width / np.where(d != 0.0, d, 1.0)
+                bad = (d == 0.0) | ~np.isfinite(um) | (um <= np.minimum(ua, ub)) | (um >= np.maximum(ua, ub))
+                um = np.where(bad, 0.5 * (ua + ub), um)
+                fm = rng(np.exp(um)) - gval
+                closer = np.abs(fm) < best_f
+                best_u, best_f = np.where(closer, um, best_u), np.where(closer, np.abs(fm), best_f)
+                # the new point replaces the end of the same sign; an end kept twice has its value halved
+                low = fm < 0.0
+                keep_b = low & (last == -1.0)
+                keep_a = ~low & (last == 1.0)
+                fb = np.where(keep_b, 0.5 * fb, fb)
+                fa = np.where(keep_a, 0.5 * fa, fa)
+                ua, fa = np.where(low, um, ua), np.where(low, fm, fa)
+                ub, fb = np.where(low, ub, um), np.where(low, fb, fm)
+                last = np.where(low, -1.0, 1.0)
+                if np.all((np.abs(fm) < 1e-7) | (np.abs(ub - ua) < 1e-13) | unreachable | too_short):
+                    break  # every row within 0.1 mm of its range, or its bracket closed
+            lo = hi = np.exp(best_u)
             status[unreachable] = "unreachable"
             status[too_short & ~unreachable] = "no-solution"
             lo = np.where(unreachable, kbest, lo)

@@ -882,6 +882,8 @@ def reconstruct_cmd(
     for row in rows:
         table.add_row(*row)
     console.print(table)
+    if res.status != "ok":
+        console.print(f"{res.status}: {res.reason}")
     console.print("Model estimate: the standard range is on a non-rotating sphere (shieldcheck.reconstruct).")
 
 

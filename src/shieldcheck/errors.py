@@ -44,8 +44,13 @@ def require_within(
     Traceback (most recent call last):
     ...
     shieldcheck.errors.InputError: burn_time_s must be within [0, 1000], got -1.0
+    >>> require_within("burn_time_s", True, 0.0, 1000.0)
+    Traceback (most recent call last):
+    ...
+    shieldcheck.errors.InputError: burn_time_s must be a number, got True
     """
-    if isinstance(value, (str, bytes)) or value is None:
+    # a bool is an int to Python (True == 1), never a number a user meant: refuse it like text
+    if isinstance(value, (str, bytes, bool)) or value is None or type(value).__name__ == "bool_":
         raise InputError(f"{name} must be a number, got {value!r}")
     try:
         v = float(value)

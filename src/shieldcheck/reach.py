@@ -88,7 +88,7 @@ def reach(
     ----------
     vehicle : shieldcheck.boost.Vehicle
     latitude_deg, longitude_deg : float
-        Launch point, deg.
+        Launch point, deg (longitude in [-360, 360], reported in [-180, 180)).
     payload_kg : float, optional
         Overrides the vehicle's payload, kg.
     azimuth_step_deg : float
@@ -96,18 +96,25 @@ def reach(
     places : sequence of shieldcheck.catalog.Place
         Places to report margins for (each is also flown along its own azimuth).
     iterations : int
-        Golden-section steps of the kick search (20 pin the kick to 0.005 deg, where range is flat).
+        Golden-section steps of the kick search, in [5, 80] (20 pin the kick to 0.005 deg, where range
+        is flat).
 
     Raises
     ------
     InputError
-        Inputs out of range.
+        Inputs out of range (bools and text are not numbers), or a payload so light that the missile
+        reaches orbital speed.
     """
     lat = require_within("latitude_deg", latitude_deg, -90.0, 90.0)
-    lon = require_within("longitude_deg", longitude_deg, -180.0, 360.0)
+    # east longitudes 0-360 are a common convention: accept [-360, 360] and report in [-180, 180)
+    lon = require_within("longitude_deg", longitude_deg, -360.0, 360.0)
+    if not -180.0 <= lon < 180.0:
+        lon = (lon + 180.0) % 360.0 - 180.0
     step = require_within("azimuth_step_deg", azimuth_step_deg, 0.25, 90.0)
     if payload_kg is not None:
         payload_kg = require_within("payload_kg", payload_kg, 0.0, 1e6)
+    if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)):
+        raise InputError(f"iterations must be a whole number within [5, 80], got {iterations!r:.80}")
     from shieldcheck.catalog import Place
 
     if isinstance(places, (str, Place)) or not all(isinstance(p, Place) for p in places):

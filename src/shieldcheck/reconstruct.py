@@ -47,7 +47,14 @@ from shieldcheck.earth import (
 )
 from shieldcheck.errors import InputError, require_within
 
-__all__ = ["Reconstruction", "TargetMargin", "impulsive_burnout", "parse_measurement", "reconstruct"]
+__all__ = [
+    "Reconstruction",
+    "TargetMargin",
+    "free_fall_time_s",
+    "impulsive_burnout",
+    "parse_measurement",
+    "reconstruct",
+]
 
 _R = SPHERE_RADIUS_KM
 
@@ -91,6 +98,9 @@ def impulsive_burnout(apogee_km: float, range_km: float, burnout_altitude_km: fl
     >>> round(v, 3), round(g, 2)
     (6.204, 83.16)
     """
+    apogee_km = require_within("apogee_km", apogee_km, 0.0, 1e5, lo_open=True)
+    range_km = require_within("range_km", range_km, 0.0, 20000.0, lo_open=True)
+    burnout_altitude_km = require_within("burnout_altitude_km", burnout_altitude_km, 0.0, 5000.0)
     rb = _R + burnout_altitude_km
     if apogee_km <= burnout_altitude_km:
         raise InputError(
@@ -112,6 +122,23 @@ def impulsive_burnout(apogee_km: float, range_km: float, burnout_altitude_km: fl
     g = brentq(lambda g: _conic(v_for(g), g, rb)[1] - range_km, g_lo, g_hi, xtol=1e-13)
     v = v_for(g)
     return v, math.degrees(g), _conic(v, g, rb)[2]
+
+
+def free_fall_time_s(apogee_km: float) -> float:
+    """Time to fall from rest at ``apogee_km`` to the surface of the sphere under central gravity, s.
+
+    The shortest descent any ballistic arc with that apogee can make (a horizontal speed at apogee only
+    lengthens it), hence a lower bound on a flight's time. Radial Kepler motion is the degenerate ellipse
+    (e = 1) of semi-major axis r_a/2: with R/r_a = cos²(E/2), Kepler's equation t = √(a³/μ)(E − sin E)
+    gives t = √(r_a³/2μ) (√(x(1 − x)) + arccos √x), x = R/r_a (Bate, Mueller & White 1971, ch. 4 (the
+    rectilinear ellipse)).
+
+    >>> round(free_fall_time_s(1000.0), 1)
+    510.1
+    """
+    ra = _R + require_within("apogee_km", apogee_km, 0.0, 1e6)
+    x = _R / ra
+    return math.sqrt(ra**3 / (2.0 * MU_KM3_S2)) * (math.sqrt(x * (1.0 - x)) + math.acos(math.sqrt(x)))
 
 
 def _sphere_max_range(v, burnout_altitude_km=0.0, burnout_range_km=0.0):
@@ -222,6 +249,13 @@ class Reconstruction:
     targets : tuple of TargetMargin
     launch : str
         The launch point's name ("" when none was given).
+    status : str
+        ``"ok"``; ``"global"`` when the fitted missile reaches the antipode or orbit on a standard
+        trajectory (any point on Earth is within reach; the standard range is NaN); ``"time-mismatch"``
+        when the predicted flight time differs from the observed one by more than 20 % (the apogee, range
+        and time do not belong to one ballistic flight as modelled).
+    reason : str
+        Plain words for a status other than ``"ok"``.
     """
 
     method: str
@@ -242,6 +276,8 @@ class Reconstruction:
     reach_km: tuple = ()
     targets: tuple = ()
     launch: str = ""
+    status: str = "ok"
+    reason: str = ""
 
 
 _NUM = r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
@@ -304,8 +340,16 @@ def reconstruct(
     Raises
     ------
     InputError
-        An input out of range, an unknown missile or place, targets without a launch point, or an
-        observation no lofted arc (or no payload of the class) can produce.
+        An input out of range (bools and text are not numbers), an unknown missile or place, targets
+        without a launch point, a flight time shorter than the fall from the apogee
+        (:func:`free_fall_time_s`: no ballistic arc fits it), or an observation no lofted arc (or no
+        payload of the class) can produce.
+
+    Notes
+    -----
+    A flight time that some arc could have but that differs from the fitted arc's by more than 20 % is
+    a result, not an error: status ``"time-mismatch"`` with the reason (the published tests agree within
+    12 %).
     """
     apogee_km = require_within("apogee_km", apogee_km, 0.0, 20000.0, lo_open=True)
     range_km = require_within("range_km", range_km, 0.0, 5000.0, lo_open=True)
@@ -315,6 +359,12 @@ def reconstruct(
     azimuth_step_deg = require_within("azimuth_step_deg", azimuth_step_deg, 1.0, 180.0)
     if targets and launch is None:
         raise InputError("targets need a launch point: give launch (e.g. --from pyongyang)")
+    t_fall = free_fall_time_s(apogee_km)
+    if flight_time_s < t_fall:
+        raise InputError(
+            f"flight_time_s must be at least {t_fall:,.0f} s, the time to fall from an apogee of "
+            f"{apogee_km:g} km alone, got {flight_time_s:g}: no ballistic arc fits this observation"
+        )
 
     booster = None
     if missile:
@@ -385,6 +435,23 @@ def reconstruct(
             TargetMargin(p.name, d, a, float(m), float(m) - d)
             for p, d, a, m in zip(places, t_d, t_az, rr[az_grid.size :], strict=True)
         )
+    status, reason = "ok", ""
+    # the geodesic range saturates at half the circumference (the antipode): a standard range within 1 %
+    # of it, past it, or NaN (the arc does not come down) means the whole Earth is within reach
+    if not std < 0.99 * math.pi * _R:
+        status = "global"
+        reason = (
+            f"on a standard trajectory the fitted missile reaches the antipode or orbit (lofted-test "
+            f"burnout speed {v:.2f} km/s): it could reach any point on Earth, so no standard range is given"
+        )
+        std, var = math.nan, math.nan
+    elif abs(t_pred - flight_time_s) > 0.2 * flight_time_s:
+        status = "time-mismatch"
+        reason = (
+            f"the observed flight time {flight_time_s:,.0f} s differs by "
+            f"{100 * (flight_time_s - t_pred) / t_pred:+.0f} % from the {t_pred:,.0f} s of the arc with this "
+            "apogee and range: check that the three figures belong to one flight"
+        )
     return Reconstruction(
         method="impulsive" if booster is None else "staged",
         missile="" if booster is None else booster.name,
@@ -404,4 +471,6 @@ def reconstruct(
         reach_km=reach,
         targets=margins,
         launch=launch_name,
+        status=status,
+        reason=reason,
     )
