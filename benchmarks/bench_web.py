@@ -92,7 +92,13 @@ def percentiles(xs: list[float]) -> dict:
 
 
 def baseline(repeats: int) -> dict:
-    """The same work in-process, one at a time, no HTTP (median seconds)."""
+    """The same work in-process, one at a time, no HTTP (median seconds).
+
+    ``footprint_s`` is what the server does for a drag (engageable cells only, the grid's threat
+    trajectories reused); ``footprint_full_s`` is the full footprint with its trajectories solved
+    afresh (what a drag cost before); their ratio is how much smaller the work became.
+    """
+    from shieldcheck import footprint
     from shieldcheck.footprint import defended_area, grid
     from shieldcheck.scenario import build, load_scenario
     from shieldcheck.study import build_study
@@ -100,7 +106,8 @@ def baseline(repeats: int) -> dict:
     model = load_scenario(FLAGSHIP)
     g = grid(EUROPE["lat_min_deg"], EUROPE["lat_max_deg"], EUROPE["lon_min_deg"], EUROPE["lon_max_deg"], 0.5)
     build_study(build(model), thresholds=False)  # compile / warm
-    study, fp = [], []
+    defended_area(build(model).architecture, "tehran", g, missile="irbm-5500", engageable_only=True)
+    study, fp, full = [], [], []
     for k in range(repeats):
         t0 = time.perf_counter()
         build_study(build(model, sets=[f"{SPEED}={6.0 + 0.013 * k:.3f}"]), thresholds=False)
@@ -109,11 +116,17 @@ def baseline(repeats: int) -> dict:
             model, sets=[f"interceptor_sites.redzikowo.place={52.0 + 0.1 * k:.2f},{18.0 + 0.1 * k:.2f}"]
         )
         t0 = time.perf_counter()
-        defended_area(b.architecture, "tehran", g, missile="irbm-5500")
+        fast = defended_area(b.architecture, "tehran", g, missile="irbm-5500", engageable_only=True)
         fp.append(time.perf_counter() - t0)
+        footprint._TRAJECTORY_CACHE.clear()
+        t0 = time.perf_counter()
+        whole = defended_area(b.architecture, "tehran", g, missile="irbm-5500")
+        full.append(time.perf_counter() - t0)
+        assert np.array_equal(fast.values["engageable"], whole.values["engageable"])
     return {
         "study_s": float(np.median(study)),
         "footprint_s": float(np.median(fp)),
+        "footprint_full_s": float(np.median(full)),
         "cells": g.shape[0] * g.shape[1],
     }
 
@@ -130,6 +143,7 @@ def main() -> None:
             "--clients within [1, 32], --requests within [1, 5000], --max-seconds within [1, 3600]"
         )
 
+    load_before = os.getloadavg()
     base_line = baseline(args.baseline_repeats)
     port = free_port()
     proc = start_server(port)
@@ -189,6 +203,7 @@ def main() -> None:
     five = sum(s >= 500 or s == 0 for s in statuses)
     result = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "load_average_before": load_before,
         "load_average": os.getloadavg(),
         "clients": args.clients,
         "requests": len(statuses),
@@ -209,7 +224,8 @@ def main() -> None:
     print(
         f"{args.clients} clients, {len(statuses)} requests in {wall:.1f} s: "
         f"{result['throughput_req_s']:.2f} req/s, "
-        f"{errors} errors ({five} 5xx); load average {result['load_average'][0]:.1f}"
+        f"{errors} errors ({five} 5xx); load average {load_before[0]:.1f} before, "
+        f"{result['load_average'][0]:.1f} after"
     )
     for k, v in stats.items():
         if v["n"]:
@@ -219,7 +235,9 @@ def main() -> None:
             )
     print(
         f"  in-process, one at a time: study {base_line['study_s'] * 1000:.0f} ms, "
-        f"footprint ({base_line['cells']:,} cells) {base_line['footprint_s'] * 1000:.0f} ms"
+        f"footprint ({base_line['cells']:,} cells) {base_line['footprint_s'] * 1000:.0f} ms "
+        f"(full, trajectories solved afresh: {base_line['footprint_full_s'] * 1000:.0f} ms, "
+        f"{base_line['footprint_full_s'] / base_line['footprint_s']:.1f}x the work)"
     )
     print(
         f"  ratio p50 / in-process: slider {result['ratio_slider_p50_to_in_process']:.2f}x, "

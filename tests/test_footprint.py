@@ -120,3 +120,97 @@ def test_coverage_footprint_is_radar_sees(arch):
 def test_grid_validation(args, message):
     with pytest.raises(InputError, match=message):
         grid(*args)
+
+
+# engageable_only is the web's fast path: it must give the full computation's answer in every cell
+EUROPE_2DEG = (30.0, 72.0, -30.0, 60.0, 2.0)
+
+
+@pytest.mark.parametrize(
+    ("scenario", "variant", "missile"),
+    [
+        ("european-third-site-2007", None, "irbm-5500"),
+        ("european-third-site-2007", "speed-mda-slides", "irbm-5500"),
+        ("european-third-site-2007", "speed-postol-9", "irbm-5500"),
+        ("european-third-site-2007", "emr-oreilly-2007", "irbm-5500"),
+        ("phased-adaptive-approach-2009", None, "mrbm-2000"),  # three sites: cells engaged by any
+    ],
+)
+def test_engageable_only_equals_the_full_footprint(scenario, variant, missile):
+    arch = build(load_scenario(scenario), variant=variant).architecture
+    g = grid(*EUROPE_2DEG)
+    for fn, place in ((defended_area, "tehran"), (launch_area_footprint, "berlin")):
+        full = fn(arch, place, g, missile=missile)
+        fast = fn(arch, place, g, missile=missile, engageable_only=True, checkpoint=lambda: None)
+        assert set(fast.values) == {"engageable"}
+        np.testing.assert_array_equal(fast.values["engageable"], full.values["engageable"])
+        engaged = int(full.values["engageable"].sum())
+        assert 0 < engaged < g.shape[0] * g.shape[1]  # the comparison covers both answers
+
+
+def test_checkpoint_runs_between_chunks_and_can_stop_the_work(arch):
+    g = grid(30.0, 72.0, -30.0, 60.0, 1.0)  # 3,913 cells: two chunks of at most 2,048
+    calls = []
+    fp = defended_area(arch, "tehran", g, missile="irbm-5500", checkpoint=lambda: calls.append(1))
+    assert len(calls) == 2
+    whole = defended_area(arch, "tehran", g, missile="irbm-5500")
+    for k in ("engageable", "window_s", "reason_code"):
+        np.testing.assert_array_equal(fp.values[k], whole.values[k])
+
+    class Stop(Exception):
+        pass
+
+    def stop():
+        raise Stop
+
+    with pytest.raises(Stop):
+        defended_area(arch, "tehran", g, missile="irbm-5500", checkpoint=stop)
+
+
+def test_reused_trajectories_give_the_answer_of_a_fresh_solve(arch):
+    from shieldcheck import footprint
+
+    g = grid(40.0, 60.0, 0.0, 30.0, 2.0)
+    moved = build(
+        load_scenario("european-third-site-2007"), sets=["interceptor_sites.redzikowo.place=48.0,20.0"]
+    ).architecture
+    defended_area(arch, "tehran", g, missile="irbm-5500")  # fills the cache for this grid
+    reused = defended_area(moved, "tehran", g, missile="irbm-5500")
+    footprint._TRAJECTORY_CACHE.clear()
+    fresh = defended_area(moved, "tehran", g, missile="irbm-5500")
+    for k in ("engageable", "window_s", "reason_code"):
+        np.testing.assert_array_equal(reused.values[k], fresh.values[k])
+    # a different missile is a different set of trajectories, not a cache hit
+    other = defended_area(moved, "tehran", g, missile="mrbm-2000")
+    assert not np.array_equal(other.values["reason_code"], fresh.values["reason_code"])
+
+
+def test_concurrent_footprints_of_one_grid_solve_its_trajectories_once(arch, monkeypatch):
+    import threading
+    import time
+
+    from shieldcheck import footprint
+
+    calls = []
+
+    def slow_solve(*args, **kwargs):
+        calls.append(1)
+        time.sleep(0.3)  # the others ask while this one solves
+        return solve_trajectories(*args, **kwargs)
+
+    from shieldcheck.threats import solve_trajectories
+
+    monkeypatch.setattr(footprint, "solve_trajectories", slow_solve)
+    g = grid(41.0, 59.0, 1.0, 29.0, 3.0)  # a grid no other test uses
+    out = []
+    threads = [
+        threading.Thread(target=lambda: out.append(defended_area(arch, "tehran", g, missile="irbm-5500")))
+        for _ in range(3)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(calls) == 1 and len(out) == 3
+    for fp in out[1:]:
+        np.testing.assert_array_equal(fp.values["reason_code"], out[0].values["reason_code"])

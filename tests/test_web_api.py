@@ -409,3 +409,187 @@ def test_snapshot_carries_the_footprint_layer(base):
         status == 422
         and "footprint.resolution_deg: input should be greater than or equal to 0.1" in answer["error"]
     )
+
+
+# ---- the scheduler: slider updates never wait behind a whole grid; superseded work stops
+def test_urgent_work_passes_grid_work_at_its_next_chunk_boundary():
+    import threading
+
+    from shieldcheck.web.service import Job, Scheduler
+
+    sched = Scheduler(1)
+    events, started, release = [], threading.Event(), threading.Event()
+
+    def grid_work(job):
+        for k in range(3):
+            events.append(f"chunk {k}")
+            started.set()
+            release.wait(10)
+            job.checkpoint()
+        events.append("grid done")
+
+    grid = Job(sched, urgent=False)
+    t = threading.Thread(target=sched.run, args=(grid, grid_work, grid))
+    t.start()
+    started.wait(10)
+    urgent = Job(sched, urgent=True)
+    u = threading.Thread(target=sched.run, args=(urgent, lambda: events.append("route table")))
+    u.start()
+    while sched._urgent_waiting == 0:  # the urgent job is queued behind the running chunk
+        threading.Event().wait(0.01)
+    release.set()
+    t.join(10)
+    u.join(10)
+    assert events == ["chunk 0", "route table", "chunk 1", "chunk 2", "grid done"]
+    assert sched.stats["yielded"] == 1
+
+
+def test_a_cancelled_job_stops_at_its_next_chunk_and_leaves_the_queue():
+    from shieldcheck.web.service import Cancelled, Job, Scheduler
+
+    sched = Scheduler(1)
+    job = Job(sched, urgent=False)
+    done = []
+
+    def work(job):
+        job.checkpoint()
+        done.append(1)
+        job.cancel()
+        job.checkpoint()
+        done.append(2)
+
+    with pytest.raises(Cancelled):
+        sched.run(job, work, job)
+    assert done == [1]
+    waiting = Job(sched, urgent=False)
+    waiting.cancel()
+    with pytest.raises(Cancelled):
+        sched.run(waiting, lambda: done.append(3))
+    assert done == [1] and sched._free == 1  # no slot leaked
+
+
+def test_a_footprint_whose_client_goes_away_stops_computing():
+    import socket
+    import time
+    from urllib.parse import urlsplit
+
+    from shieldcheck.web import create_app
+
+    app = create_app(limits=Limits(max_grid_cells=200_000))
+    body = json.dumps(
+        {
+            "scenario": FLAGSHIP,
+            "threat": "iran-europe",
+            "place": "tehran",
+            "lat_min_deg": 30.05,  # a grid no other test solved: seconds of work
+            "resolution_deg": 0.2,
+        }
+    ).encode()
+    with running_server(app=app) as url:
+        u = urlsplit(url)
+        with socket.create_connection((u.hostname, u.port), timeout=30) as s:
+            s.sendall(
+                b"POST /api/footprint HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                + body
+            )
+            time.sleep(0.3)
+        deadline = time.monotonic() + 60
+        while app.state.scheduler.stats["cancelled"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert app.state.scheduler.stats["cancelled"] == 1
+        assert call(url, "/api/scenarios")[0] == 200
+
+
+def test_the_page_opens_the_named_scenario_else_the_flagship_else_the_first(monkeypatch):
+    from shieldcheck.web import service
+    from shieldcheck.web.service import ScenarioSource
+
+    def default(src):
+        flagged = [s["name"] for s in src.summary() if s["default"]]
+        assert flagged == [src.default]  # exactly one entry carries the flag the page reads
+        return src.default
+
+    assert default(ScenarioSource()) == FLAGSHIP  # by its id, wherever it sorts
+    assert default(ScenarioSource(["turkey-alternative-2007"])) == "turkey-alternative-2007"
+    example = str(REPO / "examples" / "minimal-scenario.yaml")
+    assert default(ScenarioSource([example, "turkey-alternative-2007"])) == "minimal-example"
+    monkeypatch.setattr(service, "FLAGSHIP", "no-such-scenario")
+    src = ScenarioSource()
+    assert default(src) == src.names()[0]
+
+
+def test_reach_equals_cli_reach_json(base):
+    args = ["reach", "semnan", "--missile", "sejjil-2", "--azimuth-step-deg", "30", "--json"]
+    result = CliRunner().invoke(cli_app, args)
+    assert result.exit_code == 0, result.output
+    cli = json.loads(result.output)
+    body = {"launch": "semnan", "missile": "sejjil-2", "azimuth_step_deg": 30}
+    status, _, answer = call(base, "/api/reach", body)
+    assert status == 200, answer
+    got = answer["reach"]
+    assert got["azimuths_deg"] == cli["azimuths_deg"]
+    for k in ("max_range_km", "boundary_latitude_deg", "boundary_longitude_deg"):
+        assert got[k] == pytest.approx(cli[k], abs=1e-5)  # the API rounds to 6 digits
+    assert [(p["name"], round(p["margin_km"], 3)) for p in got["places"]] == [
+        (p["name"], round(p["margin_km"], 3)) for p in cli["places"]
+    ]
+    ring = answer["geojson"]["features"][0]["geometry"]["coordinates"]
+    assert ring[0] == ring[-1] and len(ring) == len(cli["azimuths_deg"]) + 1
+    status, _, answer = call(base, "/api/reach", {**body, "missile": "no-such-booster"})
+    assert status == 400 and "no-such-booster" in answer["error"]
+    status, _, answer = call(base, "/api/reach", {**body, "azimuth_step_deg": 0.01})
+    assert status == 422 and answer["error"].startswith("azimuth_step_deg: ")
+
+
+def test_footprints_are_cached_by_the_effective_scenario_not_the_spelling():
+    from shieldcheck.web.service import ScenarioSource, Service, ViewKey
+
+    svc = Service(ScenarioSource())
+    spec = {"kind": "defended_area", "threat": "iran-europe", "place": "tehran", "resolution_deg": 3.0}
+    spec.update(lat_min_deg=36.0, lat_max_deg=60.0, lon_min_deg=-6.0, lon_max_deg=30.0)
+    a = svc.footprint(ViewKey(FLAGSHIP, sets=(f"{SPEED}=5.4",)), spec)
+    assert svc.footprint(ViewKey(FLAGSHIP, sets=(f"{SPEED}=5.40",)), spec) is a  # the same inputs
+    assert svc.footprint(ViewKey(FLAGSHIP, sets=(f"{SPEED}=5.4", f"{SPEED}=5.4")), spec) is a
+    b = svc.footprint(ViewKey(FLAGSHIP, sets=(f"{SPEED}=9",)), spec)
+    assert b is not a and b["properties"]["cells_engageable"] >= a["properties"]["cells_engageable"]
+
+
+def test_grid_work_keeps_its_slot_while_a_route_table_runs_on_the_other():
+    import threading
+
+    from shieldcheck.web.service import Job, Scheduler
+
+    sched = Scheduler(2)
+    events, hold, at_chunk = [], threading.Event(), threading.Event()
+
+    def first_table():
+        events.append("table 1 starts")
+        hold.wait(10)
+        events.append("table 1 ends")
+
+    def grid_work(job):
+        at_chunk.wait(10)
+        job.checkpoint()  # a route table runs and another waits: keep going
+        events.append("grid chunk 2")
+
+    u1 = threading.Thread(target=sched.run, args=(Job(sched, True), first_table))
+    u1.start()
+    while not events:
+        threading.Event().wait(0.01)
+    grid = Job(sched, urgent=False)
+    g = threading.Thread(target=sched.run, args=(grid, grid_work, grid))
+    g.start()
+    while sched._free:  # the grid holds the second slot
+        threading.Event().wait(0.01)
+    u2 = threading.Thread(target=sched.run, args=(Job(sched, True), lambda: events.append("table 2")))
+    u2.start()
+    while sched._urgent_waiting == 0:
+        threading.Event().wait(0.01)
+    at_chunk.set()
+    g.join(10)
+    u2.join(10)  # the grid's slot, once free, goes to the waiting table
+    hold.set()
+    u1.join(10)
+    assert events == ["table 1 starts", "grid chunk 2", "table 2", "table 1 ends"]
+    assert sched.stats["yielded"] == 0

@@ -199,6 +199,15 @@ def drag_site(page, dx: int, dy: int):
     page.mouse.up()
 
 
+def set_speed(page, value: str):
+    """Type an interceptor burnout speed into its field and wait for the recomputed view."""
+    field = page.locator(f'input[data-path="{SPEED}"]')
+    before = ready(page)
+    field.fill(value)
+    field.dispatch_event("change")
+    wait_recomputed(page, before)
+
+
 def moved_place(page) -> str:
     query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
     places = [s for s in query.get("set", []) if s.startswith("interceptor_sites.redzikowo.place=")]
@@ -208,11 +217,7 @@ def moved_place(page) -> str:
 
 def test_dragging_the_site_recomputes_and_the_permalink_reloads_it(browser, server):
     page = open_page(browser, server + "/")
-    field = page.locator(f'input[data-path="{SPEED}"]')
-    before = ready(page)
-    field.fill("8")
-    field.dispatch_event("change")
-    wait_recomputed(page, before)
+    set_speed(page, "8")
     before = ready(page)
     drag_site(page, 40, 150)  # south, toward the Balkans
     wait_recomputed(page, before)
@@ -336,3 +341,44 @@ def test_adding_a_site_by_clicking_the_map_recomputes(browser, server):
     shot(page, "07-added-site")
     assert page.errors == []
     page.close()
+
+
+def test_keyboard_moves_a_site_with_the_arrow_keys_and_with_the_fields(browser, server):
+    page = open_page(browser, server + "/")
+    set_speed(page, "8")
+    start = [float(page.input_value(f"#site-{k}")) for k in ("lat", "lon")]
+    assert page.input_value("#site-pick") == "redzikowo"
+    # arrow keys on the focused marker: a burst of presses is one move (10 x 2° south)
+    page.locator(".site-icon").first.focus()
+    before = ready(page)
+    for _ in range(10):
+        page.keyboard.press("Shift+ArrowDown")
+    wait_recomputed(page, before)
+    place = moved_place(page)
+    assert place == f"interceptor_sites.redzikowo.place={start[0] - 20:.4f},{start[1]:.4f}"
+    assert counts(page) == cli_counts(f"{SPEED}=8", place)
+    assert counts(page) != cli_counts(f"{SPEED}=8")  # the move changed an answer
+    assert page.evaluate("document.activeElement.classList.contains('site-icon')")  # focus survives redraw
+    shot(page, "08-keyboard-moved")
+    # the fields: type a place and press Enter
+    page.fill("#site-lat", "45.5")
+    page.fill("#site-lon", "21.25")
+    before = ready(page)
+    page.press("#site-lon", "Enter")
+    wait_recomputed(page, before)
+    place = moved_place(page)
+    assert place == "interceptor_sites.redzikowo.place=45.5000,21.2500"
+    assert counts(page) == cli_counts(f"{SPEED}=8", place)
+    page.fill("#site-lat", "95")
+    page.click("#site-move-btn")
+    assert page.inner_text("#status") == "latitude must be within [-90, 90], got 95"
+    assert page.errors == []
+    page.close()
+
+
+def test_the_page_opens_the_scenario_named_on_the_command_line(browser):
+    with running_server(scenarios=["turkey-alternative-2007"]) as url:
+        page = open_page(browser, url + "/")
+        assert page.input_value("#scenario") == "turkey-alternative-2007"
+        assert page.errors == []
+        page.close()

@@ -12,13 +12,13 @@ import urllib.request
 
 
 @contextlib.contextmanager
-def running_server(**kwargs):
-    """Yield the base URL of the web app (``create_app(**kwargs)``) served by uvicorn on 127.0.0.1."""
+def running_server(app=None, **kwargs):
+    """Yield the base URL of ``app`` (default ``create_app(**kwargs)``) served by uvicorn on 127.0.0.1."""
     import uvicorn
 
     from shieldcheck.web import create_app
 
-    app = create_app(**kwargs)
+    app = app if app is not None else create_app(**kwargs)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))

@@ -21,6 +21,8 @@ step can be missed; pass ``step_s=5`` to match the engagement table's sampling.
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -266,6 +268,72 @@ def _missile_kw(missile, kw: dict) -> dict:
     return out
 
 
+_TRAJECTORY_CACHE: OrderedDict = OrderedDict()
+_TRAJECTORY_CACHE_SIZE = 4
+_TRAJECTORY_LOCK = threading.Lock()
+_TRAJECTORY_PENDING: dict = {}
+
+
+def _grid_trajectories(key, lat1, lon1, lat2, lon2, earth, rotation, kw):
+    """Solved threat trajectories of the ``valid`` cells, ``(cells, data)``; reused while ``key`` repeats.
+
+    The trajectories depend on the places, the grid, the missile and the Earth model, never on the
+    defence: moving a site or changing an interceptor reuses them. ``key`` is None when an argument is
+    not hashable (then nothing is kept). Callers must not modify the arrays returned (they are shared;
+    they stay writeable so that the compiled kernels see the array type they were compiled for).
+    """
+    if key is not None:
+        with _TRAJECTORY_LOCK:
+            if key in _TRAJECTORY_CACHE:
+                _TRAJECTORY_CACHE.move_to_end(key)
+                return _TRAJECTORY_CACHE[key]
+            pending = _TRAJECTORY_PENDING.get(key)
+            if pending is None:  # this call solves; others asking meanwhile wait for it (one solve)
+                _TRAJECTORY_PENDING[key] = threading.Event()
+        if pending is not None:
+            pending.wait()
+            return _grid_trajectories(key, lat1, lon1, lat2, lon2, earth, rotation, kw)
+        try:
+            return _solve_grid(key, lat1, lon1, lat2, lon2, earth, rotation, kw)
+        finally:
+            with _TRAJECTORY_LOCK:
+                _TRAJECTORY_PENDING.pop(key).set()
+    return _solve_grid(key, lat1, lon1, lat2, lon2, earth, rotation, kw)
+
+
+def _solve_grid(key, lat1, lon1, lat2, lon2, earth, rotation, kw):
+    dist, _, _ = _earth.geodesic_inverse(lat1, lon1, lat2, lon2, earth=earth)
+    r1 = _earth.geodetic_to_ecef(lat1, lon1, 0.0, earth)
+    r2 = _earth.geodetic_to_ecef(lat2, lon2, 0.0, earth)
+    cosang = np.sum(r1 * r2, -1) / (np.linalg.norm(r1, axis=-1) * np.linalg.norm(r2, axis=-1))
+    # no trajectory inside the burnout range or to (nearly) the antipode: those cells keep code 1
+    valid = (dist > np.maximum(1.0, kw["burnout_range_km"] + 1.0)) & (cosang > math.cos(math.radians(179.5)))
+    idx = np.flatnonzero(valid)
+    good, data = idx, {}
+    if idx.size:
+        batch = solve_trajectories(
+            lat1[idx], lon1[idx], lat2[idx], lon2[idx], earth=earth, rotation=rotation, **kw
+        )
+        ok = batch.data["status"] == "ok"
+        good = idx[ok]
+        data = {k: v[ok] for k, v in batch.data.items()}
+    if key is not None:
+        with _TRAJECTORY_LOCK:
+            _TRAJECTORY_CACHE[key] = (good, data)
+            while len(_TRAJECTORY_CACHE) > _TRAJECTORY_CACHE_SIZE:
+                _TRAJECTORY_CACHE.popitem(last=False)
+    return good, data
+
+
+def _cache_key(kind, place, g: Grid, earth, rotation, kw):
+    key = (kind, place, g, earth, rotation, tuple(sorted(kw.items())))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
 def _engagement_grid(
     kind,
     architecture: Architecture,
@@ -282,6 +350,10 @@ def _engagement_grid(
     refine_iterations,
     meta,
     traj_kw,
+    place,
+    engageable_only=False,
+    checkpoint=None,
+    chunk_cells=2048,
 ) -> Footprint:
     kw = _missile_kw(missile, traj_kw)
     sites = list(sites or architecture.sites)
@@ -296,51 +368,56 @@ def _engagement_grid(
     # any longitude grid() accepts (-360 to 360) is a place on the Earth: wrap into [-180, 180)
     lon1, lon2 = (np.mod(x + 180.0, 360.0) - 180.0 for x in (lon1, lon2))
     earth = architecture.earth
-    dist, _, _ = _earth.geodesic_inverse(lat1, lon1, lat2, lon2, earth=earth)
-    r1 = _earth.geodetic_to_ecef(lat1, lon1, 0.0, earth)
-    r2 = _earth.geodetic_to_ecef(lat2, lon2, 0.0, earth)
-    cosang = np.sum(r1 * r2, -1) / (np.linalg.norm(r1, axis=-1) * np.linalg.norm(r2, axis=-1))
-    valid = (dist > np.maximum(1.0, kw["burnout_range_km"] + 1.0)) & (cosang > math.cos(math.radians(179.5)))
     n = lat1.size
     code = np.full(n, float(_THREAT))
     window = np.zeros(n)
     best = np.full(n, -1.0)
-    idx = np.flatnonzero(valid)
-    if idx.size:
-        batch = solve_trajectories(
-            lat1[idx], lon1[idx], lat2[idx], lon2[idx], earth=earth, rotation=architecture.rotation, **kw
+    key = _cache_key(kind, place, g, earth, architecture.rotation, kw)
+    good, data = _grid_trajectories(key, lat1, lon1, lat2, lon2, earth, architecture.rotation, kw)
+    if good.size:
+        arrays = _threat_arrays(
+            data, None if rcs_m2 is None else [rcs_m2] * good.size, architecture.radars, earth
         )
-        ok = batch.data["status"] == "ok"
-        good = idx[ok]
-        data = {k: v[ok] for k, v in batch.data.items()}
-        if good.size:
-            arrays = _threat_arrays(
-                data, None if rcs_m2 is None else [rcs_m2] * good.size, architecture.radars, earth
-            )
-            t_ew = _ew_times(architecture, data["burn_time_s"])
-            for s in sites:
-                rows = np.full((good.size, _NCOL), np.nan)
-                rows[:] = _run_kernel(
-                    arrays,
-                    t_ew,
+        t_ew = _ew_times(architecture, data["burn_time_s"])
+        step = good.size if checkpoint is None else max(1, int(chunk_cells))
+        for s in sites:
+            # engageable_only: a cell another site already engages needs no more work
+            todo = np.flatnonzero(code[good] != 0) if engageable_only else np.arange(good.size)
+            rows = np.full((todo.size, _NCOL), np.nan)
+            for c0 in range(0, todo.size, step):
+                if checkpoint is not None:
+                    checkpoint()
+                part = todo[c0 : c0 + step]
+                whole = part.size == good.size
+                rows[c0 : c0 + step] = _run_kernel(
+                    arrays if whole else tuple(np.ascontiguousarray(a[part]) for a in arrays),
+                    t_ew if whole else t_ew[part],
                     architecture,
                     s,
                     step_s=step_s,
                     iters=refine_iterations,
                     detail=False,
                     mu_km3_s2=_earth.MU_KM3_S2,
+                    probe=engageable_only,
                 )
-                better = rows[:, _C_WINDOW] > best[good]
-                # a site with a window wins; among sites without one, keep the first site's reason
-                take = better | (best[good] < 0)
-                code[good[take]] = rows[take, _C_CODE]
-                window[good[take]] = rows[take, _C_WINDOW]
-                best[good[take]] = rows[take, _C_WINDOW]
+            cells = good[todo]
+            if engageable_only:  # windows are not measured: a site with one wins
+                better = rows[:, _C_CODE] == 0
+            else:
+                better = rows[:, _C_WINDOW] > best[cells]
+            # a site with a window wins; among sites without one, keep the first site's reason
+            take = better | (best[cells] < 0)
+            code[cells[take]] = rows[take, _C_CODE]
+            window[cells[take]] = rows[take, _C_WINDOW]
+            best[cells[take]] = rows[take, _C_WINDOW]
     code2 = code.reshape(g.shape).astype(np.int8)
+    values = {"engageable": code2 == 0}
+    if not engageable_only:
+        values.update({"window_s": window.reshape(g.shape), "reason_code": code2})
     return Footprint(
         kind,
         g,
-        {"engageable": code2 == 0, "window_s": window.reshape(g.shape), "reason_code": code2},
+        values,
         {
             **meta,
             "sites": ", ".join(s.name for s in sites),
@@ -348,6 +425,7 @@ def _engagement_grid(
             "refine_iterations": refine_iterations,
             "earth": earth,
             "rotation": architecture.rotation,
+            "engageable_only": bool(engageable_only),
             "estimate": "kinematic model estimate",
         },
     )
@@ -363,6 +441,8 @@ def defended_area(
     rcs_m2=None,
     step_s: float = 30.0,
     refine_iterations: int = 8,
+    engageable_only: bool = False,
+    checkpoint=None,
     **trajectory_kw,
 ) -> Footprint:
     """Which target cells can the architecture defend against threats from ``launch``?
@@ -371,6 +451,51 @@ def defended_area(
     `shieldcheck.threats.solve_trajectories`: shape, apogee_km, ...) engaged by every site (``sites``,
     default all); a cell is engageable if any site has a window, and ``window_s`` is the longest window.
     Cells the missile cannot reach carry reason code 1 (as do cells inside the burnout range).
+
+    Parameters
+    ----------
+    architecture : Architecture
+        Sensors, sites and timeline.
+    launch : str, place or (latitude_deg, longitude_deg)
+        The launch area.
+    g : Grid
+        Target cells.
+    missile : str or missile, optional
+        Catalog missile whose burn time, burnout altitude and range shape the threats.
+    sites : sequence of InterceptorSite, optional
+        Sites that may engage (default: all of the architecture's).
+    rcs_m2 : float, optional
+        Threat radar cross-section, m² (default: each radar's reference).
+    step_s, refine_iterations : float, int
+        Window-scan step, s, and bisections per window edge.
+    engageable_only : bool
+        Compute only ``values["engageable"]`` (no ``window_s``, no ``reason_code``): each cell's scan
+        stops at the first intercept opportunity, cells without one are not diagnosed, and a cell
+        one site engages is not tried at the other sites. The answer per cell is the same as with the
+        full computation (the first window edge is found by the same scan); about half the work.
+    checkpoint : callable, optional
+        Called with no argument before each chunk of cells (2,048) is engaged; whatever it raises
+        stops the computation (a server uses it to cancel and to let shorter requests through).
+    **trajectory_kw
+        As in `shieldcheck.threats.solve_trajectories` (``shape``, ``apogee_km``, ...).
+
+    Returns
+    -------
+    Footprint
+        ``values`` ``engageable`` (bool), ``window_s`` (s) and ``reason_code`` (`REASON_CODES`), each
+        shaped ``g.shape``; metadata names the launch, missile, sites and settings.
+
+    Notes
+    -----
+    The threat trajectories of a grid depend only on the places, the grid, the missile and the Earth
+    model; the last four sets solved are kept, so a footprint after a site moves or a speed changes
+    engages the same trajectories without solving them again.
+
+    >>> from shieldcheck.scenario import build, load_scenario
+    >>> arch = build(load_scenario("european-third-site-2007")).architecture
+    >>> fp = defended_area(arch, "tehran", grid(50.0, 54.0, 10.0, 14.0, 2.0), missile="irbm-5500")
+    >>> fp.values["engageable"].shape, bool(fp.value_at("engageable", 52.0, 14.0))
+    ((3, 3), True)
     """
     lat, lon, name = _place_latlon(launch, "launch")
     tlat, tlon = g.mesh()
@@ -389,6 +514,9 @@ def defended_area(
         refine_iterations=refine_iterations,
         meta={"launch": name},
         traj_kw=trajectory_kw,
+        place=(lat, lon),
+        engageable_only=engageable_only,
+        checkpoint=checkpoint,
     )
 
 
@@ -402,9 +530,15 @@ def launch_area_footprint(
     rcs_m2=None,
     step_s: float = 30.0,
     refine_iterations: int = 8,
+    engageable_only: bool = False,
+    checkpoint=None,
     **trajectory_kw,
 ) -> Footprint:
-    """From which launch cells can a threat aimed at ``target`` be engaged? (See `defended_area`.)"""
+    """From which launch cells can a threat aimed at ``target`` be engaged?
+
+    Parameters and returns as in `defended_area`, with ``target`` (a place or ``(latitude_deg,
+    longitude_deg)``) fixed and every cell a launch point.
+    """
     lat, lon, name = _place_latlon(target, "target")
     llat, llon = g.mesh()
     return _engagement_grid(
@@ -422,6 +556,9 @@ def launch_area_footprint(
         refine_iterations=refine_iterations,
         meta={"target": name},
         traj_kw=trajectory_kw,
+        place=(lat, lon),
+        engageable_only=engageable_only,
+        checkpoint=checkpoint,
     )
 
 

@@ -10,6 +10,7 @@ headers are sent unless ``cors_origins`` is given.
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import json
 from typing import Annotated, Literal
@@ -22,7 +23,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from shieldcheck.errors import InputError
-from shieldcheck.web.service import Limits, ScenarioSource, Service, ViewKey, catalog_view, static_dir
+from shieldcheck.web.service import (
+    Job,
+    Limits,
+    ScenarioSource,
+    Scheduler,
+    Service,
+    ViewKey,
+    catalog_view,
+    reach_view,
+    static_dir,
+)
 from shieldcheck.web.service import trajectory_view as _trajectory_view
 
 CSP = (
@@ -88,6 +99,15 @@ class FootprintRequest(ViewRequest, FootprintSpec):
     """A view and a footprint on it."""
 
 
+class ReachRequest(_Body):
+    """A staged booster class and a launch place: maximum range against azimuth on the rotating Earth."""
+
+    launch: Annotated[str, Field(min_length=1, max_length=100)]
+    missile: Annotated[str, Field(pattern=_NAME)]
+    payload_kg: Annotated[float | None, Field(gt=0.0, le=1e6)] = None
+    azimuth_step_deg: Annotated[float, Field(ge=1.0, le=90.0)] = 5.0
+
+
 class SnapshotRequest(ViewRequest):
     """A view, and the footprint layer shown on it (if any)."""
 
@@ -108,7 +128,11 @@ def _error_text(err: dict) -> str:
 
 
 class _BodyLimit:
-    """Pure ASGI middleware: refuse request bodies over ``max_bytes`` with 413 (declared or streamed)."""
+    """Pure ASGI middleware: refuse request bodies over ``max_bytes`` with 413 (declared or streamed).
+
+    Having read the body, it is the connection's only reader: ``scope["shieldcheck.client_gone"]``
+    (an `asyncio.Event`) is set when the client disconnects.
+    """
 
     def __init__(self, app, max_bytes: int):
         self.app = app
@@ -135,15 +159,30 @@ class _BodyLimit:
             more = message.get("more_body", False)
         body = b"".join(chunks)
         replayed = False
+        # one reader of the connection from here on: it notes when the client goes away (the page
+        # aborted a superseded request), so that a computation for nobody can stop
+        gone = asyncio.Event()
+
+        async def watch():
+            while (await receive())["type"] != "http.disconnect":
+                pass
+            gone.set()
+
+        watcher = asyncio.ensure_future(watch())
+        scope["shieldcheck.client_gone"] = gone
 
         async def replay():
             nonlocal replayed
             if not replayed:
                 replayed = True
                 return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
+            await gone.wait()
+            return {"type": "http.disconnect"}
 
-        return await self.app(scope, replay, send)
+        try:
+            return await self.app(scope, replay, send)
+        finally:
+            watcher.cancel()
 
 
 def create_app(
@@ -193,23 +232,41 @@ def create_app(
         redoc_url=None,
     )
     app.state.service = service
-    semaphore = asyncio.Semaphore(limits.max_concurrent)
+    scheduler = Scheduler(limits.max_concurrent)
+    app.state.scheduler = scheduler
 
-    async def compute(fn, *args):
-        async def run():
-            async with semaphore:
-                return await run_in_threadpool(fn, *args)
+    async def compute(fn, *args, urgent=True, request: Request | None = None):
+        """Run ``fn`` in a worker thread inside a slot of its lane, within the time limit.
 
-        try:
-            return await asyncio.wait_for(run(), timeout=limits.compute_timeout_s)
-        except TimeoutError:
-            return JSONResponse(
-                {
-                    "error": f"computation: must finish within {limits.compute_timeout_s:g} s per request "
-                    "(limit of this server); try a coarser grid or fewer overrides"
-                },
-                status_code=503,
-            )
+        Grid work (``urgent=False``) gets the `Job` as ``job=`` and stops at its next chunk boundary
+        when the time limit passes or the client (``request``) goes away, e.g. because the page sent
+        a newer request for the same layer; the thread is never left computing for nobody.
+        """
+        job = Job(scheduler, urgent)
+        work = fn if urgent else functools.partial(fn, job=job)
+        task = asyncio.ensure_future(run_in_threadpool(scheduler.run, job, work, *args))
+        task.add_done_callback(_consume)
+        waits = {task}
+        gone = request.scope.get("shieldcheck.client_gone") if request is not None else None
+        if gone is not None:
+            waits.add(asyncio.ensure_future(gone.wait()))
+        done, _ = await asyncio.wait(
+            waits, timeout=limits.compute_timeout_s, return_when=asyncio.FIRST_COMPLETED
+        )
+        for w in waits - {task}:
+            w.cancel()
+        if task in done:
+            return task.result()
+        job.cancel()
+        if done:  # the client went away: nobody reads this answer
+            return JSONResponse({"error": "request cancelled: the client closed it"}, status_code=499)
+        return JSONResponse(
+            {
+                "error": f"computation: must finish within {limits.compute_timeout_s:g} s per request "
+                "(limit of this server); try a coarser grid or fewer overrides"
+            },
+            status_code=503,
+        )
 
     @app.exception_handler(InputError)
     async def _input_error(request: Request, exc: InputError):
@@ -256,8 +313,8 @@ def create_app(
         return await compute(service.study, req.key())
 
     @app.post("/api/thresholds", summary="The study with threshold interceptor speeds per route and site")
-    async def thresholds(req: ViewRequest):
-        return await compute(service.thresholds, req.key())
+    async def thresholds(req: ViewRequest, request: Request):
+        return await compute(_no_job(service.thresholds), req.key(), urgent=False, request=request)
 
     @app.post("/api/layers", summary="Map layers: sites, radars with coverage, tracks")
     async def layers(req: ViewRequest):
@@ -268,20 +325,25 @@ def create_app(
         return await compute(service.parameters, req.key())
 
     @app.post("/api/footprint", summary="Defended-area or launch-area footprint (GeoJSON)")
-    async def footprint(req: FootprintRequest):
-        return await compute(service.footprint, req.key(), req.spec())
+    async def footprint(req: FootprintRequest, request: Request):
+        return await compute(service.footprint, req.key(), req.spec(), urgent=False, request=request)
+
+    @app.post("/api/reach", summary="Reach of a staged booster from a place, with margins to catalog cities")
+    async def reach(req: ReachRequest, request: Request):
+        args = (req.launch, req.missile, req.payload_kg, req.azimuth_step_deg)
+        return await compute(_no_job(reach_view), *args, urgent=False, request=request)
 
     @app.post("/api/snapshot", summary="A self-contained HTML snapshot of a view (opens from file://)")
-    async def snapshot(req: SnapshotRequest):
+    async def snapshot(req: SnapshotRequest, request: Request):
         key = req.key()
 
-        def make():
-            fp = service.footprint(key, req.footprint.spec()) if req.footprint is not None else None
+        def make(job=None):
+            fp = service.footprint(key, req.footprint.spec(), job) if req.footprint is not None else None
             return render_snapshot(
                 service.study(key), service.layers(key), service.parameters(key), key, footprint=fp
             )
 
-        result = await compute(make)
+        result = await compute(make, urgent=False, request=request)
         if isinstance(result, JSONResponse):
             return result
         return HTMLResponse(
@@ -297,6 +359,21 @@ def create_app(
         app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST"])
     app.add_middleware(_BodyLimit, max_bytes=limits.max_body_bytes)  # outermost: before any parsing
     return app
+
+
+def _consume(task: asyncio.Future) -> None:
+    """Retrieve a finished worker's outcome (an answer nobody waits for, or `Cancelled`)."""
+    if not task.cancelled():
+        task.exception()
+
+
+def _no_job(fn):
+    """``fn`` for the grid lane when it has no chunk boundaries (it runs to its end once started)."""
+
+    def run(*args, job=None):
+        return fn(*args)
+
+    return run
 
 
 def _version() -> str:

@@ -18,6 +18,9 @@ from pathlib import Path
 
 from shieldcheck.errors import InputError
 
+FLAGSHIP = "european-third-site-2007"
+"""The scenario the page opens when none was named on the command line (the README's worked example)."""
+
 NAME_RULE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 """Scenario, variant and site names the API accepts (no path separators, no leading dot)."""
 
@@ -56,6 +59,106 @@ class Limits:
     cache_entries: int = 64
 
 
+# ------------------------------------------------------------------------------------------ scheduling
+class Cancelled(Exception):  # noqa: N818 - a state, not a fault
+    """A computation stopped at a chunk boundary: its request ran out of time or its client went away."""
+
+
+class Job:
+    """One request's computation: its lane (urgent or not) and a flag that stops it.
+
+    ``checkpoint`` is what grid work calls between chunks (see `shieldcheck.footprint.defended_area`):
+    it raises `Cancelled` once `cancel` was called, and lets waiting urgent work through first.
+    """
+
+    def __init__(self, scheduler: Scheduler, urgent: bool):
+        self.scheduler = scheduler
+        self.urgent = urgent
+        self.cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        """Stop at the next chunk boundary (or before starting, if still waiting for a slot)."""
+        self.cancelled.set()
+        with self.scheduler.cond:
+            self.scheduler.cond.notify_all()
+
+    def checkpoint(self) -> None:
+        if self.cancelled.is_set():
+            with self.scheduler.cond:
+                self.scheduler.stats["cancelled"] += 1
+            raise Cancelled
+        self.scheduler.let_urgent_through(self)
+
+
+class Scheduler:
+    """Compute slots shared by every request, with a priority lane for short work.
+
+    Urgent work (a route table after a slider moves: ``/api/study``, layers, parameters) takes the next
+    free slot before any waiting grid work. Grid work (footprints, snapshots, threshold searches) runs
+    in chunks; at a chunk boundary, if urgent work waits and no urgent work is running (every slot
+    holds grid work), it gives its slot up and queues again behind the urgent work. So urgent work
+    waits at most one chunk (2,048 cells, tens of ms) or the route tables ahead of it, and grid work
+    keeps a slot while route tables take turns on the other. A cancelled job leaves the queue or stops
+    at its next chunk boundary.
+
+    Parameters
+    ----------
+    slots : int
+        Computations running at once (the footprint kernel already uses every core).
+    """
+
+    def __init__(self, slots: int):
+        self.slots = slots
+        self.cond = threading.Condition()
+        self._free = slots
+        self._urgent_waiting = 0
+        self._urgent_running = 0
+        self.stats = {"yielded": 0, "cancelled": 0}
+
+    def _acquire(self, job: Job) -> None:
+        with self.cond:
+            if job.urgent:
+                self._urgent_waiting += 1
+            try:
+                while self._free == 0 or (not job.urgent and self._urgent_waiting > 0):
+                    if job.cancelled.is_set():
+                        break
+                    self.cond.wait(0.5)
+                if job.cancelled.is_set():
+                    self.stats["cancelled"] += 1
+                    raise Cancelled
+                self._free -= 1
+                self._urgent_running += job.urgent
+            finally:
+                if job.urgent:
+                    self._urgent_waiting -= 1
+
+    def _release(self, job: Job) -> None:
+        with self.cond:
+            self._free += 1
+            self._urgent_running -= job.urgent
+            self.cond.notify_all()
+
+    def run(self, job: Job, fn, *args, **kwargs):
+        """``fn(*args, **kwargs)`` inside a slot of ``job``'s lane."""
+        self._acquire(job)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            self._release(job)
+
+    def let_urgent_through(self, job: Job) -> None:
+        """Called by running grid work: give the slot up while urgent work waits, then queue again."""
+        with self.cond:
+            # a route table already running will pass its slot on when it ends (one route table's
+            # time); only when none runs would the waiting one wait for the whole grid
+            if job.urgent or self._urgent_waiting == 0 or self._urgent_running > 0:
+                return
+            self.stats["yielded"] += 1
+        self._release(job)
+        self._acquire(job)
+
+
 # ------------------------------------------------------------------------------------------ scenarios
 class ScenarioSource:
     """Where scenarios come from: the built-ins, files named on the command line, and one directory.
@@ -78,11 +181,14 @@ class ScenarioSource:
 
         self._builtin = dict(list_scenarios())
         self._files: dict[str, Path] = {}
+        self._given: list[str] = []
         for f in files:
             if f in self._builtin:
+                self._given.append(f)
                 continue
             model = load_scenario(f)
             self._files[model.name] = Path(f).resolve()
+            self._given.append(model.name)
         self.scenario_dir = None
         if scenario_dir is not None:
             d = Path(scenario_dir)
@@ -99,6 +205,15 @@ class ScenarioSource:
         """Every scenario name served, in a stable order."""
         seen = dict.fromkeys([*self._builtin, *self._files, *self._dir_names()])
         return list(seen)
+
+    @property
+    def default(self) -> str:
+        """The scenario the page opens first: the first named on the command line, else `FLAGSHIP`
+        (when served), else the first served."""
+        if self._given:
+            return self._given[0]
+        names = self.names()
+        return FLAGSHIP if FLAGSHIP in names else names[0]
 
     def path_of(self, name: str) -> str:
         """What `shieldcheck.scenario.load_scenario` should read for ``name`` (built-in name or path)."""
@@ -130,15 +245,26 @@ class ScenarioSource:
         return load_scenario(self.path_of(name))
 
     def summary(self) -> list[dict]:
-        """``[{name, title, variants}]`` for the picker."""
+        """``[{name, title, variants, default}]`` for the picker; ``default`` is true for `default` only."""
         out = []
+        first = self.default
         for name in self.names():
             try:
                 m = self.load(name)
             except InputError as exc:
-                out.append({"name": name, "title": "", "variants": ["base"], "error": str(exc)})
+                out.append(
+                    {
+                        "name": name,
+                        "title": "",
+                        "variants": ["base"],
+                        "default": name == first,
+                        "error": str(exc),
+                    }
+                )
                 continue
-            out.append({"name": name, "title": m.title, "variants": ["base", *m.variants]})
+            out.append(
+                {"name": name, "title": m.title, "variants": ["base", *m.variants], "default": name == first}
+            )
         return out
 
 
@@ -276,8 +402,13 @@ class Service:
         """The contested numbers of a view, with their values, units and sources (for the sliders)."""
         return contested_parameters(self.built(key))
 
-    def footprint(self, key: ViewKey, request: dict) -> dict:
-        """Defended-area or launch-area footprint as GeoJSON (cells bounded by `Limits.max_grid_cells`)."""
+    def footprint(self, key: ViewKey, request: dict, job: Job | None = None) -> dict:
+        """Defended-area or launch-area footprint as GeoJSON (cells bounded by `Limits.max_grid_cells`).
+
+        Only the engageable cells are computed (`shieldcheck.footprint.defended_area` with
+        ``engageable_only``: the same cells as the full footprint, about half the work); with a ``job``
+        the grid runs in chunks that `Job.checkpoint` can pause or stop.
+        """
         from shieldcheck.footprint import defended_area, grid, launch_area_footprint
 
         built = self.built(key)
@@ -310,11 +441,13 @@ class Service:
             what = "launch" if kind == "defended_area" else "target"
             raise InputError(f"place: must be a {what} of {threat} ({', '.join(names)}), got {place!r}")
         kw = dict(missile=case.missile, shape=case.shape)
-        fkey = ("footprint", key, kind, threat, place, g)
+        # canonical: the effective scenario's hash, so "8" and "8.0" (or an override repeated) are one entry
+        fkey = ("footprint", built.scenario_hash, kind, threat, place, g)
 
         def make():
             fn = defended_area if kind == "defended_area" else launch_area_footprint
-            fp = fn(built.architecture, names[place], g, **kw)
+            check = job.checkpoint if job is not None else None
+            fp = fn(built.architecture, names[place], g, engageable_only=True, checkpoint=check, **kw)
             out = fp.to_geojson("engageable")
             out["properties"] = {
                 "kind": kind,
@@ -498,6 +631,54 @@ def trajectory_view(launch: str, target: str, missile: str | None, step_s: float
             "longitude_deg": s.longitude_deg,
             "altitude_km": s.altitude_km,
         }
+    return _jsonable(out)
+
+
+@functools.lru_cache(maxsize=32)
+def reach_view(launch: str, missile: str, payload_kg: float | None, azimuth_step_deg: float) -> dict:
+    """Reach of a catalog booster from a place (`shieldcheck.reach.reach`), as ``shieldcheck reach --json``.
+
+    Parameters
+    ----------
+    launch : str
+        Catalog place or ``"lat,lon"``.
+    missile : str
+        Booster class with stages (`shieldcheck.catalog.boosters.get_booster`).
+    payload_kg : float or None
+        Payload, kg (None: the booster's own).
+    azimuth_step_deg : float
+        Azimuth spacing, deg.
+
+    Returns
+    -------
+    dict
+        ``reach``: the `Reach` fields (the CLI's ``--json``, margins to every catalog city);
+        ``geojson``: the boundary, launch point and margins (`shieldcheck.reach.reach_geojson`).
+
+    Raises
+    ------
+    InputError
+        An unknown place or booster, or numbers out of range (as the CLI says them).
+    """
+    import dataclasses
+
+    from shieldcheck.catalog import places, resolve_place
+    from shieldcheck.catalog.boosters import get_booster
+    from shieldcheck.reach import reach, reach_geojson
+
+    lp = resolve_place(launch, field="launch")
+    b = get_booster(missile)
+    res = reach(
+        b.vehicle,
+        lp.latitude_deg,
+        lp.longitude_deg,
+        payload_kg=payload_kg,
+        azimuth_step_deg=azimuth_step_deg,
+        places=places(kind="city"),
+    )
+    out = {"reach": dataclasses.asdict(res), "geojson": reach_geojson(res, name=f"{b.name} from {lp.name}")}
+    out["reach"]["missile"] = b.name
+    out["reach"]["label"] = f"{b.label} from {lp.label}"
     return _jsonable(out)
 
 

@@ -87,12 +87,16 @@
     $("permalink").href = url;
   }
 
-  function post(path, body) {
-    return fetch(path, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-    }).then(function (r) {
+  // one request in flight per lane: a newer one aborts the older (the server then stops its work)
+  var lanes = {};
+  function post(path, body, lane) {
+    var opts = { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
+    if (lane) {
+      if (lanes[lane]) lanes[lane].abort();
+      lanes[lane] = new AbortController();
+      opts.signal = lanes[lane].signal;
+    }
+    return fetch(path, opts).then(function (r) {
       if (!r.ok) {
         return r.json().catch(function () { return { error: r.status + " " + r.statusText }; })
           .then(function (j) { throw new Error(j.error || (r.status + " " + r.statusText)); });
@@ -100,7 +104,7 @@
       return r;
     });
   }
-  function postJSON(path, body) { return post(path, body).then(function (r) { return r.json(); }); }
+  function postJSON(path, body, lane) { return post(path, body, lane).then(function (r) { return r.json(); }); }
 
   // ------------------------------------------------------------------ map
   var map = L.map("map", { worldCopyJump: false, preferCanvas: false, minZoom: 1, maxZoom: 9 })
@@ -194,23 +198,67 @@
       siteMarker(s.name, pos, false, live);
     });
     state.added.forEach(function (a) { siteMarker(a.name, [a.lat, a.lon], true, live); });
+    if (live) fillSitePicker();
   }
 
+  function sitePositions() {
+    var out = [];
+    (current.layers ? current.layers.sites : []).filter(function (s) { return s.kind === "interceptor_site"; })
+      .forEach(function (s) {
+        var pos = [s.latitude_deg, s.longitude_deg];
+        if (state.moved[s.name]) pos = state.moved[s.name].split(",").map(parseFloat);
+        out.push({ name: s.name, lat: pos[0], lon: pos[1], added: false });
+      });
+    state.added.forEach(function (a) { out.push({ name: a.name, lat: a.lat, lon: a.lon, added: true }); });
+    return out;
+  }
+
+  function moveSite(name, lat, lon) {
+    lat = Math.max(-90, Math.min(90, lat));
+    lon = ((lon + 540) % 360) - 180;
+    var added = state.added.filter(function (a) { return a.name === name; })[0];
+    if (added) { added.lat = lat; added.lon = lon; } else { state.moved[name] = lat.toFixed(4) + "," + lon.toFixed(4); }
+    return refresh(false);
+  }
+
+  function fillSitePicker(selected) {
+    var sel = $("site-pick"), all = sitePositions();
+    var name = selected || sel.value || (all[0] && all[0].name);
+    fillSelect(sel, all.map(function (s) { return s.name; }), name);
+    var s = all.filter(function (x) { return x.name === sel.value; })[0];
+    if (s) { $("site-lat").value = s.lat.toFixed(4); $("site-lon").value = s.lon.toFixed(4); }
+  }
+
+  var keyFocus = null, keyTimer = null;
   function siteMarker(name, pos, added, live) {
     var icon = L.divIcon({ className: "site-icon" + (added ? " added" : ""), iconSize: [14, 14] });
-    var m = L.marker(pos, { icon: icon, draggable: live, title: "interceptor site " + name, alt: name, keyboard: true })
+    var hint = live ? " (drag, or focus and use the arrow keys, to move)" : "";
+    var m = L.marker(pos, { icon: icon, draggable: live, title: "interceptor site " + name + hint, alt: name, keyboard: true })
       .bindTooltip(tooltip([name, "interceptor site" + (live ? " (drag to move)" : "")]));
     m.on("dragend", function () {
       var ll = m.getLatLng();
-      var lat = Math.max(-90, Math.min(90, ll.lat)), lon = ((ll.lng + 540) % 360) - 180;
-      if (added) {
-        state.added.forEach(function (a) { if (a.name === name) { a.lat = lat; a.lon = lon; } });
-      } else {
-        state.moved[name] = lat.toFixed(4) + "," + lon.toFixed(4);
-      }
-      refresh(false);
+      moveSite(name, ll.lat, ll.lng);
     });
     m.addTo(siteLayer);
+    if (!live) return;
+    var node = m.getElement();
+    node.setAttribute("aria-label", "interceptor site " + name + ": arrow keys move it");
+    node.addEventListener("focus", function () { keyFocus = name; fillSitePicker(name); });
+    node.addEventListener("focusout", function (e) { if (e.relatedTarget) keyFocus = null; });
+    node.addEventListener("keydown", function (e) {
+      var d = e.shiftKey ? 2 : 0.5;
+      var step = { ArrowUp: [d, 0], ArrowDown: [-d, 0], ArrowLeft: [0, -d], ArrowRight: [0, d] }[e.key];
+      if (!step) return;
+      e.preventDefault();
+      e.stopPropagation();  // the map would pan
+      var ll = m.getLatLng();
+      m.setLatLng([Math.max(-90, Math.min(90, ll.lat + step[0])), ll.lng + step[1]]);
+      $("site-lat").value = m.getLatLng().lat.toFixed(4);
+      $("site-lon").value = m.getLatLng().lng.toFixed(4);
+      clearTimeout(keyTimer);  // a burst of presses is one move
+      keyTimer = setTimeout(function () { var p = m.getLatLng(); moveSite(name, p.lat, p.lng); }, 400);
+    });
+    if (keyFocus === name) node.focus();  // a redraw after a keyboard move keeps the focus
   }
 
   map.on("click", function (e) {
@@ -434,8 +482,8 @@
     busy++;
     setStatus("computing…");
     var body = viewBody();
-    var jobs = [postJSON("/api/study", body)];
-    if (withLayers || !current.layers) jobs.push(postJSON("/api/layers", body));
+    var jobs = [postJSON("/api/study", body, "study")];
+    if (withLayers || !current.layers) jobs.push(postJSON("/api/layers", body, "layers"));
     return Promise.all(jobs).then(function (res) {
       if (my !== seq) return;
       current.study = res[0];
@@ -459,7 +507,7 @@
     }).then(function () {
       if (my === seq) { setStatus("ready: " + current.study.routes.length + " routes"); document.body.dataset.ready = String(my); }
     }).catch(function (err) {
-      if (my === seq) setStatus(String(err.message || err), true);
+      if (my === seq && err.name !== "AbortError") setStatus(String(err.message || err), true);
     }).finally(function () { busy--; });
   }
 
@@ -490,7 +538,7 @@
     var b = viewBody(), spec = footprintSpec();
     Object.keys(spec).forEach(function (k) { b[k] = spec[k]; });
     setStatus("computing footprint…");
-    return postJSON("/api/footprint", b).then(drawFootprintLayer);
+    return postJSON("/api/footprint", b, "footprint").then(drawFootprintLayer);
   }
 
   function loadScenario(reset) {
@@ -548,12 +596,28 @@
     $("variant").addEventListener("change", function () { state.variant = $("variant").value; loadScenario(false); });
     $("reset").addEventListener("click", function () { loadScenario(true); });
     $("add-site").addEventListener("click", function () { setAddMode(!addMode); setStatus(addMode ? "click the map to place a site" : ""); });
+    $("site-pick").addEventListener("change", function () { fillSitePicker($("site-pick").value); });
+    $("site-move-btn").addEventListener("click", function () {
+      var lat = Number($("site-lat").value), lon = Number($("site-lon").value);
+      if ($("site-lat").value === "" || !isFinite(lat) || lat < -90 || lat > 90) {
+        setStatus("latitude must be within [-90, 90], got " + ($("site-lat").value || "nothing"), true); return;
+      }
+      if ($("site-lon").value === "" || !isFinite(lon) || lon < -180 || lon > 180) {
+        setStatus("longitude must be within [-180, 180], got " + ($("site-lon").value || "nothing"), true); return;
+      }
+      moveSite($("site-pick").value, lat, lon);
+    });
+    ["site-lat", "site-lon"].forEach(function (id) {
+      $(id).addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); $("site-move-btn").click(); } });
+    });
     $("fp-kind").addEventListener("change", fillFootprintPickers);
     $("fp-threat").addEventListener("change", fillFootprintPickers);
     $("fp-draw").addEventListener("click", function () {
       state.fp = { kind: $("fp-kind").value, threat: $("fp-threat").value, place: $("fp-place").value, res: $("fp-res").value };
       writeURL();
-      drawFootprint().then(function () { setStatus("footprint drawn"); }).catch(function (e) { setStatus(String(e.message || e), true); });
+      drawFootprint().then(function () { setStatus("footprint drawn"); }).catch(function (e) {
+        if (e.name !== "AbortError") setStatus(String(e.message || e), true);  // a newer footprint replaced it
+      });
     });
     $("fp-clear").addEventListener("click", function () { state.fp = null; current.footprint = null; fpLayer.clearLayers(); writeURL(); });
     $("dl-csv").addEventListener("click", function () { download(state.scenario + "-" + state.variant + "-routes.csv", "text/csv", csv(current.study.routes)); });
@@ -601,7 +665,9 @@
     ]).then(function (res) {
       drawBase(res[0], res[1]);
       scenarios = res[2];
-      fillSelect($("scenario"), scenarios.map(function (s) { return s.name; }), state.scenario || scenarios[0].name);
+      // the scenario in the URL, else the server's default (named on its command line, else the flagship)
+      var first = scenarios.filter(function (s) { return s.default; })[0] || scenarios[0];
+      fillSelect($("scenario"), scenarios.map(function (s) { return s.name; }), state.scenario || first.name);
       state.scenario = $("scenario").value;
       loadVariants();
       state.variant = $("variant").value;
