@@ -144,6 +144,16 @@ def test_demo_prints_a_table():
     assert "tehran" in res.stdout and "ok" in res.stdout
 
 
+def test_demo_hint_gives_the_same_answer_as_its_row():
+    # the demo's rows fly the kinematic boost; `trajectory --missile` defaults to --boost auto, which flies
+    # a class's stages (tehran -> washington, icbm-liquid-10000: unreachable), so the hint must say kinematic
+    res = run("demo")
+    assert "--boost kinematic" in " ".join(res.stdout.split())
+    args = ("tehran", "washington", "--missile", "icbm-liquid-10000")
+    detail = run("trajectory", *args, "--boost", "kinematic", "--json")
+    assert detail.exit_code == 0 and json.loads(detail.stdout)["status"] == "ok"
+
+
 def test_engage_json_rows_and_variant():
     res = run("engage", "european-third-site-2007", "--variant", "speed-postol-9", "--json")
     assert res.exit_code == 0, res.output

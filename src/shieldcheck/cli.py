@@ -351,7 +351,9 @@ def demo_cmd() -> None:
         )
     console.print(table)
     console.print(
-        "Each row: `shieldcheck trajectory FROM TO --missile NAME` for details, `--json` for machines."
+        "Each row (kinematic boost): `shieldcheck trajectory FROM TO --missile NAME --boost kinematic` "
+        "for details, `--json` for machines; without `--boost kinematic` a class with stage data flies "
+        "its stages and may give another answer."
     )
 
 
