@@ -287,6 +287,20 @@ def test_threshold_json_and_table():
     assert "6.35–6.97" in table.stdout.replace("\n", "")
 
 
+def test_threshold_flags_speeds_below_the_climb_to_burnout():
+    # README, Limits: thresholds below ~1.95 km/s (the climb to the GBI's fixed 200 km burnout point) are
+    # artefacts; the table must say so rather than let 1.41 km/s be quoted (tehran/semnan -> berlin, ...)
+    res = run("threshold", "european-third-site-2007", "--json")
+    rows = json.loads(res.stdout)
+    low = [r for r in rows if r["threshold_status"] == "found" and r["threshold_speed_km_s"] < 1.95]
+    assert low
+    table = run("threshold", "european-third-site-2007")
+    text = " ".join(table.stdout.split())
+    assert f"{len(low)} route(s) need less than the 1.95 km/s" in text and "artefact" in text
+    russia = run("threshold", "european-third-site-2007", "--set", "threats.iran-europe.targets=[london]")
+    assert "artefact" not in russia.stdout
+
+
 FEW_SETS = [
     "--set",
     "threats.iran-europe.targets=[berlin]",
