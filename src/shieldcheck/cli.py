@@ -579,7 +579,9 @@ def threshold_cmd(
         "tail chases",
     ]
     out.print(_fit_table("per threat group", cols, body))
-    low, climb = _below_climb_speed(study)
+    from shieldcheck.study import below_climb_speed
+
+    low, climb = below_climb_speed(study, study.thresholds)
     if low:
         out.print(
             f"{low} route(s) need less than the {climb} km/s it takes just to climb to the interceptor's "
@@ -589,29 +591,6 @@ def threshold_cmd(
         "[dim]Kinematic model estimates, bisected to 0.01 km/s; other assumptions: the scenario's.[/dim]"
     )
 
-
-def _below_climb_speed(study) -> tuple[int, str]:
-    """Routes whose threshold speed is below sqrt(2 mu (1/R - 1/(R+h))), h the first window site's burnout
-    altitude (a journalist must not quote those), and the climb speed(s) involved, for the note."""
-    import math
-
-    from shieldcheck.earth import MU_KM3_S2, SPHERE_RADIUS_KM
-
-    low, speeds = 0, set()
-    for t in study.thresholds:
-        if t.site != "" or t.threshold_status != "found":
-            continue
-        built = study.built.get(t.variant)
-        sites = built.architecture.sites if built else ()
-        site = next((s for s in sites if s.name == t.first_window_site), None)
-        if site is None:
-            continue
-        h = site.interceptor.burnout_altitude_km
-        climb = math.sqrt(2 * MU_KM3_S2 * (1 / SPHERE_RADIUS_KM - 1 / (SPHERE_RADIUS_KM + h)))
-        if t.threshold_speed_km_s < climb:
-            low += 1
-            speeds.add(f"{climb:.2f}")
-    return low, "/".join(sorted(speeds))
 
 
 @app.command("report")
