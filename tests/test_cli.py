@@ -2,6 +2,7 @@
 
 import csv
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -152,6 +153,17 @@ def test_demo_hint_gives_the_same_answer_as_its_row():
     args = ("tehran", "washington", "--missile", "icbm-liquid-10000")
     detail = run("trajectory", *args, "--boost", "kinematic", "--json")
     assert detail.exit_code == 0 and json.loads(detail.stdout)["status"] == "ok"
+
+
+def test_readme_python_example_trajectory_numbers():
+    # README, "In Python": ('ok', 10199.2…, 7.05…); the API defaults to the kinematic boost
+    import shieldcheck as sc
+
+    t = sc.trajectory("tehran", "washington", missile="icbm-liquid-10000")
+    assert t.status == "ok" and f"{t.ground_range_km:.1f}" == "10199.2"
+    assert f"{t.burnout_speed_relative_km_s:.2f}" == "7.05"
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "# ('ok', 10199.2…, 7.05…)" in readme
 
 
 def test_engage_json_rows_and_variant():
