@@ -155,6 +155,19 @@ def test_demo_hint_gives_the_same_answer_as_its_row():
     assert detail.exit_code == 0 and json.loads(detail.stdout)["status"] == "ok"
 
 
+def test_staged_unreachable_trajectory_says_its_numbers_are_the_full_burn():
+    # the staged icbm-liquid-10000 falls 1,955 km short of Washington; its table showed the full burn's
+    # 6.479 km/s as "minimum-energy speed for this route" (the route needs 7.05 km/s)
+    res = run("trajectory", "tehran", "washington", "--missile", "icbm-liquid-10000")
+    text = " ".join(res.stdout.split())
+    assert res.exit_code == 0 and "unreachable" in text
+    assert "the full burn's trajectory, which falls short of the target" in text
+    line = [ln for ln in res.stdout.splitlines() if "minimum-energy speed for this route" in ln][0]
+    assert "6.479" not in line and line.rstrip(" │").endswith("-")
+    ok = run("trajectory", "kozelsk", "washington", "--missile", "icbm-solid")
+    assert "falls short" not in ok.stdout
+
+
 def test_readme_python_example_trajectory_numbers():
     # README, "In Python": ('ok', 10199.2…, 7.05…); the API defaults to the kinematic boost
     import shieldcheck as sc

@@ -237,6 +237,10 @@ def trajectory_cmd(
     ]
     rows.insert(1, ("boost", "staged (fitted by thrust termination)" if t.boost == "staged"
                     else "kinematic (fixed burnout point)"))
+    if t.boost == "staged" and t.status == "unreachable":
+        # the numbers are the full burn's arc, which falls short: not the route's, and not its least speed
+        rows.insert(2, ("rows below", "the full burn's trajectory, which falls short of the target"))
+        rows = [(k, "-" if k == "minimum-energy speed for this route" else v) for k, v in rows]
     if math.isfinite(t.range_margin_km):
         word = "beyond the target" if t.range_margin_km >= 0 else "short of the target"
         how = "along this azimuth" if t.boost == "staged" else "(non-rotating estimate)"
