@@ -1193,6 +1193,15 @@ def compare_cmd(
             cells.append(row[label] + (f" ({w:,.0f} s)" if w else ""))
         table.add_row(row["threat"], row["target"], *cells)
     console.print(table)
+    from shieldcheck.study import below_climb_speed
+
+    for label, (_, variant), study in zip(c.labels, c.specs, c.studies, strict=True):
+        low, climb = below_climb_speed(study, [t for t in study.thresholds if t.variant == variant])
+        if low:
+            console.print(
+                f"{label}: {low} route(s) need less than the {climb} km/s it takes just to climb to the "
+                "interceptor's fixed burnout altitude: an artefact of that assumption, not a speed to quote."
+            )
     console.print("[dim]Kinematic model estimates; see each scenario file for every source.[/dim]")
     if page is not None:
         console.print(f"wrote [bold]{page}[/bold]")
