@@ -1338,7 +1338,7 @@ def boost_phase_cmd(
             )
             console.print(
                 f"interceptor fired at {r.interceptor_launch_s:.0f} s; {r.time_available_s:.0f} s "
-                f"to burnout/deadline ({r.deadline_s:.0f} s)",
+                f"available until burnout/deadline ({r.deadline_s:.0f} s)",
                 highlight=False,
             )
             if r.status == "engageable":
@@ -1422,7 +1422,8 @@ def boost_phase_cmd(
         return
     console.print(head, highlight=False)
     console.print(
-        f"interceptor fired at {t_launch:.0f} s: {deadline - t_launch:.0f} s to {deadline:.0f} s",
+        f"interceptor fired at {t_launch:.0f} s; {deadline - t_launch:.0f} s available until "
+        f"burnout/deadline ({deadline:.0f} s)",
         highlight=False,
     )
     table = Table(title="least interceptor burnout speed (km/s) against the base's distance from the launch")
