@@ -2,6 +2,7 @@
 
 import csv
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -144,6 +145,40 @@ def test_demo_prints_a_table():
     assert "tehran" in res.stdout and "ok" in res.stdout
 
 
+def test_demo_hint_gives_the_same_answer_as_its_row():
+    # the demo's rows fly the kinematic boost; `trajectory --missile` defaults to --boost auto, which flies
+    # a class's stages (tehran -> washington, icbm-liquid-10000: unreachable), so the hint must say kinematic
+    res = run("demo")
+    assert "--boost kinematic" in " ".join(res.stdout.split())
+    args = ("tehran", "washington", "--missile", "icbm-liquid-10000")
+    detail = run("trajectory", *args, "--boost", "kinematic", "--json")
+    assert detail.exit_code == 0 and json.loads(detail.stdout)["status"] == "ok"
+
+
+def test_staged_unreachable_trajectory_says_its_numbers_are_the_full_burn():
+    # the staged icbm-liquid-10000 falls 1,955 km short of Washington; its table showed the full burn's
+    # 6.479 km/s as "minimum-energy speed for this route" (the route needs 7.05 km/s)
+    res = run("trajectory", "tehran", "washington", "--missile", "icbm-liquid-10000")
+    text = " ".join(res.stdout.split())
+    assert res.exit_code == 0 and "unreachable" in text
+    assert "the full burn's trajectory, which falls short of the target" in text
+    line = [ln for ln in res.stdout.splitlines() if "minimum-energy speed for this route" in ln][0]
+    assert "6.479" not in line and line.rstrip(" │").endswith("-")
+    ok = run("trajectory", "kozelsk", "washington", "--missile", "icbm-solid")
+    assert "falls short" not in ok.stdout
+
+
+def test_readme_python_example_trajectory_numbers():
+    # README, "In Python": ('ok', 10199.2…, 7.05…); the API defaults to the kinematic boost
+    import shieldcheck as sc
+
+    t = sc.trajectory("tehran", "washington", missile="icbm-liquid-10000")
+    assert t.status == "ok" and f"{t.ground_range_km:.1f}" == "10199.2"
+    assert f"{t.burnout_speed_relative_km_s:.2f}" == "7.05"
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "# ('ok', 10199.2…, 7.05…)" in readme
+
+
 def test_engage_json_rows_and_variant():
     res = run("engage", "european-third-site-2007", "--variant", "speed-postol-9", "--json")
     assert res.exit_code == 0, res.output
@@ -275,6 +310,20 @@ def test_threshold_json_and_table():
     table = run("threshold", "european-third-site-2007", "--set", "threats.iran-europe.targets=[berlin]")
     assert table.exit_code == 0 and "least interceptor speed per route" in table.stdout
     assert "6.35–6.97" in table.stdout.replace("\n", "")
+
+
+def test_threshold_flags_speeds_below_the_climb_to_burnout():
+    # README, Limits: thresholds below ~1.95 km/s (the climb to the GBI's fixed 200 km burnout point) are
+    # artefacts; the table must say so rather than let 1.41 km/s be quoted (tehran/semnan -> berlin, ...)
+    res = run("threshold", "european-third-site-2007", "--json")
+    rows = json.loads(res.stdout)
+    low = [r for r in rows if r["threshold_status"] == "found" and r["threshold_speed_km_s"] < 1.95]
+    assert low
+    table = run("threshold", "european-third-site-2007")
+    text = " ".join(table.stdout.split())
+    assert f"{len(low)} route(s) need less than the 1.95 km/s" in text and "artefact" in text
+    russia = run("threshold", "european-third-site-2007", "--set", "threats.iran-europe.targets=[london]")
+    assert "artefact" not in russia.stdout
 
 
 FEW_SETS = [

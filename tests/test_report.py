@@ -59,6 +59,16 @@ def test_report_has_every_section_and_says_estimate(report):
     assert "AFP, Aug 2007" in text and "SpaceNews" in text
 
 
+def test_key_answers_flag_thresholds_below_the_climb_to_burnout(report):
+    # Iran -> Europe's 1.41 km/s is below the 1.95 km/s needed just to climb to the GBI's 200 km burnout
+    # point (README, Limits: an artefact); the key answer must not let a reader quote it bare
+    result, text, _ = report
+    europe = [a for a in result.key_answers if a.startswith("Iranian IRBMs")][0]
+    assert "1.41–10.51 km/s" in europe and "below the 1.95 km/s" in europe and "artefact" in europe
+    assert all("artefact" not in a for a in result.key_answers if not a.startswith("Iranian IRBMs"))
+    assert "below the 1.95 km/s" in text
+
+
 def test_report_is_self_contained(report):
     _, text, _ = report
     assert not re.search(r"<(script|link|iframe)\b", text, re.I)

@@ -277,3 +277,16 @@ def test_short_routes_in_a_scenario_are_rows_with_reasons(tmp_path, boost):
         assert routes["london"].status != "threat_cannot_reach"
     else:
         assert all(r.status != "threat_cannot_reach" for r in routes.values())
+
+
+def test_no_missile_class_states_no_reach():
+    # without a class nothing bounds the speed: the closed-form reach was half the globe (20,015 km,
+    # "12,451 km beyond the target" for kozelsk -> new-york at 7.2 km/s, whose arc reaches ~10,000 km)
+    t = trajectory("kozelsk", "new-york", shape="burnout-speed", burnout_speed_km_s=7.2, branch="depressed")
+    assert t.status == "ok" and math.isinf(t.max_range_km) and math.isinf(t.range_margin_km)
+    res = CliRunner().invoke(app, ["trajectory", "tehran", "berlin", "--apogee-km", "1200", "--json"])
+    d = json.loads(res.stdout)
+    assert d["max_range_km"] is None and d["range_margin_km"] is None
+    res = CliRunner().invoke(app, ["trajectory", "kozelsk", "new-york", "--burnout-speed-km-s", "7.2"])
+    assert res.exit_code == 0 and "maximum range" not in res.stdout and "20,015" not in res.stdout
+    assert math.isfinite(trajectory("tehran", "london", missile="irbm-5500").max_range_km)

@@ -483,3 +483,18 @@ def test_base_variant_spelled_base_and_old_folders_with_none_still_read(tmp_path
         {"variant": BASE, "decision_s": 30.0}
     ]
     run_sweep(spec, tmp_path, progress=False)  # resumes: not "a different sweep"
+
+
+def test_heatmap_of_engageable_writes_fractions_not_rounded_counts():
+    # README's sweep-plot uses --value engageable: a cell where 6 of 10 routes engage averages 0.6 and was
+    # written as "1" (".0f"), so a reader saw every route engaged
+    from shieldcheck.report.sweep_plots import heatmap
+
+    table = {
+        "x": np.array([1.0] * 10 + [2.0] * 10),
+        "y": np.array([5.0] * 20),
+        "engageable": np.array([True] * 6 + [False] * 4 + [True] * 10),
+    }
+    fig = heatmap(table, "x", "y", value="engageable")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert sorted(texts) == ["0.60", "1.00"]

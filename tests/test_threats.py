@@ -382,7 +382,8 @@ def test_ok_results_have_no_nan(kwargs):
         assert not (isinstance(v, float) and math.isnan(v)), k
     for k, v in t.to_dict().items():
         assert not (isinstance(v, float) and math.isnan(v)), k
-        assert v is not None or k == "max_burnout_speed_km_s", k  # inf: no limit given
+        # inf: no limit given (no missile class, so no speed limit and no reach)
+        assert v is not None or k in ("max_burnout_speed_km_s", "max_range_km", "range_margin_km"), k
     ref = float(sphere_min_energy(t.ground_range_km)["speed_km_s"])
     assert abs(t.min_energy_speed_km_s - ref) < 1e-3
 

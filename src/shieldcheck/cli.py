@@ -237,6 +237,10 @@ def trajectory_cmd(
     ]
     rows.insert(1, ("boost", "staged (fitted by thrust termination)" if t.boost == "staged"
                     else "kinematic (fixed burnout point)"))
+    if t.boost == "staged" and t.status == "unreachable":
+        # the numbers are the full burn's arc, which falls short: not the route's, and not its least speed
+        rows.insert(2, ("rows below", "the full burn's trajectory, which falls short of the target"))
+        rows = [(k, "-" if k == "minimum-energy speed for this route" else v) for k, v in rows]
     if math.isfinite(t.range_margin_km):
         word = "beyond the target" if t.range_margin_km >= 0 else "short of the target"
         how = "along this azimuth" if t.boost == "staged" else "(non-rotating estimate)"
@@ -351,7 +355,9 @@ def demo_cmd() -> None:
         )
     console.print(table)
     console.print(
-        "Each row: `shieldcheck trajectory FROM TO --missile NAME` for details, `--json` for machines."
+        "Each row (kinematic boost): `shieldcheck trajectory FROM TO --missile NAME --boost kinematic` "
+        "for details, `--json` for machines; without `--boost kinematic` a class with stage data flies "
+        "its stages and may give another answer."
     )
 
 
@@ -577,9 +583,18 @@ def threshold_cmd(
         "tail chases",
     ]
     out.print(_fit_table("per threat group", cols, body))
+    from shieldcheck.study import below_climb_speed
+
+    low, climb = below_climb_speed(study, study.thresholds)
+    if low:
+        out.print(
+            f"{low} route(s) need less than the {climb} km/s it takes just to climb to the interceptor's "
+            "fixed burnout altitude: an artefact of that assumption, not a speed to quote (README, Limits)."
+        )
     out.print(
         "[dim]Kinematic model estimates, bisected to 0.01 km/s; other assumptions: the scenario's.[/dim]"
     )
+
 
 
 @app.command("report")
@@ -1178,6 +1193,15 @@ def compare_cmd(
             cells.append(row[label] + (f" ({w:,.0f} s)" if w else ""))
         table.add_row(row["threat"], row["target"], *cells)
     console.print(table)
+    from shieldcheck.study import below_climb_speed
+
+    for label, (_, variant), study in zip(c.labels, c.specs, c.studies, strict=True):
+        low, climb = below_climb_speed(study, [t for t in study.thresholds if t.variant == variant])
+        if low:
+            console.print(
+                f"{label}: {low} route(s) need less than the {climb} km/s it takes just to climb to the "
+                "interceptor's fixed burnout altitude: an artefact of that assumption, not a speed to quote."
+            )
     console.print("[dim]Kinematic model estimates; see each scenario file for every source.[/dim]")
     if page is not None:
         console.print(f"wrote [bold]{page}[/bold]")
@@ -1314,7 +1338,7 @@ def boost_phase_cmd(
             )
             console.print(
                 f"interceptor fired at {r.interceptor_launch_s:.0f} s; {r.time_available_s:.0f} s "
-                f"to burnout/deadline ({r.deadline_s:.0f} s)",
+                f"available until burnout/deadline ({r.deadline_s:.0f} s)",
                 highlight=False,
             )
             if r.status == "engageable":
@@ -1398,7 +1422,8 @@ def boost_phase_cmd(
         return
     console.print(head, highlight=False)
     console.print(
-        f"interceptor fired at {t_launch:.0f} s: {deadline - t_launch:.0f} s to {deadline:.0f} s",
+        f"interceptor fired at {t_launch:.0f} s; {deadline - t_launch:.0f} s available until "
+        f"burnout/deadline ({deadline:.0f} s)",
         highlight=False,
     )
     table = Table(title="least interceptor burnout speed (km/s) against the base's distance from the launch")

@@ -752,3 +752,26 @@ def study_footprints(
         for v in lvs
     }
     return StudyFootprints(variant, first, defended, box, last, launch_areas, lbox)
+
+
+def below_climb_speed(study, thresholds) -> tuple[int, str]:
+    """Count the any-site `thresholds` rows below sqrt(2 mu (1/R - 1/(R+h))), h the burnout altitude of
+    the first window's site: the climb alone needs more, so those speeds are artefacts of the fixed burnout
+    point (not to be quoted). Returns the count and the climb speed(s) involved, for the note."""
+    from shieldcheck.earth import SPHERE_RADIUS_KM
+
+    low, speeds = 0, set()
+    for t in thresholds:
+        if t.site != "" or t.threshold_status != "found":
+            continue
+        built = study.built.get(t.variant)
+        sites = built.architecture.sites if built else ()
+        site = next((s for s in sites if s.name == t.first_window_site), None)
+        if site is None:
+            continue
+        h = site.interceptor.burnout_altitude_km
+        climb = math.sqrt(2 * MU_KM3_S2 * (1 / SPHERE_RADIUS_KM - 1 / (SPHERE_RADIUS_KM + h)))
+        if t.threshold_speed_km_s < climb:
+            low += 1
+            speeds.add(f"{climb:.2f}")
+    return low, "/".join(sorted(speeds))

@@ -996,6 +996,9 @@ def solve_trajectories(
         q_max = vmax**2 * (SPHERE_RADIUS_KM + hb) / mu_km3_s2
         psi_max = np.where(q_max < 1.0, 2.0 * np.arcsin(np.minimum(q_max / (2.0 - q_max), 1.0)), np.pi)
     max_range = np.minimum(db + SPHERE_RADIUS_KM * psi_max, math.pi * SPHERE_RADIUS_KM)
+    # no missile class, no speed limit: no reach (inf, like max_burnout_speed_km_s; null in JSON), not half
+    # the globe (it printed 20,015 km, "12,451 km beyond the target", for a 7.2 km/s arc reaching ~10,000)
+    max_range = np.where(np.isfinite(vmax), max_range, np.inf)
     rot_b = _earth.ecef_to_eci(r1, tb, rotation)
     vel_b = _earth.ecef_to_eci(out_v1, tb, rotation)
     data = {

@@ -21,7 +21,7 @@ from shieldcheck.engagement import interceptor_path
 from shieldcheck.footprint import REASON_CODES
 from shieldcheck.interceptors import reach_fan
 from shieldcheck.scenario import load_scenario
-from shieldcheck.study import BASE, build_study, speed_sensitivity, study_footprints
+from shieldcheck.study import BASE, below_climb_speed, build_study, speed_sensitivity, study_footprints
 from shieldcheck.study import map_extent as _bbox
 from shieldcheck.threats import sample_trajectory
 
@@ -111,6 +111,12 @@ def _key_answers(study, base: str, labels: dict) -> list[str]:
             text += f"; least interceptor speed that engages each route ({base}): {span}"
         if none:
             text += f", none up to escape speed for {none} route{'s' if none > 1 else ''}"
+        low, climb = below_climb_speed(study, ths)
+        if low:
+            text += (
+                f" ({low} below the {climb} km/s needed just to climb to the interceptor's fixed burnout "
+                "altitude: an artefact of that assumption, not a speed to quote)"
+            )
         out.append(text + ".")
     return out
 

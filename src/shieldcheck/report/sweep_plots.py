@@ -43,7 +43,8 @@ _VALUE_LABELS = {
     "time_to_decide_s": "Time to decide (s)",
     "shots": "Shot opportunities",
 }
-_PROBABILITIES = {"p_no_leak", "engageable_fraction", "pk", "p_sys"}
+# "engageable" (a bool) averages to a fraction too: ".0f" printed 0.6 of the routes as "1"
+_PROBABILITIES = {"p_no_leak", "engageable_fraction", "engageable", "pk", "p_sys"}
 _AGGS: dict[str, Callable[[np.ndarray], float]] = {
     "mean": np.mean,
     "min": np.min,
