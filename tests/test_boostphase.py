@@ -335,7 +335,7 @@ def test_cli_basing_zone_writes_map_geojson_csv(tmp_path):
     ("args", "message"),
     [
         (("--azimuth", "45"), "error: give --interceptor TYPE or --speed-km-s V"),
-        (("--speed-km-s", "5"), "error: give exactly one of azimuth_deg and toward"),
+        (("--speed-km-s", "5"), "error: boost-phase needs exactly one of --azimuth DEG and --toward TARGET"),
         (
             ("--azimuth", "45", "--speed-km-s", "5", "--map", "x.png"),
             "error: --map, --geojson and --csv draw",

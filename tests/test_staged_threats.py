@@ -149,6 +149,8 @@ def test_cli_short_routes_are_staged_with_margin():
     res = CliRunner().invoke(app, ["trajectory", "54.71N,20.51E", "warsaw", "--missile", "icbm-solid"])
     assert res.exit_code == 0, res.output
     assert "beyond the target" in res.stdout and "staged" in res.stdout
+    # the caption names the model that produced the rows: the staged boost has drag, the coast does not
+    assert "staged powered flight (thrust, drag, gravity)" in res.stdout and "no drag)" not in res.stdout
 
 
 def test_kinematic_boost_refuses_routes_shorter_than_twice_its_burnout_range():

@@ -251,7 +251,12 @@ def trajectory_cmd(
     console.print(table)
     if samples is not None:
         console.print(f"samples: {len(samples.t_s)} rows written to {csv_path}")
-    console.print("[dim]Estimates from a Keplerian model (central gravity, no drag); see the README.[/dim]")
+    model = (
+        "staged powered flight (thrust, drag, gravity) then a Keplerian coast"
+        if t.boost == "staged"
+        else "a Keplerian model (central gravity, no drag)"
+    )
+    console.print(f"[dim]Estimates from {model}; see the README.[/dim]")
 
 
 @app.command("places")
@@ -1280,6 +1285,8 @@ def boost_phase_cmd(
             raise InputError("give --interceptor TYPE or --speed-km-s V")
         if speed_km_s is not None:
             require_within("speed_km_s", speed_km_s, 0.0, 15.0, lo_open=True)
+        if (azimuth_deg is None) == (toward is None):
+            raise InputError("boost-phase needs exactly one of --azimuth DEG and --toward TARGET")
         if staged and interceptor is None:
             raise InputError("--staged needs --interceptor TYPE (a type with stages in interceptors.yaml)")
         if staged and (speed_km_s is not None or burn_time_s is not None):
