@@ -332,14 +332,21 @@ def test_html_page_in_chromium_offline_with_axe(tmp_path):
     assert all(urllib.parse.urlparse(u).scheme in ("file", "data") for u in asked), asked
 
 
-def test_cli_flags_threshold_bands_below_the_climb_to_burnout():
+def test_cli_flags_threshold_bands_below_the_climb_to_burnout(tmp_path):
     # the flagship's Iran -> Europe band starts at 1.41 km/s, below the 1.95 km/s the GBI needs just to climb
-    # to its fixed 200 km burnout point (README, Limits: an artefact); the console must say so
+    # to its fixed 200 km burnout point (README, Limits: an artefact); the console and the page must say so
     result = CliRunner().invoke(
-        app, ["compare", "european-third-site-2007", "european-third-site-2007:speed-postol-9"]
+        app,
+        [
+            "compare", "european-third-site-2007", "european-third-site-2007:speed-postol-9",
+            "-o", str(tmp_path),
+        ],
     )
     assert result.exit_code == 0, result.output
     text = " ".join(result.stdout.split())
     assert "1.41-10.51 km/s" in text
     assert "european-third-site-2007: 6 route(s) need less than the 1.95 km/s" in text and "artefact" in text
     assert "european-third-site-2007:speed-postol-9: 6 route(s)" in text
+    (page,) = tmp_path.glob("compare-*.html")
+    html = " ".join(page.read_text().split())
+    assert "6 route(s) need less than the 1.95 km/s" in html and "not a speed to quote" in html
