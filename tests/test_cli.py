@@ -295,6 +295,14 @@ def test_engage_summary_is_the_default_for_long_tables():
     assert "engagement windows" in rows.stdout
 
 
+def test_engage_rows_name_sites_by_their_place():
+    # the site column shows the place (as the maps, report and compare do), not the scenario's key
+    res = run("engage", "turkey-alternative-2007", "--set", "threats.iran-europe.targets=[berlin]", "--rows")
+    assert res.exit_code == 0, res.output
+    table = " ".join(res.stdout.split("[1]")[0].split())  # the table, before the numbered reasons
+    assert "Incirlik" in table and "gbi-site" not in table
+
+
 def test_threshold_json_and_table():
     res = run("threshold", "european-third-site-2007", "--json")
     assert res.exit_code == 0, res.output

@@ -452,14 +452,15 @@ def engage_cmd(
         for r in rows:
             ok = r["engageable"]
             route = f"{r['launch']} → {r['target']}"
+            site = study.built[r["variant"]].display_name(r["site"])  # the place, as maps and reports show it
             if not ok:
-                notes.append(f"[{len(notes) + 1}] {r['variant']}, {route}, {r['site']}: {r['reason']}")
+                notes.append(f"[{len(notes) + 1}] {r['variant']}, {route}, {site}: {r['reason']}")
             body.append(
                 [
                     r["variant"],
                     r["threat"],
                     route,
-                    r["site"],
+                    site,
                     f"{r['window_s']:,.0f}" if ok else f"no [{len(notes)}]",
                     f"{r['window_start_s']:,.0f}–{r['window_end_s']:,.0f}" if ok else "-",
                     f"{r['first_intercept_altitude_km']:,.0f}" if ok else "-",
