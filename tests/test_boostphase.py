@@ -369,3 +369,13 @@ def test_cli_staged_interceptor_prints_its_integrated_burnout():
     assert r.exit_code == 0, r.output
     assert "gbi-2stage stages (integrated): burnout 8.55 km/s after 139 s" in r.output
     assert "engageable" in r.output
+
+
+def test_cli_flyout_staged_is_the_staged_option():
+    # --flyout staged (listed in the error for a bad --flyout) with a catalog type that has stages said
+    # "flyout 'staged' needs an interceptor with stages (shieldcheck.interceptors.staged_flyout)"
+    r = _cli(*LIQUID_45, "--interceptor", "gbi-2stage", "--flyout", "staged", "--base", "41,131")
+    assert r.exit_code == 0, r.output
+    assert "gbi-2stage stages (integrated): burnout 8.55 km/s after 139 s" in r.output
+    r = _cli(*LIQUID_45, "--speed-km-s", "5", "--flyout", "staged", "--base", "41,131")
+    assert r.exit_code == 2 and r.output.startswith("error: --staged needs --interceptor TYPE")

@@ -1256,6 +1256,8 @@ def boost_phase_cmd(
             raise InputError("give --interceptor TYPE or --speed-km-s V")
         if speed_km_s is not None:
             require_within("speed_km_s", speed_km_s, 0.0, 15.0, lo_open=True)
+        # --flyout staged is --staged (it was a catalog type without its stages: an error naming the API)
+        staged = staged or str(flyout).strip().lower() == "staged"
         if staged and interceptor is None:
             raise InputError("--staged needs --interceptor TYPE (a type with stages in interceptors.yaml)")
         if staged and (speed_km_s is not None or burn_time_s is not None):
