@@ -137,3 +137,6 @@ def test_places_of_the_wrong_type_are_an_input_error():
 
     with pytest.raises(InputError, match="places must be a sequence"):
         reach(get_booster("hwasong-15").vehicle, 39.0, 125.75, azimuth_step_deg=90.0, places="tokyo")
+    # places=None (not iterable) was a TypeError "'NoneType' object is not iterable"
+    with pytest.raises(InputError, match="places must be a sequence"):
+        reach(get_booster("hwasong-15").vehicle, 39.0, 125.75, azimuth_step_deg=90.0, places=None)

@@ -117,7 +117,8 @@ def reach(
         raise InputError(f"iterations must be a whole number within [5, 80], got {iterations!r:.80}")
     from shieldcheck.catalog import Place
 
-    if isinstance(places, (str, Place)) or not all(isinstance(p, Place) for p in places):
+    if (isinstance(places, (str, Place)) or not hasattr(places, "__iter__")
+            or not all(isinstance(p, Place) for p in places)):
         raise InputError(f"places must be a sequence of shieldcheck.catalog.Place, got {places!r:.200}")
     az = np.arange(0.0, 360.0 - 1e-9, step)
     # the launch point itself (or a place within 1 km of it) has no meaningful margin
