@@ -370,3 +370,21 @@ def test_cli_staged_interceptor_prints_its_integrated_burnout():
     assert r.exit_code == 0, r.output
     assert "gbi-2stage stages (integrated): burnout 8.55 km/s after 139 s" in r.output
     assert "engageable" in r.output
+
+
+def test_cli_flyout_staged_is_the_staged_option():
+    # --flyout staged (listed in the error for a bad --flyout) with a catalog type that has stages said
+    # "flyout 'staged' needs an interceptor with stages (shieldcheck.interceptors.staged_flyout)"
+    r = _cli(*LIQUID_45, "--interceptor", "gbi-2stage", "--flyout", "staged", "--base", "41,131")
+    assert r.exit_code == 0, r.output
+    assert "gbi-2stage stages (integrated): burnout 8.55 km/s after 139 s" in r.output
+    r = _cli(*LIQUID_45, "--speed-km-s", "5", "--flyout", "staged", "--base", "41,131")
+    assert r.exit_code == 2 and r.output.startswith("error: --staged needs --interceptor TYPE")
+
+
+def test_cli_region_across_the_antimeridian_with_both_ends_east():
+    # --region 30,50,140,120 (east from 140E across the date line to 120E) added 360 to LON1 and failed
+    # with "grid lon_max_deg must be within [-360, 360], got 480", a value the user never gave
+    r = _cli(*LIQUID_45, "--speed-km-s", "5", "--region", "30,50,140,120", "--step-deg", "5")
+    assert r.exit_code == 0, r.output
+    assert "basing zone:" in r.output and "of 345 cells" in r.output

@@ -124,3 +124,24 @@ def test_staged_flyout_in_boost_phase_meets_at_the_reach_sphere(gbi2):
     else:
         reach = gbi2.reach_km[-1] + gbi2.burnout_speed_km_s * (tau - gbi2.time_s[-1])
     assert np.linalg.norm(p - b) == pytest.approx(reach, abs=1e-6)
+
+
+def test_vertical_burnout_is_no_division_by_zero():
+    # a first stage overridden to burn in 0.1 s: the kick search's vertical (kick 0) flight on the
+    # non-rotating sphere burns out purely radially (angular momentum 0) and the conic kernel divided
+    # by it: SystemError "CPUDispatcher(_impact_many) returned a result with an exception set"
+    import dataclasses
+
+    from shieldcheck.boost import _impact_one
+    from shieldcheck.interceptors import catalog_booster, staged_flyout
+
+    v = catalog_booster("gbi-3stage")
+    fast = dataclasses.replace(v, stages=(dataclasses.replace(v.stages[0], burn_time_s=0.1), *v.stages[1:]))
+    with pytest.raises(InputError, match="flight_path_angle_deg 20 cannot be reached"):
+        staged_flyout(fast)
+    # straight up at 3 km/s from 7,000 km: it comes down under the burnout point, apogee from energy
+    out = np.zeros(6)
+    r, vel = np.array([7000.0, 0.0, 0.0]), np.array([3.0, 0.0, 0.0])
+    _impact_one(r, vel, 0.0, 398600.4418, 0.0, 6378.137, 0.0, out)
+    assert out[0] == 0.0 and abs(out[2] - 6378.137) < 1e-6 and abs(out[3]) < 0.01
+    assert out[5] == pytest.approx(398600.4418 / (398600.4418 / 7000.0 - 4.5) - 6378.137, abs=1e-3)

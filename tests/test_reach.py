@@ -117,6 +117,18 @@ def test_orbital_payload_is_refused_not_reported_as_zero_km():
         reach(get_booster("hwasong-15").vehicle, 39.0, 125.75, payload_kg=0.0, azimuth_step_deg=30.0)
 
 
+def test_too_heavy_payload_is_no_liftoff_not_orbital():
+    # payload 50,000 kg: the boost cannot lift off (range NaN, burnout speed 0), yet the error said the
+    # missile "reaches orbital speed" and advised a heavier payload; now it names the no-liftoff
+    from shieldcheck.catalog.boosters import get_booster
+    from shieldcheck.errors import InputError
+    from shieldcheck.reach import reach
+
+    with pytest.raises(InputError, match=r"payload_kg: .*50000 kg \(no-liftoff\)") as e:
+        reach(get_booster("hwasong-15").vehicle, 39.0, 125.75, payload_kg=50000.0, azimuth_step_deg=30.0)
+    assert "orbital" not in str(e.value) and "heavier" not in str(e.value)
+
+
 def test_places_of_the_wrong_type_are_an_input_error():
     # places="tokyo" was iterated letter by letter: AttributeError 'str' object has no attribute ...
     from shieldcheck.catalog.boosters import get_booster
@@ -125,3 +137,6 @@ def test_places_of_the_wrong_type_are_an_input_error():
 
     with pytest.raises(InputError, match="places must be a sequence"):
         reach(get_booster("hwasong-15").vehicle, 39.0, 125.75, azimuth_step_deg=90.0, places="tokyo")
+    # places=None (not iterable) was a TypeError "'NoneType' object is not iterable"
+    with pytest.raises(InputError, match="places must be a sequence"):
+        reach(get_booster("hwasong-15").vehicle, 39.0, 125.75, azimuth_step_deg=90.0, places=None)

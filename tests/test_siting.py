@@ -95,6 +95,15 @@ def test_siting_across_the_date_line(tmp_path):
     assert json.loads(table.schema.metadata[b"provenance"])["scenario"] == "us-homeland-north-korea"
 
 
+def test_siting_map_of_a_region_wider_than_half_the_globe_east_of_greenwich(tmp_path):
+    # --region 50,60,24,14 (east from 24E round to 14E): the PNG unwrapped the longitudes to 371.5 and
+    # failed after the whole computation with "lon_deg_1d must be within [-180, 360], got 361.5"
+    m = siting_map("european-third-site-2007", (50.0, 60.0, 24.0, 14.0), 5.0)
+    assert m.longitudes_deg.size == 70
+    paths = m.write(tmp_path, ("png",))
+    assert paths and all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in paths)
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

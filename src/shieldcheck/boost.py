@@ -1344,9 +1344,17 @@ def _impact_one(r, v, t0, mu, omega, a_e, e2, out):
     rx, ry, rz = r[0], r[1], r[2]
     vx, vy, vz = v[0], v[1], v[2]
     rn = math.sqrt(rx * rx + ry * ry + rz * rz)
-    v2 = vx * vx + vy * vy + vz * vz
     hx, hy, hz = ry * vz - rz * vy, rz * vx - rx * vz, rx * vy - ry * vx
     hn = math.sqrt(hx * hx + hy * hy + hz * hz)
+    if hn <= 1e-12 * rn * math.sqrt(vx * vx + vy * vy + vz * vz):
+        # a purely radial (vertical) flight has no orbital plane (h = 0, a division by zero below): add
+        # 1 mm/s across the radius, which leaves a near-radial conic that comes down under the burnout
+        ux, uy, uz = (-ry, rx, 0.0) if abs(rz) < 0.9 * rn else (rz, 0.0, -rx)
+        un = math.sqrt(ux * ux + uy * uy + uz * uz)
+        vx, vy, vz = vx + 1e-6 * ux / un, vy + 1e-6 * uy / un, vz + 1e-6 * uz / un
+        hx, hy, hz = ry * vz - rz * vy, rz * vx - rx * vz, rx * vy - ry * vx
+        hn = math.sqrt(hx * hx + hy * hy + hz * hz)
+    v2 = vx * vx + vy * vy + vz * vz
     rv = rx * vx + ry * vy + rz * vz
     # eccentricity vector
     c1 = v2 - mu / rn

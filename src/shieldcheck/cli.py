@@ -1222,7 +1222,9 @@ def _bp_region(text: str) -> tuple[float, float, float, float]:
         lat0, lat1, lon0, lon1 = (float(x) for x in text.split(","))
     except ValueError:
         raise InputError(f"--region must be LAT0,LAT1,LON0,LON1 in degrees, got {text!r}") from None
-    return lat0, lat1, lon0, lon1 + (360.0 if lon1 < lon0 else 0.0)
+    if lon1 < lon0:  # across the antimeridian: shift the end that keeps both within [-360, 360]
+        lon0, lon1 = (lon0, lon1 + 360.0) if lon1 <= 0.0 else (lon0 - 360.0, lon1)
+    return lat0, lat1, lon0, lon1
 
 
 @app.command("boost-phase")
@@ -1288,6 +1290,8 @@ def boost_phase_cmd(
             require_within("speed_km_s", speed_km_s, 0.0, 15.0, lo_open=True)
         if (azimuth_deg is None) == (toward is None):
             raise InputError("boost-phase needs exactly one of --azimuth DEG and --toward TARGET")
+        # --flyout staged is --staged (it was a catalog type without its stages: an error naming the API)
+        staged = staged or str(flyout).strip().lower() == "staged"
         if staged and interceptor is None:
             raise InputError("--staged needs --interceptor TYPE (a type with stages in interceptors.yaml)")
         if staged and (speed_km_s is not None or burn_time_s is not None):

@@ -117,7 +117,8 @@ def reach(
         raise InputError(f"iterations must be a whole number within [5, 80], got {iterations!r:.80}")
     from shieldcheck.catalog import Place
 
-    if isinstance(places, (str, Place)) or not all(isinstance(p, Place) for p in places):
+    if (isinstance(places, (str, Place)) or not hasattr(places, "__iter__")
+            or not all(isinstance(p, Place) for p in places)):
         raise InputError(f"places must be a sequence of shieldcheck.catalog.Place, got {places!r:.200}")
     az = np.arange(0.0, 360.0 - 1e-9, step)
     # the launch point itself (or a place within 1 km of it) has no meaningful margin
@@ -133,6 +134,12 @@ def reach(
     s = solve_kick(vehicle, lat, lon, all_az, "max-range", iterations=iterations, **kw)
     # at or above circular speed the "longest" arc does not come down (range NaN) or wraps the globe, so
     # the max-range search is meaningless there: refuse, rather than report 0 km or a wrapped range
+    st = np.asarray(s["status"]).astype(str)
+    if np.any(st != "ok"):
+        # a payload too heavy to lift off (or a crashed boost) is not an orbital one: say which it is
+        p = vehicle.payload_kg if payload_kg is None else payload_kg
+        raise InputError(f"payload_kg: the missile cannot fly this boost with {p:g} kg "
+                         f"({st[st != 'ok'][0]}); check its stages and payload")
     v_bo = np.asarray(s["burnout_speed_km_s"], dtype=float)
     v_circ = np.sqrt(MU_KM3_S2 / (SPHERE_RADIUS_KM + np.asarray(s["burnout_altitude_km"], dtype=float)))
     if not np.all(np.isfinite(s["range_km"])) or np.any(v_bo >= v_circ):

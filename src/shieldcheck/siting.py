@@ -244,7 +244,9 @@ class SitingMap:
         lat0, lat1, lon0, lon1 = self.region
         fig, ax = maps.base_map((lon0, lon1, lat0, lat1), title=title, figsize=(9.0, 6.5))
         if levels is not None:
-            lons = np.degrees(np.unwrap(np.radians(self.longitudes_deg)))
+            # wrapped in [-180, 180): maps unwraps them itself (unwrapping here ran past its 360 bound
+            # for a region wider than about 180 deg that starts east of Greenwich)
+            lons = np.asarray(self.longitudes_deg, dtype=float)
             maps.plot_field(
                 ax, self.latitudes_deg, lons, values, levels=levels, cmap=cmap, colorbar_label=colorbar_label
             )
