@@ -67,7 +67,7 @@ MISS_TOLERANCE_KM = 0.5
 _MIN_CUT_S = 0.5  # earliest thrust termination considered, s (no propellant burnt is no missile)
 _KICK_ITERATIONS = 20  # golden-section steps of the max-range kick (as reach.py: 0.005 deg, range flat)
 _CUT_ITERATIONS = 40  # most Illinois steps on the cut-off time
-_AZIMUTH_PASSES = 4  # most azimuth corrections for the Earth's rotation
+_AZIMUTH_PASSES = 12  # most azimuth corrections for the Earth's rotation
 
 
 def cut_vehicle(vehicle: Vehicle, t_cut_s: float) -> Vehicle:
@@ -269,6 +269,7 @@ def staged_trajectories(
     az = az0.copy()
     t_cut = np.full(n, float(t_full))
     rows = np.flatnonzero(reachable)
+    prev_az, prev_turn = np.full(n, np.nan), np.full(n, np.nan)
     first = True
     for _ in range(_AZIMUTH_PASSES):
         if rows.size == 0:
@@ -283,8 +284,26 @@ def staged_trajectories(
         _, az_imp, _ = _earth.geodesic_inverse(lat1[rows], lon1[rows], ff["impact_latitude_deg"],
                                                ff["impact_longitude_deg"], earth=earth)
         turn = np.mod(az0[rows] - np.atleast_1d(az_imp) + 180.0, 360.0) - 180.0
-        az[rows] = np.mod(az[rows] + np.where(np.isfinite(turn), turn, 0.0), 360.0)
+        turn = np.where(np.isfinite(turn), turn, 0.0)
+        # secant on the launch azimuth (the impact azimuth need not turn one-for-one with it: the max-range
+        # kick is a fraction of a degree, so the Earth's rotation shares in the pitch-over); one-for-one on
+        # the first pass or when the observed slope is implausible
+        d_az = np.mod(az[rows] - prev_az[rows] + 180.0, 360.0) - 180.0
+        slope = (prev_turn[rows] - turn) / np.where(np.abs(d_az) > 1e-12, d_az, np.nan)
+        slope = np.where(np.isfinite(slope) & (slope > 0.05) & (slope < 3.0), slope, 1.0)
+        step = np.clip(turn / slope, -60.0, 60.0)
+        prev_az[rows], prev_turn[rows] = az[rows], turn
+        az[rows] = np.mod(az[rows] + step, 360.0)
+        coarse = rows[np.abs(turn) > 0.5]
         rows = rows[~(miss < 0.1 * MISS_TOLERANCE_KM)]
+        coarse = np.intersect1d(coarse, rows)
+        if coarse.size:
+            # the kick belongs to the azimuth flown (a kick solved for another azimuth leaves the impact
+            # azimuth barely following the launch azimuth); re-solved while the azimuth still moves by more
+            # than half a degree, then held, because the flat range optimum leaves the kick noisy
+            kick[coarse] = np.asarray(solve_kick(vehicle, lat1[coarse], lon1[coarse], az[coarse], "max-range",
+                                                 iterations=_KICK_ITERATIONS, earth=earth, rotation=rotation,
+                                                 **kw)["kick_deg"], dtype=float)
 
     # the final state: cut flights for reachable rows, full burns for the others
     b, ff = _fly_cut(vehicle, lat1, lon1, az, kick, t_cut, earth, rotation, payload_kg)
