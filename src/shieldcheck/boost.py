@@ -91,6 +91,7 @@ __all__ = [
     "BoostResult",
     "BoostBatch",
     "atmosphere",
+    "cut_vehicle",
     "fly",
     "fly_batch",
     "solve_kick",
@@ -914,6 +915,66 @@ class Vehicle:
     def with_payload(self, payload_kg: float) -> Vehicle:
         """The same vehicle with another payload mass."""
         return Vehicle(self.stages, payload_kg, self.cd_mach, self.name)
+
+
+_CUT_SNAP_S = 1e-9  # a thrust termination this close to a stage's burnout is taken at it, s
+
+
+def cut_vehicle(vehicle: Vehicle, t_cut_s: float) -> Vehicle:
+    """The vehicle whose thrust is terminated ``t_cut_s`` seconds after launch.
+
+    The stage burning at ``t_cut_s`` burns only the fraction of its propellant of the elapsed fraction of
+    its burn time (constant mass flow) and keeps the rest as dead mass; stages above it are carried as
+    payload. A cut during an inter-stage coast ends the flight at the previous burnout. A cut at or after
+    the last burnout returns the vehicle unchanged.
+
+    Parameters
+    ----------
+    vehicle : shieldcheck.boost.Vehicle
+    t_cut_s : float
+        Time of thrust termination after launch, s, > 0.
+
+    Returns
+    -------
+    Vehicle
+
+    Raises
+    ------
+    InputError
+        ``t_cut_s`` not > 0.
+
+    >>> v = Vehicle.single_stage(propellant_mass_kg=1000.0, dry_mass_kg=100.0, burn_time_s=50.0,
+    ...                          isp_vac_s=280.0, isp_sl_s=250.0, diameter_m=1.0, payload_kg=10.0)
+    >>> c = cut_vehicle(v, 20.0).stages[0]
+    >>> c.propellant_mass_kg, c.dry_mass_kg, c.burn_time_s
+    (400.0, 700.0, 20.0)
+    """
+    if not (t_cut_s > 0.0):
+        raise InputError(f"t_cut_s must be > 0 s, got {t_cut_s!r}")
+    stages: list[Stage] = []
+    t = 0.0
+    n = len(vehicle.stages)
+    for k, s in enumerate(vehicle.stages):
+        if k and t_cut_s <= t + _CUT_SNAP_S:
+            break
+        if t_cut_s < t + s.burn_time_s - _CUT_SNAP_S:
+            f = (t_cut_s - t) / s.burn_time_s
+            stages.append(
+                Stage(s.propellant_mass_kg * f, s.dry_mass_kg + s.propellant_mass_kg * (1.0 - f),
+                      s.burn_time_s * f, s.isp_vac_s, s.isp_sl_s, s.diameter_m, 0.0)
+            )
+            break
+        stages.append(s)
+        t += s.burn_time_s
+        if k < n - 1 and t_cut_s < t + s.coast_after_s - _CUT_SNAP_S:
+            stages[-1] = Stage(s.propellant_mass_kg, s.dry_mass_kg, s.burn_time_s, s.isp_vac_s, s.isp_sl_s,
+                               s.diameter_m, 0.0)
+            break
+        t += s.coast_after_s
+    if len(stages) == n and stages[-1] is vehicle.stages[-1]:
+        return vehicle
+    above = sum(s.propellant_mass_kg + s.dry_mass_kg for s in vehicle.stages[len(stages):])
+    return Vehicle(tuple(stages), vehicle.payload_kg + above, vehicle.cd_mach, vehicle.name)
 
 
 @dataclass(frozen=True, slots=True)

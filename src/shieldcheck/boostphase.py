@@ -216,29 +216,6 @@ class BoostProfile:
         )
 
 
-def _truncated(vehicle, stage: int, fraction: float, payload_kg: float):
-    """The vehicle whose final burnout is the state of ``vehicle`` ``fraction`` into stage ``stage``.
-
-    The stages above are folded into the payload and the unburnt propellant into the dry mass, so that the
-    mass, mass flow, thrust and drag area against time are those of the full vehicle up to that moment.
-    """
-    from shieldcheck.boost import Stage, Vehicle
-
-    above = payload_kg + sum(s.propellant_mass_kg + s.dry_mass_kg for s in vehicle.stages[stage + 1 :])
-    s = vehicle.stages[stage]
-    burnt = s.propellant_mass_kg * fraction
-    cut = Stage(
-        burnt,
-        s.dry_mass_kg + (s.propellant_mass_kg - burnt),
-        s.burn_time_s * fraction,
-        s.isp_vac_s,
-        s.isp_sl_s,
-        s.diameter_m,
-        0.0,
-    )
-    return Vehicle((*vehicle.stages[:stage], cut), above, vehicle.cd_mach, vehicle.name)
-
-
 def boost_profile(
     missile,
     latitude_deg: float,
@@ -281,9 +258,10 @@ def boost_profile(
     InputError
         An unknown class, a missing or doubled direction, values out of range.
 
-    Each sample is the burnout of the same vehicle cut short at that moment (stages above folded into the
-    payload), flown by :func:`shieldcheck.boost.fly_batch` in one batch with the solved kick: the boost
-    integrator itself, not a fit. Samples inside staging coasts are skipped (Hermite interpolation spans
+    Each sample is the burnout of the same vehicle cut short at that moment
+    (:func:`shieldcheck.boost.cut_vehicle`: stages above folded into the payload), flown by
+    :func:`shieldcheck.boost.fly_batch` in one batch with the solved kick: the boost integrator itself,
+    not a fit. Samples inside staging coasts are skipped (Hermite interpolation spans
     the coast).
 
     >>> p = boost_profile("aps2003-solid", 40.0, 127.0, azimuth_deg=45.0, step_s=10.0)
@@ -355,7 +333,7 @@ def sample_boost(
     InputError
         More than 20,000 samples, or a boost that crashes or cannot lift off.
     """
-    from shieldcheck.boost import fly_batch
+    from shieldcheck.boost import cut_vehicle, fly_batch
 
     step = require_within("step_s", step_s, 0.1, 30.0)
     times, vehicles = [], []
@@ -367,8 +345,7 @@ def sample_boost(
             raise InputError(f"step_s {step:g} gives more than {MAX_SAMPLES} samples (take a longer step)")
         for f in np.arange(1, n + 1) / n:
             times.append(t0 + f * s.burn_time_s)
-            full = f >= 1.0 and k == last
-            vehicles.append(vehicle if full else _truncated(vehicle, k, float(f), vehicle.payload_kg))
+            vehicles.append(cut_vehicle(vehicle, times[-1]))
         t0 += s.burn_time_s + (s.coast_after_s if k < last else 0.0)
     b = fly_batch(
         vehicles, latitude_deg, longitude_deg, azimuth_deg, kick_deg, earth=earth, rotation=rotation

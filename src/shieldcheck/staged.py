@@ -21,9 +21,9 @@ flown to less than their full range).
 
 Thrust termination at ``t_c`` flies exactly the full burn's path up to ``t_c`` (constant mass flow): the
 cut stage keeps its unburnt propellant as dead mass and the stages above are carried as payload
-(:func:`cut_vehicle`). The launch azimuth is corrected for the Earth's rotation by iterating on the
-azimuth of the impact point seen from the launch point. The coast ignores drag on re-entry, as the
-kinematic model does.
+(:func:`shieldcheck.boost.cut_vehicle`, re-exported here). The launch azimuth is corrected for the
+Earth's rotation by iterating on the azimuth of the impact point seen from the launch point. The coast
+ignores drag on re-entry, as the kinematic model does.
 
 A target farther than the full-burn maximum range along its azimuth is ``unreachable``; the result then
 carries ``max_range_km`` and ``range_margin_km`` (maximum range minus the route's ground range: positive
@@ -47,7 +47,7 @@ import math
 import numpy as np
 
 from shieldcheck import earth as _earth
-from shieldcheck.boost import Stage, Vehicle, fly_batch, free_flight, solve_kick
+from shieldcheck.boost import Vehicle, cut_vehicle, fly_batch, free_flight, solve_kick
 from shieldcheck.earth import MU_KM3_S2
 from shieldcheck.errors import InputError
 from shieldcheck.orbits import kepler
@@ -68,58 +68,6 @@ _MIN_CUT_S = 0.5  # earliest thrust termination considered, s (no propellant bur
 _KICK_ITERATIONS = 20  # golden-section steps of the max-range kick (as reach.py: 0.005 deg, range flat)
 _CUT_ITERATIONS = 40  # most Illinois steps on the cut-off time
 _AZIMUTH_PASSES = 12  # most azimuth corrections for the Earth's rotation
-
-
-def cut_vehicle(vehicle: Vehicle, t_cut_s: float) -> Vehicle:
-    """The vehicle whose thrust is terminated ``t_cut_s`` seconds after launch.
-
-    The stage burning at ``t_cut_s`` burns only the fraction of its propellant of the elapsed fraction of
-    its burn time (constant mass flow) and keeps the rest as dead mass; stages above it are carried as
-    payload. A cut during an inter-stage coast ends the flight at the previous burnout. A cut at or after
-    the last burnout returns the vehicle unchanged.
-
-    Parameters
-    ----------
-    vehicle : shieldcheck.boost.Vehicle
-    t_cut_s : float
-        Time of thrust termination after launch, s, > 0.
-
-    Returns
-    -------
-    Vehicle
-
-    >>> v = Vehicle.single_stage(propellant_mass_kg=1000.0, dry_mass_kg=100.0, burn_time_s=50.0,
-    ...                          isp_vac_s=280.0, isp_sl_s=250.0, diameter_m=1.0, payload_kg=10.0)
-    >>> c = cut_vehicle(v, 20.0).stages[0]
-    >>> c.propellant_mass_kg, c.dry_mass_kg, c.burn_time_s
-    (400.0, 700.0, 20.0)
-    """
-    if not (t_cut_s > 0.0):
-        raise InputError(f"t_cut_s must be > 0 s, got {t_cut_s!r}")
-    stages: list[Stage] = []
-    t = 0.0
-    n = len(vehicle.stages)
-    for k, s in enumerate(vehicle.stages):
-        if t_cut_s <= t:
-            break
-        if t_cut_s < t + s.burn_time_s:
-            f = (t_cut_s - t) / s.burn_time_s
-            stages.append(
-                Stage(s.propellant_mass_kg * f, s.dry_mass_kg + s.propellant_mass_kg * (1.0 - f),
-                      s.burn_time_s * f, s.isp_vac_s, s.isp_sl_s, s.diameter_m, 0.0)
-            )
-            break
-        stages.append(s)
-        t += s.burn_time_s
-        if k < n - 1 and t_cut_s < t + s.coast_after_s:
-            stages[-1] = Stage(s.propellant_mass_kg, s.dry_mass_kg, s.burn_time_s, s.isp_vac_s, s.isp_sl_s,
-                               s.diameter_m, 0.0)
-            break
-        t += s.coast_after_s
-    if len(stages) == n and stages[-1] is vehicle.stages[-1]:
-        return vehicle
-    above = sum(s.propellant_mass_kg + s.dry_mass_kg for s in vehicle.stages[len(stages):])
-    return Vehicle(tuple(stages), vehicle.payload_kg + above, vehicle.cd_mach, vehicle.name)
 
 
 def _fly_cut(vehicle, lat, lon, az, kick, t_cut, earth, rotation, payload_kg):
