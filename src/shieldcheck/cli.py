@@ -589,14 +589,11 @@ def threshold_cmd(
         "tail chases",
     ]
     out.print(_fit_table("per threat group", cols, body))
-    from shieldcheck.study import below_climb_speed
+    from shieldcheck.study import climb_artefact_note
 
-    low, climb = below_climb_speed(study, study.thresholds)
-    if low:
-        out.print(
-            f"{low} route(s) need less than the {climb} km/s it takes just to climb to the interceptor's "
-            "fixed burnout altitude: an artefact of that assumption, not a speed to quote (README, Limits)."
-        )
+    note = climb_artefact_note(study, study.thresholds)
+    if note:
+        out.print(f"{note} (README, Limits).")
     out.print(
         "[dim]Kinematic model estimates, bisected to 0.01 km/s; other assumptions: the scenario's.[/dim]"
     )
@@ -1199,15 +1196,8 @@ def compare_cmd(
             cells.append(row[label] + (f" ({w:,.0f} s)" if w else ""))
         table.add_row(row["threat"], row["target"], *cells)
     console.print(table)
-    from shieldcheck.study import below_climb_speed
-
-    for label, (_, variant), study in zip(c.labels, c.specs, c.studies, strict=True):
-        low, climb = below_climb_speed(study, [t for t in study.thresholds if t.variant == variant])
-        if low:
-            console.print(
-                f"{label}: {low} route(s) need less than the {climb} km/s it takes just to climb to the "
-                "interceptor's fixed burnout altitude: an artefact of that assumption, not a speed to quote."
-            )
+    for label, note in c.climb_artefacts():
+        console.print(f"{label}: {note}.")
     console.print("[dim]Kinematic model estimates; see each scenario file for every source.[/dim]")
     if page is not None:
         console.print(f"wrote [bold]{page}[/bold]")

@@ -57,6 +57,18 @@ class Comparison:
     specs: tuple
     studies: tuple
 
+    def climb_artefacts(self) -> list[tuple[str, str]]:
+        """(label, note) for each column whose threshold speeds fall below the climb to the interceptor's
+        fixed burnout altitude (`shieldcheck.study.climb_artefact_note`)."""
+        from shieldcheck.study import climb_artefact_note
+
+        notes = []
+        for label, (_, variant), study in zip(self.labels, self.specs, self.studies, strict=True):
+            note = climb_artefact_note(study, [t for t in study.thresholds if t.variant == variant])
+            if note:
+                notes.append((label, note))
+        return notes
+
     def _groups(self, k: int) -> dict:
         variant = self.specs[k][1]
         return {g.threat: g for g in self.studies[k].groups if g.variant == variant}

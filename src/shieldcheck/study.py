@@ -775,3 +775,16 @@ def below_climb_speed(study, thresholds) -> tuple[int, str]:
             low += 1
             speeds.add(f"{climb:.2f}")
     return low, "/".join(sorted(speeds))
+
+
+def climb_artefact_note(study, thresholds) -> str:
+    """The sentence that flags `thresholds` rows below the climb to the fixed burnout altitude (see
+    `below_climb_speed`), or "" when there are none; the threshold table and the comparison (console and page)
+    print it."""
+    low, climb = below_climb_speed(study, thresholds)
+    if not low:
+        return ""
+    return (
+        f"{low} route(s) need less than the {climb} km/s it takes just to climb to the interceptor's fixed "
+        "burnout altitude: an artefact of that assumption, not a speed to quote"
+    )

@@ -136,16 +136,8 @@ def compare_page(comparison, *, map_png: bytes | None = None) -> str:
         "can reach; below, the least interceptor burnout speed that engages the group's routes (any site; "
         "bisected to 0.01 km/s), where computed.</p>"
     )
-    from shieldcheck.study import below_climb_speed
-
-    for label, (_, variant), study in zip(labels, c.specs, c.studies, strict=True):
-        low, climb = below_climb_speed(study, [t for t in study.thresholds if t.variant == variant])
-        if low:
-            parts.append(
-                f"<p class='note'><b>{_e(label)}</b>: {low} route(s) need less than the {_e(climb)} km/s it "
-                "takes just to climb to the interceptor's fixed burnout altitude: an artefact of that "
-                "assumption, not a speed to quote.</p>"
-            )
+    for label, note in c.climb_artefacts():
+        parts.append(f"<p class='note'><b>{_e(label)}</b>: {_e(note)}.</p>")
 
     parts.append("<h2 id='map'>Side by side on the map</h2>")
     parts.append(
