@@ -432,15 +432,27 @@ def engage_cmd(
             help="Per threat group and per target (default when there are more than 30 rows), or every row.",
         ),
     ] = None,
+    table_name: Annotated[
+        str,
+        typer.Option(
+            "--table", help="Study table for --json/--csv: rows, routes, groups, thresholds or boost_phase."
+        ),
+    ] = "rows",
 ) -> None:
-    """Engagement table: one row per variant, threat, launch, target and site; or its summary."""
+    """Engagement table: one row per variant, threat, launch, target and site; or its summary.
+
+    A scenario with a ``boost_phase:`` block also gets a short boost-phase table (every row:
+    ``--table boost_phase --json`` or ``--csv``)."""
     from shieldcheck.report.exports import TABLE_COLUMNS, study_table
 
     try:
-        study = _study(scenario, variant, all_variants, set_, thresholds=False)
-        rows = study_table(study, "rows")
-        if _write_or_print(rows, as_json, csv_path, TABLE_COLUMNS):
+        study = _study(scenario, variant, all_variants, set_, thresholds=table_name == "thresholds")
+        if table_name == "boost_phase" and not study.boost_phase:
+            raise InputError(f"--table boost_phase: scenario {study.scenario!r} has no boost_phase: block")
+        rows = study_table(study, table_name)
+        if _write_or_print(rows, as_json, csv_path, TABLE_COLUMNS if table_name == "rows" else None):
             return
+        rows = study_table(study, "rows")
     except InputError as exc:
         _fail(str(exc))
     out = Console()
@@ -471,9 +483,61 @@ def engage_cmd(
         out.print(_fit_table(f"{study.scenario}: engagement windows", cols, body, drop_variant=one))
         for n in notes:
             out.print(n, markup=False, highlight=False)
+    if study.boost_phase:
+        _print_boost_phase(out, study)
     out.print(
         "[dim]Kinematic model estimates from public figures; every source is in the scenario file.[/dim]"
     )
+
+
+def _print_boost_phase(out: Console, study) -> None:
+    """The study's boost-phase records, per (variant, base, threat, launch): formatted, never recomputed."""
+    one = len(study.variants) == 1
+    per: dict = {}
+    for r in study.boost_phase:
+        per.setdefault((r.variant, r.base, r.threat, r.launch), []).append(r)
+    body, notes = [], []
+    for (v, base, threat, launch), rs in per.items():
+        ok = [r for r in rs if r.status == "engageable"]
+        need = [r.required_speed_km_s for r in rs if math.isfinite(r.required_speed_km_s)]
+        for r in rs:
+            if r.status != "engageable":
+                notes.append(f"{v}, {base}, {r.launch} → {r.target}: {r.status} ({r.reason})")
+        body.append(
+            [
+                v,
+                study.built[v].display_name(base),
+                threat,
+                launch,
+                f"{len(ok)}/{len(rs)}",
+                f"{rs[0].time_available_s:,.0f}",
+                f"{rs[0].interceptor_speed_km_s:.2f}",
+                (f"{min(need):.2f}–{max(need):.2f}" if need else "-"),
+                (f"{min(r.first_intercept_s for r in ok):,.0f}" if ok else "-"),
+            ]
+        )
+    cols = [
+        "variant",
+        "base",
+        "threat",
+        "from",
+        "engageable",
+        "time avail. s",
+        "has km/s",
+        "needs km/s",
+        "1st s",
+    ]
+    out.print(
+        _fit_table(
+            f"{study.scenario}: boost-phase intercept (routes before burnout)", cols, body, drop_variant=one
+        )
+    )
+    for n in notes[:12]:
+        out.print(n, markup=False, highlight=False)
+    if len(notes) > 12:
+        out.print(f"... and {len(notes) - 12} more (--table boost_phase --json)", markup=False)
+    for z in study.basing_zones:
+        out.print(f"{z.variant}: {z.caption}", markup=False, highlight=False)
 
 
 def _print_summary(out: Console, study) -> None:

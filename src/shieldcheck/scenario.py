@@ -102,6 +102,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Assumption",
+    "BoostPhaseBase",
+    "BoostPhasePlan",
     "BuiltScenario",
     "Count",
     "Quantity",
@@ -448,6 +450,78 @@ class ClaimSpec(_Strict):
     source: _Text
 
 
+# boost-phase intercept (issue 10, item 5): bases that try to reach a missile while its rocket burns
+_BP_MAX_BASES = 20
+_BP_MAX_ZONE_CELLS = 60_000
+_BP_MAX_ZONE_EVALUATIONS = 1_000_000
+"""Bounds of a ``boost_phase:`` block: bases, basing-zone cells, and cells × routes of every zone."""
+
+
+class BoostPhaseBaseSpec(_Strict):
+    """A boost-phase interceptor base: where, on what platform, which interceptor, which threats.
+
+    ``platform`` is ``ground``, ``sea`` or ``airborne`` (only an airborne base has ``altitude_km`` and
+    ``carrier_speed_km_s``; its carrier flies toward the launch point). The interceptor is a key of
+    ``interceptor_types`` (``interceptor:``), or its numbers given here (``burnout_speed_km_s``,
+    ``burn_time_s``, ``burnout_altitude_km``), which win over the type's. ``delay_s`` is detection,
+    tracking and decision: threat launch to the fire command. ``threats`` names the threat groups the base
+    faces; ``launch`` (optional) keeps only those launch places of them. ``source`` says why the base
+    stands where it does (a public proposal, or ``estimate:`` with why).
+    """
+
+    name: _Name
+    label: str = ""
+    place: _Text
+    platform: Literal["ground", "sea", "airborne"] = "ground"
+    altitude_km: _q(0.0, 30.0) | None = None
+    carrier_speed_km_s: _q(0.0, 1.0) | None = None
+    interceptor: _Text | None = None
+    burnout_speed_km_s: _q(0.0, 15.0, lo_open=True) | None = None
+    burn_time_s: _q(0.0, 1000.0) | None = None
+    burnout_altitude_km: _q(0.0, 2000.0) | None = None
+    delay_s: _q(0.0, 3600.0)
+    threats: Annotated[list[_Name], BeforeValidator(_as_list), Field(min_length=1, max_length=50)]
+    launch: Annotated[list[_Text], BeforeValidator(_as_list), Field(max_length=50)] = []
+    source: str = ""
+    note: str = ""
+
+
+class BoostPhaseZoneSpec(_Strict):
+    """A basing-zone grid: cells from which ``base``'s interceptor (and platform, and delay) could engage
+    every route of each threat group it faces before burnout. Cell centres, deg; ``lon_max_deg`` may pass
+    180 to cross the antimeridian."""
+
+    base: _Name
+    lat_min_deg: _q(-90.0, 90.0)
+    lat_max_deg: _q(-90.0, 90.0)
+    lon_min_deg: _q(-360.0, 360.0)
+    lon_max_deg: _q(-360.0, 360.0)
+    step_deg: _q(0.1, 10.0) = _default(1.0)
+
+
+class BoostPhaseThreatSpec(_Strict):
+    """Which staged booster class flies a threat group's boost (`shieldcheck.catalog.boosters`)."""
+
+    booster: _Text
+    payload_kg: _q(0.0, 1e6, lo_open=True) | None = None
+    source: str = ""
+
+
+class BoostPhaseSpec(_Strict):
+    """Boost-phase intercept: bases, the boosters of the threat groups they face, an optional basing zone.
+
+    ``boosters`` maps a threat group to the staged booster class that flies its boost (default: the
+    booster that stands for the group's missile class, when one does). ``sample_step_s`` spaces the
+    boost samples (s). See `shieldcheck.boostphase` for the model.
+    """
+
+    bases: Annotated[list[BoostPhaseBaseSpec], Field(min_length=1, max_length=_BP_MAX_BASES)]
+    boosters: dict[_Name, BoostPhaseThreatSpec] = {}
+    zone: BoostPhaseZoneSpec | None = None
+    flyout: Literal["straight", "ballistic"] = "straight"
+    sample_step_s: _q(0.5, 30.0) = _default(2.0)
+
+
 class ScenarioModel(_Strict):
     """A whole scenario file, validated (see the module docstring for the format)."""
 
@@ -466,6 +540,7 @@ class ScenarioModel(_Strict):
     threats: Annotated[list[ThreatGroupSpec], Field(min_length=1)]
     variants: dict[_Name, VariantSpec] = {}
     claims: Annotated[list[ClaimSpec], Field(max_length=100)] = []
+    boost_phase: BoostPhaseSpec | None = None
 
     _filename: str = PrivateAttr(default="<scenario>")
 
@@ -745,6 +820,100 @@ def _check_semantics(model: ScenarioModel, filename: str) -> None:
                 )
 
 
+def _check_boost_phase(model: ScenarioModel, filename: str) -> None:
+    """Cross-field rules of the ``boost_phase:`` block (references, platforms, the zone's size)."""
+    bp = model.boost_phase
+    if bp is None:
+        return
+    _check_unique(bp.bases, "boost_phase.bases", filename)
+    groups = {g.name: g for g in model.threats}
+    resolve = _Resolver(model)
+    for b in bp.bases:
+        where = f"{filename}: boost_phase.bases.{b.name}"
+        resolve(b.place, f"boost_phase.bases.{b.name}.place", filename)
+        if b.platform != "airborne":
+            for f in ("altitude_km", "carrier_speed_km_s"):
+                if getattr(b, f) is not None:
+                    raise InputError(
+                        f"{where}.{f}: only for platform 'airborne', but platform is {b.platform!r}"
+                    )
+        elif b.altitude_km is None:
+            raise InputError(f"{where}.altitude_km: field required for platform 'airborne'")
+        if b.interceptor is not None and b.interceptor not in model.interceptor_types:
+            raise InputError(
+                f"{where}.interceptor: unknown interceptor type {b.interceptor!r}"
+                f"{_hint(b.interceptor, model.interceptor_types)}"
+            )
+        if b.interceptor is None:
+            for f in ("burnout_speed_km_s", "burn_time_s"):
+                if getattr(b, f) is None:
+                    raise InputError(f"{where}.{f}: field required without interceptor (a type's name)")
+        launches = set()
+        for i, t in enumerate(b.threats):
+            if t not in groups:
+                raise InputError(f"{where}.threats.{i}: unknown threat group {t!r}{_hint(t, groups)}")
+            launches |= {_key(x) for x in groups[t].launch}
+        for i, text in enumerate(b.launch):
+            if _key(text) not in launches:
+                raise InputError(
+                    f"{where}.launch.{i}: {text!r} is not a launch place of {', '.join(b.threats)}"
+                )
+    for g, spec in bp.boosters.items():
+        if g not in groups:
+            raise InputError(f"{filename}: boost_phase.boosters.{g}: unknown threat group{_hint(g, groups)}")
+        _booster_of(spec.booster, f"{filename}: boost_phase.boosters.{g}.booster")
+    for g in dict.fromkeys(t for b in bp.bases for t in b.threats):
+        if g not in bp.boosters:
+            missile = groups[g].missile
+            if missile is None:
+                raise InputError(
+                    f"{filename}: boost_phase.boosters.{g}: field required (threat group {g!r} names no "
+                    "missile class; give a booster class with stages)"
+                )
+            _booster_of(
+                missile,
+                f"{filename}: boost_phase.boosters.{g}: field required (the missile class {missile!r} of "
+                "this group has no stage data; give a booster class with stages)",
+                bare=True,
+            )
+    z = bp.zone
+    if z is not None:
+        names = {b.name: b for b in bp.bases}
+        if z.base not in names:
+            raise InputError(
+                f"{filename}: boost_phase.zone.base: unknown base {z.base!r}{_hint(z.base, names)}"
+            )
+        from shieldcheck.footprint import grid
+
+        step = z.step_deg.value
+        try:
+            g = grid(z.lat_min_deg.value, z.lat_max_deg.value, z.lon_min_deg.value, z.lon_max_deg.value, step)
+        except InputError as exc:
+            raise InputError(f"{filename}: boost_phase.zone: {str(exc).removeprefix('grid ')}") from None
+        cells = g.shape[0] * g.shape[1]
+        if cells > _BP_MAX_ZONE_CELLS:
+            raise InputError(
+                f"{filename}: boost_phase.zone.step_deg: the grid would have {cells:,} cells; at most "
+                f"{_BP_MAX_ZONE_CELLS:,} (coarsen step_deg or shrink the region), got {_number_text(step)}"
+            )
+        base = names[z.base]
+        routes = sum(len(groups[t].launch) * len(groups[t].targets) for t in base.threats)
+        if cells * routes > _BP_MAX_ZONE_EVALUATIONS:
+            raise InputError(
+                f"{filename}: boost_phase.zone.step_deg: {cells:,} cells x {routes} routes is more than "
+                f"{_BP_MAX_ZONE_EVALUATIONS:,} evaluations (coarsen step_deg), got {_number_text(step)}"
+            )
+
+
+def _booster_of(name: str, where: str, bare: bool = False):
+    from shieldcheck.catalog.boosters import get_booster
+
+    try:
+        return get_booster(name, field="booster")
+    except InputError as exc:
+        raise InputError(where if bare else f"{where}: {exc}") from None
+
+
 def _validate(data: Any, filename: str, touched: Mapping[str, str] | None = None) -> ScenarioModel:
     touched = touched or {}
     if not isinstance(data, dict):
@@ -754,6 +923,7 @@ def _validate(data: Any, filename: str, touched: Mapping[str, str] | None = None
     except ValidationError as err:
         raise _validation_error(err, data, filename, touched) from None
     _check_semantics(model, filename)
+    _check_boost_phase(model, filename)
     model._filename = filename
     return model
 
@@ -1141,6 +1311,101 @@ class ThreatCase:
 
 
 @dataclass(frozen=True)
+class BoostPhaseBase:
+    """A built boost-phase base (``boost_phase.bases``): plain numbers, units in the names.
+
+    ``launch_delay_s`` is the interceptor type's (0 for numbers given on the base); ``launches`` the launch
+    places kept (empty: every launch place of ``threats``).
+    """
+
+    name: str
+    label: str
+    latitude_deg: float
+    longitude_deg: float
+    platform: str
+    altitude_km: float
+    carrier_speed_km_s: float
+    interceptor: str
+    burnout_speed_km_s: float
+    burn_time_s: float
+    burnout_altitude_km: float
+    launch_delay_s: float
+    delay_s: float
+    threats: tuple[str, ...]
+    launches: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BoostPhasePlan:
+    """A built ``boost_phase:`` block: the bases, each faced group's booster ``(name, payload_kg or
+    None)``, the basing-zone grid ``(base, lat_min, lat_max, lon_min, lon_max, step)`` or None, the
+    fly-out model and the boost sample spacing (s)."""
+
+    bases: tuple[BoostPhaseBase, ...]
+    boosters: dict
+    zone: tuple | None
+    flyout: str
+    sample_step_s: float
+
+
+def _build_boost_phase(eff, types_built: dict, place, shown: dict, shown_name) -> BoostPhasePlan | None:
+    bp = eff.boost_phase
+    if bp is None:
+        return None
+    groups = {g.name: g for g in eff.threats}
+    bases = []
+    for b in bp.bases:
+        p = place(b.place, f"boost_phase.bases.{b.name}.place")
+        shown[b.name] = shown_name(b.name, p)
+        it = types_built.get(b.interceptor) if b.interceptor else None
+
+        def num(field: str, fallback: float, _b=b, _it=it) -> float:
+            q = getattr(_b, field)
+            if q is not None:
+                return q.value
+            return getattr(_it, field) if _it is not None else fallback
+
+        bases.append(
+            BoostPhaseBase(
+                name=b.name,
+                label=b.label or shown[b.name],
+                latitude_deg=p.latitude_deg,
+                longitude_deg=p.longitude_deg,
+                platform=b.platform,
+                altitude_km=_value(b.altitude_km) or 0.0,
+                carrier_speed_km_s=_value(b.carrier_speed_km_s) or 0.0,
+                interceptor=b.interceptor or "interceptor",
+                burnout_speed_km_s=num("burnout_speed_km_s", math.nan),
+                burn_time_s=num("burn_time_s", 0.0),
+                burnout_altitude_km=num("burnout_altitude_km", 0.0),
+                launch_delay_s=it.launch_delay_s if it is not None else 0.0,
+                delay_s=b.delay_s.value,
+                threats=tuple(b.threats),
+                launches=tuple(b.launch),
+            )
+        )
+    boosters = {}
+    for g in dict.fromkeys(t for b in bp.bases for t in b.threats):
+        spec = bp.boosters.get(g)
+        if spec is not None:
+            boosters[g] = (spec.booster, _value(spec.payload_kg))
+        else:
+            boosters[g] = (groups[g].missile, None)
+    z = bp.zone
+    zone = None
+    if z is not None:
+        zone = (
+            z.base,
+            z.lat_min_deg.value,
+            z.lat_max_deg.value,
+            z.lon_min_deg.value,
+            z.lon_max_deg.value,
+            z.step_deg.value,
+        )
+    return BoostPhasePlan(tuple(bases), boosters, zone, bp.flyout, bp.sample_step_s.value)
+
+
+@dataclass(frozen=True)
 class BuiltScenario:
     """A scenario ready to run: the architecture, the threats, and every number with its source.
 
@@ -1163,6 +1428,8 @@ class BuiltScenario:
         Interceptor site and radar name -> the name of its place for maps and tables (the catalog's or
         the scenario's label, e.g. ``gbi-site`` -> ``Incirlik Air Base``); the object's own name where
         the place is given as coordinates.
+    boost_phase : BoostPhasePlan or None
+        The ``boost_phase:`` block, built (None when the scenario has none).
     """
 
     name: str
@@ -1175,6 +1442,7 @@ class BuiltScenario:
     scenario_hash: str
     sets: tuple[str, ...] = ()
     display_names: dict = _field(default_factory=dict, hash=False, compare=False)
+    boost_phase: BoostPhasePlan | None = None
 
     def display_name(self, name: str) -> str:
         """The display name of an interceptor site or radar (its own name if it has none).
@@ -1416,6 +1684,8 @@ def build(model: ScenarioModel, variant: str | None = None, sets: Iterable[str] 
                     )
                 )
 
+    boost_phase = _build_boost_phase(eff, types_built, place, shown, shown_name)
+
     assumptions: list[Assumption] = []
     _collect(eff, "", touched, assumptions)
     own = {p.name for p in eff.places}
@@ -1450,4 +1720,5 @@ def build(model: ScenarioModel, variant: str | None = None, sets: Iterable[str] 
         scenario_hash=_canonical_hash(eff),
         sets=sets,
         display_names=shown,
+        boost_phase=boost_phase,
     )

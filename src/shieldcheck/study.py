@@ -20,8 +20,9 @@ Units: km, s (after the threat's launch), km/s. All numbers are kinematic model 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -53,6 +54,8 @@ __all__ = [
     "RouteSummary",
     "GroupSummary",
     "ThresholdRecord",
+    "BoostPhaseRecord",
+    "StudyBasingZone",
     "build_study",
     "speed_sensitivity",
     "StudyFootprints",
@@ -161,7 +164,7 @@ class ThresholdRecord(_Record):
     tail_chase: bool
 
 
-_TABLES = ("rows", "routes", "groups", "thresholds")
+_TABLES = ("rows", "routes", "groups", "thresholds", "boost_phase")
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,11 @@ class Study:
         `StudyRow`, `RouteSummary`, `GroupSummary`, `ThresholdRecord` records.
     claims : tuple of dict
         The scenario's ``claims:`` (label, quantity, value, source), for views to draw.
+    boost_phase : tuple
+        `BoostPhaseRecord` per (variant, boost-phase base, route) when the scenario has a ``boost_phase:``
+        block (else empty).
+    basing_zones : tuple
+        `StudyBasingZone` per (variant, threat group) when the block asks for a ``zone``.
     """
 
     scenario: str
@@ -204,6 +212,8 @@ class Study:
     groups: tuple
     thresholds: tuple
     claims: tuple
+    boost_phase: tuple = ()
+    basing_zones: tuple = ()
 
     def provenance(self) -> dict:
         """What produced the study: scenario name and hash, variants, ``--set`` overrides, version."""
@@ -216,7 +226,8 @@ class Study:
         }
 
     def table(self, name: str) -> list[dict]:
-        """One table (``rows``, ``routes``, ``groups`` or ``thresholds``) as a list of JSON-able dicts."""
+        """One table (``rows``, ``routes``, ``groups``, ``thresholds`` or ``boost_phase``) as a list of
+        JSON-able dicts."""
         if name not in _TABLES:
             raise InputError(f"table must be one of {', '.join(_TABLES)}, got {name!r}")
         return [r.to_dict() for r in getattr(self, name)]
@@ -229,6 +240,7 @@ class Study:
             "question": self.question,
             "claims": [dict(c) for c in self.claims],
             **{name: self.table(name) for name in _TABLES},
+            "basing_zones": [z.to_dict() for z in self.basing_zones],
         }
 
     def route(self, variant: str, launch: str, target: str, threat: str | None = None) -> RouteSummary:
@@ -533,6 +545,8 @@ def _assemble(name0, title, question, base_hash, sets, builts, claims, threshold
     routes: list = []
     groups: list = []
     ths: list = []
+    bps: list = []
+    zones: list = []
     solved = {}
     for name, built in builts.items():
         trajs = scenario_trajectories(built)
@@ -549,6 +563,10 @@ def _assemble(name0, title, question, base_hash, sets, builts, claims, threshold
         groups += _groups_of(name, vroutes)
         if thresholds:
             ths += _thresholds_of(name, built, trajs, per_site, step_s)
+        if built.boost_phase is not None:
+            profiles = _route_profiles(built)
+            bps += _boost_phase_of(name, built, profiles)
+            zones += _basing_zones_of(name, built, profiles)
     return Study(
         scenario=name0,
         title=title,
@@ -564,7 +582,276 @@ def _assemble(name0, title, question, base_hash, sets, builts, claims, threshold
         groups=tuple(groups),
         thresholds=tuple(ths),
         claims=tuple(claims),
+        boost_phase=tuple(bps),
+        basing_zones=tuple(zones),
     )
+
+
+# ------------------------------------------------------------------------------------------ boost phase
+BOOST_PHASE_STATUSES = ("engageable", "too_late", "out_of_reach")
+"""Statuses of a boost-phase record: the interceptor can meet the boosting missile before burnout; it would
+be fired after burnout; it cannot reach the missile before burnout from this base (`engage_boost`'s
+``too_slow``)."""
+
+
+@dataclass(frozen=True)
+class BoostPhaseRecord(_Record):
+    """One boost-phase base against one threat route (``boost_phase:`` block of the scenario).
+
+    The numbers are `shieldcheck.boostphase.engage_boost`'s for the route's staged boost
+    (`shieldcheck.boostphase.boost_profile` toward the target); ``status`` is ``engageable``, ``too_late``
+    or ``out_of_reach`` (see `BOOST_PHASE_STATUSES`) and ``reason`` says it in words. ``deadline_s`` is the
+    missile's burnout; ``boost_note`` says how its pitch program was chosen (range to target, or its
+    maximum range when the target is beyond it).
+    """
+
+    variant: str
+    base: str
+    threat: str
+    launch: str
+    target: str
+    booster: str
+    platform: str
+    status: str
+    reason: str
+    distance_km: float
+    interceptor_launch_s: float
+    deadline_s: float
+    time_available_s: float
+    required_speed_km_s: float
+    interceptor_speed_km_s: float
+    first_intercept_s: float
+    last_intercept_s: float
+    intercept_window_s: float
+    intercept_altitude_km: float
+    intercept_downrange_km: float
+    boost_note: str
+
+
+@dataclass(frozen=True)
+class StudyBasingZone:
+    """Where a boost-phase base could stand to engage every route of a threat group before burnout.
+
+    ``zone`` is a `shieldcheck.boostphase.BasingZone` over the scenario's ``boost_phase.zone`` grid with the
+    kinematics of base ``base`` (interceptor, platform, delay); its footprint holds ``engageable`` (every
+    route of the group; the basing zone), ``engageable_any`` (at least one route) and
+    ``required_speed_km_s`` (the least burnout speed that engages every route: the largest of the routes'
+    least speeds), each ``(n_lat, n_lon)``. ``tracks`` are the routes' boost ground tracks
+    ``(latitude_deg, longitude_deg)``; ``caption`` says what the map shows.
+    """
+
+    variant: str
+    threat: str
+    base: str
+    routes: int
+    cells: int
+    cells_engageable: int
+    cells_engageable_any: int
+    zone: object = field(repr=False)
+    tracks: tuple = field(repr=False)
+    launches: tuple = field(repr=False)
+    caption: str = ""
+
+    def to_dict(self) -> dict:
+        """Summary, the grid's bounds and the zone's outline as GeoJSON (what the web map draws)."""
+        g = self.zone.footprint.grid
+        return {
+            "variant": self.variant,
+            "threat": self.threat,
+            "base": self.base,
+            "routes": self.routes,
+            "cells": self.cells,
+            "cells_engageable": self.cells_engageable,
+            "cells_engageable_any": self.cells_engageable_any,
+            "resolution_deg": g.resolution_deg,
+            "bounds_deg": [g.lat_min_deg, g.lat_max_deg, g.lon_min_deg, g.lon_max_deg],
+            "interceptor_speed_km_s": self.zone.interceptor_speed_km_s,
+            "caption": self.caption,
+            "geojson": self.zone.to_geojson(),
+        }
+
+
+@functools.lru_cache(maxsize=256)
+def _boost_profile(booster, payload_kg, lat, lon, tlat, tlon, step_s, earth, rotation):
+    from shieldcheck.boostphase import boost_profile
+
+    return boost_profile(
+        booster,
+        lat,
+        lon,
+        toward=(tlat, tlon),
+        payload_kg=payload_kg,
+        step_s=step_s,
+        earth=earth,
+        rotation=rotation,
+    )
+
+
+def _route_profiles(built) -> dict:
+    """(group, launch, target) -> BoostProfile for every route a boost-phase base faces (cached)."""
+    plan = built.boost_phase
+    arch = built.architecture
+    out = {}
+    for c in built.threats:
+        if c.group not in plan.boosters or (c.group, c.launch.name, c.target.name) in out:
+            continue
+        booster, payload = plan.boosters[c.group]
+        try:
+            out[(c.group, c.launch.name, c.target.name)] = _boost_profile(
+                booster,
+                payload,
+                c.launch.latitude_deg,
+                c.launch.longitude_deg,
+                c.target.latitude_deg,
+                c.target.longitude_deg,
+                plan.sample_step_s,
+                arch.earth,
+                arch.rotation,
+            )
+        except InputError as exc:
+            raise InputError(
+                f"{built.name}: boost_phase.boosters.{c.group} ({c.launch.name} -> {c.target.name}): {exc}"
+            ) from None
+    return out
+
+
+def _base_options(base, plan, earth: str, rotation: bool) -> dict:
+    """`engage_boost` keywords for a built boost-phase base."""
+    return dict(
+        speed_km_s=base.burnout_speed_km_s,
+        burn_time_s=base.burn_time_s,
+        burnout_altitude_km=base.burnout_altitude_km,
+        launch_delay_s=base.launch_delay_s,
+        delay_s=base.delay_s,
+        base_altitude_km=base.altitude_km,
+        carrier_speed_km_s=base.carrier_speed_km_s,
+        flyout=plan.flyout,
+        earth=earth,
+        rotation=rotation,
+    )
+
+
+def _faces(base, case) -> bool:
+    return case.group in base.threats and (not base.launches or case.launch.name in base.launches)
+
+
+def _boost_phase_of(variant: str, built, profiles: dict) -> list[BoostPhaseRecord]:
+    from shieldcheck.boostphase import engage_boost
+
+    plan = built.boost_phase
+    arch = built.architecture
+    out = []
+    for b in plan.bases:
+        kw = _base_options(b, plan, arch.earth, arch.rotation)
+        seen = set()
+        for c in built.threats:
+            key = (c.group, c.launch.name, c.target.name)
+            if not _faces(b, c) or key in seen:
+                continue
+            seen.add(key)
+            prof = profiles[key]
+            r = engage_boost(prof, b.latitude_deg, b.longitude_deg, **kw)
+            status = {"too_slow": "out_of_reach"}.get(r.status, r.status)
+            reason = r.reason
+            if status == "engageable":
+                reason = (
+                    f"a {r.interceptor_speed_km_s:.1f} km/s interceptor fired {r.interceptor_launch_s:.0f} s "
+                    f"after launch from {r.distance_km:,.0f} km away can meet the missile from "
+                    f"{r.first_intercept_s:.0f} s ({r.intercept_altitude_km:.0f} km up), "
+                    f"{r.deadline_s - r.first_intercept_s:.0f} s before burnout ({r.deadline_s:.0f} s)"
+                )
+            out.append(
+                BoostPhaseRecord(
+                    variant=variant,
+                    base=b.name,
+                    threat=c.group,
+                    launch=c.launch.name,
+                    target=c.target.name,
+                    booster=prof.name,
+                    platform=b.platform,
+                    status=status,
+                    reason=reason,
+                    distance_km=r.distance_km,
+                    interceptor_launch_s=r.interceptor_launch_s,
+                    deadline_s=r.deadline_s,
+                    time_available_s=r.time_available_s,
+                    required_speed_km_s=r.required_speed_km_s,
+                    interceptor_speed_km_s=r.interceptor_speed_km_s,
+                    first_intercept_s=r.first_intercept_s,
+                    last_intercept_s=r.last_intercept_s,
+                    intercept_window_s=r.intercept_window_s,
+                    intercept_altitude_km=r.intercept_altitude_km,
+                    intercept_downrange_km=r.intercept_downrange_km,
+                    boost_note=prof.note,
+                )
+            )
+    return out
+
+
+def _basing_zones_of(variant: str, built, profiles: dict) -> list[StudyBasingZone]:
+    """Per threat group the zone base faces: the cells that engage every route (and any route)."""
+    from shieldcheck.boostphase import basing_zone
+    from shieldcheck.footprint import Footprint
+
+    plan = built.boost_phase
+    if plan.zone is None:
+        return []
+    arch = built.architecture
+    name, lat0, lat1, lon0, lon1, step = plan.zone
+    b = next(x for x in plan.bases if x.name == name)
+    kw = _base_options(b, plan, arch.earth, arch.rotation)
+    out = []
+    for group in b.threats:
+        keys = list(
+            dict.fromkeys((c.group, c.launch.name, c.target.name) for c in built.threats if _faces(b, c))
+        )
+        keys = [k for k in keys if k[0] == group]
+        if not keys:
+            continue
+        zones = [basing_zone(profiles[k], (lat0, lat1, lon0, lon1), step, **kw) for k in keys]
+        every = np.logical_and.reduce([z.footprint.values["engageable"] for z in zones])
+        anyr = np.logical_or.reduce([z.footprint.values["engageable"] for z in zones])
+        need = np.max([z.footprint.values["required_speed_km_s"] for z in zones], axis=0)
+        z0 = zones[0]
+        fp = Footprint(
+            "boost_phase_basing_zone",
+            z0.footprint.grid,
+            {"engageable": every, "engageable_any": anyr, "required_speed_km_s": need},
+            {**z0.footprint.metadata, "routes": len(keys), "threat": group, "base": name},
+        )
+        zone = dataclasses.replace(z0, footprint=fp)
+        n_all, n_any = int(every.sum()), int(anyr.sum())
+        cells = int(every.size)
+        caption = (
+            f"Boost-phase basing zone for {group} ({len(keys)} route(s), {zones[0].profile_name} boosts): "
+            f"cells {step:g}° apart from which a {b.burnout_speed_km_s:.1f} km/s interceptor "
+            f"({b.burn_time_s:.0f} s burn, {b.platform}"
+            + (f" at {b.altitude_km:g} km" if b.platform == "airborne" else "")
+            + f") fired {b.delay_s + b.launch_delay_s:.0f} s after launch could reach the missile before "
+            f"burnout on every route: {n_all:,} of {cells:,} cells ({n_any:,} on at least one route). "
+            "Colour: the least burnout speed that reaches every route. Kinematic model estimate "
+            f"({plan.flyout} fly-out): no homing, divert or kill assessment."
+        )
+        out.append(
+            StudyBasingZone(
+                variant=variant,
+                threat=group,
+                base=name,
+                routes=len(keys),
+                cells=cells,
+                cells_engageable=n_all,
+                cells_engageable_any=n_any,
+                zone=zone,
+                tracks=tuple((z.track_latitude_deg, z.track_longitude_deg) for z in zones),
+                launches=tuple(
+                    dict.fromkeys(
+                        (round(z.launch_latitude_deg, 6), round(z.launch_longitude_deg, 6)) for z in zones
+                    )
+                ),
+                caption=caption,
+            )
+        )
+    return out
 
 
 def speed_sensitivity(
