@@ -140,6 +140,97 @@ def _places(maps, ax, items, kind: str, shown=None) -> None:
     )
 
 
+def _boost_phase_section(study, base: str) -> tuple[list[str], str]:
+    """The key-answer lines and the HTML section of the study's boost-phase records and basing zones
+    (empty when the scenario has no ``boost_phase:`` block): a view, nothing recomputed."""
+    recs = [r for r in study.boost_phase if r.variant == base]
+    if not recs:
+        return [], ""
+    from shieldcheck.report import maps
+    from shieldcheck.report.boostphase_map import basing_zone_figure
+
+    built = study.built[base]
+    answers = []
+    for b in built.boost_phase.bases:
+        rs = [r for r in recs if r.base == b.name]
+        ok = sum(r.status == "engageable" for r in rs)
+        answers.append(
+            f"Boost phase ({base}, estimate): from {built.display_name(b.name)} ({b.platform}), a "
+            f"{b.burnout_speed_km_s:.1f} km/s interceptor fired {b.delay_s + b.launch_delay_s:.0f} s after "
+            f"launch can reach the missile before burnout on {ok} of {len(rs)} routes."
+        )
+    status_words = {"engageable": "yes", "too_late": "too late", "out_of_reach": "out of reach"}
+    rows = [
+        [
+            _shown(built, r.base),
+            html.escape(r.platform),
+            html.escape(f"{r.launch} → {r.target}"),
+            (
+                "<span class='yes'>yes</span>"
+                if r.status == "engageable"
+                else f"<span class='no'>{status_words[r.status]}</span>"
+            ),
+            _fmt(r.distance_km),
+            _fmt(r.time_available_s),
+            _fmt(r.interceptor_speed_km_s, 2),
+            _fmt(r.required_speed_km_s, 2),
+            _fmt(r.first_intercept_s),
+            _fmt(r.intercept_altitude_km),
+            html.escape(r.reason),
+        ]
+        for r in recs
+    ]
+    parts = ["<h2 id='boost-phase'>Boost-phase intercept</h2>"]
+    parts.append(
+        "<p>Could an interceptor reach the missile while its rocket still burns? For each boost-phase base "
+        "of the scenario and each route, the missile's staged boost toward the target "
+        f"({html.escape(', '.join(sorted({r.booster for r in recs})))}) against an interceptor fired "
+        "after detection and decision that flies straight out at its burnout speed after its burn. "
+        "<b>Model estimates</b>: kinematics only, no homing, divert, kill assessment or altitude band; the "
+        "bases and interceptors are the scenario's, with their sources in the assumptions table.</p>"
+    )
+    parts.append(
+        _table(
+            [
+                "base",
+                "platform",
+                "route",
+                "engageable",
+                "from launch km",
+                "time available s",
+                "has km/s",
+                "least km/s",
+                "first intercept s",
+                "missile alt km",
+                "why",
+            ],
+            rows,
+            num_cols=(4, 5, 6, 7, 8, 9),
+        )
+    )
+    parts.append(
+        "<p class='note'>Time available: from the interceptor's launch to the missile's burnout. Least "
+        "speed: the smallest interceptor burnout speed that meets the missile before burnout from that "
+        "base. First intercept: the earliest time (after the threat's launch) the interceptor can meet "
+        "the missile, and the missile's altitude then.</p>"
+    )
+    bases = [(built.display_name(b.name), b.latitude_deg, b.longitude_deg) for b in built.boost_phase.bases]
+    for z in study.basing_zones:
+        if z.variant != base:
+            continue
+        fig = basing_zone_figure(
+            z.zone,
+            title=f"Boost-phase basing zone: {z.threat} ({built.display_name(z.base)}'s interceptor)",
+            tracks=z.tracks,
+            launches=z.launches,
+            bases=bases,
+            label=f"engages every {z.threat} route before burnout",
+        )
+        img = _img(maps.fig_to_png_bytes(fig), z.caption)
+        parts.append(f"<figure>{img}<figcaption>{html.escape(z.caption)}</figcaption></figure>")
+    return answers, "\n".join(parts)
+
+
 def build_report(
     scenario: str,
     out_dir="out",
@@ -176,6 +267,9 @@ def build_report(
     # ----------------------------------------------------------------- key answers
     group_labels = {t.name: (t.label or t.name) for t in model.threats}
     answers = _key_answers(study, base, group_labels)
+    say("boost-phase section (when the scenario has one)")
+    bp_answers, bp_html = _boost_phase_section(study, base)
+    answers += bp_answers
 
     figures: dict[str, str] = {}
     site = arch.sites[0]
@@ -586,6 +680,8 @@ def build_report(
         "intercept window, everything else as in this scenario; found by bisection to 0.01 km/s on the same "
         "model as the engagement table. A tail chase: the interceptor arrives moving with the threat.</p>"
     )
+    if bp_html:
+        parts.append(bp_html)
     parts.append("<h2 id='footprints'>Footprints</h2>")
     parts.append(f"<figure>{figures['defended']}<figcaption>{html.escape(fp_caption)}</figcaption></figure>")
     parts.append(
