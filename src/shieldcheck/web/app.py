@@ -44,6 +44,18 @@ CSP = (
 
 _NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 
+# ---- boost-phase intercept (issue 10, item 5): carried by the study endpoint, documented here
+STUDY_DESCRIPTION = (
+    "`Study.to_dict()` of the view (`shieldcheck engage --json` has the same rows). A scenario with a "
+    "`boost_phase:` block also carries `boost_phase` (one record per boost-phase base and route: `status` "
+    "`engageable`, `too_late` or `out_of_reach`, `reason` in words, `time_available_s`, "
+    "`required_speed_km_s`, `first_intercept_s`, `intercept_altitude_km`, ...; the CLI's "
+    "`engage --table boost_phase --json`) and `basing_zones` (per threat group: cells that engage every "
+    "route before burnout, with the outline as GeoJSON, for the map's boost-phase layer); both empty "
+    "otherwise. `--set`-style overrides reach the block (`boost_phase.bases.NAME.burnout_speed_km_s=6`). "
+    "Kinematic model estimates."
+)
+
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -308,7 +320,11 @@ def create_app(
     ):
         return await compute(_trajectory_view, launch, target, missile, step_s)
 
-    @app.post("/api/study", summary="The study of a scenario + variant + overrides: rows, routes, groups")
+    @app.post(
+        "/api/study",
+        summary="The study of a scenario + variant + overrides: rows, routes, groups",
+        description=STUDY_DESCRIPTION,
+    )
     async def study(req: ViewRequest):
         return await compute(service.study, req.key())
 
