@@ -182,7 +182,9 @@ def test_to_dict_is_json_with_provenance(study):
         "track_lost",
         "too_slow",
     }
-    with pytest.raises(InputError, match="table must be one of rows, routes, groups, thresholds, boost_phase, got 'x'"):
+    with pytest.raises(
+        InputError, match="table must be one of rows, routes, groups, thresholds, boost_phase, got 'x'"
+    ):
         study.table("x")
 
 

@@ -382,3 +382,27 @@ def test_the_page_opens_the_scenario_named_on_the_command_line(browser):
         assert page.input_value("#scenario") == "turkey-alternative-2007"
         assert page.errors == []
         page.close()
+
+
+def test_boost_phase_layer_toggles_with_no_console_error(browser, server, tmp_path):
+    import yaml
+
+    from test_study_boostphase import SCENARIO
+
+    path = tmp_path / "bp-test.yaml"
+    path.write_text(yaml.safe_dump(SCENARIO), encoding="utf-8")
+    with running_server(scenarios=[str(path)]) as url:
+        page = open_page(browser, url + "/")
+        assert page.is_visible("#boost-phase")
+        assert page.locator("#bp-list li").count() == 4 + 1  # one line per base, one per basing zone
+        assert page.locator(".bp-base").count() == 0
+        page.check("#bp-show")
+        assert page.locator(".bp-base").count() == 4 and page.locator(".bp-zone").count() >= 1
+        shot(page, "10-boost-phase-layer")
+        page.uncheck("#bp-show")
+        assert page.locator(".bp-base").count() == 0 and page.locator(".bp-zone").count() == 0
+        assert page.errors == []
+        page.close()
+    flagship = open_page(browser, server + "/")  # no boost_phase: block, no section
+    assert not flagship.is_visible("#boost-phase") and flagship.errors == []
+    flagship.close()

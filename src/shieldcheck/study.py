@@ -602,7 +602,8 @@ class BoostPhaseRecord(_Record):
     (`shieldcheck.boostphase.boost_profile` toward the target); ``status`` is ``engageable``, ``too_late``
     or ``out_of_reach`` (see `BOOST_PHASE_STATUSES`) and ``reason`` says it in words. ``deadline_s`` is the
     missile's burnout; ``boost_note`` says how its pitch program was chosen (range to target, or its
-    maximum range when the target is beyond it).
+    maximum range when the target is beyond it). ``base_latitude_deg``, ``base_longitude_deg`` and
+    ``base_altitude_km`` place the base (the altitude of an airborne one).
     """
 
     variant: str
@@ -612,6 +613,9 @@ class BoostPhaseRecord(_Record):
     target: str
     booster: str
     platform: str
+    base_latitude_deg: float
+    base_longitude_deg: float
+    base_altitude_km: float
     status: str
     reason: str
     distance_km: float
@@ -769,6 +773,9 @@ def _boost_phase_of(variant: str, built, profiles: dict) -> list[BoostPhaseRecor
                     target=c.target.name,
                     booster=prof.name,
                     platform=b.platform,
+                    base_latitude_deg=r.base_latitude_deg,
+                    base_longitude_deg=r.base_longitude_deg,
+                    base_altitude_km=r.base_altitude_km,
                     status=status,
                     reason=reason,
                     distance_km=r.distance_km,

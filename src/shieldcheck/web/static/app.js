@@ -185,6 +185,7 @@
       }
     });
     drawSites();
+    drawBoostPhase();
   }
 
   function drawSites() {
@@ -630,6 +631,52 @@
         .catch(function (e) { setStatus(String(e.message || e), true); });
     });
   }
+
+  // ------------------------------------------------------------------ boost-phase layer (issue 10)
+  // The study's boost_phase records and basing_zones (POST /api/study), drawn as they are: no numbers here.
+  var bpLayer = L.layerGroup().addTo(map);
+  var bpShown = false;
+  function drawBoostPhase() {
+    bpLayer.clearLayers();
+    var s = current.study, recs = (s && s.boost_phase) || [], zones = (s && s.basing_zones) || [];
+    $("boost-phase").hidden = recs.length === 0;
+    var list = $("bp-list");
+    while (list.firstChild) list.removeChild(list.firstChild);
+    var bases = {}, order = [];
+    recs.forEach(function (r) {
+      if (!bases[r.base]) { bases[r.base] = { rec: r, n: 0, ok: 0 }; order.push(r.base); }
+      bases[r.base].n++;
+      if (r.status === "engageable") bases[r.base].ok++;
+    });
+    order.forEach(function (name) {
+      var b = bases[name], r = b.rec;
+      list.appendChild(el("li", name + " (" + r.platform + ", " + fmt(r.interceptor_speed_km_s, 1) + " km/s): " +
+        b.ok + " of " + b.n + " routes before burnout"));
+    });
+    zones.forEach(function (z) { list.appendChild(el("li", z.caption)); });
+    if (!bpShown) return;
+    zones.forEach(function (z) {
+      L.geoJSON(z.geojson, { style: { color: "#d81b60", weight: 1.5, fillColor: "#d81b60", fillOpacity: 0.15, className: "bp-zone" } })
+        .bindTooltip(tooltip(["basing zone: " + z.threat, z.cells_engageable + " of " + z.cells + " cells (" + z.base + "'s interceptor)"]), { sticky: true })
+        .addTo(bpLayer);
+    });
+    order.forEach(function (name) {
+      var b = bases[name], r = b.rec;
+      L.circleMarker([r.base_latitude_deg, r.base_longitude_deg], { radius: 6, color: "#000", fillColor: "#d81b60", fillOpacity: 1, weight: 1, className: "bp-base" })
+        .bindTooltip(tooltip([name, r.platform + " base, " + fmt(r.interceptor_speed_km_s, 1) + " km/s interceptor",
+          b.ok + " of " + b.n + " routes engageable before burnout (estimate)"]))
+        .addTo(bpLayer);
+    });
+  }
+  $("bp-show").addEventListener("change", function () {
+    bpShown = $("bp-show").checked;
+    drawBoostPhase();
+    var pts = ((current.study && current.study.boost_phase) || []).map(function (r) { return [r.base_latitude_deg, r.base_longitude_deg]; });
+    ((current.study && current.study.basing_zones) || []).forEach(function (z) {
+      pts.push([z.bounds_deg[0], z.bounds_deg[2]], [z.bounds_deg[1], z.bounds_deg[3]]);
+    });
+    if (bpShown && pts.length) map.fitBounds(L.latLngBounds(pts).pad(0.1));  // show the layer just turned on
+  });
 
   var scenarios = [];
   function loadVariants() {
