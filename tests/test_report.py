@@ -42,6 +42,7 @@ def test_report_has_every_section_and_says_estimate(report):
     for s in SECTIONS:
         assert f"id='{s}'" in text, s
     assert "All results are model estimates" in text
+    assert "id='boost-phase'" not in text  # no boost_phase: block, no section
     for limit in LIMITS:
         assert limit[:40].replace("'", "&#x27;") in text
     assert len(steps) >= 4

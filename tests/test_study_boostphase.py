@@ -413,3 +413,14 @@ def test_web_study_carries_the_clis_boost_phase_numbers(scenario_file):
         )
         status, _, body = call(url, "/openapi.json")
         assert "boost_phase" in body["paths"]["/api/study"]["post"]["description"]
+
+
+def test_build_report_carries_the_boost_phase_section(scenario_file, study, tmp_path):
+    from shieldcheck.report.html import build_report
+
+    result = build_report(str(scenario_file), tmp_path, resolution_deg=2.0)
+    text = result.path.read_text(encoding="utf-8")
+    assert text.count("<h2 id='boost-phase'>Boost-phase intercept</h2>") == 1
+    assert text.index("id='boost-phase'") < text.index("id='footprints'")
+    assert study.basing_zones[0].caption.replace("'", "&#x27;") in text
+    assert sum(a.startswith("Boost phase (base, estimate): from ship (sea)") for a in result.key_answers) == 1
