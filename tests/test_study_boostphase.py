@@ -35,7 +35,7 @@ SCENARIO = {
     "threats": [
         {
             "name": "nk",
-            "launch": ["tonghae"],
+            "launch": ["tonghae", "pyongyang"],
             "targets": ["seattle", "anchorage"],
             "missile": "icbm-liquid-10000",
         }
@@ -109,10 +109,10 @@ def _write(tmp_path, data) -> str:
     return str(path)
 
 
-def _direct(base_name: str, target: str):
-    """The engagement of one base against the Tonghae -> target boost, computed outside the study."""
+def _direct(base_name: str, target: str, launch: str = "tonghae"):
+    """The engagement of one base against the launch -> target boost, computed outside the study."""
     spec = {b["name"]: b for b in SCENARIO["boost_phase"]["bases"]}[base_name]
-    la, ta = resolve_place("tonghae"), resolve_place(target)
+    la, ta = resolve_place(launch), resolve_place(target)
     prof = boost_profile(
         "hwasong-15", la.latitude_deg, la.longitude_deg, toward=(ta.latitude_deg, ta.longitude_deg)
     )
@@ -131,10 +131,10 @@ def _direct(base_name: str, target: str):
 
 def test_study_boost_phase_equals_engage_boost_called_directly(study):
     recs = study.boost_phase
-    assert len(recs) == 4 * 2  # four bases, two routes
+    assert len(recs) == 4 * 4  # four bases, four routes
     for r in recs:
-        prof, d, _, _ = _direct(r.base, r.target)
-        assert r.booster == "hwasong-15" and r.launch == "tonghae"
+        prof, d, _, _ = _direct(r.base, r.target, r.launch)
+        assert r.booster == "hwasong-15"
         assert r.status == {"too_slow": "out_of_reach"}.get(d.status, d.status)
         for f in (
             "distance_km",
@@ -158,7 +158,7 @@ def test_study_boost_phase_equals_engage_boost_called_directly(study):
 
 
 def test_every_status_comes_with_a_sentence(study):
-    by = {(r.base, r.target): r for r in study.boost_phase}
+    by = {(r.base, r.target): r for r in study.boost_phase if r.launch == "tonghae"}
     ok = by[("ship", "seattle")]
     assert ok.status == "engageable"
     assert "before burnout" in ok.reason and "5.0 km/s interceptor fired 90 s after launch" in ok.reason
@@ -175,14 +175,15 @@ def test_every_status_comes_with_a_sentence(study):
 
 def test_basing_zone_is_every_route_of_the_group(study):
     (z,) = study.basing_zones
-    assert (z.threat, z.base, z.routes) == ("nk", "ship", 2)
+    assert (z.threat, z.base, z.routes) == ("nk", "ship", 4)
     zones = []
-    for target in ("seattle", "anchorage"):
-        prof, _, kw, _ = _direct("ship", target)
-        zones.append(basing_zone(prof, (36, 46, 124, 136), 1.0, **kw))
-    every = zones[0].footprint.values["engageable"] & zones[1].footprint.values["engageable"]
-    anyr = zones[0].footprint.values["engageable"] | zones[1].footprint.values["engageable"]
-    need = np.maximum(*(x.footprint.values["required_speed_km_s"] for x in zones))
+    for launch in ("tonghae", "pyongyang"):
+        for target in ("seattle", "anchorage"):
+            prof, _, kw, _ = _direct("ship", target, launch)
+            zones.append(basing_zone(prof, (36, 46, 124, 136), 1.0, **kw))
+    masks = [x.footprint.values["engageable"] for x in zones]
+    every, anyr = masks[0] & masks[1] & masks[2] & masks[3], masks[0] | masks[1] | masks[2] | masks[3]
+    need = np.maximum.reduce([x.footprint.values["required_speed_km_s"] for x in zones])
     v = z.zone.footprint.values
     assert np.array_equal(v["engageable"], every) and np.array_equal(v["engageable_any"], anyr)
     assert np.array_equal(v["required_speed_km_s"], need)
@@ -191,7 +192,7 @@ def test_basing_zone_is_every_route_of_the_group(study):
         and z.cells_engageable == int(every.sum())
         and z.cells_engageable_any == int(anyr.sum())
     )
-    assert 0 < z.cells_engageable <= z.cells_engageable_any < z.cells
+    assert 0 < z.cells_engageable < z.cells_engageable_any < z.cells
     assert f"{z.cells_engageable:,} of {z.cells:,} cells" in z.caption and "estimate" in z.caption
 
 
@@ -199,7 +200,7 @@ def test_to_dict_json_and_csv_carry_boost_phase(study, tmp_path):
     from shieldcheck.report.exports import study_table, write_rows
 
     d = json.loads(json.dumps(study.to_dict(), allow_nan=False))
-    assert len(d["boost_phase"]) == 8 and d["boost_phase"][0]["base"] == "ship"
+    assert len(d["boost_phase"]) == 16 and d["boost_phase"][0]["base"] == "ship"
     (zd,) = d["basing_zones"]
     assert zd["cells_engageable"] == study.basing_zones[0].cells_engageable
     assert zd["geojson"]["type"] == "FeatureCollection" and zd["geojson"]["features"]
@@ -207,7 +208,7 @@ def test_to_dict_json_and_csv_carry_boost_phase(study, tmp_path):
     path = write_rows(rows, tmp_path / "bp.csv", "csv")
     text = path.read_text()
     assert text.splitlines()[0].startswith("row,scenario,scenario_hash,variant,sets,shieldcheck_version,base")
-    assert len(text.splitlines()) == 9
+    assert len(text.splitlines()) == 17
 
 
 def test_set_override_reaches_the_boost_phase_rows(scenario_file):
@@ -267,8 +268,8 @@ BAD = [
         "boost_phase.bases.ship.platform: must be 'ground', 'sea' or 'airborne'",
     ),
     (
-        lambda b: b["bases"][0].update(launch=["pyongyang"]),
-        "boost_phase.bases.ship.launch.0: 'pyongyang' is not a launch place of nk",
+        lambda b: b["bases"][0].update(launch=["seoul"]),
+        "boost_phase.bases.ship.launch.0: 'seoul' is not a launch place of nk",
     ),
     (
         lambda b: b["bases"][0].update(place="atlantis"),
@@ -362,7 +363,7 @@ def test_report_section_present_only_with_the_block(study, tmp_path):
     assert "<h2 id='boost-phase'>Boost-phase intercept</h2>" in text
     assert "Model estimates" in text and text.count("data:image/png;base64,") == 1
     assert study.basing_zones[0].caption.replace("'", "&#x27;") in text
-    assert len(answers) == 4 and "can reach the missile before burnout on 2 of 2 routes" in answers[0]
+    assert len(answers) == 4 and "can reach the missile before burnout on 4 of 4 routes" in answers[0]
     for r in study.boost_phase:
         assert f"{r.launch} → {r.target}" in text
     data = copy.deepcopy(SCENARIO)
@@ -424,3 +425,15 @@ def test_build_report_carries_the_boost_phase_section(scenario_file, study, tmp_
     assert text.index("id='boost-phase'") < text.index("id='footprints'")
     assert study.basing_zones[0].caption.replace("'", "&#x27;") in text
     assert sum(a.startswith("Boost phase (base, estimate): from ship (sea)") for a in result.key_answers) == 1
+
+
+def test_a_base_can_face_some_launch_places_only(tmp_path):
+    data = copy.deepcopy(SCENARIO)
+    data["boost_phase"]["bases"] = data["boost_phase"]["bases"][:1]
+    data["boost_phase"]["bases"][0]["launch"] = ["tonghae"]
+    s = build_study(_write(tmp_path, data), thresholds=False)
+    assert [(r.base, r.launch, r.target) for r in s.boost_phase] == [
+        ("ship", "tonghae", "seattle"),
+        ("ship", "tonghae", "anchorage"),
+    ]
+    assert s.basing_zones[0].routes == 2
