@@ -691,8 +691,17 @@ def _boost_profile(booster, payload_kg, lat, lon, tlat, tlon, step_s, earth, rot
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _zone(profile_args, region, step, options):
+    """`basing_zone` of the profile `_boost_profile(*profile_args)`, cached: the web app's slider changes
+    recompute the midcourse study, not the zones they leave unchanged."""
+    from shieldcheck.boostphase import basing_zone
+
+    return basing_zone(_boost_profile(*profile_args), region, step, **dict(options))
+
+
 def _route_profiles(built) -> dict:
-    """(group, launch, target) -> BoostProfile for every route a boost-phase base faces (cached)."""
+    """(group, launch, target) -> the `_boost_profile` arguments of every route a boost-phase base faces."""
     plan = built.boost_phase
     arch = built.architecture
     out = {}
@@ -700,22 +709,24 @@ def _route_profiles(built) -> dict:
         if c.group not in plan.boosters or (c.group, c.launch.name, c.target.name) in out:
             continue
         booster, payload = plan.boosters[c.group]
+        args = (
+            booster,
+            payload,
+            c.launch.latitude_deg,
+            c.launch.longitude_deg,
+            c.target.latitude_deg,
+            c.target.longitude_deg,
+            plan.sample_step_s,
+            arch.earth,
+            arch.rotation,
+        )
         try:
-            out[(c.group, c.launch.name, c.target.name)] = _boost_profile(
-                booster,
-                payload,
-                c.launch.latitude_deg,
-                c.launch.longitude_deg,
-                c.target.latitude_deg,
-                c.target.longitude_deg,
-                plan.sample_step_s,
-                arch.earth,
-                arch.rotation,
-            )
+            _boost_profile(*args)
         except InputError as exc:
             raise InputError(
                 f"{built.name}: boost_phase.boosters.{c.group} ({c.launch.name} -> {c.target.name}): {exc}"
             ) from None
+        out[(c.group, c.launch.name, c.target.name)] = args
     return out
 
 
@@ -753,7 +764,7 @@ def _boost_phase_of(variant: str, built, profiles: dict) -> list[BoostPhaseRecor
             if not _faces(b, c) or key in seen:
                 continue
             seen.add(key)
-            prof = profiles[key]
+            prof = _boost_profile(*profiles[key])
             r = engage_boost(prof, b.latitude_deg, b.longitude_deg, **kw)
             status = {"too_slow": "out_of_reach"}.get(r.status, r.status)
             reason = r.reason
@@ -797,7 +808,6 @@ def _boost_phase_of(variant: str, built, profiles: dict) -> list[BoostPhaseRecor
 
 def _basing_zones_of(variant: str, built, profiles: dict) -> list[StudyBasingZone]:
     """Per threat group the zone base faces: the cells that engage every route (and any route)."""
-    from shieldcheck.boostphase import basing_zone
     from shieldcheck.footprint import Footprint
 
     plan = built.boost_phase
@@ -815,7 +825,8 @@ def _basing_zones_of(variant: str, built, profiles: dict) -> list[StudyBasingZon
         keys = [k for k in keys if k[0] == group]
         if not keys:
             continue
-        zones = [basing_zone(profiles[k], (lat0, lat1, lon0, lon1), step, **kw) for k in keys]
+        region = (lat0, lat1, lon0, lon1)
+        zones = [_zone(profiles[k], region, step, tuple(kw.items())) for k in keys]
         every = np.logical_and.reduce([z.footprint.values["engageable"] for z in zones])
         anyr = np.logical_or.reduce([z.footprint.values["engageable"] for z in zones])
         need = np.max([z.footprint.values["required_speed_km_s"] for z in zones], axis=0)
