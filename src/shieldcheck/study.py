@@ -594,9 +594,23 @@ be fired after burnout; it cannot reach the missile before burnout from this bas
 ``too_slow``)."""
 
 
-@dataclass(frozen=True)
-class BoostPhaseRecord(_Record):
-    """One boost-phase base against one threat route (``boost_phase:`` block of the scenario).
+def _boost_phase_record():
+    from shieldcheck.boostphase import BoostPhaseResult
+
+    cls = dataclasses.make_dataclass(
+        "BoostPhaseRecord",
+        [(n, str) for n in ("variant", "base", "threat", "launch", "target", "booster", "platform")]
+        + [(f.name, f.type) for f in fields(BoostPhaseResult)]
+        + [("boost_note", str)],
+        bases=(_Record,),
+        frozen=True,
+        namespace={"__doc__": BOOST_PHASE_RECORD_DOC},
+    )
+    cls.__module__ = __name__
+    return cls
+
+
+BOOST_PHASE_RECORD_DOC = """One boost-phase base against one threat route (a ``boost_phase:`` block's).
 
     The numbers are `shieldcheck.boostphase.engage_boost`'s for the route's staged boost
     (`shieldcheck.boostphase.boost_profile` toward the target); ``status`` is ``engageable``, ``too_late``
@@ -604,32 +618,11 @@ class BoostPhaseRecord(_Record):
     missile's burnout; ``boost_note`` says how its pitch program was chosen (range to target, or its
     maximum range when the target is beyond it). ``base_latitude_deg``, ``base_longitude_deg`` and
     ``base_altitude_km`` place the base (the altitude of an airborne one).
-    """
 
-    variant: str
-    base: str
-    threat: str
-    launch: str
-    target: str
-    booster: str
-    platform: str
-    base_latitude_deg: float
-    base_longitude_deg: float
-    base_altitude_km: float
-    status: str
-    reason: str
-    distance_km: float
-    interceptor_launch_s: float
-    deadline_s: float
-    time_available_s: float
-    required_speed_km_s: float
-    interceptor_speed_km_s: float
-    first_intercept_s: float
-    last_intercept_s: float
-    intercept_window_s: float
-    intercept_altitude_km: float
-    intercept_downrange_km: float
-    boost_note: str
+    Fields: ``variant``, ``base``, ``threat``, ``launch``, ``target``, ``booster``, ``platform``, then
+    `shieldcheck.boostphase.BoostPhaseResult`'s (``status`` mapped as above), then ``boost_note``.
+    """
+BoostPhaseRecord = _boost_phase_record()
 
 
 @dataclass(frozen=True)
@@ -784,22 +777,7 @@ def _boost_phase_of(variant: str, built, profiles: dict) -> list[BoostPhaseRecor
                     target=c.target.name,
                     booster=prof.name,
                     platform=b.platform,
-                    base_latitude_deg=r.base_latitude_deg,
-                    base_longitude_deg=r.base_longitude_deg,
-                    base_altitude_km=r.base_altitude_km,
-                    status=status,
-                    reason=reason,
-                    distance_km=r.distance_km,
-                    interceptor_launch_s=r.interceptor_launch_s,
-                    deadline_s=r.deadline_s,
-                    time_available_s=r.time_available_s,
-                    required_speed_km_s=r.required_speed_km_s,
-                    interceptor_speed_km_s=r.interceptor_speed_km_s,
-                    first_intercept_s=r.first_intercept_s,
-                    last_intercept_s=r.last_intercept_s,
-                    intercept_window_s=r.intercept_window_s,
-                    intercept_altitude_km=r.intercept_altitude_km,
-                    intercept_downrange_km=r.intercept_downrange_km,
+                    **{**dataclasses.asdict(r), "status": status, "reason": reason},
                     boost_note=prof.note,
                 )
             )
