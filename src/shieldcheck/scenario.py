@@ -39,6 +39,11 @@ The format (units ride in the field names: ``_km``, ``_s``, ``_km_s``, ``_deg``,
     claims:                            # optional: public claims views draw beside results
       - {label: "MDA: 6.3 km/s", quantity: interceptor_types.gbi-2stage.burnout_speed_km_s, value: 6.3,
          source: "MDA statement as reported by AFP, Aug 2007"}
+    boost_phase:                       # optional: boost-phase intercept bases (see BoostPhaseSpec)
+      bases:
+        - {name: ship, place: "40.5,133.3", platform: sea, burnout_speed_km_s: 5, burn_time_s: 40,
+           delay_s: 90, threats: [iran-europe]}
+      zone: {base: ship, lat_min_deg: 33, lat_max_deg: 50, lon_min_deg: 120, lon_max_deg: 145, step_deg: 1}
 
 Paths name list items by their ``name`` (``radars.brdy-xband.max_range_km``); an integer index also
 works in ``--set``. Every error is an `InputError` naming the file, the field path and the rule, e.g.
