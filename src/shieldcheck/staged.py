@@ -25,6 +25,16 @@ cut stage keeps its unburnt propellant as dead mass and the stages above are car
 Earth's rotation by iterating on the azimuth of the impact point seen from the launch point. The coast
 ignores drag on re-entry, as the kinematic model does.
 
+How it is computed: each route's whole fit runs serially inside one compiled call, parallel over the
+routes (one call per batch: a parallel call costs milliseconds on a loaded machine). Routes from one launch
+point read the max-range kick from a table solved every 10° of azimuth over their azimuths (a smooth
+function of azimuth; linear interpolation; the search itself when a launch point has fewer routes than
+table rows or the azimuth leaves the table). Each azimuth pass flies the full burn once, recording the
+state after every Runge-Kutta step; a cut-off time is tried by restarting from the last recorded step
+before it, which reproduces the cut flight (the same steps, the last one ending on the cut), and the
+cut-off time is found by Illinois regula falsi on the impact's geocentric angle from the launch point.
+The reported state is then flown again through :func:`shieldcheck.boost.fly_batch`.
+
 A target farther than the full-burn maximum range along its azimuth is ``unreachable``; the result then
 carries ``max_range_km`` and ``range_margin_km`` (maximum range minus the route's ground range: positive
 when the target is within reach by that much, negative when the missile falls short by that much).
@@ -450,7 +460,7 @@ def _fit_many(veh, phys, r0, east, north, az0, target, fit, grid, g_lo, g_n, g_r
                    g_ref[i], g_step, iterations, passes, t_min, rec, out[i])
 
 
-_KICK_GRID_DEG = 5.0
+_KICK_GRID_DEG = 10.0
 """Azimuth step of a launch point's kick table, deg (`_kick_tables`)."""
 _KICK_GRID_MARGIN_DEG = 5.0  # the table reaches this far past its routes' azimuths (room for the correction)
 
