@@ -364,3 +364,20 @@ def test_cut_restarted_from_the_recorded_burn_is_the_cut_flight():
     assert np.all(d["status"] == "ok")
     # the kernel measures the chord to the target, the result the geodesic: equal at these distances
     assert np.max(np.abs(f[:, _F_MISS] - d["miss_km"])) < 1e-3
+
+
+def test_payload_override_keeps_the_stages_above_a_cut_dop853():
+    # A 393 km route with a 600 kg payload is cut in the first stage: the cut vehicle carries the second stage
+    # as payload. The payload override used to replace that payload (the second stage's 11 t vanished), so
+    # the reported flight was not the missile's; flown again by DOP853 with the stage on board, it lands
+    # within 1 km of the target (geographiclib), the flight time within 1 s.
+    v = get_booster("icbm-liquid-10000").vehicle
+    t = Geodesic.WGS84.Direct(*PYONGYANG, 57.5365, 392575.0)
+    d = staged_trajectories(v, *PYONGYANG, t["lat2"], t["lon2"], payload_kg=600.0)
+    assert d["status"][0] == "ok", d["reason"][0]
+    assert d["burn_time_s"][0] < v.stages[0].burn_time_s
+    t_b, y = _dop853_reference(cut_vehicle(v.with_payload(600.0), float(d["burn_time_s"][0])), *PYONGYANG,
+                               float(d["launch_azimuth_deg"][0]), float(d["kick_deg"][0]))
+    t_imp, impact = _coast_to_ground(y[:3], y[3:6], t_b)
+    assert _geod_km(impact, (t["lat2"], t["lon2"])) < 1.0
+    assert t_imp == pytest.approx(d["flight_time_s"][0], abs=1.0)

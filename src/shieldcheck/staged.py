@@ -116,11 +116,10 @@ _CUT_ITERATIONS = 40  # most Illinois steps on the cut-off time
 _AZIMUTH_PASSES = 12  # most azimuth corrections for the Earth's rotation
 
 
-def _fly_cut(vehicle, lat, lon, az, kick, t_cut, earth, rotation, payload_kg):
+def _fly_cut(vehicle, lat, lon, az, kick, t_cut, earth, rotation):
     """Fly each row with its thrust cut at t_cut; returns (BoostBatch, free-flight dict)."""
     vs = [cut_vehicle(vehicle, float(t)) for t in t_cut]
-    kw = {} if payload_kg is None else {"payload_kg": payload_kg}
-    b = fly_batch(vs, lat, lon, az, kick, earth=earth, rotation=rotation, **kw)
+    b = fly_batch(vs, lat, lon, az, kick, earth=earth, rotation=rotation)
     return b, free_flight(b, earth=earth, rotation=rotation)
 
 
@@ -154,9 +153,11 @@ def boost_profile(vehicle, lat, lon, az, kick, t_cut, *, earth="wgs84", rotation
         t += st.coast_after_s
     times = np.union1d(np.linspace(0.0, t_cut, samples), [b for b in bounds if 0.0 < b < t_cut])
     times = times[times >= _MIN_CUT_S]
+    if payload_kg is not None:
+        # the payload is set before the cut: a cut vehicle carries the stages above it as payload
+        vehicle = vehicle.with_payload(float(_numbers("payload_kg", payload_kg, 0.0, 1e6)))
     vs = [cut_vehicle(vehicle, float(x)) for x in times]
-    kw = {} if payload_kg is None else {"payload_kg": payload_kg}
-    b = fly_batch(vs, lat, lon, az, kick, earth=earth, rotation=rotation, **kw)
+    b = fly_batch(vs, lat, lon, az, kick, earth=earth, rotation=rotation)
     r0 = np.atleast_2d(_earth.geodetic_to_ecef(lat, lon, 0.0, earth))[0]
     omega = _earth.rotation_rate(rotation)
     rows = [[0.0, *r0, 0.0, 0.0, 0.0, omega * math.hypot(r0[0], r0[1])]]
@@ -598,11 +599,14 @@ def staged_trajectories(
         raise InputError(f"vehicle must be a shieldcheck.boost.Vehicle, got {type(vehicle).__name__}")
     _numbers("latitude_deg", lat1, -90.0, 90.0)
     _numbers("longitude_deg", lon1, -360.0, 360.0)
-    payload = vehicle.payload_kg if payload_kg is None else _numbers("payload_kg", payload_kg, 0.0, 1e6)
-    if np.ndim(payload) != 0:
-        raise InputError(f"payload_kg must be a single number, got {payload_kg!r:.80}")
+    if payload_kg is not None:
+        # the payload is set before any cut: a cut vehicle carries the stages above it as payload
+        payload = _numbers("payload_kg", payload_kg, 0.0, 1e6)
+        if np.ndim(payload) != 0:
+            raise InputError(f"payload_kg must be a single number, got {payload_kg!r:.80}")
+        vehicle = vehicle.with_payload(float(payload))
     t_full = vehicle.burn_time_s
-    f = _fit(vehicle, float(payload), lat1, lon1, az0, lat2, lon2, earth, rotation)
+    f = _fit(vehicle, vehicle.payload_kg, lat1, lon1, az0, lat2, lon2, earth, rotation)
     kick, az, t_cut = f[:, _F_KICK], f[:, _F_AZ], f[:, _F_TCUT]
     imp = f[:, _F_PX:_F_PZ + 1]
     landed = np.isfinite(imp[:, 0])  # the full burn's impact (none when it crashes or reaches orbit)
@@ -624,7 +628,7 @@ def staged_trajectories(
     t_cut = np.where(reachable, t_cut, float(t_full))
 
     # the final state: cut flights for reachable rows, full burns for the others
-    b, ff = _fly_cut(vehicle, lat1, lon1, az, kick, t_cut, earth, rotation, payload_kg)
+    b, ff = _fly_cut(vehicle, lat1, lon1, az, kick, t_cut, earth, rotation)
     miss = np.atleast_1d(_earth.geodesic_inverse(
         np.nan_to_num(ff["impact_latitude_deg"]), np.nan_to_num(ff["impact_longitude_deg"]), lat2, lon2,
         earth=earth)[0])
