@@ -1192,11 +1192,11 @@ def staged_vehicle(missile, shape: str = "min-energy", boost: str = "auto", expl
     if boost == "kinematic" or missile is None:
         vehicle = None
     else:
-        from shieldcheck.catalog.boosters import load_boosters
+        from shieldcheck.catalog.boosters import class_booster
 
-        name = missile if isinstance(missile, str) else getattr(missile, "name", "")
-        vehicle = next((b.vehicle for b in load_boosters()
-                        if b.role == "threat" and b.missile_class and b.missile_class == name), None)
+        # the class names its stage set in missiles.yaml (booster: {name, why}); a replaced one flies
+        b = class_booster(missile)
+        vehicle = None if b is None else b.vehicle
     shape = str(shape).strip().lower()
     if boost == "staged":
         if vehicle is None:
