@@ -162,6 +162,11 @@ def trajectory_cmd(
             "staged (powered flight fitted to the target by thrust termination) or kinematic."
         ),
     ] = "auto",
+    booster: Annotated[
+        str | None,
+        typer.Option(help="Stage set to fly for --missile when the boost is staged (a threat booster of "
+                          "catalog/boosters.yaml); default: the class's own (`shieldcheck missiles`)."),
+    ] = None,
 ) -> None:
     """Ballistic trajectory from FROM to TO on a rotating Earth."""
     from shieldcheck.threats import sample_trajectory, trajectory
@@ -179,12 +184,19 @@ def trajectory_cmd(
     elif implied and shape != implied[0]:
         _fail(f"--shape {shape} conflicts with the option for shape {implied[0]}")
     try:
-        from shieldcheck.catalog import resolve_place
+        from shieldcheck.catalog import get_missile, resolve_place
+        from shieldcheck.catalog.boosters import class_booster, with_booster
 
+        flown = get_missile(missile) if missile else None
+        if booster is not None:
+            try:
+                flown = with_booster(flown, booster, need="--missile")
+            except InputError as exc:
+                raise InputError(f"--booster: {exc}") from None
         t = trajectory(
             resolve_place(launch, field="FROM"),
             resolve_place(target, field="TO"),
-            missile=missile,
+            missile=flown,
             shape=shape,
             apogee_km=apogee_km,
             flight_time_s=flight_time_s,
@@ -213,6 +225,7 @@ def trajectory_cmd(
     result["launch"] = launch
     result["target"] = target
     result["missile"] = missile
+    result["booster"] = class_booster(flown).name if t.boost == "staged" else None
     if as_json:
         typer.echo(json.dumps(result))
         return
@@ -235,8 +248,8 @@ def trajectory_cmd(
             f"{_fmt(t.impact_speed_relative_km_s, 3)} km/s / {_fmt(t.reentry_angle_deg, 1)}°",
         ),
     ]
-    rows.insert(1, ("boost", "staged (fitted by thrust termination)" if t.boost == "staged"
-                    else "kinematic (fixed burnout point)"))
+    rows.insert(1, ("boost", f"staged, stages of {result['booster']} (fitted by thrust termination)"
+                    if t.boost == "staged" else "kinematic (fixed burnout point)"))
     if t.boost == "staged" and t.status == "unreachable":
         # the numbers are the full burn's arc, which falls short: not the route's, and not its least speed
         rows.insert(2, ("rows below", "the full burn's trajectory, which falls short of the target"))
@@ -294,7 +307,8 @@ def missiles_cmd(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
         typer.echo(json.dumps([dataclasses.asdict(m) for m in items]))
         return
     table = Table(title="generic missile classes (estimates; see sources with --json)")
-    for col in ("name", "label", "range km", "burn s", "burnout alt km", "burnout range km", "max v km/s"):
+    for col in ("name", "label", "range km", "burn s", "burnout alt km", "burnout range km", "max v km/s",
+                "stages (booster)"):
         table.add_column(col, overflow="fold")
     for m in items:
         table.add_row(
@@ -305,8 +319,12 @@ def missiles_cmd(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
             f"{m.burnout_altitude_km:.0f}",
             f"{m.burnout_range_km:.0f}",
             f"{m.max_burnout_speed_km_s:.3f}",
+            m.booster or "-",
         )
     console.print(table)
+    console.print("stages (booster): the stage set flown when the boost is staged, and why it stands for the "
+                  "class: --json (booster, booster_why); override with trajectory --booster or "
+                  "--set threats.<group>.booster=NAME")
 
 
 DEMO_ROUTES = [

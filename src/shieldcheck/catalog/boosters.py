@@ -29,7 +29,7 @@ import yaml
 from shieldcheck.boost import STANDARD_CD_MACH, Stage, Vehicle
 from shieldcheck.errors import InputError
 
-__all__ = ["ROLES", "Booster", "boosters", "class_booster", "get_booster", "load_boosters"]
+__all__ = ["ROLES", "Booster", "boosters", "class_booster", "get_booster", "load_boosters", "with_booster"]
 
 ROLES = ("threat", "interceptor")
 _FILE = "boosters.yaml"
@@ -77,7 +77,7 @@ def _number(entry: str, where: str, node) -> tuple[float, str]:
     return float(value), source
 
 
-def _parse(raw, links: dict) -> Booster:
+def _parse(raw, links: dict | None = None) -> Booster:
     if not isinstance(raw, dict) or "name" not in raw:
         raise InputError(f"{_FILE}: every entry must be a mapping with a name, got {raw!r}")
     name = str(raw["name"])
@@ -130,7 +130,7 @@ def _parse(raw, links: dict) -> Booster:
         name,
         str(raw.get("label", name)),
         role,
-        links.get(name, ""),
+        (links or {}).get(name, ""),
         vehicle,
         sources,
         str(raw.get("note", "")),
@@ -235,3 +235,36 @@ def class_booster(missile) -> Booster | None:
     threats = ", ".join(b.name for b in boosters("threat"))
     raise InputError(f"booster must name a threat booster with stages ({threats}), got {name!r} for missile "
                      f"{getattr(missile, 'name', missile)!r}")
+
+
+def with_booster(missile, booster: str, *, need: str = "missile"):
+    """The missile class flying another stage set: a copy with ``booster`` replaced, checked.
+
+    Parameters
+    ----------
+    missile : shieldcheck.catalog.MissileClass or None
+    booster : str
+        A threat booster of ``boosters.yaml`` (case and spaces do not matter).
+    need : str
+        How the caller names the missile class, for the error when there is none.
+
+    Raises
+    ------
+    InputError
+        No missile class, or a name that is not a threat booster.
+
+    >>> from shieldcheck.catalog import get_missile
+    >>> with_booster(get_missile("icbm-liquid-10000"), "Hwasong-15").booster
+    'hwasong-15'
+    """
+    import dataclasses
+
+    if missile is None:
+        raise InputError(f"a booster needs a missile class ({need}), got none")
+    if not isinstance(booster, str) or not booster.strip():
+        raise InputError(f"booster must be a threat booster name, got {booster!r}")
+    k = _key(booster)
+    name = next((b.name for b in boosters("threat") if _key(b.name) == k), booster.strip())
+    replaced = dataclasses.replace(missile, booster=name)
+    class_booster(replaced)
+    return replaced
