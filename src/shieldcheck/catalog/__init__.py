@@ -49,10 +49,18 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from shieldcheck.errors import InputError
@@ -338,18 +346,10 @@ _SOURCED_FIELDS = (
 
 
 class _BoosterLink(_Strict):
-    name: str
-    why: str
+    """A class's stage set: ``booster: {name, why}`` (the name is checked against boosters.yaml on load)."""
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        return _check_name(value)
-
-    @field_validator("why")
-    @classmethod
-    def _why(cls, value: str) -> str:
-        return _check_text(value)
+    name: Annotated[str, AfterValidator(_check_name)]
+    why: Annotated[str, AfterValidator(_check_text)]
 
 
 class _MissileModel(_Strict):
