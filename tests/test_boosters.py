@@ -253,3 +253,20 @@ def test_user_sees_and_overrides_the_class_booster():
     with pytest.raises(InputError, match=r"threats.iran-us-east-coast.booster: booster must name a threat "
                                          r"booster with stages .*got 'gbi-2stage'"):
         build(load_scenario("european-third-site-2007"), None, bad)
+
+
+def test_class_link_to_an_unknown_booster_is_an_error(monkeypatch):
+    import dataclasses
+
+    import shieldcheck.catalog as cat
+
+    bad = [dataclasses.replace(cat.get_missile("irbm-3700"), booster="taepodong-2")]
+    monkeypatch.setattr(cat, "missiles", lambda: bad)
+    bmod.load_boosters.cache_clear()
+    try:
+        with pytest.raises(InputError, match=r"missiles.yaml: irbm-3700: booster.name must name a threat "
+                                             r"booster of boosters.yaml \(.*\), got 'taepodong-2'"):
+            bmod.load_boosters()
+    finally:
+        monkeypatch.undo()
+        bmod.load_boosters.cache_clear()
