@@ -38,7 +38,7 @@ from shieldcheck.engagement import (
     _run_kernel,
     _threat_arrays,
 )
-from shieldcheck.errors import InputError
+from shieldcheck.errors import InputError, require_array_within
 from shieldcheck.interceptors import InterceptorSite, required_speed
 from shieldcheck.threats import solve_trajectories
 
@@ -156,8 +156,8 @@ class Footprint:
         """
         if name not in self.values:
             raise InputError(f"name must be one of {', '.join(self.values)}, got {name!r}")
-        lat = _earth._floats(latitude_deg, "latitude_deg", -90.0, 90.0)
-        lon = _earth._floats(longitude_deg, "longitude_deg", -540.0, 540.0)
+        lat = require_array_within("latitude_deg", latitude_deg, -90.0, 90.0)
+        lon = require_array_within("longitude_deg", longitude_deg, -540.0, 540.0)
         h = 0.5 * self.grid.resolution_deg * (1.0 + 1e-9)
         dlat = np.abs(self.grid.latitude_deg - float(lat))
         dlon = np.abs(np.mod(self.grid.longitude_deg - float(lon) + 180.0, 360.0) - 180.0)
