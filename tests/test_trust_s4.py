@@ -74,3 +74,111 @@ def test_every_array_call_site_refuses_bools(make, field, bad):
     """earth, sensors and boost share one rule: a bool is never a number (earth, sensors took True as 1)."""
     with pytest.raises(InputError, match=rf"{field} must be a number or an array of numbers, got "):
         make()(bad)
+
+
+# ------------------------------------------------- kinds 1 and 2: output paths, checked before any work
+from typer.testing import CliRunner  # noqa: E402
+
+from shieldcheck.cli import app  # noqa: E402
+
+FLAGSHIP = "european-third-site-2007"
+_BP = ["boost-phase", "pyongyang", "--missile", "hwasong-15", "--azimuth", "90", "--speed-km-s", "5",
+       "--region", "38,42,125,135"]
+_FILE_OPTIONS = [  # (command line, option, a good suffix, text format: '-' is standard output)
+    (["trajectory", "tehran", "berlin"], "--csv", ".csv", True),
+    (["engage", FLAGSHIP], "--csv", ".csv", True),
+    (["threshold", FLAGSHIP], "--csv", ".csv", True),
+    (["reach", "pyongyang", "--missile", "hwasong-15"], "--geojson", ".geojson", True),
+    (["reach", "pyongyang", "--missile", "hwasong-15"], "--map", ".png", False),
+    (["compare", FLAGSHIP, "turkey-alternative-2007", "--no-thresholds"], "--csv", ".csv", True),
+    (["compare", FLAGSHIP, "turkey-alternative-2007", "--no-thresholds"], "--map", ".png", False),
+    (_BP, "--csv", ".csv", True),
+    (_BP, "--geojson", ".geojson", True),
+    (_BP, "--map", ".png", False),
+]
+_DIR_OPTIONS = [
+    ["report", FLAGSHIP, "-o"],
+    ["export", FLAGSHIP, "--format", "csv", "-o"],
+    ["siting", FLAGSHIP, "--region", "53,55,16,20", "-o"],
+    ["sweep", FLAGSHIP, "--vary", "timeline.decision_s=30,60", "--out"],
+    ["compare", FLAGSHIP, "turkey-alternative-2007", "--no-thresholds", "-o"],
+]
+
+
+def _exit_2_line(args) -> str:
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 2, (args, r.exit_code, r.output, r.exception)
+    lines = [x for x in r.stderr.splitlines() if x.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), r.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(("args", "option", "good", "text"), _FILE_OPTIONS)
+def test_output_file_rule_is_the_same_everywhere(tmp_path, monkeypatch, args, option, good, text):
+    """Empty name, unknown suffix (the message lists the allowed ones) and '-' for an image: exit 2, one
+    line naming the option and the value, nothing written."""
+    monkeypatch.chdir(tmp_path)
+    assert _exit_2_line([*args, option, ""]) == f"error: {option} needs a file name, got ''"
+    line = _exit_2_line([*args, option, "x.txt"])
+    assert line.startswith(f"error: {option} x.txt: unknown suffix .txt; use ") and good in line
+    missing = f"no-such-folder/x{good}"
+    assert f"{option} {missing}: cannot write" in _exit_2_line([*args, option, missing])
+    if not text:
+        assert "standard output takes text only" in _exit_2_line([*args, option, "-"])
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("args", _DIR_OPTIONS)
+def test_output_folder_rule_is_the_same_everywhere(tmp_path, args):
+    assert _exit_2_line([*args, ""]) == f"error: {args[-1] if args[-1] == '--out' else '-o/--out'} needs a " \
+        "folder name, got ''"
+    assert "standard output cannot hold several files" in _exit_2_line([*args, "-"])
+    f = tmp_path / "a-file"
+    f.write_text("x")
+    assert "is a file, not a folder" in _exit_2_line([*args, str(f)])
+
+
+def test_dash_is_standard_output_for_text_and_no_file_named_dash(tmp_path, monkeypatch):
+    import csv
+    import io
+
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(app, [*_BP, "--csv", "-"])
+    assert r.exit_code == 0, r.output
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))  # nothing but the CSV on standard output
+    assert len(rows) == 5 * 11 and {"latitude_deg", "engageable"} <= set(rows[0])
+    r = CliRunner().invoke(app, ["trajectory", "tehran", "berlin", "--csv", "-"])
+    assert r.exit_code == 0 and r.stdout.startswith("t_s,")
+    assert not (tmp_path / "-").exists()
+    assert "only one output can be standard output" in _exit_2_line([*_BP, "--csv", "-", "--geojson", "-"])
+
+
+def test_compare_csv_says_what_it_wrote(tmp_path):
+    out = tmp_path / "c.csv"
+    r = CliRunner().invoke(app, ["compare", FLAGSHIP, "turkey-alternative-2007", "--no-thresholds", "--csv",
+                                 str(out)])
+    assert r.exit_code == 0 and out.exists()
+    assert f"wrote {out}" in " ".join(r.output.split())
+
+
+def test_siting_refuses_one_cell_tall_maps_before_writing(tmp_path):
+    line = _exit_2_line(["siting", FLAGSHIP, "--region", "53,54,16,20", "-o", str(tmp_path / "o")])
+    assert "at least 2 cells tall and 2 wide, got 1 x 4" in line
+    assert not (tmp_path / "o").exists()  # the GeoJSON and Parquet were written before the map failed
+
+
+def test_boost_phase_map_of_one_row_refused_before_writing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    args = [*_BP[:-1], "40,40.5,125,135", "--csv", "z.csv", "--map", "z.png"]
+    assert "at least 2 cells tall and 2 wide, got 1 x 11" in _exit_2_line(args)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_siting_thresholds_cost_is_bounded():
+    from shieldcheck.siting import MAX_THRESHOLD_CELLS, siting_grid
+
+    line = _exit_2_line(["siting", FLAGSHIP, "--region", "40,60,0,40", "--thresholds"])
+    assert f"at most {MAX_THRESHOLD_CELLS:,} cells" in line and "got 800 (20 x 40)" in line
+    with pytest.raises(InputError, match="siting --thresholds must have at most 400 cells"):
+        siting_grid((40.0, 60.0, 0.0, 40.0), 1.0, thresholds=True)
+    assert siting_grid((40.0, 60.0, 0.0, 40.0), 1.0)[0].size == 20  # without thresholds: allowed
