@@ -182,3 +182,75 @@ def test_siting_thresholds_cost_is_bounded():
     with pytest.raises(InputError, match="siting --thresholds must have at most 400 cells"):
         siting_grid((40.0, 60.0, 0.0, 40.0), 1.0, thresholds=True)
     assert siting_grid((40.0, 60.0, 0.0, 40.0), 1.0)[0].size == 20  # without thresholds: allowed
+
+
+# ---------------------------------------------------------- kind 4: the web API's validation and 4xx shape
+@pytest.fixture(scope="module")
+def web():
+    pytest.importorskip("fastapi")
+    pytest.importorskip("uvicorn")
+    from web_server import running_server
+
+    with running_server() as url:
+        yield url
+
+
+_FP = {"scenario": FLAGSHIP, "threat": "iran-europe", "place": "tehran"}
+
+
+@pytest.mark.parametrize("bad", [True, "0.5", None, [0.5]])
+def test_api_numbers_are_strict_as_in_scenario_files(web, bad):
+    """resolution_deg true or "0.5" was taken as 1.0 and 0.5; scenario files refuse both (strict)."""
+    from web_server import call
+
+    status, _, answer = call(web, "/api/footprint", {**_FP, "resolution_deg": bad})
+    assert status == 422 and set(answer) == {"error"}
+    assert answer["error"].startswith("resolution_deg: input should be a valid number"), answer
+
+
+def test_api_footprint_box_across_the_date_line_wraps_as_the_cli(web):
+    """170E to 170W is the 20-degree box the CLI's --region wraps (footprint.unwrap_longitudes)."""
+    from web_server import call
+
+    box = dict(lat_min_deg=50.0, lat_max_deg=56.0, lon_min_deg=170.0, lon_max_deg=-170.0, resolution_deg=2.0)
+    status, _, answer = call(web, "/api/footprint", {**_FP, **box})
+    assert status == 200, answer
+    # cell centres every 2 deg: 50..56 (4 rows) by 170..190 (11 columns), not the 340-deg box the other way
+    assert answer["properties"]["cells"] == 4 * 11
+
+
+def _openapi_requests(doc):
+    """(method, path, request parts) for every operation of the OpenAPI document, with bad inputs."""
+    nested = ("[" * 100_000 + "]" * 100_000).encode()
+    for path, ops in doc["paths"].items():
+        for method, op in ops.items():
+            if method == "get":
+                query = [p for p in op.get("parameters", []) if p.get("in") == "query"]
+                if any(p.get("required") for p in query):
+                    yield path, "GET", {}  # a required query parameter missing
+                yield path, "POST", {"body": {}}  # wrong method
+            else:
+                for raw in (b"{", nested, b"[]", b'{"no_such_field": 1}', b"true"):
+                    yield path, "POST", {"raw": raw}
+                yield path, "GET", {}  # wrong method
+    yield "/api/no-such-endpoint", "GET", {}
+
+
+def test_every_4xx_of_every_endpoint_has_the_error_shape(web):
+    """Walk the OpenAPI document: every bad request to every operation answers a 4xx with one key,
+    'error', holding a string (deeply nested JSON answered {"detail": ...}; 404 and 405 too)."""
+    from web_server import call
+
+    status, _, doc = call(web, "/openapi.json")
+    assert status == 200 and len(doc["paths"]) >= 8
+    seen = 0
+    for path, method, parts in _openapi_requests(doc):
+        if method == "GET":
+            status, _, answer = call(web, path)
+        else:
+            status, _, answer = call(web, path, parts.get("body"), raw=parts.get("raw"))
+        assert 400 <= status < 500, (method, path, status, answer)
+        assert isinstance(answer, dict) and set(answer) == {"error"}, (method, path, status, answer)
+        assert isinstance(answer["error"], str) and answer["error"], (method, path)
+        seen += 1
+    assert seen > 30

@@ -1301,9 +1301,9 @@ def _bp_region(text: str) -> tuple[float, float, float, float]:
         lat0, lat1, lon0, lon1 = (float(x) for x in text.split(","))
     except ValueError:
         raise InputError(f"--region must be LAT0,LAT1,LON0,LON1 in degrees, got {text!r}") from None
-    if lon1 < lon0:  # across the antimeridian: shift the end that keeps both within [-360, 360]
-        lon0, lon1 = (lon0, lon1 + 360.0) if lon1 <= 0.0 else (lon0 - 360.0, lon1)
-    return lat0, lat1, lon0, lon1
+    from shieldcheck.footprint import unwrap_longitudes
+
+    return (lat0, lat1, *unwrap_longitudes(lon0, lon1))  # across the antimeridian: as the web API
 
 
 @app.command("boost-phase")
