@@ -254,3 +254,75 @@ def test_every_4xx_of_every_endpoint_has_the_error_shape(web):
         assert isinstance(answer["error"], str) and answer["error"], (method, path)
         seen += 1
     assert seen > 30
+
+
+# ---------------------------------------------- kind 3: boost-phase deadline and the Earth in the way
+def _rising_profile(earth_radius_km):
+    """A missile rising straight up from (0, 0) at 1 km/s for 100 s (non-rotating sphere)."""
+    from shieldcheck.boostphase import BoostProfile
+
+    t = np.linspace(0.0, 100.0, 101)
+    r = np.zeros((t.size, 3))
+    r[:, 0] = earth_radius_km + t
+    v = np.zeros_like(r)
+    v[:, 0] = 1.0
+    return BoostProfile.from_arrays(t, r, v, name="riser", earth="sphere")
+
+
+@pytest.mark.parametrize(("factor", "visible"), [(0.97, True), (1.03, False)])
+def test_straight_flyout_never_passes_through_the_earth(factor, visible):
+    """A base on the surface sees a point h above (0, 0) when its central angle is below arccos(R/(R+h))
+    (closed form: the point is above the base's horizon plane). Beyond it every straight line passes
+    through the Earth: the speed was finite before (e.g. 38.97 km/s from the South Pole)."""
+    from shieldcheck.boostphase import engage_boost
+    from shieldcheck.earth import SPHERE_RADIUS_KM as R
+
+    theta = factor * math.degrees(math.acos(R / (R + 100.0)))
+    r = engage_boost(_rising_profile(R), 0.0, theta, speed_km_s=14.9, burn_time_s=0.0,
+                     burnout_altitude_km=0.0, delay_s=0.0, earth="sphere", rotation=False)
+    if visible:
+        assert math.isfinite(r.required_speed_km_s) and r.status == "engageable"
+    else:
+        assert r.status == "beyond_horizon" and r.required_speed_km_s == math.inf
+        assert "passes through the Earth" in r.reason
+
+
+def test_pole_bases_and_pole_launches_agree_with_geographiclib():
+    """Bases at the poles: distance by geographiclib; beyond the horizon of every point of the boost (a
+    bound from the rule: burnout range + horizon distance from the burnout altitude)."""
+    geographiclib = pytest.importorskip("geographiclib.geodesic")
+    from shieldcheck.boostphase import boost_profile, engage_boost, least_speed_curve
+
+    g = geographiclib.Geodesic.WGS84
+    p = boost_profile("hwasong-15", 39.0, 125.7, azimuth_deg=20.0)
+    bound_km = p.burnout_range_km + 6356.0 * math.acos(6356.0 / (6378.2 + p.burnout_altitude_km))
+    for lat in (90.0, -90.0):
+        r = engage_boost(p, lat, 0.0, speed_km_s=5.0)
+        d = g.Inverse(39.0, 125.7, lat, 0.0)["s12"] / 1000.0
+        assert r.distance_km == pytest.approx(d, abs=1e-3)
+        assert d > bound_km and r.status == "beyond_horizon" and r.required_speed_km_s == math.inf
+    # a launch at the North Pole: bases along each bearing where geographiclib puts them
+    polar = boost_profile("hwasong-15", 90.0, 0.0, azimuth_deg=180.0)
+    for brg in (0.0, 90.0, 180.0):
+        c = least_speed_curve(polar, [1000.0], bearing_deg=brg, speed_km_s=1.0)
+        d = g.Direct(90.0, 0.0, brg, 1e6)
+        assert c["latitude_deg"][0] == pytest.approx(d["lat2"], abs=1e-6)
+        assert (c["longitude_deg"][0] - d["lon2"] + 180.0) % 360.0 - 180.0 == pytest.approx(0.0, abs=1e-6)
+
+
+def test_deadline_is_a_time_after_launch_and_before_s_is_its_deprecated_name():
+    from shieldcheck.boostphase import boost_profile, engage_boost
+
+    p = boost_profile("hwasong-15", 39.0, 125.7, azimuth_deg=20.0)
+    r = engage_boost(p, 41.0, 128.0, speed_km_s=5.0, deadline_s=150.0)
+    assert r.deadline_s == 150.0 and r.time_available_s == 150.0 - 60.0
+    with pytest.warns(DeprecationWarning, match="use deadline_s"):
+        old = engage_boost(p, 41.0, 128.0, speed_km_s=5.0, before_s=150.0)
+    assert old == r
+    with pytest.raises(InputError, match="give deadline_s only"):
+        engage_boost(p, 41.0, 128.0, speed_km_s=5.0, deadline_s=150.0, before_s=150.0)
+    res = CliRunner().invoke(app, ["boost-phase", "pyongyang", "--missile", "hwasong-15", "--azimuth", "20",
+                                   "--speed-km-s", "5", "--base", "41,128", "--deadline-s", "150"])
+    assert res.exit_code == 0 and "until burnout/deadline (150 s)" in " ".join(res.output.split())
+    assert "Time after the threat's launch" in " ".join(
+        CliRunner().invoke(app, ["boost-phase", "--help"]).output.split())

@@ -1327,7 +1327,16 @@ def boost_phase_cmd(
     delay_s: Annotated[
         float, typer.Option("--delay-s", help="Detection + decision: threat launch to fire command, s.")
     ] = 60.0,
-    before_s: Annotated[float | None, typer.Option("--before-s", help="Deadline before burnout, s.")] = None,
+    deadline_s: Annotated[
+        float | None,
+        typer.Option(
+            "--deadline-s",
+            help="Time after the threat's launch by which the intercept must happen, s (default: burnout).",
+        ),
+    ] = None,
+    before_s: Annotated[
+        float | None, typer.Option("--before-s", hidden=True, help="Deprecated: --deadline-s.")
+    ] = None,
     base: Annotated[str | None, typer.Option("--base", help="One base: catalog name or 'lat,lon'.")] = None,
     region: Annotated[
         str | None, typer.Option("--region", help="Basing zone grid: LAT0,LAT1,LON0,LON1 (deg).")
@@ -1361,6 +1370,11 @@ def boost_phase_cmd(
     from shieldcheck.errors import require_within
     from shieldcheck.interceptors import catalog_type, staged_flyout
 
+    if before_s is not None:  # it was always a time after launch, never a duration before burnout
+        typer.echo("warning: --before-s is deprecated; use --deadline-s (a time after launch, s)", err=True)
+        if deadline_s is not None:
+            _fail("give --deadline-s only (--before-s is its old name)")
+        deadline_s = before_s
     try:
         if base is not None and region is not None:
             raise InputError("give --base or --region, not both")
@@ -1408,7 +1422,7 @@ def boost_phase_cmd(
             it = staged_flyout(interceptor) if staged else catalog_type(interceptor)
         kw = dict(
             delay_s=delay_s,
-            before_s=before_s,
+            deadline_s=deadline_s,
             base_altitude_km=base_altitude_km,
             carrier_speed_km_s=carrier_speed_km_s,
             flyout="staged" if staged else flyout,
@@ -1510,7 +1524,7 @@ def boost_phase_cmd(
     except InputError as exc:
         _fail(str(exc))
     t_launch = delay_s + (it.launch_delay_s if it is not None else 0.0)
-    deadline = prof.burnout_time_s if before_s is None else before_s
+    deadline = prof.burnout_time_s if deadline_s is None else deadline_s
     if as_json:
         typer.echo(
             json.dumps(
