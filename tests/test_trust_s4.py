@@ -326,3 +326,54 @@ def test_deadline_is_a_time_after_launch_and_before_s_is_its_deprecated_name():
     assert res.exit_code == 0 and "until burnout/deadline (150 s)" in " ".join(res.output.split())
     assert "Time after the threat's launch" in " ".join(
         CliRunner().invoke(app, ["boost-phase", "--help"]).output.split())
+
+
+# ---------------------------------------------- kind 5: statuses for impossible but well-formed requests
+@pytest.mark.parametrize(
+    ("args", "kw", "words"),
+    [
+        # a lofted arc (45 deg or steeper) with a 200 km apogee lands within about 4 x 200 km
+        ((200.0, 3000.0, 900.0), {}, "too long for a lofted arc"),
+        # a Nodong-class missile (an MRBM) lofts to nowhere near 4,000 km at any payload
+        ((4000.0, 1000.0, 2500.0), {"missile": "nodong"}, "at any payload"),
+        # 100 s is shorter than the fall from 20,000 km (radial free fall, scipy-checked in test_reconstruct)
+        ((20000.0, 5000.0, 100.0), {}, "shorter than the"),
+    ],
+)
+def test_reconstruct_impossible_observations_are_statuses(args, kw, words):
+    from shieldcheck.reconstruct import reconstruct
+
+    r = reconstruct(*args, **kw)
+    assert r.status == "no-fit" and words in r.reason
+    assert math.isnan(r.burnout_speed_km_s) and math.isnan(r.standard_range_km)
+    res = CliRunner().invoke(app, ["reconstruct", "--apogee-km", str(args[0]), "--range-km", str(args[1]),
+                                   "--flight-time-s", str(args[2]), "--json",
+                                   *(["--missile", kw["missile"]] if kw else [])])
+    assert res.exit_code == 0
+    import json
+
+    out = json.loads(res.output)
+    assert out["status"] == "no-fit" and out["standard_range_km"] is None
+
+
+def test_staged_boost_on_a_class_without_stages_is_an_input_error_at_load():
+    line = _exit_2_line(["engage", FLAGSHIP, "--set", "threats.iran-europe.boost=staged"])
+    assert line.startswith("error: threats.iran-europe.boost: boost 'staged' needs a missile class with "
+                           "stage data (")
+    assert "icbm-solid" in line and "got missile 'irbm-5500'" in line
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("foo", "missile 'foo' has no stage data; boosters with stages: "),
+        ("hwasong-16",
+         "missile 'hwasong-16' has no stage data; did you mean 'hwasong-15'? Boosters with stages: "),
+    ],
+)
+def test_no_stage_data_message_is_punctuated(name, message):
+    from shieldcheck.catalog.boosters import get_booster
+
+    with pytest.raises(InputError) as info:
+        get_booster(name)
+    assert str(info.value).startswith(message)

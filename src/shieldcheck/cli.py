@@ -956,7 +956,8 @@ def reconstruct_cmd(
         ("standard-trajectory range, km",
          _fmt(res.standard_range_km, 0)
          # no "± 0" when no sigma was given: it would read as an exact figure
-         + (f" ± {_fmt(res.standard_range_sigma_km, 0)}" if res.standard_range_sigma_km else "")),
+         + (f" ± {_fmt(res.standard_range_sigma_km, 0)}"
+            if res.standard_range_sigma_km and math.isfinite(res.standard_range_sigma_km) else "")),
     ]
     rows += [
         (f"reach at azimuth {a:g} deg, km", _fmt(x, 0))
