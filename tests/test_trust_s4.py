@@ -377,3 +377,37 @@ def test_no_stage_data_message_is_punctuated(name, message):
     with pytest.raises(InputError) as info:
         get_booster(name)
     assert str(info.value).startswith(message)
+
+
+# ------------------------------------- kind 6: reasons name places; unreachable arcs never shown as flown
+def test_engagement_reasons_name_the_place_not_the_scenario_key():
+    """turkey-alternative-2007 puts its site 'gbi-site' at the catalog place labelled Incirlik Air Base."""
+    from shieldcheck.catalog import resolve_place
+    from shieldcheck.study import build_study
+
+    label = resolve_place("incirlik").label
+    assert label == "Incirlik Air Base"
+    study = build_study("turkey-alternative-2007")
+    reasons = [r.reason for r in study.rows if r.reason and r.reason_code != "threat_cannot_reach"]
+    assert reasons and all("gbi-site" not in x for x in reasons)
+    assert sum(label in x for x in reasons) >= len(reasons) // 2
+
+
+def test_unreachable_kinematic_arc_is_not_printed_as_flown():
+    """irbm-3700 (5.28 km/s) cannot fly Tehran -> Washington (10,199 km): the table keeps the route's
+    range and least speed and blanks the arc it would need (flight time, apogee, burnout state)."""
+    r = CliRunner().invoke(app, ["trajectory", "tehran", "washington", "--missile", "irbm-3700"],
+                           env={"COLUMNS": "160"})
+    assert r.exit_code == 0 and "unreachable" in r.output
+    cells = {}
+    for line in r.output.splitlines():
+        parts = [p.strip() for p in line.strip("│ ").split("│")]
+        if len(parts) == 2 and parts[0]:
+            cells[parts[0]] = parts[1]
+    for k in ("flight time (boost + coast)", "apogee", "burnout speed, relative to Earth",
+              "flight-path angle at burnout", "impact speed / re-entry angle"):
+        assert cells[k] == "-", (k, cells[k])
+    assert cells["ground range"].endswith("km") and cells["minimum-energy speed for this route"] != "-"
+    demo = CliRunner().invoke(app, ["demo"], env={"COLUMNS": "200"})
+    rows = [line for line in demo.output.splitlines() if "unreachable" in line]
+    assert rows and all(line.count(" - ") >= 5 for line in rows)

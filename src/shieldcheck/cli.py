@@ -99,6 +99,12 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
+def _flown(t) -> bool:
+    """False for a kinematic trajectory the missile cannot fly (status ``unreachable``): its numbers are
+    the arc the route would need, which no view may show as a flight."""
+    return not (t.status == "unreachable" and t.boost != "staged")
+
+
 def _fmt(value, digits: int = 1) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "-"
@@ -242,6 +248,10 @@ def trajectory_cmd(
         # the numbers are the full burn's arc, which falls short: not the route's, and not its least speed
         rows.insert(2, ("rows below", "the full burn's trajectory, which falls short of the target"))
         rows = [(k, "-" if k == "minimum-energy speed for this route" else v) for k, v in rows]
+    elif not _flown(t):
+        # the arc the route needs, which this missile cannot fly: its flight numbers would read as flown
+        keep = ("status", "boost", "ground range", "minimum-energy speed for this route")
+        rows = [(k, v if k in keep else "-") for k, v in rows]
     if math.isfinite(t.range_margin_km):
         word = "beyond the target" if t.range_margin_km >= 0 else "short of the target"
         how = "along this azimuth" if t.boost == "staged" else "(non-rotating estimate)"
@@ -347,17 +357,16 @@ def demo_cmd() -> None:
     for launch, target, missile in DEMO_ROUTES:
         m = get_missile(missile)
         t = trajectory(launch, target, missile=m)
-        table.add_row(
-            launch,
-            target,
-            missile,
-            t.status,
-            _fmt(t.ground_range_km, 0),
+        flown = [
             _fmt(t.flight_time_s, 0),
             _fmt(t.apogee_km, 0),
             _fmt(t.burnout_speed_relative_km_s, 3),
             _fmt(t.burnout_speed_inertial_km_s, 3),
             _fmt(t.flight_path_angle_deg, 1),
+        ]
+        table.add_row(
+            launch, target, missile, t.status, _fmt(t.ground_range_km, 0),
+            *(flown if _flown(t) else ["-"] * len(flown)),
         )
     console.print(table)
     console.print(

@@ -1328,7 +1328,8 @@ def build(model: ScenarioModel, variant: str | None = None, sets: Iterable[str] 
         try:
             sites.append(
                 InterceptorSite(
-                    s.name, p.latitude_deg, p.longitude_deg, types_built[s.interceptor], s.inventory.value
+                    s.name, p.latitude_deg, p.longitude_deg, types_built[s.interceptor], s.inventory.value,
+                    label=shown[s.name],
                 )
             )
         except InputError as exc:
