@@ -411,3 +411,16 @@ def test_unreachable_kinematic_arc_is_not_printed_as_flown():
     demo = CliRunner().invoke(app, ["demo"], env={"COLUMNS": "200"})
     rows = [line for line in demo.output.splitlines() if "unreachable" in line]
     assert rows and all(line.count(" - ") >= 5 for line in rows)
+
+
+def test_foreign_host_header_answers_in_the_error_shape(web):
+    """The loopback server's host check (DNS rebinding guard) answered in plain text."""
+    from web_server import call
+
+    for path in ("/api/scenarios", "/api/study", "/"):
+        status, _, answer = call(web, path, headers={"Host": "evil.example"})
+        assert status == 400 and answer == {
+            "error": "Host header: must be one of 127.0.0.1, localhost, testserver, got 'evil.example'"
+        }
+    status, _, _ = call(web, "/api/scenarios", headers={"Host": "localhost:8000"})
+    assert status == 200

@@ -194,6 +194,30 @@ class _BodyLimit:
             watcher.cancel()
 
 
+class _HostCheck:
+    """Pure ASGI middleware: refuse a ``Host`` header not in ``allowed_hosts`` (``"*"``: any) with a 400 in
+    the API's shape, ``{"error": ...}`` (a loopback server's guard against DNS rebinding)."""
+
+    def __init__(self, app, allowed_hosts=("*",)):
+        self.app = app
+        self.allowed = {h.lower() for h in allowed_hosts}
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or "*" in self.allowed:
+            return await self.app(scope, receive, send)
+        raw = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1").strip().lower()
+        host = raw[1:].split("]", 1)[0] if raw.startswith("[") else raw.rsplit(":", 1)[0] if raw.count(
+            ":") == 1 else raw  # [::1]:8000, name:8000, a bare IPv6 address
+        if host in self.allowed:
+            return await self.app(scope, receive, send)
+        shown = raw if len(raw) <= 80 else raw[:77] + "..."
+        refusal = JSONResponse(
+            {"error": f"Host header: must be one of {', '.join(sorted(self.allowed))}, got {shown!r}"},
+            status_code=400,
+        )
+        return await refusal(scope, receive, send)
+
+
 def create_app(
     scenarios=(),
     scenario_dir=None,
@@ -229,8 +253,6 @@ def create_app(
     >>> sorted(r.path for r in app.routes if r.path.startswith("/api/"))[:3]
     ['/api/catalog', '/api/footprint', '/api/layers']
     """
-    from starlette.middleware.trustedhost import TrustedHostMiddleware
-
     limits = limits or Limits()
     service = Service(ScenarioSource(scenarios, scenario_dir), limits)
     app = FastAPI(
@@ -378,7 +400,7 @@ def create_app(
         )
 
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    app.add_middleware(_HostCheck, allowed_hosts=tuple(allowed_hosts))
     if cors_origins:
         from starlette.middleware.cors import CORSMiddleware
 
