@@ -784,6 +784,7 @@ def _reason(code: int, row: np.ndarray, traj, site: InterceptorSite) -> tuple[st
     """(reason_code, reason in words) of one kernel row."""
     it = site.interceptor
     name = _CODE_NAMES[code]
+    where = site.label or site.name  # the place as maps and reports name it (Incirlik Air Base, not gbi-site)
     if code == _OK:
         return name, ""
     if code == _THREAT:
@@ -794,23 +795,23 @@ def _reason(code: int, row: np.ndarray, traj, site: InterceptorSite) -> tuple[st
         return name, (
             f"the threat (apogee {traj.apogee_km:,.0f} km) never flies between "
             f"{it.min_intercept_altitude_km:,.0f} and {it.max_intercept_altitude_km:,.0f} km, the altitudes "
-            f"at which the interceptor from {site.name} can intercept"
+            f"at which the interceptor from {where} can intercept"
         )
     if code == _TRACK_LIMITED:
         k0, k1, t0, t1 = row[_C_KIN0], row[_C_KIN1], row[_C_TRACK0], row[_C_TRACK1]
         if not math.isfinite(t0):
             return name, (
-                f"no fire-control radar tracks the threat while it is within reach from {site.name} "
+                f"no fire-control radar tracks the threat while it is within reach from {where} "
                 f"(earliest kinematic intercept {k0:,.0f} s)"
             )
         if t1 < k0:
             return name, (
-                f"radar track lost at {t1:,.0f} s, before any interceptor from {site.name} can arrive "
+                f"radar track lost at {t1:,.0f} s, before any interceptor from {where} can arrive "
                 f"(earliest kinematic intercept {k0:,.0f} s)"
             )
         kin = f"{k0:,.0f}-{k1:,.0f} s" if math.isfinite(k1) and k1 > k0 else f"from {k0:,.0f} s"
         return name, (
-            f"no intercept from {site.name} while a fire-control radar tracks the threat (tracked "
+            f"no intercept from {where} while a fire-control radar tracks the threat (tracked "
             f"{t0:,.0f}-{t1:,.0f} s); without in-flight updates an interceptor could reach it {kin}"
         )
     if code == _NEVER_TRACKED:
@@ -820,17 +821,17 @@ def _reason(code: int, row: np.ndarray, traj, site: InterceptorSite) -> tuple[st
         )
     if code == _TOO_EARLY:
         return name, (
-            f"too late: interceptors from {site.name} lift off at {row[_C_L0]:,.0f} s at the earliest, and "
+            f"too late: interceptors from {where} lift off at {row[_C_L0]:,.0f} s at the earliest, and "
             f"the threat leaves the engageable part of its flight at {row[_C_LAST_USABLE]:,.0f} s"
         )
     need = row[_C_NEED]
     if not math.isfinite(need) or need >= float(escape_speed_km_s(it.burnout_altitude_km)):
         return "out_of_reach", (
-            f"out of reach from {site.name}: no interceptor slower than escape speed could get there "
+            f"out of reach from {where}: no interceptor slower than escape speed could get there "
             "before impact"
         )
     return name, (
-        f"too slow from {site.name}: an interceptor would need a burnout speed of {need:.2f} km/s, "
+        f"too slow from {where}: an interceptor would need a burnout speed of {need:.2f} km/s, "
         f"this one has {it.burnout_speed_km_s:.2f} km/s"
     )
 

@@ -443,24 +443,19 @@ def kepler_kernel(r0, v0, dt, mu, r_out, v_out):
         chi = 0.5 * (lo + hi) if math.isfinite(lo) and math.isfinite(hi) else (1.0 if dt > 0.0 else -1.0)
     converged = False
     last = math.inf
+    c = sc = chi2 = t1 = t2 = t3 = 0.0
     for _ in range(_KEPLER_MAXITER):
         z = alpha * chi * chi
-        if z < _Z_MIN:
-            # sinh(sqrt(-z)) would overflow: chi is far beyond the root on its side
-            if chi > 0.0:
-                hi = chi
-            else:
-                lo = chi
-            chi = _kepler_bisect(lo, hi, chi)
-            last = math.inf
-            continue
-        c, sc = _stumpff(z)
-        chi2 = chi * chi
-        t1 = sigma0 * chi2 * c
-        t2 = one_m_ar * chi2 * chi * sc
-        t3 = rn * chi
-        f_val = t1 + t2 + t3 - target
+        f_val = math.inf  # for z < _Z_MIN sinh(sqrt(-z)) would overflow: chi is far beyond the root
+        if z >= _Z_MIN:
+            c, sc = _stumpff(z)
+            chi2 = chi * chi
+            t1 = sigma0 * chi2 * c
+            t2 = one_m_ar * chi2 * chi * sc
+            t3 = rn * chi
+            f_val = t1 + t2 + t3 - target
         if not math.isfinite(f_val):
+            # beyond float range on chi's side of the root: shrink the bracket there and bisect
             if chi > 0.0:
                 hi = chi
             else:

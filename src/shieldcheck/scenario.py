@@ -1331,7 +1331,8 @@ def build(model: ScenarioModel, variant: str | None = None, sets: Iterable[str] 
         try:
             sites.append(
                 InterceptorSite(
-                    s.name, p.latitude_deg, p.longitude_deg, types_built[s.interceptor], s.inventory.value
+                    s.name, p.latitude_deg, p.longitude_deg, types_built[s.interceptor], s.inventory.value,
+                    label=shown[s.name],
                 )
             )
         except InputError as exc:
@@ -1402,6 +1403,15 @@ def build(model: ScenarioModel, variant: str | None = None, sets: Iterable[str] 
                 raise InputError(f"{filename}: threats.{g.name}.booster: {exc}") from None
         if missile is not None:
             used_missiles.setdefault(missile.name, missile)  # catalog numbers listed once per class
+        if g.boost == "staged":  # a class without stages is the user's input, not a row's status
+            from shieldcheck.threats import staged_vehicle
+
+            explicit = [k for k in ("burn_time_s", "burnout_altitude_km", "burnout_range_km",
+                                    "max_burnout_speed_km_s") if getattr(g, k) is not None]
+            try:
+                staged_vehicle(missile, g.shape, g.boost, explicit)
+            except InputError as exc:
+                raise InputError(f"threats.{g.name}.boost: {exc}") from None
         launches = [place(t, f"threats.{g.name}.launch.{i}") for i, t in enumerate(g.launch)]
         targets = [place(t, f"threats.{g.name}.targets.{i}") for i, t in enumerate(g.targets)]
         for launch in launches:

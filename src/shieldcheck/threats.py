@@ -1200,8 +1200,12 @@ def staged_vehicle(missile, shape: str = "min-energy", boost: str = "auto", expl
     shape = str(shape).strip().lower()
     if boost == "staged":
         if vehicle is None:
-            raise InputError(f"boost 'staged' needs a missile class with stage data, got missile "
-                             f"{getattr(missile, 'name', missile)!r}: see catalog/boosters.yaml")
+            from shieldcheck.catalog.boosters import load_boosters
+
+            staged = sorted({b.missile_class for b in load_boosters()
+                             if b.role == "threat" and b.missile_class})
+            raise InputError(f"boost 'staged' needs a missile class with stage data ({', '.join(staged)}), "
+                             f"got missile {getattr(missile, 'name', missile)!r}")
         if shape != "min-energy" or explicit:
             raise InputError(f"boost 'staged' flies shape min-energy with the class's own stages, got "
                              f"shape {shape!r}{' and ' + ', '.join(explicit) if explicit else ''}: "

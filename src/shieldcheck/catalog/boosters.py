@@ -197,8 +197,8 @@ def get_booster(name: str, field: str = "missile") -> Booster:
             return class_booster(m)
     names = [b.name for b in load_boosters()]
     close = difflib.get_close_matches(name.lower(), names, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    raise InputError(f"{field} {name!r} has no stage data{hint} boosters with stages: {', '.join(names)}")
+    hint = f"; did you mean {close[0]!r}? Boosters" if close else "; boosters"
+    raise InputError(f"{field} {name!r} has no stage data{hint} with stages: {', '.join(names)}")
 
 
 def class_booster(missile) -> Booster | None:
