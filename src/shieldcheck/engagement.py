@@ -13,6 +13,7 @@ import numba
 import numpy as np
 
 from shieldcheck import earth as _earth
+from shieldcheck._numba import run_chunks
 from shieldcheck.earth import MU_KM3_S2, geodetic_kernel
 from shieldcheck.errors import InputError, require_within
 from shieldcheck.interceptors import InterceptorSite, intercept_speed_kernel
@@ -312,18 +313,19 @@ def _detect(i, th, t_ew, radars, ranges, env, step, iters, w):
     return np.nan
 
 
-@numba.njit(parallel=True, cache=True)
-def _engage_kernel(th, t_ews, radars, ranges, r_bo, env, ips, tl, track, step, iters, detail, probe, out):
-    """Timeline and intercept window of many threats against one site (one output row per threat).
+@numba.njit(cache=True, nogil=True)
+def _engage_kernel(
+    lo, hi, th, t_ews, radars, ranges, r_bo, env, ips, tl, track, step, iters, detail, probe, out
+):
+    """Timeline and intercept window of threats ``lo`` to ``hi - 1`` against one site (one row per threat).
 
     ``tl`` = (track_formation_s, decision_s, kill_assessment_s); see `_ok_at` for ``th``, ``env`` and
     each row of ``ips`` (the interceptor's parameters per threat, so that one pass can try a different
     burnout speed for each threat, as the threshold-speed bisection does). With ``probe`` only the
     window's existence and start are computed (the scan stops there; a missing window is not diagnosed).
+    Serial and without the GIL: `shieldcheck._numba.run_chunks` runs row ranges on several threads.
     """
-    n = th[0].shape[0]
-    for i_ in numba.prange(n):
-        i = np.int64(i_)  # one specialisation of the callees (prange counts in uint64)
+    for i in range(lo, hi):
         ip = ips[i]
         t_b = ip[1]
         row = out[i]
@@ -723,7 +725,9 @@ def _run_kernel(
     if speeds_km_s is not None:
         ips[:, 0] = speeds_km_s
     tlv = np.array([tl.track_formation_s, tl.decision_s, tl.kill_assessment_s])
-    _engage_kernel(
+    run_chunks(
+        _engage_kernel,
+        r0.shape[0],
         th,
         t_ew,
         radar_params,

@@ -56,6 +56,7 @@ import numba
 import numpy as np
 
 from shieldcheck import earth as _earth
+from shieldcheck._numba import run_chunks
 from shieldcheck.earth import MU_KM3_S2, SPHERE_RADIUS_KM, geodetic_kernel
 from shieldcheck.errors import InputError
 from shieldcheck.orbits import _as_mu, kepler, lambert_kernel
@@ -411,8 +412,10 @@ def _bracket_root(mode, t0, f0, factor, target, r1, rt, nref, omega, mu, a_e, e2
     return np.nan, False
 
 
-@numba.njit(parallel=True, cache=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _solve_batch(
+    lo,
+    hi,
     mode,
     r1s,
     rts,
@@ -433,9 +436,8 @@ def _solve_batch(
     out_tmin,
     out_vmin,
 ):
-    n = r1s.shape[0]
-    for i_ in numba.prange(n):
-        i = np.int64(i_)  # one specialisation of the callees (prange counts in uint64)
+    # rows lo to hi - 1, serial and without the GIL: `shieldcheck._numba.run_chunks` runs ranges on threads
+    for i in range(lo, hi):
         r1 = r1s[i]
         rt = rts[i]
         nref = nrefs[i]
@@ -907,7 +909,9 @@ def solve_trajectories(
     out_apo = np.empty((n, 2))
     out_tmin = np.empty(n)
     out_vmin = np.empty(n)
-    _solve_batch(
+    run_chunks(
+        _solve_batch,
+        n,
         _MODE[shape],
         r1,
         rt,
