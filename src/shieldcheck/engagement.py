@@ -116,11 +116,6 @@ _NCOL = 26
 
 
 @numba.njit(cache=True)
-def _speed(tau, t, p, r_bo, omega, mu, r1, v1, v2):
-    return intercept_speed_kernel(r_bo, t - tau, p, t, omega, mu, r1, v1, v2)
-
-
-@numba.njit(cache=True)
 def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, need_tau, r1, v1, v2, out):
     """Can an interceptor launched at or after ``t_l0`` be at the inertial point ``p`` at time ``t``?
 
@@ -137,13 +132,13 @@ def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, need_t
     tau_hi = min(t - t_l0 - t_b, max_coast)
     if tau_hi < _TAU_MIN_S:
         return _TOO_EARLY
-    g_hi = _speed(tau_hi, t, p, r_bo, omega, mu, r1, v1, v2)
+    g_hi = intercept_speed_kernel(r_bo, t - tau_hi, p, t, omega, mu, r1, v1, v2)
     feasible_tau = np.nan
     if g_hi <= v_max:
         feasible_tau = tau_hi
         out[0] = g_hi
     else:
-        g_h = _speed(tau_hi * (1.0 - 1e-3), t, p, r_bo, omega, mu, r1, v1, v2)
+        g_h = intercept_speed_kernel(r_bo, t - tau_hi * (1.0 - 1e-3), p, t, omega, mu, r1, v1, v2)
         g_min = g_hi
         tau_min = tau_hi
         if g_h < g_hi:
@@ -152,19 +147,19 @@ def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, need_t
             gr = 0.6180339887498949
             c = b - gr * (b - a)
             d = a + gr * (b - a)
-            gc = _speed(c, t, p, r_bo, omega, mu, r1, v1, v2)
-            gd = _speed(d, t, p, r_bo, omega, mu, r1, v1, v2)
+            gc = intercept_speed_kernel(r_bo, t - c, p, t, omega, mu, r1, v1, v2)
+            gd = intercept_speed_kernel(r_bo, t - d, p, t, omega, mu, r1, v1, v2)
             for _ in range(60):
                 if b - a < 0.5 or (not need_tau and min(gc, gd) <= v_max):
                     break
                 if gc < gd:
                     b, d, gd = d, c, gc
                     c = b - gr * (b - a)
-                    gc = _speed(c, t, p, r_bo, omega, mu, r1, v1, v2)
+                    gc = intercept_speed_kernel(r_bo, t - c, p, t, omega, mu, r1, v1, v2)
                 else:
                     a, c, gc = c, d, gd
                     d = a + gr * (b - a)
-                    gd = _speed(d, t, p, r_bo, omega, mu, r1, v1, v2)
+                    gd = intercept_speed_kernel(r_bo, t - d, p, t, omega, mu, r1, v1, v2)
             if gc < gd:
                 tau_min, g_min = c, gc
             else:
@@ -177,7 +172,7 @@ def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, need_t
             hi = tau_hi
             for _ in range(_BISECT):
                 mid = 0.5 * (lo + hi)
-                if _speed(mid, t, p, r_bo, omega, mu, r1, v1, v2) <= v_max:
+                if intercept_speed_kernel(r_bo, t - mid, p, t, omega, mu, r1, v1, v2) <= v_max:
                     lo = mid
                 else:
                     hi = mid
@@ -185,7 +180,7 @@ def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, need_t
     if not np.isfinite(feasible_tau):
         return _TOO_SLOW
     out[1] = feasible_tau
-    _speed(feasible_tau, t, p, r_bo, omega, mu, r1, v1, v2)
+    intercept_speed_kernel(r_bo, t - feasible_tau, p, t, omega, mu, r1, v1, v2)
     if detail:
         # latest launch: the smallest feasible τ, on the falling side left of feasible_tau
         lo = _TAU_MIN_S
@@ -193,12 +188,12 @@ def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, need_t
         w1 = np.empty(3)
         w2 = np.empty(3)
         w3 = np.empty(3)
-        if _speed(lo, t, p, r_bo, omega, mu, w1, w2, w3) <= v_max:
+        if intercept_speed_kernel(r_bo, t - lo, p, t, omega, mu, w1, w2, w3) <= v_max:
             hi = lo
         else:
             for _ in range(_BISECT):
                 mid = 0.5 * (lo + hi)
-                if _speed(mid, t, p, r_bo, omega, mu, w1, w2, w3) <= v_max:
+                if intercept_speed_kernel(r_bo, t - mid, p, t, omega, mu, w1, w2, w3) <= v_max:
                     hi = mid
                 else:
                     lo = mid

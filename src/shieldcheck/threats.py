@@ -201,11 +201,6 @@ def sphere_min_energy(range_km, radius_km=SPHERE_RADIUS_KM, mu_km3_s2=MU_KM3_S2)
 
 # ============================================================================ numba kernels
 @numba.njit(cache=True, error_model="numpy")
-def _altitude(x, y, z, a, e2):
-    return geodetic_kernel(x, y, z, a, e2)[1]
-
-
-@numba.njit(cache=True, error_model="numpy")
 def _coast(t, r1, rt, nref, omega, mu, v1, v2, r2):
     """Lambert arc from r1 (burnout frame) to the target rotated by ω t; returns (status, |v_rel|²)."""
     c = math.cos(omega * t)
@@ -257,13 +252,13 @@ def _apogee(t_coast, r1, v1, r2, v2, omega, mu, a_e, e2, out):
         az = -ra * ez / ecc
         c = math.cos(-omega * dt)
         s = math.sin(-omega * dt)
-        out[0] = _altitude(c * ax - s * ay, s * ax + c * ay, az, a_e, e2)
+        out[0] = geodetic_kernel(c * ax - s * ay, s * ax + c * ay, az, a_e, e2)[1]
         out[1] = dt
     else:
-        h1 = _altitude(r1[0], r1[1], r1[2], a_e, e2)
+        h1 = geodetic_kernel(r1[0], r1[1], r1[2], a_e, e2)[1]
         c = math.cos(-omega * t_coast)
         s = math.sin(-omega * t_coast)
-        h2 = _altitude(c * r2[0] - s * r2[1], s * r2[0] + c * r2[1], r2[2], a_e, e2)
+        h2 = geodetic_kernel(c * r2[0] - s * r2[1], s * r2[0] + c * r2[1], r2[2], a_e, e2)[1]
         if h1 >= h2:
             out[0] = h1
             out[1] = 0.0
