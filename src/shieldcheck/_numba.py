@@ -188,32 +188,76 @@ def announce_compilation(stream=None) -> None:
         return
     _STATE["registered"] = True
     _STATE["stream"] = stream
-    if "numba" in sys.modules:
-        _listen()
+    _after_import("numba", _listen)
+
+
+def _after_import(module: str, action) -> None:
+    """Run ``action()`` now if ``module`` is imported, else right after its import (a one-shot hook)."""
+    if module in sys.modules:
+        action()
     else:
-        sys.meta_path.insert(0, _AfterNumba())
+        sys.meta_path.insert(0, _AfterImport(module, action))
 
 
-class _AfterNumba:
-    """A meta-path finder that runs `_listen` once numba has finished importing, then removes itself."""
+class _AfterImport:
+    """A meta-path finder that runs an action once a module has finished importing, then removes itself."""
+
+    def __init__(self, module: str, action):
+        self.module, self.action = module, action
 
     def find_spec(self, name, path=None, target=None):
-        if name != "numba":
+        if name != self.module:
             return None
         sys.meta_path.remove(self)
         import importlib.util
 
-        spec = importlib.util.find_spec("numba")
+        spec = importlib.util.find_spec(name)
         if spec is None or spec.loader is None:
             return spec
         exec_module = spec.loader.exec_module
 
-        def exec_then_listen(module):
+        def exec_then_act(module):
             exec_module(module)
-            _listen()
+            self.action()
 
-        spec.loader.exec_module = exec_then_listen
+        spec.loader.exec_module = exec_then_act
         return spec
+
+
+def _blas_from_files() -> None:
+    """Let numba learn that scipy's BLAS exists without importing scipy.linalg (0.1-0.3 s per start).
+
+    Numba's array library (``numba.np.arraymath``), which numba loads before it compiles or loads any
+    cached kernel, asks once at import whether BLAS is there by importing ``scipy.linalg.cython_blas``:
+    every shieldcheck start paid for importing scipy.linalg, which no shieldcheck kernel uses. Right after
+    ``numba.np.linalg`` is imported, this answers that one question from the file system instead (the
+    compiled ``scipy/linalg/cython_blas`` extension is present) and puts numba's own check back, so a
+    kernel that does use linear algebra still imports and checks scipy.linalg as numba does. If numba
+    ever changes this code, the hook does nothing.
+    """
+    import importlib.machinery
+    import importlib.util
+
+    linalg = sys.modules.get("numba.np.linalg")
+    original = getattr(linalg, "ensure_blas", None)
+    if original is None or "numba.np.arraymath" in sys.modules:
+        return
+
+    def probe():
+        linalg.ensure_blas = original  # one question only: numba's check for everything after it
+        arraymath = sys.modules.get("numba.np.arraymath")
+        if getattr(arraymath, "ensure_blas", None) is probe:
+            arraymath.ensure_blas = original
+        scipy = importlib.util.find_spec("scipy")
+        if "scipy.linalg" in sys.modules or scipy is None or not scipy.submodule_search_locations:
+            return original()
+        for folder in scipy.submodule_search_locations:
+            for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+                if Path(folder, "linalg", "cython_blas" + suffix).is_file():
+                    return None
+        return original()
+
+    linalg.ensure_blas = probe
 
 
 def _listen() -> None:
@@ -304,3 +348,4 @@ def main() -> None:
 
 
 configure_cache()
+_after_import("numba.np.linalg", _blas_from_files)
