@@ -1131,7 +1131,6 @@ def _staged_group(cases, idx, out, earth: str, rotation: bool) -> bool:
     Returns False when the group flies the kinematic boost, or when its boost settings are invalid (the
     cases are then solved one by one, so that each row carries the reason naming its threat).
     """
-    from shieldcheck.staged import staged_trajectories, to_trajectories
     from shieldcheck.threats import staged_vehicle
 
     c0 = cases[0]
@@ -1146,6 +1145,8 @@ def _staged_group(cases, idx, out, earth: str, rotation: bool) -> bool:
         return False
     if vehicle is None:
         return False
+    from shieldcheck.staged import staged_trajectories, to_trajectories  # only for staged groups
+
     lat1, lon1, lat2, lon2 = (np.array([getattr(getattr(c, p), k) for c in cases], dtype=float)
                               for p, k in (("launch", "latitude_deg"), ("launch", "longitude_deg"),
                                            ("target", "latitude_deg"), ("target", "longitude_deg")))
