@@ -277,7 +277,7 @@ def _edge(lo, hi, ok_hi, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l
     return lo, hi
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _detect(i, th, t_ew, radars, ranges, env, step, iters, w):
     """First fire-control radar sighting at or after the early-warning cue (NaN if none)."""
     a, e2 = env[2], env[3]
@@ -447,7 +447,7 @@ def _engage_kernel(
         _diagnose(row, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, step, detail, w, fout)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _shots(start, i, th, radars, ranges, t_det, track, r_bo, env, ip, tl, step, iters, w, fout):
     """Sequential shoot-look-shoot opportunities: each later shot lifts off after the previous intercept
     plus the kill assessment (and the launch delay)."""
@@ -498,7 +498,7 @@ def _shots(start, i, th, radars, ranges, t_det, track, r_bo, env, ip, tl, step, 
     return shots
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _diagnose(row, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, step, detail, w, fout):
     """No window: find the first failing condition (altitude, radar track, time, speed) over the coast.
 

@@ -314,7 +314,7 @@ def _root(mode, lo, hi, flo, fhi, target, r1, rt, nref, omega, mu, a_e, e2, v1, 
     return 0.5 * (lo + hi)
 
 
-@numba.njit(cache=True, error_model="numpy")
+@numba.njit(cache=True, inline="always", error_model="numpy")
 def _min_energy_time(t_guess, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work):
     """Coast time of least |v_rel|: coarse log grid, then the root of the central-difference slope."""
     best = -1
@@ -347,7 +347,7 @@ def _arc_clear(t, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work):
     return 1 if work[2] < 0.5 else 0
 
 
-@numba.njit(cache=True, error_model="numpy")
+@numba.njit(cache=True, inline="always", error_model="numpy")
 def _clear_of_ground(t_me, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work):
     """The least-speed coast time among arcs that stay above ground, from the unconstrained minimum.
 
