@@ -172,7 +172,7 @@ def _pool(k: int):
     return _STATE["pool"][1]
 
 
-COLD_COMPILE_S = 20
+COLD_COMPILE_S = 13
 """Seconds the flagship engage compiles on a fresh install (2-core machine; benchmarks/bench_startup.py)."""
 
 
