@@ -85,6 +85,14 @@ def timed(src: Path, cache: Path, name: str) -> float:
     return float(proc.stdout.strip().splitlines()[-1])
 
 
+def export_revision(ref: str, dest: Path) -> Path:
+    """The ``src`` folder of git revision ``ref``, exported into ``dest`` (``git archive``); its path."""
+    dest.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "src"], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+    return dest / "src"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--ref", default="main")
@@ -93,13 +101,8 @@ def main() -> None:
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="shieldcheck-ab-"))
     try:
-        other = tmp / "other"
-        other.mkdir()
-        archive = subprocess.run(
-            ["git", "-C", str(ROOT), "archive", args.ref, "src"], capture_output=True, check=True
-        ).stdout
-        subprocess.run(["tar", "-x", "-C", str(other)], input=archive, check=True)
-        trees = {"this": (ROOT / "src", tmp / "cache-this"), "other": (other / "src", tmp / "cache-other")}
+        other = export_revision(args.ref, tmp / "other")
+        trees = {"this": (ROOT / "src", tmp / "cache-this"), "other": (other, tmp / "cache-other")}
         best = {t: dict.fromkeys(args.only, float("inf")) for t in trees}
         for _ in range(args.rounds):
             for name in args.only:

@@ -28,6 +28,8 @@ import textwrap
 import time
 from pathlib import Path
 
+from bench_kernels_ab import export_revision
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).parent / "results" / "startup.json"
 ENGAGE = ["engage", "european-third-site-2007"]
@@ -126,12 +128,7 @@ def main() -> None:
     try:
         trees = {"this": ROOT / "src"}
         if args.ref:
-            (tmp / "ref").mkdir()
-            archive = subprocess.run(
-                ["git", "-C", str(ROOT), "archive", args.ref, "src"], capture_output=True, check=True
-            ).stdout
-            subprocess.run(["tar", "-x", "-C", str(tmp / "ref")], input=archive, check=True)
-            trees[args.ref] = tmp / "ref" / "src"
+            trees[args.ref] = export_revision(args.ref, tmp / "ref")
         best = measure(trees, tmp, args.repeats, args.cold_runs)
         kernels = kernel_table(trees["this"], tmp / "kernels") if args.kernels else None
     finally:
