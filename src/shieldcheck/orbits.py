@@ -136,7 +136,7 @@ class LambertSolution:
 # ---------------------------------------------------------------------------------------------------------
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _stumpff(z):
     """Stumpff functions C(z), S(z) (Bate, Mueller & White 1971, eqs. 4.5-14, 4.5-15)."""
     if z > _Z_SERIES:
@@ -156,7 +156,7 @@ def _stumpff(z):
     return c, sc
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _stumpff_derivatives(z, c, sc):
     """dC/dz and dS/dz: (1 - zS - 2C) / 2z and (C - 3S) / 2z, by series near z = 0."""
     if z > _Z_SERIES or z < -_Z_SERIES:
@@ -168,7 +168,7 @@ def _stumpff_derivatives(z, c, sc):
     return dc, ds
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _stumpff_d(z, c, sc):
     """D(z) = C^2 + z S^2 - S = (2 - 2 cos psi - psi sin psi) / psi^4, psi = sqrt(z), without cancellation."""
     if z > _Z_SERIES:
@@ -330,7 +330,7 @@ def lambert_kernel(r1, r2, tof, long_way, mu, v1_out, v2_out):
     return 0
 
 
-@numba.njit(cache=True, error_model="numpy")
+@numba.njit(cache=True, inline="always", error_model="numpy")
 def _kepler_bisect(lo, hi, chi):
     """Next chi inside the bracket [lo, hi]: the midpoint, or a step outward while one side is open."""
     if math.isfinite(lo) and math.isfinite(hi):
