@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from shieldcheck.boostphase import basing_zone, boost_profile, engage_boost
 from shieldcheck.catalog import resolve_place
+from shieldcheck.catalog.boosters import get_booster
 from shieldcheck.cli import app as cli_app
 from shieldcheck.errors import InputError
 from shieldcheck.scenario import build, load_scenario, scenario_schema
@@ -41,6 +42,7 @@ SCENARIO = {
         }
     ],
     "boost_phase": {
+        "boosters": {"nk": {"booster": "hwasong-15", "source": "estimate: test"}},
         "bases": [
             {
                 "name": "ship",
@@ -91,6 +93,9 @@ SCENARIO = {
 }
 
 
+BOOSTER = get_booster("hwasong-15").name  # named in the block: the numbers below are for its 372 s burn
+
+
 @pytest.fixture(scope="module")
 def scenario_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("bp") / "bp-test.yaml"
@@ -114,7 +119,7 @@ def _direct(base_name: str, target: str, launch: str = "tonghae"):
     spec = {b["name"]: b for b in SCENARIO["boost_phase"]["bases"]}[base_name]
     la, ta = resolve_place(launch), resolve_place(target)
     prof = boost_profile(
-        "hwasong-15", la.latitude_deg, la.longitude_deg, toward=(ta.latitude_deg, ta.longitude_deg)
+        BOOSTER, la.latitude_deg, la.longitude_deg, toward=(ta.latitude_deg, ta.longitude_deg)
     )
     lat, lon = (float(x) for x in spec["place"].split(","))
     gbi = SCENARIO["interceptor_types"]["gbi"]
@@ -134,7 +139,7 @@ def test_study_boost_phase_equals_engage_boost_called_directly(study):
     assert len(recs) == 4 * 4  # four bases, four routes
     for r in recs:
         prof, d, _, _ = _direct(r.base, r.target, r.launch)
-        assert r.booster == "hwasong-15"
+        assert r.booster == BOOSTER
         assert r.status == {"too_slow": "out_of_reach"}.get(d.status, d.status)
         for f in (
             "distance_km",
@@ -163,14 +168,14 @@ def test_every_status_comes_with_a_sentence(study):
     assert ok.status == "engageable"
     assert "before burnout" in ok.reason and "5.0 km/s interceptor fired 90 s after launch" in ok.reason
     far = by[("far", "seattle")]
-    assert far.status == "out_of_reach"
-    assert "would need a burnout speed of" in far.reason and "this one has 3.00 km/s" in far.reason
+    assert far.status == "beyond_horizon" and "below the base's horizon" in far.reason
+    plane = by[("plane", "seattle")]  # the gbi type's 120 s burn and 200 km burnout altitude, at 4 km/s
+    assert plane.status == "out_of_reach" and plane.platform == "airborne"
+    assert "would need a burnout speed of" in plane.reason and "this one has 4.00 km/s" in plane.reason
     late = by[("slow-decision", "seattle")]
     assert late.status == "too_late" and "after the deadline" in late.reason
     assert late.time_available_s < 0
-    # the airborne base flies the gbi type's 120 s burn and 200 km burnout altitude, at its own 4 km/s
-    plane = by[("plane", "seattle")]
-    assert plane.platform == "airborne" and plane.interceptor_speed_km_s == 4.0
+    assert plane.interceptor_speed_km_s == 4.0
 
 
 def test_basing_zone_is_every_route_of_the_group(study):
@@ -331,10 +336,13 @@ def test_zone_cells_times_routes_is_bounded(tmp_path):
 
 def test_a_group_whose_missile_has_no_stages_needs_a_booster(tmp_path):
     data = copy.deepcopy(SCENARIO)
-    data["threats"][0]["missile"] = "icbm-liquid-13000"
-    with pytest.raises(InputError, match=r"boost_phase\.boosters\.nk: field required \(the missile class"):
+    data["threats"][0]["missile"] = "irbm-5500"  # a class without stage data
+    boosters = data["boost_phase"].pop("boosters")
+    with pytest.raises(
+        InputError, match=r"boost_phase\.boosters\.nk: field required \(the missile class .irbm-5500."
+    ):
         load_scenario(_write(tmp_path, data))
-    data["boost_phase"]["boosters"] = {"nk": {"booster": "hwasong-15", "source": "estimate: test"}}
+    data["boost_phase"]["boosters"] = boosters
     assert build(load_scenario(_write(tmp_path, data))).boost_phase.boosters == {"nk": ("hwasong-15", None)}
 
 
@@ -377,7 +385,7 @@ def test_cli_engage_prints_the_table_and_json_equals_the_study(study, scenario_f
     res = runner.invoke(cli_app, ["engage", str(scenario_file)], env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
     assert "boost-phase intercept (routes before burnout)" in res.output
-    assert "far, tonghae → seattle: out_of_reach (too slow:" in res.output
+    assert "plane, tonghae → seattle: out_of_reach (too slow:" in res.output
     res = runner.invoke(cli_app, ["engage", str(scenario_file), "--table", "boost_phase", "--json"])
     assert res.exit_code == 0, res.output
     rows = json.loads(res.output)

@@ -588,10 +588,10 @@ def _assemble(name0, title, question, base_hash, sets, builts, claims, threshold
 
 
 # ------------------------------------------------------------------------------------------ boost phase
-BOOST_PHASE_STATUSES = ("engageable", "too_late", "out_of_reach")
+BOOST_PHASE_STATUSES = ("engageable", "too_late", "out_of_reach", "beyond_horizon")
 """Statuses of a boost-phase record: the interceptor can meet the boosting missile before burnout; it would
 be fired after burnout; it cannot reach the missile before burnout from this base (`engage_boost`'s
-``too_slow``)."""
+``too_slow``); the missile stays below the base's horizon until burnout (`engage_boost`'s own)."""
 
 
 def _boost_phase_record():

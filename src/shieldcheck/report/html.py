@@ -159,7 +159,12 @@ def _boost_phase_section(study, base: str) -> tuple[list[str], str]:
             f"{b.burnout_speed_km_s:.1f} km/s interceptor fired {b.delay_s + b.launch_delay_s:.0f} s after "
             f"launch can reach the missile before burnout on {ok} of {len(rs)} routes."
         )
-    status_words = {"engageable": "yes", "too_late": "too late", "out_of_reach": "out of reach"}
+    status_words = {
+        "engageable": "yes",
+        "too_late": "too late",
+        "out_of_reach": "out of reach",
+        "beyond_horizon": "below the horizon",
+    }
     rows = [
         [
             _shown(built, r.base),
