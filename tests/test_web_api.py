@@ -652,3 +652,25 @@ def test_a_paused_grid_that_is_cancelled_frees_its_lane_and_leaks_no_slot():
     assert sched._free == 2
     sched.run(Job(sched, urgent=False), lambda: outcome.append("next grid"))
     assert outcome == ["next grid"]
+
+
+def test_a_stream_of_route_tables_cannot_starve_a_grid_past_its_pause_limit():
+    import threading
+    import time
+
+    from shieldcheck.web.service import Job, Scheduler
+
+    sched = Scheduler(2, grid_max_pause_s=0.2)
+    release = threading.Event()
+    table = threading.Thread(target=sched.run, args=(Job(sched, True), lambda: release.wait(10)))
+    table.start()
+    while sched._urgent_running == 0:
+        time.sleep(0.01)
+    grid = Job(sched, urgent=False)
+    t0 = time.perf_counter()
+    sched.run(grid, lambda job: (job.checkpoint(), job.checkpoint()), grid)  # the table never ends
+    took = time.perf_counter() - t0
+    release.set()
+    table.join(10)
+    assert 0.6 <= took < 3.0  # it waited 0.2 s to start and at each of its two chunk boundaries
+    assert sched.stats["yielded"] == 2 and grid.wait_s >= 0.6 and sched._free == 2

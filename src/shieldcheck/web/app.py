@@ -232,7 +232,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.service = service
-    scheduler = Scheduler(limits.max_concurrent)
+    scheduler = Scheduler(limits.max_concurrent, limits.grid_max_pause_s)
     app.state.scheduler = scheduler
 
     async def compute(

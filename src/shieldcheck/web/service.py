@@ -46,6 +46,10 @@ class Limits:
         Longest computation per request, s (503 beyond; the worker pool is never left waiting).
     max_concurrent : int
         Computations run at once; others wait (within the timeout).
+    grid_max_pause_s : float
+        Longest a grid (footprint) waits for route tables at a time, s; then it runs its next chunk
+        even if route tables keep coming, so that a stream of slider moves cannot starve it (``inf``:
+        route tables always first; measured worse for both lanes with four clients, see the README).
     cache_entries : int
         Computed views kept in memory (least recently used dropped first).
     """
@@ -57,6 +61,7 @@ class Limits:
     max_grid_cells: int = 60_000
     compute_timeout_s: float = 60.0
     max_concurrent: int = 2
+    grid_max_pause_s: float = 0.1
     cache_entries: int = 64
 
 
@@ -102,25 +107,29 @@ class Scheduler:
 
     Urgent work (a route table after a slider moves: ``/api/study``, layers, parameters) takes any free
     slot. Grid work (footprints, snapshots, threshold searches) runs one job at a time, in arrival
-    order, and only while no urgent work runs or waits: at each chunk boundary it pauses (giving its
-    slot up) until the route tables are done, then resumes ahead of any later grid work. So a slider
-    update waits at most for the chunk in progress (2,048 cells, tens of ms) and the route tables ahead
-    of it; a grid never shares the processors with a route table or with another grid.
+    order, and starts only when no urgent work runs or waits; at each chunk boundary it pauses (giving
+    its slot up) while urgent work runs or waits, for at most ``grid_max_pause_s``, then runs its next
+    chunk, ahead of any later grid work. So a slider update waits at most for the chunk in progress
+    (2,048 cells, tens of ms) and the route tables ahead of it, and a stream of slider moves slows a
+    footprint without starving it.
 
-    Why not run a grid beside a route table: both are compiled kernels that already spread over every
-    core (numba ``prange``), so running two at once gains no throughput and slows the route table by
-    the grid's share of the cores (measured: ``benchmarks/bench_web.py``); one grid after another also
-    answers the first sooner than two grids sharing the cores. A cancelled job leaves the queue or stops
-    at its next chunk boundary.
+    Why not run a grid beside route tables, or two grids at once: all are compiled kernels that
+    already spread over every core (numba ``prange``), so running two at once gains no throughput and
+    slows each by the other's share of the cores; one grid after another also answers the first
+    sooner than two grids sharing the cores. A cancelled job leaves the queue or stops at its next
+    chunk boundary.
 
     Parameters
     ----------
     slots : int
         Computations running at once (route tables may use them all; grids one).
+    grid_max_pause_s : float
+        Longest a grid waits for route tables at a time, s (``inf``: route tables always first).
     """
 
-    def __init__(self, slots: int):
+    def __init__(self, slots: int, grid_max_pause_s: float = math.inf):
         self.slots = slots
+        self.grid_max_pause_s = grid_max_pause_s
         self.cond = threading.Condition()
         self._free = slots
         self._urgent_waiting = 0
@@ -129,12 +138,12 @@ class Scheduler:
         self._grid_owner: Job | None = None  # the grid job holding the lane (running or paused)
         self.stats = {"yielded": 0, "cancelled": 0}
 
-    def _may_start(self, job: Job) -> bool:
+    def _may_start(self, job: Job, waited_s: float) -> bool:
         if self._free == 0:
             return False
         if job.urgent:
             return True
-        if self._urgent_waiting or self._urgent_running:
+        if (self._urgent_waiting or self._urgent_running) and waited_s < self.grid_max_pause_s:
             return False
         if self._grid_owner is not None:
             return self._grid_owner is job
@@ -148,10 +157,10 @@ class Scheduler:
             elif self._grid_owner is not job:
                 self._grid_queue.append(job)
             try:
-                while not self._may_start(job):
+                while not self._may_start(job, time.perf_counter() - t0):
                     if job.cancelled.is_set():
                         break
-                    self.cond.wait(0.5)
+                    self.cond.wait(min(0.5, max(1e-3, self.grid_max_pause_s - (time.perf_counter() - t0))))
                 if job.cancelled.is_set():
                     self.stats["cancelled"] += 1
                     raise Cancelled
