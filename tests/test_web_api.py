@@ -674,3 +674,15 @@ def test_a_stream_of_route_tables_cannot_starve_a_grid_past_its_pause_limit():
     table.join(10)
     assert 0.6 <= took < 3.0  # it waited 0.2 s to start and at each of its two chunk boundaries
     assert sched.stats["yielded"] == 2 and grid.wait_s >= 0.6 and sched._free == 2
+
+
+def test_answers_say_where_their_time_went_and_a_repeated_view_is_served_from_memory(base):
+    view = {"scenario": FLAGSHIP, "sets": [f"{SPEED}=7.25"]}
+    status, headers, first = call(base, "/api/study", view)
+    assert status == 200 and headers["content-type"] == "application/json"
+    timing = dict(p.strip().split(";dur=") for p in headers["server-timing"].split(","))
+    assert set(timing) == {"queue", "compute"} and all(float(v) >= 0.0 for v in timing.values())
+    # the same effective scenario spelt differently: the same numbers, and its own sets echoed
+    status, _, again = call(base, "/api/study", {"scenario": FLAGSHIP, "sets": [f"{SPEED}=7.250"]})
+    assert status == 200 and again["sets"] == [f"{SPEED}=7.250"] and first["sets"] == [f"{SPEED}=7.25"]
+    assert again["rows"] == first["rows"] and again["scenario_hash"] == first["scenario_hash"]
