@@ -160,7 +160,9 @@ class Scheduler:
                 while not self._may_start(job, time.perf_counter() - t0):
                     if job.cancelled.is_set():
                         break
-                    self.cond.wait(min(0.5, max(1e-3, self.grid_max_pause_s - (time.perf_counter() - t0))))
+                    # a grid wakes when its pause limit runs out; else a release or a cancel notifies
+                    left = self.grid_max_pause_s - (time.perf_counter() - t0)
+                    self.cond.wait(left if not job.urgent and 0.0 < left < 0.5 else 0.5)
                 if job.cancelled.is_set():
                     self.stats["cancelled"] += 1
                     raise Cancelled
