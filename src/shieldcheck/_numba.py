@@ -206,6 +206,7 @@ WARM_COMMANDS = [  # fmt: skip
     ["engage", FLAGSHIP, *_ONE_ROUTE_EACH],
     ["threshold", FLAGSHIP, *_ONE_ROUTE_EACH],
     ["trajectory", "tehran", "berlin"],
+    ["trajectory", "54.71N,20.51E", "berlin", "--missile", "icbm-solid"],  # the staged fit (staged._fit_many)
     ["reconstruct", "--apogee-km", "2802", "--range-km", "933", "--flight-time-s", "2340"],
     ["reconstruct", "--apogee-km", "2802", "--range-km", "933", "--flight-time-s", "2340",
      "--missile", "hwasong-14"],

@@ -543,7 +543,8 @@ def _fly_one(
         m += st[k, _MP] + st[k, _MD]
     t = 0.0
     qmax = 0.0
-    nrec = 0
+    gravity_turn, coasting = np.int64(3), np.int64(0)  # _segment's modes
+    nrec = np.int64(0)  # typed ints, never literals: one compiled _segment
     status = _OK
     tq = 0.0
     # lift-off check: sea-level thrust against weight
@@ -613,7 +614,7 @@ def _fly_one(
                     t,
                     t + tb,
                     step,
-                    3,
+                    gravity_turn,
                     m,
                     mdot,
                     fvac,
@@ -657,7 +658,7 @@ def _fly_one(
                     t,
                     t + st[k, _COAST],
                     step,
-                    0,
+                    coasting,
                     m_next,
                     0.0,
                     0.0,

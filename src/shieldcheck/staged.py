@@ -25,6 +25,16 @@ cut stage keeps its unburnt propellant as dead mass and the stages above are car
 Earth's rotation by iterating on the azimuth of the impact point seen from the launch point. The coast
 ignores drag on re-entry, as the kinematic model does.
 
+How it is computed: each route's whole fit runs serially inside one compiled call, parallel over the
+routes (one call per batch: a parallel call costs milliseconds on a loaded machine). Routes from one launch
+point read the max-range kick from a table solved every 10° of azimuth over their azimuths (a smooth
+function of azimuth; linear interpolation; the search itself when a launch point has fewer routes than
+table rows or the azimuth leaves the table). Each azimuth pass flies the full burn once, recording the
+state after every Runge-Kutta step; a cut-off time is tried by restarting from the last recorded step
+before it, which reproduces the cut flight (the same steps, the last one ending on the cut), and the
+cut-off time is found by Illinois regula falsi on the impact's geocentric angle from the launch point.
+The reported state is then flown again through :func:`shieldcheck.boost.fly_batch`.
+
 A target farther than the full-burn maximum range along its azimuth is ``unreachable``; the result then
 carries ``max_range_km`` and ``range_margin_km`` (maximum range minus the route's ground range: positive
 when the target is within reach by that much, negative when the missile falls short by that much).
@@ -44,10 +54,46 @@ from __future__ import annotations
 
 import math
 
+import numba
 import numpy as np
 
 from shieldcheck import earth as _earth
-from shieldcheck.boost import Vehicle, cut_vehicle, fly_batch, free_flight, solve_kick
+from shieldcheck.boost import (
+    _AREA,
+    _COAST,
+    _GRAV_CODE,
+    _IS,
+    _IV,
+    _KICK_HI,
+    _KICK_LO,
+    _MD,
+    _MIN_STEP,
+    _MP,
+    _NOUT,
+    _O_RX,
+    _O_RY,
+    _O_ST,
+    _O_T,
+    _O_VX,
+    _O_VY,
+    _O_VZ,
+    _OK,
+    _TB,
+    G0_KM_S2,
+    J2_WGS84,
+    P0_PA,
+    PitchProgram,
+    Vehicle,
+    _atmosphere_table,
+    _cd_table,
+    _fly_one,
+    _impact_one,
+    _numbers,
+    _segment,
+    cut_vehicle,
+    fly_batch,
+    free_flight,
+)
 from shieldcheck.earth import MU_KM3_S2
 from shieldcheck.errors import InputError
 from shieldcheck.orbits import kepler
@@ -70,11 +116,10 @@ _CUT_ITERATIONS = 40  # most Illinois steps on the cut-off time
 _AZIMUTH_PASSES = 12  # most azimuth corrections for the Earth's rotation
 
 
-def _fly_cut(vehicle, lat, lon, az, kick, t_cut, earth, rotation, payload_kg):
+def _fly_cut(vehicle, lat, lon, az, kick, t_cut, earth, rotation):
     """Fly each row with its thrust cut at t_cut; returns (BoostBatch, free-flight dict)."""
     vs = [cut_vehicle(vehicle, float(t)) for t in t_cut]
-    kw = {} if payload_kg is None else {"payload_kg": payload_kg}
-    b = fly_batch(vs, lat, lon, az, kick, earth=earth, rotation=rotation, **kw)
+    b = fly_batch(vs, lat, lon, az, kick, earth=earth, rotation=rotation)
     return b, free_flight(b, earth=earth, rotation=rotation)
 
 
@@ -108,9 +153,11 @@ def boost_profile(vehicle, lat, lon, az, kick, t_cut, *, earth="wgs84", rotation
         t += st.coast_after_s
     times = np.union1d(np.linspace(0.0, t_cut, samples), [b for b in bounds if 0.0 < b < t_cut])
     times = times[times >= _MIN_CUT_S]
+    if payload_kg is not None:
+        # the payload is set before the cut: a cut vehicle carries the stages above it as payload
+        vehicle = vehicle.with_payload(float(_numbers("payload_kg", payload_kg, 0.0, 1e6)))
     vs = [cut_vehicle(vehicle, float(x)) for x in times]
-    kw = {} if payload_kg is None else {"payload_kg": payload_kg}
-    b = fly_batch(vs, lat, lon, az, kick, earth=earth, rotation=rotation, **kw)
+    b = fly_batch(vs, lat, lon, az, kick, earth=earth, rotation=rotation)
     r0 = np.atleast_2d(_earth.geodetic_to_ecef(lat, lon, 0.0, earth))[0]
     omega = _earth.rotation_rate(rotation)
     rows = [[0.0, *r0, 0.0, 0.0, 0.0, omega * math.hypot(r0[0], r0[1])]]
@@ -146,6 +193,354 @@ def _apogee(r, v, t_bo, earth, rotation):
     t_apo = t_bo + dt
     _, _, alt = _earth.ecef_to_geodetic(_earth.eci_to_ecef(pos, t_apo, rotation), earth)
     return np.atleast_1d(alt), t_apo
+
+
+# ------------------------------------------------------------------- the compiled fit: one route per thread
+# Each route's whole fit (max-range kick, cut-off time, azimuth passes) runs serially inside one compiled
+# call, and one parallel call fits the whole batch: a parallel call costs milliseconds on a loaded machine,
+# so the batch pays it twice instead of once per solver step. A cut-off flight is the full burn's path up to
+# the cut (`cut_vehicle`), so each pass flies the full burn once, recording the state after every
+# Runge-Kutta step, and every cut-off time tried restarts from the last recorded step before it: one short
+# step reproduces the cut flight (the same steps, the last one ending on the cut; module notes of boost.py).
+_F_AZ, _F_KICK, _F_TCUT, _F_KICK0, _F_PX, _F_PY, _F_PZ, _F_MISS, _F_SPEED0, _F_FLIGHTS, _F_CUTS = range(11)
+_FIT_OUT = 11
+_MISS_DONE_KM = 0.1 * MISS_TOLERANCE_KM  # a pass that lands this close ends the azimuth corrections
+_CUT_TOL_KM = 0.01 * MISS_TOLERANCE_KM  # the cut-off search stops when the range is this close
+
+
+@numba.njit(cache=True)
+def _impact_angle(r0, y, t, phys, imp):
+    """Impact of the conic from the ECI state ``y`` at time ``t`` into ``imp`` (see `_impact_one`); returns
+    the geocentric angle from the launch point ``r0`` to the impact, rad, or -1 when nothing lands."""
+    rb, vb = np.empty(3), np.empty(3)
+    for j in range(3):
+        rb[j], vb[j] = y[j], y[3 + j]
+    _impact_one(rb, vb, t, phys[2], phys[0], phys[5], phys[6], imp)
+    if imp[0] != 0.0:
+        return -1.0
+    cx = r0[1] * imp[4] - r0[2] * imp[3]
+    cy = r0[2] * imp[2] - r0[0] * imp[4]
+    cz = r0[0] * imp[3] - r0[1] * imp[2]
+    dot = r0[0] * imp[2] + r0[1] * imp[3] + r0[2] * imp[4]
+    return math.atan2(math.sqrt(cx * cx + cy * cy + cz * cz), dot)
+
+
+@numba.njit(cache=True)
+def _full_burn(veh, phys, r0, h0, kick_deg, o15, rec, y, imp):
+    """Fly the full burn (recording each step into ``rec`` when it has rows); returns (records written,
+    impact angle from `_impact_angle`)."""
+    st, nst, payload, tvert, tkick = veh[0], veh[1], veh[2], veh[3], veh[4]
+    omega, gmode, mu, j2, re, a_e, e2, drag, lr, lp, aa, cdm, cdv, step = phys
+    nrec = _fly_one(st, nst, payload, r0, h0, math.radians(kick_deg), tvert, tkick, omega, gmode, mu, j2, re,
+                    a_e, e2, drag, lr, lp, aa, cdm, cdv, step, o15, rec)
+    if o15[_O_ST] != _OK:
+        imp[0] = 3.0
+        return nrec, -1.0
+    for j in range(6):
+        y[j] = o15[_O_RX + j]
+    return nrec, _impact_angle(r0, y, o15[_O_T], phys, imp)
+
+
+@numba.njit(cache=True)
+def _max_range_kick(veh, phys, r0, h0, iterations, o15, norec, y, imp):
+    """Kick (deg) of the longest full-burn flight: golden-section search on [1e-4, 60] deg, as
+    `shieldcheck.boost.solve_kick` (goal "max-range") does, scored by the geocentric angle flown."""
+    g = (math.sqrt(5.0) - 1.0) / 2.0
+    a, b = _KICK_LO, _KICK_HI
+    c, d = b - g * (b - a), a + g * (b - a)
+    fc = _full_burn(veh, phys, r0, h0, c, o15, norec, y, imp)[1]
+    fc = fc if fc >= 0.0 else -1.0 - c
+    fd = _full_burn(veh, phys, r0, h0, d, o15, norec, y, imp)[1]
+    fd = fd if fd >= 0.0 else -1.0 - d
+    for _ in range(iterations):
+        if fc > fd:
+            b, d, fd = d, c, fc
+            c = b - g * (b - a)
+            fc = _full_burn(veh, phys, r0, h0, c, o15, norec, y, imp)[1]
+            fc = fc if fc >= 0.0 else -1.0 - c
+        else:
+            a, c, fc = c, d, fd
+            d = a + g * (b - a)
+            fd = _full_burn(veh, phys, r0, h0, d, o15, norec, y, imp)[1]
+            fd = fd if fd >= 0.0 else -1.0 - d
+        if b - a < 1e-6 * b:
+            break
+    return 0.5 * (a + b)
+
+
+@numba.njit(cache=True)
+def _cut_angle(veh, phys, r0, h0, kick_deg, rec, nrec, norec, t_cut, y, imp, k1, k2, k3, k4, tmp):
+    """Impact angle (`_impact_angle`) of the flight whose thrust is cut at ``t_cut``, restarted from the
+    recorded full burn ``rec`` (the phase containing the cut gives the step's mode, mass and engine)."""
+    st, nst, payload, tvert, tkick = veh[0], veh[1], veh[2], veh[3], veh[4]
+    omega, gmode, mu, j2, re, a_e, e2, drag, lr, lp, aa, cdm, cdv, step = phys
+    m = payload
+    for k in range(nst):
+        m += st[k, _MP] + st[k, _MD]
+    ts = 0.0
+    mode = -1  # stays -1 for a cut inside an inter-stage coast: the flight ends at the burnout before it
+    seg0 = mdot = fvac = fp = area = m_seg = 0.0
+    for k in range(nst):
+        tb = st[k, _TB]
+        if t_cut < ts + tb or k == nst - 1:
+            t_cut = min(t_cut, ts + tb)
+            mdot = st[k, _MP] / tb
+            fvac = mdot * G0_KM_S2 * st[k, _IV]
+            fp = (st[k, _IV] - st[k, _IS]) * mdot * G0_KM_S2 / P0_PA
+            area = st[k, _AREA]
+            mode, seg0 = 3, ts
+            if k == 0:
+                b1, b2 = min(tvert, tb), min(tvert + tkick, tb)
+                if t_cut < b1:
+                    mode, seg0 = 1, 0.0
+                elif t_cut < b2:
+                    mode, seg0 = 2, b1
+                else:
+                    seg0 = b2
+            m_seg = m - mdot * (seg0 - ts)
+            break
+        ts += tb
+        m -= st[k, _MP] + st[k, _MD]
+        if t_cut < ts + st[k, _COAST]:
+            t_cut = ts
+            break
+        ts += st[k, _COAST]
+    j = np.searchsorted(rec[:nrec, 0], t_cut + 1e-12) - 1  # last recorded step at or before the cut
+    if j >= 0:
+        t0 = rec[j, 0]
+        for i in range(6):
+            y[i] = rec[j, 1 + i]
+    else:
+        t0 = 0.0
+        y[0], y[1], y[2] = r0[0], r0[1], r0[2]
+        y[3], y[4], y[5] = -omega * r0[1], omega * r0[0], 0.0
+    for i in range(6, 10):
+        y[i] = 0.0
+    if mode >= 0 and t_cut > t0 + 1e-12:
+        crashed = _segment(y, t0, t_cut, step, mode, m_seg - mdot * (t0 - seg0), mdot, fvac, fp, area,
+                           math.radians(kick_deg), h0[0], h0[1], h0[2], omega, gmode, mu, j2, re, a_e, e2,
+                           drag, lr, lp, aa, cdm, cdv, k1, k2, k3, k4, tmp, norec, nrec - nrec, t0 - t0)[2]
+        if crashed:
+            imp[0] = 3.0
+            return -1.0
+    else:
+        t_cut = t0
+    return _impact_angle(r0, y, t_cut, phys, imp)
+
+
+@numba.njit(cache=True)
+def _fit_route(veh, phys, r0, east, north, az0, target, fit, grid, g_lo, g_n, g_ref, g_step, iterations,
+               passes, t_min, rec, out):
+    """The whole fit of one route into ``out`` (columns ``_F_*``); only the max-range kick when ``fit`` is
+    False (a row of a launch point's kick table)."""
+    norec = np.empty((0, 8))
+    o15 = np.empty(_NOUT)
+    y = np.empty(10)
+    imp = np.empty(6)
+    k1, k2, k3, k4, tmp = np.empty(10), np.empty(10), np.empty(10), np.empty(10), np.empty(10)
+    h0 = np.empty(3)
+    flights = cuts = 0
+
+    def heading(az):
+        s, c = math.sin(math.radians(az)), math.cos(math.radians(az))
+        for i in range(3):
+            h0[i] = s * east[i] + c * north[i]
+
+    def kick_at(az):
+        # the launch point's kick table (linear between its azimuths), else a search at this azimuth
+        if g_n > 1:
+            x = ((((az - g_ref) + 180.0) % 360.0 - 180.0) - grid[g_lo, 0]) / g_step
+            if 0.0 <= x <= g_n - 1:
+                j = min(int(x), g_n - 2)
+                w = x - j
+                return (1.0 - w) * grid[g_lo + j, 1] + w * grid[g_lo + j + 1, 1], 0
+        heading(az)
+        return _max_range_kick(veh, phys, r0, h0, iterations, o15, norec, y, imp), iterations + 2
+
+    def bearing(px, py, pz):
+        dx, dy, dz = px - r0[0], py - r0[1], pz - r0[2]
+        return math.degrees(math.atan2(dx * east[0] + dy * east[1] + dz * east[2],
+                                       dx * north[0] + dy * north[1] + dz * north[2]))
+
+    az = az0
+    kick, n = kick_at(az)
+    flights += n
+    out[_F_KICK0] = kick
+    if not fit:
+        out[_F_KICK] = kick
+        return
+    t_full = veh[5]
+    r_launch = math.sqrt(r0[0] * r0[0] + r0[1] * r0[1] + r0[2] * r0[2])
+    ang_t = math.atan2(math.sqrt((r0[1] * target[2] - r0[2] * target[1]) ** 2
+                                 + (r0[2] * target[0] - r0[0] * target[2]) ** 2
+                                 + (r0[0] * target[1] - r0[1] * target[0]) ** 2),
+                       r0[0] * target[0] + r0[1] * target[1] + r0[2] * target[2])
+    brg_t = bearing(target[0], target[1], target[2])
+    prev_az = prev_turn = math.nan
+    t = t_full
+    px = py = pz = miss = math.nan
+    for p in range(passes):
+        heading(az)
+        nrec, ang_full = _full_burn(veh, phys, r0, h0, kick, o15, rec, y, imp)
+        flights += 1
+        if p == 0:
+            out[_F_PX], out[_F_PY], out[_F_PZ] = imp[2], imp[3], imp[4]
+            if imp[0] != 0.0:
+                out[_F_PX] = math.nan
+            vx = o15[_O_VX] + phys[0] * o15[_O_RY]
+            vy = o15[_O_VY] - phys[0] * o15[_O_RX]
+            out[_F_SPEED0] = math.sqrt(vx * vx + vy * vy + o15[_O_VZ] ** 2)
+        t = t_full
+        px, py, pz = imp[2], imp[3], imp[4]
+        if ang_full < ang_t:
+            break  # the full burn falls short along this azimuth
+        # Illinois regula falsi on the cut-off time (Dowell & Jarratt 1971), the range rising with it
+        lo, hi = t_min, t_full
+        fhi = ang_full - ang_t
+        flo = _cut_angle(veh, phys, r0, h0, kick, rec, nrec, norec, lo, y, imp, k1, k2, k3, k4, tmp)
+        flo = max(flo, 0.0) - ang_t
+        cuts += 1
+        if flo >= 0.0:
+            t = lo  # even the shortest burn overshoots: keep it (the route is a few km long)
+            px, py, pz = imp[2], imp[3], imp[4]
+        else:
+            side = 0
+            for _ in range(_CUT_ITERATIONS):
+                tt = (lo * fhi - hi * flo) / (fhi - flo)
+                if not (lo < tt < hi):
+                    tt = 0.5 * (lo + hi)
+                f = _cut_angle(veh, phys, r0, h0, kick, rec, nrec, norec, tt, y, imp, k1, k2, k3, k4, tmp)
+                f = max(f, 0.0) - ang_t
+                cuts += 1
+                t = tt
+                px, py, pz = imp[2], imp[3], imp[4]
+                if f > 0.0:
+                    hi, fhi = tt, f
+                    if side == 1:
+                        flo *= 0.5
+                    side = 1
+                else:
+                    lo, flo = tt, f
+                    if side == -1:
+                        fhi *= 0.5
+                    side = -1
+                if abs(f) * r_launch < _CUT_TOL_KM or hi - lo < 1e-9:
+                    break
+        miss = math.sqrt((px - target[0]) ** 2 + (py - target[1]) ** 2 + (pz - target[2]) ** 2)
+        if imp[0] != 0.0:
+            miss = math.nan
+        if miss < _MISS_DONE_KM or p == passes - 1 or not math.isfinite(miss):
+            break
+        # secant on the launch azimuth (the impact azimuth need not turn one-for-one with it: the max-range
+        # kick is a fraction of a degree, so the Earth's rotation shares in the pitch-over); one-for-one on
+        # the first pass or when the observed slope is implausible
+        turn = (brg_t - bearing(px, py, pz) + 180.0) % 360.0 - 180.0
+        d_az = (az - prev_az + 180.0) % 360.0 - 180.0
+        slope = (prev_turn - turn) / d_az if abs(d_az) > 1e-12 else math.nan
+        if not (math.isfinite(slope) and 0.05 < slope < 3.0):
+            slope = 1.0
+        prev_az, prev_turn = az, turn
+        az = (az + min(max(turn / slope, -60.0), 60.0)) % 360.0
+        if abs(turn) > 0.5:
+            # the kick belongs to the azimuth flown; re-solved while the azimuth still moves by more than
+            # half a degree, then held, because the flat range optimum leaves a searched kick noisy
+            kick, n = kick_at(az)
+            flights += n
+    out[_F_AZ], out[_F_KICK], out[_F_TCUT] = az, kick, t
+    out[_F_MISS] = miss
+    out[_F_FLIGHTS], out[_F_CUTS] = flights, cuts
+
+
+@numba.njit(cache=True, parallel=True)
+def _fit_many(veh, phys, r0, east, north, az0, target, fit, grid, g_lo, g_n, g_ref, g_step, iterations,
+              passes, t_min, cap, out):
+    """`_fit_route` for every row (``prange``); ``cap`` rows of step record per fitted route."""
+    for i in numba.prange(r0.shape[0]):
+        rec = np.empty((cap if fit[i] else 0, 8))
+        _fit_route(veh, phys, r0[i], east[i], north[i], az0[i], target[i], fit[i], grid, g_lo[i], g_n[i],
+                   g_ref[i], g_step, iterations, passes, t_min, rec, out[i])
+
+
+_KICK_GRID_DEG = 10.0
+"""Azimuth step of a launch point's kick table, deg (`_kick_tables`)."""
+_KICK_GRID_MARGIN_DEG = 5.0  # the table reaches this far past its routes' azimuths (room for the correction)
+
+
+def _kick_tables(lat, lon, az):
+    """Which routes share a kick table, and the tables' azimuths.
+
+    The range-maximising kick is a smooth function of the launch azimuth (the Earth's rotation adds the
+    same eastward speed along every route from a launch point), so the routes from one launch point can
+    read it from a table solved once every `_KICK_GRID_DEG` over their azimuths (linear interpolation;
+    ``tests/test_staged_threats.py`` bounds what this costs in range). A launch point gets a table only when
+    it has more routes than the table has azimuths; its other routes search their own kick.
+
+    Returns
+    -------
+    grid : ndarray (M, 2)
+        Azimuth relative to the point's reference azimuth (deg) and, to be filled, the kick (deg).
+    g_lo, g_n : ndarray (N,) of int
+        Each route's first table row and row count (0: no table).
+    g_ref : ndarray (N,)
+        Each route's reference azimuth, deg.
+    rows : ndarray (M,) of int
+        A route from the table row's launch point (its latitude and longitude are the row's).
+    """
+    n = lat.size
+    g_lo, g_n = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    g_ref = np.zeros(n)
+    grid, rows = [], []
+    _, inverse = np.unique(np.stack([lat, lon], axis=1), axis=0, return_inverse=True)
+    for g in np.unique(inverse):
+        idx = np.flatnonzero(inverse.ravel() == g)
+        ref = az[idx[0]]
+        rel = np.mod(az[idx] - ref + 180.0, 360.0) - 180.0
+        lo = math.floor((rel.min() - _KICK_GRID_MARGIN_DEG) / _KICK_GRID_DEG) * _KICK_GRID_DEG
+        hi = math.ceil((rel.max() + _KICK_GRID_MARGIN_DEG) / _KICK_GRID_DEG) * _KICK_GRID_DEG
+        if hi - lo >= 360.0:
+            lo, hi = -180.0, 180.0
+        m = int(round((hi - lo) / _KICK_GRID_DEG)) + 1
+        if m >= idx.size:
+            continue
+        g_lo[idx], g_n[idx], g_ref[idx] = len(grid), m, ref
+        grid += [[lo + k * _KICK_GRID_DEG, math.nan] for k in range(m)]
+        rows += [idx[0]] * m
+    return (np.array(grid, dtype=float).reshape(-1, 2), g_lo, g_n, g_ref, np.array(rows, dtype=np.int64))
+
+
+def _fit(vehicle, payload, lat, lon, az0, lat2, lon2, earth, rotation) -> np.ndarray:
+    """Run the compiled fit for every route (columns ``_F_*``): kick tables first, then the routes."""
+    pitch = PitchProgram()
+    veh = (np.array([s.row for s in vehicle.stages], dtype=float), len(vehicle.stages), payload,
+           float(pitch.vertical_rise_s), float(pitch.kick_duration_s), float(vehicle.burn_time_s))
+    a_e, e2 = _earth.ellipsoid(earth)
+    lr, lp, aa = _atmosphere_table()
+    cdm, cdv = _cd_table(vehicle.cd_mach)
+    omega = _earth.rotation_rate(rotation)
+    step = 0.5  # fly_batch's default base step, as the final flights use
+    phys = (float(omega), _GRAV_CODE["central"], MU_KM3_S2, J2_WGS84, a_e, a_e, e2, True, lr, lp, aa, cdm,
+            cdv, step)
+    # every step but a phase's last is at least step * _MIN_STEP long: the record cannot overflow
+    cap = int(math.ceil(vehicle.burn_time_s / (step * _MIN_STEP))) + 64
+
+    def run(la, lo, az, la2, lo2, fit, grid, g_lo, g_n, g_ref):
+        r0 = np.ascontiguousarray(np.reshape(_earth.geodetic_to_ecef(la, lo, 0.0, earth), (-1, 3)))
+        east, north, _ = (np.ascontiguousarray(np.reshape(x, (-1, 3)))
+                          for x in _earth.enu_basis(la, lo, earth))
+        tgt = np.ascontiguousarray(np.reshape(_earth.geodetic_to_ecef(la2, lo2, 0.0, earth), (-1, 3)))
+        out = np.full((la.size, _FIT_OUT), np.nan)
+        _fit_many(veh, phys, r0, east, north, np.asarray(az, dtype=float), tgt, fit, grid, g_lo, g_n, g_ref,
+                  _KICK_GRID_DEG, _KICK_ITERATIONS, _AZIMUTH_PASSES, _MIN_CUT_S, cap, out)
+        return out
+
+    grid, g_lo, g_n, g_ref, rows = _kick_tables(lat, lon, az0)
+    if rows.size:
+        m = rows.size
+        k = run(lat[rows], lon[rows], np.mod(g_ref[rows] + grid[:, 0], 360.0), lat[rows], lon[rows],
+                np.zeros(m, dtype=bool), grid, np.zeros(m, dtype=np.int64), np.zeros(m, dtype=np.int64),
+                np.zeros(m))
+        grid[:, 1] = k[:, _F_KICK]
+    return run(lat, lon, az0, lat2, lon2, np.ones(lat.size, dtype=bool), grid, g_lo, g_n, g_ref)
 
 
 def staged_trajectories(
@@ -200,12 +595,26 @@ def staged_trajectories(
     ground, az0, _ = (np.atleast_1d(np.asarray(x, dtype=float))
                       for x in _earth.geodesic_inverse(lat1, lon1, lat2, lon2, earth=earth))
     az0 = np.mod(az0, 360.0)
-    kw = {} if payload_kg is None else {"payload_kg": payload_kg}
-    full = solve_kick(vehicle, lat1, lon1, az0, "max-range", iterations=_KICK_ITERATIONS, earth=earth,
-                      rotation=rotation, **kw)
-    kick = np.asarray(full["kick_deg"], dtype=float)
-    max_range = np.asarray(full["max_range_km"], dtype=float)
+    if not isinstance(vehicle, Vehicle):
+        raise InputError(f"vehicle must be a shieldcheck.boost.Vehicle, got {type(vehicle).__name__}")
+    _numbers("latitude_deg", lat1, -90.0, 90.0)
+    _numbers("longitude_deg", lon1, -360.0, 360.0)
+    if payload_kg is not None:
+        # the payload is set before any cut: a cut vehicle carries the stages above it as payload
+        payload = _numbers("payload_kg", payload_kg, 0.0, 1e6)
+        if np.ndim(payload) != 0:
+            raise InputError(f"payload_kg must be a single number, got {payload_kg!r:.80}")
+        vehicle = vehicle.with_payload(float(payload))
     t_full = vehicle.burn_time_s
+    f = _fit(vehicle, vehicle.payload_kg, lat1, lon1, az0, lat2, lon2, earth, rotation)
+    kick, az, t_cut = f[:, _F_KICK], f[:, _F_AZ], f[:, _F_TCUT]
+    imp = f[:, _F_PX:_F_PZ + 1]
+    landed = np.isfinite(imp[:, 0])  # the full burn's impact (none when it crashes or reaches orbit)
+    stand_in = [_earth.ellipsoid(earth)[0], 0.0, 0.0]
+    ilat, ilon, _ = (np.atleast_1d(x)
+                     for x in _earth.ecef_to_geodetic(np.where(landed[:, None], imp, stand_in), earth))
+    far = np.atleast_1d(_earth.geodesic_inverse(lat1, lon1, ilat, ilon, earth=earth)[0])
+    max_range = np.where(landed, far, 0.0)
     reachable = max_range >= ground
     status = np.where(reachable, "ok", "unreachable").astype(object)
     reason = np.full(n, "", dtype=object)
@@ -213,48 +622,13 @@ def staged_trajectories(
         reason[i] = (f"out of reach: the target is {ground[i]:.0f} km away and the missile's full burn "
                      f"reaches {max_range[i]:.0f} km along this azimuth, {ground[i] - max_range[i]:.0f} km "
                      "short")
-
-    az = az0.copy()
-    t_cut = np.full(n, float(t_full))
-    rows = np.flatnonzero(reachable)
-    prev_az, prev_turn = np.full(n, np.nan), np.full(n, np.nan)
-    first = True
-    for _ in range(_AZIMUTH_PASSES):
-        if rows.size == 0:
-            break
-        t_cut[rows] = _solve_cut(vehicle, lat1[rows], lon1[rows], az[rows], kick[rows], ground[rows],
-                                 t_full, earth, rotation, payload_kg, None if first else t_cut[rows])
-        first = False
-        b, ff = _fly_cut(vehicle, lat1[rows], lon1[rows], az[rows], kick[rows], t_cut[rows], earth, rotation,
-                         payload_kg)
-        miss = np.atleast_1d(_earth.geodesic_inverse(ff["impact_latitude_deg"], ff["impact_longitude_deg"],
-                                                      lat2[rows], lon2[rows], earth=earth)[0])
-        _, az_imp, _ = _earth.geodesic_inverse(lat1[rows], lon1[rows], ff["impact_latitude_deg"],
-                                               ff["impact_longitude_deg"], earth=earth)
-        turn = np.mod(az0[rows] - np.atleast_1d(az_imp) + 180.0, 360.0) - 180.0
-        turn = np.where(np.isfinite(turn), turn, 0.0)
-        # secant on the launch azimuth (the impact azimuth need not turn one-for-one with it: the max-range
-        # kick is a fraction of a degree, so the Earth's rotation shares in the pitch-over); one-for-one on
-        # the first pass or when the observed slope is implausible
-        d_az = np.mod(az[rows] - prev_az[rows] + 180.0, 360.0) - 180.0
-        slope = (prev_turn[rows] - turn) / np.where(np.abs(d_az) > 1e-12, d_az, np.nan)
-        slope = np.where(np.isfinite(slope) & (slope > 0.05) & (slope < 3.0), slope, 1.0)
-        step = np.clip(turn / slope, -60.0, 60.0)
-        prev_az[rows], prev_turn[rows] = az[rows], turn
-        az[rows] = np.mod(az[rows] + step, 360.0)
-        coarse = rows[np.abs(turn) > 0.5]
-        rows = rows[~(miss < 0.1 * MISS_TOLERANCE_KM)]
-        coarse = np.intersect1d(coarse, rows)
-        if coarse.size:
-            # the kick belongs to the azimuth flown (a kick solved for another azimuth leaves the impact
-            # azimuth barely following the launch azimuth); re-solved while the azimuth still moves by more
-            # than half a degree, then held, because the flat range optimum leaves the kick noisy
-            kick[coarse] = np.asarray(solve_kick(vehicle, lat1[coarse], lon1[coarse], az[coarse], "max-range",
-                                                 iterations=_KICK_ITERATIONS, earth=earth, rotation=rotation,
-                                                 **kw)["kick_deg"], dtype=float)
+    # a route out of reach flies its full burn along the route's azimuth, at that azimuth's kick
+    kick = np.where(reachable, kick, f[:, _F_KICK0])
+    az = np.where(reachable, az, az0)
+    t_cut = np.where(reachable, t_cut, float(t_full))
 
     # the final state: cut flights for reachable rows, full burns for the others
-    b, ff = _fly_cut(vehicle, lat1, lon1, az, kick, t_cut, earth, rotation, payload_kg)
+    b, ff = _fly_cut(vehicle, lat1, lon1, az, kick, t_cut, earth, rotation)
     miss = np.atleast_1d(_earth.geodesic_inverse(
         np.nan_to_num(ff["impact_latitude_deg"]), np.nan_to_num(ff["impact_longitude_deg"]), lat2, lon2,
         earth=earth)[0])
@@ -265,69 +639,7 @@ def staged_trajectories(
         reason[i] = (f"the staged boost found no thrust-termination time that lands on the target (nearest "
                      f"impact {miss[i]:.1f} km away)")
     return _fields(b, ff, status, reason, lat1, lon1, lat2, lon2, ground, kick, az, miss, max_range,
-                   np.asarray(full["burnout_speed_km_s"], dtype=float), earth, rotation)
-
-
-def _solve_cut(vehicle, lat, lon, az, kick, ground, t_full, earth, rotation, payload_kg, t_prev=None):
-    """Cut-off time whose impact range equals ``ground`` (Illinois on a bracket [0.5 s, full burn]).
-
-    ``t_prev`` (a previous pass's answer, after a small change of azimuth) narrows the bracket to ±2 s
-    around it where that still brackets the root; the other rows keep the whole burn.
-    """
-    n = lat.size
-    lo = np.full(n, _MIN_CUT_S)
-    hi = np.full(n, float(t_full))
-
-    def miss(t):
-        _, ff = _fly_cut(vehicle, lat, lon, az, kick, t, earth, rotation, payload_kg)
-        r = np.where(np.isnan(ff["range_km"]), 0.0, ff["range_km"])
-        return r - ground
-
-    if t_prev is not None:
-        lo_n = np.clip(t_prev - 2.0, _MIN_CUT_S, t_full)
-        hi_n = np.clip(t_prev + 2.0, _MIN_CUT_S, t_full)
-        flo_n, fhi_n = miss(lo_n), miss(hi_n)
-        keep = (flo_n < 0.0) & (fhi_n > 0.0)
-        lo, hi = np.where(keep, lo_n, lo), np.where(keep, hi_n, hi)
-        flo = np.where(keep, flo_n, np.nan)
-        fhi = np.where(keep, fhi_n, np.nan)
-        rest = ~keep
-        if np.any(rest):
-            sub = np.flatnonzero(rest)
-            _, ff = _fly_cut(vehicle, lat[sub], lon[sub], az[sub], kick[sub], lo[sub], earth, rotation,
-                             payload_kg)
-            flo[sub] = np.where(np.isnan(ff["range_km"]), 0.0, ff["range_km"]) - ground[sub]
-            _, ff = _fly_cut(vehicle, lat[sub], lon[sub], az[sub], kick[sub], hi[sub], earth, rotation,
-                             payload_kg)
-            fhi[sub] = np.where(np.isnan(ff["range_km"]), 0.0, ff["range_km"]) - ground[sub]
-    else:
-        flo = miss(lo)
-        fhi = miss(hi)
-    done = flo >= 0.0  # even the shortest burn overshoots: keep it (the route is a few km long)
-    hi = np.where(done, lo, hi)
-    side = np.zeros(n)
-    t = hi.copy()
-    active = ~done & (fhi > 0.0)
-    for _ in range(_CUT_ITERATIONS):
-        if not np.any(active):
-            break
-        idx = np.flatnonzero(active)
-        tt = (lo[idx] * fhi[idx] - hi[idx] * flo[idx]) / (fhi[idx] - flo[idx])
-        bad = ~((tt > lo[idx]) & (tt < hi[idx]))
-        tt[bad] = 0.5 * (lo[idx][bad] + hi[idx][bad])
-        f = _fly_cut(vehicle, lat[idx], lon[idx], az[idx], kick[idx], tt, earth, rotation, payload_kg)[1]
-        f = np.where(np.isnan(f["range_km"]), 0.0, f["range_km"]) - ground[idx]
-        t[idx] = tt
-        up = f > 0.0
-        # Illinois: halve the stale end's value when the same end moves twice
-        hi[idx] = np.where(up, tt, hi[idx])
-        fhi[idx] = np.where(up, f, np.where(side[idx] == -1, 0.5 * fhi[idx], fhi[idx]))
-        lo[idx] = np.where(up, lo[idx], tt)
-        flo[idx] = np.where(up, np.where(side[idx] == 1, 0.5 * flo[idx], flo[idx]), f)
-        side[idx] = np.where(up, 1, -1)
-        conv = (np.abs(f) < 0.01 * MISS_TOLERANCE_KM) | (hi[idx] - lo[idx] < 1e-9)
-        active[idx[conv]] = False
-    return np.where(done, _MIN_CUT_S, t)
+                   f[:, _F_SPEED0], earth, rotation)
 
 
 def _fields(b, ff, status, reason, lat1, lon1, lat2, lon2, ground, kick, az, miss, max_range, v_full, earth,
