@@ -1,15 +1,22 @@
 """Start-up time of `shieldcheck engage european-third-site-2007`: empty kernel cache vs warm, beside
-`shieldcheck --help`, in the same run.
+`shieldcheck --help`, in the same run; optionally against another git revision, interleaved.
 
-Each timing is a fresh process running the installed `shieldcheck` command. The cold run points
-``NUMBA_CACHE_DIR`` at a new empty folder (what a fresh install sees: every kernel compiles); the warm
-runs reuse it. Wall time on this shared 2-core machine is noisy, so the CPU time of the child process
-(user + system, from ``os.wait4``) is reported too, and the ratios are to ``--help`` measured in the same
-run. Goals (issue 9): cold under 10 s, warm under 1 s. Run: ``python benchmarks/bench_startup.py``.
+Each timing is a fresh process running the command (``python -c 'from shieldcheck.cli import main;
+main()'``, what the installed ``shieldcheck`` script runs). The cold run points ``NUMBA_CACHE_DIR`` at a new
+empty folder (what a fresh install sees: every kernel compiles); the warm runs reuse it. Wall time on this
+shared 2-core machine is noisy, so the CPU time of the child process (user + system, from ``os.wait4``) is
+reported too, with the load average before and after, and the ratios are to ``--help`` measured in the
+same run. ``--ref main`` also times that revision (exported with ``git archive``), each cold and warm run
+right after this tree's, so both see the same load. ``--kernels`` adds the compile time of every kernel
+in a cold in-process run (CPU seconds between numba's ``numba:compile`` events, nested compilations
+subtracted).
+Goals (issue 9): cold under 10 s, warm under 1 s. Run: ``python benchmarks/bench_startup.py [--ref main]
+[--cold-runs 2] [--kernels]``.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -17,61 +24,148 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 
+from bench_kernels_ab import export_revision
+
+ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).parent / "results" / "startup.json"
-COMMAND = Path(sys.executable).with_name("shieldcheck")
+ENGAGE = ["engage", "european-third-site-2007"]
+MAIN = "from shieldcheck.cli import main; main()"
+
+KERNELS = textwrap.dedent(
+    """
+    import json, resource, sys, time
+    from numba.core import event
+    buffer = []  # (CPU seconds of this process, event): compilation runs in the calling thread
+
+    class Recorder(event.Listener):
+        def on_start(self, ev):
+            buffer.append((time.process_time(), ev))
+
+        def on_end(self, ev):
+            buffer.append((time.process_time(), ev))
+
+    event.register("numba:compile", Recorder())
+    from typer.testing import CliRunner
+    from shieldcheck.cli import app
+    assert CliRunner().invoke(app, sys.argv[1:]).exit_code == 0
+    stack, own = [], {}
+    for ts, ev in buffer:
+        if ev.is_start:
+            stack.append([ts, ev, 0.0])
+            continue
+        t0, start, nested = stack.pop()
+        disp = (start.data or {}).get("dispatcher")
+        fn = getattr(disp, "py_func", None)
+        name = f"{fn.__module__}.{fn.__name__}" if fn is not None else "?"
+        if not name.startswith("shieldcheck"):
+            name = "numba internals"
+        own[name] = own.get(name, 0.0) + (ts - t0) - nested
+        if stack:
+            stack[-1][2] += ts - t0
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"kernels": own, "process_cpu_s": ru.ru_utime + ru.ru_stime}))
+    """
+)
 
 
-def timed(args: list[str], env: dict) -> tuple[float, float]:
-    """(wall s, child CPU s) of one run of the command."""
+def timed(src: Path, cache: Path, args: list[str]) -> tuple[float, float]:
+    """(wall s, child CPU s) of one run of the command from the sources in ``src``."""
+    env = {**os.environ, "PYTHONPATH": str(src), "NUMBA_CACHE_DIR": str(cache)}
     t0 = time.perf_counter()
     proc = subprocess.Popen(
-        [str(COMMAND), *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [sys.executable, "-c", MAIN, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"shieldcheck {' '.join(args)} failed")
+        raise SystemExit(f"shieldcheck {' '.join(args)} failed ({src})")
     return wall, usage.ru_utime + usage.ru_stime
 
 
-def main(repeats: int = 3) -> None:
-    cache = Path(tempfile.mkdtemp(prefix="shieldcheck-bench-cache-"))
-    env = {**os.environ, "NUMBA_CACHE_DIR": str(cache)}
-    engage = ["engage", "european-third-site-2007"]
+def kernel_table(src: Path, cache: Path) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(src), "NUMBA_CACHE_DIR": str(cache)}
+    out = subprocess.run(
+        [sys.executable, "-c", KERNELS, *ENGAGE], env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def measure(trees: dict, tmp: Path, repeats: int, cold_runs: int) -> dict:
+    """Interleaved runs of every tree: --help, cold (fresh cache each), warm."""
+    runs = {t: {"help": [], "cold": [], "warm": []} for t in trees}
+    for _ in range(repeats):
+        for t, src in trees.items():
+            runs[t]["help"].append(timed(src, tmp / f"help-{t}", ["--help"]))
+    for k in range(cold_runs):
+        for t, src in trees.items():
+            runs[t]["cold"].append(timed(src, tmp / f"cache-{t}-{k}", ENGAGE))
+    for _ in range(repeats):
+        for t, src in trees.items():
+            runs[t]["warm"].append(timed(src, tmp / f"cache-{t}-0", ENGAGE))
+    best = {}
+    for t, r in runs.items():  # the least disturbed run of each kind
+        best[t] = {
+            f"{kind}_{what}_s": min(x[i] for x in r[kind])
+            for kind in ("help", "cold", "warm")
+            for i, what in enumerate(("wall", "cpu"))
+        }
+    return best
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--ref", default=None, help="also time this git revision, interleaved")
+    ap.add_argument("--repeats", type=int, default=3, help="--help and warm runs per tree (best kept)")
+    ap.add_argument("--cold-runs", type=int, default=1, help="cold runs per tree (best kept)")
+    ap.add_argument("--kernels", action="store_true", help="per-kernel compile times of a cold run")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="shieldcheck-bench-startup-"))
+    load_before = os.getloadavg()[0]
     try:
-        help_runs = [timed(["--help"], env) for _ in range(repeats)]
-        cold = timed(engage, env)
-        warm_runs = [timed(engage, env) for _ in range(repeats)]
+        trees = {"this": ROOT / "src"}
+        if args.ref:
+            trees[args.ref] = export_revision(args.ref, tmp / "ref")
+        best = measure(trees, tmp, args.repeats, args.cold_runs)
+        kernels = kernel_table(trees["this"], tmp / "kernels") if args.kernels else None
     finally:
-        shutil.rmtree(cache, ignore_errors=True)
-    best = min  # the least disturbed run
-    h_wall, h_cpu = best(w for w, _ in help_runs), best(c for _, c in help_runs)
-    w_wall, w_cpu = best(w for w, _ in warm_runs), best(c for _, c in warm_runs)
+        shutil.rmtree(tmp, ignore_errors=True)
+    this = best["this"]
     result = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-        "load_average_1min": os.getloadavg()[0],
-        "help_wall_s": h_wall,
-        "help_cpu_s": h_cpu,
-        "engage_cold_wall_s": cold[0],
-        "engage_cold_cpu_s": cold[1],
-        "engage_warm_wall_s": w_wall,
-        "engage_warm_cpu_s": w_cpu,
-        "cold_over_help_wall": cold[0] / h_wall,
-        "warm_over_help_wall": w_wall / h_wall,
+        "load_average_1min": load_before,
+        "load_average_1min_after": os.getloadavg()[0],
+        **this,
+        "cold_over_help_wall": this["cold_wall_s"] / this["help_wall_s"],
+        "warm_over_help_cpu": this["warm_cpu_s"] / this["help_cpu_s"],
     }
-    print(f"shieldcheck --help            : {h_wall:6.2f} s wall, {h_cpu:6.2f} s CPU")
-    print(
-        f"engage flagship, empty cache  : {cold[0]:6.2f} s wall, {cold[1]:6.2f} s CPU "
-        f"({cold[0] / h_wall:.1f}x --help)"
-    )
-    print(
-        f"engage flagship, warm cache   : {w_wall:6.2f} s wall, {w_cpu:6.2f} s CPU "
-        f"({w_wall / h_wall:.1f}x --help)"
-    )
-    print(f"(load average {result['load_average_1min']:.1f} on {os.cpu_count()} cores)")
+    if args.ref:
+        ref = best[args.ref]
+        result["ref"] = {"revision": args.ref, **ref}
+        result["cold_cpu_over_ref"] = this["cold_cpu_s"] / ref["cold_cpu_s"]
+        result["warm_cpu_over_ref"] = this["warm_cpu_s"] / ref["warm_cpu_s"]
+    if kernels:
+        result["kernel_compile_s"] = dict(sorted(kernels["kernels"].items(), key=lambda kv: -kv[1]))
+        result["kernel_run_process_cpu_s"] = kernels["process_cpu_s"]
+    labels = {"help": "shieldcheck --help", "cold": "engage, empty cache", "warm": "engage, warm cache"}
+    for name, b in best.items():
+        print(f"[{name}]")
+        for kind, label in labels.items():
+            print(f"  {label:28s} : {b[kind + '_wall_s']:6.2f} s wall, {b[kind + '_cpu_s']:6.2f} s CPU")
+    if args.ref:
+        print(
+            f"this / {args.ref} (CPU): cold {result['cold_cpu_over_ref']:.2f}, "
+            f"warm {result['warm_cpu_over_ref']:.2f}"
+        )
+    if kernels:
+        print("compile CPU time per kernel (s, cold in-process run, nested compilations subtracted):")
+        for k, v in result["kernel_compile_s"].items():
+            print(f"  {v:6.2f}  {k}")
+    print(f"(load average {load_before:.1f} before, {result['load_average_1min_after']:.1f} after, "
+          f"{os.cpu_count()} cores)")
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
 

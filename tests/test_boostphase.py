@@ -165,7 +165,7 @@ def test_shorter_delay_never_shrinks_the_zone(liquid, d1, dd):
 @given(b1=st.floats(80.0, 240.0), db=st.floats(0.0, 60.0))
 def test_later_burnout_never_shrinks_the_zone(liquid, b1, db):
     end = float(liquid.time_s[-1])
-    early, late = _zone(liquid, before_s=min(b1, end)), _zone(liquid, before_s=min(b1 + db, end))
+    early, late = _zone(liquid, deadline_s=min(b1, end)), _zone(liquid, deadline_s=min(b1 + db, end))
     assert np.all(late[early])
 
 
@@ -232,7 +232,7 @@ def test_airborne_carrier_speed_helps(solid):
             "flyout must be one of straight, ballistic, staged, got 'curved'",
         ),
         (dict(speed_km_s=5.0, base_altitude_km=40.0), "base_altitude_km must be within [0, 30], got 40.0"),
-        (dict(speed_km_s=5.0, before_s=1e4), "before_s must be within (0, 200], got 10000.0"),
+        (dict(speed_km_s=5.0, deadline_s=1e4), "deadline_s must be within (0, 200], got 10000.0"),
         (dict(), "give an interceptor type or speed_km_s"),
     ],
 )

@@ -28,7 +28,7 @@ def _one_line_exit_2(r, *fragments):
 
 def test_csv_into_a_missing_folder():
     _one_line_exit_2(_run("trajectory", "tehran", "berlin", "--csv", "/proc/none/x.csv"),
-                     "/proc/none/x.csv", "No such file or directory")
+                     "/proc/none/x.csv", "cannot write: the folder /proc/none does not exist")
 
 
 def test_output_folder_that_is_a_file(tmp_path):
@@ -56,7 +56,7 @@ def test_yaml_syntax_error_is_one_line(tmp_path):
 @pytest.mark.parametrize("name", ["heat.xyz", "heat", "heat.PNG.gz"])
 def test_sweep_plot_unknown_suffix(tmp_path, name):
     _one_line_exit_2(_run("sweep-plot", str(tmp_path), "--x", "a", "-o", str(tmp_path / name)),
-                     "unknown image format", ".png")
+                     "unknown suffix", ".png")
 
 
 def test_sweep_plot_into_a_missing_folder(tmp_path):

@@ -100,7 +100,7 @@ def test_cli_compare_table_json_csv_and_exit_2(tmp_path):
     assert json.loads(result.output)["groups"][0]["turkey-alternative-2007"] == "38/39"
     out = tmp_path / "t.csv"
     result = runner.invoke(app, [*args, "--csv", str(out)])
-    assert result.exit_code == 0 and result.output == ""
+    assert result.exit_code == 0 and f"wrote {out}" in " ".join(result.output.split())  # never silent
     with out.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert {r["target"] for r in rows} >= {"ankara", "washington"}

@@ -187,7 +187,7 @@ def test_reason_out_of_reach_instead_of_an_impossible_speed():
     v_esc = math.sqrt(2.0 * earth.MU_KM3_S2 / (earth.WGS84_A_KM + 200.0))
     assert r.reason_code == "out_of_reach" and r.required_speed_km_s > v_esc
     assert r.reason == (
-        "out of reach from redzikowo: no interceptor slower than escape speed could get there before impact"
+        "out of reach from Redzikowo: no interceptor slower than escape speed could get there before impact"
     )
     assert "km/s" not in r.reason
 

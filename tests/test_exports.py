@@ -89,7 +89,7 @@ def test_bundle_rows_threats_and_intercepts(bundle, built):
         assert tuple(row) == ex.TABLE_COLUMNS
         assert row["row"] == i + 1 and row["scenario_hash"] == built.scenario_hash
     assert [t["engageable"] for t in bundle.threats] == [True, True, True, False]
-    assert bundle.threats[3]["reason"].startswith("too slow from redzikowo")
+    assert bundle.threats[3]["reason"].startswith("too slow from Redzikowo")
     assert [c["row"] for c in bundle.intercepts] == [1, 2, 3]
     kinds = {s["kind"] for s in bundle.sites}
     assert kinds == {"interceptor_site", "radar", "launch", "target"}

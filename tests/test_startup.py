@@ -111,3 +111,47 @@ def test_first_compilation_is_announced_once(tmp_path):
     assert "first run only" in cold.stderr
     warm = _fresh(tmp_path, code)  # same cache folder: nothing compiles, nothing is said
     assert warm.returncode == 0 and "compiling" not in warm.stderr
+
+
+def test_kernels_load_without_scipy_linalg_and_numba_still_finds_blas(tmp_path):
+    # numba's array library imports scipy.linalg at load only to ask whether BLAS exists (0.1-0.3 s per
+    # start); shieldcheck answers from the files, and numba's own check still guards real BLAS use
+    code = textwrap.dedent(
+        """
+        import sys
+        import numpy as np
+        import shieldcheck as sc
+        sc.ecef_to_geodetic([7000.0, 0.0, 0.0])
+        assert "scipy.linalg" not in sys.modules
+        import numba
+        import numba.np.arraymath as arraymath
+        import numba.np.linalg as linalg
+        assert arraymath._HAVE_BLAS and arraymath.ensure_blas is linalg.ensure_blas
+        assert linalg.ensure_blas.__module__ == "numba.np.linalg"  # numba's check is back
+        dot = numba.njit(lambda a, b: np.dot(a, b))
+        assert dot(np.eye(2), np.full((2, 2), 3.0)).tolist() == [[3.0, 3.0], [3.0, 3.0]]
+        print("scipy.linalg" in sys.modules)
+        """
+    )
+    for _ in range(2):  # a cold and a warm cache
+        proc = _fresh(tmp_path, code)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        assert proc.stdout.strip().splitlines()[-1] == "True"  # np.dot imported it when it needed it
+
+
+def test_engagement_rows_do_not_depend_on_the_thread_chunks(monkeypatch):
+    # the batch kernels are serial row ranges run on a thread pool: any split gives the same rows, to the
+    # last digit (JSON text compared; NaN written as null)
+    from shieldcheck import _numba
+    from shieldcheck.engagement import engage_many, scenario_trajectories
+    from shieldcheck.scenario import build, load_scenario
+
+    built = build(load_scenario("european-third-site-2007"))
+    arch = built.architecture
+    runs = []
+    for k in (1, 2, 3):
+        monkeypatch.setattr(_numba, "threads", lambda k=k: k)
+        trajs = scenario_trajectories(built)
+        rows = [r.to_dict() for s in arch.sites for r in engage_many(trajs, s, arch)]
+        runs.append(json.dumps([[t.to_dict() for t in trajs], rows]))
+    assert len(runs[0]) > 10_000 and runs[0] == runs[1] == runs[2]

@@ -147,7 +147,7 @@ def test_reasons_in_words_with_stable_codes(study):
     ankara = study.route(BASE, "tabriz", "ankara")
     assert ankara.status == "not_defended" and ankara.reason_code == "out_of_reach"
     assert ankara.reason == (
-        "out of reach from redzikowo: no interceptor slower than escape speed could get there before impact"
+        "out of reach from Redzikowo: no interceptor slower than escape speed could get there before impact"
     )
     tehran = study.route(BASE, "tehran", "ankara")
     assert tehran.reason_code == "track_lost"
@@ -160,7 +160,7 @@ def test_reasons_in_words_with_stable_codes(study):
     assert kozelsk.reason_code == "too_slow"
     need = kozelsk.required_speed_km_s
     assert kozelsk.reason == (
-        "too slow from redzikowo: an interceptor would need a burnout speed of "
+        "too slow from Redzikowo: an interceptor would need a burnout speed of "
         f"{need:.2f} km/s, this one has 6.30 km/s"
     )
 

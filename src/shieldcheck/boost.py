@@ -77,7 +77,7 @@ from shieldcheck.earth import (
     geodetic_kernel,
     geodetic_to_ecef,
 )
-from shieldcheck.errors import InputError, interval_text, require_within
+from shieldcheck.errors import InputError, require_array_within, require_within
 
 __all__ = [
     "G0_KM_S2",
@@ -1121,30 +1121,8 @@ _MAX_BATCH = 5_000_000
 _GRAVITY_HINT = f"one of {', '.join(GRAVITY_MODELS)}"
 
 
-def _numbers(name: str, value, lo: float, hi: float, *, lo_open: bool = False) -> np.ndarray:
-    """``value`` as a float array, every element finite and within [lo, hi], else `InputError`.
-
-    Booleans, text and objects are refused (``True`` would otherwise fly as 1.0).
-    """
-    try:
-        raw = np.asarray(value)
-    except ValueError:
-        raw = np.asarray(None)
-    mixed = (
-        raw.dtype.kind == "f"
-        and not isinstance(value, np.ndarray)
-        and raw.ndim > 0
-        and any(isinstance(x, (bool, np.bool_)) for x in np.asarray(value, dtype=object).ravel())
-    )  # a list such as [90.0, False] becomes a float array: look at its elements
-    if raw.dtype.kind not in "iuf" or mixed:
-        raise InputError(f"{name} must be a number or an array of numbers, got {value!r:.80}")
-    a = raw.astype(float)
-    bad = ~np.isfinite(a) | ((a <= lo) if lo_open else (a < lo)) | (a > hi)
-    if np.any(bad):
-        raise InputError(
-            f"{name} must be within {interval_text(lo, hi, lo_open)}, got {float(a[bad].ravel()[0])!r}"
-        )
-    return a
+# the one array rule (bools, text and NaN refused): errors.require_array_within
+_numbers = require_array_within
 
 
 def _flag(name: str, value) -> bool:

@@ -24,7 +24,8 @@ Model (kinematics only; no homing, no divert, no kill assessment)
 
   - ``"straight"``: along a straight line at its burnout speed (the boost-phase studies' fly-out model,
     gravity ignored over the short fly-out), plus the carrier's velocity for an airborne base. The point
-    P is reached at time t when |P − B_bo − V_c τ| ≤ v (τ − t_b), τ = t − t_L;
+    P is reached at time t when |P − B_bo − V_c τ| ≤ v (τ − t_b), τ = t − t_L, and the straight line
+    clears the Earth (a point below the base's horizon cannot be reached: status ``"beyond_horizon"``);
   - ``"ballistic"``: on a Keplerian (Lambert) arc from the burnout point, relative speed no greater than
     its burnout speed (the carrier's velocity subtracted), as the midcourse engagement kernel does.
 
@@ -49,6 +50,7 @@ Model (kinematics only; no homing, no divert, no kill assessment)
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 
 import numba
@@ -196,7 +198,7 @@ class BoostProfile:
 
     def until(self, t_end_s: float) -> BoostProfile:
         """The profile cut at ``t_end_s`` (an interpolated last sample), for a deadline before burnout."""
-        t_end = require_within("before_s", t_end_s, 0.0, float(self.time_s[-1]), lo_open=True)
+        t_end = require_within("deadline_s", t_end_s, 0.0, float(self.time_s[-1]), lo_open=True)
         keep = self.time_s < t_end - 1e-9
         p, v = self.state(t_end)
         return BoostProfile(
@@ -386,10 +388,39 @@ def _hermite(t, ts, P, V, k, out):
 
 
 @numba.njit(cache=True)
-def _need(t, k, ts, P, V, base, vc, t_launch, t_burn, mode, tab_t, tab_r, omega, mu, p, r1, v1, v2):
-    """Speed needed (modes 0, 1: km/s) or shortfall in reach (mode 2: km) to meet the missile at t."""
+def _line_clears_earth(sx, sy, sz, p, ab):
+    """True when the segment from (sx, sy, sz) (on or above the surface) to p stays outside the ellipsoid
+    with radii ``ab`` = (equatorial, polar) km, to 1 m.
+
+    Scaling z by a/b maps the ellipsoid onto the sphere of radius a and segments onto segments; the point
+    of the line nearest the centre, s + u d with u = −s·d / d·d, decides (the ends when u is outside
+    [0, 1]).
+    """
+    q = ab[0] / ab[1]
+    sz = sz * q
+    dx, dy, dz = p[0] - sx, p[1] - sy, p[2] * q - sz
+    dd = dx * dx + dy * dy + dz * dz
+    sd = sx * dx + sy * dy + sz * dz
+    r_min = ab[0] - 1e-3
+    if dd == 0.0 or sd >= 0.0:
+        return True  # the start is the nearest point (a base on or above the surface)
+    u = -sd / dd
+    if u >= 1.0:
+        ex, ey, ez = sx + dx, sy + dy, sz + dz
+        return ex * ex + ey * ey + ez * ez >= r_min * r_min
+    return sx * sx + sy * sy + sz * sz - sd * sd / dd >= r_min * r_min
+
+
+@numba.njit(cache=True)
+def _need(t, k, ts, P, V, base, vc, t_launch, t_burn, mode, tab_t, tab_r, omega, mu, p, r1, v1, v2, ab):
+    """Speed needed (modes 0, 1: km/s) or shortfall in reach (mode 2: km) to meet the missile at t; inf
+    when the straight line from the base to the missile passes through the Earth (beyond the horizon)."""
     _hermite(t, ts, P, V, k, p)
     tau = t - t_launch
+    if mode != 1 and not _line_clears_earth(
+        base[0] + vc[0] * tau, base[1] + vc[1] * tau, base[2] + vc[2] * tau, p, ab
+    ):
+        return np.inf
     if mode == 2:
         dx = p[0] - base[0] - vc[0] * tau
         dy = p[1] - base[1] - vc[1] * tau
@@ -438,7 +469,8 @@ def _need(t, k, ts, P, V, base, vc, t_launch, t_burn, mode, tab_t, tab_r, omega,
 
 @numba.njit(cache=True)
 def _edge(
-    a, b, rising, k, ts, P, V, base, vc, t_launch, t_burn, mode, tab_t, tab_r, speed, omega, mu, p, r1, v1, v2
+    a, b, rising, k, ts, P, V, base, vc, t_launch, t_burn, mode, tab_t, tab_r, speed, omega, mu, p, r1, v1,
+    v2, ab,
 ):
     """Bisect inside sample interval k for the time the fly-out condition starts (rising) or stops holding.
 
@@ -449,7 +481,9 @@ def _edge(
         m = 0.5 * (a + b)
         if m <= a or m >= b:
             break
-        g = _need(m, k, ts, P, V, base, vc, t_launch, t_burn, mode, tab_t, tab_r, omega, mu, p, r1, v1, v2)
+        g = _need(
+            m, k, ts, P, V, base, vc, t_launch, t_burn, mode, tab_t, tab_r, omega, mu, p, r1, v1, v2, ab
+        )
         ok = g <= 0.0 if mode == 2 else g <= speed
         if ok == rising:
             b = m
@@ -459,7 +493,7 @@ def _edge(
 
 
 @numba.njit(cache=True)
-def _one_base(i, ts, P, V, bases, vcs, t_launch, t_burn, mode, tab_t, tab_r, speed, omega, mu, out):
+def _one_base(i, ts, P, V, bases, vcs, t_launch, t_burn, mode, tab_t, tab_r, speed, omega, mu, ab, out):
     """out[i] = least speed, first intercept, last intercept, intercept altitude index (sample)."""
     p = np.empty(3)
     r1 = np.empty(3)
@@ -477,7 +511,7 @@ def _one_base(i, ts, P, V, bases, vcs, t_launch, t_burn, mode, tab_t, tab_r, spe
         if t <= t_launch:
             continue
         g = _need(
-            t, k - 1, ts, P, V, base, vc, t_launch, t_burn, mode, tab_t, tab_r, omega, mu, p, r1, v1, v2
+            t, k - 1, ts, P, V, base, vc, t_launch, t_burn, mode, tab_t, tab_r, omega, mu, p, r1, v1, v2, ab
         )
         if mode != 2 and g < best:
             best = g
@@ -487,7 +521,7 @@ def _one_base(i, ts, P, V, bases, vcs, t_launch, t_burn, mode, tab_t, tab_r, spe
             a = max(t_launch, ts[k - 1])
             # fmt: off
             edge = _edge(a, t, ok, k - 1, ts, P, V, base, vc, t_launch, t_burn, mode, tab_t, tab_r, speed,
-                         omega, mu, p, r1, v1, v2)
+                         omega, mu, p, r1, v1, v2, ab)
             # fmt: on
             if ok:
                 first = edge
@@ -502,9 +536,9 @@ def _one_base(i, ts, P, V, bases, vcs, t_launch, t_burn, mode, tab_t, tab_r, spe
 
 
 @numba.njit(cache=True, parallel=True)
-def _zone_kernel(ts, P, V, bases, vcs, t_launch, t_burn, mode, tab_t, tab_r, speed, omega, mu, out):
+def _zone_kernel(ts, P, V, bases, vcs, t_launch, t_burn, mode, tab_t, tab_r, speed, omega, mu, ab, out):
     for i in numba.prange(bases.shape[0]):
-        _one_base(i, ts, P, V, bases, vcs, t_launch, t_burn, mode, tab_t, tab_r, speed, omega, mu, out)
+        _one_base(i, ts, P, V, bases, vcs, t_launch, t_burn, mode, tab_t, tab_r, speed, omega, mu, ab, out)
 
 
 # ------------------------------------------------------------------------------------------- results
@@ -515,8 +549,10 @@ class BoostPhaseResult:
     Attributes
     ----------
     status : str
-        ``"engageable"``, ``"too_slow"`` (the interceptor cannot reach the missile before the deadline)
-        or ``"too_late"`` (the interceptor would be fired after the deadline).
+        ``"engageable"``, ``"too_slow"`` (the interceptor cannot reach the missile before the deadline),
+        ``"beyond_horizon"`` (the missile stays below the base's horizon until the deadline: a straight
+        fly-out would pass through the Earth) or ``"too_late"`` (the interceptor would be fired after the
+        deadline).
     reason : str
         The status in words.
     distance_km : float
@@ -720,13 +756,20 @@ def _bases_ecef(lat, lon, alt, hb, carrier_speed, launch_lat, launch_lon, earth)
     return bases, vcs
 
 
+def _radii(earth: str) -> np.ndarray:
+    """(equatorial, polar) radius of the Earth model, km."""
+    a, e2 = _earth.ellipsoid(earth)
+    return np.array([a, a * math.sqrt(1.0 - e2)])
+
+
 _OPTIONS = {
     "speed_km_s": None,
     "burn_time_s": None,
     "burnout_altitude_km": None,
     "launch_delay_s": None,
     "delay_s": 60.0,
-    "before_s": None,
+    "deadline_s": None,
+    "before_s": None,  # deprecated: the old name of deadline_s (it was always a time after launch)
     "base_altitude_km": 0.0,
     "carrier_speed_km_s": 0.0,
     "flyout": "straight",
@@ -755,7 +798,17 @@ def _run(profile, lat, lon, interceptor, options: dict, *, speed_free: bool = Fa
     alt = require_within("base_altitude_km", o["base_altitude_km"], 0.0, 30.0)
     cs = require_within("carrier_speed_km_s", o["carrier_speed_km_s"], 0.0, 1.0)
     earth = _earth.check_earth(o["earth"])
-    prof = profile if o["before_s"] is None else profile.until(o["before_s"])
+    if o["before_s"] is not None:
+        if o["deadline_s"] is not None:
+            raise InputError("give deadline_s only (before_s is its old name), got both")
+        warnings.warn(
+            "before_s is deprecated: use deadline_s, the time after the threat's launch by which the "
+            "intercept must happen (it always meant that)",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        o["deadline_s"] = o["before_s"]
+    prof = profile if o["deadline_s"] is None else profile.until(o["deadline_s"])
     t_launch = delay + ld
     bases, vcs = _bases_ecef(
         lat, lon, alt, hb, cs, prof.launch_latitude_deg, prof.launch_longitude_deg, earth
@@ -764,7 +817,8 @@ def _run(profile, lat, lon, interceptor, options: dict, *, speed_free: bool = Fa
     # fmt: off
     _zone_kernel(np.ascontiguousarray(prof.time_s), np.ascontiguousarray(prof.r_ecef_km),
                  np.ascontiguousarray(prof.v_ecef_km_s), bases, vcs, float(t_launch), float(tb), int(mode),
-                 tab_t, tab_r, float(v), _earth.rotation_rate(bool(o["rotation"])), MU_KM3_S2, out)
+                 tab_t, tab_r, float(v), _earth.rotation_rate(bool(o["rotation"])), MU_KM3_S2, _radii(earth),
+                 out)
     # fmt: on
     return prof, args, t_launch, float(prof.time_s[-1]), out
 
@@ -780,14 +834,15 @@ def engage_boost(
     burnout_altitude_km: float | None = None,
     launch_delay_s: float | None = None,
     delay_s: float = 60.0,
-    before_s: float | None = None,
+    deadline_s: float | None = None,
     base_altitude_km: float = 0.0,
     carrier_speed_km_s: float = 0.0,
     flyout: str = "straight",
     earth: str = "wgs84",
     rotation: bool = True,
+    before_s: float | None = None,
 ) -> BoostPhaseResult:
-    """Can an interceptor from this base reach the boosting missile before burnout (or ``before_s``)?
+    """Can an interceptor from this base reach the boosting missile before burnout (or ``deadline_s``)?
 
     Parameters
     ----------
@@ -802,13 +857,16 @@ def engage_boost(
         delay then default to 0).
     delay_s : float
         Detection, tracking and decision: threat launch to the fire command, s, in [0, 3600].
-    before_s : float, optional
-        Deadline before burnout (e.g. before the payload is released), s.
+    deadline_s : float, optional
+        The time after the threat's launch by which the intercept must happen, s, in (0, burnout time]
+        (e.g. before the payload is released); default: burnout. A time, not a duration before burnout.
     base_altitude_km, carrier_speed_km_s : float
         An airborne base's altitude (km, ≤ 30) and speed (km/s, ≤ 1); the carrier flies toward the launch
         point and its velocity adds to the interceptor's.
     flyout : {"straight", "ballistic", "staged"}
         See the module notes.
+    before_s : float, optional
+        Deprecated (DeprecationWarning): the old name of ``deadline_s``.
 
     Returns
     -------
@@ -832,6 +890,7 @@ def engage_boost(
         burnout_altitude_km=burnout_altitude_km,
         launch_delay_s=launch_delay_s,
         delay_s=delay_s,
+        deadline_s=deadline_s,
         before_s=before_s,
         base_altitude_km=base_altitude_km,
         carrier_speed_km_s=carrier_speed_km_s,
@@ -867,6 +926,13 @@ def engage_boost(
             reason = (
                 f"too slow: an interceptor {dist:,.0f} km from the launch point would need a burnout "
                 f"speed of {req:.2f} km/s, this one has {v:.2f} km/s"
+            )
+        elif t_launch + args[2] < deadline:  # it flies in time, but no straight line clears the Earth
+            status = "beyond_horizon"
+            reason = (
+                f"out of reach: {dist:,.0f} km from the launch point, every straight line from the base to "
+                f"the missile before {deadline:.0f} s passes through the Earth (the missile stays below "
+                "the base's horizon)"
             )
         else:
             reason = f"{name} burns until {t_launch + args[2]:.0f} s, after the deadline ({deadline:.0f} s)"

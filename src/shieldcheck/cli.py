@@ -6,7 +6,6 @@ message for bad input.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import errno
 import json
@@ -100,6 +99,12 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
+def _flown(t) -> bool:
+    """False for a kinematic trajectory the missile cannot fly (status ``unreachable``): its numbers are
+    the arc the route would need, which no view may show as a flight."""
+    return not (t.status == "unreachable" and t.boost != "staged")
+
+
 def _fmt(value, digits: int = 1) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "-"
@@ -152,7 +157,8 @@ def trajectory_cmd(
     no_rotation: Annotated[bool, typer.Option("--no-rotation", help="Switch Earth rotation off.")] = False,
     step_s: Annotated[float, typer.Option("--step-s", help="Sample step for --csv, s.")] = 10.0,
     csv_path: Annotated[
-        str | None, typer.Option("--csv", help="Write the sampled trajectory to this CSV.")
+        str | None,
+        typer.Option("--csv", help="Write the sampled trajectory to this CSV file ('-': standard output)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     boost: Annotated[
@@ -162,6 +168,11 @@ def trajectory_cmd(
             "staged (powered flight fitted to the target by thrust termination) or kinematic."
         ),
     ] = "auto",
+    booster: Annotated[
+        str | None,
+        typer.Option(help="Stage set to fly for --missile when the boost is staged (a threat booster of "
+                          "catalog/boosters.yaml); default: the class's own (`shieldcheck missiles`)."),
+    ] = None,
 ) -> None:
     """Ballistic trajectory from FROM to TO on a rotating Earth."""
     from shieldcheck.threats import sample_trajectory, trajectory
@@ -179,12 +190,20 @@ def trajectory_cmd(
     elif implied and shape != implied[0]:
         _fail(f"--shape {shape} conflicts with the option for shape {implied[0]}")
     try:
-        from shieldcheck.catalog import resolve_place
+        csv_path = _out_file(csv_path, "--csv", CSV_SUFFIXES)
+        from shieldcheck.catalog import get_missile, resolve_place
+        from shieldcheck.catalog.boosters import class_booster, with_booster
 
+        flown = get_missile(missile) if missile else None
+        if booster is not None:
+            try:
+                flown = with_booster(flown, booster, need="--missile")
+            except InputError as exc:
+                raise InputError(f"--booster: {exc}") from None
         t = trajectory(
             resolve_place(launch, field="FROM"),
             resolve_place(target, field="TO"),
-            missile=missile,
+            missile=flown,
             shape=shape,
             apogee_km=apogee_km,
             flight_time_s=flight_time_s,
@@ -204,15 +223,16 @@ def trajectory_cmd(
     except InputError as exc:
         _fail(str(exc))
     if samples is not None:
-        rows = samples.to_rows()
-        with open(csv_path, "w", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
+        from shieldcheck.report.exports import write_rows
+
+        write_rows(samples.to_rows(), csv_path, "csv")
+        if csv_path == STDOUT:
+            return
     result = t.to_dict()
     result["launch"] = launch
     result["target"] = target
     result["missile"] = missile
+    result["booster"] = class_booster(flown).name if t.boost == "staged" else None
     if as_json:
         typer.echo(json.dumps(result))
         return
@@ -235,12 +255,16 @@ def trajectory_cmd(
             f"{_fmt(t.impact_speed_relative_km_s, 3)} km/s / {_fmt(t.reentry_angle_deg, 1)}°",
         ),
     ]
-    rows.insert(1, ("boost", "staged (fitted by thrust termination)" if t.boost == "staged"
-                    else "kinematic (fixed burnout point)"))
+    rows.insert(1, ("boost", f"staged, stages of {result['booster']} (fitted by thrust termination)"
+                    if t.boost == "staged" else "kinematic (fixed burnout point)"))
     if t.boost == "staged" and t.status == "unreachable":
         # the numbers are the full burn's arc, which falls short: not the route's, and not its least speed
         rows.insert(2, ("rows below", "the full burn's trajectory, which falls short of the target"))
         rows = [(k, "-" if k == "minimum-energy speed for this route" else v) for k, v in rows]
+    elif not _flown(t):
+        # the arc the route needs, which this missile cannot fly: its flight numbers would read as flown
+        keep = ("status", "boost", "ground range", "minimum-energy speed for this route")
+        rows = [(k, v if k in keep else "-") for k, v in rows]
     if math.isfinite(t.range_margin_km):
         word = "beyond the target" if t.range_margin_km >= 0 else "short of the target"
         how = "along this azimuth" if t.boost == "staged" else "(non-rotating estimate)"
@@ -294,7 +318,8 @@ def missiles_cmd(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
         typer.echo(json.dumps([dataclasses.asdict(m) for m in items]))
         return
     table = Table(title="generic missile classes (estimates; see sources with --json)")
-    for col in ("name", "label", "range km", "burn s", "burnout alt km", "burnout range km", "max v km/s"):
+    for col in ("name", "label", "range km", "burn s", "burnout alt km", "burnout range km", "max v km/s",
+                "stages (booster)"):
         table.add_column(col, overflow="fold")
     for m in items:
         table.add_row(
@@ -305,8 +330,12 @@ def missiles_cmd(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
             f"{m.burnout_altitude_km:.0f}",
             f"{m.burnout_range_km:.0f}",
             f"{m.max_burnout_speed_km_s:.3f}",
+            m.booster or "-",
         )
     console.print(table)
+    console.print("stages (booster): the stage set flown when the boost is staged, and why it stands for the "
+                  "class: --json (booster, booster_why); override with trajectory --booster or "
+                  "--set threats.<group>.booster=NAME")
 
 
 DEMO_ROUTES = [
@@ -346,17 +375,16 @@ def demo_cmd() -> None:
     for launch, target, missile in DEMO_ROUTES:
         m = get_missile(missile)
         t = trajectory(launch, target, missile=m)
-        table.add_row(
-            launch,
-            target,
-            missile,
-            t.status,
-            _fmt(t.ground_range_km, 0),
+        flown = [
             _fmt(t.flight_time_s, 0),
             _fmt(t.apogee_km, 0),
             _fmt(t.burnout_speed_relative_km_s, 3),
             _fmt(t.burnout_speed_inertial_km_s, 3),
             _fmt(t.flight_path_angle_deg, 1),
+        ]
+        table.add_row(
+            launch, target, missile, t.status, _fmt(t.ground_range_km, 0),
+            *(flown if _flown(t) else ["-"] * len(flown)),
         )
     console.print(table)
     console.print(
@@ -437,6 +465,7 @@ def engage_cmd(
     from shieldcheck.report.exports import TABLE_COLUMNS, study_table
 
     try:
+        csv_path = _out_file(csv_path, "--csv", CSV_SUFFIXES)
         study = _study(scenario, variant, all_variants, set_, thresholds=False)
         rows = study_table(study, "rows")
         if _write_or_print(rows, as_json, csv_path, TABLE_COLUMNS):
@@ -538,6 +567,7 @@ def threshold_cmd(
     from shieldcheck.report.exports import study_table
 
     try:
+        csv_path = _out_file(csv_path, "--csv", CSV_SUFFIXES)
         study = _study(scenario, variant, all_variants, set_, thresholds=True)
         rows = [r for r in study_table(study, "thresholds") if per_site or r["site"] == ""]
         for i, r in enumerate(rows):
@@ -612,6 +642,7 @@ def report_cmd(
     from shieldcheck.report.html import build_report
 
     try:
+        out = _out_dir(out, "-o/--out")
         with console.status("starting") as status:
 
             def progress(msg: str) -> None:
@@ -655,6 +686,7 @@ def export_cmd(
         bad = [f for f in fmt if f.strip().lower() not in FORMATS]
         if bad:
             raise InputError(f"--format must be one of {', '.join(FORMATS)}, got {bad[0]!r}")
+        out = _out_dir(out, "-o/--out")
         study = _study(scenario, [variant] if variant else None, False, set_, thresholds=False)
         with console.status("computing tracks and coverage"):
             bundle = collect(study, step_s=step_s)
@@ -724,6 +756,8 @@ def sweep_cmd(
             raid_warheads=raid,
         )
     try:
+        if out is not None:
+            out = _out_dir(out, "--out")
         spec = SweepSpec.from_cli(
             scenario,
             variant=variant,
@@ -754,26 +788,87 @@ def sweep_cmd(
     )
 
 
-def _check_figure_path(path: str, option: str) -> None:
-    """An image file matplotlib can write: a known suffix, a folder that exists, a name the OS takes."""
+# ------------------------------------------------------------------ output paths: one rule for every command
+CSV_SUFFIXES = (".csv",)
+GEOJSON_SUFFIXES = (".geojson", ".json")
+PNG_SUFFIXES = (".png",)
+STDOUT = "-"
+"""An output file named ``-`` is standard output, for text formats (CSV, GeoJSON); images refuse it."""
+
+
+def _figure_suffixes() -> tuple[str, ...]:
     from matplotlib.backend_bases import FigureCanvasBase
 
-    p = Path(path)
-    kinds = sorted(FigureCanvasBase.get_supported_filetypes())
-    suffix = p.suffix.lower().lstrip(".")
-    if suffix not in kinds:
-        shown = f".{suffix}" if suffix else "(no suffix)"
+    return tuple(sorted("." + k for k in FigureCanvasBase.get_supported_filetypes()))
+
+
+def _out_file(path, option: str, suffixes: tuple[str, ...], *, text: bool = True) -> str | None:
+    """The one rule for an output file a user names, checked before anything is computed or written.
+
+    ``None`` (not asked for) passes through. Refused, with exit 2 and one line naming the option, the rule
+    and the value: an empty name; ``-`` for a binary format (``-`` is standard output for text formats,
+    ``text=True``); a suffix not in ``suffixes`` (the message lists them); a name longer than 255 bytes;
+    a folder that does not exist; a path that is a folder.
+    """
+    if path is None:
+        return None
+    path = str(path)
+    if not path.strip():
+        raise InputError(f"{option} needs a file name, got {path!r}")
+    if path == STDOUT:
+        if text:
+            return STDOUT
         raise InputError(
-            f"{option} {_line(path, 200)}: unknown image format {shown}; "
-            f"use one of {', '.join('.' + k for k in kinds)}"
+            f"{option} -: standard output takes text only; give a file name ending in "
+            f"{' or '.join(suffixes[:3])}{' ...' if len(suffixes) > 3 else ''}"
         )
+    p = Path(path)
+    if p.suffix.lower() not in suffixes:
+        shown = p.suffix or "(no suffix)"
+        allowed = ", ".join(suffixes) + (" or - (standard output)" if text else "")
+        raise InputError(f"{option} {_line(path, 200)}: unknown suffix {shown}; use {allowed}")
     if len(os.fsencode(p.name)) > 255:
         raise InputError(f"{option} {_line(path, 80)}: the file name is longer than 255 bytes")
     parent = p.parent if str(p.parent) else Path(".")
     if not parent.is_dir():
-        raise InputError(f"{option} {_line(path, 200)}: the folder {_line(parent, 200)} does not exist")
+        raise InputError(
+            f"{option} {_line(path, 200)}: cannot write: the folder {_line(parent, 200)} does not exist"
+        )
     if p.is_dir():
-        raise InputError(f"{option} {_line(path, 200)}: is a folder; give a file name such as heat.png")
+        raise InputError(f"{option} {_line(path, 200)}: is a folder; give a file name")
+    return path
+
+
+def _out_dir(path, option: str) -> str:
+    """The rule for an output folder (created if missing): no empty name, no ``-``, not an existing file,
+    no part longer than 255 bytes."""
+    path = str(path)
+    if not path.strip():
+        raise InputError(f"{option} needs a folder name, got {path!r}")
+    if path == STDOUT:
+        raise InputError(f"{option} -: a folder is needed here, standard output cannot hold several files")
+    p = Path(path)
+    if any(len(os.fsencode(part)) > 255 for part in p.parts):
+        raise InputError(f"{option} {_line(path, 80)}: a folder name is longer than 255 bytes")
+    if p.exists() and not p.is_dir():
+        raise InputError(f"{option} {_line(path, 200)}: is a file, not a folder")
+    return path
+
+
+def _one_stdout(**paths) -> bool:
+    """At most one output may be standard output; True when one is (the command then prints nothing else)."""
+    to_stdout = [k for k, v in paths.items() if v == STDOUT]
+    if len(to_stdout) > 1:
+        raise InputError(f"only one output can be standard output (-), got {' and '.join(to_stdout)}")
+    return bool(to_stdout)
+
+
+def _write_text(path: str, text: str) -> None:
+    """A text output: to standard output for ``-``, else to the file (UTF-8)."""
+    if path == STDOUT:
+        typer.echo(text)
+    else:
+        Path(path).write_text(text, encoding="utf-8")
 
 
 @app.command("sweep-plot")
@@ -797,7 +892,7 @@ def sweep_plot_cmd(
     from shieldcheck.sweep import load
 
     try:
-        _check_figure_path(output, "-o/--output")
+        _out_file(output, "-o/--output", _figure_suffixes(), text=False)
         table = load(sweep_dir)
         where = {"threat": threat} if threat else None
         if y is not None and boundary:
@@ -888,7 +983,8 @@ def reconstruct_cmd(
         ("standard-trajectory range, km",
          _fmt(res.standard_range_km, 0)
          # no "± 0" when no sigma was given: it would read as an exact figure
-         + (f" ± {_fmt(res.standard_range_sigma_km, 0)}" if res.standard_range_sigma_km else "")),
+         + (f" ± {_fmt(res.standard_range_sigma_km, 0)}"
+            if res.standard_range_sigma_km and math.isfinite(res.standard_range_sigma_km) else "")),
     ]
     rows += [
         (f"reach at azimuth {a:g} deg, km", _fmt(x, 0))
@@ -911,8 +1007,10 @@ def reach_cmd(
     missile: Annotated[str, typer.Option(help="Booster class with stages (e.g. hwasong-15, topol-m).")],
     payload_kg: Annotated[float | None, typer.Option("--payload-kg", help="Payload mass, kg.")] = None,
     azimuth_step_deg: Annotated[float, typer.Option("--azimuth-step-deg")] = 1.0,
-    geojson: Annotated[Path | None, typer.Option("--geojson", help="Write the reach boundary here.")] = None,
-    map_png: Annotated[Path | None, typer.Option("--map", help="Write a reach map (PNG) here.")] = None,
+    geojson: Annotated[
+        str | None, typer.Option("--geojson", help="Write the reach boundary here ('-': standard output).")
+    ] = None,
+    map_png: Annotated[str | None, typer.Option("--map", help="Write a reach map (PNG) here.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Maximum range against azimuth on the rotating Earth and the margin to each catalog city."""
@@ -922,6 +1020,9 @@ def reach_cmd(
     from shieldcheck.reach import reach, reach_geojson
 
     try:
+        geojson = _out_file(geojson, "--geojson", GEOJSON_SUFFIXES)
+        map_png = _out_file(map_png, "--map", PNG_SUFFIXES, text=False)
+        _one_stdout(**{"--json": STDOUT if as_json else None, "--geojson": geojson})
         lp = resolve_place(launch)
         b = get_booster(missile)
         cities = all_places(kind="city")
@@ -929,12 +1030,14 @@ def reach_cmd(
                     azimuth_step_deg=azimuth_step_deg, places=cities)
     except InputError as exc:
         _fail(str(exc))
-    if geojson is not None:
-        geojson.write_text(json.dumps(reach_geojson(res, name=f"{b.name} from {lp.name}"), indent=1))
     if map_png is not None:
         from shieldcheck.report.reach_map import plot_reach
 
         plot_reach(res, map_png, title=f"{b.label} from {lp.label}")
+    if geojson is not None:
+        _write_text(geojson, json.dumps(reach_geojson(res, name=f"{b.name} from {lp.name}"), indent=1))
+        if geojson == STDOUT:
+            return
     if as_json:
         typer.echo(json.dumps(dataclasses.asdict(res), indent=2))
         return
@@ -1083,7 +1186,11 @@ def siting_cmd(
         list[str] | None, typer.Option("--format", help="geojson, parquet, png (repeatable; default all).")
     ] = None,
     thresholds: Annotated[
-        bool, typer.Option("--thresholds", help="Also the least speed engaging any/every route (~10x cost).")
+        bool,
+        typer.Option(
+            "--thresholds",
+            help="Also the least speed engaging any/every route (~10x cost; at most 400 cells).",
+        ),
     ] = False,
 ) -> None:
     """Where should the interceptors go? The share of each threat group's routes a site could engage
@@ -1095,6 +1202,10 @@ def siting_cmd(
         bad = [f for f in formats if f not in ("geojson", "parquet", "png")]
         if bad:
             raise InputError(f"--format must be one of geojson, parquet, png, got {bad[0]!r}")
+        out = _out_dir(out, "-o/--out")
+        from shieldcheck.siting import siting_grid
+
+        siting_grid(region, step_deg, thresholds=thresholds, maps="png" in formats)  # before any work
         with console.status("computing the siting grid"):
             m = siting_map(
                 scenario,
@@ -1142,7 +1253,9 @@ def compare_cmd(
     ],
     set_: Annotated[list[str] | None, typer.Option("--set", help="Override a number: path=value.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
-    csv_path: Annotated[str | None, typer.Option("--csv", help="Write the per-target table to FILE.")] = None,
+    csv_path: Annotated[
+        str | None, typer.Option("--csv", help="Write the per-target table to FILE ('-': standard output).")
+    ] = None,
     no_thresholds: Annotated[bool, typer.Option("--no-thresholds", help="Skip threshold speeds.")] = False,
     map_path: Annotated[str | None, typer.Option("--map", help="Write the side-by-side map PNG.")] = None,
     out: Annotated[
@@ -1154,27 +1267,31 @@ def compare_cmd(
     from shieldcheck.compare import compare
 
     try:
+        csv_path = _out_file(csv_path, "--csv", CSV_SUFFIXES)
+        map_path = _out_file(map_path, "--map", PNG_SUFFIXES, text=False)
+        out = None if out is None else _out_dir(out, "-o/--out")
+        _one_stdout(**{"--json": STDOUT if as_json else None, "--csv": csv_path})
         with console.status("building the studies"):
             c = compare(studies, sets=set_ or [], thresholds=not no_thresholds)
     except InputError as exc:
         _fail(str(exc))
-    if map_path:
-        c.write_map(map_path)
-    page = None
-    if out:
+    written = []
+    if map_path is not None:
+        written.append(c.write_map(map_path))
+    if out is not None:
         from shieldcheck.report.compare_html import write_compare_report
 
         with console.status("drawing the comparison page"):
-            page = write_compare_report(c, out)
+            written.append(write_compare_report(c, out))
+    if csv_path is not None:
+        from shieldcheck.report.exports import write_rows
+
+        write_rows(c.targets_table(), csv_path, "csv")
+        if csv_path == STDOUT:
+            return
+        written.append(csv_path)
     if as_json:
         typer.echo(json.dumps(c.to_dict()))
-        return
-    if csv_path:
-        rows = c.targets_table()
-        with open(csv_path, "w", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            w.writeheader()
-            w.writerows(rows)
         return
     table = Table(title="routes defended / routes the threat can reach (threshold speed: any site)")
     table.add_column("threat group")
@@ -1199,8 +1316,8 @@ def compare_cmd(
     for label, note in c.climb_artefacts():
         console.print(f"{label}: {note}.")
     console.print("[dim]Kinematic model estimates; see each scenario file for every source.[/dim]")
-    if page is not None:
-        console.print(f"wrote [bold]{page}[/bold]")
+    for path in written:
+        console.print(f"wrote [bold]{path}[/bold]")
 
 
 # ------------------------------------------------------------------------------ boost-phase (issue 10)
@@ -1212,9 +1329,9 @@ def _bp_region(text: str) -> tuple[float, float, float, float]:
         lat0, lat1, lon0, lon1 = (float(x) for x in text.split(","))
     except ValueError:
         raise InputError(f"--region must be LAT0,LAT1,LON0,LON1 in degrees, got {text!r}") from None
-    if lon1 < lon0:  # across the antimeridian: shift the end that keeps both within [-360, 360]
-        lon0, lon1 = (lon0, lon1 + 360.0) if lon1 <= 0.0 else (lon0 - 360.0, lon1)
-    return lat0, lat1, lon0, lon1
+    from shieldcheck.footprint import unwrap_longitudes
+
+    return (lat0, lat1, *unwrap_longitudes(lon0, lon1))  # across the antimeridian: as the web API
 
 
 @app.command("boost-phase")
@@ -1238,7 +1355,16 @@ def boost_phase_cmd(
     delay_s: Annotated[
         float, typer.Option("--delay-s", help="Detection + decision: threat launch to fire command, s.")
     ] = 60.0,
-    before_s: Annotated[float | None, typer.Option("--before-s", help="Deadline before burnout, s.")] = None,
+    deadline_s: Annotated[
+        float | None,
+        typer.Option(
+            "--deadline-s",
+            help="Time after the threat's launch by which the intercept must happen, s (default: burnout).",
+        ),
+    ] = None,
+    before_s: Annotated[
+        float | None, typer.Option("--before-s", hidden=True, help="Deprecated: --deadline-s.")
+    ] = None,
     base: Annotated[str | None, typer.Option("--base", help="One base: catalog name or 'lat,lon'.")] = None,
     region: Annotated[
         str | None, typer.Option("--region", help="Basing zone grid: LAT0,LAT1,LON0,LON1 (deg).")
@@ -1251,12 +1377,15 @@ def boost_phase_cmd(
     flyout: Annotated[str, typer.Option("--flyout", help="straight or ballistic.")] = "straight",
     payload_kg: Annotated[float | None, typer.Option("--payload-kg", help="Missile payload, kg.")] = None,
     map_png: Annotated[
-        Path | None, typer.Option("--map", help="Basing-zone map (PNG), with --region.")
+        str | None, typer.Option("--map", help="Basing-zone map (PNG), with --region.")
     ] = None,
     geojson: Annotated[
-        Path | None, typer.Option("--geojson", help="Basing-zone outline, with --region.")
+        str | None,
+        typer.Option("--geojson", help="Basing-zone outline, with --region ('-': standard output)."),
     ] = None,
-    csv_path: Annotated[str | None, typer.Option("--csv", help="Basing-zone cells, with --region.")] = None,
+    csv_path: Annotated[
+        str | None, typer.Option("--csv", help="Basing-zone cells, with --region ('-': standard output).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Boost-phase intercept: can an interceptor reach a missile before burnout, from where, how fast?
@@ -1269,11 +1398,31 @@ def boost_phase_cmd(
     from shieldcheck.errors import require_within
     from shieldcheck.interceptors import catalog_type, staged_flyout
 
+    if before_s is not None:  # it was always a time after launch, never a duration before burnout
+        typer.echo("warning: --before-s is deprecated; use --deadline-s (a time after launch, s)", err=True)
+        if deadline_s is not None:
+            _fail("give --deadline-s only (--before-s is its old name)")
+        deadline_s = before_s
     try:
         if base is not None and region is not None:
             raise InputError("give --base or --region, not both")
+        map_png = _out_file(map_png, "--map", PNG_SUFFIXES, text=False)
+        geojson = _out_file(geojson, "--geojson", GEOJSON_SUFFIXES)
+        csv_path = _out_file(csv_path, "--csv", CSV_SUFFIXES)
+        quiet = _one_stdout(
+            **{"--json": STDOUT if as_json else None, "--geojson": geojson, "--csv": csv_path}
+        )
         if (map_png or geojson or csv_path) and region is None:
             raise InputError("--map, --geojson and --csv draw a basing zone: give --region too")
+        if map_png is not None:  # checked before any work: the map cannot draw a grid one cell tall or wide
+            from shieldcheck.footprint import grid
+
+            shape = grid(*_bp_region(region), step_deg).shape
+            if min(shape) < 2:
+                raise InputError(
+                    f"--map needs a basing-zone grid at least 2 cells tall and 2 wide, got {shape[0]} x "
+                    f"{shape[1]} at --step-deg {step_deg:g}; use a smaller --step-deg or a larger --region"
+                )
         if interceptor is None and speed_km_s is None:
             raise InputError("give --interceptor TYPE or --speed-km-s V")
         if speed_km_s is not None:
@@ -1301,7 +1450,7 @@ def boost_phase_cmd(
             it = staged_flyout(interceptor) if staged else catalog_type(interceptor)
         kw = dict(
             delay_s=delay_s,
-            before_s=before_s,
+            deadline_s=deadline_s,
             base_altitude_km=base_altitude_km,
             carrier_speed_km_s=carrier_speed_km_s,
             flyout="staged" if staged else flyout,
@@ -1358,18 +1507,18 @@ def boost_phase_cmd(
             return
         if region is not None:
             z = basing_zone(prof, _bp_region(region), step_deg, it, **speed_kw, **kw)
-            if geojson is not None:
-                geojson.write_text(json.dumps(z.to_geojson(), indent=1))
-            if csv_path is not None:
-                rows = z.table()
-                with open(csv_path, "w", newline="", encoding="utf-8") as fh:
-                    w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-                    w.writeheader()
-                    w.writerows(rows)
             if map_png is not None:
                 from shieldcheck.report.boostphase_map import plot_basing_zone
 
                 plot_basing_zone(z, map_png, title=f"Boost-phase basing zone: {prof.name} from {lp.label}")
+            if geojson is not None:
+                _write_text(geojson, json.dumps(z.to_geojson(), indent=1))
+            if csv_path is not None:
+                from shieldcheck.report.exports import write_rows
+
+                write_rows(z.table(), csv_path, "csv")
+            if quiet and not as_json:
+                return
             if as_json:
                 typer.echo(json.dumps(z.to_dict(), allow_nan=False))
                 return
@@ -1403,7 +1552,7 @@ def boost_phase_cmd(
     except InputError as exc:
         _fail(str(exc))
     t_launch = delay_s + (it.launch_delay_s if it is not None else 0.0)
-    deadline = prof.burnout_time_s if before_s is None else before_s
+    deadline = prof.burnout_time_s if deadline_s is None else deadline_s
     if as_json:
         typer.echo(
             json.dumps(

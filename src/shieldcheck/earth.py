@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
-from shieldcheck.errors import InputError
+from shieldcheck.errors import InputError, require_array_within
 
 if TYPE_CHECKING:
     import pyproj
@@ -112,27 +112,9 @@ MIN_GEOCENTRIC_RADIUS_KM = 50.0
 ellipsoid's evolute, |p| < a e² ≈ 42.7 km): `ecef_to_geodetic` rejects them."""
 
 
-def _floats(value, name: str, lo: float = -math.inf, hi: float = math.inf) -> np.ndarray:
-    """``value`` as a float array whose every element is finite and within [lo, hi], else `InputError`."""
-    if isinstance(value, (str, bytes)) or value is None:
-        raise InputError(f"{name} must be a number, got {value!r}")
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number, got {value!r}") from None
-    with np.errstate(invalid="ignore"):
-        bad = ~(np.isfinite(arr) & (arr >= lo) & (arr <= hi))
-    if np.any(bad):
-        v = float(arr[bad].flat[0]) if arr.ndim else float(arr)
-        if math.isinf(lo) and math.isinf(hi):
-            raise InputError(f"{name} must be a finite number, got {v!r}")
-        raise InputError(f"{name} must be a finite number within [{lo:g}, {hi:g}], got {v!r}")
-    return arr
-
-
 def _vectors(value, name: str) -> np.ndarray:
     """``value`` as a finite float array of shape (..., 3), else `InputError`."""
-    arr = _floats(value, name)
+    arr = require_array_within(name, value)
     if arr.ndim == 0 or arr.shape[-1] != 3:
         raise InputError(f"{name} must have shape (..., 3) (x, y, z in km on the last axis), got {arr.shape}")
     return arr
@@ -177,7 +159,8 @@ def _broadcast(names: str, *arrays):
 
 
 def _latlon(lat, lon, lat_name: str = "latitude_deg", lon_name: str = "longitude_deg"):
-    return _floats(lat, lat_name, -90.0, 90.0), _floats(lon, lon_name, -540.0, 540.0)
+    lat_a = require_array_within(lat_name, lat, -90.0, 90.0)
+    return lat_a, require_array_within(lon_name, lon, -540.0, 540.0)
 
 
 # --------------------------------------------------------------------------------------------- frames
@@ -197,7 +180,7 @@ def geodetic_to_ecef(latitude_deg, longitude_deg, altitude_km=0.0, earth: str = 
     lat, lon = _latlon(latitude_deg, longitude_deg)
     lat = np.radians(lat)
     lon = np.radians(lon)
-    h = _floats(altitude_km, "altitude_km", -MAX_ALTITUDE_KM, MAX_ALTITUDE_KM)
+    h = require_array_within("altitude_km", altitude_km, -MAX_ALTITUDE_KM, MAX_ALTITUDE_KM)
     lat, lon, h = _broadcast("latitude_deg, longitude_deg and altitude_km", lat, lon, h)
     sl, cl = np.sin(lat), np.cos(lat)
     if earth == "sphere":
@@ -452,8 +435,8 @@ def geodesic_direct(latitude_deg, longitude_deg, azimuth_deg, distance_km, earth
     """
     earth = check_earth(earth)
     la, lo = _latlon(latitude_deg, longitude_deg)
-    az = _floats(azimuth_deg, "azimuth_deg", -540.0, 540.0)
-    d = _floats(distance_km, "distance_km", 0.0, MAX_GEODESIC_KM)
+    az = require_array_within("azimuth_deg", azimuth_deg, -540.0, 540.0)
+    d = require_array_within("distance_km", distance_km, 0.0, MAX_GEODESIC_KM)
     la, lo, az, d = _broadcast("latitude_deg, longitude_deg, azimuth_deg and distance_km", la, lo, az, d)
     if earth == "wgs84":
         lo2, la2, back = _geod().fwd(np.ravel(lo), np.ravel(la), np.ravel(az), np.ravel(d) * 1e3)

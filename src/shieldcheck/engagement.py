@@ -13,6 +13,7 @@ import numba
 import numpy as np
 
 from shieldcheck import earth as _earth
+from shieldcheck._numba import run_chunks
 from shieldcheck.earth import MU_KM3_S2, geodetic_kernel
 from shieldcheck.errors import InputError, require_within
 from shieldcheck.interceptors import InterceptorSite, intercept_speed_kernel
@@ -115,11 +116,6 @@ _NCOL = 26
 
 
 @numba.njit(cache=True)
-def _speed(tau, t, p, r_bo, omega, mu, r1, v1, v2):
-    return intercept_speed_kernel(r_bo, t - tau, p, t, omega, mu, r1, v1, v2)
-
-
-@numba.njit(cache=True)
 def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, need_tau, r1, v1, v2, out):
     """Can an interceptor launched at or after ``t_l0`` be at the inertial point ``p`` at time ``t``?
 
@@ -136,13 +132,13 @@ def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, need_t
     tau_hi = min(t - t_l0 - t_b, max_coast)
     if tau_hi < _TAU_MIN_S:
         return _TOO_EARLY
-    g_hi = _speed(tau_hi, t, p, r_bo, omega, mu, r1, v1, v2)
+    g_hi = intercept_speed_kernel(r_bo, t - tau_hi, p, t, omega, mu, r1, v1, v2)
     feasible_tau = np.nan
     if g_hi <= v_max:
         feasible_tau = tau_hi
         out[0] = g_hi
     else:
-        g_h = _speed(tau_hi * (1.0 - 1e-3), t, p, r_bo, omega, mu, r1, v1, v2)
+        g_h = intercept_speed_kernel(r_bo, t - tau_hi * (1.0 - 1e-3), p, t, omega, mu, r1, v1, v2)
         g_min = g_hi
         tau_min = tau_hi
         if g_h < g_hi:
@@ -151,19 +147,19 @@ def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, need_t
             gr = 0.6180339887498949
             c = b - gr * (b - a)
             d = a + gr * (b - a)
-            gc = _speed(c, t, p, r_bo, omega, mu, r1, v1, v2)
-            gd = _speed(d, t, p, r_bo, omega, mu, r1, v1, v2)
+            gc = intercept_speed_kernel(r_bo, t - c, p, t, omega, mu, r1, v1, v2)
+            gd = intercept_speed_kernel(r_bo, t - d, p, t, omega, mu, r1, v1, v2)
             for _ in range(60):
                 if b - a < 0.5 or (not need_tau and min(gc, gd) <= v_max):
                     break
                 if gc < gd:
                     b, d, gd = d, c, gc
                     c = b - gr * (b - a)
-                    gc = _speed(c, t, p, r_bo, omega, mu, r1, v1, v2)
+                    gc = intercept_speed_kernel(r_bo, t - c, p, t, omega, mu, r1, v1, v2)
                 else:
                     a, c, gc = c, d, gd
                     d = a + gr * (b - a)
-                    gd = _speed(d, t, p, r_bo, omega, mu, r1, v1, v2)
+                    gd = intercept_speed_kernel(r_bo, t - d, p, t, omega, mu, r1, v1, v2)
             if gc < gd:
                 tau_min, g_min = c, gc
             else:
@@ -176,7 +172,7 @@ def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, need_t
             hi = tau_hi
             for _ in range(_BISECT):
                 mid = 0.5 * (lo + hi)
-                if _speed(mid, t, p, r_bo, omega, mu, r1, v1, v2) <= v_max:
+                if intercept_speed_kernel(r_bo, t - mid, p, t, omega, mu, r1, v1, v2) <= v_max:
                     lo = mid
                 else:
                     hi = mid
@@ -184,7 +180,7 @@ def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, need_t
     if not np.isfinite(feasible_tau):
         return _TOO_SLOW
     out[1] = feasible_tau
-    _speed(feasible_tau, t, p, r_bo, omega, mu, r1, v1, v2)
+    intercept_speed_kernel(r_bo, t - feasible_tau, p, t, omega, mu, r1, v1, v2)
     if detail:
         # latest launch: the smallest feasible τ, on the falling side left of feasible_tau
         lo = _TAU_MIN_S
@@ -192,12 +188,12 @@ def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, need_t
         w1 = np.empty(3)
         w2 = np.empty(3)
         w3 = np.empty(3)
-        if _speed(lo, t, p, r_bo, omega, mu, w1, w2, w3) <= v_max:
+        if intercept_speed_kernel(r_bo, t - lo, p, t, omega, mu, w1, w2, w3) <= v_max:
             hi = lo
         else:
             for _ in range(_BISECT):
                 mid = 0.5 * (lo + hi)
-                if _speed(mid, t, p, r_bo, omega, mu, w1, w2, w3) <= v_max:
+                if intercept_speed_kernel(r_bo, t - mid, p, t, omega, mu, w1, w2, w3) <= v_max:
                     hi = mid
                 else:
                     lo = mid
@@ -281,7 +277,7 @@ def _edge(lo, hi, ok_hi, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l
     return lo, hi
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _detect(i, th, t_ew, radars, ranges, env, step, iters, w):
     """First fire-control radar sighting at or after the early-warning cue (NaN if none)."""
     a, e2 = env[2], env[3]
@@ -312,18 +308,19 @@ def _detect(i, th, t_ew, radars, ranges, env, step, iters, w):
     return np.nan
 
 
-@numba.njit(parallel=True, cache=True)
-def _engage_kernel(th, t_ews, radars, ranges, r_bo, env, ips, tl, track, step, iters, detail, probe, out):
-    """Timeline and intercept window of many threats against one site (one output row per threat).
+@numba.njit(cache=True, nogil=True)
+def _engage_kernel(
+    lo, hi, th, t_ews, radars, ranges, r_bo, env, ips, tl, track, step, iters, detail, probe, out
+):
+    """Timeline and intercept window of threats ``lo`` to ``hi - 1`` against one site (one row per threat).
 
     ``tl`` = (track_formation_s, decision_s, kill_assessment_s); see `_ok_at` for ``th``, ``env`` and
     each row of ``ips`` (the interceptor's parameters per threat, so that one pass can try a different
     burnout speed for each threat, as the threshold-speed bisection does). With ``probe`` only the
     window's existence and start are computed (the scan stops there; a missing window is not diagnosed).
+    Serial and without the GIL: `shieldcheck._numba.run_chunks` runs row ranges on several threads.
     """
-    n = th[0].shape[0]
-    for i_ in numba.prange(n):
-        i = np.int64(i_)  # one specialisation of the callees (prange counts in uint64)
+    for i in range(lo, hi):
         ip = ips[i]
         t_b = ip[1]
         row = out[i]
@@ -450,7 +447,7 @@ def _engage_kernel(th, t_ews, radars, ranges, r_bo, env, ips, tl, track, step, i
         _diagnose(row, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, step, detail, w, fout)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _shots(start, i, th, radars, ranges, t_det, track, r_bo, env, ip, tl, step, iters, w, fout):
     """Sequential shoot-look-shoot opportunities: each later shot lifts off after the previous intercept
     plus the kill assessment (and the launch delay)."""
@@ -501,7 +498,7 @@ def _shots(start, i, th, radars, ranges, t_det, track, r_bo, env, ip, tl, step, 
     return shots
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _diagnose(row, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, step, detail, w, fout):
     """No window: find the first failing condition (altitude, radar track, time, speed) over the coast.
 
@@ -723,7 +720,9 @@ def _run_kernel(
     if speeds_km_s is not None:
         ips[:, 0] = speeds_km_s
     tlv = np.array([tl.track_formation_s, tl.decision_s, tl.kill_assessment_s])
-    _engage_kernel(
+    run_chunks(
+        _engage_kernel,
+        r0.shape[0],
         th,
         t_ew,
         radar_params,
@@ -784,6 +783,7 @@ def _reason(code: int, row: np.ndarray, traj, site: InterceptorSite) -> tuple[st
     """(reason_code, reason in words) of one kernel row."""
     it = site.interceptor
     name = _CODE_NAMES[code]
+    where = site.label or site.name  # the place as maps and reports name it (Incirlik Air Base, not gbi-site)
     if code == _OK:
         return name, ""
     if code == _THREAT:
@@ -794,23 +794,23 @@ def _reason(code: int, row: np.ndarray, traj, site: InterceptorSite) -> tuple[st
         return name, (
             f"the threat (apogee {traj.apogee_km:,.0f} km) never flies between "
             f"{it.min_intercept_altitude_km:,.0f} and {it.max_intercept_altitude_km:,.0f} km, the altitudes "
-            f"at which the interceptor from {site.name} can intercept"
+            f"at which the interceptor from {where} can intercept"
         )
     if code == _TRACK_LIMITED:
         k0, k1, t0, t1 = row[_C_KIN0], row[_C_KIN1], row[_C_TRACK0], row[_C_TRACK1]
         if not math.isfinite(t0):
             return name, (
-                f"no fire-control radar tracks the threat while it is within reach from {site.name} "
+                f"no fire-control radar tracks the threat while it is within reach from {where} "
                 f"(earliest kinematic intercept {k0:,.0f} s)"
             )
         if t1 < k0:
             return name, (
-                f"radar track lost at {t1:,.0f} s, before any interceptor from {site.name} can arrive "
+                f"radar track lost at {t1:,.0f} s, before any interceptor from {where} can arrive "
                 f"(earliest kinematic intercept {k0:,.0f} s)"
             )
         kin = f"{k0:,.0f}-{k1:,.0f} s" if math.isfinite(k1) and k1 > k0 else f"from {k0:,.0f} s"
         return name, (
-            f"no intercept from {site.name} while a fire-control radar tracks the threat (tracked "
+            f"no intercept from {where} while a fire-control radar tracks the threat (tracked "
             f"{t0:,.0f}-{t1:,.0f} s); without in-flight updates an interceptor could reach it {kin}"
         )
     if code == _NEVER_TRACKED:
@@ -820,17 +820,17 @@ def _reason(code: int, row: np.ndarray, traj, site: InterceptorSite) -> tuple[st
         )
     if code == _TOO_EARLY:
         return name, (
-            f"too late: interceptors from {site.name} lift off at {row[_C_L0]:,.0f} s at the earliest, and "
+            f"too late: interceptors from {where} lift off at {row[_C_L0]:,.0f} s at the earliest, and "
             f"the threat leaves the engageable part of its flight at {row[_C_LAST_USABLE]:,.0f} s"
         )
     need = row[_C_NEED]
     if not math.isfinite(need) or need >= float(escape_speed_km_s(it.burnout_altitude_km)):
         return "out_of_reach", (
-            f"out of reach from {site.name}: no interceptor slower than escape speed could get there "
+            f"out of reach from {where}: no interceptor slower than escape speed could get there "
             "before impact"
         )
     return name, (
-        f"too slow from {site.name}: an interceptor would need a burnout speed of {need:.2f} km/s, "
+        f"too slow from {where}: an interceptor would need a burnout speed of {need:.2f} km/s, "
         f"this one has {it.burnout_speed_km_s:.2f} km/s"
     )
 
@@ -1132,7 +1132,6 @@ def _staged_group(cases, idx, out, earth: str, rotation: bool) -> bool:
     Returns False when the group flies the kinematic boost, or when its boost settings are invalid (the
     cases are then solved one by one, so that each row carries the reason naming its threat).
     """
-    from shieldcheck.staged import staged_trajectories, to_trajectories
     from shieldcheck.threats import staged_vehicle
 
     c0 = cases[0]
@@ -1147,6 +1146,8 @@ def _staged_group(cases, idx, out, earth: str, rotation: bool) -> bool:
         return False
     if vehicle is None:
         return False
+    from shieldcheck.staged import staged_trajectories, to_trajectories  # only for staged groups
+
     lat1, lon1, lat2, lon2 = (np.array([getattr(getattr(c, p), k) for c in cases], dtype=float)
                               for p, k in (("launch", "latitude_deg"), ("launch", "longitude_deg"),
                                            ("target", "latitude_deg"), ("target", "longitude_deg")))

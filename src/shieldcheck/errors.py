@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["InputError", "interval_text", "require_within"]
+import numpy as np
+
+__all__ = ["InputError", "interval_text", "require_array_within", "require_within"]
 
 
 class InputError(ValueError):
@@ -60,3 +62,80 @@ def require_within(
     if not ok:
         raise InputError(f"{name} must be within {interval_text(lo, hi, lo_open, hi_open)}, got {v!r}")
     return v
+
+
+def _is_bool(x) -> bool:
+    return isinstance(x, (bool, np.bool_))
+
+
+def require_array_within(
+    name: str, value, lo: float = -math.inf, hi: float = math.inf, *, lo_open: bool = False,
+    hi_open: bool = False,
+) -> np.ndarray:
+    """``value`` (a number or an array of numbers) as a float array, every element finite and in range.
+
+    The array form of `require_within`, and the one rule every array input of the physics layer follows:
+    booleans (alone, in a list such as ``[90.0, False]`` or as a boolean array), text, None and objects
+    are refused, as are NaN, infinities and values outside the interval.
+
+    Parameters
+    ----------
+    name : str
+        The field, as the message names it.
+    value : float or array_like
+    lo, hi : float
+        The interval's ends (infinite ends: only finiteness is checked).
+    lo_open, hi_open : bool
+        Whether an end is excluded.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float array of ``value``'s shape (0-d for a scalar).
+
+    Raises
+    ------
+    InputError
+        Naming the field, the rule and the first offending value.
+
+    >>> require_array_within("latitude_deg", [10.0, 95.0], -90.0, 90.0)
+    Traceback (most recent call last):
+    ...
+    shieldcheck.errors.InputError: latitude_deg must be within [-90, 90], got 95.0
+    >>> require_array_within("payload_kg", [500.0, True], 0.0, 1e6)
+    Traceback (most recent call last):
+    ...
+    shieldcheck.errors.InputError: payload_kg must be a number or an array of numbers, got [500.0, True]
+    >>> require_array_within("gain_db", float("nan"))
+    Traceback (most recent call last):
+    ...
+    shieldcheck.errors.InputError: gain_db must be a finite number, got nan
+    """
+    not_number = InputError(f"{name} must be a number or an array of numbers, got {value!r:.80}")
+    if isinstance(value, (str, bytes)) or value is None or _is_bool(value):
+        raise not_number
+    try:
+        raw = np.asarray(value)
+    except ValueError:  # ragged nesting
+        raise not_number from None
+    if raw.dtype.kind == "O" or (raw.dtype.kind == "f" and not isinstance(value, np.ndarray) and raw.ndim):
+        # an object array, or a list numpy turned into floats: a bool inside ([90.0, False]) is not a number
+        items = np.asarray(value, dtype=object).ravel()
+        if any(_is_bool(x) or isinstance(x, (str, bytes)) or x is None for x in items):
+            raise not_number
+    if raw.dtype.kind not in "iuf":
+        try:
+            raw = raw.astype(float) if raw.dtype.kind == "O" else raw
+        except (TypeError, ValueError):
+            raise not_number from None
+        if raw.dtype.kind not in "iuf":
+            raise not_number
+    a = raw.astype(float)
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(a) | ((a <= lo) if lo_open else (a < lo)) | ((a >= hi) if hi_open else (a > hi))
+    if np.any(bad):
+        v = float(a[bad].ravel()[0])
+        if math.isinf(lo) and math.isinf(hi):
+            raise InputError(f"{name} must be a finite number, got {v!r}")
+        raise InputError(f"{name} must be within {interval_text(lo, hi, lo_open, hi_open)}, got {v!r}")
+    return a

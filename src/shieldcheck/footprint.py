@@ -38,7 +38,7 @@ from shieldcheck.engagement import (
     _run_kernel,
     _threat_arrays,
 )
-from shieldcheck.errors import InputError
+from shieldcheck.errors import InputError, require_array_within
 from shieldcheck.interceptors import InterceptorSite, required_speed
 from shieldcheck.threats import solve_trajectories
 
@@ -47,6 +47,7 @@ __all__ = [
     "Grid",
     "Footprint",
     "grid",
+    "unwrap_longitudes",
     "defended_area",
     "launch_area_footprint",
     "reach_footprint",
@@ -96,6 +97,23 @@ class Grid:
         return lat, lon
 
 
+def unwrap_longitudes(lon_min_deg: float, lon_max_deg: float) -> tuple[float, float]:
+    """A box's west and east longitudes with east past west, as `grid` takes them.
+
+    A box written across the antimeridian (east < west, e.g. 150 to -150) gets one end moved by 360 deg:
+    the east end when it is at or west of Greenwich, else the west end, so that both stay within
+    [-360, 360]. Other boxes are returned unchanged. The CLI's ``--region`` and the web API's footprint
+    boxes share this rule.
+
+    >>> unwrap_longitudes(150.0, -150.0), unwrap_longitudes(170.0, 10.0), unwrap_longitudes(-30.0, 60.0)
+    ((150.0, 210.0), (-190.0, 10.0), (-30.0, 60.0))
+    """
+    lon0, lon1 = float(lon_min_deg), float(lon_max_deg)
+    if lon1 < lon0:
+        lon0, lon1 = (lon0, lon1 + 360.0) if lon1 <= 0.0 else (lon0 - 360.0, lon1)
+    return lon0, lon1
+
+
 def grid(
     lat_min_deg: float, lat_max_deg: float, lon_min_deg: float, lon_max_deg: float, resolution_deg: float
 ) -> Grid:
@@ -113,7 +131,7 @@ def grid(
         resolution_deg=resolution_deg,
     )
     for k, v in vals.items():
-        if not (isinstance(v, (int, float)) and math.isfinite(v)):
+        if isinstance(v, bool) or not (isinstance(v, (int, float)) and math.isfinite(v)):
             raise InputError(f"grid {k} must be a finite number, got {v!r}")
     for k in ("lat_min_deg", "lat_max_deg"):
         if not -90.0 <= vals[k] <= 90.0:
@@ -156,8 +174,8 @@ class Footprint:
         """
         if name not in self.values:
             raise InputError(f"name must be one of {', '.join(self.values)}, got {name!r}")
-        lat = _earth._floats(latitude_deg, "latitude_deg", -90.0, 90.0)
-        lon = _earth._floats(longitude_deg, "longitude_deg", -540.0, 540.0)
+        lat = require_array_within("latitude_deg", latitude_deg, -90.0, 90.0)
+        lon = require_array_within("longitude_deg", longitude_deg, -540.0, 540.0)
         h = 0.5 * self.grid.resolution_deg * (1.0 + 1e-9)
         dlat = np.abs(self.grid.latitude_deg - float(lat))
         dlon = np.abs(np.mod(self.grid.longitude_deg - float(lon) + 180.0, 360.0) - 180.0)

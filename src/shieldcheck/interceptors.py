@@ -17,7 +17,7 @@ shape, divert and homing, and treats the burnout speed as available in any direc
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numba
 import numpy as np
@@ -111,6 +111,8 @@ class InterceptorSite:
     longitude_deg: float
     interceptor: InterceptorType
     inventory: int = 10
+    label: str = field(default="", compare=False)
+    """The place's name for readers (``Incirlik Air Base`` for the site ``gbi-site``); ``name`` if empty."""
 
     def __post_init__(self) -> None:
         _require(f"{self.name} latitude_deg", self.latitude_deg, -90.0, 90.0)

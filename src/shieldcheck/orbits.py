@@ -183,18 +183,51 @@ def _stumpff_d(z, c, sc):
 
 
 @numba.njit(cache=True)
-def _lambert_core(r1, r2, tof, long_way, mu, v1_out, v2_out):
-    """Solve one Lambert problem; returns (status, number of time-equation evaluations)."""
+def lambert_kernel(r1, r2, tof, long_way, mu, v1_out, v2_out):
+    """Solve one single-revolution Lambert problem (numba-callable scalar kernel).
+
+    Parameters
+    ----------
+    r1, r2 : float64[3]
+        Initial and final inertial positions, km.
+    tof : float
+        Time of flight, s.
+    long_way : bool
+        False: transfer angle in (0, pi), orbit normal along r1 x r2. True: angle in (pi, 2 pi), normal
+        along -(r1 x r2).
+    mu : float
+        Gravitational parameter, km^3/s^2.
+    v1_out, v2_out : float64[3]
+        Written with the velocities at r1 and r2, km/s (NaN unless the status is OK).
+
+    Returns
+    -------
+    int
+        A :class:`LambertStatus` value.
+
+    Notes
+    -----
+    Universal variables after Bate, Mueller & White (1971) sec. 5.3 and Vallado (2013) sec. 7.6, with
+    Newton steps on log t(z) inside a bisection bracket.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> v1, v2 = np.empty(3), np.empty(3)
+    >>> lambert_kernel(np.array([7000.0, 0, 0]), np.array([0, 7000.0, 0]), 1500.0, False, 398600.4418,
+    ...                v1, v2)
+    0
+    """
     nan = math.nan
     for k in range(3):
         v1_out[k] = nan
         v2_out[k] = nan
     if not (tof > 0.0) or not math.isfinite(tof):
-        return 3, 0
+        return 3
     r1n = math.sqrt(r1[0] * r1[0] + r1[1] * r1[1] + r1[2] * r1[2])
     r2n = math.sqrt(r2[0] * r2[0] + r2[1] * r2[1] + r2[2] * r2[2])
     if not (0.0 < r1n <= MAX_RADIUS_KM) or not (0.0 < r2n <= MAX_RADIUS_KM):
-        return 2, 0  # zero, non-finite or beyond MAX_RADIUS_KM
+        return 2  # zero, non-finite or beyond MAX_RADIUS_KM
     # Unit vectors; |u1 x u2| = |sin(dtheta)| and |u1 + u2|^2 = 2 (1 + cos(dtheta)) without cancellation.
     u1x, u1y, u1z = r1[0] / r1n, r1[1] / r1n, r1[2] / r1n
     u2x, u2y, u2z = r2[0] / r2n, r2[1] / r2n, r2[2] / r2n
@@ -203,9 +236,9 @@ def _lambert_core(r1, r2, tof, long_way, mu, v1_out, v2_out):
     cz = u1x * u2y - u1y * u2x
     sin_abs = math.sqrt(cx * cx + cy * cy + cz * cz)
     if not (sin_abs > _SIN_DEGENERATE):
-        return 2, 0
+        return 2
     if sin_abs < _SIN_NEAR_180 and u1x * u2x + u1y * u2y + u1z * u2z < 0.0:
-        return 2, 0  # within ~1e-6 rad of 180 deg: A cannot be computed to the precision a result needs
+        return 2  # within ~1e-6 rad of 180 deg: A cannot be computed to the precision a result needs
     sx, sy, sz = u1x + u2x, u1y + u2y, u1z + u2z
     # A = sin(dtheta) sqrt(r1 r2 / (1 - cos dtheta)) = +-sqrt(r1 r2 (1 + cos dtheta))   (BMW eq. 5.3-9)
     a_par = math.sqrt(0.5 * r1n * r2n) * math.sqrt(sx * sx + sy * sy + sz * sz)
@@ -215,7 +248,7 @@ def _lambert_core(r1, r2, tof, long_way, mu, v1_out, v2_out):
     sqmu = math.sqrt(mu)
     tau = tof * sqmu  # target of sqrt(mu) t(z) = x^3 S + A sqrt(y)   (BMW eq. 5.3-12)
     if not (tau > 0.0) or not math.isfinite(tau):
-        return 3, 0  # the time underflows or overflows once scaled by sqrt(mu)
+        return 3  # the time underflows or overflows once scaled by sqrt(mu)
     log_tau = math.log(tau)
 
     lo = _Z_MIN
@@ -224,9 +257,7 @@ def _lambert_core(r1, r2, tof, long_way, mu, v1_out, v2_out):
     z = 0.0
     y = 0.0
     status = 1
-    n_eval = 0
     for _ in range(_LAMBERT_MAXITER):
-        n_eval += 1
         c, sc = _stumpff(z)
         sqc = math.sqrt(c)
         y = rsum + a_par * (z * sc - 1.0) / sqc  # BMW eq. 5.3-10
@@ -280,13 +311,13 @@ def _lambert_core(r1, r2, tof, long_way, mu, v1_out, v2_out):
             break
         z = z_new
     if status != 0:
-        return 1, n_eval
+        return 1
     # Lagrange coefficients (BMW eqs. 5.3-13 to 5.3-15)
     f = 1.0 - y / r1n
     g = a_par * math.sqrt(y) / sqmu
     gdot = 1.0 - y / r2n
     if not (g != 0.0) or not math.isfinite(g):
-        return 1, n_eval  # g underflowed (vanishing radii): no velocity can be formed
+        return 1  # g underflowed (vanishing radii): no velocity can be formed
     for k in range(3):
         v1_out[k] = (r2[k] - f * r1[k]) / g
         v2_out[k] = (gdot * r2[k] - r1[k]) / g
@@ -295,48 +326,8 @@ def _lambert_core(r1, r2, tof, long_way, mu, v1_out, v2_out):
         for k in range(3):
             v1_out[k] = nan
             v2_out[k] = nan
-        return 1, n_eval
-    return 0, n_eval
-
-
-@numba.njit(cache=True)
-def lambert_kernel(r1, r2, tof, long_way, mu, v1_out, v2_out):
-    """Solve one single-revolution Lambert problem (numba-callable scalar kernel).
-
-    Parameters
-    ----------
-    r1, r2 : float64[3]
-        Initial and final inertial positions, km.
-    tof : float
-        Time of flight, s.
-    long_way : bool
-        False: transfer angle in (0, pi), orbit normal along r1 x r2. True: angle in (pi, 2 pi), normal
-        along -(r1 x r2).
-    mu : float
-        Gravitational parameter, km^3/s^2.
-    v1_out, v2_out : float64[3]
-        Written with the velocities at r1 and r2, km/s (NaN unless the status is OK).
-
-    Returns
-    -------
-    int
-        A :class:`LambertStatus` value.
-
-    Notes
-    -----
-    Universal variables after Bate, Mueller & White (1971) sec. 5.3 and Vallado (2013) sec. 7.6, with
-    Newton steps on log t(z) inside a bisection bracket.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> v1, v2 = np.empty(3), np.empty(3)
-    >>> lambert_kernel(np.array([7000.0, 0, 0]), np.array([0, 7000.0, 0]), 1500.0, False, 398600.4418,
-    ...                v1, v2)
-    0
-    """
-    status, _ = _lambert_core(r1, r2, tof, long_way, mu, v1_out, v2_out)
-    return status
+        return 1
+    return 0
 
 
 @numba.njit(cache=True, inline="always", error_model="numpy")
@@ -443,24 +434,19 @@ def kepler_kernel(r0, v0, dt, mu, r_out, v_out):
         chi = 0.5 * (lo + hi) if math.isfinite(lo) and math.isfinite(hi) else (1.0 if dt > 0.0 else -1.0)
     converged = False
     last = math.inf
+    c = sc = chi2 = t1 = t2 = t3 = 0.0
     for _ in range(_KEPLER_MAXITER):
         z = alpha * chi * chi
-        if z < _Z_MIN:
-            # sinh(sqrt(-z)) would overflow: chi is far beyond the root on its side
-            if chi > 0.0:
-                hi = chi
-            else:
-                lo = chi
-            chi = _kepler_bisect(lo, hi, chi)
-            last = math.inf
-            continue
-        c, sc = _stumpff(z)
-        chi2 = chi * chi
-        t1 = sigma0 * chi2 * c
-        t2 = one_m_ar * chi2 * chi * sc
-        t3 = rn * chi
-        f_val = t1 + t2 + t3 - target
+        f_val = math.inf  # for z < _Z_MIN sinh(sqrt(-z)) would overflow: chi is far beyond the root
+        if z >= _Z_MIN:
+            c, sc = _stumpff(z)
+            chi2 = chi * chi
+            t1 = sigma0 * chi2 * c
+            t2 = one_m_ar * chi2 * chi * sc
+            t3 = rn * chi
+            f_val = t1 + t2 + t3 - target
         if not math.isfinite(f_val):
+            # beyond float range on chi's side of the root: shrink the bracket there and bisect
             if chi > 0.0:
                 hi = chi
             else:

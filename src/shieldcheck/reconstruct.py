@@ -92,7 +92,8 @@ def impulsive_burnout(apogee_km: float, range_km: float, burnout_altitude_km: fl
     Raises
     ------
     InputError
-        When no lofted arc has that apogee and range (an apogee too low for the range).
+        An input out of range, or no lofted arc with that apogee and range (an apogee too low for the
+        range): a helper for `reconstruct`, which reports that case as the status ``"no-fit"``.
 
     >>> v, g, t = impulsive_burnout(2802.0, 933.0)
     >>> round(v, 3), round(g, 2)
@@ -101,13 +102,29 @@ def impulsive_burnout(apogee_km: float, range_km: float, burnout_altitude_km: fl
     apogee_km = require_within("apogee_km", apogee_km, 0.0, 1e5, lo_open=True)
     range_km = require_within("range_km", range_km, 0.0, 20000.0, lo_open=True)
     burnout_altitude_km = require_within("burnout_altitude_km", burnout_altitude_km, 0.0, 5000.0)
-    rb = _R + burnout_altitude_km
     if apogee_km <= burnout_altitude_km:
         raise InputError(
             f"apogee_km must exceed the burnout altitude {burnout_altitude_km:g} km, got {apogee_km}"
         )
-    vesc = math.sqrt(2.0 * MU_KM3_S2 / rb) * (1.0 - 1e-9)
+    fit = _lofted(apogee_km, range_km, burnout_altitude_km)
+    if fit is None:
+        raise InputError(_too_long(apogee_km, range_km))
+    return fit
+
+
+def _too_long(apogee_km: float, range_km: float) -> str:
+    return (
+        f"range {range_km:g} km is too long for a lofted arc with apogee {apogee_km:g} km (a lofted "
+        "arc, flight-path angle 45 deg or more, with this apogee comes down sooner); check the observation"
+    )
+
+
+def _lofted(apogee_km: float, range_km: float, burnout_altitude_km: float = 0.0):
+    """(speed, flight-path angle deg, free-flight time) of the lofted arc, or None when none exists."""
     from scipy.optimize import brentq  # on first use: `import shieldcheck` stays free of scipy.optimize
+
+    rb = _R + burnout_altitude_km
+    vesc = math.sqrt(2.0 * MU_KM3_S2 / rb) * (1.0 - 1e-9)
 
     def v_for(g):
         return brentq(lambda v: _conic(v, g, rb)[0] - apogee_km, 1e-3, vesc, xtol=1e-13)
@@ -115,10 +132,7 @@ def impulsive_burnout(apogee_km: float, range_km: float, burnout_altitude_km: fl
     g_hi = math.radians(89.99)
     g_lo = math.radians(45.0)
     if _conic(v_for(g_lo), g_lo, rb)[1] < range_km:
-        raise InputError(
-            f"range_km {range_km:g} is too long for a lofted arc with apogee {apogee_km:g} km; "
-            "check the observation (range and apogee)"
-        )
+        return None
     g = brentq(lambda g: _conic(v_for(g), g, rb)[1] - range_km, g_lo, g_hi, xtol=1e-13)
     v = v_for(g)
     return v, math.degrees(g), _conic(v, g, rb)[2]
@@ -250,7 +264,9 @@ class Reconstruction:
     launch : str
         The launch point's name ("" when none was given).
     status : str
-        ``"ok"``; ``"global"`` when the fitted missile reaches the antipode or orbit on a standard
+        ``"ok"``; ``"no-fit"`` when no ballistic flight explains the observation (every number NaN; the
+        reason says why); ``"sigma-unknown"`` when neither end of the ±sigma band can be fitted (the band
+        is NaN); ``"global"`` when the fitted missile reaches the antipode or orbit on a standard
         trajectory (any point on Earth is within reach; the standard range is NaN); ``"time-mismatch"``
         when the predicted flight time differs from the observed one by more than 20 % (the apogee, range
         and time do not belong to one ballistic flight as modelled).
@@ -278,6 +294,15 @@ class Reconstruction:
     launch: str = ""
     status: str = "ok"
     reason: str = ""
+
+
+def _no_fit(observed: dict, reason: str) -> Reconstruction:
+    """The result for an observation no ballistic flight explains: status ``"no-fit"``, numbers NaN."""
+    nan = math.nan
+    return Reconstruction(**observed, burnout_speed_km_s=nan, flight_path_angle_deg=nan,
+                          burnout_altitude_km=nan, burnout_time_s=nan, payload_kg=nan,
+                          predicted_flight_time_s=nan, flight_time_error_s=nan, standard_range_km=nan,
+                          standard_range_sigma_km=nan, status="no-fit", reason=reason)
 
 
 _NUM = r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
@@ -340,16 +365,20 @@ def reconstruct(
     Raises
     ------
     InputError
-        An input out of range (bools and text are not numbers), an unknown missile or place, targets
-        without a launch point, a flight time shorter than the fall from the apogee
-        (:func:`free_fall_time_s`: no ballistic arc fits it), or an observation no lofted arc (or no
-        payload of the class) can produce.
+        An input out of range (bools and text are not numbers), an unknown missile or place, or targets
+        without a launch point.
 
     Notes
     -----
-    A flight time that some arc could have but that differs from the fitted arc's by more than 20 % is
-    a result, not an error: status ``"time-mismatch"`` with the reason (the published tests agree within
-    12 %).
+    An observation no ballistic flight explains is a result, not an error: status ``"no-fit"`` with the
+    reason (a flight time shorter than the fall from the apogee, :func:`free_fall_time_s`; a range too
+    long for a lofted arc with that apogee; no payload of the class that flies it), its numbers NaN. A
+    flight time that some arc could have but that differs from the fitted arc's by more than 20 % is
+    status ``"time-mismatch"`` (the published tests agree within 12 %).
+
+    >>> r = reconstruct(200.0, 3000.0, 900.0)
+    >>> r.status, r.reason[:40]
+    ('no-fit', 'range 3000 km is too long for a lofted a')
     """
     apogee_km = require_within("apogee_km", apogee_km, 0.0, 20000.0, lo_open=True)
     range_km = require_within("range_km", range_km, 0.0, 5000.0, lo_open=True)
@@ -360,12 +389,6 @@ def reconstruct(
     if targets and launch is None:
         raise InputError("targets need a launch point: give launch (e.g. --from pyongyang)")
     t_fall = free_fall_time_s(apogee_km)
-    if flight_time_s < t_fall:
-        raise InputError(
-            f"flight_time_s must be at least {t_fall:,.0f} s, the time to fall from an apogee of "
-            f"{apogee_km:g} km alone, got {flight_time_s:g}: no ballistic arc fits this observation"
-        )
-
     booster = None
     if missile:
         from shieldcheck.catalog.boosters import get_booster
@@ -373,13 +396,17 @@ def reconstruct(
         booster = get_booster(missile)
 
     def solve(a, r):
-        """(burnout speed, fpa, burnout alt, burnout time, payload, predicted time, standard range)."""
+        """(burnout speed, fpa, burnout alt, burnout time, payload, predicted time, standard range), or
+        the reason no lofted arc fits (text)."""
         if booster is None:
-            v, g, t = impulsive_burnout(a, r)
+            fit = _lofted(a, r)
+            if fit is None:
+                return _too_long(a, r)
+            v, g, t = fit
             return v, g, 0.0, 0.0, math.nan, t, _sphere_max_range(v)
         fit = _staged_fit(booster.vehicle, a, r)
         if fit is None:
-            raise InputError(
+            return (
                 f"missile {booster.name!r} cannot fly a lofted arc with apogee {a:g} km and range {r:g} km "
                 "at any payload; try another class or the impulsive method"
             )
@@ -397,13 +424,25 @@ def reconstruct(
             best["range_km"][0],
         )
 
-    v, g, h_bo, t_bo, payload, t_pred, std = solve(apogee_km, range_km)
+    observed = dict(method="impulsive" if booster is None else "staged",
+                    missile="" if booster is None else booster.name, apogee_km=apogee_km, range_km=range_km,
+                    flight_time_s=flight_time_s)
+    if flight_time_s < t_fall:
+        return _no_fit(observed, f"the observed flight time {flight_time_s:g} s is shorter than the "
+                       f"{t_fall:,.0f} s it takes to fall from an apogee of {apogee_km:g} km alone: no "
+                       "ballistic arc fits this observation")
+    nominal = solve(apogee_km, range_km)
+    if isinstance(nominal, str):
+        return _no_fit(observed, nominal)
+    v, g, h_bo, t_bo, payload, t_pred, std = nominal
     var = 0.0
     for sig, da in ((apogee_sigma_km, (1.0, 0.0)), (range_sigma_km, (0.0, 1.0))):
         if sig > 0:
-            up = solve(apogee_km + da[0] * sig, range_km + da[1] * sig)[6]
-            dn = solve(apogee_km - da[0] * sig, range_km - da[1] * sig)[6]
-            var += (0.5 * (up - dn)) ** 2
+            # a side of the band no lofted arc fits (near the edge of the possible) leaves the other side
+            ends = [solve(apogee_km + k * da[0] * sig, range_km + k * da[1] * sig) for k in (1.0, -1.0)]
+            ranges = [e[6] for e in ends if not isinstance(e, str)]
+            var += (0.5 * (ranges[0] - ranges[1])) ** 2 if len(ranges) == 2 else (
+                (ranges[0] - std) ** 2 if ranges else math.nan)
     azimuths, reach, margins, launch_name = (), (), (), ""
     if launch is not None:
         from shieldcheck.catalog import Place, resolve_place
@@ -436,6 +475,9 @@ def reconstruct(
             for p, d, a, m in zip(places, t_d, t_az, rr[az_grid.size :], strict=True)
         )
     status, reason = "ok", ""
+    if math.isnan(var):
+        status = "sigma-unknown"
+        reason = "no lofted arc fits either end of the observation's ±sigma band: the band is not given"
     # the geodesic range saturates at half the circumference (the antipode): a standard range within 1 %
     # of it, past it, or NaN (the arc does not come down) means the whole Earth is within reach
     if not std < 0.99 * math.pi * _R:

@@ -424,6 +424,9 @@ class ThreatGroupSpec(_Strict):
     # flown and cut off to land on the target; shieldcheck.staged) or auto (staged where the class has
     # stage data and the shape is min-energy)
     boost: Literal["kinematic", "staged", "auto"] = "kinematic"
+    # the stage set flown when the boost is staged (catalog/boosters.yaml); None: the class's own
+    # (missiles.yaml booster.name)
+    booster: _Name | None = None
     note: str = ""
 
 
@@ -1328,7 +1331,8 @@ def build(model: ScenarioModel, variant: str | None = None, sets: Iterable[str] 
         try:
             sites.append(
                 InterceptorSite(
-                    s.name, p.latitude_deg, p.longitude_deg, types_built[s.interceptor], s.inventory.value
+                    s.name, p.latitude_deg, p.longitude_deg, types_built[s.interceptor], s.inventory.value,
+                    label=shown[s.name],
                 )
             )
         except InputError as exc:
@@ -1390,8 +1394,24 @@ def build(model: ScenarioModel, variant: str | None = None, sets: Iterable[str] 
     used_missiles: dict[str, MissileClass] = {}
     for g in eff.threats:
         missile = get_missile(g.missile, field=f"threats.{g.name}.missile") if g.missile else None
+        if g.booster is not None:
+            from shieldcheck.catalog.boosters import with_booster
+
+            try:
+                missile = with_booster(missile, g.booster, need=f"threats.{g.name}.missile")
+            except InputError as exc:
+                raise InputError(f"{filename}: threats.{g.name}.booster: {exc}") from None
         if missile is not None:
             used_missiles.setdefault(missile.name, missile)  # catalog numbers listed once per class
+        if g.boost == "staged":  # a class without stages is the user's input, not a row's status
+            from shieldcheck.threats import staged_vehicle
+
+            explicit = [k for k in ("burn_time_s", "burnout_altitude_km", "burnout_range_km",
+                                    "max_burnout_speed_km_s") if getattr(g, k) is not None]
+            try:
+                staged_vehicle(missile, g.shape, g.boost, explicit)
+            except InputError as exc:
+                raise InputError(f"threats.{g.name}.boost: {exc}") from None
         launches = [place(t, f"threats.{g.name}.launch.{i}") for i, t in enumerate(g.launch)]
         targets = [place(t, f"threats.{g.name}.targets.{i}") for i, t in enumerate(g.targets)]
         for launch in launches:

@@ -51,7 +51,7 @@ from shieldcheck.earth import (
     geodetic_kernel,
     geodetic_to_ecef,
 )
-from shieldcheck.errors import InputError, interval_text, require_within
+from shieldcheck.errors import InputError, interval_text, require_array_within, require_within
 from shieldcheck.threats import trajectory_state
 
 __all__ = [
@@ -86,22 +86,8 @@ _interval = interval_text
 _require = require_within
 
 
-def _check_array(name: str, value, lo: float, hi: float, *, lo_open: bool = False) -> np.ndarray:
-    """Array version of `_require`: every element finite and within the range (NaN rejected)."""
-    if isinstance(value, (str, bytes)) or value is None:
-        raise InputError(f"{name} must be a number, got {value!r}")
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number, got {value!r}") from None
-    low_bad = arr <= lo if lo_open else arr < lo
-    bad = ~np.isfinite(arr) | low_bad | (arr > hi)
-    if np.any(bad):
-        v = float(arr[bad].flat[0]) if arr.ndim else float(arr)
-        if math.isinf(lo) and math.isinf(hi):
-            raise InputError(f"{name} must be a finite number, got {v!r}")
-        raise InputError(f"{name} must be within {_interval(lo, hi, lo_open, False)}, got {v!r}")
-    return arr
+# the one array rule (bools, text and NaN refused): errors.require_array_within
+_check_array = require_array_within
 
 
 def _scalar(x):

@@ -36,13 +36,24 @@ from shieldcheck.engagement import (
     _threat_arrays,
     scenario_trajectories,
 )
-from shieldcheck.errors import InputError
+from shieldcheck.errors import InputError, require_within
 from shieldcheck.interceptors import InterceptorSite
 
-__all__ = ["MAX_SITING_CELLS", "SitingMap", "parse_region", "siting_map"]
+__all__ = [
+    "MAX_SITING_CELLS",
+    "MAX_THRESHOLD_CELLS",
+    "SitingMap",
+    "parse_region",
+    "siting_grid",
+    "siting_map",
+]
 
 MAX_SITING_CELLS = 50_000
 """Bound on the number of grid cells of one siting map (a user controls the region and the step)."""
+
+MAX_THRESHOLD_CELLS = 400
+"""Bound on the cells of a siting map with ``thresholds=True``: each cell bisects the least speed per
+route (about 0.5 to 1 s per cell for the flagship scenario on one core, so at most a few minutes)."""
 
 
 @dataclass(frozen=True)
@@ -184,7 +195,11 @@ class SitingMap:
 
     def write(self, directory, formats=("geojson", "parquet", "png")) -> list[Path]:
         """Write ``<scenario>-siting.geojson``, ``.parquet`` and one PNG map per threat group (with
-        thresholds, also ``-<group>-threshold-any.png`` and ``-threshold-all.png``: the least speed)."""
+        thresholds, also ``-<group>-threshold-any.png`` and ``-threshold-all.png``: the least speed).
+
+        Every check comes first: a grid the maps cannot draw is refused before any file is written."""
+        if "png" in formats:
+            siting_grid(self.region, self.step_deg, maps=True)
         out_dir = Path(directory)
         out_dir.mkdir(parents=True, exist_ok=True)
         stem = f"{self.scenario}-siting" + ("" if self.variant == "base" else f"-{self.variant}")
@@ -318,6 +333,70 @@ def _axes(region, step_deg) -> tuple[np.ndarray, np.ndarray]:
     return lats, lons
 
 
+def siting_grid(region, step_deg, *, thresholds: bool = False, maps: bool = False):
+    """The cell-centre latitudes and longitudes of a siting grid, after every check on its size.
+
+    Called before anything is computed or written (the CLI checks its request with it first).
+
+    Parameters
+    ----------
+    region : (lat0, lat1, lon0, lon1) or str
+        Degrees; ``lon1 < lon0`` crosses the antimeridian.
+    step_deg : float
+        Cell size, deg, within [0.05, 10].
+    thresholds : bool
+        The grid will also carry threshold speeds: at most `MAX_THRESHOLD_CELLS` cells.
+    maps : bool
+        PNG maps will be drawn: the grid needs at least 2 cells in each direction.
+
+    Returns
+    -------
+    (latitudes_deg, longitudes_deg) : numpy.ndarray
+        Cell centres; longitudes wrapped to [-180, 180).
+
+    Raises
+    ------
+    InputError
+        A bad region or step, more than `MAX_SITING_CELLS` cells (`MAX_THRESHOLD_CELLS` with
+        thresholds), or a grid one cell tall or wide for maps.
+
+    >>> lats, lons = siting_grid("53,55,16,20", 1.0)
+    >>> lats.tolist(), lons.tolist()
+    ([53.5, 54.5], [16.5, 17.5, 18.5, 19.5])
+    """
+    if isinstance(region, str):
+        region = parse_region(region)
+    try:
+        region = tuple(float(v) for v in region)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"region must be four numbers (LAT0, LAT1, LON0, LON1) in degrees or 'LAT0,LAT1,LON0,LON1', "
+            f"got {region!r}"
+        ) from None
+    parse_region(",".join(repr(v) for v in region))
+    step_deg = require_within("--step-deg", step_deg, 0.05, 10.0)
+    lats, lons = _axes(region, step_deg)
+    n = lats.size * lons.size
+    if n > MAX_SITING_CELLS:
+        raise InputError(
+            f"siting grid must have at most {MAX_SITING_CELLS:,} cells, got {n:,} "
+            f"({lats.size} x {lons.size}); use a larger --step-deg or a smaller --region"
+        )
+    if thresholds and n > MAX_THRESHOLD_CELLS:
+        raise InputError(
+            f"siting --thresholds must have at most {MAX_THRESHOLD_CELLS:,} cells (each costs about 1 s), "
+            f"got {n:,} ({lats.size} x {lons.size}); use a larger --step-deg, a smaller --region, or no "
+            "--thresholds"
+        )
+    if maps and min(lats.size, lons.size) < 2:
+        raise InputError(
+            f"siting maps need a grid at least 2 cells tall and 2 wide, got {lats.size} x {lons.size} "
+            f"at --step-deg {step_deg:g}; use a smaller --step-deg or a larger --region (or --format "
+            "geojson/parquet only)"
+        )
+    return lats, lons
+
+
 def siting_map(
     scenario,
     region,
@@ -360,7 +439,7 @@ def siting_map(
     ------
     InputError
         A bad region or step, an unknown variant or interceptor type, or more cells than
-        `MAX_SITING_CELLS`.
+        `MAX_SITING_CELLS` (`MAX_THRESHOLD_CELLS` with ``thresholds``): see `siting_grid`.
 
     >>> m = siting_map("european-third-site-2007", (53.5, 55.5, 16.5, 18.5), 1.0)
     >>> m.engaged["iran-us-east-coast"].tolist(), m.routes_reachable["iran-us-east-coast"]
@@ -369,26 +448,10 @@ def siting_map(
     from shieldcheck.scenario import ScenarioModel, build, load_scenario
     from shieldcheck.study import BASE, Study
 
-    if isinstance(region, str):
-        region = parse_region(region)
-    try:
-        region = tuple(float(v) for v in region)
-    except (TypeError, ValueError):
-        raise InputError(
-            f"region must be four numbers (LAT0, LAT1, LON0, LON1) in degrees or 'LAT0,LAT1,LON0,LON1', "
-            f"got {region!r}"
-        ) from None
-    parse_region(",".join(repr(v) for v in region))
-    if not (isinstance(step_deg, (int, float)) and 0.05 <= step_deg <= 10.0):
-        raise InputError(f"--step-deg must be within [0.05, 10], got {step_deg!r}")
+    lats, lons = siting_grid(region, step_deg, thresholds=thresholds)
+    region = parse_region(region) if isinstance(region, str) else tuple(float(v) for v in region)
     if not (isinstance(step_s, (int, float)) and 0.5 <= step_s <= 60.0):
         raise InputError(f"step_s must be within [0.5, 60] s, got {step_s!r}")
-    lats, lons = _axes(region, float(step_deg))
-    if lats.size * lons.size > MAX_SITING_CELLS:
-        raise InputError(
-            f"siting grid must have at most {MAX_SITING_CELLS:,} cells, got {lats.size * lons.size:,} "
-            f"({lats.size} x {lons.size}); use a larger --step-deg or a smaller --region"
-        )
     if isinstance(scenario, Study):
         if variant not in scenario.built:
             raise InputError(f"variant must be one of {', '.join(scenario.built)}, got {variant!r}")

@@ -56,6 +56,7 @@ import numba
 import numpy as np
 
 from shieldcheck import earth as _earth
+from shieldcheck._numba import run_chunks
 from shieldcheck.earth import MU_KM3_S2, SPHERE_RADIUS_KM, geodetic_kernel
 from shieldcheck.errors import InputError
 from shieldcheck.orbits import _as_mu, kepler, lambert_kernel
@@ -200,11 +201,6 @@ def sphere_min_energy(range_km, radius_km=SPHERE_RADIUS_KM, mu_km3_s2=MU_KM3_S2)
 
 # ============================================================================ numba kernels
 @numba.njit(cache=True, error_model="numpy")
-def _altitude(x, y, z, a, e2):
-    return geodetic_kernel(x, y, z, a, e2)[1]
-
-
-@numba.njit(cache=True, error_model="numpy")
 def _coast(t, r1, rt, nref, omega, mu, v1, v2, r2):
     """Lambert arc from r1 (burnout frame) to the target rotated by ω t; returns (status, |v_rel|²)."""
     c = math.cos(omega * t)
@@ -256,13 +252,13 @@ def _apogee(t_coast, r1, v1, r2, v2, omega, mu, a_e, e2, out):
         az = -ra * ez / ecc
         c = math.cos(-omega * dt)
         s = math.sin(-omega * dt)
-        out[0] = _altitude(c * ax - s * ay, s * ax + c * ay, az, a_e, e2)
+        out[0] = geodetic_kernel(c * ax - s * ay, s * ax + c * ay, az, a_e, e2)[1]
         out[1] = dt
     else:
-        h1 = _altitude(r1[0], r1[1], r1[2], a_e, e2)
+        h1 = geodetic_kernel(r1[0], r1[1], r1[2], a_e, e2)[1]
         c = math.cos(-omega * t_coast)
         s = math.sin(-omega * t_coast)
-        h2 = _altitude(c * r2[0] - s * r2[1], s * r2[0] + c * r2[1], r2[2], a_e, e2)
+        h2 = geodetic_kernel(c * r2[0] - s * r2[1], s * r2[0] + c * r2[1], r2[2], a_e, e2)[1]
         if h1 >= h2:
             out[0] = h1
             out[1] = 0.0
@@ -318,7 +314,7 @@ def _root(mode, lo, hi, flo, fhi, target, r1, rt, nref, omega, mu, a_e, e2, v1, 
     return 0.5 * (lo + hi)
 
 
-@numba.njit(cache=True, error_model="numpy")
+@numba.njit(cache=True, inline="always", error_model="numpy")
 def _min_energy_time(t_guess, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work):
     """Coast time of least |v_rel|: coarse log grid, then the root of the central-difference slope."""
     best = -1
@@ -351,7 +347,7 @@ def _arc_clear(t, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work):
     return 1 if work[2] < 0.5 else 0
 
 
-@numba.njit(cache=True, error_model="numpy")
+@numba.njit(cache=True, inline="always", error_model="numpy")
 def _clear_of_ground(t_me, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work):
     """The least-speed coast time among arcs that stay above ground, from the unconstrained minimum.
 
@@ -411,8 +407,10 @@ def _bracket_root(mode, t0, f0, factor, target, r1, rt, nref, omega, mu, a_e, e2
     return np.nan, False
 
 
-@numba.njit(parallel=True, cache=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _solve_batch(
+    lo,
+    hi,
     mode,
     r1s,
     rts,
@@ -433,9 +431,8 @@ def _solve_batch(
     out_tmin,
     out_vmin,
 ):
-    n = r1s.shape[0]
-    for i_ in numba.prange(n):
-        i = np.int64(i_)  # one specialisation of the callees (prange counts in uint64)
+    # rows lo to hi - 1, serial and without the GIL: `shieldcheck._numba.run_chunks` runs ranges on threads
+    for i in range(lo, hi):
         r1 = r1s[i]
         rt = rts[i]
         nref = nrefs[i]
@@ -907,7 +904,9 @@ def solve_trajectories(
     out_apo = np.empty((n, 2))
     out_tmin = np.empty(n)
     out_vmin = np.empty(n)
-    _solve_batch(
+    run_chunks(
+        _solve_batch,
+        n,
         _MODE[shape],
         r1,
         rt,
@@ -1192,16 +1191,20 @@ def staged_vehicle(missile, shape: str = "min-energy", boost: str = "auto", expl
     if boost == "kinematic" or missile is None:
         vehicle = None
     else:
-        from shieldcheck.catalog.boosters import load_boosters
+        from shieldcheck.catalog.boosters import class_booster
 
-        name = missile if isinstance(missile, str) else getattr(missile, "name", "")
-        vehicle = next((b.vehicle for b in load_boosters()
-                        if b.role == "threat" and b.missile_class and b.missile_class == name), None)
+        # the class names its stage set in missiles.yaml (booster: {name, why}); a replaced one flies
+        b = class_booster(missile)
+        vehicle = None if b is None else b.vehicle
     shape = str(shape).strip().lower()
     if boost == "staged":
         if vehicle is None:
-            raise InputError(f"boost 'staged' needs a missile class with stage data, got missile "
-                             f"{getattr(missile, 'name', missile)!r}: see catalog/boosters.yaml")
+            from shieldcheck.catalog.boosters import load_boosters
+
+            staged = sorted({b.missile_class for b in load_boosters()
+                             if b.role == "threat" and b.missile_class})
+            raise InputError(f"boost 'staged' needs a missile class with stage data ({', '.join(staged)}), "
+                             f"got missile {getattr(missile, 'name', missile)!r}")
         if shape != "min-energy" or explicit:
             raise InputError(f"boost 'staged' flies shape min-energy with the class's own stages, got "
                              f"shape {shape!r}{' and ' + ', '.join(explicit) if explicit else ''}: "

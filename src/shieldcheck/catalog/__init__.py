@@ -49,10 +49,18 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from shieldcheck.errors import InputError
@@ -157,6 +165,12 @@ class MissileClass:
         Field name -> public source of that number (``stages`` included).
     note : str
         Free-text remark.
+    booster : str
+        The stage set (``catalog/boosters.yaml``) that flies this class when its boost is staged; empty
+        when the class has none (kinematic boost only). Replace it (``dataclasses.replace``) to fly
+        another stage set.
+    booster_why : str
+        Why that stage set stands for the class.
     """
 
     name: str
@@ -170,6 +184,8 @@ class MissileClass:
     max_burnout_speed_km_s: float
     sources: dict[str, str] = field(hash=False)
     note: str = ""
+    booster: str = ""
+    booster_why: str = ""
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -329,6 +345,13 @@ _SOURCED_FIELDS = (
 )
 
 
+class _BoosterLink(_Strict):
+    """A class's stage set: ``booster: {name, why}`` (the name is checked against boosters.yaml on load)."""
+
+    name: Annotated[str, AfterValidator(_check_name)]
+    why: Annotated[str, AfterValidator(_check_text)]
+
+
 class _MissileModel(_Strict):
     name: str
     label: str
@@ -340,6 +363,7 @@ class _MissileModel(_Strict):
     burnout_range_km: _Positive
     max_burnout_speed_km_s: _Positive
     note: str = ""
+    booster: _BoosterLink | None = None
 
     @field_validator("name")
     @classmethod
@@ -507,6 +531,8 @@ def _parse_missiles(text: str, filename: str) -> list[MissileClass]:
             max_burnout_speed_km_s=m.max_burnout_speed_km_s.value,
             sources={f: getattr(m, f).source for f in _SOURCED_FIELDS},
             note=m.note,
+            booster=m.booster.name if m.booster else "",
+            booster_why=m.booster.why if m.booster else "",
         )
         for m in checked
     ]

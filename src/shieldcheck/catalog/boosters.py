@@ -2,8 +2,9 @@
 
 The data live in ``boosters.yaml`` beside this module (package data). Each entry is a generic booster
 class modelled on a publicly described missile or interceptor (Nodong, Sejjil-2, Hwasong-14/15,
-Topol-M, Minuteman III, the APS 2003 study's model ICBMs, the two- and three-stage GBI); ``missile_class``
-names the threat class of ``missiles.yaml`` it stands for, when one matches. Every numeric field is
+Topol-M, Minuteman III, the APS 2003 study's model ICBMs, the two- and three-stage GBI). Which booster
+flies a threat class of ``missiles.yaml`` is said once, in that file: the class's ``booster: {name, why}``
+(:func:`class_booster`); ``Booster.missile_class`` is read back from those links. Every numeric field is
 ``{value, source}``; sources that begin with ``estimate:`` are engineering estimates with the reason they
 are plausible.
 
@@ -11,7 +12,7 @@ Units: kg, s, m; specific impulse in s.
 
 >>> b = get_booster("minuteman-iii")
 >>> len(b.vehicle.stages), b.vehicle.payload_kg
-(3, 1150.0)
+(3, 950.0)
 >>> get_booster("icbm-solid").name  # a missiles.yaml class name finds the booster that stands for it
 'topol-m'
 """
@@ -28,12 +29,12 @@ import yaml
 from shieldcheck.boost import STANDARD_CD_MACH, Stage, Vehicle
 from shieldcheck.errors import InputError
 
-__all__ = ["ROLES", "Booster", "boosters", "get_booster", "load_boosters"]
+__all__ = ["ROLES", "Booster", "boosters", "class_booster", "get_booster", "load_boosters", "with_booster"]
 
 ROLES = ("threat", "interceptor")
 _FILE = "boosters.yaml"
 _STAGE_FIELDS = ("propellant_mass_kg", "dry_mass_kg", "burn_time_s", "isp_vac_s", "isp_sl_s", "diameter_m")
-_TOP_FIELDS = {"name", "label", "role", "missile_class", "payload_kg", "cd_mach", "stages", "note"}
+_TOP_FIELDS = {"name", "label", "role", "payload_kg", "cd_mach", "stages", "note"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,7 @@ class Booster:
     role : str
         ``"threat"`` or ``"interceptor"``.
     missile_class : str
-        The ``missiles.yaml`` class this booster stands for (empty when none matches).
+        The ``missiles.yaml`` class whose ``booster`` link names this booster (empty when none does).
     vehicle : Vehicle
         Stages, payload and drag curve, ready for :func:`shieldcheck.boost.fly_batch`.
     sources : dict of str to str
@@ -76,7 +77,7 @@ def _number(entry: str, where: str, node) -> tuple[float, str]:
     return float(value), source
 
 
-def _parse(raw) -> Booster:
+def _parse(raw, links: dict | None = None) -> Booster:
     if not isinstance(raw, dict) or "name" not in raw:
         raise InputError(f"{_FILE}: every entry must be a mapping with a name, got {raw!r}")
     name = str(raw["name"])
@@ -129,7 +130,7 @@ def _parse(raw) -> Booster:
         name,
         str(raw.get("label", name)),
         role,
-        str(raw.get("missile_class") or ""),
+        (links or {}).get(name, ""),
         vehicle,
         sources,
         str(raw.get("note", "")),
@@ -141,11 +142,19 @@ def load_boosters() -> tuple[Booster, ...]:
     """All catalog boosters, validated (errors name the file, the entry and the field); cached."""
     text = resources.files("shieldcheck.catalog").joinpath(_FILE).read_text(encoding="utf-8")
     entries = yaml.safe_load(text) or []
-    out = tuple(_parse(e) for e in entries)
+    from shieldcheck.catalog import missiles
+
+    links = {m.booster: m.name for m in missiles() if m.booster}
+    out = tuple(_parse(e, links) for e in entries)
     names = [b.name for b in out]
     dupes = {n for n in names if names.count(n) > 1}
     if dupes:
         raise InputError(f"{_FILE}: booster names must be unique, repeated: {sorted(dupes)}")
+    threats = {b.name for b in out if b.role == "threat"}
+    for booster, cls in links.items():
+        if booster not in threats:
+            raise InputError(f"missiles.yaml: {cls}: booster.name must name a threat booster of {_FILE} "
+                             f"({', '.join(sorted(threats))}), got {booster!r}")
     return out
 
 
@@ -181,10 +190,81 @@ def get_booster(name: str, field: str = "missile") -> Booster:
     for b in load_boosters():
         if _key(b.name) == k:
             return b
-    for b in load_boosters():
-        if b.missile_class and _key(b.missile_class) == k:
-            return b
+    from shieldcheck.catalog import missiles
+
+    for m in missiles():
+        if m.booster and _key(m.name) == k:
+            return class_booster(m)
     names = [b.name for b in load_boosters()]
     close = difflib.get_close_matches(name.lower(), names, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    raise InputError(f"{field} {name!r} has no stage data{hint} boosters with stages: {', '.join(names)}")
+    hint = f"; did you mean {close[0]!r}? Boosters" if close else "; boosters"
+    raise InputError(f"{field} {name!r} has no stage data{hint} with stages: {', '.join(names)}")
+
+
+def class_booster(missile) -> Booster | None:
+    """The booster that flies a missile class when its boost is staged, or None when it has none.
+
+    Parameters
+    ----------
+    missile : shieldcheck.catalog.MissileClass or str
+        A class (its ``booster`` field is used, so a class with a replaced ``booster`` flies that one) or
+        a class name from ``missiles.yaml``.
+
+    Raises
+    ------
+    InputError
+        An unknown class name, or a ``booster`` that names no threat booster.
+
+    >>> class_booster("icbm-liquid-10000").name, class_booster("irbm-3700")
+    ('aps2003-liquid', None)
+    >>> import dataclasses
+    >>> from shieldcheck.catalog import get_missile
+    >>> class_booster(dataclasses.replace(get_missile("icbm-liquid-10000"), booster="hwasong-15")).name
+    'hwasong-15'
+    """
+    if isinstance(missile, str):
+        from shieldcheck.catalog import get_missile
+
+        missile = get_missile(missile)
+    name = getattr(missile, "booster", "")
+    if not name:
+        return None
+    for b in load_boosters():
+        if b.name == name and b.role == "threat":
+            return b
+    threats = ", ".join(b.name for b in boosters("threat"))
+    raise InputError(f"booster must name a threat booster with stages ({threats}), got {name!r} for missile "
+                     f"{getattr(missile, 'name', missile)!r}")
+
+
+def with_booster(missile, booster: str, *, need: str = "missile"):
+    """The missile class flying another stage set: a copy with ``booster`` replaced, checked.
+
+    Parameters
+    ----------
+    missile : shieldcheck.catalog.MissileClass or None
+    booster : str
+        A threat booster of ``boosters.yaml`` (case and spaces do not matter).
+    need : str
+        How the caller names the missile class, for the error when there is none.
+
+    Raises
+    ------
+    InputError
+        No missile class, or a name that is not a threat booster.
+
+    >>> from shieldcheck.catalog import get_missile
+    >>> with_booster(get_missile("icbm-liquid-10000"), "Hwasong-15").booster
+    'hwasong-15'
+    """
+    import dataclasses
+
+    if missile is None:
+        raise InputError(f"a booster needs a missile class ({need}), got none")
+    if not isinstance(booster, str) or not booster.strip():
+        raise InputError(f"booster must be a threat booster name, got {booster!r}")
+    k = _key(booster)
+    name = next((b.name for b in boosters("threat") if _key(b.name) == k), booster.strip())
+    replaced = dataclasses.replace(missile, booster=name)
+    class_booster(replaced)
+    return replaced

@@ -19,10 +19,12 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shieldcheck.errors import InputError
+from shieldcheck.footprint import unwrap_longitudes
 from shieldcheck.web.service import (
     Job,
     Limits,
@@ -46,7 +48,8 @@ _NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 
 
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict, as scenario files are: a bool or a string is never a number ("0.5" and true are refused)
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class AddedSite(_Body):
@@ -90,6 +93,12 @@ class FootprintSpec(_Body):
     lon_min_deg: Annotated[float, Field(ge=-360.0, le=360.0)] = -30.0
     lon_max_deg: Annotated[float, Field(ge=-360.0, le=360.0)] = 60.0
     resolution_deg: Annotated[float, Field(ge=0.1, le=10.0)] = 0.5
+
+    @model_validator(mode="after")
+    def _across_the_date_line(self):
+        """A box across the antimeridian (lon_max < lon_min) wraps, as the CLI's --region does."""
+        self.lon_min_deg, self.lon_max_deg = unwrap_longitudes(self.lon_min_deg, self.lon_max_deg)
+        return self
 
     def spec(self) -> dict:
         return self.model_dump(include=set(FootprintSpec.model_fields))
@@ -185,6 +194,30 @@ class _BodyLimit:
             watcher.cancel()
 
 
+class _HostCheck:
+    """Pure ASGI middleware: refuse a ``Host`` header not in ``allowed_hosts`` (``"*"``: any) with a 400 in
+    the API's shape, ``{"error": ...}`` (a loopback server's guard against DNS rebinding)."""
+
+    def __init__(self, app, allowed_hosts=("*",)):
+        self.app = app
+        self.allowed = {h.lower() for h in allowed_hosts}
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or "*" in self.allowed:
+            return await self.app(scope, receive, send)
+        raw = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1").strip().lower()
+        host = raw[1:].split("]", 1)[0] if raw.startswith("[") else raw.rsplit(":", 1)[0] if raw.count(
+            ":") == 1 else raw  # [::1]:8000, name:8000, a bare IPv6 address
+        if host in self.allowed:
+            return await self.app(scope, receive, send)
+        shown = raw if len(raw) <= 80 else raw[:77] + "..."
+        refusal = JSONResponse(
+            {"error": f"Host header: must be one of {', '.join(sorted(self.allowed))}, got {shown!r}"},
+            status_code=400,
+        )
+        return await refusal(scope, receive, send)
+
+
 def create_app(
     scenarios=(),
     scenario_dir=None,
@@ -220,8 +253,6 @@ def create_app(
     >>> sorted(r.path for r in app.routes if r.path.startswith("/api/"))[:3]
     ['/api/catalog', '/api/footprint', '/api/layers']
     """
-    from starlette.middleware.trustedhost import TrustedHostMiddleware
-
     limits = limits or Limits()
     service = Service(ScenarioSource(scenarios, scenario_dir), limits)
     app = FastAPI(
@@ -279,6 +310,23 @@ def create_app(
     @app.exception_handler(InputError)
     async def _input_error(request: Request, exc: InputError):
         return JSONResponse({"error": str(exc)}, status_code=400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException):
+        """Starlette's and FastAPI's own 4xx (no such path, wrong method, a body that cannot be parsed)
+        in the API's shape, ``{"error": ...}``, like every other 4xx."""
+        if exc.status_code == 404:
+            text = f"path: no such endpoint, got {request.url.path!r}"
+        elif exc.status_code == 405:
+            allow = (exc.headers or {}).get("Allow", "")
+            text = f"method: {request.method} is not allowed on {request.url.path}" + (
+                f"; use {allow}" if allow else ""
+            )
+        elif exc.status_code == 400 and "parsing the body" in str(exc.detail):
+            text = "request body: could not be read as JSON (malformed, or nested too deeply)"
+        else:
+            text = str(exc.detail)
+        return JSONResponse({"error": text}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
@@ -361,7 +409,7 @@ def create_app(
         )
 
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    app.add_middleware(_HostCheck, allowed_hosts=tuple(allowed_hosts))
     if cors_origins:
         from starlette.middleware.cors import CORSMiddleware
 
