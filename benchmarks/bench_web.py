@@ -9,11 +9,20 @@ that each repeat, until ``--requests`` requests in all or ``--max-seconds``:
   place each time), then ``POST /api/footprint``: the defended area against Tehran's IRBMs over Europe at
   0.5° (about 15,000 cells) for that site.
 
-It reports p50/p95/p99 latency per kind, throughput and errors (any non-200; 5xx counted apart). The
+The load is closed-loop: each client fires its next action as soon as the last one returned, with no
+think time unless ``--think-ms`` gives one (a pause before each action, drawn per action from an
+exponential distribution with that mean, as people at a map pause to read). Without think time the
+server is never idle: that is harsher than people at a map, and the figure the README always shows.
+
+It reports p50/p95/p99 latency per kind, throughput and errors (any non-200; 5xx counted apart), and
+where the server's time went (its ``Server-Timing`` header: ``queue`` waiting for a compute slot or
+paused for route tables, ``compute`` computing; the rest of a latency is HTTP, parsing and the event
+loop). The
 baseline, measured in the same run, is the same computation called in-process with no HTTP and no
 concurrency (``build`` + ``build_study``; ``defended_area``): the ratio is what serving costs on top.
 Targets (issue 12, this 2-core machine): p95 < 300 ms for a slider update, < 1.5 s for a drag's footprint,
-zero 5xx. Run: ``python benchmarks/bench_web.py [--clients 4] [--requests 60] [--max-seconds 180]``.
+zero 5xx. Run: ``python benchmarks/bench_web.py [--clients 4] [--requests 60] [--max-seconds 180]
+[--think-ms 0]``.
 """
 
 from __future__ import annotations
@@ -35,27 +44,33 @@ from pathlib import Path
 
 import numpy as np
 
-RESULTS = Path(__file__).parent / "results" / "web-{clients}-clients.json"
+RESULTS = Path(__file__).parent / "results" / "web-{clients}-clients{think}.json"
 FLAGSHIP = "european-third-site-2007"
 SPEED = "interceptor_types.gbi-2stage.burnout_speed_km_s"
 EUROPE = {"lat_min_deg": 30.0, "lat_max_deg": 72.0, "lon_min_deg": -30.0, "lon_max_deg": 60.0}
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
-def post(base: str, path: str, body: dict) -> tuple[int, float]:
+def post(base: str, path: str, body: dict) -> tuple[int, float, dict]:
+    """Status, seconds, and the server's ``Server-Timing`` entries (s) of one POST."""
     req = urllib.request.Request(
         base + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
     )
     t0 = time.perf_counter()
+    timing = {}
     try:
         with OPENER.open(req, timeout=120) as resp:
             resp.read()
             status = resp.status
+            for part in (resp.headers.get("Server-Timing") or "").split(","):
+                name, _, dur = part.strip().partition(";dur=")
+                if dur:
+                    timing[name] = float(dur) / 1000.0
     except urllib.error.HTTPError as err:
         status = err.code
     except OSError:
         status = 0
-    return status, time.perf_counter() - t0
+    return status, time.perf_counter() - t0, timing
 
 
 def free_port() -> int:
@@ -137,11 +152,19 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=60, help="Slider and drag actions in all (bound).")
     ap.add_argument("--max-seconds", type=float, default=180.0, help="Stop starting actions after this.")
     ap.add_argument("--baseline-repeats", type=int, default=5)
+    ap.add_argument(
+        "--think-ms",
+        type=float,
+        default=0.0,
+        help="Mean pause before each action, ms (exponential, drawn per action); 0: none (closed loop).",
+    )
     args = ap.parse_args()
     if not (1 <= args.clients <= 32 and 1 <= args.requests <= 5000 and 1 <= args.max_seconds <= 3600):
         raise SystemExit(
             "--clients within [1, 32], --requests within [1, 5000], --max-seconds within [1, 3600]"
         )
+    if not 0.0 <= args.think_ms <= 60_000.0:
+        raise SystemExit("--think-ms within [0, 60000]")
 
     load_before = os.getloadavg()
     base_line = baseline(args.baseline_repeats)
@@ -158,7 +181,16 @@ def main() -> None:
         lock = threading.Lock()
         counter = iter(range(args.requests))
         lat = {"slider": [], "drag_study": [], "drag_footprint": []}
+        server = {k: {"queue": [], "compute": []} for k in lat}
         statuses: list[int] = []
+
+        def record(kind, status, dt, timing):
+            lat[kind].append(dt)
+            statuses.append(status)
+            for part in ("queue", "compute"):
+                if part in timing:
+                    server[kind][part].append(timing[part])
+
         t_end = time.monotonic() + args.max_seconds
 
         def client(seed: int) -> None:
@@ -168,24 +200,24 @@ def main() -> None:
                     k = next(counter, None)
                 if k is None:
                     return
+                if args.think_ms > 0:
+                    time.sleep(rng.expovariate(1000.0 / args.think_ms))
                 if k % 3 != 2:  # two slider moves for each drag
                     speed = f"{rng.uniform(5.0, 9.5):.3f}"
-                    s, dt = post(base, "/api/study", {"scenario": FLAGSHIP, "sets": [f"{SPEED}={speed}"]})
+                    answer = post(base, "/api/study", {"scenario": FLAGSHIP, "sets": [f"{SPEED}={speed}"]})
                     with lock:
-                        lat["slider"].append(dt)
-                        statuses.append(s)
+                        record("slider", *answer)
                     continue
                 place = (
                     f"interceptor_sites.redzikowo.place={rng.uniform(45, 58):.3f},{rng.uniform(10, 28):.3f}"
                 )
                 view = {"scenario": FLAGSHIP, "sets": [place]}
-                s1, dt1 = post(base, "/api/study", view)
+                first = post(base, "/api/study", view)
                 fp = {**view, **EUROPE, "threat": "iran-europe", "place": "tehran", "resolution_deg": 0.5}
-                s2, dt2 = post(base, "/api/footprint", fp)
+                second = post(base, "/api/footprint", fp)
                 with lock:
-                    lat["drag_study"].append(dt1)
-                    lat["drag_footprint"].append(dt2)
-                    statuses.extend([s1, s2])
+                    record("drag_study", *first)
+                    record("drag_footprint", *second)
 
         t0 = time.perf_counter()
         threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
@@ -199,6 +231,7 @@ def main() -> None:
         proc.wait(30)
 
     stats = {k: percentiles(v) for k, v in lat.items()}
+    split = {k: {part: percentiles(xs) for part, xs in v.items()} for k, v in server.items()}
     errors = sum(s != 200 for s in statuses)
     five = sum(s >= 500 or s == 0 for s in statuses)
     result = {
@@ -206,12 +239,14 @@ def main() -> None:
         "load_average_before": load_before,
         "load_average": os.getloadavg(),
         "clients": args.clients,
+        "think_ms": args.think_ms,
         "requests": len(statuses),
         "wall_s": wall,
         "throughput_req_s": len(statuses) / wall,
         "errors": errors,
         "errors_5xx": five,
         "latency": stats,
+        "server_timing": split,
         "baseline_in_process": base_line,
         "ratio_slider_p50_to_in_process": stats["slider"].get("p50_ms", float("nan"))
         / 1000
@@ -221,8 +256,9 @@ def main() -> None:
         / base_line["footprint_s"],
         "targets": {"slider_p95_ms": 300, "drag_footprint_p95_ms": 1500, "errors_5xx": 0},
     }
+    think = f", think time {args.think_ms:g} ms (mean)" if args.think_ms else ", no think time"
     print(
-        f"{args.clients} clients, {len(statuses)} requests in {wall:.1f} s: "
+        f"{args.clients} clients{think}, {len(statuses)} requests in {wall:.1f} s: "
         f"{result['throughput_req_s']:.2f} req/s, "
         f"{errors} errors ({five} 5xx); load average {load_before[0]:.1f} before, "
         f"{result['load_average'][0]:.1f} after"
@@ -233,6 +269,12 @@ def main() -> None:
                 f"  {k:15s} n={v['n']:3d}  p50 {v['p50_ms']:7.0f} ms  p95 {v['p95_ms']:7.0f} ms  "
                 f"p99 {v['p99_ms']:7.0f} ms"
             )
+            q, c = split[k]["queue"], split[k]["compute"]
+            if q["n"] and c["n"]:
+                print(
+                    f"  {'':15s} server: queue p50 {q['p50_ms']:5.0f} ms p95 {q['p95_ms']:5.0f} ms, "
+                    f"compute p50 {c['p50_ms']:5.0f} ms p95 {c['p95_ms']:5.0f} ms"
+                )
     print(
         f"  in-process, one at a time: study {base_line['study_s'] * 1000:.0f} ms, "
         f"footprint ({base_line['cells']:,} cells) {base_line['footprint_s'] * 1000:.0f} ms "
@@ -243,7 +285,8 @@ def main() -> None:
         f"  ratio p50 / in-process: slider {result['ratio_slider_p50_to_in_process']:.2f}x, "
         f"footprint {result['ratio_footprint_p50_to_in_process']:.2f}x"
     )
-    out = Path(str(RESULTS).format(clients=args.clients))
+    think = f"-think-{args.think_ms:g}ms" if args.think_ms else ""
+    out = Path(str(RESULTS).format(clients=args.clients, think=think))
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
 

@@ -9,6 +9,7 @@ from shieldcheck.engagement import engage
 from shieldcheck.errors import InputError
 from shieldcheck.footprint import (
     REASON_CODES,
+    Footprint,
     coverage_footprint,
     defended_area,
     grid,
@@ -214,3 +215,36 @@ def test_concurrent_footprints_of_one_grid_solve_its_trajectories_once(arch, mon
     assert len(calls) == 1 and len(out) == 3
     for fp in out[1:]:
         np.testing.assert_array_equal(fp.values["reason_code"], out[0].values["reason_code"])
+
+
+@pytest.mark.parametrize(
+    "g",
+    [
+        grid(30.0, 72.0, -30.0, 60.0, 0.5),
+        grid(-90.0, -70.0, 170.0, 200.0, 1.0),
+        grid(80.0, 90.0, -180.0, 180.0, 2.0),
+    ],
+)
+def test_polygons_equal_the_union_of_their_cells(g):
+    # rows' runs of cells enter the union as rectangles; the oracle unions every cell box one by one
+    # (random masks with holes and islands; a grid across the antimeridian; cells clipped at the poles)
+    from shapely.affinity import translate
+
+    rng = np.random.default_rng(7)
+    mask = rng.random(g.shape) < 0.6
+    mask[::3, ::4] = True
+    fp = Footprint("test", g, {"engageable": mask})
+    lat, lon = g.mesh()
+    h = g.resolution_deg / 2.0
+    cells = [
+        shapely.box(x - h, max(y - h, -90.0), x + h, min(y + h, 90.0))
+        for y, x in zip(lat[mask], lon[mask], strict=True)
+    ]
+    whole = shapely.union_all(cells)
+    world = shapely.box(-180.0, -90.0, 180.0, 90.0)
+    oracle = shapely.union_all(
+        [translate(whole.intersection(translate(world, xoff=-s)), xoff=s) for s in (-360.0, 0.0, 360.0)]
+    )
+    got = fp.polygons("engageable")
+    assert got.is_valid and shapely.symmetric_difference(got, oracle).area < 1e-9
+    assert got.area == pytest.approx(oracle.area, rel=1e-12)

@@ -555,41 +555,134 @@ def test_footprints_are_cached_by_the_effective_scenario_not_the_spelling():
     assert b is not a and b["properties"]["cells_engageable"] >= a["properties"]["cells_engageable"]
 
 
-def test_grid_work_keeps_its_slot_while_a_route_table_runs_on_the_other():
+def test_grid_work_waits_for_route_tables_and_grids_run_one_at_a_time_in_order():
+    # a grid never shares the cores with a route table (both kernels use every core) nor with another
+    # grid: it starts only when no route table runs or waits, pauses at a chunk boundary for one that
+    # arrives, then resumes ahead of a later grid
     import threading
 
     from shieldcheck.web.service import Job, Scheduler
 
     sched = Scheduler(2)
-    events, hold, at_chunk = [], threading.Event(), threading.Event()
+    events, hold, at_chunk, a_running = [], threading.Event(), threading.Event(), threading.Event()
 
     def first_table():
         events.append("table 1 starts")
         hold.wait(10)
         events.append("table 1 ends")
 
-    def grid_work(job):
+    def grid_a(job):
+        events.append("A chunk 1")
+        a_running.set()
         at_chunk.wait(10)
-        job.checkpoint()  # a route table runs and another waits: keep going
-        events.append("grid chunk 2")
+        job.checkpoint()  # table 2 waits: pause for it
+        events.append("A chunk 2")
+
+    def wait_until(cond):
+        deadline = threading.Event()
+        for _ in range(1000):
+            if cond():
+                return
+            deadline.wait(0.01)
+        raise AssertionError("timed out")
 
     u1 = threading.Thread(target=sched.run, args=(Job(sched, True), first_table))
     u1.start()
-    while not events:
-        threading.Event().wait(0.01)
-    grid = Job(sched, urgent=False)
-    g = threading.Thread(target=sched.run, args=(grid, grid_work, grid))
-    g.start()
-    while sched._free:  # the grid holds the second slot
-        threading.Event().wait(0.01)
-    u2 = threading.Thread(target=sched.run, args=(Job(sched, True), lambda: events.append("table 2")))
-    u2.start()
-    while sched._urgent_waiting == 0:
-        threading.Event().wait(0.01)
-    at_chunk.set()
-    g.join(10)
-    u2.join(10)  # the grid's slot, once free, goes to the waiting table
+    wait_until(lambda: events)
+    ga = Job(sched, urgent=False)
+    ta = threading.Thread(target=sched.run, args=(ga, grid_a, ga))
+    ta.start()
+    wait_until(lambda: sched._grid_queue == [ga])  # a slot is free, but a route table runs: A waits
+    gb = Job(sched, urgent=False)
+    tb = threading.Thread(target=sched.run, args=(gb, lambda: events.append("B")))
+    tb.start()
+    wait_until(lambda: len(sched._grid_queue) == 2)
+    assert events == ["table 1 starts"]
     hold.set()
     u1.join(10)
-    assert events == ["table 1 starts", "grid chunk 2", "table 2", "table 1 ends"]
-    assert sched.stats["yielded"] == 0
+    a_running.wait(10)
+    hold2 = threading.Event()
+
+    def second_table():
+        events.append("table 2 starts")  # on the free slot, beside A's chunk in progress
+        hold2.wait(10)
+        events.append("table 2 ends")
+
+    u2 = threading.Thread(target=sched.run, args=(Job(sched, True), second_table))
+    u2.start()
+    wait_until(lambda: "table 2 starts" in events)
+    at_chunk.set()
+    wait_until(lambda: sched.stats["yielded"] == 1)  # A paused at its chunk boundary
+    assert sched._free == 1 and events[-1] == "table 2 starts"
+    hold2.set()
+    for t in (u2, ta, tb):
+        t.join(10)
+    assert events == [
+        "table 1 starts",
+        "table 1 ends",
+        "A chunk 1",
+        "table 2 starts",
+        "table 2 ends",
+        "A chunk 2",
+        "B",
+    ]
+    assert sched.stats["yielded"] == 1 and sched._free == 2 and sched._grid_owner is None
+
+
+def test_a_paused_grid_that_is_cancelled_frees_its_lane_and_leaks_no_slot():
+    import threading
+
+    from shieldcheck.web.service import Cancelled, Job, Scheduler
+
+    sched = Scheduler(2)
+    table = Job(sched, urgent=True)
+    grid = Job(sched, urgent=False)
+    outcome = []
+
+    def grid_work(job):
+        sched._acquire(table)  # a route table takes the other slot: the grid pauses at its boundary
+        threading.Thread(target=lambda: (threading.Event().wait(0.2), job.cancel())).start()
+        job.checkpoint()
+        outcome.append("resumed")
+
+    with pytest.raises(Cancelled):
+        sched.run(grid, grid_work, grid)
+    assert outcome == [] and sched._grid_owner is None
+    sched._release(table, done=True)
+    assert sched._free == 2
+    sched.run(Job(sched, urgent=False), lambda: outcome.append("next grid"))
+    assert outcome == ["next grid"]
+
+
+def test_a_stream_of_route_tables_cannot_starve_a_grid_past_its_pause_limit():
+    import threading
+    import time
+
+    from shieldcheck.web.service import Job, Scheduler
+
+    sched = Scheduler(2, grid_max_pause_s=0.2)
+    release = threading.Event()
+    table = threading.Thread(target=sched.run, args=(Job(sched, True), lambda: release.wait(10)))
+    table.start()
+    while sched._urgent_running == 0:
+        time.sleep(0.01)
+    grid = Job(sched, urgent=False)
+    t0 = time.perf_counter()
+    sched.run(grid, lambda job: (job.checkpoint(), job.checkpoint()), grid)  # the table never ends
+    took = time.perf_counter() - t0
+    release.set()
+    table.join(10)
+    assert 0.6 <= took < 3.0  # it waited 0.2 s to start and at each of its two chunk boundaries
+    assert sched.stats["yielded"] == 2 and grid.wait_s >= 0.6 and sched._free == 2
+
+
+def test_answers_say_where_their_time_went_and_a_repeated_view_is_served_from_memory(base):
+    view = {"scenario": FLAGSHIP, "sets": [f"{SPEED}=7.25"]}
+    status, headers, first = call(base, "/api/study", view)
+    assert status == 200 and headers["content-type"] == "application/json"
+    timing = dict(p.strip().split(";dur=") for p in headers["server-timing"].split(","))
+    assert set(timing) == {"queue", "compute"} and all(float(v) >= 0.0 for v in timing.values())
+    # the same effective scenario spelt differently: the same numbers, and its own sets echoed
+    status, _, again = call(base, "/api/study", {"scenario": FLAGSHIP, "sets": [f"{SPEED}=7.250"]})
+    assert status == 200 and again["sets"] == [f"{SPEED}=7.250"] and first["sets"] == [f"{SPEED}=7.25"]
+    assert again["rows"] == first["rows"] and again["scenario_hash"] == first["scenario_hash"]

@@ -192,21 +192,30 @@ class Footprint:
     def polygons(self, name: str = "engageable", threshold: float | None = None):
         """Shapely (multi)polygon of the cells where ``values[name]`` is true (or ``> threshold``).
 
-        Cells are unioned edge to edge, so the outline follows the grid at its resolution.
+        Cells are unioned edge to edge, so the outline follows the grid at its resolution. Each row's
+        runs of consecutive cells enter the union as one rectangle (the same area as its cells, a
+        fraction of the work: tens of rectangles instead of thousands of cells on a 0.5° map).
         """
         import shapely
 
         v = self.values[name]
         mask = v > threshold if threshold is not None else v.astype(bool)
-        lat, lon = self.grid.mesh()
+        lat, lon = self.grid.latitude_deg, self.grid.longitude_deg
         h = self.grid.resolution_deg / 2.0
+        # a run of a row starts where the padded row steps 0 -> 1 and ends where it steps 1 -> 0
+        step = np.diff(np.pad(mask.astype(np.int8), ((0, 0), (1, 1))), axis=1)
+        row, first = np.nonzero(step == 1)
+        _, end = np.nonzero(step == -1)  # the same rows, in the same order
+        if row.size == 0:
+            return shapely.MultiPolygon()
         # cells are clipped to the poles; the union is then cut at ±180° and shifted into [-180, 180]
         boxes = shapely.box(
-            lon[mask] - h, np.maximum(lat[mask] - h, -90.0), lon[mask] + h, np.minimum(lat[mask] + h, 90.0)
+            lon[first] - h,
+            np.maximum(lat[row] - h, -90.0),
+            lon[end - 1] + h,
+            np.minimum(lat[row] + h, 90.0),
         )
-        if boxes.size == 0:
-            return shapely.MultiPolygon()
-        return wrap_longitudes(shapely.coverage_union_all(boxes))
+        return wrap_longitudes(shapely.union_all(boxes))
 
     def to_geojson(self, name: str = "engageable", threshold: float | None = None) -> dict:
         """GeoJSON FeatureCollection of the polygon from `polygons`, with the metadata as properties."""

@@ -12,6 +12,7 @@ import json
 import math
 import re
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,10 @@ class Limits:
         Longest computation per request, s (503 beyond; the worker pool is never left waiting).
     max_concurrent : int
         Computations run at once; others wait (within the timeout).
+    grid_max_pause_s : float
+        Longest a grid (footprint) waits for route tables at a time, s; then it runs its next chunk
+        even if route tables keep coming, so that a stream of slider moves cannot starve it (``inf``:
+        route tables always first; measured worse for both lanes with four clients, see the README).
     cache_entries : int
         Computed views kept in memory (least recently used dropped first).
     """
@@ -56,6 +61,7 @@ class Limits:
     max_grid_cells: int = 60_000
     compute_timeout_s: float = 60.0
     max_concurrent: int = 2
+    grid_max_pause_s: float = 0.1
     cache_entries: int = 64
 
 
@@ -65,16 +71,22 @@ class Cancelled(Exception):  # noqa: N818 - a state, not a fault
 
 
 class Job:
-    """One request's computation: its lane (urgent or not) and a flag that stops it.
+    """One request's computation: its lane (urgent or not), a flag that stops it, and where its time went.
 
     ``checkpoint`` is what grid work calls between chunks (see `shieldcheck.footprint.defended_area`):
-    it raises `Cancelled` once `cancel` was called, and lets waiting urgent work through first.
+    it raises `Cancelled` once `cancel` was called, and pauses while urgent work runs or waits.
+    ``wait_s`` is the time spent waiting for a slot (queued, or paused for urgent work) and ``run_s``
+    the time spent computing in one, s (the server reports both in a ``Server-Timing`` header).
     """
 
     def __init__(self, scheduler: Scheduler, urgent: bool):
         self.scheduler = scheduler
         self.urgent = urgent
         self.cancelled = threading.Event()
+        self.wait_s = 0.0
+        self.run_s = 0.0
+        self._holding = False
+        self._since = 0.0
 
     def cancel(self) -> None:
         """Stop at the next chunk boundary (or before starting, if still waiting for a slot)."""
@@ -93,50 +105,94 @@ class Job:
 class Scheduler:
     """Compute slots shared by every request, with a priority lane for short work.
 
-    Urgent work (a route table after a slider moves: ``/api/study``, layers, parameters) takes the next
-    free slot before any waiting grid work. Grid work (footprints, snapshots, threshold searches) runs
-    in chunks; at a chunk boundary, if urgent work waits and no urgent work is running (every slot
-    holds grid work), it gives its slot up and queues again behind the urgent work. So urgent work
-    waits at most one chunk (2,048 cells, tens of ms) or the route tables ahead of it, and grid work
-    keeps a slot while route tables take turns on the other. A cancelled job leaves the queue or stops
-    at its next chunk boundary.
+    Urgent work (a route table after a slider moves: ``/api/study``, layers, parameters) takes any free
+    slot. Grid work (footprints, snapshots, threshold searches) runs one job at a time, in arrival
+    order, and starts only when no urgent work runs or waits; at each chunk boundary it pauses (giving
+    its slot up) while urgent work runs or waits, for at most ``grid_max_pause_s``, then runs its next
+    chunk, ahead of any later grid work. So a slider update waits at most for the chunk in progress
+    (2,048 cells, tens of ms) and the route tables ahead of it, and a stream of slider moves slows a
+    footprint without starving it.
+
+    Why not run a grid beside route tables, or two grids at once: all are compiled kernels that
+    already spread over every core (numba ``prange``), so running two at once gains no throughput and
+    slows each by the other's share of the cores; one grid after another also answers the first
+    sooner than two grids sharing the cores. A cancelled job leaves the queue or stops at its next
+    chunk boundary.
 
     Parameters
     ----------
     slots : int
-        Computations running at once (the footprint kernel already uses every core).
+        Computations running at once (route tables may use them all; grids one).
+    grid_max_pause_s : float
+        Longest a grid waits for route tables at a time, s (``inf``: route tables always first).
     """
 
-    def __init__(self, slots: int):
+    def __init__(self, slots: int, grid_max_pause_s: float = math.inf):
         self.slots = slots
+        self.grid_max_pause_s = grid_max_pause_s
         self.cond = threading.Condition()
         self._free = slots
         self._urgent_waiting = 0
         self._urgent_running = 0
+        self._grid_queue: list[Job] = []  # grid jobs waiting for the grid lane, in arrival order
+        self._grid_owner: Job | None = None  # the grid job holding the lane (running or paused)
         self.stats = {"yielded": 0, "cancelled": 0}
 
+    def _may_start(self, job: Job, waited_s: float) -> bool:
+        if self._free == 0:
+            return False
+        if job.urgent:
+            return True
+        if (self._urgent_waiting or self._urgent_running) and waited_s < self.grid_max_pause_s:
+            return False
+        if self._grid_owner is not None:
+            return self._grid_owner is job
+        return self._grid_queue[0] is job
+
     def _acquire(self, job: Job) -> None:
+        t0 = time.perf_counter()
         with self.cond:
             if job.urgent:
                 self._urgent_waiting += 1
+            elif self._grid_owner is not job:
+                self._grid_queue.append(job)
             try:
-                while self._free == 0 or (not job.urgent and self._urgent_waiting > 0):
+                while not self._may_start(job, time.perf_counter() - t0):
                     if job.cancelled.is_set():
                         break
-                    self.cond.wait(0.5)
+                    # a grid wakes when its pause limit runs out; else a release or a cancel notifies
+                    left = self.grid_max_pause_s - (time.perf_counter() - t0)
+                    self.cond.wait(left if not job.urgent and 0.0 < left < 0.5 else 0.5)
                 if job.cancelled.is_set():
                     self.stats["cancelled"] += 1
                     raise Cancelled
                 self._free -= 1
-                self._urgent_running += job.urgent
+                job._holding = True
+                if job.urgent:
+                    self._urgent_running += 1
+                else:
+                    self._grid_owner = job
             finally:
                 if job.urgent:
                     self._urgent_waiting -= 1
+                elif job in self._grid_queue:
+                    self._grid_queue.remove(job)
+                if not job._holding:  # cancelled while waiting: let the next grid job have the lane
+                    if self._grid_owner is job:
+                        self._grid_owner = None
+                    self.cond.notify_all()
+        job._since = time.perf_counter()
+        job.wait_s += job._since - t0
 
-    def _release(self, job: Job) -> None:
+    def _release(self, job: Job, done: bool) -> None:
         with self.cond:
-            self._free += 1
-            self._urgent_running -= job.urgent
+            if job._holding:
+                job._holding = False
+                job.run_s += time.perf_counter() - job._since
+                self._free += 1
+                self._urgent_running -= job.urgent
+            if done and self._grid_owner is job:
+                self._grid_owner = None
             self.cond.notify_all()
 
     def run(self, job: Job, fn, *args, **kwargs):
@@ -145,17 +201,15 @@ class Scheduler:
         try:
             return fn(*args, **kwargs)
         finally:
-            self._release(job)
+            self._release(job, done=True)
 
     def let_urgent_through(self, job: Job) -> None:
-        """Called by running grid work: give the slot up while urgent work waits, then queue again."""
+        """Called by running grid work: while urgent work runs or waits, give the slot up and wait."""
         with self.cond:
-            # a route table already running will pass its slot on when it ends (one route table's
-            # time); only when none runs would the waiting one wait for the whole grid
-            if job.urgent or self._urgent_waiting == 0 or self._urgent_running > 0:
+            if job.urgent or not (self._urgent_waiting or self._urgent_running):
                 return
             self.stats["yielded"] += 1
-        self._release(job)
+        self._release(job, done=False)
         self._acquire(job)
 
 
@@ -378,17 +432,25 @@ class Service:
         return self._cached(("built", key), make)
 
     # ---- views
+    def _by_scenario(self, what: str, key: ViewKey, fn) -> dict:
+        """``fn(built)`` cached by the effective scenario (its hash), not by the request's spelling: "8"
+        and "8.0", an override repeated or restating the default, a slider moved back to an earlier
+        value, all find one entry. Only the ``sets`` echoed in the answer follow the request."""
+        built = self.built(key)
+        value = self._cached((what, built.scenario_hash, key.scenario, key.variant), lambda: fn(built))
+        return {**value, "sets": list(built.sets)} if "sets" in value else value
+
     def study(self, key: ViewKey) -> dict:
         """The study's tables for a view (see `study_view`), without threshold speeds."""
-        return self._cached(
-            ("study", key), lambda: study_view(self.built(key), key.variant, self._claims(key))
+        return self._by_scenario(
+            "study", key, lambda built: study_view(built, key.variant, self._claims(key))
         )
 
     def thresholds(self, key: ViewKey) -> dict:
         """The study with its threshold speeds (least burnout speed per route and site)."""
-        return self._cached(
-            ("thresholds", key),
-            lambda: study_view(self.built(key), key.variant, self._claims(key), thresholds=True),
+        claims = self._claims(key)
+        return self._by_scenario(
+            "thresholds", key, lambda built: study_view(built, key.variant, claims, thresholds=True)
         )
 
     def _claims(self, key: ViewKey):
@@ -396,7 +458,7 @@ class Service:
 
     def layers(self, key: ViewKey) -> dict:
         """Map layers for a view: sites, radars with coverage, launch areas, targets, threat tracks."""
-        return self._cached(("layers", key), lambda: layers_view(self.built(key)))
+        return self._by_scenario("layers", key, layers_view)
 
     def parameters(self, key: ViewKey) -> list[dict]:
         """The contested numbers of a view, with their values, units and sources (for the sliders)."""
