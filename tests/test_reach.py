@@ -106,15 +106,41 @@ def test_cli_reach(tmp_path):
     assert res.exit_code == 2 and "has no stage data" in res.output
 
 
-def test_orbital_payload_is_refused_not_reported_as_zero_km():
-    # payload 0 put the hwasong-15 into orbit along some azimuths: the range was NaN, reported as 0 km
-    # ("minimum 0 km"), and wrapped/garbage elsewhere; now an InputError naming payload_kg
-    from shieldcheck.catalog.boosters import get_booster
-    from shieldcheck.errors import InputError
-    from shieldcheck.reach import reach
+def test_orbital_azimuths_reach_everywhere_not_zero_km_nor_an_error():
+    # The catalog's Hwasong-15 (700 kg) puts its longest arc into orbit along one azimuth from Pyongyang
+    # (168 deg at 1 deg steps: the coast never comes down): `reach` refused the whole map with "payload_kg
+    # must leave the missile suborbital" (and bench_boost crashed on it); payload 0 used to be reported as
+    # 0 km. Such an azimuth reaches every point along it: half the WGS84 meridian (geographiclib), and its
+    # burnout state is a conic whose perigee is above the ground or whose speed is circular (closed form).
+    import numpy as np
 
-    with pytest.raises(InputError, match=r"payload_kg must leave the missile suborbital, got 0"):
-        reach(get_booster("hwasong-15").vehicle, 39.0, 125.75, payload_kg=0.0, azimuth_step_deg=30.0)
+    from shieldcheck.boost import fly
+    from shieldcheck.earth import MU_KM3_S2
+    from shieldcheck.reach import HALF_MERIDIAN_KM
+
+    half = Geodesic.WGS84.Inverse(90.0, 0.0, -90.0, 0.0)["s12"] / 1e3
+    assert HALF_MERIDIAN_KM == pytest.approx(half, abs=1e-3)
+    v = get_booster("hwasong-15").vehicle
+    r = reach(v, 39.03, 125.75, azimuth_step_deg=1.0)
+    rng = np.array(r.max_range_km)
+    assert np.all(np.isfinite(rng)) and np.all(rng <= half + 1e-6) and np.all(rng > 5000.0)
+    saturated = np.flatnonzero(rng == HALF_MERIDIAN_KM)
+    assert saturated.size >= 1
+    for i in saturated[:3]:
+        b = fly(v, 39.03, 125.75, r.azimuths_deg[i], r.kick_deg[i])
+        rv, vv = np.asarray(b.r_eci_km, float), np.asarray(b.v_eci_km_s, float)
+        rn, vn = np.linalg.norm(rv), np.linalg.norm(vv)
+        energy = vn**2 / 2 - MU_KM3_S2 / rn
+        h = np.linalg.norm(np.cross(rv, vv))
+        if energy < 0:
+            a_ = -MU_KM3_S2 / (2 * energy)
+            e = np.sqrt(max(0.0, 1 - h**2 / (MU_KM3_S2 * a_)))
+            perigee = a_ * (1 - e)
+        else:
+            perigee = np.inf
+        assert perigee > 6356.75 or vn >= np.sqrt(MU_KM3_S2 / rn)
+    z = reach(v, 39.0, 125.75, payload_kg=0.0, azimuth_step_deg=30.0)
+    assert set(z.max_range_km) == {HALF_MERIDIAN_KM}
 
 
 def test_too_heavy_payload_is_no_liftoff_not_orbital():

@@ -6,7 +6,8 @@ WGS84 Earth and a Keplerian coast to the ellipsoid (no drag on re-entry): eastwa
 westward ones. The boundary of the reachable area is the set of points at the maximum range along each
 azimuth (geodesic from the launch point); a named place is within reach when its geodesic distance is below
 the maximum range along its own azimuth. Ranges beyond half the Earth's circumference (about 20,000 km)
-are reported as 20,000 km: the geodesic measure then saturates.
+are reported as 20,003.9 km (half the WGS84 meridian): the geodesic measure then saturates; so are
+azimuths whose longest arc does not come down at all (orbital speed, or a perigee above the ground).
 
 >>> from shieldcheck.catalog.boosters import get_booster
 >>> r = reach(get_booster("sejjil-2").vehicle, 35.58, 53.39, azimuth_step_deg=90.0)
@@ -24,6 +25,8 @@ import numpy as np
 from shieldcheck.boost import solve_kick
 from shieldcheck.earth import MU_KM3_S2, SPHERE_RADIUS_KM, geodesic_direct, geodesic_inverse
 from shieldcheck.errors import InputError, require_within
+
+HALF_MERIDIAN_KM = 20003.931  # WGS84 pole-to-pole distance (geographiclib: 20,003.931 km)
 
 __all__ = ["Reach", "PlaceMargin", "reach", "reach_geojson"]
 
@@ -102,8 +105,9 @@ def reach(
     Raises
     ------
     InputError
-        Inputs out of range (bools and text are not numbers), or a payload so light that the missile
-        reaches orbital speed.
+        Inputs out of range (bools and text are not numbers), or a payload the missile cannot fly (too
+        heavy to lift off). A payload light enough to reach orbit along some azimuths is not an error:
+        those azimuths reach everywhere and report ``HALF_MERIDIAN_KM``.
     """
     lat = require_within("latitude_deg", latitude_deg, -90.0, 90.0)
     # east longitudes 0-360 are a common convention: accept [-360, 360] and report in [-180, 180)
@@ -140,15 +144,13 @@ def reach(
         p = vehicle.payload_kg if payload_kg is None else payload_kg
         raise InputError(f"payload_kg: the missile cannot fly this boost with {p:g} kg "
                          f"({st[st != 'ok'][0]}); check its stages and payload")
+    # an azimuth whose longest arc does not come down (burnout at or above circular speed, or a perigee
+    # above the ground: a light payload on a big booster) reaches every point along it: its range is
+    # reported as half the meridian, the saturation of the geodesic measure (module notes)
     v_bo = np.asarray(s["burnout_speed_km_s"], dtype=float)
     v_circ = np.sqrt(MU_KM3_S2 / (SPHERE_RADIUS_KM + np.asarray(s["burnout_altitude_km"], dtype=float)))
-    if not np.all(np.isfinite(s["range_km"])) or np.any(v_bo >= v_circ):
-        p = vehicle.payload_kg if payload_kg is None else payload_kg
-        raise InputError(
-            f"payload_kg must leave the missile suborbital, got {p:g}: burnout speed {np.nanmax(v_bo):.2f} "
-            f"km/s reaches orbital speed ({np.nanmin(v_circ):.2f} km/s); give a heavier payload"
-        )
-    rng = np.asarray(s["range_km"], dtype=float)
+    rng = np.asarray(s["range_km"], dtype=float).copy()
+    rng[~np.isfinite(rng) | (v_bo >= v_circ)] = HALF_MERIDIAN_KM
     blat, blon, _ = geodesic_direct(np.full(az.size, lat), np.full(az.size, lon), az, rng[: az.size])
     margins = [
         PlaceMargin(p.name, p.label, float(d), float(a), float(m), float(m - d))
