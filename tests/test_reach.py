@@ -141,6 +141,10 @@ def test_orbital_azimuths_reach_everywhere_not_zero_km_nor_an_error():
         assert perigee > 6356.75 or vn >= np.sqrt(MU_KM3_S2 / rn)
     z = reach(v, 39.0, 125.75, payload_kg=0.0, azimuth_step_deg=30.0)
     assert set(z.max_range_km) == {HALF_MERIDIAN_KM}
+    args = ["reach", "39,125.75", "--missile", "icbm-liquid-13000", "--payload-kg", "0"]
+    args += ["--azimuth-step-deg", "30"]
+    out = CliRunner().invoke(app, args)
+    assert out.exit_code == 0 and "12 azimuth(s) reach everywhere" in " ".join(out.output.split())
 
 
 def test_too_heavy_payload_is_no_liftoff_not_orbital():

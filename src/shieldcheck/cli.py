@@ -1116,6 +1116,12 @@ def reach_cmd(
     i_hi, i_lo = r.index(max(r)), r.index(min(r))
     console.print(f"maximum range {r[i_hi]:,.0f} km (azimuth {res.azimuths_deg[i_hi]:g} deg), "
                   f"minimum {r[i_lo]:,.0f} km (azimuth {res.azimuths_deg[i_lo]:g} deg)")
+    from shieldcheck.reach import HALF_MERIDIAN_KM
+
+    n_all = sum(x == HALF_MERIDIAN_KM for x in r)
+    if n_all:
+        console.print(f"{n_all} azimuth(s) reach everywhere: the longest arc does not come down (orbital "
+                      f"speed or a perigee above the ground), shown as half the meridian, 20,004 km")
 
 
 # ------------------------------------------------------------------------------------- serve (issue 12)
