@@ -419,3 +419,17 @@ def test_atmosphere_and_free_flight_refuse_bad_input():
         free_flight(b, rotation="yes")
     with pytest.raises(InputError, match="batch must be a shieldcheck.boost.BoostBatch"):
         free_flight(b[0])
+
+
+def test_cut_vehicle_with_the_largest_allowed_payload_carries_its_upper_stages():
+    # breaker (s4): a 1e6 kg payload (the users' bound) cut before the last stage was refused with
+    # "payload_kg must be within [0, 1e+06], got 1008000.0", a number the user never gave; the cut vehicle's
+    # payload is the user's plus every unburnt stage above the cut (arithmetic from the catalog's masses)
+    from shieldcheck.boost import cut_vehicle
+    from shieldcheck.catalog.boosters import get_booster
+
+    v = get_booster("hwasong-15").vehicle.with_payload(1e6)
+    first = v.stages[0]
+    cut = cut_vehicle(v, 0.5 * first.burn_time_s)
+    above = sum(s.propellant_mass_kg + s.dry_mass_kg for s in v.stages[1:])
+    assert cut.payload_kg == pytest.approx(1e6 + above, rel=1e-12)

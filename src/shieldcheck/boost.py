@@ -859,7 +859,9 @@ class Vehicle:
     def __post_init__(self):
         if not 1 <= len(self.stages) <= 4:
             raise InputError(f"stages must number 1 to 4, got {len(self.stages)}")
-        require_within("payload_kg", self.payload_kg, 0.0, 1e6)
+        # users' payloads are bounded at 1e6 kg where they enter (fly_batch, solve_kick, scenarios); a cut
+        # vehicle's payload also carries its unburnt upper stages (cut_vehicle), up to 3 x 2e7 kg more
+        require_within("payload_kg", self.payload_kg, 0.0, 1e8)
         machs = [float(m) for m, _ in self.cd_mach]
         if len(machs) < 1 or any(b <= a for a, b in zip(machs, machs[1:], strict=False)):
             raise InputError(f"cd_mach must list Mach numbers in increasing order, got {machs}")
