@@ -424,3 +424,21 @@ def test_foreign_host_header_answers_in_the_error_shape(web):
         }
     status, _, _ = call(web, "/api/scenarios", headers={"Host": "localhost:8000"})
     assert status == 200
+
+
+def test_boost_phase_zone_too_large_names_its_own_limit():
+    # breaker (s4): a whole-globe zone at 0.1 deg was refused with the general grid bound ("at most
+    # 4,000,000 allowed") although the boost_phase.zone limit the user must meet is 60,000 cells
+    from typer.testing import CliRunner
+
+    from shieldcheck.cli import app
+
+    sets = ["boost_phase.zone.lat_min_deg=-90", "boost_phase.zone.lat_max_deg=90",
+            "boost_phase.zone.lon_min_deg=-180", "boost_phase.zone.lon_max_deg=180",
+            "boost_phase.zone.step_deg=0.1"]
+    args = ["engage", "us-homeland-north-korea"]
+    for x in sets:
+        args += ["--set", x]
+    res = CliRunner().invoke(app, args)
+    text = " ".join(res.output.split())
+    assert res.exit_code == 2 and "at most 60,000" in text and "4,000,000" not in text

@@ -115,9 +115,18 @@ def unwrap_longitudes(lon_min_deg: float, lon_max_deg: float) -> tuple[float, fl
 
 
 def grid(
-    lat_min_deg: float, lat_max_deg: float, lon_min_deg: float, lon_max_deg: float, resolution_deg: float
+    lat_min_deg: float,
+    lat_max_deg: float,
+    lon_min_deg: float,
+    lon_max_deg: float,
+    resolution_deg: float,
+    *,
+    max_cells: int | None = 4_000_000,
 ) -> Grid:
     """A validated grid; longitudes may run past 180 (e.g. 170 to 200) to cross the antimeridian.
+
+    ``max_cells`` is the general bound on the cell count; a caller with its own, smaller limit passes
+    ``None`` and checks it with its own message (the limit the user must meet is the one named).
 
     >>> g = grid(30.0, 72.0, -30.0, 60.0, 0.25)
     >>> g.shape, g.shape[0] * g.shape[1]
@@ -150,9 +159,9 @@ def grid(
     g = Grid(
         float(lat_min_deg), float(lat_max_deg), float(lon_min_deg), float(lon_max_deg), float(resolution_deg)
     )
-    if g.shape[0] * g.shape[1] > 4_000_000:
+    if max_cells is not None and g.shape[0] * g.shape[1] > max_cells:
         raise InputError(
-            f"grid has {g.shape[0] * g.shape[1]:,} cells; at most 4,000,000 allowed (coarsen it)"
+            f"grid has {g.shape[0] * g.shape[1]:,} cells; at most {max_cells:,} allowed (coarsen it)"
         )
     return g
 

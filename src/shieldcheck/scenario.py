@@ -895,7 +895,8 @@ def _check_boost_phase(model: ScenarioModel, filename: str) -> None:
 
         step = z.step_deg.value
         try:
-            g = grid(z.lat_min_deg.value, z.lat_max_deg.value, z.lon_min_deg.value, z.lon_max_deg.value, step)
+            g = grid(z.lat_min_deg.value, z.lat_max_deg.value, z.lon_min_deg.value, z.lon_max_deg.value, step,
+                     max_cells=None)
         except InputError as exc:
             raise InputError(f"{filename}: boost_phase.zone: {str(exc).removeprefix('grid ')}") from None
         cells = g.shape[0] * g.shape[1]

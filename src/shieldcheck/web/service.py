@@ -483,6 +483,7 @@ class Service:
             request["lon_min_deg"],
             request["lon_max_deg"],
             request["resolution_deg"],
+            max_cells=None,
         )
         cells = g.shape[0] * g.shape[1]
         if cells > self.limits.max_grid_cells:
