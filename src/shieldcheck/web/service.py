@@ -114,7 +114,7 @@ class Scheduler:
     footprint without starving it.
 
     Why not run a grid beside route tables, or two grids at once: all are compiled kernels that
-    already spread over every core (numba ``prange``), so running two at once gains no throughput and
+    already spread over every core (`shieldcheck._numba`), so running two at once gains no throughput and
     slows each by the other's share of the cores; one grid after another also answers the first
     sooner than two grids sharing the cores. A cancelled job leaves the queue or stops at its next
     chunk boundary.
