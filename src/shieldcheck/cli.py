@@ -88,10 +88,12 @@ app = typer.Typer(
     help="shieldcheck: re-runnable physics for ballistic-missile-defense questions. "
     "All outputs are model estimates, not measurements.",
 )
-console = Console(
+def _new_console() -> Console:
     # a terminal's width (or COLUMNS) when there is one; piped output has none to follow: 130 columns
-    width=None if os.environ.get("COLUMNS") or sys.stdout.isatty() else 130
-)
+    return Console(width=None if os.environ.get("COLUMNS") or sys.stdout.isatty() else 130)
+
+
+console = _new_console()
 
 
 def _fail(message: str) -> None:
@@ -484,7 +486,7 @@ def engage_cmd(
         rows = study_table(study, "rows")
     except InputError as exc:
         _fail(str(exc))
-    out = Console()
+    out = _new_console()  # the width rule of every command (a bare Console() wraps piped output at 80)
     one = len(study.variants) == 1
     if summary if summary is not None else len(rows) > 30:
         _print_summary(out, study)
@@ -640,7 +642,7 @@ def threshold_cmd(
             return
     except InputError as exc:
         _fail(str(exc))
-    out = Console()
+    out = _new_console()  # the width rule of every command (a bare Console() wraps piped output at 80)
     one = len(study.variants) == 1
     body = []
     for r in rows:
