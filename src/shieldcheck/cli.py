@@ -937,6 +937,16 @@ def _write_text(path: str, text: str) -> None:
         Path(path).write_text(text, encoding="utf-8")
 
 
+def _announce(*paths: str | None, err: bool = False) -> None:
+    """Say which files were written (every file written is announced; on stderr when stdout carries data)."""
+    for p in paths:
+        if p is not None and p != STDOUT:
+            if err:
+                typer.echo(f"wrote {p}", err=True)
+            else:
+                console.print(f"wrote [bold]{p}[/bold]")
+
+
 @app.command("sweep-plot")
 def sweep_plot_cmd(
     sweep_dir: Annotated[str, typer.Argument(help="A sweep's output directory.")],
@@ -1103,9 +1113,11 @@ def reach_cmd(
     if geojson is not None:
         _write_text(geojson, json.dumps(reach_geojson(res, name=f"{b.name} from {lp.name}"), indent=1))
         if geojson == STDOUT:
+            _announce(map_png, err=True)
             return
     if as_json:
         typer.echo(json.dumps(dataclasses.asdict(res), indent=2))
+        _announce(map_png, geojson, err=True)
         return
     table = Table(title=f"{b.label} from {lp.label}, payload {res.payload_kg:,.0f} kg (model estimate)")
     for col in ("city", "distance km", "azimuth deg", "max range km", "margin km"):
@@ -1118,6 +1130,7 @@ def reach_cmd(
     i_hi, i_lo = r.index(max(r)), r.index(min(r))
     console.print(f"maximum range {r[i_hi]:,.0f} km (azimuth {res.azimuths_deg[i_hi]:g} deg), "
                   f"minimum {r[i_lo]:,.0f} km (azimuth {res.azimuths_deg[i_lo]:g} deg)")
+    _announce(map_png, geojson)
 
 
 # ------------------------------------------------------------------------------------- serve (issue 12)
@@ -1584,9 +1597,11 @@ def boost_phase_cmd(
 
                 write_rows(z.table(), csv_path, "csv")
             if quiet and not as_json:
+                _announce(map_png, geojson, csv_path, err=True)
                 return
             if as_json:
                 typer.echo(json.dumps(z.to_dict(), allow_nan=False))
+                _announce(map_png, geojson, csv_path, err=True)
                 return
             console.print(head, highlight=False)
             console.print(
@@ -1601,6 +1616,7 @@ def boost_phase_cmd(
                 highlight=False,
             )
             console.print("[dim]Kinematic model estimate: no homing, divert or kill assessment.[/dim]")
+            _announce(map_png, geojson, csv_path)
             return
         if staged:
             raise InputError("--staged has no free speed: give --base or --region for a staged interceptor")
