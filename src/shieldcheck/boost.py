@@ -242,7 +242,8 @@ def _cd_table(cd_mach) -> tuple[np.ndarray, np.ndarray]:
 # and _MASS h0 m / mdot while thrusting, never below _MIN_STEP h0
 _VAC_FACTOR = 8.0
 _RHO_EXP = 0.25
-_TURN = 0.03  # 0.04 left Minuteman III (950 kg, 20 deg kick) 1.58 mm/s off DOP853; 0.03: 0.18 mm/s, ~2 % slower
+# 0.04 left Minuteman III (950 kg, 20 deg kick) 1.58 mm/s off DOP853; 0.03: 0.18 mm/s, ~2 % slower
+_TURN = 0.03
 _MASS = 0.1
 _MIN_STEP = 0.02
 
