@@ -385,3 +385,19 @@ def test_engage_and_threshold_piped_are_130_columns_wide(command):
     assert max(len(line) for line in lines) > 80
     assert "tatishchevo" in res.stdout
     assert not any(line.rstrip().endswith(("washing", "tatishche")) for line in lines)
+
+
+def test_readme_quotes_the_reason_as_engage_words_it():
+    # The README quoted 'too slow from redzikowo: ...' after reasons began naming the site's place
+    # ('Redzikowo'); a journalist copying the README's sentence should get the tool's words.
+    import re
+
+    from shieldcheck.study import build_study
+
+    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8").split())
+    study = build_study("european-third-site-2007", thresholds=False)
+    reason = study.route("base", "kozelsk", "washington").reason
+    assert reason.startswith("too slow from Redzikowo: ")
+    assert f'"{reason}"' in readme
+    assert "too slow from redzikowo" not in readme
+    assert not re.search(r"Boost-phase intercept is its own command[^.]*not yet part of studies", readme)
