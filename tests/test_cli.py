@@ -373,3 +373,31 @@ def test_console_follows_the_terminal_width(columns):
     code = "from shieldcheck.cli import console; print(console.width)"
     width = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert int(width.stdout) == columns
+
+
+@pytest.mark.parametrize("command", ["engage", "threshold"])
+def test_engage_and_threshold_piped_are_130_columns_wide(command):
+    # README: piped output, with no terminal to follow, is 130 columns wide. engage and threshold built
+    # their own Console(), which wraps piped output at 80 ("tatishchevo→washing" / "ton").
+    res = CliRunner().invoke(app, [command, "european-third-site-2007"], env={"COLUMNS": None})
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert max(len(line) for line in lines) > 80
+    assert "tatishchevo" in res.stdout
+    assert not any(line.rstrip().endswith(("washing", "tatishche")) for line in lines)
+
+
+def test_readme_quotes_the_reason_as_engage_words_it():
+    # The README quoted 'too slow from redzikowo: ...' after reasons began naming the site's place
+    # ('Redzikowo'); a journalist copying the README's sentence should get the tool's words.
+    import re
+
+    from shieldcheck.study import build_study
+
+    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8").split())
+    study = build_study("european-third-site-2007", thresholds=False)
+    reason = study.route("base", "kozelsk", "washington").reason
+    assert reason.startswith("too slow from Redzikowo: ")
+    assert f'"{reason}"' in readme
+    assert "too slow from redzikowo" not in readme
+    assert not re.search(r"Boost-phase intercept is its own command[^.]*not yet part of studies", readme)

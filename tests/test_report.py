@@ -70,6 +70,15 @@ def test_key_answers_flag_thresholds_below_the_climb_to_burnout(report):
     assert "below the 1.95 km/s" in text
 
 
+def test_threshold_table_carries_the_climb_artefact_note(report):
+    # The table lists Tehran -> Berlin at 1.42 km/s; the warning was only in the key answers, far above it,
+    # so a reader of the table could quote the artefact bare.
+    _, text, _ = report
+    section = text[text.index("id='thresholds'") : text.index("id='footprints'")]
+    assert "6 route(s) need less than the 1.95 km/s it takes just to climb" in section
+    assert "not a speed to quote" in section
+
+
 def test_report_is_self_contained(report):
     _, text, _ = report
     assert not re.search(r"<(script|link|iframe)\b", text, re.I)

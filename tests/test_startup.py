@@ -155,3 +155,31 @@ def test_engagement_rows_do_not_depend_on_the_thread_chunks(monkeypatch):
         rows = [r.to_dict() for s in arch.sites for r in engage_many(trajs, s, arch)]
         runs.append(json.dumps([[t.to_dict() for t in trajs], rows]))
     assert len(runs[0]) > 10_000 and runs[0] == runs[1] == runs[2]
+
+
+def test_make_demo_warm_up_covers_the_reports_reach_fans_and_says_one_line(tmp_path):
+    # `make demo` warms the kernels, then writes the report, whose reach fans compiled
+    # interceptors._fan_kernel afresh ("compiling numerical kernels ... ~13 s" in the middle of the report);
+    # and the warm-up itself was announced as ~13 s when it takes about a minute. WARM_COMMANDS emptied
+    # here: only the extra warm-up runs.
+    code = textwrap.dedent(
+        """
+        from shieldcheck import _numba
+        _numba.WARM_COMMANDS = []
+        _numba.main()
+        """
+    )
+    cold = _fresh(tmp_path, code)
+    assert cold.returncode == 0, cold.stderr[-3000:]
+    assert cold.stderr.count("preparing the compiled kernels") == 1 and "~13 s" not in cold.stderr
+    report_fans = textwrap.dedent(
+        """
+        from shieldcheck import _numba
+        _numba.announce_compilation()
+        from shieldcheck.interceptors import InterceptorSite, InterceptorType, reach_fan
+        site = InterceptorSite("redzikowo", 54.472, 17.124, InterceptorType("gbi-2", 6.3, 120.0, 200.0))
+        reach_fan(site, 600.0, 500.0, __import__("numpy").arange(0.0, 360.0, 5.0))
+        """
+    )
+    after = _fresh(tmp_path, report_fans)  # the same cache: the report's fans compile nothing
+    assert after.returncode == 0 and "compiling" not in after.stderr, after.stderr[-3000:]

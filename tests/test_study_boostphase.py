@@ -364,6 +364,27 @@ def test_north_korea_scenario_has_sourced_boost_phase_bases():
     assert len(nums) >= 10 and all(a.source.startswith("estimate: ") for a in nums)
 
 
+def test_north_korea_boost_phase_figures_stated_in_the_readme():
+    # The README's "North Korea scenario" paragraph (base): it quoted 10 of 14 for Seoul, 5.25-5.51 km/s and
+    # 708 (1,266) zone cells, figures from before the Hwasong-15 booster's corrected payload.
+    st = build_study("us-homeland-north-korea", thresholds=False)
+    by: dict[str, list] = {}
+    for r in st.boost_phase:
+        if r.variant == "base":
+            by.setdefault(r.base, []).append(r)
+    speeds = {b: [round(r.required_speed_km_s, 2) for r in rs] for b, rs in by.items()}
+    band = {b: (min(v), max(v)) for b, v in speeds.items()}
+    ok = {b: sum(r.status == "engageable" for r in rs) for b, rs in by.items()}
+    assert ok == {"sea-of-japan-ship": 14, "airborne-sea-of-japan": 14, "south-korea-ground": 11}
+    assert band["sea-of-japan-ship"] == (4.03, 4.64) and band["airborne-sea-of-japan"] == (3.47, 3.99)
+    lost = {(r.launch, r.target): round(r.required_speed_km_s, 2) for r in by["south-korea-ground"]
+            if r.status != "engageable"}  # fmt: skip
+    assert set(lost) == {("tonghae", t) for t in ("chicago", "washington", "new-york")}
+    assert (min(lost.values()), max(lost.values())) == (5.09, 5.21)
+    (zone,) = [z for z in st.basing_zones if z.variant == "base"]
+    assert (zone.cells_engageable, zone.cells, zone.cells_engageable_any) == (737, 1785, 1107)
+
+
 def test_report_section_present_only_with_the_block(study, tmp_path):
     from shieldcheck.report.html import _boost_phase_section
 

@@ -6,6 +6,7 @@ naming the field, the rule and the value) or from an independent source (geograp
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -159,6 +160,25 @@ def test_compare_csv_says_what_it_wrote(tmp_path):
                                  str(out)])
     assert r.exit_code == 0 and out.exists()
     assert f"wrote {out}" in " ".join(r.output.split())
+
+
+def test_reach_and_boost_phase_say_what_they_wrote(tmp_path):
+    # README: every file written is announced; reach --map/--geojson and boost-phase --map/--geojson/--csv
+    # wrote their files without a word.
+    files = [tmp_path / "r.png", tmp_path / "r.geojson"]
+    r = CliRunner().invoke(app, ["reach", "pyongyang", "--missile", "hwasong-14", "--azimuth-step-deg", "30",
+                                 "--map", str(files[0]), "--geojson", str(files[1])])
+    assert r.exit_code == 0, r.output
+    assert all(f.exists() and f"wrote {f}" in " ".join(r.stdout.split()) for f in files)
+    files = [tmp_path / "z.png", tmp_path / "z.geojson", tmp_path / "z.csv"]
+    opts = ["--map", str(files[0]), "--geojson", str(files[1]), "--csv", str(files[2])]
+    r = CliRunner().invoke(app, [*_BP, *opts])
+    assert r.exit_code == 0, r.output
+    assert all(f.exists() and f"wrote {f}" in " ".join(r.stdout.split()) for f in files)
+    r = CliRunner().invoke(app, [*_BP, "--csv", str(tmp_path / "j.csv"), "--json"])
+    assert r.exit_code == 0, r.output
+    json.loads(r.stdout)  # standard output stays JSON; the file is named on stderr
+    assert f"wrote {tmp_path / 'j.csv'}" in " ".join(r.stderr.split())
 
 
 def test_siting_refuses_one_cell_tall_maps_before_writing(tmp_path):

@@ -88,10 +88,12 @@ app = typer.Typer(
     help="shieldcheck: re-runnable physics for ballistic-missile-defense questions. "
     "All outputs are model estimates, not measurements.",
 )
-console = Console(
+def _new_console() -> Console:
     # a terminal's width (or COLUMNS) when there is one; piped output has none to follow: 130 columns
-    width=None if os.environ.get("COLUMNS") or sys.stdout.isatty() else 130
-)
+    return Console(width=None if os.environ.get("COLUMNS") or sys.stdout.isatty() else 130)
+
+
+console = _new_console()
 
 
 def _fail(message: str) -> None:
@@ -484,7 +486,7 @@ def engage_cmd(
         rows = study_table(study, "rows")
     except InputError as exc:
         _fail(str(exc))
-    out = Console()
+    out = _new_console()  # the width rule of every command (a bare Console() wraps piped output at 80)
     one = len(study.variants) == 1
     if summary if summary is not None else len(rows) > 30:
         _print_summary(out, study)
@@ -640,7 +642,7 @@ def threshold_cmd(
             return
     except InputError as exc:
         _fail(str(exc))
-    out = Console()
+    out = _new_console()  # the width rule of every command (a bare Console() wraps piped output at 80)
     one = len(study.variants) == 1
     body = []
     for r in rows:
@@ -935,6 +937,16 @@ def _write_text(path: str, text: str) -> None:
         Path(path).write_text(text, encoding="utf-8")
 
 
+def _announce(*paths: str | None, err: bool = False) -> None:
+    """Say which files were written (every file written is announced; on stderr when stdout carries data)."""
+    for p in paths:
+        if p is not None and p != STDOUT:
+            if err:
+                typer.echo(f"wrote {p}", err=True)
+            else:
+                console.print(f"wrote [bold]{p}[/bold]")
+
+
 @app.command("sweep-plot")
 def sweep_plot_cmd(
     sweep_dir: Annotated[str, typer.Argument(help="A sweep's output directory.")],
@@ -1101,9 +1113,11 @@ def reach_cmd(
     if geojson is not None:
         _write_text(geojson, json.dumps(reach_geojson(res, name=f"{b.name} from {lp.name}"), indent=1))
         if geojson == STDOUT:
+            _announce(map_png, err=True)
             return
     if as_json:
         typer.echo(json.dumps(dataclasses.asdict(res), indent=2))
+        _announce(map_png, geojson, err=True)
         return
     table = Table(title=f"{b.label} from {lp.label}, payload {res.payload_kg:,.0f} kg (model estimate)")
     for col in ("city", "distance km", "azimuth deg", "max range km", "margin km"):
@@ -1122,6 +1136,7 @@ def reach_cmd(
     if n_all:
         console.print(f"{n_all} azimuth(s) reach everywhere: the longest arc does not come down (orbital "
                       f"speed or a perigee above the ground), shown as half the meridian, 20,004 km")
+    _announce(map_png, geojson)
 
 
 # ------------------------------------------------------------------------------------- serve (issue 12)
@@ -1588,9 +1603,11 @@ def boost_phase_cmd(
 
                 write_rows(z.table(), csv_path, "csv")
             if quiet and not as_json:
+                _announce(map_png, geojson, csv_path, err=True)
                 return
             if as_json:
                 typer.echo(json.dumps(z.to_dict(), allow_nan=False))
+                _announce(map_png, geojson, csv_path, err=True)
                 return
             console.print(head, highlight=False)
             console.print(
@@ -1605,6 +1622,7 @@ def boost_phase_cmd(
                 highlight=False,
             )
             console.print("[dim]Kinematic model estimate: no homing, divert or kill assessment.[/dim]")
+            _announce(map_png, geojson, csv_path)
             return
         if staged:
             raise InputError("--staged has no free speed: give --base or --region for a staged interceptor")

@@ -21,7 +21,14 @@ from shieldcheck.engagement import interceptor_path
 from shieldcheck.footprint import REASON_CODES
 from shieldcheck.interceptors import reach_fan
 from shieldcheck.scenario import load_scenario
-from shieldcheck.study import BASE, below_climb_speed, build_study, speed_sensitivity, study_footprints
+from shieldcheck.study import (
+    BASE,
+    below_climb_speed,
+    build_study,
+    climb_artefact_note,
+    speed_sensitivity,
+    study_footprints,
+)
 from shieldcheck.study import map_extent as _bbox
 from shieldcheck.threats import sample_trajectory
 
@@ -685,6 +692,9 @@ def build_report(
         "intercept window, everything else as in this scenario; found by bisection to 0.01 km/s on the same "
         "model as the engagement table. A tail chase: the interceptor arrives moving with the threat.</p>"
     )
+    climb_note = climb_artefact_note(study, [t for t in study.thresholds if t.variant == base])
+    if climb_note:  # beside the table too, not only in the key answers: the low speeds are not to be quoted
+        parts.append(f"<p class='note'><strong>{html.escape(climb_note)}.</strong></p>")
     if bp_html:
         parts.append(bp_html)
     parts.append("<h2 id='footprints'>Footprints</h2>")
