@@ -1135,7 +1135,8 @@ def reach_cmd(
     n_all = sum(x == HALF_MERIDIAN_KM for x in r)
     if n_all:
         console.print(f"{n_all} azimuth(s) reach everywhere: the longest arc does not come down (orbital "
-                      f"speed or a perigee above the ground), shown as half the meridian, 20,004 km")
+                      f"speed or a perigee above the ground), shown as half the meridian, "
+                      f"{HALF_MERIDIAN_KM:,.0f} km")
     _announce(map_png, geojson)
 
 
