@@ -61,7 +61,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import numba
 import numpy as np
@@ -225,7 +225,14 @@ def _cd(mach, cdm, cdv):
 
 
 def _cd_table(cd_mach) -> tuple[np.ndarray, np.ndarray]:
-    """Mach nodes and (C_d, dC_d/dM) at each, the slopes from scipy's PCHIP (Fritsch & Carlson 1980)."""
+    """Mach nodes and (C_d, dC_d/dM) at each, the slopes from scipy's PCHIP (Fritsch & Carlson 1980).
+
+    Built once per drag curve (about 2 ms: every `fly_batch` call paid it); the kernels only read it."""
+    return _cd_table_of(tuple((float(m), float(c)) for m, c in cd_mach))
+
+
+@lru_cache(maxsize=64)
+def _cd_table_of(cd_mach: tuple) -> tuple[np.ndarray, np.ndarray]:
     cd = np.asarray(cd_mach, dtype=float)
     m, c = np.ascontiguousarray(cd[:, 0]), cd[:, 1]
     if m.size < 2:
@@ -1611,15 +1618,23 @@ def solve_kick(
     if payload is not None:
         kwargs["payload_kg"] = pl
     n = lat.size
+    per_row = isinstance(vehicle, (list, tuple, np.ndarray)) and len(vehicle) == n and n > 1
 
-    def run(kick):
-        b = fly_batch(vehicle, lat, lon, az, kick, **kwargs)
+    def run(kick, rows=None):
+        # rows: the rows still searching (each row's search stops on its own test, so a route gives the
+        # same kick alone or in any batch)
+        if rows is None:
+            b = fly_batch(vehicle, lat, lon, az, kick, **kwargs)
+        else:
+            kw = {k: (v[rows] if k == "payload_kg" else v) for k, v in kwargs.items()}
+            veh = [vehicle[i] for i in rows] if per_row else vehicle
+            b = fly_batch(veh, lat[rows], lon[rows], az[rows], kick, **kw)
         return b, free_flight(b, earth=earth, rotation=rotation)
 
-    def rng(kick):
+    def rng(kick, rows=None):
         # a flight that crashes (kick too large) scores below every real range, and lower for larger
         # kicks, so that the searches move toward smaller kicks
-        b, ff = run(kick)
+        b, ff = run(kick, rows)
         return np.where(np.isnan(ff["range_km"]), -1.0 - kick, ff["range_km"])
 
     lo = np.full(n, _KICK_LO)
@@ -1648,19 +1663,23 @@ def solve_kick(
         d = a + g * (bnd - a)
         fc = rng(c)
         fd = rng(d)
+        on = np.arange(n)  # rows still searching
         for _ in range(iterations):
-            left = fc > fd
-            bnd = np.where(left, d, bnd)
-            a = np.where(left, a, c)
-            c_new = np.where(left, bnd - g * (bnd - a), d)
-            d_new = np.where(left, c, a + g * (bnd - a))
-            c, d = c_new, d_new
+            left = fc[on] > fd[on]
+            a_, b_, c_, d_ = a[on], bnd[on], c[on], d[on]
+            b_ = np.where(left, d_, b_)
+            a_ = np.where(left, a_, c_)
+            c_new = np.where(left, b_ - g * (b_ - a_), d_)
+            d_new = np.where(left, c_, a_ + g * (b_ - a_))
+            a[on], bnd[on], c[on], d[on] = a_, b_, c_new, d_new
             # one new evaluation per row: the point that moved
-            x = np.where(left, c, d)
-            fx = rng(x)
-            fc, fd = np.where(left, fx, fd), np.where(left, fc, fx)
-            if np.all(bnd - a < 1e-6 * bnd):
-                break  # every bracket within 1e-6 of its kick: range is flat there (second order)
+            x = np.where(left, c_new, d_new)
+            fx = rng(x, on)
+            fc[on], fd[on] = np.where(left, fx, fd[on]), np.where(left, fc[on], fx)
+            # a bracket within 1e-6 of its kick is done: range is flat there (second order)
+            on = on[~(b_ - a_ < 1e-6 * b_)]
+            if on.size == 0:
+                break
         kbest = 0.5 * (a + bnd)
         max_range = np.maximum(rng(kbest), 0.0)
         lo, hi = np.full(n, _KICK_LO), kbest
@@ -1674,26 +1693,32 @@ def solve_kick(
             fa, fb = r_lo - gval, max_range - gval
             last = np.zeros(n)
             best_u, best_f = ub.copy(), np.abs(fb)  # the evaluated kick closest to the range (unhalved)
+            on = np.arange(n)  # rows still searching
             for _ in range(iterations):
-                width = ub - ua
-                d = fb - fa
-                um = ub - fb * width / np.where(d != 0.0, d, 1.0)
-                bad = (d == 0.0) | ~np.isfinite(um) | (um <= np.minimum(ua, ub)) | (um >= np.maximum(ua, ub))
-                um = np.where(bad, 0.5 * (ua + ub), um)
-                fm = rng(np.exp(um)) - gval
-                closer = np.abs(fm) < best_f
-                best_u, best_f = np.where(closer, um, best_u), np.where(closer, np.abs(fm), best_f)
+                ua_, ub_, fa_, fb_, last_ = ua[on], ub[on], fa[on], fb[on], last[on]
+                width = ub_ - ua_
+                d = fb_ - fa_
+                um = ub_ - fb_ * width / np.where(d != 0.0, d, 1.0)
+                outside = (um <= np.minimum(ua_, ub_)) | (um >= np.maximum(ua_, ub_))
+                bad = (d == 0.0) | ~np.isfinite(um) | outside
+                um = np.where(bad, 0.5 * (ua_ + ub_), um)
+                fm = rng(np.exp(um), on) - gval[on]
+                closer = np.abs(fm) < best_f[on]
+                best_u[on] = np.where(closer, um, best_u[on])
+                best_f[on] = np.where(closer, np.abs(fm), best_f[on])
                 # the new point replaces the end of the same sign; an end kept twice has its value halved
                 low = fm < 0.0
-                keep_b = low & (last == -1.0)
-                keep_a = ~low & (last == 1.0)
-                fb = np.where(keep_b, 0.5 * fb, fb)
-                fa = np.where(keep_a, 0.5 * fa, fa)
-                ua, fa = np.where(low, um, ua), np.where(low, fm, fa)
-                ub, fb = np.where(low, ub, um), np.where(low, fb, fm)
-                last = np.where(low, -1.0, 1.0)
-                if np.all((np.abs(fm) < 1e-7) | (np.abs(ub - ua) < 1e-13) | unreachable | too_short):
-                    break  # every row within 0.1 mm of its range, or its bracket closed
+                fb_ = np.where(low & (last_ == -1.0), 0.5 * fb_, fb_)
+                fa_ = np.where(~low & (last_ == 1.0), 0.5 * fa_, fa_)
+                ua_, fa_ = np.where(low, um, ua_), np.where(low, fm, fa_)
+                ub_, fb_ = np.where(low, ub_, um), np.where(low, fb_, fm)
+                ua[on], ub[on], fa[on], fb[on] = ua_, ub_, fa_, fb_
+                last[on] = np.where(low, -1.0, 1.0)
+                # a row within 0.1 mm of its range, or with its bracket closed, is done
+                done = (np.abs(fm) < 1e-7) | (np.abs(ub_ - ua_) < 1e-13) | unreachable[on] | too_short[on]
+                on = on[~done]
+                if on.size == 0:
+                    break
             lo = hi = np.exp(best_u)
             status[unreachable] = "unreachable"
             status[too_short & ~unreachable] = "no-solution"
