@@ -1744,3 +1744,72 @@ def solve_kick(
         "impact_latitude_deg": ff["impact_latitude_deg"],
         "impact_longitude_deg": ff["impact_longitude_deg"],
     }
+
+
+# ------------------------------------------------------------------- states of boosts cut short (samples)
+@numba.njit(cache=True, nogil=True)
+def _states_rows(lo, hi, veh, phys, r0, h0, kick, times, stage, cap, eci, status):
+    """The states of boosts cut short at given times, rows lo to hi - 1 (`shieldcheck.boostphase`'s samples).
+
+    Row i flies vehicle ``veh`` (stage table, stage count, payload, vertical rise, kick duration) from
+    ``r0[i]`` toward ``h0[i]`` with kick ``kick[i]`` (rad) once, recording every step (at most ``cap``),
+    then restarts from the last step at or before each time ``times[s]`` (within stage ``stage[s]``'s
+    burn) with one step ending on it: the steps `cut_vehicle`'s flight takes, since a step ends on the
+    end of a burn. ``eci[i, s]`` gets the inertial position and velocity then, ``status[i]`` the
+    flight's status (``_OK``, ``_CRASHED``, ``_NO_LIFTOFF``).
+
+    Serial and without the GIL: `shieldcheck._numba.run_chunks` runs row ranges on several threads."""
+    st, nst, payload, tvert, tkick = veh
+    omega, gmode, mu, j2, re, a_e, e2, drag, lr, lp, aa, cdm, cdv, step = phys
+    o = np.empty(_NOUT)
+    rec = np.empty((cap, 8))
+    norec = np.empty((0, 8))
+    y = np.zeros(10)
+    k1, k2, k3, k4, tmp = np.empty(10), np.empty(10), np.empty(10), np.empty(10), np.empty(10)
+    for i in range(lo, hi):
+        nrec = _fly_one(st, nst, payload, r0[i], h0[i], kick[i], tvert, tkick, omega, gmode, mu, j2, re,
+                        a_e, e2, drag, lr, lp, aa, cdm, cdv, step, o, rec)  # fmt: skip
+        status[i] = o[_O_ST]
+        if status[i] != _OK:
+            continue
+        for s in range(times.shape[0]):
+            t, k = times[s], stage[s]
+            # the phase burning at t: stage k's engine and mass, and (first stage) rise, kick or turn
+            m = payload
+            for j in range(nst):
+                m += st[j, _MP] + st[j, _MD]
+            ts = 0.0
+            for j in range(k):
+                ts += st[j, _TB] + st[j, _COAST]
+                m -= st[j, _MP] + st[j, _MD]
+            tb = st[k, _TB]
+            mdot = st[k, _MP] / tb
+            fvac = mdot * G0_KM_S2 * st[k, _IV]
+            fp = (st[k, _IV] - st[k, _IS]) * mdot * G0_KM_S2 / P0_PA
+            mode = 3
+            if k == 0:
+                if t < min(tvert, tb):
+                    mode = 1
+                elif t < min(tvert + tkick, tb):
+                    mode = 2
+            j = np.searchsorted(rec[:nrec, 0], t + 1e-12) - 1  # last recorded step at or before t
+            if j >= 0:
+                t0 = rec[j, 0]
+                for c in range(6):
+                    y[c] = rec[j, 1 + c]
+            else:
+                t0 = 0.0
+                y[0], y[1], y[2] = r0[i, 0], r0[i, 1], r0[i, 2]
+                y[3], y[4], y[5] = -omega * r0[i, 1], omega * r0[i, 0], 0.0
+            for c in range(6, 10):
+                y[c] = 0.0
+            if t > t0 + 1e-12:
+                crashed = _segment(y, t0, t, step, mode, m - mdot * (t0 - ts), mdot, fvac, fp, st[k, _AREA],
+                                   kick[i], h0[i, 0], h0[i, 1], h0[i, 2], omega, gmode, mu, j2, re, a_e, e2,
+                                   drag, lr, lp, aa, cdm, cdv, k1, k2, k3, k4, tmp, norec, nrec - nrec,
+                                   t0 - t0)[2]  # fmt: skip
+                if crashed:
+                    status[i] = _CRASHED
+                    break
+            for c in range(6):
+                eci[i, s, c] = y[c]

@@ -49,7 +49,9 @@ Model (kinematics only; no homing, no divert, no kill assessment)
 
 from __future__ import annotations
 
+import functools
 import math
+import os
 import warnings
 from dataclasses import dataclass, field
 
@@ -57,8 +59,9 @@ import numba
 import numpy as np
 
 from shieldcheck import earth as _earth
+from shieldcheck._numba import run_chunks
 from shieldcheck.earth import MU_KM3_S2
-from shieldcheck.errors import InputError, require_within
+from shieldcheck.errors import InputError, require_array_within, require_within
 from shieldcheck.interceptors import intercept_speed_kernel
 
 __all__ = [
@@ -67,6 +70,7 @@ __all__ = [
     "BoostPhaseResult",
     "BasingZone",
     "boost_profile",
+    "boost_profiles",
     "sample_boost",
     "engage_boost",
     "least_speed_curve",
@@ -218,6 +222,10 @@ class BoostProfile:
         )
 
 
+MAX_ROUTES = 1_000
+"""Most launches `boost_profiles` flies in one call."""
+
+
 def boost_profile(
     missile,
     latitude_deg: float,
@@ -260,21 +268,82 @@ def boost_profile(
     InputError
         An unknown class, a missing or doubled direction, values out of range.
 
-    Each sample is the burnout of the same vehicle cut short at that moment
-    (:func:`shieldcheck.boost.cut_vehicle`: stages above folded into the payload), flown by
-    :func:`shieldcheck.boost.fly_batch` in one batch with the solved kick: the boost integrator itself,
-    not a fit. Samples inside staging coasts are skipped (Hermite interpolation spans
-    the coast).
+    The kick comes from :func:`shieldcheck.boost.solve_kick`; each sample is the state of the same
+    vehicle cut short at that moment (:func:`sample_boost`). :func:`boost_profiles` flies many launches
+    of one class at once, with the same answers.
 
     >>> p = boost_profile("aps2003-solid", 40.0, 127.0, azimuth_deg=45.0, step_s=10.0)
     >>> round(p.burnout_time_s), bool(p.r_ecef_km.shape == (p.time_s.size, 3))
     (170, True)
     """
-    from shieldcheck.boost import Vehicle, solve_kick
-    from shieldcheck.catalog.boosters import get_booster
-
     lat = require_within("latitude_deg", latitude_deg, -90.0, 90.0)
     lon = require_within("longitude_deg", longitude_deg, -360.0, 360.0)
+    if toward is not None:
+        try:
+            tlat, tlon = (float(x) for x in toward)
+        except (TypeError, ValueError):
+            raise InputError(f"toward must be (latitude_deg, longitude_deg), got {toward!r}") from None
+        toward = (tlat, tlon)
+    return boost_profiles(
+        missile,
+        lat,
+        lon,
+        azimuth_deg=azimuth_deg,
+        toward=toward,
+        payload_kg=payload_kg,
+        step_s=step_s,
+        earth=earth,
+        rotation=rotation,
+    )[0]
+
+
+def boost_profiles(
+    missile,
+    latitude_deg,
+    longitude_deg,
+    *,
+    azimuth_deg=None,
+    toward=None,
+    payload_kg: float | None = None,
+    step_s: float = 2.0,
+    earth: str = "wgs84",
+    rotation: bool = True,
+    cache: bool = True,
+) -> list[BoostProfile]:
+    """`boost_profile` for many launches of one booster class at once: one kick search, one sampling pass.
+
+    Parameters
+    ----------
+    missile, payload_kg, step_s, earth, rotation :
+        As for :func:`boost_profile` (one class and payload for the whole batch).
+    latitude_deg, longitude_deg : float or array_like, shape (N,)
+        Launch points, deg (broadcast with the direction).
+    azimuth_deg : float or array_like, shape (N,), optional
+        Launch azimuths, deg from north (kick for the longest range along each).
+    toward : (latitude_deg, longitude_deg), each a float or array_like of shape (N,), optional
+        Targets instead of azimuths (kick for the range to each target, as :func:`boost_profile`).
+    cache : bool
+        Reuse profiles already flown with the same inputs, in this process and on disk (`profile_cache`);
+        False flies every launch afresh (and stores nothing).
+
+    Returns
+    -------
+    list of BoostProfile
+        N profiles, in the order of the launches. Each equals :func:`boost_profile` of its launch alone
+        (the kick searches stop row by row, `shieldcheck.boost.solve_kick`; the sampling is per row).
+
+    Raises
+    ------
+    InputError
+        As :func:`boost_profile`; more than 1,000 launches; shapes that do not broadcast.
+
+    >>> ps = boost_profiles("aps2003-solid", 40.0, 127.0, azimuth_deg=[45.0, 90.0], step_s=10.0)
+    >>> [round(p.azimuth_deg) for p in ps], ps[1].time_s.size == ps[0].time_s.size
+    ([45, 90], True)
+    """
+    from shieldcheck.boost import Vehicle
+    from shieldcheck.catalog.boosters import get_booster
+
     step = require_within("step_s", step_s, 0.1, 30.0)
     if isinstance(missile, Vehicle):
         vehicle, name = missile, missile.name or "vehicle"
@@ -285,31 +354,81 @@ def boost_profile(
         vehicle = vehicle.with_payload(require_within("payload_kg", payload_kg, 0.0, 1e6))
     if (azimuth_deg is None) == (toward is None):
         raise InputError("give exactly one of azimuth_deg and toward (a target latitude, longitude)")
-    kw = dict(earth=earth, rotation=rotation)
+    earth = _earth.check_earth(earth)
+    rotation = bool(rotation)
+    lat = require_array_within("latitude_deg", latitude_deg, -90.0, 90.0)
+    lon = require_array_within("longitude_deg", longitude_deg, -360.0, 360.0)
     if toward is not None:
         try:
-            tlat, tlon = (float(x) for x in toward)
+            tlat, tlon = toward
         except (TypeError, ValueError):
-            raise InputError(f"toward must be (latitude_deg, longitude_deg), got {toward!r}") from None
-        tlat = require_within("toward latitude_deg", tlat, -90.0, 90.0)
-        tlon = require_within("toward longitude_deg", tlon, -360.0, 360.0)
-        dist, az, _ = _earth.geodesic_inverse(lat, lon, tlat, tlon, earth)
-        dist, az = float(dist), float(az) % 360.0
-        if dist < 1.0:
-            raise InputError("toward must be at least 1 km from the launch point")
-        sol = solve_kick(vehicle, lat, lon, az, "range", range_km=min(dist, 20000.0), iterations=30, **kw)
-        st = str(sol["status"][0])
-        note = {
-            "ok": f"range to target ({dist:,.0f} km)",
-            "unreachable": f"maximum range ({float(sol['max_range_km'][0]):,.0f} km; target {dist:,.0f} km)",
-        }.get(st, f"smallest kick (the full boost overshoots the {dist:,.0f} km route)")
+            raise InputError(f"toward must be (latitude_deg, longitude_deg), got {toward!r:.80}") from None
+        tlat = require_array_within("toward latitude_deg", tlat, -90.0, 90.0)
+        tlon = require_array_within("toward longitude_deg", tlon, -360.0, 360.0)
+        routes = _routes(lat, lon, tlat, tlon)
     else:
-        az = require_within("azimuth_deg", azimuth_deg, -360.0, 360.0) % 360.0
-        sol = solve_kick(vehicle, lat, lon, az, "max-range", iterations=30, **kw)
-        note = f"maximum range ({float(sol['max_range_km'][0]):,.0f} km)"
-    return sample_boost(
-        vehicle, lat, lon, az, float(sol["kick_deg"][0]), step_s=step, name=name, note=note, **kw
+        az = require_array_within("azimuth_deg", azimuth_deg, -360.0, 360.0) % 360.0
+        routes = _routes(lat, lon, az)
+    keys = _profile_keys(vehicle, name, routes, step, earth, rotation)
+    found = [profile_cache.get(k) if cache else None for k in keys]
+    todo = [i for i, p in enumerate(found) if p is None]
+    if todo:
+        fresh = _fly_profiles(vehicle, name, [r[todo] for r in routes], step, earth, rotation)
+        for i, p in zip(todo, fresh, strict=True):
+            found[i] = p
+            if cache:
+                profile_cache.put(keys[i], p)
+    return found
+
+
+def _fly_profiles(vehicle, name, routes, step, earth, rotation) -> list[BoostProfile]:
+    """Solve the kicks of the launches ``routes`` (lat, lon, then azimuth or target lat, lon) and sample."""
+    from shieldcheck.boost import solve_kick
+
+    if len(routes) == 4:
+        lat, lon, tlat, tlon = routes
+        dist, az, _ = _earth.geodesic_inverse(lat, lon, tlat, tlon, earth)
+        dist, az = np.atleast_1d(dist).astype(float), np.atleast_1d(az) % 360.0
+        if np.any(dist < 1.0):
+            raise InputError("toward must be at least 1 km from the launch point")
+        sol = solve_kick(
+            vehicle, lat, lon, az, "range", range_km=np.minimum(dist, 20000.0), iterations=30,
+            earth=earth, rotation=rotation,
+        )  # fmt: skip
+        rows = zip(sol["status"], sol["max_range_km"], dist, strict=True)
+        notes = [_range_note(str(s), m, d) for s, m, d in rows]
+    else:
+        lat, lon, az = routes
+        sol = solve_kick(vehicle, lat, lon, az, "max-range", iterations=30, earth=earth, rotation=rotation)
+        notes = [f"kick for the longest range, {m:,.0f} km" for m in sol["max_range_km"]]
+    return _sample_many(
+        vehicle, lat, lon, az, sol["kick_deg"], step, name, notes, earth=earth, rotation=rotation
     )
+
+
+def _routes(*arrays) -> list[np.ndarray]:
+    """The launch arrays broadcast to one flat shape of at most `MAX_ROUTES`."""
+    try:
+        out = [np.ravel(x).astype(float) for x in np.broadcast_arrays(*arrays)]
+    except ValueError:
+        raise InputError(
+            "the launch points and their azimuths or targets must broadcast to one shape, got shapes "
+            + ", ".join(str(np.shape(x)) for x in arrays)
+        ) from None
+    if not 1 <= out[0].size <= MAX_ROUTES:
+        raise InputError(f"boost_profiles flies 1 to {MAX_ROUTES:,} launches at once, got {out[0].size:,}")
+    return out
+
+
+def _range_note(status: str, max_range_km: float, dist_km: float) -> str:
+    """How the kick of a route was chosen, in words (a clause without brackets: views put it in theirs)."""
+    if status == "ok":
+        return f"kick for the range to the target, {dist_km:,.0f} km"
+    if status == "unreachable":
+        return (
+            f"kick for the longest range, {max_range_km:,.0f} km, short of the target {dist_km:,.0f} km away"
+        )
+    return f"smallest kick: the full boost overshoots the {dist_km:,.0f} km route"
 
 
 def sample_boost(
@@ -327,18 +446,29 @@ def sample_boost(
 ) -> BoostProfile:
     """Sample one staged boost with a given kick every ``step_s`` within each burn (see `boost_profile`).
 
-    Each sample is the final burnout of the vehicle cut short at that moment, all flown in one
-    :func:`shieldcheck.boost.fly_batch` call.
+    Each sample is the state of the vehicle cut short at that moment (`shieldcheck.boost.cut_vehicle`),
+    which is the full boost's state then: the boost is flown once with every Runge-Kutta step recorded,
+    and each sample restarts from the last step before it with one step ending on it, the very steps the
+    cut vehicle's own flight takes (`shieldcheck.boost.fly_batch`'s step rule ends a step on the end of
+    a burn). Samples inside staging coasts are skipped (Hermite interpolation spans the coast).
 
     Raises
     ------
     InputError
         More than 20,000 samples, or a boost that crashes or cannot lift off.
     """
-    from shieldcheck.boost import cut_vehicle, fly_batch
-
     step = require_within("step_s", step_s, 0.1, 30.0)
-    times, vehicles = [], []
+    lat = np.array([require_within("latitude_deg", latitude_deg, -90.0, 90.0)])
+    lon = np.array([require_within("longitude_deg", longitude_deg, -360.0, 360.0)])
+    az = np.array([require_within("azimuth_deg", azimuth_deg, -360.0, 360.0)])
+    kick = np.array([require_within("kick_deg", kick_deg, 0.0, 89.0)])
+    return _sample_many(vehicle, lat, lon, az, kick, step, name, [note], earth=earth, rotation=rotation)[0]
+
+
+def _sample_times(vehicle, step: float) -> tuple[np.ndarray, np.ndarray]:
+    """Sample times (s after launch) within each stage's burn, every ``step`` or less, each burn's end
+    included, and the stage burning at each."""
+    times, stage = [], []
     t0 = 0.0
     last = len(vehicle.stages) - 1
     for k, s in enumerate(vehicle.stages):
@@ -347,32 +477,296 @@ def sample_boost(
             raise InputError(f"step_s {step:g} gives more than {MAX_SAMPLES} samples (take a longer step)")
         for f in np.arange(1, n + 1) / n:
             times.append(t0 + f * s.burn_time_s)
-            vehicles.append(cut_vehicle(vehicle, times[-1]))
+            stage.append(k)
         t0 += s.burn_time_s + (s.coast_after_s if k < last else 0.0)
-    b = fly_batch(
-        vehicles, latitude_deg, longitude_deg, azimuth_deg, kick_deg, earth=earth, rotation=rotation
+    return np.array(times), np.array(stage, dtype=np.int64)
+
+
+def _sample_many(vehicle, lat, lon, az, kick, step, name, notes, *, earth, rotation) -> list[BoostProfile]:
+    """Sample the boosts of one vehicle from N launches (flat arrays) in one compiled pass."""
+    from shieldcheck.boost import (
+        _GRAV_CODE,
+        _MIN_STEP,
+        _NOUT,
+        _O_RX,
+        _O_ST,
+        _O_T,
+        _O_VX,
+        _OK,
+        _STATUS,
+        J2_WGS84,
+        PitchProgram,
+        _atmosphere_table,
+        _cd_table,
+        _check_vehicles,
+        _states_rows,
+        _to_batch,
     )
+
+    vehicle = _check_vehicles(vehicle)[0]
+    earth = _earth.check_earth(earth)
+    times, stage = _sample_times(vehicle, step)
+    n, k = lat.size, times.size
+    pitch = PitchProgram()
+    a_e, e2 = _earth.ellipsoid(earth)
+    omega = _earth.rotation_rate(bool(rotation))
+    lr, lp, aa = _atmosphere_table()
+    cdm, cdv = _cd_table(vehicle.cd_mach)
+    h_step = 0.5  # fly_batch's default base step, with which every boost of this module is flown
+    phys = (float(omega), _GRAV_CODE["central"], MU_KM3_S2, J2_WGS84, a_e, a_e, e2, True, lr, lp, aa, cdm,
+            cdv, h_step)  # fmt: skip
+    st = np.array([s.row for s in vehicle.stages], dtype=float)
+    # every step but a phase's last is at least h_step * _MIN_STEP long: the record cannot overflow
+    cap = int(math.ceil(vehicle.burn_time_s / (h_step * _MIN_STEP))) + 64
+    r0 = np.ascontiguousarray(np.reshape(_earth.geodetic_to_ecef(lat, lon, 0.0, earth), (-1, 3)))
+    east, north, _ = _earth.enu_basis(lat, lon, earth)
+    azr = np.radians(az)[:, None]
+    h0 = np.ascontiguousarray(np.reshape(np.sin(azr) * east + np.cos(azr) * north, (-1, 3)))
+    eci = np.empty((n, k, 6))
+    status = np.zeros(n)
+    veh = (st, len(vehicle.stages), float(vehicle.payload_kg), float(pitch.vertical_rise_s),
+           float(pitch.kick_duration_s))  # fmt: skip
+    run_chunks(_states_rows, n, veh, phys, r0, h0, np.radians(kick), times, stage, cap, eci, status)
     label = name or vehicle.name or "vehicle"
-    if np.any(b.status != "ok"):
-        bad = str(b.status[b.status != "ok"][0])
+    if np.any(status != _OK):
+        bad = _STATUS[int(status[status != _OK][0])]
         raise InputError(f"missile {label!r} cannot fly this boost ({bad}); check its stages and payload")
-    r0 = _earth.geodetic_to_ecef(latitude_deg, longitude_deg, 0.0, earth).reshape(1, 3)
+    out = np.zeros((n * k, _NOUT))
+    out[:, _O_T] = np.tile(times, n)
+    out[:, _O_RX : _O_RX + 3] = eci[:, :, :3].reshape(-1, 3)
+    out[:, _O_VX : _O_VX + 3] = eci[:, :, 3:].reshape(-1, 3)
+    out[:, _O_ST] = 0.0
+    rep = np.repeat
+    b = _to_batch(out, rep(lat, k), rep(lon, k), rep(az, k), rep(kick, k), omega, earth)
     t = np.concatenate([[0.0], times])
-    return BoostProfile(
-        label,
-        t,
-        np.vstack([r0, b.r_ecef_km]),
-        np.vstack([np.zeros((1, 3)), b.v_rel_km_s]),
-        float(latitude_deg),
-        float(longitude_deg),
-        float(azimuth_deg),
-        float(kick_deg),
-        float(t[-1]),
-        float(b.burnout_altitude_km[-1]),
-        float(b.burnout_speed_km_s[-1]),
-        float(b.burnout_range_km[-1]),
-        note,
+    profiles = []
+    for i in range(n):
+        rows = slice(i * k, (i + 1) * k)
+        last = (i + 1) * k - 1
+        profiles.append(
+            BoostProfile(
+                label,
+                t,
+                np.vstack([r0[i : i + 1], b.r_ecef_km[rows]]),
+                np.vstack([np.zeros((1, 3)), b.v_rel_km_s[rows]]),
+                float(lat[i]),
+                float(lon[i]),
+                float(az[i]),
+                float(kick[i]),
+                float(t[-1]),
+                float(b.burnout_altitude_km[last]),
+                float(b.burnout_speed_km_s[last]),
+                float(b.burnout_range_km[last]),
+                notes[i],
+            )
+        )
+    return profiles
+
+
+# ------------------------------------------------------------------------------------ the profile cache
+_CACHE_FORMAT = "shieldcheck boost profile 1"
+PROFILE_CACHE_MAX_FILES = 4_000
+"""Most boost profiles kept on disk (the oldest used are removed first); each is about 10 kB."""
+PROFILE_CACHE_MAX_BYTES = 64 * 2**20
+"""Most bytes the boost profiles kept on disk may take."""
+
+
+def _profile_keys(vehicle, name, routes, step, earth, rotation) -> list[str]:
+    """One SHA-256 per launch over every number its profile depends on, and over the code that flies it.
+
+    The numbers: the vehicle's stage table, payload and drag curve, the pitch program, the launch point and
+    azimuth or target, the sample step, the Earth model and rotation; the code: the sources of the modules
+    that fly and sample the boost (the atmosphere table's too) and the versions of the libraries they call
+    (``ambiance`` gives the atmosphere). A change to any of them is another key: the cache never returns a
+    profile flown with other inputs or other code."""
+    import hashlib
+
+    from shieldcheck.boost import PitchProgram
+
+    pitch = PitchProgram()
+    head = "|".join(
+        [
+            _code_fingerprint(),
+            name,
+            ",".join(float(x).hex() for s in vehicle.stages for x in s.row),
+            float(vehicle.payload_kg).hex(),
+            ",".join(float(x).hex() for pair in vehicle.cd_mach for x in pair),
+            float(pitch.vertical_rise_s).hex(),
+            float(pitch.kick_duration_s).hex(),
+            float(step).hex(),
+            earth,
+            str(rotation),
+            str(len(routes)),
+        ]
     )
+    rows = np.stack(routes, axis=1)
+    texts = (f"{head}|{','.join(x.hex() for x in r.tolist())}" for r in rows)
+    return [hashlib.sha256(t.encode()).hexdigest() for t in texts]
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    import hashlib
+    from importlib.metadata import PackageNotFoundError, version
+    from pathlib import Path
+
+    from shieldcheck import __version__
+
+    h = hashlib.sha256(f"{_CACHE_FORMAT}|{__version__}".encode())
+    for module in ("boost.py", "boostphase.py", "earth.py", "errors.py", "catalog/boosters.py"):
+        h.update((Path(__file__).parent / module).read_bytes())
+    for package in ("numpy", "scipy", "numba", "pyproj", "ambiance"):
+        try:
+            h.update(f"{package} {version(package)}".encode())
+        except PackageNotFoundError:
+            h.update(f"{package} absent".encode())
+    return h.hexdigest()
+
+
+class ProfileCache:
+    """Boost profiles already flown: in this process (the last 256) and on disk beside numba's cache.
+
+    The disk folder is the compiled kernels' (`shieldcheck._numba.configure_cache`): next to the sources,
+    ``NUMBA_CACHE_DIR``, the user's cache folder or a private temporary folder, in a subfolder
+    ``boost-profiles``; none when numba caches nothing. A file is a NumPy ``.npz`` (no pickle) named
+    after the profile's key (`_profile_keys`), written to a temporary name and renamed (atomic: a reader
+    sees a whole file or none), read back only when every array has the right shape and is finite. A
+    folder that cannot be written, or a file that cannot be read, leaves the profile to be flown again.
+    At most `PROFILE_CACHE_MAX_FILES` files and `PROFILE_CACHE_MAX_BYTES` bytes stay: the least recently
+    used go first.
+    """
+
+    def __init__(self, memory: int = 256):
+        import threading
+        from collections import OrderedDict
+
+        self._memory: OrderedDict = OrderedDict()
+        self._size = memory
+        self._lock = threading.Lock()
+        self._folder = None
+        self._chosen = False
+
+    def use_folder(self, folder) -> None:
+        """Keep the files in ``folder`` (None: no disk cache) instead of beside numba's cache; forget the
+        profiles held in memory."""
+        from pathlib import Path
+
+        with self._lock:
+            self._folder = None if folder is None else Path(folder)
+            self._chosen = True
+            self._memory.clear()
+
+    def folder(self):
+        """The disk folder (a ``pathlib.Path``), or None when profiles are kept in memory only."""
+        from pathlib import Path
+
+        from shieldcheck._numba import cache_location
+
+        if not self._chosen:
+            where = cache_location()
+            if where == "in-tree":
+                self._folder = Path(__file__).parent / "__pycache__" / "boost-profiles"
+            elif where != "none" and os.environ.get("NUMBA_CACHE_DIR"):
+                self._folder = Path(os.environ["NUMBA_CACHE_DIR"]) / "shieldcheck-boost-profiles"
+            self._chosen = True
+        return self._folder
+
+    def get(self, key: str) -> BoostProfile | None:
+        with self._lock:
+            if key in self._memory:
+                self._memory.move_to_end(key)
+                return self._memory[key]
+        p = self._read(key)
+        if p is not None:
+            self._remember(key, p)
+        return p
+
+    def put(self, key: str, profile: BoostProfile) -> None:
+        self._remember(key, profile)
+        self._write(key, profile)
+
+    def _remember(self, key, profile) -> None:
+        with self._lock:
+            self._memory[key] = profile
+            self._memory.move_to_end(key)
+            while len(self._memory) > self._size:
+                self._memory.popitem(last=False)
+
+    def _read(self, key: str) -> BoostProfile | None:
+        import zipfile
+
+        folder = self.folder()
+        if folder is None:
+            return None
+        path = folder / f"{key}.npz"
+        try:
+            with np.load(path, allow_pickle=False) as f:
+                t, r, v, num = f["time_s"], f["r_ecef_km"], f["v_ecef_km_s"], f["numbers"]
+                name, note, stored = str(f["name"]), str(f["note"]), str(f["key"])
+            os.utime(path)  # recently used: pruned last
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            return None
+        k = t.shape[0] if t.ndim == 1 else -1
+        if (
+            stored != key
+            or not 2 <= k <= MAX_SAMPLES
+            or r.shape != (k, 3)
+            or v.shape != (k, 3)
+            or num.shape != (8,)
+            or not all(np.all(np.isfinite(a)) for a in (t, r, v))
+        ):
+            return None
+        lat0, lon0, az, kick, tb, hb, vb, rb = (float(x) for x in num)
+        return BoostProfile(name, t, r, v, lat0, lon0, az, kick, tb, hb, vb, rb, note)
+
+    def _write(self, key: str, p: BoostProfile) -> None:
+        import tempfile
+
+        folder = self.folder()
+        if folder is None:
+            return
+        numbers = np.array(
+            [p.launch_latitude_deg, p.launch_longitude_deg, p.azimuth_deg, p.kick_deg, p.burnout_time_s,
+             p.burnout_altitude_km, p.burnout_speed_km_s, p.burnout_range_km]
+        )  # fmt: skip
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=folder)
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    arrays = dict(time_s=p.time_s, r_ecef_km=p.r_ecef_km, v_ecef_km_s=p.v_ecef_km_s)
+                    texts = dict(name=np.str_(p.name), note=np.str_(p.note), key=np.str_(key))
+                    np.savez(out, numbers=numbers, **arrays, **texts)
+                os.replace(tmp, folder / f"{key}.npz")
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+            self._prune(folder)
+        except OSError:
+            return  # a read-only or full folder: the profile is flown again next time
+
+    @staticmethod
+    def _prune(folder) -> None:
+        files = []
+        for e in os.scandir(folder):
+            if e.name.endswith(".npz"):
+                st = e.stat()
+                files.append((st.st_mtime, st.st_size, e.path))
+        total = sum(f[1] for f in files)
+        if len(files) <= PROFILE_CACHE_MAX_FILES and total <= PROFILE_CACHE_MAX_BYTES:
+            return
+        files.sort()
+        while files and (len(files) > 0.9 * PROFILE_CACHE_MAX_FILES or total > 0.9 * PROFILE_CACHE_MAX_BYTES):
+            _, size, path = files.pop(0)
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+            total -= size
+
+
+profile_cache = ProfileCache()
+"""The boost profiles `boost_profiles` has flown (see `ProfileCache`)."""
 
 
 # ------------------------------------------------------------------------------------------- the kernel
@@ -535,9 +929,14 @@ def _one_base(i, ts, P, V, bases, vcs, t_launch, t_burn, mode, tab_t, tab_r, spe
     out[i, 2] = last
 
 
-@numba.njit(cache=True, parallel=True)
-def _zone_kernel(ts, P, V, bases, vcs, t_launch, t_burn, mode, tab_t, tab_r, speed, omega, mu, ab, out):
-    for i in numba.prange(bases.shape[0]):
+@numba.njit(cache=True, nogil=True)
+def _zone_kernel(
+    lo, hi, ts, P, V, bases, vcs, t_launch, t_burn, mode, tab_t, tab_r, speed, omega, mu, ab, out
+):
+    """Bases lo to hi - 1 (`_one_base`). Serial and without the GIL: `shieldcheck._numba.run_chunks` runs
+    row ranges on several threads, and one base in the calling thread (a parallel kernel's start cost
+    tens of milliseconds per call on a loaded machine, more than one base's work)."""
+    for i in range(lo, hi):
         _one_base(i, ts, P, V, bases, vcs, t_launch, t_burn, mode, tab_t, tab_r, speed, omega, mu, ab, out)
 
 
@@ -815,10 +1214,10 @@ def _run(profile, lat, lon, interceptor, options: dict, *, speed_free: bool = Fa
     )
     out = np.empty((bases.shape[0], 3))
     # fmt: off
-    _zone_kernel(np.ascontiguousarray(prof.time_s), np.ascontiguousarray(prof.r_ecef_km),
-                 np.ascontiguousarray(prof.v_ecef_km_s), bases, vcs, float(t_launch), float(tb), int(mode),
-                 tab_t, tab_r, float(v), _earth.rotation_rate(bool(o["rotation"])), MU_KM3_S2, _radii(earth),
-                 out)
+    run_chunks(_zone_kernel, bases.shape[0], np.ascontiguousarray(prof.time_s),
+               np.ascontiguousarray(prof.r_ecef_km), np.ascontiguousarray(prof.v_ecef_km_s), bases, vcs,
+               float(t_launch), float(tb), int(mode), tab_t, tab_r, float(v),
+               _earth.rotation_rate(bool(o["rotation"])), MU_KM3_S2, _radii(earth), out)
     # fmt: on
     return prof, args, t_launch, float(prof.time_s[-1]), out
 

@@ -668,8 +668,8 @@ class StudyBasingZone:
         }
 
 
-@functools.lru_cache(maxsize=256)
 def _boost_profile(booster, payload_kg, lat, lon, tlat, tlon, step_s, earth, rotation):
+    """`boost_profile` toward the target (cached by `shieldcheck.boostphase.profile_cache`)."""
     from shieldcheck.boostphase import boost_profile
 
     return boost_profile(
@@ -694,7 +694,12 @@ def _zone(profile_args, region, step, options):
 
 
 def _route_profiles(built) -> dict:
-    """(group, launch, target) -> the `_boost_profile` arguments of every route a boost-phase base faces."""
+    """(group, launch, target) -> the `_boost_profile` arguments of every route a boost-phase base faces.
+
+    The routes of one booster are flown together (`shieldcheck.boostphase.boost_profiles`: one kick
+    search and one sampling pass for all), and kept in its cache for the other variants and later runs."""
+    from shieldcheck.boostphase import boost_profiles
+
     plan = built.boost_phase
     arch = built.architecture
     out = {}
@@ -702,7 +707,7 @@ def _route_profiles(built) -> dict:
         if c.group not in plan.boosters or (c.group, c.launch.name, c.target.name) in out:
             continue
         booster, payload = plan.boosters[c.group]
-        args = (
+        out[(c.group, c.launch.name, c.target.name)] = (
             booster,
             payload,
             c.launch.latitude_deg,
@@ -713,13 +718,23 @@ def _route_profiles(built) -> dict:
             arch.earth,
             arch.rotation,
         )
+    batches: dict = {}
+    for key, args in out.items():
+        batches.setdefault(args[:2] + args[6:], []).append(key)
+    for (booster, payload, step, earth, rotation), keys in batches.items():
+        lat, lon, tlat, tlon = (np.array([out[k][j] for k in keys]) for j in (2, 3, 4, 5))
         try:
-            _boost_profile(*args)
-        except InputError as exc:
-            raise InputError(
-                f"{built.name}: boost_phase.boosters.{c.group} ({c.launch.name} -> {c.target.name}): {exc}"
-            ) from None
-        out[(c.group, c.launch.name, c.target.name)] = args
+            boost_profiles(booster, lat, lon, toward=(tlat, tlon), payload_kg=payload, step_s=step,
+                           earth=earth, rotation=rotation)  # fmt: skip
+        except InputError:
+            for g, launch, target in keys:  # the route that fails, named
+                try:
+                    _boost_profile(*out[(g, launch, target)])
+                except InputError as exc:
+                    raise InputError(
+                        f"{built.name}: boost_phase.boosters.{g} ({launch} -> {target}): {exc}"
+                    ) from None
+            raise
     return out
 
 
