@@ -106,7 +106,15 @@ def test_burn_and_burnout_altitude_shift_the_meeting():
 def test_too_late_and_too_slow_are_results_with_reasons():
     prof = _vertical_profile(0.03, 200.0)
     late = engage_boost(prof, 0.0, 2.0, speed_km_s=5.0, delay_s=250.0, earth="sphere")
-    assert late.status == "too_late" and "after the deadline" in late.reason
+    # fired at 250 s, burnout at 200 s (by hand): no time at all, never a negative time, and the reason
+    # says by how much it is late
+    assert late.status == "too_late" and late.time_available_s == 0.0
+    assert "fired 250 s after launch, 50 s after burnout (200 s)" in late.reason
+    late = engage_boost(prof, 0.0, 2.0, speed_km_s=5.0, delay_s=150.0, deadline_s=100.0, earth="sphere")
+    assert late.status == "too_late" and late.time_available_s == 0.0
+    assert "50 s after the deadline (100 s)" in late.reason
+    on_time = engage_boost(prof, 0.0, 2.0, speed_km_s=5.0, delay_s=150.0, earth="sphere")
+    assert on_time.time_available_s == 200.0 - 150.0  # the deadline less the launch, by hand
     slow = engage_boost(prof, 0.0, 20.0, speed_km_s=1.0, delay_s=30.0, earth="sphere")
     assert slow.status == "too_slow" and "would need a burnout speed of" in slow.reason
     assert math.isnan(slow.first_intercept_s) and slow.required_speed_km_s > 1.0

@@ -958,7 +958,9 @@ class BoostPhaseResult:
         Ground distance from the missile's launch point to the base (geodesic), km.
     interceptor_launch_s, deadline_s, time_available_s : float
         Interceptor launch after the threat's launch, the deadline (burnout or the given time), and the
-        time between them (the boost-phase intercept window open to the interceptor), s.
+        time from the launch to the deadline (the boost-phase intercept window open to the interceptor),
+        s; 0 when the interceptor would be fired at or after the deadline (status ``"too_late"``, the
+        reason says by how much), never negative.
     required_speed_km_s : float
         Least burnout speed that reaches the missile before the deadline (inf: none; NaN for a staged
         fly-out, whose speed is fixed by its stages).
@@ -994,6 +996,8 @@ class BasingZone:
     ``footprint`` is a :class:`shieldcheck.footprint.Footprint` (kind ``"boost_phase_basing_zone"``) with
     the arrays ``engageable`` (bool), ``required_speed_km_s``, ``first_intercept_s`` and
     ``intercept_window_s`` (each ``(n_lat, n_lon)``); ``to_geojson()`` gives the zone's outline.
+    ``time_available_s`` is the deadline less the interceptor's launch, s (0 when it is fired at or after
+    the deadline: no cell engages).
     """
 
     profile_name: str
@@ -1304,12 +1308,14 @@ def engage_boost(
     dist = float(
         _earth.geodesic_inverse(prof.launch_latitude_deg, prof.launch_longitude_deg, lat, lon, earth)[0]
     )
-    avail = deadline - t_launch
-    if avail <= 0.0:
+    avail = max(0.0, deadline - t_launch)
+    until = "burnout" if deadline_s is None and before_s is None else "the deadline"
+    if deadline - t_launch <= 0.0:
         status = "too_late"
         reason = (
-            f"the interceptor would be fired {t_launch:.0f} s after launch, after the deadline "
-            f"({deadline:.0f} s): no boost-phase intercept"
+            f"too late: the interceptor would be fired {t_launch:,.0f} s after launch, "
+            f"{t_launch - deadline:,.0f} s after {until} ({deadline:,.0f} s): no time for a boost-phase "
+            "intercept"
         )
     elif not math.isnan(first):
         status = "engageable"
@@ -1318,8 +1324,8 @@ def engage_boost(
         status = "too_slow"
         if mode == 2:
             reason = (
-                f"{name} cannot reach the missile before {deadline:.0f} s from {dist:,.0f} km away "
-                f"(fired at {t_launch:.0f} s)"
+                f"{name} cannot reach the missile before {until} ({deadline:,.0f} s) from {dist:,.0f} km "
+                f"away (fired at {t_launch:,.0f} s)"
             )
         elif math.isfinite(req):
             reason = (
@@ -1330,11 +1336,13 @@ def engage_boost(
             status = "beyond_horizon"
             reason = (
                 f"out of reach: {dist:,.0f} km from the launch point, every straight line from the base to "
-                f"the missile before {deadline:.0f} s passes through the Earth (the missile stays below "
-                "the base's horizon)"
+                f"the missile before {until} ({deadline:,.0f} s) passes through the Earth (the missile "
+                "stays below the base's horizon)"
             )
         else:
-            reason = f"{name} burns until {t_launch + args[2]:.0f} s, after the deadline ({deadline:.0f} s)"
+            reason = (
+                f"{name} burns until {t_launch + args[2]:,.0f} s, after {until} ({deadline:,.0f} s)"
+            )
     alt_km = rng_km = float("nan")
     if not math.isnan(first):
         p, _ = prof.state(first)
@@ -1375,8 +1383,10 @@ def least_speed_curve(
 
     Bases lie along the geodesic from the launch point at ``bearing_deg`` (deg from north; default the
     missile's azimuth: bases under its track). Returns ``{"distance_km", "required_speed_km_s",
-    "latitude_deg", "longitude_deg", "bearing_deg"}`` (arrays; inf where no speed below the bound reaches
-    the missile before the deadline). At most 250,000 distances in [0, 20,000] km. ``interceptor`` and
+    "latitude_deg", "longitude_deg"}`` (arrays of shape (N,); inf where no speed below the bound reaches
+    the missile before the deadline), ``"bearing_deg"``, and the timeline ``"interceptor_launch_s"``,
+    ``"deadline_s"`` and ``"time_available_s"`` (s; 0 when the interceptor is fired at or after the
+    deadline, as in `BoostPhaseResult`). At most 250,000 distances in [0, 20,000] km. ``interceptor`` and
     ``options`` are those of :func:`engage_boost` (its speed is not used: the curve gives the speed).
 
     >>> p = boost_profile("aps2003-solid", 40.0, 127.0, azimuth_deg=45.0, step_s=10.0)
@@ -1403,13 +1413,18 @@ def least_speed_curve(
     la, lo_, _ = _earth.geodesic_direct(
         profile.launch_latitude_deg, profile.launch_longitude_deg, np.full(d.shape, brg), d, earth
     )
-    out = _run(profile, np.atleast_1d(la), np.atleast_1d(lo_), interceptor, options, speed_free=True)[-1]
+    _, _, t_launch, deadline, out = _run(
+        profile, np.atleast_1d(la), np.atleast_1d(lo_), interceptor, options, speed_free=True
+    )
     return {
         "distance_km": d,
         "required_speed_km_s": out[:, 0].copy(),
         "latitude_deg": np.atleast_1d(la),
         "longitude_deg": np.atleast_1d(lo_),
         "bearing_deg": float(brg),
+        "interceptor_launch_s": float(t_launch),
+        "deadline_s": float(deadline),
+        "time_available_s": max(0.0, float(deadline - t_launch)),
     }
 
 
@@ -1488,7 +1503,7 @@ def basing_zone(
         prof.burnout_time_s,
         deadline,
         float(t_launch),
-        deadline - t_launch,
+        max(0.0, deadline - t_launch),
         name,
         float(v),
         flyout,

@@ -528,16 +528,16 @@ def _print_boost_phase(out: Console, study) -> None:
     for r in study.boost_phase:
         per.setdefault((r.variant, r.base, r.threat, r.launch), []).append(r)
     body, notes = [], []
-    for (v, base, threat, launch), rs in per.items():
+    for (v, _, threat, launch), rs in per.items():
         ok = [r for r in rs if r.status == "engageable"]
         need = [r.required_speed_km_s for r in rs if math.isfinite(r.required_speed_km_s)]
         for r in rs:
             if r.status != "engageable":
-                notes.append(f"{v}, {base}, {r.launch} → {r.target}: {r.status} ({r.reason})")
+                notes.append(f"{v}, {r.base_label}, {r.launch} → {r.target}: {r.status} ({r.reason})")
         body.append(
             [
                 v,
-                study.built[v].display_name(base),
+                rs[0].base_label,
                 threat,
                 launch,
                 f"{len(ok)}/{len(rs)}",
@@ -1544,8 +1544,8 @@ def boost_phase_cmd(
         speed_kw = {} if staged else dict(speed_km_s=speed_km_s, burn_time_s=burn_time_s)
         head = (
             f"{prof.name} from {lp.label}, azimuth {prof.azimuth_deg:.0f} deg ({prof.note}): burnout "
-            f"{prof.burnout_time_s:.0f} s, {prof.burnout_altitude_km:.0f} km up, "
-            f"{prof.burnout_range_km:.0f} km downrange, {prof.burnout_speed_km_s:.2f} km/s"
+            f"{prof.burnout_time_s:,.0f} s, {prof.burnout_altitude_km:,.0f} km up, "
+            f"{prof.burnout_range_km:,.0f} km downrange, {prof.burnout_speed_km_s:.2f} km/s"
         )
         if base is not None:
             bp = resolve_place(base, field="--base")
@@ -1564,8 +1564,8 @@ def boost_phase_cmd(
             if staged:
                 console.print(
                     f"{it.name} stages (integrated): burnout {it.burnout_speed_km_s:.2f} km/s after "
-                    f"{it.burn_time_s:.0f} s, {it.burnout_altitude_km:.0f} km up, "
-                    f"{it.burnout_range_km:.0f} km downrange (estimated stage data)",
+                    f"{it.burn_time_s:,.0f} s, {it.burnout_altitude_km:,.0f} km up, "
+                    f"{it.burnout_range_km:,.0f} km downrange (estimated stage data)",
                     highlight=False,
                 )
             console.print(
@@ -1574,15 +1574,15 @@ def boost_phase_cmd(
                 highlight=False,
             )
             console.print(
-                f"interceptor fired at {r.interceptor_launch_s:.0f} s; {r.time_available_s:.0f} s "
-                f"available until burnout/deadline ({r.deadline_s:.0f} s)",
+                f"interceptor fired at {r.interceptor_launch_s:,.0f} s; {r.time_available_s:,.0f} s "
+                f"available until burnout/deadline ({r.deadline_s:,.0f} s)",
                 highlight=False,
             )
             if r.status == "engageable":
                 console.print(
-                    f"intercept possible from {r.first_intercept_s:.0f} s (missile "
-                    f"{r.intercept_altitude_km:.0f} km up, {r.intercept_downrange_km:.0f} km downrange) "
-                    f"to {r.last_intercept_s:.0f} s",
+                    f"intercept possible from {r.first_intercept_s:,.0f} s (missile "
+                    f"{r.intercept_altitude_km:,.0f} km up, {r.intercept_downrange_km:,.0f} km downrange) "
+                    f"to {r.last_intercept_s:,.0f} s",
                     highlight=False,
                 )
             if math.isfinite(r.required_speed_km_s):
@@ -1613,8 +1613,8 @@ def boost_phase_cmd(
             console.print(head, highlight=False)
             console.print(
                 f"{z.interceptor} ({z.interceptor_speed_km_s:.2f} km/s, {z.flyout}) fired "
-                f"at {z.interceptor_launch_s:.0f} s: {z.time_available_s:.0f} s to "
-                f"{z.deadline_s:.0f} s",
+                f"at {z.interceptor_launch_s:,.0f} s: {z.time_available_s:,.0f} s to "
+                f"{z.deadline_s:,.0f} s",
                 highlight=False,
             )
             console.print(
@@ -1640,8 +1640,8 @@ def boost_phase_cmd(
             curves[label] = c["required_speed_km_s"]
     except InputError as exc:
         _fail(str(exc))
-    t_launch = delay_s + (it.launch_delay_s if it is not None else 0.0)
-    deadline = prof.burnout_time_s if deadline_s is None else deadline_s
+    # the timeline is the curves' (the same for every bearing)
+    t_launch, deadline, avail = (c[k] for k in ("interceptor_launch_s", "deadline_s", "time_available_s"))
     if as_json:
         typer.echo(
             json.dumps(
@@ -1651,7 +1651,7 @@ def boost_phase_cmd(
                     "burnout_time_s": prof.burnout_time_s,
                     "interceptor_launch_s": t_launch,
                     "deadline_s": deadline,
-                    "time_available_s": deadline - t_launch,
+                    "time_available_s": avail,
                     "distance_km": list(_BP_DISTANCES_KM),
                     "required_speed_km_s": {
                         k: [None if not math.isfinite(x) else float(x) for x in v] for k, v in curves.items()
@@ -1662,8 +1662,9 @@ def boost_phase_cmd(
         return
     console.print(head, highlight=False)
     console.print(
-        f"interceptor fired at {t_launch:.0f} s; {deadline - t_launch:.0f} s available until "
-        f"burnout/deadline ({deadline:.0f} s)",
+        f"interceptor fired at {t_launch:,.0f} s; {avail:,.0f} s available until burnout/deadline "
+        f"({deadline:,.0f} s)"
+        + (f": too late by {t_launch - deadline:,.0f} s, no boost-phase intercept" if avail <= 0 else ""),
         highlight=False,
     )
     table = Table(title="least interceptor burnout speed (km/s) against the base's distance from the launch")

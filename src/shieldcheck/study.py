@@ -601,7 +601,7 @@ def _boost_phase_record():
         "BoostPhaseRecord",
         [(n, str) for n in ("variant", "base", "threat", "launch", "target", "booster", "platform")]
         + [(f.name, f.type) for f in fields(BoostPhaseResult)]
-        + [("boost_note", str)],
+        + [("boost_note", str), ("base_label", str)],
         bases=(_Record,),
         frozen=True,
         namespace={"__doc__": BOOST_PHASE_RECORD_DOC},
@@ -617,10 +617,13 @@ BOOST_PHASE_RECORD_DOC = """One boost-phase base against one threat route (a ``b
     or ``out_of_reach`` (see `BOOST_PHASE_STATUSES`) and ``reason`` says it in words. ``deadline_s`` is the
     missile's burnout; ``boost_note`` says how its pitch program was chosen (range to target, or its
     maximum range when the target is beyond it). ``base_latitude_deg``, ``base_longitude_deg`` and
-    ``base_altitude_km`` place the base (the altitude of an airborne one).
+    ``base_altitude_km`` place the base (the altitude of an airborne one); ``base_label`` is the name
+    every view shows for it (its place's name, as for interceptor sites; its key when it stands at
+    coordinates). ``time_available_s`` is 0 for ``too_late`` (the reason says how late).
 
     Fields: ``variant``, ``base``, ``threat``, ``launch``, ``target``, ``booster``, ``platform``, then
-    `shieldcheck.boostphase.BoostPhaseResult`'s (``status`` mapped as above), then ``boost_note``.
+    `shieldcheck.boostphase.BoostPhaseResult`'s (``status`` mapped as above), then ``boost_note`` and
+    ``base_label``.
     """
 BoostPhaseRecord = _boost_phase_record()
 
@@ -634,7 +637,8 @@ class StudyBasingZone:
     route of the group; the basing zone), ``engageable_any`` (at least one route) and
     ``required_speed_km_s`` (the least burnout speed that engages every route: the largest of the routes'
     least speeds), each ``(n_lat, n_lon)``. ``tracks`` are the routes' boost ground tracks
-    ``(latitude_deg, longitude_deg)``; ``caption`` says what the map shows.
+    ``(latitude_deg, longitude_deg)``; ``caption`` says what the map shows; ``base_label`` is the base's
+    name as every view shows it (`BoostPhaseRecord.base_label`).
     """
 
     variant: str
@@ -648,6 +652,7 @@ class StudyBasingZone:
     tracks: tuple = field(repr=False)
     launches: tuple = field(repr=False)
     caption: str = ""
+    base_label: str = ""
 
     def to_dict(self) -> dict:
         """Summary, the grid's bounds and the zone's outline as GeoJSON (what the web map draws)."""
@@ -656,6 +661,7 @@ class StudyBasingZone:
             "variant": self.variant,
             "threat": self.threat,
             "base": self.base,
+            "base_label": self.base_label,
             "routes": self.routes,
             "cells": self.cells,
             "cells_engageable": self.cells_engageable,
@@ -778,10 +784,11 @@ def _boost_phase_of(variant: str, built, profiles: dict) -> list[BoostPhaseRecor
             reason = r.reason
             if status == "engageable":
                 reason = (
-                    f"a {r.interceptor_speed_km_s:.1f} km/s interceptor fired {r.interceptor_launch_s:.0f} s "
-                    f"after launch from {r.distance_km:,.0f} km away can meet the missile from "
-                    f"{r.first_intercept_s:.0f} s ({r.intercept_altitude_km:.0f} km up), "
-                    f"{r.deadline_s - r.first_intercept_s:.0f} s before burnout ({r.deadline_s:.0f} s)"
+                    f"a {r.interceptor_speed_km_s:.1f} km/s interceptor fired "
+                    f"{r.interceptor_launch_s:,.0f} s after launch from {r.distance_km:,.0f} km away can "
+                    f"meet the missile from {r.first_intercept_s:,.0f} s "
+                    f"({r.intercept_altitude_km:,.0f} km up), "
+                    f"{r.deadline_s - r.first_intercept_s:,.0f} s before burnout ({r.deadline_s:,.0f} s)"
                 )
             out.append(
                 BoostPhaseRecord(
@@ -794,6 +801,7 @@ def _boost_phase_of(variant: str, built, profiles: dict) -> list[BoostPhaseRecor
                     platform=b.platform,
                     **{**dataclasses.asdict(r), "status": status, "reason": reason},
                     boost_note=prof.note,
+                    base_label=built.display_name(b.name),
                 )
             )
     return out
@@ -836,9 +844,9 @@ def _basing_zones_of(variant: str, built, profiles: dict) -> list[StudyBasingZon
         caption = (
             f"Boost-phase basing zone for {group} ({len(keys)} route(s), {zones[0].profile_name} boosts): "
             f"cells {step:g}° apart from which a {b.burnout_speed_km_s:.1f} km/s interceptor "
-            f"({b.burn_time_s:.0f} s burn, {b.platform}"
+            f"({built.display_name(name)}'s: {b.burn_time_s:,.0f} s burn, {b.platform}"
             + (f" at {b.altitude_km:g} km" if b.platform == "airborne" else "")
-            + f") fired {b.delay_s + b.launch_delay_s:.0f} s after launch could reach the missile before "
+            + f") fired {b.delay_s + b.launch_delay_s:,.0f} s after launch could reach the missile before "
             f"burnout on every route: {n_all:,} of {cells:,} cells ({n_any:,} on at least one route). "
             "Colour: the least burnout speed that reaches every route. Kinematic model estimate "
             f"({plan.flyout} fly-out): no homing, divert or kill assessment."
@@ -860,6 +868,7 @@ def _basing_zones_of(variant: str, built, profiles: dict) -> list[StudyBasingZon
                     )
                 ),
                 caption=caption,
+                base_label=built.display_name(name),
             )
         )
     return out

@@ -650,20 +650,20 @@
     });
     order.forEach(function (name) {
       var b = bases[name], r = b.rec;
-      list.appendChild(el("li", name + " (" + r.platform + ", " + fmt(r.interceptor_speed_km_s, 1) + " km/s): " +
+      list.appendChild(el("li", (r.base_label || name) + " (" + r.platform + ", " + fmt(r.interceptor_speed_km_s, 1) + " km/s): " +
         b.ok + " of " + b.n + " routes before burnout"));
     });
     zones.forEach(function (z) { list.appendChild(el("li", z.caption)); });
     if (!bpShown) return;
     zones.forEach(function (z) {
       L.geoJSON(z.geojson, { style: { color: "#d81b60", weight: 1.5, fillColor: "#d81b60", fillOpacity: 0.15, className: "bp-zone" } })
-        .bindTooltip(tooltip(["basing zone: " + z.threat, z.cells_engageable + " of " + z.cells + " cells (" + z.base + "'s interceptor)"]), { sticky: true })
+        .bindTooltip(tooltip(["basing zone: " + z.threat, z.cells_engageable + " of " + z.cells + " cells (" + (z.base_label || z.base) + "'s interceptor)"]), { sticky: true })
         .addTo(bpLayer);
     });
     order.forEach(function (name) {
       var b = bases[name], r = b.rec;
       L.circleMarker([r.base_latitude_deg, r.base_longitude_deg], { radius: 6, color: "#000", fillColor: "#d81b60", fillOpacity: 1, weight: 1, className: "bp-base" })
-        .bindTooltip(tooltip([name, r.platform + " base, " + fmt(r.interceptor_speed_km_s, 1) + " km/s interceptor",
+        .bindTooltip(tooltip([r.base_label || name, r.platform + " base, " + fmt(r.interceptor_speed_km_s, 1) + " km/s interceptor",
           b.ok + " of " + b.n + " routes engageable before burnout (estimate)"]))
         .addTo(bpLayer);
     });
