@@ -26,16 +26,41 @@ def basing_zone_figure(zone, *, title: str = "", tracks=None, launches=None, bas
     Parameters
     ----------
     zone : shieldcheck.boostphase.BasingZone
+        The computed zone: its ``footprint`` grid (``n_lat`` latitudes by ``n_lon`` longitudes of cell
+        centres, deg, increasing; longitudes may pass 180 to cross the antimeridian) and its values
+        ``required_speed_km_s`` (float, shape ``(n_lat, n_lon)``, km/s; inf where no speed reaches the
+        missile before the deadline) and ``engageable`` (bool, shape ``(n_lat, n_lon)``), its deadline
+        (``deadline_s``, s after the threat's launch), interceptor name and speed (km/s).
     title : str
-        Map title; "(model estimate)" is appended.
-    tracks : sequence of (latitude_deg, longitude_deg) arrays, optional
-        Boost ground tracks to draw (default: the zone's own).
+        Map title; " (model estimate)" is appended.
+    tracks : sequence of (latitude_deg, longitude_deg), optional
+        Boost ground tracks, each a pair of arrays of shape ``(K,)`` in deg (default: the zone's own
+        track, ``zone.track_latitude_deg`` and ``zone.track_longitude_deg``).
     launches : sequence of (latitude_deg, longitude_deg), optional
-        Launch points (default: the zone's).
+        Launch points, deg (default: the zone's launch point).
     bases : sequence of (name, latitude_deg, longitude_deg), optional
-        Boost-phase bases to mark.
+        Boost-phase bases to mark: a label and a position in deg.
     label : str, optional
         Legend text of the shaded zone (default: "can engage before <deadline> s (interceptor, speed)").
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The map (PlateCarree over the grid's extent, offline Natural Earth data): least speed filled in
+        colour up to 12 km/s (`SPEED_LEVELS_KM_S`), the engageable cells shaded and outlined, the boost
+        tracks, launch points and bases.
+
+    Colours and positions are the zone's numbers, drawn as given: nothing is recomputed.
+
+    >>> import numpy as np
+    >>> from shieldcheck.boostphase import basing_zone, BoostProfile
+    >>> p = BoostProfile.from_arrays([0.0, 100.0], [[6378.137, 0, 0], [6478.137, 0, 0]],
+    ...                              [[0.0, 0, 0], [2.0, 0, 0]], name="test")
+    >>> z = basing_zone(p, (-2.0, 2.0, -2.0, 2.0), 1.0, speed_km_s=5.0)
+    >>> fig = basing_zone_figure(z, title="test")
+    >>> fig.axes[0].get_title()
+    'test (model estimate)'
+    >>> import matplotlib.pyplot as plt; plt.close(fig)
     """
     g = zone.footprint.grid
     lat, lon = g.latitude_deg, g.longitude_deg
@@ -93,18 +118,20 @@ def basing_zone_figure(zone, *, title: str = "", tracks=None, launches=None, bas
 
 
 def plot_basing_zone(zone, path, *, title: str = ""):
-    """Draw a basing zone and write it as a PNG.
+    """Draw a basing zone (`basing_zone_figure`) and write it as a PNG.
 
     Parameters
     ----------
     zone : shieldcheck.boostphase.BasingZone
-    path : str or Path
-        PNG file to write.
+        As for `basing_zone_figure` (grid of shape ``(n_lat, n_lon)``, least speed in km/s).
+    path : str or os.PathLike
+        PNG file to write (200 dpi); its folder must exist.
     title : str
-        Map title; "(model estimate)" is appended.
+        Map title; " (model estimate)" is appended.
 
     Returns
     -------
-    Path of the PNG.
+    pathlib.Path
+        The PNG written.
     """
     return save_png(basing_zone_figure(zone, title=title), path)

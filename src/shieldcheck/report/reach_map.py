@@ -20,14 +20,28 @@ def plot_reach(r, path, *, title: str = ""):
     Parameters
     ----------
     r : shieldcheck.reach.Reach
-    path : str or Path
-        PNG file to write.
+        The computed reach: launch point (``launch_latitude_deg``, ``launch_longitude_deg``, deg), the
+        boundary ``boundary_latitude_deg`` and ``boundary_longitude_deg`` (each of shape ``(M,)``, deg:
+        the point at the maximum range along each of the M azimuths, closed into a ring here) and
+        ``places`` (named places with ``margin_km``, km beyond (>= 0) or short of (< 0) the reach).
+    path : str or os.PathLike
+        PNG file to write (200 dpi); its folder must exist.
     title : str
-        Map title; the caption notes that the figures are model estimates.
+        Map title; " (model estimate)" is appended.
 
     Returns
     -------
-    Path of the PNG.
+    pathlib.Path
+        The PNG written: an azimuthal equidistant map centred on the launch point (distances from it
+        are true), the whole globe, offline Natural Earth data. Nothing is recomputed.
+
+    >>> import tempfile, pathlib
+    >>> from shieldcheck.reach import Reach
+    >>> r = Reach(40.0, 127.0, (0.0, 120.0, 240.0), (5000.0,) * 3, (1.0,) * 3,
+    ...           (84.0, 10.0, 10.0), (127.0, 170.0, 84.0), (), 500.0)
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     plot_reach(r, pathlib.Path(d) / "reach.png", title="test").name
+    'reach.png'
     """
     proj = ccrs.AzimuthalEquidistant(
         central_longitude=r.launch_longitude_deg, central_latitude=r.launch_latitude_deg
