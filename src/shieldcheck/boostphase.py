@@ -237,6 +237,7 @@ def boost_profile(
     step_s: float = 2.0,
     earth: str = "wgs84",
     rotation: bool = True,
+    cache: bool = True,
 ) -> BoostProfile:
     """Fly a booster class from a launch point and sample its boost for boost-phase intercept.
 
@@ -258,6 +259,8 @@ def boost_profile(
         Sample spacing within each stage burn, s, in [0.1, 30] (each stage's burnout is a sample).
     earth, rotation :
         As everywhere (``"wgs84"`` or ``"sphere"``; Earth rotation on or off).
+    cache : bool
+        Reuse a profile already flown with the same inputs (`ProfileCache`); False flies it afresh.
 
     Returns
     -------
@@ -294,6 +297,7 @@ def boost_profile(
         step_s=step_s,
         earth=earth,
         rotation=rotation,
+        cache=cache,
     )[0]
 
 
@@ -700,7 +704,7 @@ class ProfileCache:
             return None
         path = folder / f"{key}.npz"
         try:
-            with np.load(path, allow_pickle=False) as f:
+            with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as f:  # closed even if damaged
                 t, r, v, num = f["time_s"], f["r_ecef_km"], f["v_ecef_km_s"], f["numbers"]
                 name, note, stored = str(f["name"]), str(f["note"]), str(f["key"])
             os.utime(path)  # recently used: pruned last
