@@ -1747,6 +1747,25 @@ def solve_kick(
 
 
 # ------------------------------------------------------------------- states of boosts cut short (samples)
+@numba.njit(cache=True, inline="always")
+def _from_record(rec, nrec, t, r0, omega, y):
+    """Put into ``y`` the recorded state of the last step at or before ``t`` (the launch state ``r0`` at
+    rest on the Earth if none; work and loss terms zeroed) and return its time: where a flight cut short
+    at ``t`` is restarted (`_states_rows`, `shieldcheck.staged`)."""
+    j = np.searchsorted(rec[:nrec, 0], t + 1e-12) - 1
+    if j >= 0:
+        t0 = rec[j, 0]
+        for c in range(6):
+            y[c] = rec[j, 1 + c]
+    else:
+        t0 = 0.0
+        y[0], y[1], y[2] = r0[0], r0[1], r0[2]
+        y[3], y[4], y[5] = -omega * r0[1], omega * r0[0], 0.0
+    for c in range(6, 10):
+        y[c] = 0.0
+    return t0
+
+
 @numba.njit(cache=True, nogil=True)
 def _states_rows(lo, hi, veh, phys, r0, h0, kick, times, stage, cap, eci, status):
     """The states of boosts cut short at given times, rows lo to hi - 1 (`shieldcheck.boostphase`'s samples).
@@ -1792,17 +1811,7 @@ def _states_rows(lo, hi, veh, phys, r0, h0, kick, times, stage, cap, eci, status
                     mode = 1
                 elif t < min(tvert + tkick, tb):
                     mode = 2
-            j = np.searchsorted(rec[:nrec, 0], t + 1e-12) - 1  # last recorded step at or before t
-            if j >= 0:
-                t0 = rec[j, 0]
-                for c in range(6):
-                    y[c] = rec[j, 1 + c]
-            else:
-                t0 = 0.0
-                y[0], y[1], y[2] = r0[i, 0], r0[i, 1], r0[i, 2]
-                y[3], y[4], y[5] = -omega * r0[i, 1], omega * r0[i, 0], 0.0
-            for c in range(6, 10):
-                y[c] = 0.0
+            t0 = _from_record(rec, nrec, t, r0[i], omega, y)
             if t > t0 + 1e-12:
                 crashed = _segment(y, t0, t, step, mode, m - mdot * (t0 - ts), mdot, fvac, fp, st[k, _AREA],
                                    kick[i], h0[i, 0], h0[i, 1], h0[i, 2], omega, gmode, mu, j2, re, a_e, e2,

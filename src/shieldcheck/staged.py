@@ -87,6 +87,7 @@ from shieldcheck.boost import (
     _atmosphere_table,
     _cd_table,
     _fly_one,
+    _from_record,
     _impact_one,
     _numbers,
     _segment,
@@ -305,17 +306,7 @@ def _cut_angle(veh, phys, r0, h0, kick_deg, rec, nrec, norec, t_cut, y, imp, k1,
             t_cut = ts
             break
         ts += st[k, _COAST]
-    j = np.searchsorted(rec[:nrec, 0], t_cut + 1e-12) - 1  # last recorded step at or before the cut
-    if j >= 0:
-        t0 = rec[j, 0]
-        for i in range(6):
-            y[i] = rec[j, 1 + i]
-    else:
-        t0 = 0.0
-        y[0], y[1], y[2] = r0[0], r0[1], r0[2]
-        y[3], y[4], y[5] = -omega * r0[1], omega * r0[0], 0.0
-    for i in range(6, 10):
-        y[i] = 0.0
+    t0 = _from_record(rec, nrec, t_cut, r0, omega, y)  # the last recorded step at or before the cut
     if mode >= 0 and t_cut > t0 + 1e-12:
         crashed = _segment(y, t0, t_cut, step, mode, m_seg - mdot * (t0 - seg0), mdot, fvac, fp, area,
                            math.radians(kick_deg), h0[0], h0[1], h0[2], omega, gmode, mu, j2, re, a_e, e2,
