@@ -463,3 +463,25 @@ def test_a_changed_source_drops_every_cached_kernel(tmp_path):
     assert drop_stale_kernels(tmp_path) == 0  # same sources: the fresh cache stays
     (tmp_path / "shieldcheck-sources.sha256").write_text("a fingerprint of other sources")
     assert drop_stale_kernels(tmp_path) == 1
+
+
+def test_a_step_ends_on_an_atmosphere_kink_but_never_shrinks_to_nothing():
+    # the U.S. Standard Atmosphere 1976's layer bases: geopotential H -> geometric h = r0 H / (r0 - H),
+    # r0 = 6,356.766 km (NOAA-S/T 76-1562, eq. 19); ambiance's own conversion is the independent value
+    from ambiance import Atmosphere
+
+    kinks = np.asarray(boost._KINK_KM)
+    bases = Atmosphere.geop2geom_height(np.array([11.0, 20.0, 32.0, 47.0, 51.0, 71.0]) * 1e3) / 1e3
+    np.testing.assert_allclose(kinks[:6], bases, rtol=0, atol=1e-9)
+    # vacuum, no turn or mass-flow limit: the free step is 0.75 x 8 x 0.5 s = 3 s; climbing at 1 km/s from
+    # 0.1 km below the 20 km kink, the step ends on it
+    def vacuum_step(h_km, climb_km_s):
+        return boost._step_length(0.5, 0.0, 0, 0.0, 1000.0, 0.0, 100.0, h_km, climb_km_s)
+
+    assert vacuum_step(kinks[1] - 0.1, 1.0) == pytest.approx(0.1, rel=1e-9)
+    # descending onto it from above, the same
+    assert vacuum_step(kinks[1] + 0.2, -2.0) == pytest.approx(0.1, rel=1e-9)
+    # a kink nearer than the shortest step (0.0075 s at 0.5 s) is crossed: a step aimed at 1e-15 km would
+    # not move the clock, and the segment would never end
+    assert vacuum_step(kinks[1] - 1e-15, 1.0) == pytest.approx(3.0)
+    assert vacuum_step(50.0, 1.0) == pytest.approx(1.41247963, abs=1e-6)  # to the 51 km (geopotential) base

@@ -421,12 +421,15 @@ def _step_length(step, rho_ratio, mode, w, m, mdot, t_left, h_km, climb):
         h = min(h, max(step * _MASS * m / mdot, step * _MIN_STEP))
     if h_km < _ATM_OFF_KM:
         # end the step where the linear prediction of the height meets a kink (the prediction's miss, about
-        # a h^2 / (2 climb), leaves the kink next to a step end, where it costs little); at most one extra
-        # short step per kink crossed
+        # a h^2 / (2 climb), leaves the kink next to a step end, where it costs little). A kink nearer than
+        # the shortest step is crossed, not aimed at: it then sits next to the step's start, where it costs
+        # little too, and the steps aimed at it, each the square of the last, can never shrink below
+        # rounding (a step that no longer moves the clock would never end the segment)
         for hb in _KINK_KM:
             d = hb - h_km
             if (climb > 0.0 and 0.0 < d < climb * h) or (climb < 0.0 and climb * h < d < 0.0):
-                h = d / climb
+                if d / climb >= step * _MIN_STEP:
+                    h = d / climb
                 break
     return t_left if h > t_left - 1e-9 else h
 
