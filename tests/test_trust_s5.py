@@ -184,7 +184,8 @@ def test_api_body_key_given_twice_is_refused(web):
 
     raw = b'{"scenario":"%s","variant":"speed-postol-9","variant":"base"}' % FLAGSHIP.encode()
     status, _, answer = call(web, "/api/study", raw=raw)
-    assert (status, answer) == (422, {"error": "request body: key 'variant' must be given once, got it twice"})
+    message = "request body: key 'variant' must be given once, got it twice"
+    assert (status, answer) == (422, {"error": message})
 
 
 def test_api_override_errors_name_the_request_not_the_cli(web):
@@ -302,7 +303,7 @@ def test_compare_map_labels_stay_inside_their_panels(tmp_path, monkeypatch):
             if isinstance(a, Annotation) and a.get_text():
                 b = a.get_window_extent(renderer)
                 n += 1
-                inside = box.x0 - 1 <= b.x0 and b.x1 <= box.x1 + 1 and box.y0 - 1 <= b.y0 <= b.y1 <= box.y1 + 1
+                inside = box.x0 - 1 <= b.x0 <= b.x1 <= box.x1 + 1 and box.y0 - 1 <= b.y0 <= b.y1 <= box.y1 + 1
                 assert inside, a.get_text()
     assert n >= 3
 
