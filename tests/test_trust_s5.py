@@ -321,3 +321,18 @@ def test_cell_fields_are_shaded_to_the_region_edges():
         assert (v[:, 1].min(), v[:, 1].max()) == pytest.approx((lo, hi), abs=1e-9)
         span = v[:, 0].max() - v[:, 0].min()
         assert span == pytest.approx(60.0 if cells else 54.0, abs=1e-9)
+
+
+def test_trajectory_json_and_csv_of_an_unreachable_route_carry_no_flight(tmp_path):
+    """The console blanked the needed arc of a route the missile cannot fly; `--json` still gave its flight
+    time and apogee (2,158 s, 1,540 km) and `--csv` sampled it as a flight."""
+    r = CliRunner().invoke(app, ["trajectory", "tehran", "washington", "--missile", "irbm-5500", "--json"])
+    d = json.loads(r.stdout)
+    assert d["status"] == "unreachable" and d["ground_range_km"] > 5500.0
+    assert all(d[k] is None for k in ("flight_time_s", "apogee_km", "coast_time_s", "reentry_angle_deg"))
+    out = tmp_path / "x.csv"
+    args = ["trajectory", "tehran", "washington", "--missile", "irbm-5500", "--csv", str(out)]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0 and not out.exists() and "nothing written" in r.stderr
+    r = CliRunner().invoke(app, ["trajectory", "tehran", "berlin", "--missile", "irbm-5500", "--json"])
+    assert json.loads(r.stdout)["flight_time_s"] > 0.0

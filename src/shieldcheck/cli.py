@@ -126,6 +126,12 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
+_NEEDED_ARC = ("flight_time_s", "coast_time_s", "apogee_km", "apogee_time_s", "burnout_speed_relative_km_s",
+               "burnout_speed_inertial_km_s", "flight_path_angle_deg", "burnout_azimuth_deg",
+               "impact_speed_relative_km_s", "reentry_angle_deg")
+"""`trajectory --json` keys that are null for a kinematic route the missile cannot fly (see `_flown`)."""
+
+
 def _flown(t) -> bool:
     """False for a kinematic trajectory the missile cannot fly (status ``unreachable``): its numbers are
     the arc the route would need, which no view may show as a flight."""
@@ -245,7 +251,7 @@ def trajectory_cmd(
             boost=boost,
         )
         samples = None
-        if csv_path is not None and t.status != "no_solution":
+        if csv_path is not None and t.status != "no_solution" and _flown(t):
             samples = sample_trajectory(t, step_s=step_s)
     except InputError as exc:
         _fail(str(exc))
@@ -255,7 +261,13 @@ def trajectory_cmd(
         write_rows(samples.to_rows(), csv_path, "csv")
         if csv_path == STDOUT:
             return
+    elif csv_path is not None:  # the needed arc of a route the missile cannot fly is no flight to sample
+        typer.echo(f"note: --csv {csv_path}: nothing written, no flight to sample ({t.status})", err=True)
+        if csv_path == STDOUT:
+            return
     result = t.to_dict()
+    if not _flown(t):  # the JSON blanks what the table blanks: the needed arc's numbers read as flown
+        result.update(dict.fromkeys(_NEEDED_ARC))
     result["launch"] = launch
     result["target"] = target
     result["missile"] = missile
