@@ -44,7 +44,7 @@ FUZZ = settings(
 )
 TIME_BOUND_S = 60.0
 """Longest any one call may take (the kernels are compiled, and the boost profile solved, by fixtures)."""
-COUNTS = {"inputs": 0}
+COUNTS = {"inputs": 0, "results": 0, "input_errors": 0, "exit_0": 0, "exit_2": 0, "boost_records": 0}
 """Inputs tried in this process (printed by the long run's summary test)."""
 
 EDGE = [0.0, -0.0, 1e-300, -1.0, 1e300, math.nan, math.inf, -math.inf, 2.0**63, 90.0, -90.0, 180.0, 360.0,
@@ -60,8 +60,11 @@ def outcome(fn, *args, names=(), several=False, **kwargs):
     COUNTS["inputs"] += 1
     t0 = time.perf_counter()
     try:
-        return fn(*args, **kwargs)
+        result = fn(*args, **kwargs)
+        COUNTS["results"] += 1
+        return result
     except InputError as exc:
+        COUNTS["input_errors"] += 1
         msg = str(exc)
         assert msg and (several or "\n" not in msg.strip()), msg
         if names:
@@ -212,6 +215,7 @@ def _one_line_or_result(args):
     r = CliRunner().invoke(app, args)
     assert time.perf_counter() - t0 < TIME_BOUND_S, args
     assert r.exit_code in (0, 2), (args, r.exit_code, r.output, r.exception)
+    COUNTS[f"exit_{r.exit_code}"] += 1
     if r.exit_code == 2:
         lines = [x for x in r.stderr.splitlines() if x.strip()]
         assert len(lines) == 1 and lines[0].startswith("error: "), (args, r.stderr)
@@ -270,46 +274,61 @@ PLACE_TOKENS = st.sampled_from(["\"40.0,44.0\"", "\"38.1,46.3\"", "yerevan", "\"
                                 "tabriz", "''", "[1, 2]"])
 
 
+GOOD = st.sampled_from(["5", "4.5", "40", "90", "12", "0.2", "30", "6"])
+NUM = st.one_of(GOOD, GOOD, GOOD, TOKENS)
+"""Mostly valid numbers, so that many generated blocks get through the loader to the engagement."""
+
+
 @st.composite
 def blocks(draw):
-    """A boost_phase block as YAML text: fields drawn valid or broken, some left out, some unknown."""
+    """A boost_phase block as YAML text: a valid base with at most one field broken, left out or unknown,
+    then optional boosters, zone, fly-out and sample step drawn mostly valid."""
     base = {
-        "name": draw(st.sampled_from(["ship", "ship", "a b", "", "x" * 120])),
-        "place": draw(PLACE_TOKENS),
+        "name": "ship",
+        "place": "\"40.0,44.0\"",
         "source": "\"estimate\"",
-        "platform": draw(st.sampled_from(["ground", "sea", "airborne", "space", "1"])),
-        "burnout_speed_km_s": draw(TOKENS),
-        "burn_time_s": draw(TOKENS),
-        "delay_s": draw(TOKENS),
-        "altitude_km": draw(TOKENS),
-        "carrier_speed_km_s": draw(TOKENS),
-        "interceptor": draw(st.sampled_from(["notional-5", "nope", "~"])),
-        "threats": draw(st.sampled_from(["[tabriz-west]", "[nope]", "[]", "tabriz-west"])),
-        "surprise": "1",
+        "platform": draw(st.sampled_from(["ground", "sea", "airborne"])),
+        "burnout_speed_km_s": draw(GOOD),
+        "burn_time_s": draw(GOOD),
+        "delay_s": draw(GOOD),
+        "interceptor": "notional-5",
+        "threats": "[tabriz-west]",
     }
-    keep = draw(st.lists(st.sampled_from(sorted(base)), unique=True, min_size=3, max_size=len(base)))
-    if "surprise" in keep and draw(st.booleans()):
-        keep.remove("surprise")
-    base_text = "{" + ", ".join(f"{k}: {base[k]}" for k in keep) + "}"
+    if base["platform"] == "airborne":
+        base |= {"altitude_km": "12", "carrier_speed_km_s": "0.2"}
+    broken = {
+        "name": st.sampled_from(["a b", "''", "x" * 120, "[1]"]),
+        "place": PLACE_TOKENS,
+        "platform": st.sampled_from(["space", "1", "~"]),
+        "interceptor": st.sampled_from(["nope", "~", "[]"]),
+        "threats": st.sampled_from(["[nope]", "[]", "tabriz-west"]),
+    }
+    field = draw(st.sampled_from([None, "surprise", *sorted(base)]))
+    if field == "surprise":
+        base["surprise"] = "1"
+    elif field is not None:
+        if draw(st.booleans()):
+            del base[field]
+        else:
+            base[field] = draw(broken.get(field, TOKENS))
+    base_text = "{" + ", ".join(f"{k}: {v}" for k, v in base.items()) + "}"
     lines = ["  bases:", f"    - {base_text}"]
     if draw(st.booleans()):
-        booster = draw(st.sampled_from(["nodong", "nope", "gbi-2stage", "1"]))
-        payload = f", payload_kg: {draw(TOKENS)}" if draw(st.booleans()) else ""
+        booster = draw(st.sampled_from(["nodong", "nodong", "nodong", "nope", "gbi-2stage", "1"]))
+        payload = f", payload_kg: {draw(st.one_of(st.just('1000'), TOKENS))}" if draw(st.booleans()) else ""
         lines += ["  boosters:", f"    tabriz-west: {{booster: {booster}{payload}}}"]
     if draw(st.booleans()):
-        zone = {
-            "base": draw(st.sampled_from(["ship", "nope"])),
-            "lat_min_deg": draw(st.sampled_from(["34", "-95", ".nan", "44"])),
-            "lat_max_deg": draw(st.sampled_from(["44", "34", "90"])),
-            "lon_min_deg": draw(st.sampled_from(["40", "170", "-400"])),
-            "lon_max_deg": draw(st.sampled_from(["50", "-170", "200"])),
-            "step_deg": draw(TOKENS),
-        }
+        zone = {"base": "ship", "lat_min_deg": "36", "lat_max_deg": "44", "lon_min_deg": "40",
+                "lon_max_deg": "50", "step_deg": "1"}
+        bad = draw(st.sampled_from([None, None, *sorted(zone)]))
+        if bad is not None:
+            zone[bad] = draw(st.sampled_from(["nope", "-95", ".nan", "170", "-400", "200", "0", "0.01",
+                                              "34"]))
         lines += ["  zone: {" + ", ".join(f"{k}: {v}" for k, v in zone.items()) + "}"]
     if draw(st.booleans()):
         lines += [f"  flyout: {draw(st.sampled_from(['straight', 'ballistic', 'x']))}"]
     if draw(st.booleans()):
-        lines += [f"  sample_step_s: {draw(TOKENS)}"]
+        lines += [f"  sample_step_s: {draw(NUM)}"]
     return "\n".join(lines)
 
 
@@ -328,6 +347,7 @@ def test_fuzz_boost_phase_block(tmp_path, block):
         return
     r = _one_line_or_result(["engage", str(path), "--table", "boost_phase", "--json"])
     if r.exit_code == 0:
+        COUNTS["boost_records"] += len(json.loads(r.stdout))
         for rec in json.loads(r.stdout):
             assert rec["status"] in {"engageable", "too_late", "out_of_reach", "beyond_horizon"}, rec
             assert rec["reason"]
@@ -338,4 +358,4 @@ def test_fuzz_boost_phase_block(tmp_path, block):
 
 def test_fuzz_inputs_tried():
     """Says how many inputs this process tried (the long run's count for the README)."""
-    print(f"\nfuzz (powered flight, boost phase): {COUNTS['inputs']} inputs tried")
+    print(f"\nfuzz (powered flight, boost phase): {COUNTS}")
