@@ -24,36 +24,15 @@ from shieldcheck.cli import app
 FLAGSHIP = "european-third-site-2007"
 
 # ---------------------------------------------- kind 1: a threat that cannot fly to its target has no flight
-ODD = """
-name: odd
-title: odd routes
-question: which rows carry a flight?
-interceptor_types:
-  fast:
-    burnout_speed_km_s: 7.0
-    burn_time_s: 60
-    burnout_altitude_km: 100
-    min_intercept_altitude_km: 100
-    max_intercept_altitude_km: 2000
-    max_coast_time_s: 1200
-    launch_delay_s: 5
-interceptor_sites:
-  - {name: redzikowo, place: redzikowo, interceptor: fast, inventory: 10}
-radars:
-  - {name: brdy, place: brdy, max_range_km: 3000, source: "estimate"}
-early_warning:
-  - {name: ew, detection_delay_s: 60, source: "estimate"}
-threats:
-  - {name: iran-berlin, launch: [tehran], targets: [berlin], missile: irbm-5500}
-  - {name: too-far, launch: [tehran], targets: [washington], missile: irbm-5500}
-"""
 BLANKED = ("threat_flight_time_s", "threat_apogee_km")
 
 
 @pytest.fixture(scope="module")
 def odd(tmp_path_factory):
+    from test_study import SCENARIO  # three groups: reachable, inside the burnout range, too far
+
     p = tmp_path_factory.mktemp("odd") / "odd.yaml"
-    p.write_text(ODD)
+    p.write_text(SCENARIO)
     return p
 
 
@@ -68,19 +47,21 @@ def test_the_too_far_route_is_beyond_the_class_range_by_geographiclib():
     assert s12 / 1e3 > 1.5 * 5500.0
 
 
+STATUS = {"too-far": "unreachable", "short": "no_solution", "iran-berlin": "ok"}
+
+
 def _check(rows, blank):
-    """Every row of the unreachable route blank in both columns, every flown row a positive number."""
-    seen = {True: 0, False: 0}
+    """Every row of a route the threat cannot fly blank in both columns, every flown row a number > 0."""
+    seen = set()
     for r in rows:
-        far = r["threat"] == "too-far"
-        seen[far] += 1
-        assert r["threat_status"] == ("unreachable" if far else "ok"), r
+        assert r["threat_status"] == STATUS[r["threat"]], r
+        seen.add(r["threat_status"])
         for k in BLANKED:
-            if far:
+            if r["threat_status"] != "ok":
                 assert r[k] == blank, (k, r[k])
             else:
                 assert float(r[k]) > 0.0, (k, r[k])
-    assert seen[True] and seen[False]
+    assert seen == set(STATUS.values())
 
 
 def test_unreachable_rows_carry_no_flight_in_every_view(odd, tmp_path):
@@ -92,7 +73,7 @@ def test_unreachable_rows_carry_no_flight_in_every_view(odd, tmp_path):
 
     study = build_study(odd, thresholds=False)
     for r in study.rows:
-        if r.threat == "too-far":
+        if r.threat != "iran-berlin":
             assert all(math.isnan(getattr(r, k)) for k in BLANKED)
     _check(study.to_dict()["rows"], None)
     res = CliRunner().invoke(app, ["engage", str(odd), "--json"])
@@ -108,7 +89,7 @@ def test_unreachable_rows_carry_no_flight_in_every_view(odd, tmp_path):
     from shieldcheck.web.service import Limits, ScenarioSource, Service, ViewKey
 
     service = Service(ScenarioSource([str(odd)], None), Limits())
-    _check(service.study(ViewKey("odd"))["rows"], None)
+    _check(service.study(ViewKey("odd-routes"))["rows"], None)
 
 
 def test_report_timeline_draws_a_row_without_a_flight():
@@ -125,14 +106,9 @@ def test_report_timeline_draws_a_row_without_a_flight():
 
 
 # ---------------------------------------------- kind 2: web numbers are finite, and given once
-@pytest.fixture(scope="module")
-def web():
-    pytest.importorskip("fastapi")
-    pytest.importorskip("uvicorn")
-    from web_server import running_server
+import test_trust_s4  # noqa: E402
 
-    with running_server() as url:
-        yield url
+web = test_trust_s4.web  # the loopback server fixture
 
 
 @pytest.mark.parametrize("bad", ["nan", "NaN", "inf", "-inf", "1e400"])
@@ -203,13 +179,7 @@ def test_api_override_errors_name_the_request_not_the_cli(web):
 
 
 # ---------------------------------------------- kind 3: one rule for output folders
-_DIR_OPTIONS = [
-    ["report", FLAGSHIP, "-o"],
-    ["export", FLAGSHIP, "--format", "csv", "-o"],
-    ["siting", FLAGSHIP, "--region", "53,55,16,20", "-o"],
-    ["sweep", FLAGSHIP, "--vary", "timeline.decision_s=30,60", "--out"],
-    ["compare", FLAGSHIP, "turkey-alternative-2007", "--no-thresholds", "-o"],
-]
+_DIR_OPTIONS = test_trust_s4._DIR_OPTIONS  # every command with an output folder
 
 
 @pytest.mark.parametrize("args", _DIR_OPTIONS)
