@@ -167,10 +167,11 @@ def _keys_given_twice(body: bytes) -> str | None:
     found: list[str] = []
 
     def pairs(items):
-        keys = [k for k, _ in items]
-        for k in keys:
-            if keys.count(k) > 1 and not found:
+        keys: set = set()
+        for k, _ in items:
+            if k in keys and not found:
                 found.append(k)
+            keys.add(k)
         return dict(items)
 
     try:
@@ -187,7 +188,8 @@ def _ambiguous(text: str) -> JSONResponse:
 
 
 class _BodyLimit:
-    """Pure ASGI middleware: refuse request bodies over ``max_bytes`` with 413 (declared or streamed).
+    """Pure ASGI middleware: refuse request bodies over ``max_bytes`` with 413 (declared or streamed), and
+    a query parameter or a JSON body key given twice with 422 (`_given_twice`, `_keys_given_twice`).
 
     Having read the body, it is the connection's only reader: ``scope["shieldcheck.client_gone"]``
     (an `asyncio.Event`) is set when the client disconnects.
