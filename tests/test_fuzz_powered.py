@@ -6,8 +6,8 @@ API; a scenario file's error names the file), or, on the command line, exit 0 or
 never another exception and never a run past `TIME_BOUND_S`. Covered: the scenario's ``boost_phase:``
 block (generated blocks through the loader, then ``engage --table boost_phase --json`` in-process through
 typer's runner), `boost_profile`, `engage_boost` and `basing_zone` arguments, `reconstruct` observations,
-`reach` arguments, and staged trajectories with payload overrides (`staged_trajectory`, and ``trajectory
-FROM TO --missile X --booster Y``).
+`reach` and `staged_flyout` arguments, and staged trajectories with payload overrides
+(`staged_trajectory`, and ``trajectory FROM TO --missile X --booster Y``).
 
 Bounded for ``make test`` (a few examples per test, about a minute in all); a long run:
 
@@ -25,7 +25,7 @@ import os
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -137,6 +137,21 @@ def test_fuzz_boost_profile(booster, la, lo, az, toward, payload, step):
         r = outcome(sc.engage_boost, p, la if isinstance(la, float) and abs(la) <= 89 else 0.0, 0.0,
                     speed_km_s=5.0, burn_time_s=40.0)
         assert r is None or r.status in BOOST_STATUSES
+
+
+@FUZZ
+@given(st.sampled_from(["gbi-2stage", "gbi-2stage", "gbi-3stage", "sm3-iia", "nope", "", None, 3]),
+       st.one_of(st.floats(0, 89), st.floats(0, 89), number_or_junk),
+       st.one_of(st.just(0.0), st.floats(0, 600), number_or_junk),
+       st.one_of(st.floats(0.1, 10), st.just(1.0), number_or_junk))
+@example("gbi-2stage", 20.0, 0.0, 1.0)  # valid calls, which random draws seldom combine
+@example("gbi-3stage", 45.0, 100.0, 0.5)
+def test_fuzz_staged_flyout(vehicle, angle, delay, step):
+    f = outcome(sc.staged_flyout, vehicle, flight_path_angle_deg=angle, launch_delay_s=delay, step_s=step,
+                names=("vehicle", "interceptor", "flight_path_angle_deg", "launch_delay_s", "step_s",
+                       "booster", "stages"))
+    if f is not None:
+        finite(f, ("burnout_speed_km_s", "burn_time_s"))
 
 
 # ------------------------------------------------------------------------- reconstruct and reach
