@@ -306,3 +306,11 @@ def test_trajectory_json_and_csv_of_an_unreachable_route_carry_no_flight(tmp_pat
     assert r.exit_code == 0 and not out.exists() and "nothing written" in r.stderr
     r = CliRunner().invoke(app, ["trajectory", "tehran", "berlin", "--missile", "irbm-5500", "--json"])
     assert json.loads(r.stdout)["flight_time_s"] > 0.0
+
+
+def test_the_page_permalink_may_repeat_set(web):
+    """The page's own URL repeats ``set=`` (one per override); only the API's parameters are single."""
+    from web_server import call
+
+    status, _, page = call(web, "/?scenario=european-third-site-2007&set=timeline.decision_s=30&set=a=1")
+    assert status == 200 and "<html" in page.lower()

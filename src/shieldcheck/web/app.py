@@ -189,7 +189,8 @@ def _ambiguous(text: str) -> JSONResponse:
 
 class _BodyLimit:
     """Pure ASGI middleware: refuse request bodies over ``max_bytes`` with 413 (declared or streamed), and
-    a query parameter or a JSON body key given twice with 422 (`_given_twice`, `_keys_given_twice`).
+    an API query parameter or a JSON body key given twice with 422 (`_given_twice`, `_keys_given_twice`;
+    the page's permalink, ``/?set=...&set=...``, repeats ``set`` on purpose).
 
     Having read the body, it is the connection's only reader: ``scope["shieldcheck.client_gone"]``
     (an `asyncio.Event`) is set when the client disconnects.
@@ -202,7 +203,8 @@ class _BodyLimit:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        twice = _given_twice(scope.get("query_string", b""))
+        # the API's query parameters are single-valued; the page's own URL (a permalink) repeats set=
+        twice = _given_twice(scope.get("query_string", b"")) if scope["path"].startswith("/api/") else None
         if twice:
             return await _ambiguous(twice)(scope, receive, send)
         declared = dict(scope.get("headers") or []).get(b"content-length")
