@@ -205,8 +205,8 @@ def _apogee(r, v, t_bo, earth, rotation):
 # Runge-Kutta step, and every cut-off time tried restarts from the last recorded step before it: one short
 # step reproduces the cut flight (the same steps, the last one ending on the cut; module notes of boost.py).
 _F_AZ, _F_KICK, _F_TCUT, _F_KICK0, _F_PX, _F_PY, _F_PZ, _F_MISS, _F_SPEED0, _F_FLIGHTS, _F_CUTS = range(11)
-_F_CODE, _F_LIMIT = 11, 12
-_FIT_OUT = 13
+_F_CODE, _F_LIMIT, _F_VME = 11, 12, 13
+_FIT_OUT = 14
 # shapes of the compiled fit, and its codes
 _M_MIN, _M_LOFTED, _M_DEPRESSED, _M_APOGEE, _M_TIME, _M_SPEED_LOFTED, _M_SPEED_DEPRESSED = range(7)
 _C_OK, _C_SHORT, _C_ABOVE, _C_BELOW, _C_NO_FULL = range(5)
@@ -478,7 +478,8 @@ def _shape_pass(mode, value, veh, phys, r0, hr, xr, w, kick_mr, ang_t, r_launch,
     monotonically, so a shape is one root on one side: u by Illinois regula falsi, each u's point of the
     curve by the cut-off search. ``res`` receives [u, t_cut, code (``_C_*``), the reachable limit,
     integrations, restarts, then the max-range kick's full burn: impact x, y, z (ECEF, km; NaN when it
-    does not land) and burnout speed relative to the Earth]; ``y``/``imp`` hold the returned flight.
+    does not land) and burnout speed relative to the Earth, then the min-energy point's burnout speed];
+    ``y``/``imp`` hold the returned flight.
     """
     flights = cuts = 0
     t_full = veh[5]
@@ -499,6 +500,7 @@ def _shape_pass(mode, value, veh, phys, r0, hr, xr, w, kick_mr, ang_t, r_launch,
                           ang - ang_t, ang_t, r_launch, y, imp, k1, k2, k3, k4, tmp, hr, proj)
     cuts += n
     res[1] = t_me
+    res[10] = _quantity(_M_SPEED_LOFTED, y, imp, phys[0])
     if mode == _M_MIN:
         res[4], res[5] = flights, cuts
         return
@@ -672,7 +674,7 @@ def _fit_route(veh, phys, r0, east, north, az0, target, fit, grid, g_lo, g_n, g_
     w = 0.0  # the shapes' cross-range tilt, deg (`_tilt`); min-energy turns the azimuth instead
     t = t_full
     px = py = pz = miss = math.nan
-    res = np.empty(10)
+    res = np.full(11, math.nan)
     u = kick
     for p in range(passes):
         if mode == _M_MIN:
@@ -682,7 +684,7 @@ def _fit_route(veh, phys, r0, east, north, az0, target, fit, grid, g_lo, g_n, g_
         u, t, code = res[0], res[1], int(res[2])
         flights += int(res[4])
         cuts += int(res[5])
-        out[_F_CODE], out[_F_LIMIT] = code, res[3]
+        out[_F_CODE], out[_F_LIMIT], out[_F_VME] = code, res[3], res[10]
         if p == 0:  # the full burn at the route's own azimuth: its impact and speed
             out[_F_PX], out[_F_PY], out[_F_PZ], out[_F_SPEED0] = res[6], res[7], res[8], res[9]
         px, py, pz = imp[2], imp[3], imp[4]
@@ -950,6 +952,8 @@ def staged_trajectories(
     out = _fields(b, ff, status, reason, lat1, lon1, lat2, lon2, ground, kick, az, miss, max_range,
                   f[:, _F_SPEED0], earth, rotation)
     out["shape"][:] = shape
+    if shape != "min-energy":  # the least speed that lands on the target: the min-energy point's
+        out["min_energy_speed_km_s"] = np.where(reachable, f[:, _F_VME], np.nan)
     # the shape asked is the shape returned: its quantity, as flown, within the stated tolerance
     key = {_M_APOGEE: "apogee_km", _M_TIME: "flight_time_s", _M_SPEED_LOFTED: "burnout_speed_relative_km_s",
            _M_SPEED_DEPRESSED: "burnout_speed_relative_km_s"}.get(int(mode[0]))
