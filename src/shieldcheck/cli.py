@@ -167,9 +167,10 @@ def trajectory_cmd(
     boost: Annotated[
         str,
         typer.Option(
-            help="auto (staged when the missile class has stage data), staged (the class's stages flown, "
-            "pitch-over kick and thrust termination fitted to land on the target with the shape asked; a "
-            "value the missile cannot fly is unreachable, with its limit) or kinematic."
+            help="auto (staged when the missile class has stage data and the shape is not burnout-speed), "
+            "staged (the class's stages flown, pitch-over kick and thrust termination fitted to land on the "
+            "target with the shape asked; an apogee or flight time the missile cannot fly is unreachable, "
+            "with its limit) or kinematic."
         ),
     ] = "auto",
     booster: Annotated[

@@ -1159,10 +1159,8 @@ def _staged_group(cases, idx, out, earth: str, rotation: bool) -> bool:
     if rows.size:
         trajs = to_trajectories(staged_trajectories(vehicle, lat1[rows], lon1[rows], lat2[rows], lon2[rows],
                                                     shape=c0.shape, apogee_km=c0.apogee_km,
-                                                    flight_time_s=c0.flight_time_s,
-                                                    burnout_speed_km_s=c0.burnout_speed_km_s,
-                                                    branch=c0.branch, earth=earth, rotation=rotation),
-                                vehicle)
+                                                    flight_time_s=c0.flight_time_s, earth=earth,
+                                                    rotation=rotation), vehicle)
         for k, t in zip(rows, trajs, strict=True):
             out[idx[k]] = t
     return True

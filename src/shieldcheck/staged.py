@@ -208,7 +208,8 @@ _F_AZ, _F_KICK, _F_TCUT, _F_KICK0, _F_PX, _F_PY, _F_PZ, _F_MISS, _F_SPEED0, _F_F
 _F_CODE, _F_LIMIT, _F_VME = 11, 12, 13
 _FIT_OUT = 14
 # shapes of the compiled fit, and its codes
-_M_MIN, _M_LOFTED, _M_DEPRESSED, _M_APOGEE, _M_TIME, _M_SPEED_LOFTED, _M_SPEED_DEPRESSED = range(7)
+_M_MIN, _M_LOFTED, _M_DEPRESSED, _M_APOGEE, _M_TIME = range(5)
+_Q_SPEED = -1  # `_quantity`: the burnout speed relative to the Earth
 _C_OK, _C_SHORT, _C_ABOVE, _C_BELOW, _C_NO_FULL = range(5)
 _SHAPE_TOL = (0.0, 0.0, 0.0, 0.005, 0.005, 1e-6, 1e-6)
 """How close the fit brings each shape's quantity to the value asked: km of apogee, s, km/s."""
@@ -407,8 +408,8 @@ def _tilt(u, w, hr, xr, h0):
 
 @numba.njit(cache=True)
 def _quantity(mode, y, imp, omega):
-    """The shape's quantity of the flight in ``y`` (cut-off state) and ``imp`` (its impact): apogee
-    altitude (km), flight time (s) or burnout speed relative to the Earth (km/s)."""
+    """The quantity ``mode`` of the flight in ``y`` (cut-off state) and ``imp`` (its impact): apogee
+    altitude (km), flight time (s) or (`_Q_SPEED`) burnout speed relative to the Earth (km/s)."""
     if mode == _M_APOGEE:
         return imp[5]
     if mode == _M_TIME:
@@ -474,8 +475,8 @@ def _shape_pass(mode, value, veh, phys, r0, hr, xr, w, kick_mr, ang_t, r_launch,
     lofted arc (the u below the max-range kick ``kick_mr`` whose full burn lands there; u may be
     negative, a kick against the route's heading, which a steep flight needs to offset the Coriolis
     turn), through the min-energy point (``kick_mr``, the least cut-off time), to the full burn's
-    depressed arc (the u above). Along each side the apogee, flight time and burnout speed change
-    monotonically, so a shape is one root on one side: u by Illinois regula falsi, each u's point of the
+    depressed arc (the u above). Along each side the apogee and the flight time change monotonically,
+    so a shape is one root on one side: u by Illinois regula falsi, each u's point of the
     curve by the cut-off search. ``res`` receives [u, t_cut, code (``_C_*``), the reachable limit,
     integrations, restarts, then the max-range kick's full burn: impact x, y, z (ECEF, km; NaN when it
     does not land) and burnout speed relative to the Earth, then the min-energy point's burnout speed];
@@ -500,20 +501,17 @@ def _shape_pass(mode, value, veh, phys, r0, hr, xr, w, kick_mr, ang_t, r_launch,
                           ang - ang_t, ang_t, r_launch, y, imp, k1, k2, k3, k4, tmp, hr, proj)
     cuts += n
     res[1] = t_me
-    res[10] = _quantity(_M_SPEED_LOFTED, y, imp, phys[0])
+    res[10] = _quantity(_Q_SPEED, y, imp, phys[0])
     if mode == _M_MIN:
         res[4], res[5] = flights, cuts
         return
     q_me = _quantity(mode, y, imp, phys[0]) if mode >= _M_APOGEE else math.nan
-    if mode == _M_LOFTED or mode == _M_SPEED_LOFTED:
+    if mode == _M_LOFTED:
         lofted = True
-    elif mode == _M_DEPRESSED or mode == _M_SPEED_DEPRESSED:
+    elif mode == _M_DEPRESSED:
         lofted = False
     else:
         lofted = value >= q_me
-    if mode >= _M_SPEED_LOFTED and value < q_me:
-        res[2], res[3], res[4], res[5] = _C_BELOW, q_me, flights, cuts
-        return  # slower than the min-energy cut-off: the arc at the least speed is the limit
     # the end of this side of the curve: the tilt whose full burn lands on the target
     u_far = -kick_mr if lofted else _KICK_HI
     a_far = _burn_at(veh, phys, r0, u_far, w, hr, xr, h0, o15, norec, y, imp, proj)[1]
@@ -557,7 +555,7 @@ def _shape_pass(mode, value, veh, phys, r0, hr, xr, w, kick_mr, ang_t, r_launch,
                                 o15, y, imp, k1, k2, k3, k4, tmp)
     flights += 1
     cuts += n - 1
-    beyond = (value > q_end) if (lofted or mode >= _M_SPEED_LOFTED) else (value < q_end)
+    beyond = (value > q_end) if lofted else (value < q_end)
     if beyond or not math.isfinite(q_end):
         res[0], res[1], res[2], res[3] = u_end, t_end, _C_ABOVE if value > q_end else _C_BELOW, q_end
         res[4], res[5] = flights, cuts
@@ -794,7 +792,7 @@ def _kick_tables(lat, lon, az):
 def _fit(vehicle, payload, lat, lon, az0, lat2, lon2, earth, rotation, mode=None, value=None) -> np.ndarray:
     """Run the compiled fit for every route (columns ``_F_*``): kick tables first, then the routes.
 
-    ``mode`` (``_M_*``, default min-energy) and ``value`` (the shape's apogee, flight time or burnout speed)
+    ``mode`` (``_M_*``, default min-energy) and ``value`` (the shape's apogee or flight time)
     are arrays of the routes' length."""
     n_all = np.size(lat)
     mode = np.zeros(n_all, dtype=np.int64) if mode is None else np.asarray(mode, dtype=np.int64)
@@ -842,8 +840,6 @@ def staged_trajectories(
     shape: str = "min-energy",
     apogee_km=None,
     flight_time_s=None,
-    burnout_speed_km_s=None,
-    branch: str = "lofted",
     payload_kg=None,
     earth: str = "wgs84",
     rotation: bool = True,
@@ -856,12 +852,13 @@ def staged_trajectories(
         The missile's stages, payload and drag curve.
     launch_latitude_deg, launch_longitude_deg, target_latitude_deg, target_longitude_deg : array_like
         Surface points, deg; broadcast to one batch of N routes.
-    shape : {"min-energy", "lofted", "depressed", "apogee", "flight-time", "burnout-speed"}
+    shape : {"min-energy", "lofted", "depressed", "apogee", "flight-time"}
         Which of the flights that land on the target (module notes, "Shapes"): the least burn on the
         max-range program (``min-energy``); the full burn's high or low arc (``lofted``, ``depressed``);
-        a cut-off and kick that give ``apogee_km`` (km above the Earth model), ``flight_time_s`` (launch
-        to impact, s) or ``burnout_speed_km_s`` (relative to the Earth, on the ``branch`` side:
-        ``lofted`` or ``depressed``). The value may be one number or one per route.
+        a cut-off and kick that give ``apogee_km`` (km above the Earth model) or ``flight_time_s``
+        (launch to impact, s), one number or one per route. ``burnout-speed`` does not fly staged: along
+        the landing curve the burnout speed is not monotonic (a steep full burn loses more to gravity
+        than the min-energy cut-off gains), so a speed does not name one trajectory.
     payload_kg : float, optional
         Overrides the vehicle's payload, kg.
     earth : {"wgs84", "sphere"}
@@ -876,15 +873,15 @@ def staged_trajectories(
         azimuth and ``range_margin_km`` the maximum range minus the ground range; ``launch_azimuth_deg``
         is the launch azimuth flown (the route's, corrected for the Earth's rotation; the kick's direction).
         A row is ``ok`` only when it lands within `MISS_TOLERANCE_KM` of the target and flies the asked
-        apogee, flight time or burnout speed within `SHAPE_TOLERANCE`; a value this missile cannot fly to
+        apogee or flight time within `SHAPE_TOLERANCE`; a value this missile cannot fly to
         the target is ``unreachable``, with the reachable limit in the reason, and the row then describes
         the flight at that limit.
 
     Raises
     ------
     InputError
-        Inputs out of range (from the boost solver), an unknown shape or branch, a shape without its
-        value, or a payload light enough to reach orbit.
+        Inputs out of range (from the boost solver), an unknown shape, a shape without its value, or a
+        payload light enough to reach orbit.
     """
     earth = _earth.check_earth(earth)
     if not isinstance(rotation, (bool, np.bool_)):
@@ -910,7 +907,7 @@ def staged_trajectories(
         if np.ndim(payload) != 0:
             raise InputError(f"payload_kg must be a single number, got {payload_kg!r:.80}")
         vehicle = vehicle.with_payload(float(payload))
-    mode, value = _shape_mode(shape, apogee_km, flight_time_s, burnout_speed_km_s, branch, n)
+    mode, value = _shape_mode(shape, apogee_km, flight_time_s, n)
     shape = str(shape).strip().lower()
     t_full = vehicle.burn_time_s
     f = _fit(vehicle, vehicle.payload_kg, lat1, lon1, az0, lat2, lon2, earth, rotation, mode, value)
@@ -952,11 +949,10 @@ def staged_trajectories(
     out = _fields(b, ff, status, reason, lat1, lon1, lat2, lon2, ground, kick, az, miss, max_range,
                   f[:, _F_SPEED0], earth, rotation)
     out["shape"][:] = shape
-    if shape != "min-energy":  # the least speed that lands on the target: the min-energy point's
+    if shape != "min-energy":  # the route's least speed: the min-energy point's at this shape's tilt
         out["min_energy_speed_km_s"] = np.where(reachable, f[:, _F_VME], np.nan)
     # the shape asked is the shape returned: its quantity, as flown, within the stated tolerance
-    key = {_M_APOGEE: "apogee_km", _M_TIME: "flight_time_s", _M_SPEED_LOFTED: "burnout_speed_relative_km_s",
-           _M_SPEED_DEPRESSED: "burnout_speed_relative_km_s"}.get(int(mode[0]))
+    key = {_M_APOGEE: "apogee_km", _M_TIME: "flight_time_s"}.get(int(mode[0]))
     if key is not None:
         tol = SHAPE_TOLERANCE[shape]
         got = out[key]
@@ -967,29 +963,23 @@ def staged_trajectories(
     return out
 
 
-SHAPES = ("min-energy", "lofted", "depressed", "apogee", "flight-time", "burnout-speed")
+SHAPES = ("min-energy", "lofted", "depressed", "apogee", "flight-time")
 """The shapes a staged threat flies (`staged_trajectories`)."""
-SHAPE_TOLERANCE = {"apogee": 0.5, "flight-time": 0.5, "burnout-speed": 1e-3}
-"""How close a staged ``apogee`` (km), ``flight-time`` (s) or ``burnout-speed`` (km/s) trajectory flies to
-the value asked, or it is not ``ok``."""
+SHAPE_TOLERANCE = {"apogee": 0.5, "flight-time": 0.5}
+"""How close a staged ``apogee`` (km) or ``flight-time`` (s) trajectory flies to the value asked, or it is
+not ``ok``."""
 MAX_APOGEE_KM = 100000.0
 MAX_FLIGHT_TIME_S = 86400.0
-MAX_BURNOUT_SPEED_KM_S = 20.0
 """Bounds of the shapes' values (as for the kinematic shapes of `shieldcheck.threats`)."""
 
 
-def _shape_mode(shape, apogee_km, flight_time_s, burnout_speed_km_s, branch, n):
+def _shape_mode(shape, apogee_km, flight_time_s, n):
     """The compiled fit's shape code and value for each of ``n`` routes; raises InputError on bad input."""
     shape = str(shape).strip().lower()
     if shape not in SHAPES:
         raise InputError(f"shape must be one of {', '.join(SHAPES)}, got {shape!r}")
-    branch = str(branch).strip().lower()
-    if branch not in ("lofted", "depressed"):
-        raise InputError(f"branch must be lofted or depressed, got {branch!r}")
     need = {"apogee": ("apogee_km", apogee_km, MAX_APOGEE_KM, _M_APOGEE),
-            "flight-time": ("flight_time_s", flight_time_s, MAX_FLIGHT_TIME_S, _M_TIME),
-            "burnout-speed": ("burnout_speed_km_s", burnout_speed_km_s, MAX_BURNOUT_SPEED_KM_S,
-                              _M_SPEED_LOFTED if branch == "lofted" else _M_SPEED_DEPRESSED)}
+            "flight-time": ("flight_time_s", flight_time_s, MAX_FLIGHT_TIME_S, _M_TIME)}
     if shape not in need:
         code = {"min-energy": _M_MIN, "lofted": _M_LOFTED, "depressed": _M_DEPRESSED}[shape]
         return np.full(n, code, dtype=np.int64), np.zeros(n)
@@ -1005,15 +995,13 @@ def _shape_mode(shape, apogee_km, flight_time_s, burnout_speed_km_s, branch, n):
 
 def _fmt_value(mode, x) -> str:
     """A shape's value with its unit."""
-    if mode == _M_APOGEE or mode == _M_TIME:
-        unit = "km" if mode == _M_APOGEE else "s"
-        return f"{x:,.1f} {unit}" if abs(x) < 10 else f"{x:,.0f} {unit}"
-    return f"{x:.3f} km/s"
+    unit = "km" if mode == _M_APOGEE else "s"
+    return f"{x:,.1f} {unit}" if abs(x) < 10 else f"{x:,.0f} {unit}"
 
 
 def _fmt_q(mode, x) -> str:
     """A shape's quantity in words with its unit."""
-    name = {_M_APOGEE: "apogee", _M_TIME: "flight time"}.get(int(mode), "burnout speed")
+    name = "apogee" if mode == _M_APOGEE else "flight time"
     return f"{name} {_fmt_value(mode, x)}"
 
 
@@ -1028,10 +1016,7 @@ def _shape_reason(code, mode, value, limit, ground) -> tuple[str, str]:
                                "burn (shape min-energy, apogee or flight-time) reaches the target")
     word = {(_M_APOGEE, _C_ABOVE): "highest apogee", (_M_APOGEE, _C_BELOW): "lowest apogee",
             (_M_TIME, _C_ABOVE): "longest flight time", (_M_TIME, _C_BELOW): "shortest flight time",
-            (_M_SPEED_LOFTED, _C_ABOVE): "fastest lofted burnout speed",
-            (_M_SPEED_DEPRESSED, _C_ABOVE): "fastest depressed burnout speed",
-            (_M_SPEED_LOFTED, _C_BELOW): "slowest burnout speed",
-            (_M_SPEED_DEPRESSED, _C_BELOW): "slowest burnout speed"}[(int(mode), int(code))]
+            }[(int(mode), int(code))]
     return "unreachable", (f"the {_fmt_q(mode, value)} asked is out of this missile's reach on this route: "
                            f"the {word} it can fly to a target {ground:,.0f} km away is "
                            f"{_fmt_value(mode, limit)}")

@@ -1101,8 +1101,9 @@ def trajectory(
     altitude; only the coast is physics; ``lofted``/``depressed`` are the ``burnout-speed`` arcs at the
     class's maximum burnout speed), ``"staged"`` (the class's stages flown by `shieldcheck.staged`, the
     pitch-over kick and the thrust termination fitted so that the coast lands on the target with the
-    shape asked, every shape) or ``"auto"`` (staged when the missile class has stage data and no boost
-    figure is given explicitly; kinematic otherwise; the default of ``shieldcheck trajectory``).
+    shape asked; every shape but ``burnout-speed``) or ``"auto"`` (staged when the missile class has
+    stage data, the shape is not ``burnout-speed`` and no boost figure is given explicitly; kinematic
+    otherwise; the default of ``shieldcheck trajectory``).
     ``Trajectory.boost`` says which was flown; ``max_range_km`` and ``range_margin_km`` give the reach
     along the route (staged: the full burn's maximum range along its azimuth; kinematic: a non-rotating
     closed-form estimate from the burnout point).
@@ -1157,8 +1158,7 @@ def trajectory(
         # coincident and antipodal routes: the kinematic solver words their no_solution results
         if dist >= 1.0 and dist < 0.99 * math.pi * SPHERE_RADIUS_KM:
             return staged_trajectory(vehicle, p1, p2, earth=earth, rotation=rotation, shape=shape,
-                                     apogee_km=apogee_km, flight_time_s=flight_time_s,
-                                     burnout_speed_km_s=burnout_speed_km_s, branch=branch)
+                                     apogee_km=apogee_km, flight_time_s=flight_time_s)
     full_burn = shape in FULL_BURN_SHAPES
     if full_burn:
         # the kinematic full burn: the burnout-speed arc at the class's largest speed, on that branch
@@ -1193,14 +1193,15 @@ def staged_vehicle(missile, shape: str = "min-energy", boost: str = "auto", expl
     """The stages to fly (a `shieldcheck.boost.Vehicle`) for a threat, or None for the kinematic boost.
 
     ``boost`` ``"auto"`` gives the class's stage data when it has some and no boost figure is
-    ``explicit`` (a list of the names given); ``"staged"`` demands them; ``"kinematic"`` gives None.
-    Every shape of `SHAPES` and `FULL_BURN_SHAPES` flies staged.
+    ``explicit`` (a list of the names given) and the shape is not ``burnout-speed``; ``"staged"`` demands
+    them; ``"kinematic"`` gives None. Every other shape of `SHAPES` and `FULL_BURN_SHAPES` flies staged
+    (a staged burnout speed does not name one trajectory: `shieldcheck.staged.staged_trajectories`).
 
     Raises
     ------
     InputError
-        An unknown ``boost`` or shape, or ``"staged"`` for a class without stage data or with explicit
-        boost figures.
+        An unknown ``boost`` or shape, or ``"staged"`` for a class without stage data, the
+        ``burnout-speed`` shape or explicit boost figures.
 
     >>> staged_vehicle("icbm-solid").name, staged_vehicle("irbm-3700")
     ('topol-m', None)
@@ -1230,7 +1231,11 @@ def staged_vehicle(missile, shape: str = "min-energy", boost: str = "auto", expl
         if explicit:
             raise InputError(f"boost 'staged' flies the class's own stages, got {', '.join(explicit)}: use "
                              "boost 'kinematic' for explicit boost figures")
-    return None if explicit else vehicle
+        if shape == "burnout-speed":
+            raise InputError("boost 'staged' does not fly shape burnout-speed (along the staged landing "
+                             "curve a burnout speed does not name one trajectory): use shape apogee or "
+                             "flight-time, or boost 'kinematic'")
+    return None if explicit or shape == "burnout-speed" else vehicle
 
 
 # ============================================================================ sampling
