@@ -39,6 +39,20 @@ A target farther than the full-burn maximum range along its azimuth is ``unreach
 carries ``max_range_km`` and ``range_margin_km`` (maximum range minus the route's ground range: positive
 when the target is within reach by that much, negative when the missile falls short by that much).
 
+Shapes
+------
+The flights that land on a target closer than the full-burn maximum range form a curve: from the full
+burn's high arc (``lofted``: the kick below the max-range kick whose full burn lands there), through the
+least burn (``min-energy``), to its low arc (``depressed``: the kick above). Along each side the apogee and
+the flight time change monotonically, so ``apogee`` (``apogee_km``) and ``flight-time`` (``flight_time_s``)
+are one root on one side, two unknowns (kick and cut-off time) for two conditions (land on the target,
+the value asked). A value beyond the curve's end is ``unreachable`` with that end in the reason. On a
+rotating Earth a steep gravity turn leaves its launch plane (the Coriolis turn during the rise, amplified
+by the turn), so the shapes write the kick as a tilt along and across the route's heading (`_tilt`; a
+negative along-tilt kicks against the heading) and correct the cross-range with the across-tilt, where
+min-energy turns the launch azimuth. ``burnout-speed`` is not a staged shape: the burnout speed is not
+monotonic along the curve (a steep full burn loses more to gravity than the min-energy cut-off saves).
+
 Sources: the boost model and kick search of :mod:`shieldcheck.boost` (Sutton & Biblarz 2017; Wheelon,
 "Free flight of a ballistic missile", ARS Journal 29, 1959); conic coast and impact after Bate, Mueller &
 White, *Fundamentals of Astrodynamics* (1971), ch. 6.
@@ -48,6 +62,9 @@ White, *Fundamentals of Astrodynamics* (1971), ch. 6.
 >>> t = staged_trajectory(v, (54.71, 20.51), (52.52, 13.40))
 >>> t.status, t.burnout_range_km < t.ground_range_km, t.burnout_speed_relative_km_s > 2.0
 ('ok', True, True)
+>>> t = staged_trajectory(v, (54.0, 35.8), (38.90, -77.04), shape="apogee", apogee_km=1200.0)
+>>> t.status, t.shape, abs(t.apogee_km - 1200.0) < SHAPE_TOLERANCE["apogee"]
+('ok', 'apogee', True)
 """
 
 from __future__ import annotations
