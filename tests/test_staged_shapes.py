@@ -55,6 +55,15 @@ def _reflown(vehicle, launch, row):
     """
     t_b, y = _dop853_reference(cut_vehicle(vehicle, float(row["burn_time_s"])), *launch,
                                float(row["launch_azimuth_deg"]), float(row["kick_deg"]))
+    impact, t_imp, apo = coast_dop853(y, t_b)
+    v_rel = y[3:6] - np.cross([0.0, 0.0, OMEGA_RAD_S], y[:3])
+    return impact, t_imp, apo, float(np.linalg.norm(v_rel))
+
+
+def coast_dop853(y, t_b):
+    """DOP853 two-body coast from an inertial burnout state (ECI = ECEF at launch) to the WGS84 surface:
+    (impact (lat, lon), impact time s, apogee altitude km at the event r·v = 0, or the burnout altitude
+    when the arc descends from burnout)."""
 
     def f(_, s):
         return np.concatenate([s[3:], -MU_KM3_S2 * s[:3] / np.linalg.norm(s[:3]) ** 3])
@@ -76,8 +85,7 @@ def _reflown(vehicle, launch, row):
         apo = _height_km(float(sol.t_events[1][0]), sol.y_events[1][0][:3])
     else:  # descending from burnout: the apogee is the burnout point (shieldcheck's convention)
         apo = _height_km(t_b, y[:3])
-    v_rel = y[3:6] - np.cross([0.0, 0.0, OMEGA_RAD_S], y[:3])
-    return (lat, lon), t_imp, apo, float(np.linalg.norm(v_rel))
+    return (lat, lon), t_imp, apo
 
 
 def _row(d, i=0):

@@ -369,6 +369,24 @@ def _cut_angle(veh, phys, r0, h0, kick_deg, rec, nrec, norec, t_cut, y, imp, k1,
     return _impact_angle(r0, y, t_cut, phys, imp, href, proj)
 
 
+@numba.njit(cache=True, inline="always")
+def _illinois(to_b, x, f, a, fa, b, fb, side):
+    """One Illinois step (Dowell & Jarratt 1971) of the bracket (a, fa), (b, fb) with the new point (x, f):
+    it replaces b when ``to_b`` (else a), and the value kept at the other end halves when the same end is
+    replaced twice running. Returns (a, fa, b, fb, side)."""
+    if to_b:
+        b, fb = x, f
+        if side == 1:
+            fa *= 0.5
+        side = 1
+    else:
+        a, fa = x, f
+        if side == -1:
+            fb *= 0.5
+        side = -1
+    return a, fa, b, fb, side
+
+
 @numba.njit(cache=True)
 def _cut_search(veh, phys, r0, h0, kick, rec, nrec, norec, t_min, f_full, ang_t, r_launch, y, imp, k1, k2, k3,
                 k4, tmp, href, proj):
@@ -398,16 +416,7 @@ def _cut_search(veh, phys, r0, h0, kick, rec, nrec, norec, t_min, f_full, ang_t,
         f = max(_reading(f, y, imp, href, phys[0], proj), 0.0) - ang_t
         cuts += 1
         t = tt
-        if f > 0.0:
-            hi, fhi = tt, f
-            if side == 1:
-                flo *= 0.5
-            side = 1
-        else:
-            lo, flo = tt, f
-            if side == -1:
-                fhi *= 0.5
-            side = -1
+        lo, flo, hi, fhi, side = _illinois(f > 0.0, tt, f, lo, flo, hi, fhi, side)
         if abs(f) * r_launch < _CUT_TOL_KM or hi - lo < 1e-9:
             break
     return t, cuts
@@ -546,16 +555,7 @@ def _shape_pass(mode, value, veh, phys, r0, hr, xr, w, kick_mr, ang_t, r_launch,
                 u = 0.5 * (a + b)
             f = _burn_at(veh, phys, r0, u, w, hr, xr, h0, o15, norec, y, imp, proj)[1] - ang_t
             flights += 1
-            if f >= 0.0:
-                b, fb = u, f
-                if side == 1:
-                    fa *= 0.5
-                side = 1
-            else:
-                a, fa = u, f
-                if side == -1:
-                    fb *= 0.5
-                side = -1
+            a, fa, b, fb, side = _illinois(f >= 0.0, u, f, a, fa, b, fb, side)
             if fb * r_launch < _CUT_TOL_KM or abs(b - a) < 1e-12:
                 break
         u_end = b
@@ -601,16 +601,12 @@ def _shape_pass(mode, value, veh, phys, r0, hr, xr, w, kick_mr, ang_t, r_launch,
             g = math.inf
             break
         g = q - value
-        if (g > 0.0) == (ga > 0.0):
-            a, ga, ta = u, g, t
-            if side == 1:
-                gb *= 0.5
-            side = 1
+        to_b = (g > 0.0) != (ga > 0.0)
+        a, ga, b, gb, side = _illinois(to_b, u, g, a, ga, b, gb, side)
+        if to_b:
+            tb = t
         else:
-            b, gb, tb = u, g, t
-            if side == -1:
-                ga *= 0.5
-            side = -1
+            ta = t
         if abs(b - a) < 1e-12:
             break
     if abs(g) >= tol:
