@@ -96,9 +96,10 @@ def scipy_fit(vehicle, target, kick, az0):
     return t_cut, az
 
 
-def _targets(n):
-    rng = np.random.default_rng(3)
-    dist = rng.uniform(500.0, 9000.0, n)
+def targets(n, lo_km=500.0, hi_km=9000.0, seed=3):
+    """n targets lo_km-hi_km from Kozelsk, north-west toward Europe and America (lat, lon rows)."""
+    rng = np.random.default_rng(seed)
+    dist = rng.uniform(lo_km, hi_km, n)
     azi = rng.uniform(-60.0, 60.0, n) - 40.0  # north-west toward Europe and America
     geo = Geodesic.WGS84
     return np.array([[geo.Direct(*KOZELSK, a, d * 1000.0)[k] for k in ("lat2", "lon2")]
@@ -111,17 +112,10 @@ def _timed(fn):
     return out, time.perf_counter() - t0, time.process_time() - c0
 
 
-def run_batch(vehicle, n):
-    """One timed batch of n targeted trajectories, and the same batch's compiled fit alone."""
-    tgt = _targets(n)
-    d, wall, cpu = _timed(lambda: staged_trajectories(vehicle, *KOZELSK, tgt[:, 0], tgt[:, 1]))
+def batch_figures(d, n, wall, cpu, f) -> dict:
+    """The figures every staged benchmark reports for a timed batch ``d`` of n routes (``f``: its fit)."""
     ok = d["status"] == "ok"
-    lat, lon = np.full(n, KOZELSK[0]), np.full(n, KOZELSK[1])
-    az = np.mod([Geodesic.WGS84.Inverse(*KOZELSK, *t)["azi1"] for t in tgt], 360.0)
-    table_rows = _kick_tables(lat, lon, az)[4].size
-    f, fit_wall, fit_cpu = _timed(lambda: _fit(vehicle, vehicle.payload_kg, lat, lon, az, tgt[:, 0],
-                                               tgt[:, 1], "wgs84", True))
-    return d, tgt, {
+    return {
         "n": n,
         "ok": int(ok.sum()),
         "batch_wall_s": wall,
@@ -130,21 +124,39 @@ def run_batch(vehicle, n):
         "cpu_ms_per_trajectory": 1e3 * cpu / n,
         "targeted_per_s": n / wall,
         "max_miss_km": float(np.nanmax(d["miss_km"][ok])),
-        "fit_wall_s": fit_wall,
-        "fit_cpu_s": fit_cpu,
-        "kick_table_rows": table_rows,
-        "full_burns_per_route": float((np.sum(f[:, _F_FLIGHTS]) + table_rows * (_KICK_ITERATIONS + 2)) / n),
         "restarts_per_route": float(np.mean(f[:, _F_CUTS])),
     }
 
 
-def main() -> None:
+def arguments():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, nargs="+", default=[100, 1000])
     ap.add_argument("--n-scipy", type=int, default=1)
-    args = ap.parse_args()
+    return ap.parse_args()
+
+
+def run_batch(vehicle, n):
+    """One timed batch of n targeted trajectories, and the same batch's compiled fit alone."""
+    tgt = targets(n)
+    d, wall, cpu = _timed(lambda: staged_trajectories(vehicle, *KOZELSK, tgt[:, 0], tgt[:, 1]))
+    lat, lon = np.full(n, KOZELSK[0]), np.full(n, KOZELSK[1])
+    az = np.mod([Geodesic.WGS84.Inverse(*KOZELSK, *t)["azi1"] for t in tgt], 360.0)
+    table_rows = _kick_tables(lat, lon, az)[4].size
+    f, fit_wall, fit_cpu = _timed(lambda: _fit(vehicle, vehicle.payload_kg, lat, lon, az, tgt[:, 0],
+                                               tgt[:, 1], "wgs84", True))
+    return d, tgt, {
+        **batch_figures(d, n, wall, cpu, f),
+        "fit_wall_s": fit_wall,
+        "fit_cpu_s": fit_cpu,
+        "kick_table_rows": table_rows,
+        "full_burns_per_route": float((np.sum(f[:, _F_FLIGHTS]) + table_rows * (_KICK_ITERATIONS + 2)) / n),
+    }
+
+
+def main() -> None:
+    args = arguments()
     vehicle = get_booster("icbm-solid").vehicle
-    tgt = _targets(2)
+    tgt = targets(2)
     staged_trajectories(vehicle, *KOZELSK, tgt[:, 0], tgt[:, 1])  # compile
     load_start = os.getloadavg()
     runs = []
@@ -161,17 +173,20 @@ def main() -> None:
     t_ref = float(np.mean([r[0] for r in ref]))
     for r in runs:
         r["speedup_vs_scipy"] = t_ref / (r["batch_wall_s"] / r["n"])
+    write(RESULTS, load_start, runs=runs, scipy_s_per_trajectory=t_ref,
+          scipy_cut_time_difference_s=max(r[1] for r in ref), target_ms=1.0)
+
+
+def write(path, load_start, **fields) -> None:
+    """Write and print a results file: the machine, the load at the start and end, then ``fields``."""
     out = {
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
         "load_average_1_5_15_start": list(load_start),
         "load_average_1_5_15_end": list(os.getloadavg()),
-        "runs": runs,
-        "scipy_s_per_trajectory": t_ref,
-        "scipy_cut_time_difference_s": max(r[1] for r in ref),
-        "target_ms": 1.0,
+        **fields,
     }
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(out, indent=2) + "\n")
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(out, indent=2) + "\n")
     print(json.dumps(out, indent=2))
 
 

@@ -170,15 +170,18 @@ def test_boost_option_errors_name_the_field():
         trajectory("tehran", "berlin", missile="icbm-solid", boost="rocket")
     with pytest.raises(InputError, match="boost 'staged' needs a missile class with stage data"):
         trajectory("tehran", "berlin", missile="irbm-3700", boost="staged")
-    with pytest.raises(InputError, match="boost 'staged' flies shape min-energy"):
-        trajectory("tehran", "berlin", missile="icbm-solid", boost="staged", shape="apogee", apogee_km=900)
+    with pytest.raises(InputError, match="boost 'staged' flies the class's own stages, got burn_time_s"):
+        trajectory("tehran", "berlin", missile="icbm-solid", boost="staged", burn_time_s=100.0)
     res = CliRunner().invoke(app, ["trajectory", "tehran", "berlin", "--missile", "icbm-solid",
                                    "--boost", "x"])
     assert res.exit_code == 2 and "boost must be one of" in res.output
 
 
-def test_auto_keeps_kinematic_for_other_shapes_and_classes():
-    t = trajectory("tehran", "berlin", missile="icbm-solid", shape="apogee", apogee_km=900.0, boost="auto")
+def test_auto_keeps_kinematic_for_classes_without_stages_and_explicit_figures():
+    # every shape flies staged under auto now (tests/test_staged_shapes.py); explicit boost figures and
+    # classes without stage data keep the kinematic boost
+    t = trajectory("tehran", "berlin", missile="icbm-solid", shape="apogee", apogee_km=900.0, boost="auto",
+                   burnout_altitude_km=200.0)
     assert t.boost == "kinematic" and t.range_margin_km > 0
     assert trajectory("tehran", "berlin", missile="irbm-3700", boost="auto").boost == "kinematic"
     assert trajectory("tehran", "berlin", missile="icbm-solid").boost == "kinematic"  # the API default

@@ -414,7 +414,8 @@ def test_sample_trajectory_bounds_the_number_of_samples():
         (dict(shape="apogee"), r"apogee_km is required for shape 'apogee'"),
         (
             dict(shape="loop"),
-            r"shape must be one of min-energy, apogee, flight-time, burnout-speed, got 'loop'",
+            r"shape must be one of min-energy, apogee, flight-time, burnout-speed, lofted, depressed, "
+            r"got 'loop'",
         ),
         (dict(branch="up"), r"branch must be one of lofted, depressed, got 'up'"),
     ],

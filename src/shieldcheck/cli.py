@@ -166,7 +166,8 @@ def trajectory_cmd(
     shape: Annotated[
         str | None,
         typer.Option(
-            help="min-energy (default), apogee, flight-time or burnout-speed; implied by the options below."
+            help="min-energy (default), apogee, flight-time or burnout-speed (implied by the options below), "
+            "or lofted / depressed: the full burn's high or low arc to the target."
         ),
     ] = None,
     apogee_km: Annotated[float | None, typer.Option("--apogee-km", help="Fixed apogee altitude, km.")] = None,
@@ -197,8 +198,10 @@ def trajectory_cmd(
     boost: Annotated[
         str,
         typer.Option(
-            help="auto (staged when the missile class has stage data and the shape is min-energy), "
-            "staged (powered flight fitted to the target by thrust termination) or kinematic."
+            help="auto (staged when the missile class has stage data and the shape is not burnout-speed), "
+            "staged (the class's stages flown, pitch-over kick and thrust termination fitted to land on the "
+            "target with the shape asked; an apogee or flight time the missile cannot fly is unreachable, "
+            "with its limit) or kinematic."
         ),
     ] = "auto",
     booster: Annotated[
@@ -294,9 +297,12 @@ def trajectory_cmd(
             f"{_fmt(t.impact_speed_relative_km_s, 3)} km/s / {_fmt(t.reentry_angle_deg, 1)}°",
         ),
     ]
-    rows.insert(1, ("boost", f"staged, stages of {result['booster']} (fitted by thrust termination)"
+    rows.insert(1, ("boost", f"staged, stages of {result['booster']} (kick and thrust termination fitted)"
                     if t.boost == "staged" else "kinematic (fixed burnout point)"))
-    if t.boost == "staged" and t.status == "unreachable":
+    if t.boost == "staged" and t.status == "unreachable" and t.range_margin_km >= 0:
+        # a shape out of reach: the numbers are the limit the reason names, which does land on the target
+        rows.insert(2, ("rows below", "the flight at that limit, which lands on the target"))
+    elif t.boost == "staged" and t.status == "unreachable":
         # the numbers are the full burn's arc, which falls short: not the route's, and not its least speed
         rows.insert(2, ("rows below", "the full burn's trajectory, which falls short of the target"))
         rows = [(k, "-" if k == "minimum-energy speed for this route" else v) for k, v in rows]

@@ -1164,7 +1164,9 @@ def _staged_group(cases, idx, out, earth: str, rotation: bool) -> bool:
     rows = np.flatnonzero(fly)
     if rows.size:
         trajs = to_trajectories(staged_trajectories(vehicle, lat1[rows], lon1[rows], lat2[rows], lon2[rows],
-                                                    earth=earth, rotation=rotation), vehicle)
+                                                    shape=c0.shape, apogee_km=c0.apogee_km,
+                                                    flight_time_s=c0.flight_time_s, earth=earth,
+                                                    rotation=rotation), vehicle)
         for k, t in zip(rows, trajs, strict=True):
             out[idx[k]] = t
     return True

@@ -39,6 +39,20 @@ A target farther than the full-burn maximum range along its azimuth is ``unreach
 carries ``max_range_km`` and ``range_margin_km`` (maximum range minus the route's ground range: positive
 when the target is within reach by that much, negative when the missile falls short by that much).
 
+Shapes
+------
+The flights that land on a target closer than the full-burn maximum range form a curve: from the full
+burn's high arc (``lofted``: the kick below the max-range kick whose full burn lands there), through the
+least burn (``min-energy``), to its low arc (``depressed``: the kick above). Along each side the apogee and
+the flight time change monotonically, so ``apogee`` (``apogee_km``) and ``flight-time`` (``flight_time_s``)
+are one root on one side, two unknowns (kick and cut-off time) for two conditions (land on the target,
+the value asked). A value beyond the curve's end is ``unreachable`` with that end in the reason. On a
+rotating Earth a steep gravity turn leaves its launch plane (the Coriolis turn during the rise, amplified
+by the turn), so the shapes write the kick as a tilt along and across the route's heading (`_tilt`; a
+negative along-tilt kicks against the heading) and correct the cross-range with the across-tilt, where
+min-energy turns the launch azimuth. ``burnout-speed`` is not a staged shape: the burnout speed is not
+monotonic along the curve (a steep full burn loses more to gravity than the min-energy cut-off saves).
+
 Sources: the boost model and kick search of :mod:`shieldcheck.boost` (Sutton & Biblarz 2017; Wheelon,
 "Free flight of a ballistic missile", ARS Journal 29, 1959); conic coast and impact after Bate, Mueller &
 White, *Fundamentals of Astrodynamics* (1971), ch. 6.
@@ -48,6 +62,9 @@ White, *Fundamentals of Astrodynamics* (1971), ch. 6.
 >>> t = staged_trajectory(v, (54.71, 20.51), (52.52, 13.40))
 >>> t.status, t.burnout_range_km < t.ground_range_km, t.burnout_speed_relative_km_s > 2.0
 ('ok', True, True)
+>>> t = staged_trajectory(v, (54.0, 35.8), (38.90, -77.04), shape="apogee", apogee_km=1200.0)
+>>> t.status, t.shape, abs(t.apogee_km - 1200.0) < SHAPE_TOLERANCE["apogee"]
+('ok', 'apogee', True)
 """
 
 from __future__ import annotations
@@ -102,6 +119,8 @@ from shieldcheck.orbits import kepler
 __all__ = [
     "MISS_TOLERANCE_KM",
     "PROFILE_SAMPLES",
+    "SHAPES",
+    "SHAPE_TOLERANCE",
     "boost_profile",
     "cut_vehicle",
     "staged_trajectories",
@@ -114,7 +133,7 @@ MISS_TOLERANCE_KM = 0.5
 _MIN_CUT_S = 0.5  # earliest thrust termination considered, s (no propellant burnt is no missile)
 _KICK_ITERATIONS = 20  # golden-section steps of the max-range kick (as reach.py: 0.005 deg, range flat)
 _CUT_ITERATIONS = 40  # most Illinois steps on the cut-off time
-_AZIMUTH_PASSES = 12  # most azimuth corrections for the Earth's rotation
+_AZIMUTH_PASSES = 16  # most azimuth corrections for the Earth's rotation
 
 
 def _fly_cut(vehicle, lat, lon, az, kick, t_cut, earth, rotation):
@@ -204,42 +223,63 @@ def _apogee(r, v, t_bo, earth, rotation):
 # Runge-Kutta step, and every cut-off time tried restarts from the last recorded step before it: one short
 # step reproduces the cut flight (the same steps, the last one ending on the cut; module notes of boost.py).
 _F_AZ, _F_KICK, _F_TCUT, _F_KICK0, _F_PX, _F_PY, _F_PZ, _F_MISS, _F_SPEED0, _F_FLIGHTS, _F_CUTS = range(11)
-_FIT_OUT = 11
+_F_CODE, _F_LIMIT, _F_VME = 11, 12, 13
+_FIT_OUT = 14
+# shapes of the compiled fit, and its codes
+_M_MIN, _M_LOFTED, _M_DEPRESSED, _M_APOGEE, _M_TIME = range(5)
+_Q_SPEED = -1  # `_quantity`: the burnout speed relative to the Earth
+_C_OK, _C_SHORT, _C_ABOVE, _C_BELOW, _C_NO_FULL = range(5)
+_SHAPE_TOL = (0.0, 0.0, 0.0, 0.005, 0.005, 1e-6, 1e-6)
+"""How close the fit brings each shape's quantity to the value asked: km of apogee, s, km/s."""
+_KICK_SEARCH = 60  # most Illinois steps on the kick (the full-burn arcs and the shapes' root)
+_NO_IMPACT = -10.0  # `_impact_angle` when the flight crashes in boost or its conic does not come down
 _MISS_DONE_KM = 0.1 * MISS_TOLERANCE_KM  # a pass that lands this close ends the azimuth corrections
 _CUT_TOL_KM = 0.01 * MISS_TOLERANCE_KM  # the cut-off search stops when the range is this close
 
 
 @numba.njit(cache=True)
-def _impact_angle(r0, y, t, phys, imp):
+def _impact_angle(r0, y, t, phys, imp, href, proj):
     """Impact of the conic from the ECI state ``y`` at time ``t`` into ``imp`` (see `_impact_one`); returns
-    the geocentric angle from the launch point ``r0`` to the impact, rad, or -1 when nothing lands."""
+    the geocentric angle from the launch point ``r0`` to the impact, rad, negative when the impact lies
+    less than 90° behind the launch point (against the horizontal heading ``href``: a steep flight the
+    Earth's rotation carries back, or a kick against the heading), or `_NO_IMPACT` when nothing lands."""
     rb, vb = np.empty(3), np.empty(3)
     for j in range(3):
         rb[j], vb[j] = y[j], y[3 + j]
     _impact_one(rb, vb, t, phys[2], phys[0], phys[5], phys[6], imp)
     if imp[0] != 0.0:
-        return -1.0
+        return _NO_IMPACT
+    if proj:
+        # the angle in the plane of the launch point and the heading (signed, continuous through the
+        # vertical; a steep flight the Coriolis turn carries sideways keeps a small one)
+        rn = math.sqrt(r0[0] * r0[0] + r0[1] * r0[1] + r0[2] * r0[2])
+        return math.atan2(href[0] * imp[2] + href[1] * imp[3] + href[2] * imp[4],
+                          (r0[0] * imp[2] + r0[1] * imp[3] + r0[2] * imp[4]) / rn)
     cx = r0[1] * imp[4] - r0[2] * imp[3]
     cy = r0[2] * imp[2] - r0[0] * imp[4]
     cz = r0[0] * imp[3] - r0[1] * imp[2]
     dot = r0[0] * imp[2] + r0[1] * imp[3] + r0[2] * imp[4]
-    return math.atan2(math.sqrt(cx * cx + cy * cy + cz * cz), dot)
+    ang = math.atan2(math.sqrt(cx * cx + cy * cy + cz * cz), dot)
+    if ang < 0.5 * math.pi and href[0] * imp[2] + href[1] * imp[3] + href[2] * imp[4] < 0.0:
+        return -ang  # (an arc past the antipode keeps its angle the short way, as reach.py measures it)
+    return ang
 
 
 @numba.njit(cache=True)
-def _full_burn(veh, phys, r0, h0, kick_deg, o15, rec, y, imp):
-    """Fly the full burn (recording each step into ``rec`` when it has rows); returns (records written,
-    impact angle from `_impact_angle`)."""
+def _full_burn(veh, phys, r0, h0, kick_deg, o15, rec, y, imp, href, proj):
+    """Fly the full burn, kicked by ``kick_deg`` toward the horizontal unit vector ``h0`` (recording each
+    step into ``rec`` when it has rows); returns (records written, impact angle from `_impact_angle`, signed
+    by ``href``)."""
     st, nst, payload, tvert, tkick = veh[0], veh[1], veh[2], veh[3], veh[4]
     omega, gmode, mu, j2, re, a_e, e2, drag, lr, lp, aa, cdm, cdv, step = phys
     nrec = _fly_one(st, nst, payload, r0, h0, math.radians(kick_deg), tvert, tkick, omega, gmode, mu, j2, re,
                     a_e, e2, drag, lr, lp, aa, cdm, cdv, step, o15, rec)
     if o15[_O_ST] != _OK:
         imp[0] = 3.0
-        return nrec, -1.0
+        return nrec, _NO_IMPACT
     for j in range(6):
         y[j] = o15[_O_RX + j]
-    return nrec, _impact_angle(r0, y, o15[_O_T], phys, imp)
+    return nrec, _impact_angle(r0, y, o15[_O_T], phys, imp, href, proj)
 
 
 @numba.njit(cache=True)
@@ -249,20 +289,20 @@ def _max_range_kick(veh, phys, r0, h0, iterations, o15, norec, y, imp):
     g = (math.sqrt(5.0) - 1.0) / 2.0
     a, b = _KICK_LO, _KICK_HI
     c, d = b - g * (b - a), a + g * (b - a)
-    fc = _full_burn(veh, phys, r0, h0, c, o15, norec, y, imp)[1]
+    fc = _full_burn(veh, phys, r0, h0, c, o15, norec, y, imp, h0, False)[1]
     fc = fc if fc >= 0.0 else -1.0 - c
-    fd = _full_burn(veh, phys, r0, h0, d, o15, norec, y, imp)[1]
+    fd = _full_burn(veh, phys, r0, h0, d, o15, norec, y, imp, h0, False)[1]
     fd = fd if fd >= 0.0 else -1.0 - d
     for _ in range(iterations):
         if fc > fd:
             b, d, fd = d, c, fc
             c = b - g * (b - a)
-            fc = _full_burn(veh, phys, r0, h0, c, o15, norec, y, imp)[1]
+            fc = _full_burn(veh, phys, r0, h0, c, o15, norec, y, imp, h0, False)[1]
             fc = fc if fc >= 0.0 else -1.0 - c
         else:
             a, c, fc = c, d, fd
             d = a + g * (b - a)
-            fd = _full_burn(veh, phys, r0, h0, d, o15, norec, y, imp)[1]
+            fd = _full_burn(veh, phys, r0, h0, d, o15, norec, y, imp, h0, False)[1]
             fd = fd if fd >= 0.0 else -1.0 - d
         if b - a < 1e-6 * b:
             break
@@ -270,7 +310,8 @@ def _max_range_kick(veh, phys, r0, h0, iterations, o15, norec, y, imp):
 
 
 @numba.njit(cache=True)
-def _cut_angle(veh, phys, r0, h0, kick_deg, rec, nrec, norec, t_cut, y, imp, k1, k2, k3, k4, tmp):
+def _cut_angle(veh, phys, r0, h0, kick_deg, rec, nrec, norec, t_cut, y, imp, k1, k2, k3, k4, tmp, href,
+               proj):
     """Impact angle (`_impact_angle`) of the flight whose thrust is cut at ``t_cut``, restarted from the
     recorded full burn ``rec`` (the phase containing the cut gives the step's mode, mass and engine)."""
     st, nst, payload, tvert, tkick = veh[0], veh[1], veh[2], veh[3], veh[4]
@@ -313,17 +354,269 @@ def _cut_angle(veh, phys, r0, h0, kick_deg, rec, nrec, norec, t_cut, y, imp, k1,
                            drag, lr, lp, aa, cdm, cdv, k1, k2, k3, k4, tmp, norec, nrec - nrec, t0 - t0)[2]
         if crashed:
             imp[0] = 3.0
-            return -1.0
+            return _NO_IMPACT
     else:
         t_cut = t0
-    return _impact_angle(r0, y, t_cut, phys, imp)
+    return _impact_angle(r0, y, t_cut, phys, imp, href, proj)
+
+
+@numba.njit(cache=True, inline="always")
+def _illinois(to_b, x, f, a, fa, b, fb, side):
+    """One Illinois step (Dowell & Jarratt 1971) of the bracket (a, fa), (b, fb) with the new point (x, f):
+    it replaces b when ``to_b`` (else a), and the value kept at the other end halves when the same end is
+    replaced twice running. Returns (a, fa, b, fb, side)."""
+    if to_b:
+        b, fb = x, f
+        if side == 1:
+            fa *= 0.5
+        side = 1
+    else:
+        a, fa = x, f
+        if side == -1:
+            fb *= 0.5
+        side = -1
+    return a, fa, b, fb, side
+
+
+@numba.njit(cache=True)
+def _cut_search(veh, phys, r0, h0, kick, rec, nrec, norec, t_min, f_full, ang_t, r_launch, y, imp, k1, k2, k3,
+                k4, tmp, href, proj):
+    """Cut-off time whose coast lands at the geocentric angle ``ang_t`` from the launch point, for the full
+    burn just flown and recorded in ``rec`` (``f_full``: its impact angle minus ``ang_t``, >= 0).
+
+    Illinois regula falsi (Dowell & Jarratt 1971) on the cut-off time, the range rising with it; ``y`` and
+    ``imp`` hold the returned flight's cut-off state and impact. Returns (t_cut, flights restarted).
+    """
+    t_full = veh[5]
+    if abs(f_full) * r_launch < _CUT_TOL_KM:
+        return t_full, 0  # the full burn itself lands there (y and imp hold it)
+    lo, hi = t_min, t_full
+    fhi = f_full
+    flo = _cut_angle(veh, phys, r0, h0, kick, rec, nrec, norec, lo, y, imp, k1, k2, k3, k4, tmp, href, proj)
+    flo = max(_reading(flo, y, imp, href, phys[0], proj), 0.0) - ang_t
+    cuts = 1
+    if flo >= 0.0:
+        return lo, cuts  # even the shortest burn overshoots: keep it (the route is a few km long)
+    t = lo
+    side = 0
+    for _ in range(_CUT_ITERATIONS):
+        tt = (lo * fhi - hi * flo) / (fhi - flo)
+        if not (lo < tt < hi):
+            tt = 0.5 * (lo + hi)
+        f = _cut_angle(veh, phys, r0, h0, kick, rec, nrec, norec, tt, y, imp, k1, k2, k3, k4, tmp, href, proj)
+        f = max(_reading(f, y, imp, href, phys[0], proj), 0.0) - ang_t
+        cuts += 1
+        t = tt
+        lo, flo, hi, fhi, side = _illinois(f > 0.0, tt, f, lo, flo, hi, fhi, side)
+        if abs(f) * r_launch < _CUT_TOL_KM or hi - lo < 1e-9:
+            break
+    return t, cuts
+
+
+@numba.njit(cache=True)
+def _tilt(u, w, hr, xr, h0):
+    """Pitch-over kick of the tilt (``u`` along the route's heading ``hr``, ``w`` across it toward ``xr``,
+    deg): writes its horizontal direction into ``h0`` and returns its size, deg."""
+    k = math.sqrt(u * u + w * w)
+    for i in range(3):
+        h0[i] = (u * hr[i] + w * xr[i]) / k if k > 0.0 else hr[i]
+    return k
+
+
+@numba.njit(cache=True)
+def _quantity(mode, y, imp, omega):
+    """The quantity ``mode`` of the flight in ``y`` (cut-off state) and ``imp`` (its impact): apogee
+    altitude (km), flight time (s) or (`_Q_SPEED`) burnout speed relative to the Earth (km/s)."""
+    if mode == _M_APOGEE:
+        return imp[5]
+    if mode == _M_TIME:
+        return imp[1]
+    vx, vy = y[3] + omega * y[1], y[4] - omega * y[0]
+    return math.sqrt(vx * vx + vy * vy + y[5] * y[5])
+
+
+@numba.njit(cache=True)
+def _burn_at(veh, phys, r0, u, w, hr, xr, h0, o15, rec, y, imp, proj):
+    """`_full_burn` at the tilt (u, w) (`_tilt`); returns (records written, impact angle read by
+    `_reading`)."""
+    nrec, ang = _full_burn(veh, phys, r0, h0, _tilt(u, w, hr, xr, h0), o15, rec, y, imp, hr, proj)
+    return nrec, _reading(ang, y, imp, hr, phys[0], proj)
+
+
+@numba.njit(cache=True)
+def _reading(ang, y, imp, hr, omega, proj):
+    """An impact angle as the searches read it: a flight that reaches orbit or escapes (``imp[0]`` 1 or 2)
+    overshoots every target (pi); with ``proj`` (a signed angle in the route's plane), -pi when it flies
+    against the heading ``hr``, and an angle wrapped past the antipode (a forward flight read as landing
+    more than 90° behind, or the reverse) is pi or -pi."""
+    if ang == _NO_IMPACT and not (imp[0] == 1.0 or imp[0] == 2.0):
+        return ang  # crashed in boost
+    if not proj:
+        return math.pi if ang == _NO_IMPACT else ang
+    fwd = (y[3] + omega * y[1]) * hr[0] + (y[4] - omega * y[0]) * hr[1] + y[5] * hr[2] >= 0.0
+    if ang == _NO_IMPACT:
+        return math.pi if fwd else -math.pi
+    if fwd and ang < -0.5 * math.pi:
+        return math.pi
+    if not fwd and ang > 0.5 * math.pi:
+        return -math.pi
+    return ang
+
+
+@numba.njit(cache=True)
+def _on_curve(mode, veh, phys, r0, u, w, hr, xr, h0, ang_t, r_launch, t_min, rec, norec, o15, y, imp, k1, k2,
+              k3, k4, tmp):
+    """The point of the landing curve at the tilt (u, w): the full burn there, cut off so that it lands.
+
+    Returns (t_cut, the shape's quantity, integrations); the quantity is NaN when the full burn at this
+    tilt falls short (no point of the curve).
+    """
+    proj = True
+    nrec, ang = _burn_at(veh, phys, r0, u, w, hr, xr, h0, o15, rec, y, imp, proj)
+    if ang < ang_t:
+        return veh[5], math.nan, 1
+    t, n = _cut_search(veh, phys, r0, h0, math.sqrt(u * u + w * w), rec, nrec, norec, t_min, ang - ang_t,
+                       ang_t, r_launch, y, imp, k1, k2, k3, k4, tmp, hr, proj)
+    if imp[0] != 0.0:
+        return t, math.nan, 1 + n
+    return t, _quantity(mode, y, imp, phys[0]), 1 + n
+
+
+@numba.njit(cache=True)
+def _shape_pass(mode, value, veh, phys, r0, hr, xr, w, kick_mr, ang_t, r_launch, t_min, rec, norec, o15, y,
+                imp, h0, k1, k2, k3, k4, tmp, res):
+    """One pass of the fit of the shape ``mode`` (``_M_*``) with its requested ``value``, at the cross-range
+    tilt ``w`` (deg; `_tilt`).
+
+    The flights that land on the target form a curve in (tilt u, cut-off time): from the full burn's
+    lofted arc (the u below the max-range kick ``kick_mr`` whose full burn lands there; u may be
+    negative, a kick against the route's heading, which a steep flight needs to offset the Coriolis
+    turn), through the min-energy point (``kick_mr``, the least cut-off time), to the full burn's
+    depressed arc (the u above). Along each side the apogee and the flight time change monotonically,
+    so a shape is one root on one side: u by Illinois regula falsi, each u's point of the
+    curve by the cut-off search. ``res`` receives [u, t_cut, code (``_C_*``), the reachable limit,
+    integrations, restarts, then the max-range kick's full burn: impact x, y, z (ECEF, km; NaN when it
+    does not land) and burnout speed relative to the Earth, then the min-energy point's burnout speed];
+    ``y``/``imp`` hold the returned flight.
+    """
+    flights = cuts = 0
+    t_full = veh[5]
+    proj = mode != _M_MIN  # the shapes measure range in the route's plane (`_impact_angle`)
+    res[0], res[1], res[2], res[3] = kick_mr, t_full, _C_OK, math.nan
+    nrec, ang = _burn_at(veh, phys, r0, kick_mr, w, hr, xr, h0, o15, rec, y, imp, proj)
+    if mode == _M_MIN and imp[0] != 0.0:
+        ang = _NO_IMPACT  # the max-range kick's full burn does not come down: reach.py words that case
+    flights += 1
+    res[6], res[7], res[8] = (imp[2], imp[3], imp[4]) if imp[0] == 0.0 else (math.nan, math.nan, math.nan)
+    vx = o15[_O_VX] + phys[0] * o15[_O_RY]
+    vy = o15[_O_VY] - phys[0] * o15[_O_RX]
+    res[9] = math.sqrt(vx * vx + vy * vy + o15[_O_VZ] ** 2)
+    if ang < ang_t:
+        res[2], res[4], res[5] = _C_SHORT, flights, cuts
+        return  # the full burn falls short along this azimuth
+    t_me, n = _cut_search(veh, phys, r0, h0, math.sqrt(kick_mr * kick_mr + w * w), rec, nrec, norec, t_min,
+                          ang - ang_t, ang_t, r_launch, y, imp, k1, k2, k3, k4, tmp, hr, proj)
+    cuts += n
+    res[1] = t_me
+    res[10] = _quantity(_Q_SPEED, y, imp, phys[0])
+    if mode == _M_MIN:
+        res[4], res[5] = flights, cuts
+        return
+    q_me = _quantity(mode, y, imp, phys[0]) if mode >= _M_APOGEE else math.nan
+    if mode == _M_LOFTED:
+        lofted = True
+    elif mode == _M_DEPRESSED:
+        lofted = False
+    else:
+        lofted = value >= q_me
+    # the end of this side of the curve: the tilt whose full burn lands on the target
+    u_far = -kick_mr if lofted else _KICK_HI
+    a_far = _burn_at(veh, phys, r0, u_far, w, hr, xr, h0, o15, norec, y, imp, proj)[1]
+    flights += 1
+    f_far = a_far - ang_t
+    if f_far >= 0.0:
+        u_end = u_far  # even the most extreme tilt overshoots: the curve ends there with a cut-off
+        full = False
+    else:
+        a, fa, b, fb = u_far, f_far, kick_mr, ang - ang_t  # fa < 0 <= fb; b stays on the landing side
+        side = 0
+        for _ in range(_KICK_SEARCH):
+            u = (a * fb - b * fa) / (fb - fa)
+            if not (min(a, b) < u < max(a, b)):
+                u = 0.5 * (a + b)
+            f = _burn_at(veh, phys, r0, u, w, hr, xr, h0, o15, norec, y, imp, proj)[1] - ang_t
+            flights += 1
+            a, fa, b, fb, side = _illinois(f >= 0.0, u, f, a, fa, b, fb, side)
+            if fb * r_launch < _CUT_TOL_KM or abs(b - a) < 1e-12:
+                break
+        u_end = b
+        full = fb * r_launch < _CUT_TOL_KM
+    if mode == _M_LOFTED or mode == _M_DEPRESSED:
+        res[0], res[1] = u_end, t_full
+        _burn_at(veh, phys, r0, u_end, w, hr, xr, h0, o15, norec, y, imp, proj)
+        res[4], res[5] = flights + 1, cuts
+        if not full:
+            # no full burn lands here on this side (it overshoots up to the ground or the backward kick)
+            res[2] = _C_NO_FULL
+        return
+    t_end, q_end, n = _on_curve(mode, veh, phys, r0, u_end, w, hr, xr, h0, ang_t, r_launch, t_min, rec, norec,
+                                o15, y, imp, k1, k2, k3, k4, tmp)
+    flights += 1
+    cuts += n - 1
+    beyond = (value > q_end) if lofted else (value < q_end)
+    if beyond or not math.isfinite(q_end):
+        res[0], res[1], res[2], res[3] = u_end, t_end, _C_ABOVE if value > q_end else _C_BELOW, q_end
+        res[4], res[5] = flights, cuts
+        return
+    # the shape's root between the curve's end and the min-energy point
+    a, ga, ta, b, gb, tb = u_end, q_end - value, t_end, kick_mr, q_me - value, t_me
+    tol = _SHAPE_TOL[mode]
+    u, t, g = a, ta, ga  # the last flight evaluated (y and imp hold it)
+    if abs(gb) < tol <= abs(ga):
+        u, t, g = b, tb, gb
+        _on_curve(mode, veh, phys, r0, u, w, hr, xr, h0, ang_t, r_launch, t_min, rec, norec, o15, y, imp, k1,
+                  k2, k3, k4, tmp)
+        flights += 1
+    side = 0
+    for _ in range(_KICK_SEARCH):
+        if abs(g) < tol:
+            break
+        u = (a * gb - b * ga) / (gb - ga)
+        if not (min(a, b) < u < max(a, b)):
+            u = 0.5 * (a + b)
+        t, q, n = _on_curve(mode, veh, phys, r0, u, w, hr, xr, h0, ang_t, r_launch, t_min, rec, norec, o15, y,
+                            imp, k1, k2, k3, k4, tmp)
+        flights += 1
+        cuts += n - 1
+        if not math.isfinite(q):
+            g = math.inf
+            break
+        g = q - value
+        to_b = (g > 0.0) != (ga > 0.0)
+        a, ga, b, gb, side = _illinois(to_b, u, g, a, ga, b, gb, side)
+        if to_b:
+            tb = t
+        else:
+            ta = t
+        if abs(b - a) < 1e-12:
+            break
+    if abs(g) >= tol:
+        # the last point tried is not the shape: fly the better end of the bracket again (the result's
+        # check against the tolerance then words it)
+        u, t = (a, ta) if abs(ga) < abs(gb) else (b, tb)
+        _on_curve(mode, veh, phys, r0, u, w, hr, xr, h0, ang_t, r_launch, t_min, rec, norec, o15, y, imp, k1,
+                  k2, k3, k4, tmp)
+        flights += 1
+    res[0], res[1] = u, t
+    res[4], res[5] = flights, cuts
 
 
 @numba.njit(cache=True)
 def _fit_route(veh, phys, r0, east, north, az0, target, fit, grid, g_lo, g_n, g_ref, g_step, iterations,
-               passes, t_min, rec, out):
-    """The whole fit of one route into ``out`` (columns ``_F_*``); only the max-range kick when ``fit`` is
-    False (a row of a launch point's kick table)."""
+               passes, t_min, mode, value, rec, out):
+    """The whole fit of one route into ``out`` (columns ``_F_*``) for the shape ``mode`` and its ``value``
+    (`_shape_pass`); only the max-range kick when ``fit`` is False (a row of a launch point's kick
+    table)."""
     norec = np.empty((0, 8))
     o15 = np.empty(_NOUT)
     y = np.empty(10)
@@ -332,10 +625,12 @@ def _fit_route(veh, phys, r0, east, north, az0, target, fit, grid, g_lo, g_n, g_
     h0 = np.empty(3)
     flights = cuts = 0
 
-    def heading(az):
+    hr, xr = np.empty(3), np.empty(3)
+
+    def heading(az, h):
         s, c = math.sin(math.radians(az)), math.cos(math.radians(az))
         for i in range(3):
-            h0[i] = s * east[i] + c * north[i]
+            h[i] = s * east[i] + c * north[i]
 
     def kick_at(az):
         # the launch point's kick table (linear between its azimuths), else a search at this azimuth
@@ -345,13 +640,17 @@ def _fit_route(veh, phys, r0, east, north, az0, target, fit, grid, g_lo, g_n, g_
                 j = min(int(x), g_n - 2)
                 w = x - j
                 return (1.0 - w) * grid[g_lo + j, 1] + w * grid[g_lo + j + 1, 1], 0
-        heading(az)
+        heading(az, h0)
         return _max_range_kick(veh, phys, r0, h0, iterations, o15, norec, y, imp), iterations + 2
 
     def bearing(px, py, pz):
         dx, dy, dz = px - r0[0], py - r0[1], pz - r0[2]
         return math.degrees(math.atan2(dx * east[0] + dy * east[1] + dz * east[2],
                                        dx * north[0] + dy * north[1] + dz * north[2]))
+
+    def across(px, py, pz):
+        # geocentric angle of a point out of the plane of the launch point and the route's heading, rad
+        return math.asin((px * xr[0] + py * xr[1] + pz * xr[2]) / math.sqrt(px * px + py * py + pz * pz))
 
     az = az0
     kick, n = kick_at(az)
@@ -367,61 +666,52 @@ def _fit_route(veh, phys, r0, east, north, az0, target, fit, grid, g_lo, g_n, g_
                                  + (r0[0] * target[1] - r0[1] * target[0]) ** 2),
                        r0[0] * target[0] + r0[1] * target[1] + r0[2] * target[2])
     brg_t = bearing(target[0], target[1], target[2])
-    prev_az = prev_turn = math.nan
+    heading(az0, hr)
+    heading(az0 + 90.0, xr)
+    x_t = across(target[0], target[1], target[2])
+    if mode != _M_MIN:  # the target's angle in the plane of the launch point and the route's heading
+        ang_t = math.atan2(target[0] * hr[0] + target[1] * hr[1] + target[2] * hr[2],
+                           (target[0] * r0[0] + target[1] * r0[1] + target[2] * r0[2]) / r_launch)
+    prev_az = prev_turn = prev_w = prev_x = math.nan
+    w = 0.0  # the shapes' cross-range tilt, deg (`_tilt`); min-energy turns the azimuth instead
     t = t_full
     px = py = pz = miss = math.nan
+    res = np.full(11, math.nan)
+    u = kick
     for p in range(passes):
-        heading(az)
-        nrec, ang_full = _full_burn(veh, phys, r0, h0, kick, o15, rec, y, imp)
-        flights += 1
-        if p == 0:
-            out[_F_PX], out[_F_PY], out[_F_PZ] = imp[2], imp[3], imp[4]
-            if imp[0] != 0.0:
-                out[_F_PX] = math.nan
-            vx = o15[_O_VX] + phys[0] * o15[_O_RY]
-            vy = o15[_O_VY] - phys[0] * o15[_O_RX]
-            out[_F_SPEED0] = math.sqrt(vx * vx + vy * vy + o15[_O_VZ] ** 2)
-        t = t_full
+        if mode == _M_MIN:
+            heading(az, hr)
+        _shape_pass(mode, value, veh, phys, r0, hr, xr, w, kick, ang_t, r_launch, t_min, rec, norec, o15, y,
+                    imp, h0, k1, k2, k3, k4, tmp, res)
+        u, t, code = res[0], res[1], int(res[2])
+        flights += int(res[4])
+        cuts += int(res[5])
+        out[_F_CODE], out[_F_LIMIT], out[_F_VME] = code, res[3], res[10]
+        if p == 0:  # the full burn at the route's own azimuth: its impact and speed
+            out[_F_PX], out[_F_PY], out[_F_PZ], out[_F_SPEED0] = res[6], res[7], res[8], res[9]
         px, py, pz = imp[2], imp[3], imp[4]
-        if ang_full < ang_t:
+        if code == _C_SHORT:
+            t = t_full
             break  # the full burn falls short along this azimuth
-        # Illinois regula falsi on the cut-off time (Dowell & Jarratt 1971), the range rising with it
-        lo, hi = t_min, t_full
-        fhi = ang_full - ang_t
-        flo = _cut_angle(veh, phys, r0, h0, kick, rec, nrec, norec, lo, y, imp, k1, k2, k3, k4, tmp)
-        flo = max(flo, 0.0) - ang_t
-        cuts += 1
-        if flo >= 0.0:
-            t = lo  # even the shortest burn overshoots: keep it (the route is a few km long)
-            px, py, pz = imp[2], imp[3], imp[4]
-        else:
-            side = 0
-            for _ in range(_CUT_ITERATIONS):
-                tt = (lo * fhi - hi * flo) / (fhi - flo)
-                if not (lo < tt < hi):
-                    tt = 0.5 * (lo + hi)
-                f = _cut_angle(veh, phys, r0, h0, kick, rec, nrec, norec, tt, y, imp, k1, k2, k3, k4, tmp)
-                f = max(f, 0.0) - ang_t
-                cuts += 1
-                t = tt
-                px, py, pz = imp[2], imp[3], imp[4]
-                if f > 0.0:
-                    hi, fhi = tt, f
-                    if side == 1:
-                        flo *= 0.5
-                    side = 1
-                else:
-                    lo, flo = tt, f
-                    if side == -1:
-                        fhi *= 0.5
-                    side = -1
-                if abs(f) * r_launch < _CUT_TOL_KM or hi - lo < 1e-9:
-                    break
         miss = math.sqrt((px - target[0]) ** 2 + (py - target[1]) ** 2 + (pz - target[2]) ** 2)
         if imp[0] != 0.0:
             miss = math.nan
         if miss < _MISS_DONE_KM or p == passes - 1 or not math.isfinite(miss):
             break
+        if mode != _M_MIN:
+            # secant on the cross-range tilt; the first step from the geometry of a turned azimuth
+            # (a cross tilt w turns the kick by w/u rad, the impact by sin(range angle) w/u rad)
+            x = across(px, py, pz)
+            dw = w - prev_w
+            slope = (x - prev_x) / dw if abs(dw) > 1e-14 else math.nan
+            guess = math.sin(ang_t) / max(abs(u), 1e-3)
+            if not (math.isfinite(slope) and slope * guess > 0.0):
+                slope = guess
+            prev_w, prev_x = w, x
+            step = (x_t - x) / slope
+            lim = max(abs(u), 0.01)
+            w += min(max(step, -lim), lim)
+            continue
         # secant on the launch azimuth (the impact azimuth need not turn one-for-one with it: the max-range
         # kick is a fraction of a degree, so the Earth's rotation shares in the pitch-over); one-for-one on
         # the first pass or when the observed slope is implausible
@@ -437,19 +727,23 @@ def _fit_route(veh, phys, r0, east, north, az0, target, fit, grid, g_lo, g_n, g_
             # half a degree, then held, because the flat range optimum leaves a searched kick noisy
             kick, n = kick_at(az)
             flights += n
-    out[_F_AZ], out[_F_KICK], out[_F_TCUT] = az, kick, t
+    if mode != _M_MIN:
+        # the tilt flown as a kick and its azimuth (a negative u kicks against the route's heading)
+        az = (az0 + math.degrees(math.atan2(w, u))) % 360.0
+        u = math.sqrt(u * u + w * w)
+    out[_F_AZ], out[_F_KICK], out[_F_TCUT] = az, u, t
     out[_F_MISS] = miss
     out[_F_FLIGHTS], out[_F_CUTS] = flights, cuts
 
 
 @numba.njit(cache=True, parallel=True)
 def _fit_many(veh, phys, r0, east, north, az0, target, fit, grid, g_lo, g_n, g_ref, g_step, iterations,
-              passes, t_min, cap, out):
+              passes, t_min, mode, value, cap, out):
     """`_fit_route` for every row (``prange``); ``cap`` rows of step record per fitted route."""
     for i in numba.prange(r0.shape[0]):
         rec = np.empty((cap if fit[i] else 0, 8))
         _fit_route(veh, phys, r0[i], east[i], north[i], az0[i], target[i], fit[i], grid, g_lo[i], g_n[i],
-                   g_ref[i], g_step, iterations, passes, t_min, rec, out[i])
+                   g_ref[i], g_step, iterations, passes, t_min, mode[i], value[i], rec, out[i])
 
 
 _KICK_GRID_DEG = 10.0
@@ -499,8 +793,14 @@ def _kick_tables(lat, lon, az):
     return (np.array(grid, dtype=float).reshape(-1, 2), g_lo, g_n, g_ref, np.array(rows, dtype=np.int64))
 
 
-def _fit(vehicle, payload, lat, lon, az0, lat2, lon2, earth, rotation) -> np.ndarray:
-    """Run the compiled fit for every route (columns ``_F_*``): kick tables first, then the routes."""
+def _fit(vehicle, payload, lat, lon, az0, lat2, lon2, earth, rotation, mode=None, value=None) -> np.ndarray:
+    """Run the compiled fit for every route (columns ``_F_*``): kick tables first, then the routes.
+
+    ``mode`` (``_M_*``, default min-energy) and ``value`` (the shape's apogee or flight time)
+    are arrays of the routes' length."""
+    n_all = np.size(lat)
+    mode = np.zeros(n_all, dtype=np.int64) if mode is None else np.asarray(mode, dtype=np.int64)
+    value = np.zeros(n_all) if value is None else np.asarray(value, dtype=float)
     pitch = PitchProgram()
     veh = (np.array([s.row for s in vehicle.stages], dtype=float), len(vehicle.stages), payload,
            float(pitch.vertical_rise_s), float(pitch.kick_duration_s), float(vehicle.burn_time_s))
@@ -514,14 +814,14 @@ def _fit(vehicle, payload, lat, lon, az0, lat2, lon2, earth, rotation) -> np.nda
     # every step but a phase's last is at least step * _MIN_STEP long: the record cannot overflow
     cap = int(math.ceil(vehicle.burn_time_s / (step * _MIN_STEP))) + 64
 
-    def run(la, lo, az, la2, lo2, fit, grid, g_lo, g_n, g_ref):
+    def run(la, lo, az, la2, lo2, fit, grid, g_lo, g_n, g_ref, mode, value):
         r0 = np.ascontiguousarray(np.reshape(_earth.geodetic_to_ecef(la, lo, 0.0, earth), (-1, 3)))
         east, north, _ = (np.ascontiguousarray(np.reshape(x, (-1, 3)))
                           for x in _earth.enu_basis(la, lo, earth))
         tgt = np.ascontiguousarray(np.reshape(_earth.geodetic_to_ecef(la2, lo2, 0.0, earth), (-1, 3)))
         out = np.full((la.size, _FIT_OUT), np.nan)
         _fit_many(veh, phys, r0, east, north, np.asarray(az, dtype=float), tgt, fit, grid, g_lo, g_n, g_ref,
-                  _KICK_GRID_DEG, _KICK_ITERATIONS, _AZIMUTH_PASSES, _MIN_CUT_S, cap, out)
+                  _KICK_GRID_DEG, _KICK_ITERATIONS, _AZIMUTH_PASSES, _MIN_CUT_S, mode, value, cap, out)
         return out
 
     grid, g_lo, g_n, g_ref, rows = _kick_tables(lat, lon, az0)
@@ -529,9 +829,9 @@ def _fit(vehicle, payload, lat, lon, az0, lat2, lon2, earth, rotation) -> np.nda
         m = rows.size
         k = run(lat[rows], lon[rows], np.mod(g_ref[rows] + grid[:, 0], 360.0), lat[rows], lon[rows],
                 np.zeros(m, dtype=bool), grid, np.zeros(m, dtype=np.int64), np.zeros(m, dtype=np.int64),
-                np.zeros(m))
+                np.zeros(m), np.zeros(m, dtype=np.int64), np.zeros(m))
         grid[:, 1] = k[:, _F_KICK]
-    return run(lat, lon, az0, lat2, lon2, np.ones(lat.size, dtype=bool), grid, g_lo, g_n, g_ref)
+    return run(lat, lon, az0, lat2, lon2, np.ones(lat.size, dtype=bool), grid, g_lo, g_n, g_ref, mode, value)
 
 
 def staged_trajectories(
@@ -541,11 +841,14 @@ def staged_trajectories(
     target_latitude_deg,
     target_longitude_deg,
     *,
+    shape: str = "min-energy",
+    apogee_km=None,
+    flight_time_s=None,
     payload_kg=None,
     earth: str = "wgs84",
     rotation: bool = True,
 ) -> dict:
-    """Fit the staged boost (thrust termination) and coast to each target; batched over routes.
+    """Fit the staged boost (kick and thrust termination) and coast to each target; batched over routes.
 
     Parameters
     ----------
@@ -553,6 +856,13 @@ def staged_trajectories(
         The missile's stages, payload and drag curve.
     launch_latitude_deg, launch_longitude_deg, target_latitude_deg, target_longitude_deg : array_like
         Surface points, deg; broadcast to one batch of N routes.
+    shape : {"min-energy", "lofted", "depressed", "apogee", "flight-time"}
+        Which of the flights that land on the target (module notes, "Shapes"): the least burn on the
+        max-range program (``min-energy``); the full burn's high or low arc (``lofted``, ``depressed``);
+        a cut-off and kick that give ``apogee_km`` (km above the Earth model) or ``flight_time_s``
+        (launch to impact, s), one number or one per route. ``burnout-speed`` does not fly staged: along
+        the landing curve the burnout speed is not monotonic (a steep full burn loses more to gravity
+        than the min-energy cut-off gains), so a speed does not name one trajectory.
     payload_kg : float, optional
         Overrides the vehicle's payload, kg.
     earth : {"wgs84", "sphere"}
@@ -561,16 +871,21 @@ def staged_trajectories(
     Returns
     -------
     dict of ndarray
-        The fields of :class:`shieldcheck.threats.Trajectory` (``shape`` ``"min-energy"``, ``boost``
+        The fields of :class:`shieldcheck.threats.Trajectory` (``shape`` as asked, ``boost``
         ``"staged"``), each of shape ``(N,)`` (vectors ``(N, 3)``), plus ``kick_deg`` and ``miss_km``
         (impact point to target, km). ``max_range_km`` is the full-burn maximum range along the route's
         azimuth and ``range_margin_km`` the maximum range minus the ground range; ``launch_azimuth_deg``
-        is the launch azimuth flown (the route's, corrected for the Earth's rotation).
+        is the launch azimuth flown (the route's, corrected for the Earth's rotation; the kick's direction).
+        A row is ``ok`` only when it lands within `MISS_TOLERANCE_KM` of the target and flies the asked
+        apogee or flight time within `SHAPE_TOLERANCE`; a value this missile cannot fly to
+        the target is ``unreachable``, with the reachable limit in the reason, and the row then describes
+        the flight at that limit.
 
     Raises
     ------
     InputError
-        Inputs out of range (from the boost solver), or a payload light enough to reach orbit.
+        Inputs out of range (from the boost solver), an unknown shape, a shape without its value, or a
+        payload light enough to reach orbit.
     """
     earth = _earth.check_earth(earth)
     if not isinstance(rotation, (bool, np.bool_)):
@@ -598,8 +913,10 @@ def staged_trajectories(
         if np.ndim(payload) != 0:
             raise InputError(f"payload_kg must be a single number, got {payload_kg!r:.80}")
         vehicle = vehicle.with_payload(float(payload))
+    mode, value = _shape_mode(shape, apogee_km, flight_time_s, n)
+    shape = str(shape).strip().lower()
     t_full = vehicle.burn_time_s
-    f = _fit(vehicle, vehicle.payload_kg, lat1, lon1, az0, lat2, lon2, earth, rotation)
+    f = _fit(vehicle, vehicle.payload_kg, lat1, lon1, az0, lat2, lon2, earth, rotation, mode, value)
     kick, az, t_cut = f[:, _F_KICK], f[:, _F_AZ], f[:, _F_TCUT]
     imp = f[:, _F_PX:_F_PZ + 1]
     landed = np.isfinite(imp[:, 0])  # the full burn's impact (none when it crashes or reaches orbit)
@@ -615,7 +932,11 @@ def staged_trajectories(
         reason[i] = (f"out of reach: the target is {ground[i]:.0f} km away and the missile's full burn "
                      f"reaches {max_range[i]:.0f} km along this azimuth, {ground[i] - max_range[i]:.0f} km "
                      "short")
-    # a route out of reach flies its full burn along the route's azimuth, at that azimuth's kick
+    code = np.where(reachable, f[:, _F_CODE], _C_SHORT).astype(int)
+    for i in np.flatnonzero(reachable & (code != _C_OK)):
+        status[i], reason[i] = _shape_reason(code[i], mode[i], value[i], f[i, _F_LIMIT], ground[i])
+    # a route out of reach flies its full burn along the route's azimuth, at that azimuth's kick; a shape
+    # out of reach flies the limit the reason names
     kick = np.where(reachable, kick, f[:, _F_KICK0])
     az = np.where(reachable, az, az0)
     t_cut = np.where(reachable, t_cut, float(t_full))
@@ -626,13 +947,85 @@ def staged_trajectories(
         np.nan_to_num(ff["impact_latitude_deg"]), np.nan_to_num(ff["impact_longitude_deg"]), lat2, lon2,
         earth=earth)[0])
     miss = np.where(np.isfinite(ff["range_km"]), miss, np.nan)
-    bad = reachable & ~(miss <= MISS_TOLERANCE_KM)
+    bad = reachable & (code != _C_NO_FULL) & ~(miss <= MISS_TOLERANCE_KM)
     for i in np.flatnonzero(bad):
         status[i] = "no_solution"
-        reason[i] = (f"the staged boost found no thrust-termination time that lands on the target (nearest "
-                     f"impact {miss[i]:.1f} km away)")
-    return _fields(b, ff, status, reason, lat1, lon1, lat2, lon2, ground, kick, az, miss, max_range,
-                   f[:, _F_SPEED0], earth, rotation)
+        reason[i] = (f"the staged boost found no kick and thrust-termination time that land on the target "
+                     f"(nearest impact {miss[i]:.1f} km away)")
+    out = _fields(b, ff, status, reason, lat1, lon1, lat2, lon2, ground, kick, az, miss, max_range,
+                  f[:, _F_SPEED0], earth, rotation)
+    out["shape"][:] = shape
+    if shape != "min-energy":  # the route's least speed: the min-energy point's at this shape's tilt
+        out["min_energy_speed_km_s"] = np.where(reachable, f[:, _F_VME], np.nan)
+    # the shape asked is the shape returned: its quantity, as flown, within the stated tolerance
+    key = {_M_APOGEE: "apogee_km", _M_TIME: "flight_time_s"}.get(int(mode[0]))
+    if key is not None:
+        tol = SHAPE_TOLERANCE[shape]
+        got = out[key]
+        for i in np.flatnonzero((status == "ok") & ~(np.abs(got - value) <= tol)):
+            status[i] = "no_solution"
+            reason[i] = (f"the staged fit flew {_fmt_q(mode[i], got[i])}, not the "
+                         f"{_fmt_q(mode[i], value[i])} asked (tolerance {_fmt_value(mode[i], tol)})")
+    return out
+
+
+SHAPES = ("min-energy", "lofted", "depressed", "apogee", "flight-time")
+"""The shapes a staged threat flies (`staged_trajectories`)."""
+SHAPE_TOLERANCE = {"apogee": 0.5, "flight-time": 0.5}
+"""How close a staged ``apogee`` (km) or ``flight-time`` (s) trajectory flies to the value asked, or it is
+not ``ok``."""
+MAX_APOGEE_KM = 100000.0
+MAX_FLIGHT_TIME_S = 86400.0
+"""Bounds of the shapes' values (as for the kinematic shapes of `shieldcheck.threats`)."""
+
+
+def _shape_mode(shape, apogee_km, flight_time_s, n):
+    """The compiled fit's shape code and value for each of ``n`` routes; raises InputError on bad input."""
+    shape = str(shape).strip().lower()
+    if shape not in SHAPES:
+        raise InputError(f"shape must be one of {', '.join(SHAPES)}, got {shape!r}")
+    need = {"apogee": ("apogee_km", apogee_km, MAX_APOGEE_KM, _M_APOGEE),
+            "flight-time": ("flight_time_s", flight_time_s, MAX_FLIGHT_TIME_S, _M_TIME)}
+    if shape not in need:
+        code = {"min-energy": _M_MIN, "lofted": _M_LOFTED, "depressed": _M_DEPRESSED}[shape]
+        return np.full(n, code, dtype=np.int64), np.zeros(n)
+    name, raw, hi, code = need[shape]
+    if raw is None:
+        raise InputError(f"{name} is required for shape {shape!r}")
+    v = _numbers(name, raw, 0.0, hi, lo_open=True)
+    if v.size not in (1, n):
+        raise InputError(f"{name} must be one number or one per route ({n}), got {v.size} values")
+    return (np.full(n, code, dtype=np.int64),
+            np.ascontiguousarray(np.broadcast_to(v.ravel(), (n,)), dtype=float))
+
+
+def _fmt_value(mode, x) -> str:
+    """A shape's value with its unit."""
+    unit = "km" if mode == _M_APOGEE else "s"
+    return f"{x:,.1f} {unit}" if abs(x) < 10 else f"{x:,.0f} {unit}"
+
+
+def _fmt_q(mode, x) -> str:
+    """A shape's quantity in words with its unit."""
+    name = "apogee" if mode == _M_APOGEE else "flight time"
+    return f"{name} {_fmt_value(mode, x)}"
+
+
+def _shape_reason(code, mode, value, limit, ground) -> tuple[str, str]:
+    """Status and reason of a route whose shape the missile cannot fly (compiled codes ``_C_*``)."""
+    if code == _C_NO_FULL:
+        arc = "lofted" if mode == _M_LOFTED else "depressed"
+        how = ("the steepest full burn, kicked back against the heading, still overshoots"
+               if mode == _M_LOFTED else
+               "the flattest full burn that clears the ground still overshoots, or it crashes first")
+        return "no_solution", (f"no {arc} full-burn arc lands {ground:,.0f} km away: {how}; a shorter "
+                               "burn (shape min-energy, apogee or flight-time) reaches the target")
+    word = {(_M_APOGEE, _C_ABOVE): "highest apogee", (_M_APOGEE, _C_BELOW): "lowest apogee",
+            (_M_TIME, _C_ABOVE): "longest flight time", (_M_TIME, _C_BELOW): "shortest flight time",
+            }[(int(mode), int(code))]
+    return "unreachable", (f"the {_fmt_q(mode, value)} asked is out of this missile's reach on this route: "
+                           f"the {word} it can fly to a target {ground:,.0f} km away is "
+                           f"{_fmt_value(mode, limit)}")
 
 
 def _fields(b, ff, status, reason, lat1, lon1, lat2, lon2, ground, kick, az, miss, max_range, v_full, earth,

@@ -50,7 +50,7 @@ ok 3505 5.17
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 import numba
 import numpy as np
@@ -64,6 +64,7 @@ from shieldcheck.orbits import _as_mu, kepler, lambert_kernel
 __all__ = [
     "SHAPES",
     "BRANCHES",
+    "FULL_BURN_SHAPES",
     "BOOSTS",
     "staged_vehicle",
     "Trajectory",
@@ -84,6 +85,9 @@ __all__ = [
 
 SHAPES = ("min-energy", "apogee", "flight-time", "burnout-speed")
 BRANCHES = ("lofted", "depressed")
+FULL_BURN_SHAPES = ("lofted", "depressed")
+"""Shapes of `trajectory` beyond `SHAPES`: the full burn's high or low arc to the target (staged: the kick
+that lands the full burn there; kinematic: the ``burnout-speed`` arc at the class's maximum speed)."""
 BOOSTS = ("auto", "kinematic", "staged")
 
 _MODE = {"min-energy": 0, "apogee": 1, "flight-time": 2, "burnout-speed": 3}
@@ -1090,14 +1094,19 @@ def trajectory(
     boost parameters and the maximum burnout speed; explicit keyword values override it. Other
     parameters as in `solve_trajectories`.
 
+    ``shape`` may also be ``"lofted"`` or ``"depressed"`` (`FULL_BURN_SHAPES`): the full burn's high or
+    low arc to the target.
+
     ``boost`` chooses the powered flight: ``"kinematic"`` (the class's fixed burnout point, time and
-    altitude; only the coast is physics), ``"staged"`` (the class's stages flown by
-    `shieldcheck.staged`, thrust terminated so that the coast lands on the target; shape
-    ``min-energy`` only) or ``"auto"`` (staged when the missile class has stage data, the shape is
-    ``min-energy`` and no boost figure is given explicitly; kinematic otherwise; the default of
-    ``shieldcheck trajectory``). ``Trajectory.boost`` says which was flown; ``max_range_km`` and
-    ``range_margin_km`` give the reach along the route (staged: the full burn's maximum range along its
-    azimuth; kinematic: a non-rotating closed-form estimate from the burnout point).
+    altitude; only the coast is physics; ``lofted``/``depressed`` are the ``burnout-speed`` arcs at the
+    class's maximum burnout speed), ``"staged"`` (the class's stages flown by `shieldcheck.staged`, the
+    pitch-over kick and the thrust termination fitted so that the coast lands on the target with the
+    shape asked; every shape but ``burnout-speed``) or ``"auto"`` (staged when the missile class has
+    stage data, the shape is not ``burnout-speed`` and no boost figure is given explicitly; kinematic
+    otherwise; the default of ``shieldcheck trajectory``).
+    ``Trajectory.boost`` says which was flown; ``max_range_km`` and ``range_margin_km`` give the reach
+    along the route (staged: the full burn's maximum range along its azimuth; kinematic: a non-rotating
+    closed-form estimate from the burnout point).
 
     >>> t = trajectory("tehran", "washington", missile="icbm-liquid-10000")
     >>> print(t.status, round(t.ground_range_km), round(t.flight_time_s))
@@ -1137,6 +1146,7 @@ def trajectory(
                                          ("max_burnout_speed_km_s", max_burnout_speed_km_s))
                 if value is not None]
     vehicle = staged_vehicle(missile, shape, boost, explicit)
+    shape = str(shape).strip().lower()
     if vehicle is not None:
         from shieldcheck.staged import staged_trajectory
 
@@ -1147,7 +1157,16 @@ def trajectory(
         dist = float(_earth.geodesic_inverse(*p1, *p2, earth=_earth.check_earth(earth))[0])
         # coincident and antipodal routes: the kinematic solver words their no_solution results
         if dist >= 1.0 and dist < 0.99 * math.pi * SPHERE_RADIUS_KM:
-            return staged_trajectory(vehicle, p1, p2, earth=earth, rotation=rotation)
+            return staged_trajectory(vehicle, p1, p2, earth=earth, rotation=rotation, shape=shape,
+                                     apogee_km=apogee_km, flight_time_s=flight_time_s)
+    full_burn = shape in FULL_BURN_SHAPES
+    if full_burn:
+        # the kinematic full burn: the burnout-speed arc at the class's largest speed, on that branch
+        vmax = pick(max_burnout_speed_km_s, "max_burnout_speed_km_s", math.inf)
+        if not math.isfinite(float(vmax)):
+            raise InputError(f"shape {shape!r} (the full burn's {shape} arc) needs a missile class or "
+                             "max_burnout_speed_km_s, got neither")
+        shape, branch, burnout_speed_km_s = "burnout-speed", shape, vmax
 
     batch = solve_trajectories(
         lat1,
@@ -1166,21 +1185,23 @@ def trajectory(
         earth=earth,
         rotation=rotation,
     )
-    return batch[()] if batch.data["status"].ndim == 0 else batch[0]
+    t = batch[()] if batch.data["status"].ndim == 0 else batch[0]
+    return replace(t, shape=branch) if full_burn else t
 
 
 def staged_vehicle(missile, shape: str = "min-energy", boost: str = "auto", explicit=()):
     """The stages to fly (a `shieldcheck.boost.Vehicle`) for a threat, or None for the kinematic boost.
 
-    ``boost`` ``"auto"`` gives the class's stage data when it has some, the shape is ``min-energy`` and no
-    boost figure is ``explicit`` (a list of the names given); ``"staged"`` demands them; ``"kinematic"``
-    gives None.
+    ``boost`` ``"auto"`` gives the class's stage data when it has some and no boost figure is
+    ``explicit`` (a list of the names given) and the shape is not ``burnout-speed``; ``"staged"`` demands
+    them; ``"kinematic"`` gives None. Every other shape of `SHAPES` and `FULL_BURN_SHAPES` flies staged
+    (a staged burnout speed does not name one trajectory: `shieldcheck.staged.staged_trajectories`).
 
     Raises
     ------
     InputError
-        An unknown ``boost``, or ``"staged"`` for a class without stage data, another shape or explicit
-        boost figures.
+        An unknown ``boost`` or shape, or ``"staged"`` for a class without stage data, the
+        ``burnout-speed`` shape or explicit boost figures.
 
     >>> staged_vehicle("icbm-solid").name, staged_vehicle("irbm-3700")
     ('topol-m', None)
@@ -1197,6 +1218,8 @@ def staged_vehicle(missile, shape: str = "min-energy", boost: str = "auto", expl
         b = class_booster(missile)
         vehicle = None if b is None else b.vehicle
     shape = str(shape).strip().lower()
+    if shape not in SHAPES + FULL_BURN_SHAPES:
+        raise InputError(f"shape must be one of {', '.join(SHAPES + FULL_BURN_SHAPES)}, got {shape!r}")
     if boost == "staged":
         if vehicle is None:
             from shieldcheck.catalog.boosters import load_boosters
@@ -1205,13 +1228,14 @@ def staged_vehicle(missile, shape: str = "min-energy", boost: str = "auto", expl
                              if b.role == "threat" and b.missile_class})
             raise InputError(f"boost 'staged' needs a missile class with stage data ({', '.join(staged)}), "
                              f"got missile {getattr(missile, 'name', missile)!r}")
-        if shape != "min-energy" or explicit:
-            raise InputError(f"boost 'staged' flies shape min-energy with the class's own stages, got "
-                             f"shape {shape!r}{' and ' + ', '.join(explicit) if explicit else ''}: "
-                             "use boost 'kinematic' for other shapes or explicit boost figures")
-    if shape != "min-energy" or explicit:
-        return None
-    return vehicle
+        if explicit:
+            raise InputError(f"boost 'staged' flies the class's own stages, got {', '.join(explicit)}: use "
+                             "boost 'kinematic' for explicit boost figures")
+        if shape == "burnout-speed":
+            raise InputError("boost 'staged' does not fly shape burnout-speed (along the staged landing "
+                             "curve a burnout speed does not name one trajectory): use shape apogee or "
+                             "flight-time, or boost 'kinematic'")
+    return None if explicit or shape == "burnout-speed" else vehicle
 
 
 # ============================================================================ sampling
