@@ -408,6 +408,12 @@ def _bracket_root(mode, t0, f0, factor, target, r1, rt, nref, omega, mu, a_e, e2
 
 
 @numba.njit(cache=True, inline="always", error_model="numpy")
+def _scratch():
+    """A row's work vectors: v1, v2, r2 (a Lambert arc's end velocities and target) and work (`_apogee`)."""
+    return np.empty(3), np.empty(3), np.empty(3), np.empty(3)
+
+
+@numba.njit(cache=True, inline="always", error_model="numpy")
 def _min_energy_row(i, r1, rt, nref, t_guess, omega, mu, a_e, e2, v1, v2, r2, work, out_tmin, out_vmin):
     """Row i's minimum-energy arc (the answer of mode 0, the pivot of mode 3, reported by all shapes)."""
     out_tmin[i] = np.nan
@@ -464,13 +470,8 @@ def _solve_direct_batch(
     of a first run do not compile the root searches (`_bracket_root`). Same arguments as `_solve_batch`.
     """
     for i in range(lo, hi):
-        r1 = r1s[i]
-        rt = rts[i]
-        nref = nrefs[i]
-        v1 = np.empty(3)
-        v2 = np.empty(3)
-        r2 = np.empty(3)
-        work = np.empty(3)
+        r1, rt, nref = r1s[i], rts[i], nrefs[i]
+        v1, v2, r2, work = _scratch()
         _min_energy_row(i, r1, rt, nref, t_guess, omega, mu, a_e, e2, v1, v2, r2, work, out_tmin, out_vmin)
         t = out_tmin[i] if mode == 0 else params[i]
         _finish_row(
@@ -489,13 +490,8 @@ def _solve_batch(
     Serial and without the GIL: `shieldcheck._numba.run_chunks` runs row ranges on threads.
     """
     for i in range(lo, hi):
-        r1 = r1s[i]
-        rt = rts[i]
-        nref = nrefs[i]
-        v1 = np.empty(3)
-        v2 = np.empty(3)
-        r2 = np.empty(3)
-        work = np.empty(3)
+        r1, rt, nref = r1s[i], rts[i], nrefs[i]
+        v1, v2, r2, work = _scratch()
         status = _OK
         t = np.nan
         _min_energy_row(i, r1, rt, nref, t_guess, omega, mu, a_e, e2, v1, v2, r2, work, out_tmin, out_vmin)
