@@ -10,6 +10,12 @@ same run. ``--ref main`` also times that revision (exported with ``git archive``
 right after this tree's, so both see the same load. ``--kernels`` adds the compile time of every kernel
 in a cold in-process run (CPU seconds between numba's ``numba:compile`` events, nested compilations
 subtracted).
+A first run compiles the engagement kernel in a second process (`shieldcheck._numba.compile_ahead`); the
+same cold run with ``SHIELDCHECK_COMPILE_AHEAD=0`` (one process compiles everything) is timed beside it,
+and the CPU time of a cold run includes that second process (the command waits for it). Every tree's
+Python bytecode is compiled first (``compileall``), as ``pip install`` does: with
+``PYTHONDONTWRITEBYTECODE`` set (this machine's environment sets it) an editable tree would otherwise
+recompile the package's Python source at every start, about 0.2 s that no installed copy pays.
 Goals (issue 9): cold under 10 s, warm under 1 s. Run: ``python benchmarks/bench_startup.py [--ref main]
 [--cold-runs 2] [--kernels]``.
 """
@@ -72,9 +78,9 @@ KERNELS = textwrap.dedent(
 )
 
 
-def timed(src: Path, cache: Path, args: list[str]) -> tuple[float, float]:
+def timed(src: Path, cache: Path, args: list[str], **extra: str) -> tuple[float, float]:
     """(wall s, child CPU s) of one run of the command from the sources in ``src``."""
-    env = {**os.environ, "PYTHONPATH": str(src), "NUMBA_CACHE_DIR": str(cache)}
+    env = {**os.environ, "PYTHONPATH": str(src), "NUMBA_CACHE_DIR": str(cache), **extra}
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-c", MAIN, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -96,13 +102,18 @@ def kernel_table(src: Path, cache: Path) -> dict:
 
 def measure(trees: dict, tmp: Path, repeats: int, cold_runs: int) -> dict:
     """Interleaved runs of every tree: --help, cold (fresh cache each), warm."""
-    runs = {t: {"help": [], "cold": [], "warm": []} for t in trees}
+    runs = {t: {"help": [], "cold": [], "cold_alone": [], "warm": []} for t in trees}
+    for src in trees.values():  # the bytecode an installed copy has (see the module docstring)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(src)], check=True,
+                       stdout=subprocess.DEVNULL)
     for _ in range(repeats):
         for t, src in trees.items():
             runs[t]["help"].append(timed(src, tmp / f"help-{t}", ["--help"]))
     for k in range(cold_runs):
         for t, src in trees.items():
             runs[t]["cold"].append(timed(src, tmp / f"cache-{t}-{k}", ENGAGE))
+            alone = timed(src, tmp / f"alone-{t}-{k}", ENGAGE, SHIELDCHECK_COMPILE_AHEAD="0")
+            runs[t]["cold_alone"].append(alone)
     for _ in range(repeats):
         for t, src in trees.items():
             runs[t]["warm"].append(timed(src, tmp / f"cache-{t}-0", ENGAGE))
@@ -110,7 +121,7 @@ def measure(trees: dict, tmp: Path, repeats: int, cold_runs: int) -> dict:
     for t, r in runs.items():  # the least disturbed run of each kind
         best[t] = {
             f"{kind}_{what}_s": min(x[i] for x in r[kind])
-            for kind in ("help", "cold", "warm")
+            for kind in ("help", "cold", "cold_alone", "warm")
             for i, what in enumerate(("wall", "cpu"))
         }
     return best
@@ -140,17 +151,25 @@ def main() -> None:
         "load_average_1min_after": os.getloadavg()[0],
         **this,
         "cold_over_help_wall": this["cold_wall_s"] / this["help_wall_s"],
+        "cold_over_cold_alone_wall": this["cold_wall_s"] / this["cold_alone_wall_s"],
         "warm_over_help_cpu": this["warm_cpu_s"] / this["help_cpu_s"],
     }
     if args.ref:
         ref = best[args.ref]
         result["ref"] = {"revision": args.ref, **ref}
         result["cold_cpu_over_ref"] = this["cold_cpu_s"] / ref["cold_cpu_s"]
+        result["cold_wall_over_ref"] = this["cold_wall_s"] / ref["cold_wall_s"]
+        result["warm_wall_over_ref"] = this["warm_wall_s"] / ref["warm_wall_s"]
         result["warm_cpu_over_ref"] = this["warm_cpu_s"] / ref["warm_cpu_s"]
     if kernels:
         result["kernel_compile_s"] = dict(sorted(kernels["kernels"].items(), key=lambda kv: -kv[1]))
         result["kernel_run_process_cpu_s"] = kernels["process_cpu_s"]
-    labels = {"help": "shieldcheck --help", "cold": "engage, empty cache", "warm": "engage, warm cache"}
+    labels = {
+        "help": "shieldcheck --help",
+        "cold": "engage, empty cache",
+        "cold_alone": "  the same, one process",
+        "warm": "engage, warm cache",
+    }
     for name, b in best.items():
         print(f"[{name}]")
         for kind, label in labels.items():

@@ -30,7 +30,9 @@ from pathlib import Path
 
 __all__ = [
     "announce_compilation",
+    "await_compile_ahead",
     "cache_location",
+    "compile_ahead",
     "configure_cache",
     "drop_stale_kernels",
     "run_chunks",
@@ -38,7 +40,7 @@ __all__ = [
     "warm",
 ]
 
-_STATE = {"location": None, "announced": False, "registered": False, "pool": None}
+_STATE = {"location": None, "announced": False, "registered": False, "pool": None, "ahead": None}
 
 
 def _writable(folder: Path) -> bool:
@@ -235,7 +237,7 @@ def _pool(k: int):
     return _STATE["pool"][1]
 
 
-COLD_COMPILE_S = 13
+COLD_COMPILE_S = 10
 """Seconds the flagship engage compiles on a fresh install (2-core machine; benchmarks/bench_startup.py)."""
 
 
@@ -412,11 +414,124 @@ def warm(commands=None) -> float:
 
 def main() -> None:
     """Warm the cache with a word to the user (``make demo``)."""
-    # one line of its own: the per-command note ("~13 s") understates compiling every command at once
+    # one line of its own: the per-command note ("~10 s") understates compiling every command at once
     print("shieldcheck: preparing the compiled kernels of every README command (first run after install: "
           "about a minute on two free cores; cached afterwards)...", file=sys.stderr, flush=True)
     _STATE["registered"] = True  # no second, per-command compile note from the listener
     print(f"shieldcheck: kernels ready in {warm():.1f} s (cache: {cache_location()})")
+
+
+# ---------------------------------------------------------------- compiling on the second core
+_ENGAGEMENT = ("shieldcheck.engagement:_engage_kernel", "shieldcheck.engagement:compile_ahead")
+AHEAD = {"engage": _ENGAGEMENT, "threshold": _ENGAGEMENT, "export": _ENGAGEMENT}
+"""Commands whose first run compiles a kernel in a second process: (the kernel whose empty cache marks a
+first run, the function that compiles it there), as ``module:name`` (see `compile_ahead`)."""
+
+AHEAD_WAIT_S = 300.0
+"""Longest wait for the second process's kernels before compiling them here after all (s)."""
+
+_LOCK = "shieldcheck-compile-ahead.lock"
+
+
+def _cold(dispatcher) -> Path | None:
+    """The cache folder of a ``cache=True`` kernel when its cache holds nothing for this source, else None.
+
+    None too whenever that cannot be told (no cache, JIT disabled, a numba whose cache layout differs): the
+    caller then does nothing special. Reads numba's cache index (``numba.core.caching``).
+    """
+    try:
+        from numba.core import config
+
+        if config.DISABLE_JIT or configure_cache() == "none":
+            return None
+        cache_file = dispatcher._cache._cache_file
+        if cache_file._load_index():  # an entry for this source: not a fresh install
+            return None
+        return Path(dispatcher._cache._cache_path)
+    except Exception:  # any surprise: behave as before (compile here, when needed)
+        return None
+
+
+def compile_ahead(argv: list[str]) -> bool:
+    """On a cold cache, compile the kernels a command needs later in a second process; True if started.
+
+    The first `engage` after installing spends most of its time compiling (about 12 s of CPU on this
+    2-core machine). Its two compiled halves are independent: the trajectory solver (needed first) and
+    the engagement kernel (needed once the trajectories exist). For a command in `AHEAD`, when the
+    engagement kernel's cache is really empty, this starts ``python -c`` with the job (a function that
+    compiles the kernel on empty inputs, so with the types a real call has) while this process goes on
+    and compiles the solver; `await_compile_ahead`, called just before the engagement kernel first runs,
+    waits for that process, and numba then loads its kernels from the shared on-disk cache (numba writes
+    cache files by atomic replacement). Nothing happens for ``--help``, a warm cache, no writable cache, a
+    disabled JIT, or ``SHIELDCHECK_COMPILE_AHEAD=0``; one second process at a time per cache folder (a lock
+    file, taken over when older than `AHEAD_WAIT_S`). A second process that fails, is killed or is slow
+    only costs time: this process then compiles what it lacks itself, as without it.
+    """
+    if _STATE["ahead"] is not None or os.environ.get("SHIELDCHECK_COMPILE_AHEAD", "1") == "0":
+        return False
+    words = [a for a in argv if not a.startswith("-")]
+    if not words or words[0] not in AHEAD or "--help" in argv:
+        return False
+    import importlib
+    import subprocess
+    import time
+
+    kernel, job = AHEAD[words[0]]
+    module, name = kernel.split(":")
+    try:
+        folder = _cold(getattr(importlib.import_module(module), name, None))
+    except Exception:  # a broken install: the command itself says what is wrong, inside its error net
+        return False
+    if folder is None:
+        return False
+    lock = folder / _LOCK
+    try:
+        if lock.exists() and time.time() - lock.stat().st_mtime < AHEAD_WAIT_S:
+            return False  # another process compiles these right now
+        tmp = folder / f"{_LOCK}.{os.getpid()}"
+        tmp.write_text(str(os.getpid()))
+        os.replace(tmp, lock)
+    except OSError:
+        return False
+    drop_stale_kernels()  # settle the sources' fingerprint now: a later check must not delete its output
+    root = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "SHIELDCHECK_COMPILE_AHEAD": "0"}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    module, func = job.split(":")
+    code = (
+        "import importlib, os, sys\n"
+        "try:\n"
+        f"    getattr(importlib.import_module({module!r}), {func!r})()\n"
+        "finally:\n"
+        f"    try: os.remove({str(lock)!r})\n"
+        "    except OSError: pass\n"
+    )
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:
+        lock.unlink(missing_ok=True)
+        return False
+    _STATE["ahead"] = proc
+    return True
+
+
+def await_compile_ahead() -> None:
+    """Wait (at most `AHEAD_WAIT_S`) for the kernels `compile_ahead` compiles elsewhere; else nothing."""
+    proc = _STATE["ahead"]
+    if proc is None or proc.returncode is not None:
+        return
+    import subprocess
+
+    try:
+        proc.wait(AHEAD_WAIT_S)
+    except subprocess.TimeoutExpired:  # compile here after all; the other process may still finish
+        pass
 
 
 configure_cache()

@@ -1737,6 +1737,7 @@ def main() -> None:
     from shieldcheck import _numba
 
     _numba.announce_compilation()
+    _numba.compile_ahead(sys.argv[1:])  # a first run: the engagement kernel compiles on the other core
     try:
         app()
     except InputError as exc:  # pragma: no cover - _Commands catches these; this is the last net

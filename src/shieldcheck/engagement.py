@@ -13,10 +13,10 @@ import numba
 import numpy as np
 
 from shieldcheck import earth as _earth
-from shieldcheck._numba import run_chunks
+from shieldcheck._numba import await_compile_ahead, run_chunks
 from shieldcheck.earth import MU_KM3_S2, geodetic_kernel
 from shieldcheck.errors import InputError, require_within
-from shieldcheck.interceptors import InterceptorSite, intercept_speed_kernel
+from shieldcheck.interceptors import InterceptorSite, InterceptorType, intercept_speed_kernel
 from shieldcheck.orbits import kepler, kepler_kernel, lambert
 from shieldcheck.sensors import _P_FC, N_KERNEL_PARAMS, radar_sees_kernel
 from shieldcheck.threats import boost_position_kernel
@@ -722,6 +722,7 @@ def _run_kernel(
     if speeds_km_s is not None:
         ips[:, 0] = speeds_km_s
     tlv = np.array([tl.track_formation_s, tl.decision_s, tl.kill_assessment_s])
+    await_compile_ahead()  # a first run's second process may be compiling _engage_kernel: its code, not ours
     run_chunks(
         _engage_kernel,
         r0.shape[0],
@@ -741,6 +742,23 @@ def _run_kernel(
         out,
     )
     return out
+
+
+def compile_ahead() -> None:
+    """Compile (or load from the cache) `_engage_kernel` and everything it calls, on zero threats.
+
+    The same packing code as a real call (`_stack`, `_threat_arrays`, `_run_kernel`) with empty inputs, so
+    the compiled types are a real call's and nothing runs. `shieldcheck._numba.compile_ahead` runs this in
+    a second process on a first run.
+
+    >>> compile_ahead()
+    """
+    site = InterceptorSite("ahead", 0.0, 0.0, InterceptorType("ahead", 6.0, 100.0, 200.0))
+    architecture = Architecture(sites=(site,))
+    data = _stack([])
+    arrays = _threat_arrays(data, [], architecture.radars, architecture.earth)
+    t_ew = _ew_times(architecture, data["burn_time_s"])
+    _run_kernel(arrays, t_ew, architecture, site, step_s=5.0, iters=14, detail=True, mu_km3_s2=MU_KM3_S2)
 
 
 REASON_CODES = {

@@ -411,53 +411,95 @@ def _bracket_root(mode, t0, f0, factor, target, r1, rt, nref, omega, mu, a_e, e2
     return np.nan, False
 
 
+@numba.njit(cache=True, inline="always", error_model="numpy")
+def _scratch():
+    """A row's work vectors: v1, v2, r2 (a Lambert arc's end velocities and target) and work (`_apogee`)."""
+    return np.empty(3), np.empty(3), np.empty(3), np.empty(3)
+
+
+@numba.njit(cache=True, inline="always", error_model="numpy")
+def _min_energy_row(i, r1, rt, nref, t_guess, omega, mu, a_e, e2, v1, v2, r2, work, out_tmin, out_vmin):
+    """Row i's minimum-energy arc (the answer of mode 0, the pivot of mode 3, reported by all shapes)."""
+    out_tmin[i] = np.nan
+    out_vmin[i] = np.nan
+    t_me = _min_energy_time(t_guess[i], r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work)
+    if np.isfinite(t_me):
+        t_me = _clear_of_ground(t_me, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work)
+        st, f = _coast(t_me, r1, rt, nref, omega, mu, v1, v2, r2)
+        out_tmin[i] = t_me
+        out_vmin[i] = math.sqrt(f)
+
+
+@numba.njit(cache=True, inline="always", error_model="numpy")
+def _finish_row(
+    i, status, t, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work, out_t, out_status, out_v1, out_v2,
+    out_r2, out_apo,
+):  # fmt: skip
+    """Row i's arc of coast time t: its status, apogee and end states into the output arrays."""
+    if status in (_OK, _SPEED_BELOW_MIN) and not np.isfinite(t):
+        status = _BRACKET_FAILED
+    out_t[i] = t
+    out_apo[i, 0] = np.nan
+    out_apo[i, 1] = np.nan
+    if status in (_OK, _SPEED_BELOW_MIN):
+        st, f = _coast(t, r1, rt, nref, omega, mu, v1, v2, r2)
+        if st != 0:
+            status = _LAMBERT_FAILED
+        else:
+            _apogee(t, r1, v1, r2, v2, omega, mu, a_e, e2, work)
+            out_apo[i, 0] = work[0]
+            out_apo[i, 1] = work[1]
+            if work[2] > 0.5 and status == _OK:
+                status = _BELOW_SURFACE
+            for j in range(3):
+                out_v1[i, j] = v1[j]
+                out_v2[i, j] = v2[j]
+                out_r2[i, j] = r2[j]
+    if status not in (_OK, _SPEED_BELOW_MIN, _BELOW_SURFACE):
+        for j in range(3):
+            out_v1[i, j] = np.nan
+            out_v2[i, j] = np.nan
+            out_r2[i, j] = np.nan
+    out_status[i] = status
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _solve_direct_batch(
+    lo, hi, mode, r1s, rts, nrefs, t_guess, params, lofted, omega, mu, a_e, e2, out_t, out_status, out_v1,
+    out_v2, out_r2, out_apo, out_tmin, out_vmin,
+):  # fmt: skip
+    """Rows lo to hi - 1 of the shapes that need no search: min-energy (mode 0) and flight-time (mode 2).
+
+    Apart from `_solve_batch` (apogee and burnout-speed, modes 1 and 3) so that the minimum-energy arcs
+    of a first run do not compile the root searches (`_bracket_root`). Same arguments as `_solve_batch`.
+    """
+    for i in range(lo, hi):
+        r1, rt, nref = r1s[i], rts[i], nrefs[i]
+        v1, v2, r2, work = _scratch()
+        _min_energy_row(i, r1, rt, nref, t_guess, omega, mu, a_e, e2, v1, v2, r2, work, out_tmin, out_vmin)
+        t = out_tmin[i] if mode == 0 else params[i]
+        _finish_row(
+            i, _OK, t, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work, out_t, out_status, out_v1,
+            out_v2, out_r2, out_apo,
+        )  # fmt: skip
+
+
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def _solve_batch(
-    lo,
-    hi,
-    mode,
-    r1s,
-    rts,
-    nrefs,
-    t_guess,
-    params,
-    lofted,
-    omega,
-    mu,
-    a_e,
-    e2,
-    out_t,
-    out_status,
-    out_v1,
-    out_v2,
-    out_r2,
-    out_apo,
-    out_tmin,
-    out_vmin,
-):
-    # rows lo to hi - 1, serial and without the GIL: `shieldcheck._numba.run_chunks` runs ranges on threads
+    lo, hi, mode, r1s, rts, nrefs, t_guess, params, lofted, omega, mu, a_e, e2, out_t, out_status, out_v1,
+    out_v2, out_r2, out_apo, out_tmin, out_vmin,
+):  # fmt: skip
+    """Rows lo to hi - 1 of the shapes found by a root search: apogee (mode 1) and burnout speed (mode 3).
+
+    Serial and without the GIL: `shieldcheck._numba.run_chunks` runs row ranges on threads.
+    """
     for i in range(lo, hi):
-        r1 = r1s[i]
-        rt = rts[i]
-        nref = nrefs[i]
-        v1 = np.empty(3)
-        v2 = np.empty(3)
-        r2 = np.empty(3)
-        work = np.empty(3)
+        r1, rt, nref = r1s[i], rts[i], nrefs[i]
+        v1, v2, r2, work = _scratch()
         status = _OK
         t = np.nan
-        out_tmin[i] = np.nan
-        out_vmin[i] = np.nan
-        if True:  # the minimum-energy arc: the answer of mode 0, the pivot of mode 3, reported by all
-            t_me = _min_energy_time(t_guess[i], r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work)
-            if np.isfinite(t_me):
-                t_me = _clear_of_ground(t_me, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work)
-                st, f = _coast(t_me, r1, rt, nref, omega, mu, v1, v2, r2)
-                out_tmin[i] = t_me
-                out_vmin[i] = math.sqrt(f)
-        if mode == 0:
-            t = out_tmin[i]
-        elif mode == 1:
+        _min_energy_row(i, r1, rt, nref, t_guess, omega, mu, a_e, e2, v1, v2, r2, work, out_tmin, out_vmin)
+        if mode == 1:
             target = params[i]
             f0 = _objective(
                 np.int64(1), t_guess[i], target, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work
@@ -468,8 +510,6 @@ def _solve_batch(
                     np.int64(1), t_guess[i], f0, factor, target, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2,
                     work,
                 )
-        elif mode == 2:
-            t = params[i]
         else:
             speed = params[i]
             t_me = out_tmin[i]
@@ -488,31 +528,10 @@ def _solve_batch(
                     )
                     if not ok and lofted[i]:
                         status = _NO_LOFTED
-        if status in (_OK, _SPEED_BELOW_MIN) and not np.isfinite(t):
-            status = _BRACKET_FAILED
-        out_t[i] = t
-        out_apo[i, 0] = np.nan
-        out_apo[i, 1] = np.nan
-        if status in (_OK, _SPEED_BELOW_MIN):
-            st, f = _coast(t, r1, rt, nref, omega, mu, v1, v2, r2)
-            if st != 0:
-                status = _LAMBERT_FAILED
-            else:
-                _apogee(t, r1, v1, r2, v2, omega, mu, a_e, e2, work)
-                out_apo[i, 0] = work[0]
-                out_apo[i, 1] = work[1]
-                if work[2] > 0.5 and status == _OK:
-                    status = _BELOW_SURFACE
-                for j in range(3):
-                    out_v1[i, j] = v1[j]
-                    out_v2[i, j] = v2[j]
-                    out_r2[i, j] = r2[j]
-        if status not in (_OK, _SPEED_BELOW_MIN, _BELOW_SURFACE):
-            for j in range(3):
-                out_v1[i, j] = np.nan
-                out_v2[i, j] = np.nan
-                out_r2[i, j] = np.nan
-        out_status[i] = status
+        _finish_row(
+            i, status, t, r1, rt, nref, omega, mu, a_e, e2, v1, v2, r2, work, out_t, out_status, out_v1,
+            out_v2, out_r2, out_apo,
+        )  # fmt: skip
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -909,7 +928,7 @@ def solve_trajectories(
     out_tmin = np.empty(n)
     out_vmin = np.empty(n)
     run_chunks(
-        _solve_batch,
+        _solve_batch if shape in ("apogee", "burnout-speed") else _solve_direct_batch,
         n,
         _MODE[shape],
         r1,
