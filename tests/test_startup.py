@@ -188,6 +188,25 @@ def test_make_demo_warm_up_covers_the_reports_reach_fans_and_says_one_line(tmp_p
     assert after.returncode == 0 and "compiling" not in after.stderr, after.stderr[-3000:]
 
 
+def test_a_fresh_cache_keeps_kernels_cached_before_the_first_staged_import(tmp_path):
+    # On a fresh install the sources' fingerprint was first written when `boost` was imported, and that
+    # first write deleted every kernel cached before it: `make demo`'s warm-up ran engage, threshold and
+    # trajectory, then a staged command, so `shieldcheck demo` and `report` compiled their kernels again.
+    code = textwrap.dedent(
+        """
+        import sys
+        from pathlib import Path
+        from shieldcheck import earth
+        earth.ecef_to_geodetic([7000.0, 0.0, 0.0])       # compiles and caches earth's kernels
+        import shieldcheck.boost                          # the first staged import
+        print(len(list(Path(sys.argv[1]).rglob("earth._geodetic_many-*.nbi"))))
+        """
+    )
+    proc = _fresh(tmp_path, code, str(tmp_path / "numba-cache"))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.strip().splitlines()[-1] == "1"
+
+
 RUN_MAIN = textwrap.dedent(
     """
     import json, sys

@@ -38,7 +38,13 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
+from shieldcheck._numba import drop_stale_kernels
 from shieldcheck.errors import InputError, require_array_within
+
+# Settle the sources' fingerprint before any kernel is cached: every module with kernels imports this one
+# first. Left to `boost` alone, a fresh install's first staged command deleted the kernels that engage,
+# threshold or trajectory had cached before it (so `make demo` compiled them twice).
+drop_stale_kernels()
 
 if TYPE_CHECKING:
     import pyproj
