@@ -114,6 +114,7 @@ from shieldcheck.boost import (
 )
 from shieldcheck.earth import MU_KM3_S2
 from shieldcheck.errors import InputError, require_array_within
+from shieldcheck.orbits import _illinois_step as _illinois
 from shieldcheck.orbits import kepler
 
 __all__ = [
@@ -358,24 +359,6 @@ def _cut_angle(veh, phys, r0, h0, kick_deg, rec, nrec, norec, t_cut, y, imp, k1,
     else:
         t_cut = t0
     return _impact_angle(r0, y, t_cut, phys, imp, href, proj)
-
-
-@numba.njit(cache=True, inline="always")
-def _illinois(to_b, x, f, a, fa, b, fb, side):
-    """One Illinois step (Dowell & Jarratt 1971) of the bracket (a, fa), (b, fb) with the new point (x, f):
-    it replaces b when ``to_b`` (else a), and the value kept at the other end halves when the same end is
-    replaced twice running. Returns (a, fa, b, fb, side)."""
-    if to_b:
-        b, fb = x, f
-        if side == 1:
-            fa *= 0.5
-        side = 1
-    else:
-        a, fa = x, f
-        if side == -1:
-            fb *= 0.5
-        side = -1
-    return a, fa, b, fb, side
 
 
 @numba.njit(cache=True)
