@@ -14,6 +14,7 @@ import numpy as np
 
 from shieldcheck import earth as _earth
 from shieldcheck._numba import run_chunks
+from shieldcheck.boostphase import _hermite
 from shieldcheck.earth import MU_KM3_S2, geodetic_kernel
 from shieldcheck.errors import InputError, require_within
 from shieldcheck.interceptors import InterceptorSite, intercept_speed_kernel
@@ -205,10 +206,15 @@ def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, need_t
 def _threat_state(t, i, th, env, w, want_alt=True):
     """Threat position and inertial velocity at time t into the work rows; returns the altitude (km).
 
-    ``th`` = (r0, v0, t_burnout, t_impact, r_launch, r_burnout_ground, h_burnout) per-threat arrays;
-    ``env`` = (ω, μ, a, e²); work rows of ``w``: 0 r_eci, 1 v_eci, 2 r_ecef.
+    ``th`` = (r0, v0, t_burnout, t_impact, r_launch, r_burnout_ground, h_burnout, boost_t, boost_r,
+    boost_v, boost_n) per-threat arrays (`_threat_arrays`); ``env`` = (ω, μ, a, e²); work rows of ``w``:
+    0 r_eci, 1 v_eci, 2 r_ecef. During boost a threat with a tabulated boost (``boost_n[i]`` rows of
+    times, ECEF positions and their rates, `shieldcheck.staged.boost_profile`) follows it by cubic
+    Hermite interpolation, as `shieldcheck.threats.trajectory_state` does; one without (``boost_n[i]``
+    0, the kinematic boost) is drawn by `boost_position_kernel`. The inertial velocity is not set
+    during boost (NaN): only coast states are intercepted.
     """
-    r0s, v0s, tbs, _tfs, r_launch, r_bog, h_bo = th
+    r0s, v0s, tbs, _tfs, r_launch, r_bog, h_bo, bt, bp, bv, bn = th
     omega, mu, a, e2 = env
     r_eci, v_eci, r_ecef = w[0], w[1], w[2]
     if t >= tbs[i]:
@@ -219,7 +225,18 @@ def _threat_state(t, i, th, env, w, want_alt=True):
         r_ecef[1] = s * r_eci[0] + c * r_eci[1]
         r_ecef[2] = r_eci[2]
     else:
-        boost_position_kernel((t / tbs[i]) ** 2, r_launch[i], r_bog[i], h_bo[i], a, e2, r_ecef)
+        if bn[i] > 1:
+            # the segment [bt[k], bt[k + 1]) holding t, by bisection over the sorted sample times
+            lo, hi = 0, bn[i] - 1
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if bt[i, mid] <= t:
+                    lo = mid
+                else:
+                    hi = mid
+            _hermite(t, bt[i], bp[i], bv[i], lo, r_ecef)
+        else:
+            boost_position_kernel((t / tbs[i]) ** 2, r_launch[i], r_bog[i], h_bo[i], a, e2, r_ecef)
         c = math.cos(omega * t)
         s = math.sin(omega * t)
         r_eci[0] = c * r_ecef[0] - s * r_ecef[1]
@@ -635,11 +652,36 @@ def _stack(trajs) -> dict:
         "target_latitude_deg",
         "target_longitude_deg",
     )
-    return {k: np.array([getattr(t, k) for t in trajs], dtype=float) for k in names}
+    out = {k: np.array([getattr(t, k) for t in trajs], dtype=float) for k in names}
+    out["boost_profile"] = np.empty(len(trajs), dtype=object)
+    out["boost_profile"][:] = [getattr(t, "boost_profile", None) for t in trajs]
+    return out
+
+
+def _boost_tables(profiles, n: int):
+    """The tabulated boosts of ``n`` threats as padded arrays for the compiled kernel.
+
+    ``profiles`` holds one `shieldcheck.staged.boost_profile` table (columns t, ECEF position, its rate,
+    ...) or None per threat, or is None for none at all. Returns (times (n, K), positions (n, K, 3),
+    rates (n, K, 3), row counts (n,) int64); a threat without a table (the kinematic boost) counts 0 rows.
+    """
+    tabs = [None] * n if profiles is None else list(profiles)
+    counts = np.array([0 if p is None else len(p) for p in tabs], dtype=np.int64)
+    k = max(1, int(counts.max(initial=0)))
+    bt, bp, bv = np.zeros((n, k)), np.zeros((n, k, 3)), np.zeros((n, k, 3))
+    for i, p in enumerate(tabs):
+        if p is not None:
+            m = len(p)
+            bt[i, :m], bp[i, :m], bv[i, :m] = p[:, 0], p[:, 1:4], p[:, 4:7]
+    return bt, bp, bv, counts
 
 
 def _threat_arrays(data: dict, rcs, radars, earth: str):
-    """Kernel inputs from trajectory fields (a `TrajectoryBatch`'s data or `_stack`), vectorised."""
+    """Kernel inputs from trajectory fields (a `TrajectoryBatch`'s data or `_stack`), vectorised.
+
+    A ``boost_profile`` entry (one table or None per threat) hands the kernel each staged threat's
+    tabulated boost (`_boost_tables`); without it every threat flies the kinematic boost's sketch.
+    """
     lat1, lon1 = data["launch_latitude_deg"], data["launch_longitude_deg"]
     _, az, _ = _earth.geodesic_inverse(
         lat1, lon1, data["target_latitude_deg"], data["target_longitude_deg"], earth=earth
@@ -664,6 +706,7 @@ def _threat_arrays(data: dict, rcs, radars, earth: str):
         r_launch,
         r_bog,
         as1("burnout_altitude_km"),
+        *_boost_tables(data.get("boost_profile"), n),
         ranges,
     )
 
@@ -692,7 +735,7 @@ def _run_kernel(
 ) -> np.ndarray:
     """Kernel rows for the threats in ``arrays`` against ``site``; ``speeds_km_s`` (one per threat)
     replaces the interceptor's burnout speed, for the threshold search."""
-    r0, v0, tb, tf, r_launch, r_bog, h_bo, ranges = arrays
+    r0, v0, tb, tf, r_launch, r_bog, h_bo, boost_t, boost_r, boost_v, boost_n, ranges = arrays
     earth = architecture.earth
     a, e2 = _earth.ellipsoid(earth)
     radar_params = np.array([r.kernel_params(earth=earth) for r in architecture.radars]).reshape(
@@ -704,7 +747,7 @@ def _run_kernel(
         _earth.geodetic_to_ecef(site.latitude_deg, site.longitude_deg, it.burnout_altitude_km, earth)
     )
     out = np.empty((r0.shape[0], _NCOL))
-    th = (r0, v0, tb, tf, r_launch, r_bog, h_bo)
+    th = (r0, v0, tb, tf, r_launch, r_bog, h_bo, boost_t, boost_r, boost_v, boost_n)
     env = (_earth.rotation_rate(architecture.rotation), float(mu_km3_s2), a, e2)
     ip = np.array(
         [
@@ -1146,22 +1189,35 @@ def _staged_group(cases, idx, out, earth: str, rotation: bool) -> bool:
         return False
     if vehicle is None:
         return False
-    from shieldcheck.staged import staged_trajectories, to_trajectories  # only for staged groups
-
     lat1, lon1, lat2, lon2 = (np.array([getattr(getattr(c, p), k) for c in cases], dtype=float)
                               for p, k in (("launch", "latitude_deg"), ("launch", "longitude_deg"),
                                            ("target", "latitude_deg"), ("target", "longitude_deg")))
-    dist = np.atleast_1d(_earth.geodesic_inverse(lat1, lon1, lat2, lon2, earth=earth)[0])
-    fly = (dist >= 1.0) & (dist < 0.99 * math.pi * _earth.SPHERE_RADIUS_KM)
-    for k in np.flatnonzero(~fly):  # coincident or antipodal: the case path words the reason
+    rows, trajs = staged_routes(vehicle, lat1, lon1, lat2, lon2, earth, rotation)
+    for k in np.setdiff1d(np.arange(len(cases)), rows):  # coincident or antipodal: the case path words why
         out[idx[k]] = _solve_one(cases[k], earth, rotation)
-    rows = np.flatnonzero(fly)
-    if rows.size:
-        trajs = to_trajectories(staged_trajectories(vehicle, lat1[rows], lon1[rows], lat2[rows], lon2[rows],
-                                                    earth=earth, rotation=rotation), vehicle)
-        for k, t in zip(rows, trajs, strict=True):
-            out[idx[k]] = t
+    for k, t in zip(rows, trajs, strict=True):
+        out[idx[k]] = t
     return True
+
+
+def staged_routes(vehicle, lat1, lon1, lat2, lon2, earth: str, rotation: bool) -> tuple[np.ndarray, list]:
+    """Staged trajectories (`shieldcheck.staged`) of the routes that can be flown, with their tabulated
+    boosts; the one place scenarios and footprint grids fly a staged threat group.
+
+    Returns ``(rows, trajectories)``: the indices of the routes flown and one `Trajectory` per index.
+    Coincident (under 1 km) and near-antipodal routes are left out (no geodesic direction to fly).
+    """
+    from shieldcheck.staged import staged_trajectories, to_trajectories  # only for staged groups
+
+    lat1, lon1, lat2, lon2 = np.broadcast_arrays(*(np.atleast_1d(np.asarray(x, dtype=float))
+                                                   for x in (lat1, lon1, lat2, lon2)))
+    dist = np.atleast_1d(_earth.geodesic_inverse(lat1, lon1, lat2, lon2, earth=earth)[0])
+    rows = np.flatnonzero((dist >= 1.0) & (dist < 0.99 * math.pi * _earth.SPHERE_RADIUS_KM))
+    if not rows.size:
+        return rows, []
+    fields = staged_trajectories(vehicle, lat1[rows], lon1[rows], lat2[rows], lon2[rows], earth=earth,
+                                 rotation=rotation)
+    return rows, to_trajectories(fields, vehicle)
 
 
 def _solve_one(case, earth: str, rotation: bool):
