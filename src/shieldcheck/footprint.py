@@ -539,7 +539,10 @@ def defended_area(
         Called with no argument before each chunk of cells (2,048) is engaged; whatever it raises
         stops the computation (a server uses it to cancel and to let shorter requests through).
     **trajectory_kw
-        As in `shieldcheck.threats.solve_trajectories` (``shape``, ``apogee_km``, ...).
+        As in `shieldcheck.threats.solve_trajectories` (``shape``, ``apogee_km``, ...), and ``boost``
+        (``"kinematic"``, the default, ``"staged"`` or ``"auto"``, as in `shieldcheck.threats.trajectory`):
+        a staged grid fits the missile class's stages to every cell, each with its tabulated boost, as a
+        scenario's staged threat group does (`shieldcheck.engagement.staged_routes`; several ms per cell).
 
     Returns
     -------
