@@ -27,9 +27,9 @@ from shieldcheck.earth import OMEGA_RAD_S
 from shieldcheck.engagement import (
     Architecture,
     Timeline,
+    _sighting_state,
     _stack,
     _threat_arrays,
-    _threat_state,
     engage,
 )
 from shieldcheck.interceptors import InterceptorSite, InterceptorType
@@ -82,15 +82,15 @@ def flight():
 
 
 def _kernel_positions(traj, times) -> np.ndarray:
-    """The compiled kernel's threat position (ECEF, km) at each time, through `_threat_state`."""
+    """The compiled kernel's threat position (ECEF, km) at each time, as its radar sightings see it."""
     arrays = _threat_arrays(_stack([traj]), None, (), traj.earth)
-    th = arrays[:-1]
+    th, boost = arrays[:7], arrays[7:11]
     a, e2 = _earth.ellipsoid(traj.earth)
     env = (_earth.rotation_rate(traj.rotation), _earth.MU_KM3_S2, a, e2)
     w = np.empty((6, 3))
     out = np.empty((len(times), 3))
     for k, t in enumerate(times):
-        _threat_state(float(t), 0, th, env, w, np.bool_(True))
+        _sighting_state(float(t), 0, th, boost, env, w)
         out[k] = w[2]
     return out
 

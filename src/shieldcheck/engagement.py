@@ -206,15 +206,12 @@ def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, need_t
 def _threat_state(t, i, th, env, w, want_alt=True):
     """Threat position and inertial velocity at time t into the work rows; returns the altitude (km).
 
-    ``th`` = (r0, v0, t_burnout, t_impact, r_launch, r_burnout_ground, h_burnout, boost_t, boost_r,
-    boost_v, boost_n) per-threat arrays (`_threat_arrays`); ``env`` = (ω, μ, a, e²); work rows of ``w``:
-    0 r_eci, 1 v_eci, 2 r_ecef. During boost a threat with a tabulated boost (``boost_n[i]`` rows of
-    times, ECEF positions and their rates, `shieldcheck.staged.boost_profile`) follows it by cubic
-    Hermite interpolation, as `shieldcheck.threats.trajectory_state` does; one without (``boost_n[i]``
-    0, the kinematic boost) is drawn by `boost_position_kernel`. The inertial velocity is not set
-    during boost (NaN): only coast states are intercepted.
+    ``th`` = (r0, v0, t_burnout, t_impact, r_launch, r_burnout_ground, h_burnout) per-threat arrays;
+    ``env`` = (ω, μ, a, e²); work rows of ``w``: 0 r_eci, 1 v_eci, 2 r_ecef. The boost is the kinematic
+    sketch (`boost_position_kernel`): the intercept predicate only samples the coast, and detection, which
+    samples the boost, goes through `_sighting_state`.
     """
-    r0s, v0s, tbs, _tfs, r_launch, r_bog, h_bo, bt, bp, bv, bn = th
+    r0s, v0s, tbs, _tfs, r_launch, r_bog, h_bo = th
     omega, mu, a, e2 = env
     r_eci, v_eci, r_ecef = w[0], w[1], w[2]
     if t >= tbs[i]:
@@ -225,18 +222,7 @@ def _threat_state(t, i, th, env, w, want_alt=True):
         r_ecef[1] = s * r_eci[0] + c * r_eci[1]
         r_ecef[2] = r_eci[2]
     else:
-        if bn[i] > 1:
-            # the segment [bt[k], bt[k + 1]) holding t, by bisection over the sorted sample times
-            lo, hi = 0, bn[i] - 1
-            while hi - lo > 1:
-                mid = (lo + hi) // 2
-                if bt[i, mid] <= t:
-                    lo = mid
-                else:
-                    hi = mid
-            _hermite(t, bt[i], bp[i], bv[i], lo, r_ecef)
-        else:
-            boost_position_kernel((t / tbs[i]) ** 2, r_launch[i], r_bog[i], h_bo[i], a, e2, r_ecef)
+        boost_position_kernel((t / tbs[i]) ** 2, r_launch[i], r_bog[i], h_bo[i], a, e2, r_ecef)
         c = math.cos(omega * t)
         s = math.sin(omega * t)
         r_eci[0] = c * r_ecef[0] - s * r_ecef[1]
@@ -246,6 +232,38 @@ def _threat_state(t, i, th, env, w, want_alt=True):
     if not want_alt:
         return np.nan
     return geodetic_kernel(r_ecef[0], r_ecef[1], r_ecef[2], a, e2)[1]
+
+
+@numba.njit(cache=True)
+def _sighting_state(t, i, th, boost, env, w):
+    """`_threat_state` (without the altitude) for radar sightings, which also sample the boost.
+
+    ``boost`` = (times (n, K), ECEF positions (n, K, 3), their rates (n, K, 3), row counts (n,)), the
+    tabulated boosts of `_boost_tables`. During boost a threat with a table (count above 1: a staged
+    threat, `shieldcheck.staged.boost_profile`) follows it by cubic Hermite interpolation, as
+    `shieldcheck.threats.trajectory_state` does; one without (count 0: the kinematic boost) is drawn by
+    the sketch of `_threat_state`. The table is kept out of ``th`` so that the coast's hot loops pass
+    what they did before.
+    """
+    bt, bp, bv, bn = boost
+    if t < th[2][i] and bn[i] > 1:
+        r_eci, v_eci, r_ecef = w[0], w[1], w[2]
+        lo, hi = 0, bn[i] - 1
+        while hi - lo > 1:  # the segment [bt[lo], bt[lo + 1]) holding t, by bisection over sorted times
+            mid = (lo + hi) // 2
+            if bt[i, mid] <= t:
+                lo = mid
+            else:
+                hi = mid
+        _hermite(t, bt[i], bp[i], bv[i], lo, r_ecef)
+        c = math.cos(env[0] * t)
+        s = math.sin(env[0] * t)
+        r_eci[0] = c * r_ecef[0] - s * r_ecef[1]
+        r_eci[1] = s * r_ecef[0] + c * r_ecef[1]
+        r_eci[2] = r_ecef[2]
+        v_eci[:] = np.nan
+    else:
+        _threat_state(t, i, th, env, w, np.bool_(False))
 
 
 @numba.njit(cache=True)
@@ -295,7 +313,7 @@ def _edge(lo, hi, ok_hi, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l
 
 
 @numba.njit(cache=True, inline="always")
-def _detect(i, th, t_ew, radars, ranges, env, step, iters, w):
+def _detect(i, th, boost, t_ew, radars, ranges, env, step, iters, w):
     """First fire-control radar sighting at or after the early-warning cue (NaN if none)."""
     a, e2 = env[2], env[3]
     tf = th[3][i]
@@ -304,15 +322,22 @@ def _detect(i, th, t_ew, radars, ranges, env, step, iters, w):
         return np.nan
     t_prev = -1.0
     t = cue
+    staged = boost[3][i] > 1  # a tabulated boost (the kinematic sketch is `_threat_state`'s own)
     while True:
-        _threat_state(t, i, th, env, w, np.bool_(False))
+        if staged:
+            _sighting_state(t, i, th, boost, env, w)
+        else:
+            _threat_state(t, i, th, env, w, np.bool_(False))
         if _seen(w[2], radars, ranges, a, e2):
             if t_prev < 0.0:
                 return t
             lo, hi = t_prev, t
             for _ in range(iters + 6):
                 mid = 0.5 * (lo + hi)
-                _threat_state(mid, i, th, env, w, np.bool_(False))
+                if staged:
+                    _sighting_state(mid, i, th, boost, env, w)
+                else:
+                    _threat_state(mid, i, th, env, w, np.bool_(False))
                 if _seen(w[2], radars, ranges, a, e2):
                     hi = mid
                 else:
@@ -327,7 +352,7 @@ def _detect(i, th, t_ew, radars, ranges, env, step, iters, w):
 
 @numba.njit(cache=True, nogil=True)
 def _engage_kernel(
-    lo, hi, th, t_ews, radars, ranges, r_bo, env, ips, tl, track, step, iters, detail, probe, out
+    lo, hi, th, boost, t_ews, radars, ranges, r_bo, env, ips, tl, track, step, iters, detail, probe, out
 ):
     """Timeline and intercept window of threats ``lo`` to ``hi - 1`` against one site (one row per threat).
 
@@ -335,6 +360,7 @@ def _engage_kernel(
     each row of ``ips`` (the interceptor's parameters per threat, so that one pass can try a different
     burnout speed for each threat, as the threshold-speed bisection does). With ``probe`` only the
     window's existence and start are computed (the scan stops there; a missing window is not diagnosed).
+    ``boost`` holds the threats' tabulated boosts, which the radar sightings follow (`_sighting_state`).
     Serial and without the GIL: `shieldcheck._numba.run_chunks` runs row ranges on several threads.
     """
     for i in range(lo, hi):
@@ -352,7 +378,7 @@ def _engage_kernel(
             row[_C_CODE] = _THREAT
             continue
         row[_C_EW] = t_ews[i]
-        t_det = _detect(i, th, t_ews[i], radars, ranges[i], env, step, iters, w)
+        t_det = _detect(i, th, boost, t_ews[i], radars, ranges[i], env, step, iters, w)
         if not np.isfinite(t_det):
             row[_C_CODE] = _NEVER_SEEN
             continue
@@ -747,7 +773,8 @@ def _run_kernel(
         _earth.geodetic_to_ecef(site.latitude_deg, site.longitude_deg, it.burnout_altitude_km, earth)
     )
     out = np.empty((r0.shape[0], _NCOL))
-    th = (r0, v0, tb, tf, r_launch, r_bog, h_bo, boost_t, boost_r, boost_v, boost_n)
+    th = (r0, v0, tb, tf, r_launch, r_bog, h_bo)
+    boost = (boost_t, boost_r, boost_v, boost_n)
     env = (_earth.rotation_rate(architecture.rotation), float(mu_km3_s2), a, e2)
     ip = np.array(
         [
@@ -767,6 +794,7 @@ def _run_kernel(
         _engage_kernel,
         r0.shape[0],
         th,
+        boost,
         t_ew,
         radar_params,
         ranges,
