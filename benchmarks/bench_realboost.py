@@ -35,11 +35,12 @@ from shieldcheck.scenario import build, load_scenario
 from shieldcheck.engagement import engage_scenario, scenario_trajectories
 from shieldcheck.footprint import defended_area, grid
 
-def best(f, n):
-    out = []
+def best(f, n):  # (wall s, CPU s of all threads), each the least of n repeats
+    wall, cpu = [], []
     for _ in range(n):
-        t0 = time.perf_counter(); f(); out.append(time.perf_counter() - t0)
-    return min(out)
+        t0, c0 = time.perf_counter(), time.process_time(); f()
+        wall.append(time.perf_counter() - t0); cpu.append(time.process_time() - c0)
+    return min(wall), min(cpu)
 
 model = load_scenario("european-third-site-2007")
 kin = build(model)
@@ -60,7 +61,7 @@ if after:
     case = [c for c in stg.threats if c.group == "russia-us"][0]
     t0 = time.perf_counter()
     defended_area(stg.architecture, "kozelsk", us, missile=case.missile, boost="staged")
-    res["footprint_staged_first_s"] = time.perf_counter() - t0
+    res["footprint_staged_first_s"] = (time.perf_counter() - t0, None)
     res["footprint_staged_s"] = best(
         lambda: defended_area(stg.architecture, "kozelsk", us, missile=case.missile, boost="staged"), 3)
     res["footprint_staged_cells"] = us.shape[0] * us.shape[1]
@@ -96,9 +97,16 @@ def main() -> None:
             runs["before"].append(_run(before_src, "before"))
             runs["after"].append(_run(ROOT / "src", "after"))
             load.append(os.getloadavg()[0])
-    best = {side: {k: min(r[k] for r in rs) for k in rs[0]} for side, rs in runs.items()}
+    def least(rs, k, j):
+        v = [r[k][j] if isinstance(r[k], list) else r[k] for r in rs]
+        return None if None in v else min(v)
+
+    best = {side: {f"{k}{suffix}": least(rs, k, j) for k in rs[0] for j, suffix in ((0, ""), (1, "_cpu"))
+                   if j == 0 or isinstance(rs[0][k], list)}
+            for side, rs in runs.items()}
     ratios = {k: best["after"][k] / best["before"][k]
-              for k in ("engage_kinematic_s", "engage_staged_s", "footprint_kinematic_s")}
+              for k in ("engage_kinematic_s", "engage_staged_s", "footprint_kinematic_s",
+                        "engage_kinematic_s_cpu", "engage_staged_s_cpu", "footprint_kinematic_s_cpu")}
     result = {
         "benchmark": "bench_realboost",
         "before": args.before,
