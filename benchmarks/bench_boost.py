@@ -5,7 +5,9 @@ Run from the repository root::
     PYTHONPATH=src python benchmarks/bench_boost.py [--n 20000] [--n-scipy 3]
 
 1. ``fly_batch`` over N kick angles of the three-stage solid ``minuteman-iii`` booster (drag, rotating WGS84
-   Earth, default 0.25 s step), after a warm-up compile, best of 3: boost integrations per second.
+   Earth, the default step rule), after a warm-up compile, best of 3: boost integrations per second, and
+   the Runge-Kutta steps per flight (a cost figure the machine's load does not change: compare it between
+   revisions of the step rule).
 2. The same flight with scipy ``solve_ivp`` (DOP853, rtol 1e-10) calling the same compiled right-hand side
    per trajectory, as a library user without the batch kernel would: integrations per second, and the ratio.
 3. A reach map at 1 deg of azimuth (360 azimuths, maximum range each by golden-section search on the kick)
@@ -50,6 +52,26 @@ def best_of(fn, repeat=3):
     return best
 
 
+def rk4_steps_per_flight(vehicle, lat, lon, az, kicks) -> float:
+    """Mean Runge-Kutta steps of the compiled boost over ``kicks`` (the kernel's step record)."""
+    from shieldcheck import boost
+    from shieldcheck.earth import MU_KM3_S2, OMEGA_RAD_S, ellipsoid, enu_basis, geodetic_to_ecef
+
+    st = np.array([s.row for s in vehicle.stages])
+    a_e, e2 = ellipsoid("wgs84")
+    r0 = np.asarray(geodetic_to_ecef(lat, lon, 0.0)).reshape(3)
+    east, north, _ = enu_basis(lat, lon)
+    a = math.radians(az)
+    h0 = (math.sin(a) * np.asarray(east) + math.cos(a) * np.asarray(north)).ravel()
+    lr, lp, aa = boost._atmosphere_table()
+    cdm, cdv = boost._cd_table(vehicle.cd_mach)
+    out, rec = np.empty(boost._NOUT), np.empty((200_000, 8))
+    n = [boost._fly_one(st, len(vehicle.stages), vehicle.payload_kg, r0, h0, math.radians(k), 10.0, 10.0,
+                        OMEGA_RAD_S, 2, MU_KM3_S2, boost.J2_WGS84, a_e, a_e, e2, True, lr, lp, aa, cdm, cdv,
+                        0.5, out, rec) for k in kicks]
+    return float(np.mean(n))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=20000)
@@ -66,6 +88,8 @@ def main() -> None:
     c0 = time.process_time()
     fly_batch(vehicle, 41.1, -104.8, 300.0, kicks)
     rate_cpu = args.n / (time.process_time() - c0)
+
+    steps = rk4_steps_per_flight(vehicle, 41.1, -104.8, 300.0, kicks[:200])
 
     from test_boost import _dop853_reference  # the scipy reference of the tests
 
@@ -93,6 +117,7 @@ def main() -> None:
         "load_average_1min": os.getloadavg()[0],
         "boost_integrations_per_s_batch": round(rate_batch, 1),
         "boost_integrations_per_cpu_s_batch": round(rate_cpu, 1),
+        "rk4_steps_per_flight": round(steps, 1),
         "boost_integrations_per_s_scipy_dop853": round(rate_scipy, 3),
         "ratio_batch_over_scipy": round(rate_batch / rate_scipy, 1),
         "reach_map_1deg_s": round(t_reach, 3),

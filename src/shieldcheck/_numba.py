@@ -28,7 +28,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["announce_compilation", "cache_location", "configure_cache", "run_chunks", "threads", "warm"]
+__all__ = [
+    "announce_compilation",
+    "cache_location",
+    "configure_cache",
+    "drop_stale_kernels",
+    "run_chunks",
+    "threads",
+    "warm",
+]
 
 _STATE = {"location": None, "announced": False, "registered": False, "pool": None}
 
@@ -116,6 +124,61 @@ def configure_cache() -> str:
             where = _uncached()
     _STATE["location"] = where
     return where
+
+
+def drop_stale_kernels(folder: Path | None = None) -> int:
+    """Delete the cached kernels of every module when any of the package's sources changed; returns the
+    files deleted.
+
+    Numba checks a cached kernel only against the file that defines it, but shieldcheck's kernels inline
+    kernels and constants of other modules (``staged.py`` compiles ``boost.py``'s integrator into its
+    fit): after ``boost.py`` changed, ``staged.py``'s cached fit kept flying the old step rule while
+    ``fly_batch`` flew the new one, and the two disagreed by up to 1.2 m (s4). A fingerprint of all the
+    package's top-level sources, kept beside the cache, drops every cached kernel when any of them
+    changes. Called by :mod:`shieldcheck.boost`, which every module with cross-module kernels imports
+    first. ``folder``: the cache folder to check (default: where `configure_cache` puts this package's).
+    """
+    import hashlib
+
+    pkg = Path(__file__).parent
+    digest = hashlib.sha256()
+    for f in sorted(pkg.glob("*.py")):
+        digest.update(f.name.encode() + b"\0" + f.read_bytes())
+    where = configure_cache() if folder is None else "given"
+    if where == "none":
+        return 0
+    if where == "given":
+        pass
+    elif where == "in-tree":
+        folder = pkg / "__pycache__"
+    else:
+        try:
+            from numba.core.caching import _CacheLocator
+
+            folder = Path(os.environ["NUMBA_CACHE_DIR"]) / _CacheLocator.get_suitable_cache_subpath(__file__)
+        except (ImportError, AttributeError, KeyError):  # another numba layout: leave its cache alone
+            return 0
+    stamp = folder / "shieldcheck-sources.sha256"
+    try:
+        if stamp.read_text() == digest.hexdigest():
+            return 0
+    except OSError:
+        pass
+    gone = 0
+    for f in [*folder.glob("*.nbi"), *folder.glob("*.nbc")]:
+        try:
+            f.unlink()
+            gone += 1
+        except OSError:
+            pass
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{stamp.name}.{os.getpid()}"
+        tmp.write_text(digest.hexdigest())
+        os.replace(tmp, stamp)
+    except OSError:
+        pass
+    return gone
 
 
 def cache_location() -> str:
