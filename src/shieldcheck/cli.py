@@ -88,9 +88,34 @@ app = typer.Typer(
     help="shieldcheck: re-runnable physics for ballistic-missile-defense questions. "
     "All outputs are model estimates, not measurements.",
 )
+class _Console(Console):
+    """A console whose tables never lose a character: on a terminal, cells wrap instead of ending in "…";
+    piped (no terminal to follow: text 130 columns wide), a table wider than that is printed at its full
+    width, so a file gets every column of every row."""
+
+    def __init__(self, piped: bool):
+        super().__init__(width=130 if piped else None, log_path=False)  # no "cli.py:714" after log lines
+        self.piped = piped
+
+    def print(self, *objects, **kwargs):
+        tables = [o for o in objects if isinstance(o, Table)]
+        for t in tables:
+            for c in t.columns:
+                if c.overflow == "ellipsis":
+                    c.overflow = "fold"
+        width = self.width
+        if self.piped and tables:
+            wide = self.options.update_width(100_000)
+            self.width = max(width, *(self.measure(t, options=wide).maximum for t in tables))
+        try:
+            super().print(*objects, **kwargs)
+        finally:
+            self.width = width
+
+
 def _new_console() -> Console:
     # a terminal's width (or COLUMNS) when there is one; piped output has none to follow: 130 columns
-    return Console(width=None if os.environ.get("COLUMNS") or sys.stdout.isatty() else 130)
+    return _Console(piped=not (os.environ.get("COLUMNS") or sys.stdout.isatty()))
 
 
 console = _new_console()
@@ -99,6 +124,12 @@ console = _new_console()
 def _fail(message: str) -> None:
     typer.echo(f"error: {_line(message)}", err=True)
     raise typer.Exit(2)
+
+
+_NEEDED_ARC = ("flight_time_s", "coast_time_s", "apogee_km", "apogee_time_s", "burnout_speed_relative_km_s",
+               "burnout_speed_inertial_km_s", "flight_path_angle_deg", "burnout_azimuth_deg",
+               "impact_speed_relative_km_s", "reentry_angle_deg")
+"""`trajectory --json` keys that are null for a kinematic route the missile cannot fly (see `_flown`)."""
 
 
 def _flown(t) -> bool:
@@ -220,7 +251,7 @@ def trajectory_cmd(
             boost=boost,
         )
         samples = None
-        if csv_path is not None and t.status != "no_solution":
+        if csv_path is not None and t.status != "no_solution" and _flown(t):
             samples = sample_trajectory(t, step_s=step_s)
     except InputError as exc:
         _fail(str(exc))
@@ -230,7 +261,13 @@ def trajectory_cmd(
         write_rows(samples.to_rows(), csv_path, "csv")
         if csv_path == STDOUT:
             return
+    elif csv_path is not None:  # the needed arc of a route the missile cannot fly is no flight to sample
+        typer.echo(f"note: --csv {csv_path}: nothing written, no flight to sample ({t.status})", err=True)
+        if csv_path == STDOUT:
+            return
     result = t.to_dict()
+    if not _flown(t):  # the JSON blanks what the table blanks: the needed arc's numbers read as flown
+        result.update(dict.fromkeys(_NEEDED_ARC))
     result["launch"] = launch
     result["target"] = target
     result["missile"] = missile
@@ -905,15 +942,27 @@ def _out_file(path, option: str, suffixes: tuple[str, ...], *, text: bool = True
     return path
 
 
+FILE_SUFFIXES = (".csv", ".czml", ".geojson", ".htm", ".html", ".json", ".kml", ".parquet", ".pdf", ".png",
+                 ".svg", ".txt", ".yaml", ".yml")
+"""Suffixes of files: a folder option given such a name (``report -o r.html``) is refused, not created."""
+
+
 def _out_dir(path, option: str) -> str:
-    """The rule for an output folder (created if missing): no empty name, no ``-``, not an existing file,
-    no part longer than 255 bytes."""
+    """The rule for an output folder: created if missing, with any missing parent folders (unlike an output
+    file, whose folder must exist); refused: an empty name, ``-``, an existing file, a name ending in a
+    file suffix (`FILE_SUFFIXES`: ``-o out/r.html`` would make a folder named ``r.html``), a part longer
+    than 255 bytes."""
     path = str(path)
     if not path.strip():
         raise InputError(f"{option} needs a folder name, got {path!r}")
     if path == STDOUT:
         raise InputError(f"{option} -: a folder is needed here, standard output cannot hold several files")
     p = Path(path)
+    if p.suffix.lower() in FILE_SUFFIXES:
+        raise InputError(
+            f"{option} {_line(path, 200)}: names a folder to write into, not a file; give a folder name "
+            f"without the {p.suffix} suffix"
+        )
     if any(len(os.fsencode(part)) > 255 for part in p.parts):
         raise InputError(f"{option} {_line(path, 80)}: a folder name is longer than 255 bytes")
     if p.exists() and not p.is_dir():

@@ -605,6 +605,8 @@ class EngagementResult:
     """One threat against one interceptor site. Field names are the JSON/CSV columns.
 
     Times are seconds after the threat's launch; NaN (JSON null) where an event does not happen.
+    ``threat_flight_time_s`` and ``threat_apogee_km`` are NaN (JSON null, CSV empty) unless
+    ``threat_status`` is ``ok``: a threat that cannot reach the target has no flight to it.
     ``time_to_decide_s`` runs from the fire-control track to the last moment a fire decision still
     allows an intercept; ``shots`` counts sequential shoot-look-shoot opportunities.
     """
@@ -911,12 +913,16 @@ def _result(
 ) -> EngagementResult:
     it = site.interceptor
     code = int(row[_C_CODE])
+    # a threat that does not fly to this target (unreachable, no solution, invalid) has no flight time or
+    # apogee on this route: an unreachable arc's numbers are the arc it would need (or, staged, a flight
+    # that falls short), which a table reader would quote as flown; NaN (JSON null, CSV empty) instead
+    flown = traj.status == "ok"
     base = dict(
         site=site.name,
         threat_status=traj.status,
         ground_range_km=traj.ground_range_km,
-        threat_flight_time_s=traj.flight_time_s,
-        threat_apogee_km=traj.apogee_km,
+        threat_flight_time_s=traj.flight_time_s if flown else math.nan,
+        threat_apogee_km=traj.apogee_km if flown else math.nan,
         interceptor_speed_km_s=it.burnout_speed_km_s,
         decision_s=architecture.timeline.decision_s,
         **labels,

@@ -1516,7 +1516,9 @@ def _wrap_build_error(filename: str, where: str, exc: InputError) -> InputError:
     return InputError(f"{filename}: {where}: {exc}")
 
 
-def build(model: ScenarioModel, variant: str | None = None, sets: Iterable[str] = ()) -> BuiltScenario:
+def build(
+    model: ScenarioModel, variant: str | None = None, sets: Iterable[str] = (), *, sets_from: str = "--set"
+) -> BuiltScenario:
     """Apply a variant and ``--set`` overrides, re-validate, and construct the architecture and threats.
 
     Parameters
@@ -1528,6 +1530,10 @@ def build(model: ScenarioModel, variant: str | None = None, sets: Iterable[str] 
         ``source``).
     sets : iterable of str
         ``"path=value"`` overrides applied after the variant (see :func:`apply_sets`).
+    sets_from : str
+        Where ``sets`` came from, as error messages and `Assumption.origin` name it: ``"--set"`` (the
+        CLI), or ``"request sets"`` (the web API). Their values' ``source`` stays ``"--set"``,
+        so the scenario hash does not depend on the interface.
 
     Returns
     -------
@@ -1564,7 +1570,7 @@ def build(model: ScenarioModel, variant: str | None = None, sets: Iterable[str] 
         source = f"variant {variant}: {v.source}" if v.source else f"variant {variant}"
         items = [(k, val) for k, val in v.set.items()]
         touched |= _apply(data, items, source, f"variants.{variant}.set:", f"variant {variant}", filename)
-    touched |= _apply(data, sets, "--set", "--set", "--set", filename)
+    touched |= _apply(data, sets, "--set", sets_from, sets_from, filename)
     eff = _validate(data, filename, touched) if touched else model
 
     from shieldcheck import sensors  # imported here: the scenario layer does not need it to load files

@@ -263,7 +263,8 @@ class SitingMap:
             # for a region wider than about 180 deg that starts east of Greenwich)
             lons = np.asarray(self.longitudes_deg, dtype=float)
             maps.plot_field(
-                ax, self.latitudes_deg, lons, values, levels=levels, cmap=cmap, colorbar_label=colorbar_label
+                ax, self.latitudes_deg, lons, values, levels=levels, cmap=cmap, colorbar_label=colorbar_label,
+                cells=True,  # the values are the region's cells: shade them to the region's edges
             )
         if self.sites:
             maps.plot_places(

@@ -95,7 +95,7 @@ from shieldcheck.boost import (
     free_flight,
 )
 from shieldcheck.earth import MU_KM3_S2
-from shieldcheck.errors import InputError
+from shieldcheck.errors import InputError, require_array_within
 from shieldcheck.orbits import kepler
 
 __all__ = [
@@ -608,9 +608,11 @@ def staged_trajectories(
         raise InputError(f"rotation must be True or False, got {rotation!r}")
     lat1, lon1, lat2, lon2 = (
         np.array(np.ravel(x), dtype=float)
-        for x in np.broadcast_arrays(
-            *(np.asarray(a, dtype=float) for a in (launch_latitude_deg, launch_longitude_deg,
-                                                   target_latitude_deg, target_longitude_deg))
+        for x in _broadcast(  # validated first: text or None raised numpy's ValueError (fuzz, issue 9)
+            require_array_within("launch_latitude_deg", launch_latitude_deg, -90.0, 90.0),
+            require_array_within("launch_longitude_deg", launch_longitude_deg, -360.0, 360.0),
+            require_array_within("target_latitude_deg", target_latitude_deg, -90.0, 90.0),
+            require_array_within("target_longitude_deg", target_longitude_deg, -360.0, 360.0),
         )
     )
     n = lat1.size
@@ -765,11 +767,27 @@ def to_trajectories(fields: dict, vehicle: Vehicle | None = None, payload_kg=Non
     return out
 
 
+def _broadcast(*arrays):
+    """``np.broadcast_arrays``, with shapes that do not broadcast an `InputError` naming them."""
+    try:
+        return np.broadcast_arrays(*arrays)
+    except ValueError:
+        shapes = ", ".join(str(np.shape(a)) for a in arrays)
+        raise InputError(f"launch and target coordinates must have one shape, got {shapes}") from None
+
+
 def staged_trajectory(vehicle: Vehicle, launch, target, **kwargs):
     """One staged threat trajectory from ``launch`` to ``target`` ((lat, lon) pairs, deg).
 
     Returns a :class:`shieldcheck.threats.Trajectory` with ``boost == "staged"``; keyword arguments as
     for :func:`staged_trajectories`.
     """
+    for name, point in (("launch", launch), ("target", target)):
+        try:
+            pair = not isinstance(point, (str, bytes)) and np.shape(point) == (2,)
+        except ValueError:  # ragged
+            pair = False
+        if not pair:
+            raise InputError(f"{name} must be a (latitude_deg, longitude_deg) pair, got {point!r:.80}")
     return to_trajectories(staged_trajectories(vehicle, launch[0], launch[1], target[0], target[1],
                                                **kwargs), vehicle, kwargs.get("payload_kg"))[0]

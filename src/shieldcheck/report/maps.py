@@ -264,12 +264,27 @@ def _label_cost(b, boxes, axbox) -> float:
     return over + (b.width * b.height - inside)
 
 
+def _label_forms(text: str) -> list[str]:
+    """A label as drawn, then wrapped onto lines of about 22 characters, then its part before the first
+    comma (wrapped): the forms `_place_labels` tries, in order, until one stays inside the map."""
+    import textwrap
+
+    forms = [text]
+    if len(text) > 22 and "\n" not in text:
+        forms.append(textwrap.fill(text, 22))
+        head = text.split(",", 1)[0]
+        if head != text:
+            forms.append(textwrap.fill(head, 22))
+    return forms
+
+
 def _place_labels(fig) -> None:
     """Greedy label placement on every axes of ``fig`` (after layout, in display coordinates).
 
     Each label, in drawing order, takes the first offset of `_LABEL_OFFSETS_PT` (then the same offsets
     twice and three times as far) whose box overlaps no label already placed and no marker and stays inside
-    the axes; if none does, the one with the least overlap.
+    the axes; if none does, the one with the least overlap that stays inside. A label that fits inside at
+    no offset is wrapped, then cut to its part before the first comma (`_label_forms`).
     """
     pending = [(ax, _PLACED_LABELS[ax]) for ax in fig.axes if ax in _PLACED_LABELS]
     if not pending:
@@ -290,20 +305,27 @@ def _place_labels(fig) -> None:
             if not ann.get_visible():
                 continue
             best = None
-            for scale in (1.0, 2.0, 3.0):
-                for dx, dy, ha, va in _LABEL_OFFSETS_PT:
-                    ann.xyann = (dx * scale, dy * scale)
-                    ann.set_ha(ha)
-                    ann.set_va(va)
-                    b = ann.get_window_extent(renderer)
-                    c = _label_cost(b, placed + marks, axbox)
-                    if best is None or c < best[0]:
-                        best = (c, (dx * scale, dy * scale), ha, va, b)
-                    if c <= 0.0:
+            for text in _label_forms(ann.get_text()):  # a long label that fits nowhere wraps, then shortens
+                ann.set_text(text)
+                for scale in (1.0, 2.0, 3.0):
+                    for dx, dy, ha, va in _LABEL_OFFSETS_PT:
+                        ann.xyann = (dx * scale, dy * scale)
+                        ann.set_ha(ha)
+                        ann.set_va(va)
+                        b = ann.get_window_extent(renderer)
+                        c = _label_cost(b, placed + marks, axbox)
+                        outside = b.x0 < axbox.x0 or b.x1 > axbox.x1 or b.y0 < axbox.y0 or b.y1 > axbox.y1
+                        key = (outside, c)
+                        if best is None or key < best[0]:
+                            best = (key, (dx * scale, dy * scale), ha, va, b, text)
+                        if c <= 0.0:
+                            break
+                    if best[0][1] <= 0.0:
                         break
-                if best[0] <= 0.0:
+                if not best[0][0]:
                     break
-            _c, xy, ha, va, b = best
+            _c, xy, ha, va, b, text = best
+            ann.set_text(text)
             ann.xyann = xy
             ann.set_ha(ha)
             ann.set_va(va)
@@ -793,6 +815,16 @@ def _grid(lat_deg_1d, lon_deg_1d, values_2d, name: str):
     return lat, rel, vals, ref
 
 
+def _to_cell_edges(lat, rel, vals):
+    """A grid of cell centres widened by half a step on every side, the edge rows and columns repeated
+    there (latitudes kept within [-90, 90]), so that filled contours cover the whole outer cells."""
+    lat_out = np.r_[lat[0] - (lat[1] - lat[0]) / 2, lat, lat[-1] + (lat[-1] - lat[-2]) / 2].clip(-90.0, 90.0)
+    rel_out = np.r_[rel[0] - (rel[1] - rel[0]) / 2, rel, rel[-1] + (rel[-1] - rel[-2]) / 2]
+    padded = np.ma.concatenate([vals[:1], vals, vals[-1:]], axis=0)
+    padded = np.ma.concatenate([padded[:, :1], padded, padded[:, -1:]], axis=1)
+    return lat_out, rel_out, padded
+
+
 def plot_field(
     ax,
     lat_deg_1d,
@@ -805,6 +837,7 @@ def plot_field(
     colorbar_label: str | None = None,
     extend: str = "neither",
     zorder: float = 2.0,
+    cells: bool = False,
 ):
     """Filled contours of a field on a latitude/longitude grid; NaN cells are left transparent.
 
@@ -826,6 +859,11 @@ def plot_field(
         If given, add a colour bar with this label (with units, e.g. ``"warning time (s)"``).
     extend : {"neither", "both", "min", "max"}
     zorder : float
+    cells : bool
+        The values are cells centred on the grid points (as `shieldcheck.siting` maps are): the fill
+        reaches the outer cells' edges, half a step beyond the outer points (the edge values repeated
+        there), instead of stopping at the outer cells' centres. Default: the values are samples at the
+        points, and the fill covers exactly the points' hull.
 
     Returns
     -------
@@ -847,6 +885,8 @@ def plot_field(
         raise InputError("values_2d has no finite value: nothing to draw")
     if not 0.0 <= alpha <= 1.0:
         raise InputError(f"alpha must be within [0, 1], got {alpha!r}")
+    if cells:
+        lat, rel, vals = _to_cell_edges(lat, rel, vals)
     cs = ax.contourf(
         rel, lat, vals, levels=levels, cmap=cmap, alpha=alpha, extend=extend, transform=ref, zorder=zorder
     )
@@ -1028,6 +1068,8 @@ def save_png(fig, path, dpi: float = 200.0) -> Path:
     out = Path(path)
     if not out.parent.is_dir():
         raise InputError(f"path must be in an existing folder, got {str(path)!r}: create {str(out.parent)!r}")
+    fig.set_dpi(dpi)
+    _place_labels(fig)  # as fig_to_png_bytes does: labels were left where drawn, overflowing their panel
     fig.savefig(out, dpi=dpi, format="png", bbox_inches="tight", facecolor="white")
     _close(fig)
     return out

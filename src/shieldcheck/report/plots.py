@@ -103,7 +103,10 @@ def timeline_figure(rows: list, labels: list[str], title: str) -> Figure:
     seen = set()
     for k, r in enumerate(rows):
         y = len(rows) - 1 - k
-        ax.plot([0, r.threat_flight_time_s], [y, y], color="#bdbdbd", lw=1, zorder=1)
+        end = r.threat_flight_time_s  # NaN for a threat that does not fly to this target
+        flies = end is not None and np.isfinite(end)
+        if flies:
+            ax.plot([0, end], [y, y], color="#bdbdbd", lw=1, zorder=1)
         if r.engageable:
             ax.barh(
                 y,
@@ -117,7 +120,8 @@ def timeline_figure(rows: list, labels: list[str], title: str) -> Figure:
             )
             seen.add("window")
         else:
-            ax.text(r.threat_flight_time_s, y + 0.18, r.reason[:70], fontsize=7, ha="right", color="#b71c1c")
+            x, ha = (end, "right") if flies else (0.0, "left")
+            ax.text(x, y + 0.18, r.reason[:70], fontsize=7, ha=ha, color="#b71c1c")
         for field, name, marker, color in events:
             v = getattr(r, field)
             if v is not None and np.isfinite(v):
@@ -132,8 +136,10 @@ def timeline_figure(rows: list, labels: list[str], title: str) -> Figure:
                     label=None if name in seen else name,
                 )
                 seen.add(name)
+        if not flies:
+            continue
         ax.plot(
-            r.threat_flight_time_s,
+            end,
             y,
             marker="x",
             color=_THREAT_COLOR,

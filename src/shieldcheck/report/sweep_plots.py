@@ -3,7 +3,8 @@
 Every function takes the table of :func:`shieldcheck.sweep.load` (a ``pyarrow.Table``) or a mapping of
 column name to array, filters it with ``where``, aggregates one value per cell of the swept inputs, and
 returns a ``matplotlib.figure.Figure`` (built without pyplot, so nothing global changes and no display is
-needed; ``fig.savefig("x.png")`` renders with Agg). Axis labels carry units read from the column name
+needed; ``fig.savefig("x.png")`` renders with Agg), titled with the scenario (its ``scenario`` column) and
+"kinematic model estimates". Axis labels carry units read from the column name
 (``_km_s`` km/s, ``_s`` s, ``_km`` km, ``_deg`` deg, ``_m2`` m²).
 
 ``value`` is any numeric column, or ``"engageable_fraction"``: the share of engagement rows in the cell
@@ -167,6 +168,15 @@ def _figure(ax):
     return fig, fig.add_subplot()
 
 
+def _title(ax, title: str, cols: Mapping[str, np.ndarray]) -> None:
+    """The figure's title, and under it what every figure says: the scenario (the sweep rows' ``scenario``
+    column, when the table has one) and that the numbers are model estimates."""
+    names = sorted({str(v) for v in cols["scenario"]}) if "scenario" in cols else []
+    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+    what = ", ".join(names[:3]) + more + ": " if names else ""
+    ax.set_title(f"{title}\n{what}kinematic model estimates, not measurements", fontsize=10)
+
+
 def _style(ax) -> None:
     ax.tick_params(direction="out", labelsize=9)
     for side in ("top", "right"):
@@ -240,7 +250,7 @@ def heatmap(
     ax.set_xlabel(label(x_path))
     ax.set_ylabel(label(y_path))
     per_cell = int(np.median(counts[counts > 0])) if (counts > 0).any() else 0
-    ax.set_title(title or f"{label(value)}: {agg} over {per_cell} rows per cell", fontsize=10)
+    _title(ax, title or f"{label(value)}: {agg} over {per_cell} rows per cell", cols)
     _style(ax)
     return fig
 
@@ -307,7 +317,7 @@ def feasibility_boundary(
     ax.set_xlabel(label(x_path))
     ax.set_ylabel(label(y_path))
     extra = f", window > {min_window_s:g} s" if min_window_s > 0 else ""
-    ax.set_title(title or f"Feasibility boundary (engageable{extra}; line at {level:.0%})", fontsize=10)
+    _title(ax, title or f"Feasibility boundary (engageable{extra}; line at {level:.0%})", cols)
     _style(ax)
     return fig
 
@@ -362,6 +372,6 @@ def line_plot(
     if group_by is not None:
         ax.legend(title=group_by, fontsize=8, title_fontsize=8, frameon=False)
     ax.grid(True, linewidth=0.4, alpha=0.5)
-    ax.set_title(title or f"{label(value)} vs {label(x_path)}", fontsize=10)
+    _title(ax, title or f"{label(value)} vs {label(x_path)}", cols)
     _style(ax)
     return fig

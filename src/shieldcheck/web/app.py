@@ -60,8 +60,9 @@ STUDY_DESCRIPTION = (
 
 
 class _Body(BaseModel):
-    # strict, as scenario files are: a bool or a string is never a number ("0.5" and true are refused)
-    model_config = ConfigDict(extra="forbid", strict=True)
+    # strict, as scenario files are: a bool or a string is never a number ("0.5" and true are refused);
+    # NaN and infinity (which Python's JSON reader accepts) are refused by the finite rule, not a bound
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
 class AddedSite(_Body):
@@ -148,8 +149,48 @@ def _error_text(err: dict) -> str:
     return f"{loc or 'request'}: {msg[:1].lower() + msg[1:]}, got {shown}"
 
 
+def _given_twice(query: bytes) -> str | None:
+    """The first query parameter given more than once (``?step_s=5&step_s=20``), else None."""
+    from urllib.parse import parse_qsl
+
+    seen: dict[str, str] = {}
+    for k, v in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+        if k in seen:
+            return f"{k}: must be given once, got {seen[k]!r} and {v!r}"
+        seen[k] = v
+    return None
+
+
+def _keys_given_twice(body: bytes) -> str | None:
+    """The first key written twice in one object of a JSON body, else None (a body that is not JSON is
+    left to the request model, which says so)."""
+    found: list[str] = []
+
+    def pairs(items):
+        keys: set = set()
+        for k, _ in items:
+            if k in keys and not found:
+                found.append(k)
+            keys.add(k)
+        return dict(items)
+
+    try:
+        json.loads(body, object_pairs_hook=pairs)
+    except (ValueError, RecursionError):
+        return None
+    return f"request body: key {found[0]!r} must be given once, got it twice" if found else None
+
+
+def _ambiguous(text: str) -> JSONResponse:
+    """A parameter or key given twice: refused (422, the API's error shape) rather than one value taken
+    silently."""
+    return JSONResponse({"error": text}, status_code=422)
+
+
 class _BodyLimit:
-    """Pure ASGI middleware: refuse request bodies over ``max_bytes`` with 413 (declared or streamed).
+    """Pure ASGI middleware: refuse request bodies over ``max_bytes`` with 413 (declared or streamed), and
+    an API query parameter or a JSON body key given twice with 422 (`_given_twice`, `_keys_given_twice`;
+    the page's permalink, ``/?set=...&set=...``, repeats ``set`` on purpose).
 
     Having read the body, it is the connection's only reader: ``scope["shieldcheck.client_gone"]``
     (an `asyncio.Event`) is set when the client disconnects.
@@ -162,6 +203,10 @@ class _BodyLimit:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        # the API's query parameters are single-valued; the page's own URL (a permalink) repeats set=
+        twice = _given_twice(scope.get("query_string", b"")) if scope["path"].startswith("/api/") else None
+        if twice:
+            return await _ambiguous(twice)(scope, receive, send)
         declared = dict(scope.get("headers") or []).get(b"content-length")
         too_big = JSONResponse(
             {"error": f"request body: must be at most {self.max_bytes:,} bytes"}, status_code=413
@@ -179,6 +224,9 @@ class _BodyLimit:
                 return await too_big(scope, receive, send)
             more = message.get("more_body", False)
         body = b"".join(chunks)
+        twice = _keys_given_twice(body)
+        if twice:
+            return await _ambiguous(twice)(scope, receive, send)
         replayed = False
         # one reader of the connection from here on: it notes when the client goes away (the page
         # aborted a superseded request), so that a computation for nobody can stop
@@ -372,7 +420,7 @@ def create_app(
         launch: Annotated[str, Query(max_length=100)],
         target: Annotated[str, Query(max_length=100)],
         missile: Annotated[str | None, Query(max_length=100)] = None,
-        step_s: Annotated[float, Query(ge=1.0, le=600.0)] = 10.0,
+        step_s: Annotated[float, Query(ge=1.0, le=600.0, allow_inf_nan=False)] = 10.0,
     ):
         return await compute(_trajectory_view, launch, target, missile, step_s)
 

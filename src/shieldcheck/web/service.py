@@ -22,6 +22,8 @@ from shieldcheck.errors import InputError
 FLAGSHIP = "european-third-site-2007"
 """The scenario the page opens when none was named on the command line (the README's worked example)."""
 
+SETS_FROM = "request sets"
+"""How error messages and assumption origins name the overrides of a request (the CLI's are ``--set``)."""
 NAME_RULE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 """Scenario, variant and site names the API accepts (no path separators, no leading dot)."""
 
@@ -427,7 +429,8 @@ class Service:
                     f"variant: must be one of {', '.join(['base', *model.variants])}, got {key.variant!r}"
                 )
             sets = [*site_sets(model, key), *key.sets]
-            return build(model, variant=None if key.variant == "base" else key.variant, sets=sets)
+            variant = None if key.variant == "base" else key.variant
+            return build(model, variant=variant, sets=sets, sets_from=SETS_FROM)
 
         return self._cached(("built", key), make)
 
