@@ -1021,3 +1021,21 @@ def conic_apoapsis_radius(r_km, v_km_s, mu_km3_s2=MU_KM3_S2):
         e = np.sqrt(np.maximum(1.0 - h2 / (mu * a), 0.0))
         ra = np.where(energy < 0.0, a * (1.0 + e), np.inf)
     return ra[()] if ra.ndim == 0 else ra
+
+
+@numba.njit(cache=True, inline="always")
+def _illinois_step(to_b, x, f, a, fa, b, fb, side):
+    """One Illinois step (Dowell & Jarratt 1971) of the bracket (a, fa), (b, fb) with the new point (x, f):
+    it replaces b when ``to_b`` (else a), and the value kept at the other end halves when the same end is
+    replaced twice running. Returns (a, fa, b, fb, side)."""
+    if to_b:
+        b, fb = x, f
+        if side == 1:
+            fa *= 0.5
+        side = 1
+    else:
+        a, fa = x, f
+        if side == -1:
+            fb *= 0.5
+        side = -1
+    return a, fa, b, fb, side
