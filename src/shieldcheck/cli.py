@@ -696,9 +696,10 @@ def threshold_cmd(
             "threat_cannot_reach": "threat cannot reach",
         }[r["threshold_status"]]
         alt = r["first_intercept_altitude_km"]
-        first = f"{r['first_window_site']}, {alt:,.0f} km" if alt is not None else "-"
+        shown = study.built[r["variant"]].display_name  # the place, as engage's table shows a site
+        first = f"{shown(r['first_window_site'])}, {alt:,.0f} km" if alt is not None else "-"
         line = [r["variant"], r["threat"], f"{r['launch']} → {r['target']}"]
-        line += [r["site"] or "any"] if per_site else []
+        line += [shown(r["site"]) if r["site"] else "any"] if per_site else []
         line += [what, first, "yes" if r["tail_chase"] else "-"]
         body.append(line)
     cols = ["variant", "threat", "route"] + (["site"] if per_site else [])

@@ -624,10 +624,10 @@ def build_report(
             ],
             [
                 [
-                    r.threat,
-                    r.launch,
-                    r.target,
-                    r.site,
+                    html.escape(r.threat),
+                    html.escape(r.launch),
+                    html.escape(r.target),
+                    _shown(built, r.site),  # the place, as the architecture table and the maps show it
                     "<span class='yes'>yes</span>" if r.engageable else "<span class='no'>no</span>",
                     _fmt(r.window_s) if r.engageable else "–",
                     f"{_fmt(r.window_start_s)}–{_fmt(r.window_end_s)}" if r.engageable else "–",
@@ -677,7 +677,7 @@ def build_report(
                     _fmt(t.threshold_speed_km_s, 2)
                     if t.threshold_status == "found"
                     else html.escape(status_words[t.threshold_status]),
-                    html.escape(t.first_window_site) or "–",
+                    _shown(built, t.first_window_site) if t.first_window_site else "–",
                     _fmt(t.first_intercept_altitude_km),
                     "yes" if t.tail_chase else "–",
                 ]
