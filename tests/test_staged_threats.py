@@ -226,6 +226,17 @@ def test_flagship_rerun_with_staged_threats(flagship_staged):
     assert all(t.boost == "staged" and t.status == "ok" for t in russia)
     assert 1400.0 < min(t.flight_time_s for t in russia) and max(t.flight_time_s for t in russia) < 1750.0
     assert max(t.apogee_km for t in russia) < 1100.0
+    # the README table's staged column, as printed (it had kept figures from before the integrator's step
+    # change and the kernel's real boost: 7.18 km/s, 275 s, 150 s, 949 km, 1,462-1,688 s, 868-1,029 km)
+    assert round(need[0], 2) == 7.14
+    fast = stg.route("speed-postol-8", "kozelsk", "washington")
+    row = next(r for r in stg.rows if r.variant == "speed-postol-8" and (r.launch, r.target) ==
+               ("kozelsk", "washington"))
+    assert (round(fast.window_s), round(row.time_to_decide_s), round(row.first_intercept_altitude_km)) == (
+        292, 157, 962)
+    assert (round(min(t.flight_time_s for t in russia)), round(max(t.flight_time_s for t in russia))) == (
+        1468, 1699)
+    assert (round(min(t.apogee_km for t in russia)), round(max(t.apogee_km for t in russia))) == (879, 1052)
     # the icbm-liquid-10000 stages (APS 2003 model liquid ICBM) fall short of the U.S. East Coast from Iran
     east = [t for k, t in trajs.items() if k[0] == "iran-us-east-coast"]
     assert all(t.status == "unreachable" for t in east)
