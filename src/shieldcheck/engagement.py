@@ -14,11 +14,10 @@ import numpy as np
 
 from shieldcheck import earth as _earth
 from shieldcheck._numba import await_compile_ahead, run_chunks
-from shieldcheck.boostphase import _hermite
 from shieldcheck.earth import MU_KM3_S2, geodetic_kernel
 from shieldcheck.errors import InputError, require_within
 from shieldcheck.interceptors import InterceptorSite, InterceptorType, intercept_speed_kernel
-from shieldcheck.orbits import kepler, kepler_kernel, lambert
+from shieldcheck.orbits import _hermite, kepler, kepler_kernel, lambert
 from shieldcheck.sensors import _P_FC, N_KERNEL_PARAMS, radar_sees_kernel
 from shieldcheck.threats import boost_position_kernel
 

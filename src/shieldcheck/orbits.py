@@ -1039,3 +1039,16 @@ def _illinois_step(to_b, x, f, a, fa, b, fb, side):
             fb *= 0.5
         side = -1
     return a, fa, b, fb, side
+
+
+@numba.njit(cache=True, inline="always")
+def _hermite(t, ts, P, V, k, out):
+    """Cubic Hermite interpolation at time t on the interval [ts[k], ts[k+1]] of positions ``P`` (K, 3)
+    and their rates ``V`` (K, 3) into ``out`` (3,); used by the boost-phase and engagement kernels."""
+    h = ts[k + 1] - ts[k]
+    s = (t - ts[k]) / h
+    s2 = s * s
+    s3 = s2 * s
+    a, b, c, d = 2.0 * s3 - 3.0 * s2 + 1.0, (s3 - 2.0 * s2 + s) * h, 3.0 * s2 - 2.0 * s3, (s3 - s2) * h
+    for j in range(3):
+        out[j] = a * P[k, j] + b * V[k, j] + c * P[k + 1, j] + d * V[k + 1, j]
