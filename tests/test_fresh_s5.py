@@ -45,3 +45,16 @@ def test_report_and_threshold_tables_show_a_site_by_its_place(tmp_path):
     out = CliRunner().invoke(app, ["threshold", str(p), "--per-site"], env={"COLUMNS": "200"})
     assert out.exit_code == 0, out.output
     assert f"{place}, " in out.output and "gbi-site" not in out.output
+
+
+def test_make_demo_warms_the_readme_trajectory_shapes():
+    # After `make demo`, `trajectory tehran berlin --apogee-km 1200` (the tour), `--burnout-speed-km-s` and
+    # the staged shapes (`--missile icbm-solid --apogee-km 3000`, `--shape lofted`, `--flight-time-s`)
+    # still printed "compiling numerical kernels": WARM_COMMANDS had only min-energy trajectories. Checked
+    # by hand in a fresh NUMBA_CACHE_DIR: with these three warm commands none of the five compiles.
+    from shieldcheck._numba import WARM_COMMANDS
+
+    traj = [c for c in WARM_COMMANDS if c[0] == "trajectory"]
+    assert any("--apogee-km" in c and "--missile" not in c for c in traj)  # kinematic apogee/speed solver
+    assert any("--apogee-km" in c and "--missile" in c for c in traj)  # staged apogee / flight-time fit
+    assert any("lofted" in c and "--missile" in c for c in traj)  # staged full-burn shapes

@@ -365,6 +365,9 @@ WARM_COMMANDS = [  # fmt: skip
     ["threshold", FLAGSHIP, *_ONE_ROUTE_EACH],
     ["trajectory", "tehran", "berlin"],
     ["trajectory", "54.71N,20.51E", "berlin", "--missile", "icbm-solid"],  # the staged fit (staged._fit_many)
+    ["trajectory", "tehran", "berlin", "--apogee-km", "1200"],  # apogee and burnout-speed arcs (_solve_batch)
+    ["trajectory", "54.71N,20.51E", "berlin", "--missile", "icbm-solid", "--apogee-km", "100"],  # shapes
+    ["trajectory", "54.71N,20.51E", "berlin", "--missile", "icbm-solid", "--shape", "lofted"],
     ["reconstruct", "--apogee-km", "2802", "--range-km", "933", "--flight-time-s", "2340"],
     ["reconstruct", "--apogee-km", "2802", "--range-km", "933", "--flight-time-s", "2340",
      "--missile", "hwasong-14"],
