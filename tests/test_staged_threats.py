@@ -135,7 +135,7 @@ def test_unreachable_has_the_reach_margin():
     ground = _geod_km((t.launch_latitude_deg, t.launch_longitude_deg),
                       (wash.latitude_deg, wash.longitude_deg))
     assert t.range_margin_km == pytest.approx(t.max_range_km - ground, abs=1e-3)
-    assert f"{ground - t.max_range_km:.0f} km short" in t.reason
+    assert f"{ground - t.max_range_km:,.0f} km short" in t.reason
 
 
 def test_cli_short_routes_are_staged_with_margin():

@@ -934,8 +934,8 @@ def staged_trajectories(
     status = np.where(reachable, "ok", "unreachable").astype(object)
     reason = np.full(n, "", dtype=object)
     for i in np.flatnonzero(~reachable):
-        reason[i] = (f"out of reach: the target is {ground[i]:.0f} km away and the missile's full burn "
-                     f"reaches {max_range[i]:.0f} km along this azimuth, {ground[i] - max_range[i]:.0f} km "
+        reason[i] = (f"out of reach: the target is {ground[i]:,.0f} km away and the missile's full burn "
+                     f"reaches {max_range[i]:,.0f} km along this azimuth, {ground[i] - max_range[i]:,.0f} km "
                      "short")
     code = np.where(reachable, f[:, _F_CODE], _C_SHORT).astype(int)
     for i in np.flatnonzero(reachable & (code != _C_OK)):
