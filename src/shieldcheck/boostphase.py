@@ -63,6 +63,7 @@ from shieldcheck._numba import run_chunks
 from shieldcheck.earth import MU_KM3_S2
 from shieldcheck.errors import InputError, require_array_within, require_within
 from shieldcheck.interceptors import intercept_speed_kernel
+from shieldcheck.orbits import _hermite
 
 __all__ = [
     "FLYOUTS",
@@ -774,17 +775,6 @@ profile_cache = ProfileCache()
 
 
 # ------------------------------------------------------------------------------------------- the kernel
-@numba.njit(cache=True, inline="always")
-def _hermite(t, ts, P, V, k, out):
-    h = ts[k + 1] - ts[k]
-    s = (t - ts[k]) / h
-    s2 = s * s
-    s3 = s2 * s
-    a, b, c, d = 2.0 * s3 - 3.0 * s2 + 1.0, (s3 - 2.0 * s2 + s) * h, 3.0 * s2 - 2.0 * s3, (s3 - s2) * h
-    for j in range(3):
-        out[j] = a * P[k, j] + b * V[k, j] + c * P[k + 1, j] + d * V[k + 1, j]
-
-
 @numba.njit(cache=True)
 def _line_clears_earth(sx, sy, sz, p, ab):
     """True when the segment from (sx, sy, sz) (on or above the surface) to p stays outside the ellipsoid

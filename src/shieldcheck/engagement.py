@@ -17,7 +17,7 @@ from shieldcheck._numba import await_compile_ahead, run_chunks
 from shieldcheck.earth import MU_KM3_S2, geodetic_kernel
 from shieldcheck.errors import InputError, require_within
 from shieldcheck.interceptors import InterceptorSite, InterceptorType, intercept_speed_kernel
-from shieldcheck.orbits import kepler, kepler_kernel, lambert
+from shieldcheck.orbits import _hermite, kepler, kepler_kernel, lambert
 from shieldcheck.sensors import _P_FC, N_KERNEL_PARAMS, radar_sees_kernel
 from shieldcheck.threats import boost_position_kernel
 
@@ -206,7 +206,9 @@ def _threat_state(t, i, th, env, w, want_alt=True):
     """Threat position and inertial velocity at time t into the work rows; returns the altitude (km).
 
     ``th`` = (r0, v0, t_burnout, t_impact, r_launch, r_burnout_ground, h_burnout) per-threat arrays;
-    ``env`` = (ω, μ, a, e²); work rows of ``w``: 0 r_eci, 1 v_eci, 2 r_ecef.
+    ``env`` = (ω, μ, a, e²); work rows of ``w``: 0 r_eci, 1 v_eci, 2 r_ecef. The boost is the kinematic
+    sketch (`boost_position_kernel`): the intercept predicate only samples the coast, and detection, which
+    samples the boost, goes through `_sighting_state`.
     """
     r0s, v0s, tbs, _tfs, r_launch, r_bog, h_bo = th
     omega, mu, a, e2 = env
@@ -229,6 +231,38 @@ def _threat_state(t, i, th, env, w, want_alt=True):
     if not want_alt:
         return np.nan
     return geodetic_kernel(r_ecef[0], r_ecef[1], r_ecef[2], a, e2)[1]
+
+
+@numba.njit(cache=True)
+def _sighting_state(t, i, th, boost, env, w):
+    """`_threat_state` (without the altitude) for radar sightings, which also sample the boost.
+
+    ``boost`` = (times (n, K), ECEF positions (n, K, 3), their rates (n, K, 3), row counts (n,)), the
+    tabulated boosts of `_boost_tables`. During boost a threat with a table (count above 1: a staged
+    threat, `shieldcheck.staged.boost_profile`) follows it by cubic Hermite interpolation, as
+    `shieldcheck.threats.trajectory_state` does; one without (count 0: the kinematic boost) is drawn by
+    the sketch of `_threat_state`. The table is kept out of ``th`` so that the coast's hot loops pass
+    what they did before.
+    """
+    bt, bp, bv, bn = boost
+    if t < th[2][i] and bn[i] > 1:
+        r_eci, v_eci, r_ecef = w[0], w[1], w[2]
+        lo, hi = 0, bn[i] - 1
+        while hi - lo > 1:  # the segment [bt[lo], bt[lo + 1]) holding t, by bisection over sorted times
+            mid = (lo + hi) // 2
+            if bt[i, mid] <= t:
+                lo = mid
+            else:
+                hi = mid
+        _hermite(t, bt[i], bp[i], bv[i], lo, r_ecef)
+        c = math.cos(env[0] * t)
+        s = math.sin(env[0] * t)
+        r_eci[0] = c * r_ecef[0] - s * r_ecef[1]
+        r_eci[1] = s * r_ecef[0] + c * r_ecef[1]
+        r_eci[2] = r_ecef[2]
+        v_eci[:] = np.nan
+    else:
+        _threat_state(t, i, th, env, w, np.bool_(False))
 
 
 @numba.njit(cache=True)
@@ -278,7 +312,7 @@ def _edge(lo, hi, ok_hi, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l
 
 
 @numba.njit(cache=True, inline="always")
-def _detect(i, th, t_ew, radars, ranges, env, step, iters, w):
+def _detect(i, th, boost, t_ew, radars, ranges, env, step, iters, w):
     """First fire-control radar sighting at or after the early-warning cue (NaN if none)."""
     a, e2 = env[2], env[3]
     tf = th[3][i]
@@ -287,15 +321,22 @@ def _detect(i, th, t_ew, radars, ranges, env, step, iters, w):
         return np.nan
     t_prev = -1.0
     t = cue
+    staged = boost[3][i] > 1  # a tabulated boost (the kinematic sketch is `_threat_state`'s own)
     while True:
-        _threat_state(t, i, th, env, w, np.bool_(False))
+        if staged:
+            _sighting_state(t, i, th, boost, env, w)
+        else:
+            _threat_state(t, i, th, env, w, np.bool_(False))
         if _seen(w[2], radars, ranges, a, e2):
             if t_prev < 0.0:
                 return t
             lo, hi = t_prev, t
             for _ in range(iters + 6):
                 mid = 0.5 * (lo + hi)
-                _threat_state(mid, i, th, env, w, np.bool_(False))
+                if staged:
+                    _sighting_state(mid, i, th, boost, env, w)
+                else:
+                    _threat_state(mid, i, th, env, w, np.bool_(False))
                 if _seen(w[2], radars, ranges, a, e2):
                     hi = mid
                 else:
@@ -310,7 +351,7 @@ def _detect(i, th, t_ew, radars, ranges, env, step, iters, w):
 
 @numba.njit(cache=True, nogil=True)
 def _engage_kernel(
-    lo, hi, th, t_ews, radars, ranges, r_bo, env, ips, tl, track, step, iters, detail, probe, out
+    lo, hi, th, boost, t_ews, radars, ranges, r_bo, env, ips, tl, track, step, iters, detail, probe, out
 ):
     """Timeline and intercept window of threats ``lo`` to ``hi - 1`` against one site (one row per threat).
 
@@ -318,6 +359,7 @@ def _engage_kernel(
     each row of ``ips`` (the interceptor's parameters per threat, so that one pass can try a different
     burnout speed for each threat, as the threshold-speed bisection does). With ``probe`` only the
     window's existence and start are computed (the scan stops there; a missing window is not diagnosed).
+    ``boost`` holds the threats' tabulated boosts, which the radar sightings follow (`_sighting_state`).
     Serial and without the GIL: `shieldcheck._numba.run_chunks` runs row ranges on several threads.
     """
     for i in range(lo, hi):
@@ -335,7 +377,7 @@ def _engage_kernel(
             row[_C_CODE] = _THREAT
             continue
         row[_C_EW] = t_ews[i]
-        t_det = _detect(i, th, t_ews[i], radars, ranges[i], env, step, iters, w)
+        t_det = _detect(i, th, boost, t_ews[i], radars, ranges[i], env, step, iters, w)
         if not np.isfinite(t_det):
             row[_C_CODE] = _NEVER_SEEN
             continue
@@ -637,11 +679,36 @@ def _stack(trajs) -> dict:
         "target_latitude_deg",
         "target_longitude_deg",
     )
-    return {k: np.array([getattr(t, k) for t in trajs], dtype=float) for k in names}
+    out = {k: np.array([getattr(t, k) for t in trajs], dtype=float) for k in names}
+    out["boost_profile"] = np.empty(len(trajs), dtype=object)
+    out["boost_profile"][:] = [getattr(t, "boost_profile", None) for t in trajs]
+    return out
+
+
+def _boost_tables(profiles, n: int):
+    """The tabulated boosts of ``n`` threats as padded arrays for the compiled kernel.
+
+    ``profiles`` holds one `shieldcheck.staged.boost_profile` table (columns t, ECEF position, its rate,
+    ...) or None per threat, or is None for none at all. Returns (times (n, K), positions (n, K, 3),
+    rates (n, K, 3), row counts (n,) int64); a threat without a table (the kinematic boost) counts 0 rows.
+    """
+    tabs = [None] * n if profiles is None else list(profiles)
+    counts = np.array([0 if p is None else len(p) for p in tabs], dtype=np.int64)
+    k = max(1, int(counts.max(initial=0)))
+    bt, bp, bv = np.zeros((n, k)), np.zeros((n, k, 3)), np.zeros((n, k, 3))
+    for i, p in enumerate(tabs):
+        if p is not None:
+            m = len(p)
+            bt[i, :m], bp[i, :m], bv[i, :m] = p[:, 0], p[:, 1:4], p[:, 4:7]
+    return bt, bp, bv, counts
 
 
 def _threat_arrays(data: dict, rcs, radars, earth: str):
-    """Kernel inputs from trajectory fields (a `TrajectoryBatch`'s data or `_stack`), vectorised."""
+    """Kernel inputs from trajectory fields (a `TrajectoryBatch`'s data or `_stack`), vectorised.
+
+    A ``boost_profile`` entry (one table or None per threat) hands the kernel each staged threat's
+    tabulated boost (`_boost_tables`); without it every threat flies the kinematic boost's sketch.
+    """
     lat1, lon1 = data["launch_latitude_deg"], data["launch_longitude_deg"]
     _, az, _ = _earth.geodesic_inverse(
         lat1, lon1, data["target_latitude_deg"], data["target_longitude_deg"], earth=earth
@@ -666,6 +733,7 @@ def _threat_arrays(data: dict, rcs, radars, earth: str):
         r_launch,
         r_bog,
         as1("burnout_altitude_km"),
+        *_boost_tables(data.get("boost_profile"), n),
         ranges,
     )
 
@@ -694,7 +762,7 @@ def _run_kernel(
 ) -> np.ndarray:
     """Kernel rows for the threats in ``arrays`` against ``site``; ``speeds_km_s`` (one per threat)
     replaces the interceptor's burnout speed, for the threshold search."""
-    r0, v0, tb, tf, r_launch, r_bog, h_bo, ranges = arrays
+    r0, v0, tb, tf, r_launch, r_bog, h_bo, boost_t, boost_r, boost_v, boost_n, ranges = arrays
     earth = architecture.earth
     a, e2 = _earth.ellipsoid(earth)
     radar_params = np.array([r.kernel_params(earth=earth) for r in architecture.radars]).reshape(
@@ -707,6 +775,7 @@ def _run_kernel(
     )
     out = np.empty((r0.shape[0], _NCOL))
     th = (r0, v0, tb, tf, r_launch, r_bog, h_bo)
+    boost = (boost_t, boost_r, boost_v, boost_n)
     env = (_earth.rotation_rate(architecture.rotation), float(mu_km3_s2), a, e2)
     ip = np.array(
         [
@@ -727,6 +796,7 @@ def _run_kernel(
         _engage_kernel,
         r0.shape[0],
         th,
+        boost,
         t_ew,
         radar_params,
         ranges,
@@ -1170,24 +1240,39 @@ def _staged_group(cases, idx, out, earth: str, rotation: bool) -> bool:
         return False
     if vehicle is None:
         return False
-    from shieldcheck.staged import staged_trajectories, to_trajectories  # only for staged groups
-
     lat1, lon1, lat2, lon2 = (np.array([getattr(getattr(c, p), k) for c in cases], dtype=float)
                               for p, k in (("launch", "latitude_deg"), ("launch", "longitude_deg"),
                                            ("target", "latitude_deg"), ("target", "longitude_deg")))
-    dist = np.atleast_1d(_earth.geodesic_inverse(lat1, lon1, lat2, lon2, earth=earth)[0])
-    fly = (dist >= 1.0) & (dist < 0.99 * math.pi * _earth.SPHERE_RADIUS_KM)
-    for k in np.flatnonzero(~fly):  # coincident or antipodal: the case path words the reason
+    rows, trajs = staged_routes(vehicle, lat1, lon1, lat2, lon2, earth, rotation, shape=c0.shape,
+                                apogee_km=c0.apogee_km, flight_time_s=c0.flight_time_s)
+    for k in np.setdiff1d(np.arange(len(cases)), rows):  # coincident or antipodal: the case path words why
         out[idx[k]] = _solve_one(cases[k], earth, rotation)
-    rows = np.flatnonzero(fly)
-    if rows.size:
-        trajs = to_trajectories(staged_trajectories(vehicle, lat1[rows], lon1[rows], lat2[rows], lon2[rows],
-                                                    shape=c0.shape, apogee_km=c0.apogee_km,
-                                                    flight_time_s=c0.flight_time_s, earth=earth,
-                                                    rotation=rotation), vehicle)
-        for k, t in zip(rows, trajs, strict=True):
-            out[idx[k]] = t
+    for k, t in zip(rows, trajs, strict=True):
+        out[idx[k]] = t
     return True
+
+
+def staged_routes(vehicle, lat1, lon1, lat2, lon2, earth: str, rotation: bool, *, shape="min-energy",
+                  apogee_km=None, flight_time_s=None) -> tuple[np.ndarray, list]:
+    """Staged trajectories (`shieldcheck.staged`) of the routes that can be flown, with their tabulated
+    boosts; the one place scenarios and footprint grids fly a staged threat group (``shape``,
+    ``apogee_km``, ``flight_time_s``: as `shieldcheck.staged.staged_trajectories`).
+
+    Returns ``(rows, trajectories)``: the indices of the routes flown and one `Trajectory` per index.
+    Coincident (under 1 km) and near-antipodal routes are left out (no geodesic direction to fly).
+    """
+    from shieldcheck.staged import staged_trajectories, to_trajectories  # only for staged groups
+
+    lat1, lon1, lat2, lon2 = np.broadcast_arrays(*(np.atleast_1d(np.asarray(x, dtype=float))
+                                                   for x in (lat1, lon1, lat2, lon2)))
+    dist = np.atleast_1d(_earth.geodesic_inverse(lat1, lon1, lat2, lon2, earth=earth)[0])
+    rows = np.flatnonzero((dist >= 1.0) & (dist < 0.99 * math.pi * _earth.SPHERE_RADIUS_KM))
+    if not rows.size:
+        return rows, []
+    fields = staged_trajectories(vehicle, lat1[rows], lon1[rows], lat2[rows], lon2[rows], shape=shape,
+                                 apogee_km=apogee_km, flight_time_s=flight_time_s, earth=earth,
+                                 rotation=rotation)
+    return rows, to_trajectories(fields, vehicle)
 
 
 def _solve_one(case, earth: str, rotation: bool):

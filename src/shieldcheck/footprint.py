@@ -36,7 +36,9 @@ from shieldcheck.engagement import (
     Architecture,
     _ew_times,
     _run_kernel,
+    _stack,
     _threat_arrays,
+    staged_routes,
 )
 from shieldcheck.errors import InputError, require_array_within
 from shieldcheck.interceptors import InterceptorSite, required_speed
@@ -292,16 +294,28 @@ def _place_latlon(p, name: str) -> tuple[float, float, str]:
     return float(lat), float(lon), f"{lat:g},{lon:g}"
 
 
-def _missile_kw(missile, kw: dict) -> dict:
+_BOOST_FIGURES = ("burn_time_s", "burnout_altitude_km", "burnout_range_km", "max_burnout_speed_km_s")
+
+
+def _missile_kw(missile, kw: dict) -> tuple[dict, object]:
+    """(trajectory keywords with the missile's boost figures filled in, the staged `Vehicle` or None).
+
+    ``kw["boost"]`` (default ``"kinematic"``) chooses the boost as `shieldcheck.threats.trajectory` does
+    (`shieldcheck.threats.staged_vehicle`); a staged grid flies the class's stages and needs no figures.
+    """
+    from shieldcheck.threats import staged_vehicle
+
     if isinstance(missile, str):
         from shieldcheck.catalog import get_missile
 
         missile = get_missile(missile)
     out = dict(kw)
-    for k in ("burn_time_s", "burnout_altitude_km", "burnout_range_km", "max_burnout_speed_km_s"):
+    explicit = [k for k in _BOOST_FIGURES if out.get(k) is not None]
+    vehicle = staged_vehicle(missile, out.get("shape", "min-energy"), out.pop("boost", "kinematic"), explicit)
+    for k in _BOOST_FIGURES:
         if out.get(k) is None:
             out[k] = getattr(missile, k) if missile is not None else (np.inf if k.startswith("max") else 0.0)
-    return out
+    return out, vehicle
 
 
 _TRAJECTORY_CACHE: OrderedDict = OrderedDict()
@@ -310,7 +324,7 @@ _TRAJECTORY_LOCK = threading.Lock()
 _TRAJECTORY_PENDING: dict = {}
 
 
-def _grid_trajectories(key, lat1, lon1, lat2, lon2, earth, rotation, kw):
+def _grid_trajectories(key, lat1, lon1, lat2, lon2, earth, rotation, kw, vehicle=None):
     """Solved threat trajectories of the ``valid`` cells, ``(cells, data)``; reused while ``key`` repeats.
 
     The trajectories depend on the places, the grid, the missile and the Earth model, never on the
@@ -328,16 +342,23 @@ def _grid_trajectories(key, lat1, lon1, lat2, lon2, earth, rotation, kw):
                 _TRAJECTORY_PENDING[key] = threading.Event()
         if pending is not None:
             pending.wait()
-            return _grid_trajectories(key, lat1, lon1, lat2, lon2, earth, rotation, kw)
+            return _grid_trajectories(key, lat1, lon1, lat2, lon2, earth, rotation, kw, vehicle)
         try:
-            return _solve_grid(key, lat1, lon1, lat2, lon2, earth, rotation, kw)
+            return _solve_grid(key, lat1, lon1, lat2, lon2, earth, rotation, kw, vehicle)
         finally:
             with _TRAJECTORY_LOCK:
                 _TRAJECTORY_PENDING.pop(key).set()
-    return _solve_grid(key, lat1, lon1, lat2, lon2, earth, rotation, kw)
+    return _solve_grid(key, lat1, lon1, lat2, lon2, earth, rotation, kw, vehicle)
 
 
-def _solve_grid(key, lat1, lon1, lat2, lon2, earth, rotation, kw):
+def _solve_grid(key, lat1, lon1, lat2, lon2, earth, rotation, kw, vehicle=None):
+    if vehicle is not None:
+        # staged: the class's stages fitted to each cell, with their tabulated boosts (as in scenarios)
+        rows, trajs = staged_routes(vehicle, lat1, lon1, lat2, lon2, earth, rotation)
+        ok = [k for k, t in enumerate(trajs) if t.status == "ok"]
+        good = rows[ok]
+        data = _stack([trajs[k] for k in ok]) if ok else {}
+        return _keep(key, good, data)
     dist, _, _ = _earth.geodesic_inverse(lat1, lon1, lat2, lon2, earth=earth)
     r1 = _earth.geodetic_to_ecef(lat1, lon1, 0.0, earth)
     r2 = _earth.geodetic_to_ecef(lat2, lon2, 0.0, earth)
@@ -353,6 +374,10 @@ def _solve_grid(key, lat1, lon1, lat2, lon2, earth, rotation, kw):
         ok = batch.data["status"] == "ok"
         good = idx[ok]
         data = {k: v[ok] for k, v in batch.data.items()}
+    return _keep(key, good, data)
+
+
+def _keep(key, good, data):
     if key is not None:
         with _TRAJECTORY_LOCK:
             _TRAJECTORY_CACHE[key] = (good, data)
@@ -391,12 +416,13 @@ def _engagement_grid(
     checkpoint=None,
     chunk_cells=2048,
 ) -> Footprint:
-    kw = _missile_kw(missile, traj_kw)
+    kw, vehicle = _missile_kw(missile, traj_kw)
     sites = list(sites or architecture.sites)
     meta = {
         **meta,
         "missile": getattr(missile, "name", missile) or "custom",
         "shape": traj_kw.get("shape", "min-energy"),
+        "boost": "kinematic" if vehicle is None else f"staged ({vehicle.name})",
     }
     lat1, lon1, lat2, lon2 = (
         np.ravel(np.broadcast_to(x, g.shape)).astype(float) for x in (lat1, lon1, lat2, lon2)
@@ -408,8 +434,8 @@ def _engagement_grid(
     code = np.full(n, float(_THREAT))
     window = np.zeros(n)
     best = np.full(n, -1.0)
-    key = _cache_key(kind, place, g, earth, architecture.rotation, kw)
-    good, data = _grid_trajectories(key, lat1, lon1, lat2, lon2, earth, architecture.rotation, kw)
+    key = _cache_key(kind, place, g, earth, architecture.rotation, {**kw, "vehicle": vehicle})
+    good, data = _grid_trajectories(key, lat1, lon1, lat2, lon2, earth, architecture.rotation, kw, vehicle)
     if good.size:
         arrays = _threat_arrays(
             data, None if rcs_m2 is None else [rcs_m2] * good.size, architecture.radars, earth
@@ -513,7 +539,10 @@ def defended_area(
         Called with no argument before each chunk of cells (2,048) is engaged; whatever it raises
         stops the computation (a server uses it to cancel and to let shorter requests through).
     **trajectory_kw
-        As in `shieldcheck.threats.solve_trajectories` (``shape``, ``apogee_km``, ...).
+        As in `shieldcheck.threats.solve_trajectories` (``shape``, ``apogee_km``, ...), and ``boost``
+        (``"kinematic"``, the default, ``"staged"`` or ``"auto"``, as in `shieldcheck.threats.trajectory`):
+        a staged grid fits the missile class's stages to every cell, each with its tabulated boost, as a
+        scenario's staged threat group does (`shieldcheck.engagement.staged_routes`; several ms per cell).
 
     Returns
     -------

@@ -1021,3 +1021,34 @@ def conic_apoapsis_radius(r_km, v_km_s, mu_km3_s2=MU_KM3_S2):
         e = np.sqrt(np.maximum(1.0 - h2 / (mu * a), 0.0))
         ra = np.where(energy < 0.0, a * (1.0 + e), np.inf)
     return ra[()] if ra.ndim == 0 else ra
+
+
+@numba.njit(cache=True, inline="always")
+def _illinois_step(to_b, x, f, a, fa, b, fb, side):
+    """One Illinois step (Dowell & Jarratt 1971) of the bracket (a, fa), (b, fb) with the new point (x, f):
+    it replaces b when ``to_b`` (else a), and the value kept at the other end halves when the same end is
+    replaced twice running. Returns (a, fa, b, fb, side)."""
+    if to_b:
+        b, fb = x, f
+        if side == 1:
+            fa *= 0.5
+        side = 1
+    else:
+        a, fa = x, f
+        if side == -1:
+            fb *= 0.5
+        side = -1
+    return a, fa, b, fb, side
+
+
+@numba.njit(cache=True, inline="always")
+def _hermite(t, ts, P, V, k, out):
+    """Cubic Hermite interpolation at time t on the interval [ts[k], ts[k+1]] of positions ``P`` (K, 3)
+    and their rates ``V`` (K, 3) into ``out`` (3,); used by the boost-phase and engagement kernels."""
+    h = ts[k + 1] - ts[k]
+    s = (t - ts[k]) / h
+    s2 = s * s
+    s3 = s2 * s
+    a, b, c, d = 2.0 * s3 - 3.0 * s2 + 1.0, (s3 - 2.0 * s2 + s) * h, 3.0 * s2 - 2.0 * s3, (s3 - s2) * h
+    for j in range(3):
+        out[j] = a * P[k, j] + b * V[k, j] + c * P[k + 1, j] + d * V[k + 1, j]

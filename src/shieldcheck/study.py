@@ -1046,7 +1046,7 @@ def study_footprints(
         margin=margin_deg,
     )
     g = grid(box[2], box[3], box[0], box[1], resolution_deg)
-    defended = defended_area(arch, first.launch, g, missile=first.missile)
+    defended = defended_area(arch, first.launch, g, missile=first.missile, boost=first.boost)
     last = built.threats[-1]
     lbox = map_extent(
         [c.launch.latitude_deg for c in built.threats],
@@ -1055,7 +1055,8 @@ def study_footprints(
     )
     lg = grid(lbox[2], lbox[3], lbox[0], lbox[1], max(resolution_deg * 2.0, 1.0))
     launch_areas = {
-        v: launch_area_footprint(study.built[v].architecture, last.target, lg, missile=last.missile)
+        v: launch_area_footprint(study.built[v].architecture, last.target, lg, missile=last.missile,
+                                 boost=last.boost)
         for v in lvs
     }
     return StudyFootprints(variant, first, defended, box, last, launch_areas, lbox)

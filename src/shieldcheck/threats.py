@@ -59,7 +59,7 @@ from shieldcheck import earth as _earth
 from shieldcheck._numba import run_chunks
 from shieldcheck.earth import MU_KM3_S2, SPHERE_RADIUS_KM, geodetic_kernel
 from shieldcheck.errors import InputError
-from shieldcheck.orbits import _as_mu, kepler, lambert_kernel
+from shieldcheck.orbits import _as_mu, _illinois_step, kepler, lambert_kernel
 
 __all__ = [
     "SHAPES",
@@ -303,16 +303,7 @@ def _root(mode, lo, hi, flo, fhi, target, r1, rt, nref, omega, mu, a_e, e2, v1, 
             return np.nan
         if f == 0.0:
             return t
-        if (f > 0.0) == (fhi > 0.0):
-            hi, fhi = t, f
-            if side == 1:
-                flo *= 0.5
-            side = 1
-        else:
-            lo, flo = t, f
-            if side == -1:
-                fhi *= 0.5
-            side = -1
+        lo, flo, hi, fhi, side = _illinois_step((f > 0.0) == (fhi > 0.0), t, f, lo, flo, hi, fhi, side)
         if hi - lo <= 1e-11 * hi:
             break
     return 0.5 * (lo + hi)
