@@ -226,6 +226,9 @@ def test_shape_input_errors_name_the_field():
     assert t.boost == "kinematic"
     with pytest.raises(InputError, match=r"one number or one per route \(1\), got 2 values"):
         staged_trajectories(v, *KOZELSK, *WASHINGTON, shape="apogee", apogee_km=[900.0, 1000.0])
+    # breaker, session 5: an empty batch was refused as "vehicle must name at least one Vehicle"
+    with pytest.raises(InputError, match="launch and target coordinates must hold at least one route"):
+        staged_trajectories(v, [], [], [], [])
 
 
 def test_auto_flies_every_shape_staged_and_kinematic_full_burn():

@@ -906,6 +906,8 @@ def staged_trajectories(
         )
     )
     n = lat1.size
+    if n == 0:  # else fly_batch's "vehicle must name at least one Vehicle" named the wrong field
+        raise InputError("launch and target coordinates must hold at least one route, got none")
     ground, az0, _ = (np.atleast_1d(np.asarray(x, dtype=float))
                       for x in _earth.geodesic_inverse(lat1, lon1, lat2, lon2, earth=earth))
     az0 = np.mod(az0, 360.0)
