@@ -467,3 +467,15 @@ def test_load_scenario_of_the_wrong_type_is_an_input_error(bad):
 
     with pytest.raises(InputError, match="scenario must be a built-in name or a YAML path"):
         build_study(bad)
+
+
+def test_launch_and_target_compared_as_points_not_name_keys(tmp_path):
+    # breaker, session 5: '10,179.9' and '10,-179.9' (22 km apart, across the date line) share the name key
+    # '10-179-9', so the group was refused as "also a launch place"; so were '40,20' -> '-40,-20'
+    data = _flagship_dict()
+    data["threats"] = [{"name": "odd", "launch": ["10,179.9", "40,20"], "targets": ["10,-179.9", "-40,-20"],
+                        "missile": "icbm-solid"}]
+    load_scenario(_write(tmp_path, data, "ok.yaml"))
+    data["threats"][0]["targets"] = ["10,-179.9", "10.0,179.90"]  # the same point as 10,179.9
+    with pytest.raises(InputError, match=r"targets\.1: '10.0,179.90' is also a launch place"):
+        load_scenario(_write(tmp_path, data))

@@ -226,6 +226,9 @@ def test_shape_input_errors_name_the_field():
     assert t.boost == "kinematic"
     with pytest.raises(InputError, match=r"one number or one per route \(1\), got 2 values"):
         staged_trajectories(v, *KOZELSK, *WASHINGTON, shape="apogee", apogee_km=[900.0, 1000.0])
+    # breaker, session 5: an empty batch was refused as "vehicle must name at least one Vehicle"
+    with pytest.raises(InputError, match="launch and target coordinates must hold at least one route"):
+        staged_trajectories(v, [], [], [], [])
 
 
 def test_auto_flies_every_shape_staged_and_kinematic_full_burn():
@@ -253,3 +256,16 @@ def test_cli_apogee_out_of_reach_says_the_limit():
                                    "--shape", "depressed"])
     assert res.exit_code == 0, res.output
     assert "depressed" in res.stdout and "kick and thrust termination fitted" in res.stdout
+
+
+def test_depressed_shape_on_a_very_short_route_is_a_result_not_a_crash():
+    # breaker, session 5: a 22 km route flown depressed raised KeyError (2, 1) in the reason's lookup (the
+    # fit's code "falls short" on a later pass, with the route's own azimuth reachable); the CLI said
+    # "internal error". Now no_solution with the reason in words, and no "nan km" in any reason.
+    t = trajectory((40.0, 20.0), (40.2, 20.0), missile="icbm-solid", shape="depressed", boost="staged")
+    assert t.status == "no_solution"
+    assert "depressed" in t.reason and "nan" not in t.reason
+    r = CliRunner().invoke(app, ["trajectory", "40,20", "40.2,20", "--missile", "icbm-solid",
+                                 "--shape", "depressed", "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["status"] == "no_solution"

@@ -395,3 +395,22 @@ def test_payload_override_keeps_the_stages_above_a_cut_dop853():
     t_imp, impact = _coast_to_ground(y[:3], y[3:6], t_b)
     assert _geod_km(impact, (t["lat2"], t["lon2"])) < 1.0
     assert t_imp == pytest.approx(d["flight_time_s"][0], abs=1.0)
+
+
+def test_sampled_full_burn_out_of_reach_ends_where_it_falls_not_on_the_target():
+    # breaker, session 5: `trajectory tehran washington --missile icbm-liquid --csv` (unreachable, the full
+    # burn falls 3,013 km short) ended its samples on Washington, a 3,000 km jump in the last 4 s, because
+    # the last sample was snapped to the target; the impact is the coast's own (geographiclib distances)
+    from shieldcheck.threats import sample_trajectory
+
+    t = trajectory("tehran", "washington", missile="icbm-liquid", boost="staged")
+    assert t.status == "unreachable" and t.range_margin_km < -1000
+    s = sample_trajectory(t, step_s=10.0)
+    lat, lon = s.latitude_deg, s.longitude_deg
+    g = Geodesic.WGS84
+    assert g.Inverse(lat[-2], lon[-2], lat[-1], lon[-1])["s12"] / 1000.0 < 100.0
+    short = g.Inverse(lat[-1], lon[-1], 38.90, -77.04)["s12"] / 1000.0
+    assert abs(short + t.range_margin_km) < 200.0  # the impact lies off the route: not exactly the margin
+    ok = trajectory("kozelsk", "washington", missile="icbm-solid", boost="staged")
+    ok = sample_trajectory(ok, step_s=10.0)
+    assert (ok.latitude_deg[-1], ok.longitude_deg[-1]) == pytest.approx((38.90, -77.04), abs=1e-6)

@@ -711,6 +711,11 @@ def _hint(bad: str, names: Iterable[str]) -> str:
     return f"; defined: {', '.join(names)}" if names else ""
 
 
+def _point_key(place: Place) -> tuple[float, float]:
+    """A place's point for comparing launch and target (longitude in [0, 360))."""
+    return (float(place.latitude_deg), float(place.longitude_deg) % 360.0)
+
+
 class _Resolver:
     """Resolves place names: the scenario's own places first, then the catalog, then 'lat,lon'."""
 
@@ -802,12 +807,11 @@ def _check_semantics(model: ScenarioModel, filename: str) -> None:
     needs = {"apogee": "apogee_km", "flight-time": "flight_time_s", "burnout-speed": "burnout_speed_km_s"}
     for g in model.threats:
         where = f"threats.{g.name}"
-        for i, text in enumerate(g.launch):
-            resolve(text, f"{where}.launch.{i}", filename)
-        launch_keys = {_key(t) for t in g.launch}
+        # the same point, not the same name key: '10,179.9' and '10,-179.9' share a key ('10-179-9')
+        launch_points = {_point_key(resolve(text, f"{where}.launch.{i}", filename))
+                         for i, text in enumerate(g.launch)}
         for i, text in enumerate(g.targets):
-            resolve(text, f"{where}.targets.{i}", filename)
-            if _key(text) in launch_keys:
+            if _point_key(resolve(text, f"{where}.targets.{i}", filename)) in launch_points:
                 raise InputError(
                     f"{filename}: {where}.targets.{i}: {text!r} is also a launch place of this group; "
                     "launch and target must differ"

@@ -250,6 +250,7 @@ _F_CODE, _F_LIMIT, _F_VME = 11, 12, 13
 _FIT_OUT = 14
 # shapes of the compiled fit, and its codes
 _M_MIN, _M_LOFTED, _M_DEPRESSED, _M_APOGEE, _M_TIME = range(5)
+_MODE_NAMES = ("min-energy", "lofted", "depressed", "apogee", "flight-time")
 _Q_SPEED = -1  # `_quantity`: the burnout speed relative to the Earth
 _C_OK, _C_SHORT, _C_ABOVE, _C_BELOW, _C_NO_FULL = range(5)
 _SHAPE_TOL = (0.0, 0.0, 0.0, 0.005, 0.005, 1e-6, 1e-6)
@@ -905,6 +906,8 @@ def staged_trajectories(
         )
     )
     n = lat1.size
+    if n == 0:  # else fly_batch's "vehicle must name at least one Vehicle" named the wrong field
+        raise InputError("launch and target coordinates must hold at least one route, got none")
     ground, az0, _ = (np.atleast_1d(np.asarray(x, dtype=float))
                       for x in _earth.geodesic_inverse(lat1, lon1, lat2, lon2, earth=earth))
     az0 = np.mod(az0, 360.0)
@@ -952,11 +955,14 @@ def staged_trajectories(
         np.nan_to_num(ff["impact_latitude_deg"]), np.nan_to_num(ff["impact_longitude_deg"]), lat2, lon2,
         earth=earth)[0])
     miss = np.where(np.isfinite(ff["range_km"]), miss, np.nan)
-    bad = reachable & (code != _C_NO_FULL) & ~(miss <= MISS_TOLERANCE_KM)
+    bad = reachable & (code != _C_NO_FULL) & (code != _C_SHORT) & ~(miss <= MISS_TOLERANCE_KM)
     for i in np.flatnonzero(bad):
         status[i] = "no_solution"
-        reason[i] = (f"the staged boost found no kick and thrust-termination time that land on the target "
-                     f"(nearest impact {miss[i]:.1f} km away)")
+        near = (f"nearest impact {miss[i]:.1f} km away" if np.isfinite(miss[i]) else
+                "the flight found does not come down on a coast: it hits the ground under thrust or does not "
+                "fall back")
+        reason[i] = ("the staged boost found no kick and thrust-termination time that land on the target "
+                     f"({near})")
     out = _fields(b, ff, status, reason, lat1, lon1, lat2, lon2, ground, kick, az, miss, max_range,
                   f[:, _F_SPEED0], earth, rotation)
     out["shape"][:] = shape
@@ -1025,6 +1031,12 @@ def _shape_reason(code, mode, value, limit, ground) -> tuple[str, str]:
                "the flattest full burn that clears the ground still overshoots, or it crashes first")
         return "no_solution", (f"no {arc} full-burn arc lands {ground:,.0f} km away: {how}; a shorter "
                                "burn (shape min-energy, apogee or flight-time) reaches the target")
+    if code == _C_SHORT:
+        # a later pass (the cross-range tilt corrected) whose full burn falls short in the route's plane,
+        # though the route's own azimuth reaches: no flight of this shape was found (short routes)
+        return "no_solution", (f"the staged boost found no {_MODE_NAMES[int(mode)]} flight that lands "
+                               f"{ground:,.1f} km away: with the cross-range tilt corrected, its full burn "
+                               "falls short in the route's plane")
     word = {(_M_APOGEE, _C_ABOVE): "highest apogee", (_M_APOGEE, _C_BELOW): "lowest apogee",
             (_M_TIME, _C_ABOVE): "longest flight time", (_M_TIME, _C_BELOW): "shortest flight time",
             }[(int(mode), int(code))]

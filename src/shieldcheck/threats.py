@@ -1337,10 +1337,12 @@ def trajectory_state(traj: Trajectory, t_s):
         r_ecef[coast] = _earth.eci_to_ecef(r_c, t[coast], rotation)
         speed_in[coast] = np.linalg.norm(v_c, axis=-1)
         speed_rel[coast] = np.linalg.norm(_earth.velocity_eci_to_ecef(r_c, v_c, t[coast], rotation), axis=-1)
-        # the impact point is exact (Kepler round-off is ~mm), when the flight lands on the target: a staged
-        # flight that falls short (`unreachable`) ends where its coast ends, not on the target
-        if traj.status == "ok":
-            r_ecef[coast & (t == traj.flight_time_s)] = traj.target_r_ecef_km
+        # the impact point is exact (Kepler round-off is ~mm), for a flight that lands on the target: a
+        # staged full burn out of reach comes down short of it and keeps its own impact
+        end = coast & (t == traj.flight_time_s)
+        target = np.asarray(traj.target_r_ecef_km, dtype=float)
+        end &= np.linalg.norm(r_ecef - target, axis=-1) < 1.0
+        r_ecef[end] = target
     boost = inside & ~coast
     profile = getattr(traj, "boost_profile", None)
     if np.any(boost) and profile is not None:
