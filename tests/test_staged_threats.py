@@ -414,3 +414,16 @@ def test_sampled_full_burn_out_of_reach_ends_where_it_falls_not_on_the_target():
     ok = trajectory("kozelsk", "washington", missile="icbm-solid", boost="staged")
     ok = sample_trajectory(ok, step_s=10.0)
     assert (ok.latitude_deg[-1], ok.longitude_deg[-1]) == pytest.approx((38.90, -77.04), abs=1e-6)
+
+
+def test_a_staged_batch_has_a_bound():
+    # every size a user controls has a bound (issue 9): a staged footprint of millions of cells would fit
+    # for hours; past MAX_ROUTES the call is refused at once, naming the bound and the count
+    from shieldcheck.catalog.boosters import get_booster
+    from shieldcheck.errors import InputError
+    from shieldcheck.staged import MAX_ROUTES, staged_trajectories
+
+    n = MAX_ROUTES + 1
+    with pytest.raises(InputError, match=r"at most 200,000 routes .* got 200,001"):
+        staged_trajectories(get_booster("icbm-solid").vehicle, np.full(n, 40.0), np.full(n, 20.0),
+                            np.full(n, 50.0), np.full(n, 30.0))

@@ -840,6 +840,10 @@ def _fit(vehicle, payload, lat, lon, az0, lat2, lon2, earth, rotation, mode=None
     return run(lat, lon, az0, lat2, lon2, np.ones(lat.size, dtype=bool), grid, g_lo, g_n, g_ref, mode, value)
 
 
+MAX_ROUTES = 200_000
+"""Most routes one `staged_trajectories` call fits (a staged footprint's cells count here)."""
+
+
 def staged_trajectories(
     vehicle: Vehicle,
     launch_latitude_deg,
@@ -908,6 +912,9 @@ def staged_trajectories(
     n = lat1.size
     if n == 0:  # else fly_batch's "vehicle must name at least one Vehicle" named the wrong field
         raise InputError("launch and target coordinates must hold at least one route, got none")
+    if n > MAX_ROUTES:  # each fit costs 1-10 ms of CPU: the bound keeps one call under about an hour
+        raise InputError(f"a staged batch flies at most {MAX_ROUTES:,} routes (each fit costs 1-10 ms; "
+                         f"split the grid or coarsen it), got {n:,}")
     ground, az0, _ = (np.atleast_1d(np.asarray(x, dtype=float))
                       for x in _earth.geodesic_inverse(lat1, lon1, lat2, lon2, earth=earth))
     az0 = np.mod(az0, 360.0)
