@@ -40,7 +40,8 @@ __all__ = [
     "warm",
 ]
 
-_STATE = {"location": None, "announced": False, "registered": False, "pool": None, "ahead": None}
+_STATE = {"location": None, "announced": False, "registered": False, "pool": None, "ahead": None,
+          "sources_checked": False}
 
 
 def _writable(folder: Path) -> bool:
@@ -137,29 +138,33 @@ def drop_stale_kernels(folder: Path | None = None) -> int:
     fit): after ``boost.py`` changed, ``staged.py``'s cached fit kept flying the old step rule while
     ``fly_batch`` flew the new one, and the two disagreed by up to 1.2 m (s4). A fingerprint of all the
     package's top-level sources, kept beside the cache, drops every cached kernel when any of them
-    changes. Called by :mod:`shieldcheck.boost`, which every module with cross-module kernels imports
-    first. ``folder``: the cache folder to check (default: where `configure_cache` puts this package's).
+    changes. Called when :mod:`shieldcheck.earth` is imported, which every module with kernels imports
+    first; the default folder is checked once per process (the sources do not change under it).
+    ``folder``: the cache folder to check (default: where `configure_cache` puts this package's).
     """
     import hashlib
 
     pkg = Path(__file__).parent
+    if folder is None:
+        if _STATE["sources_checked"]:
+            return 0
+        _STATE["sources_checked"] = True
+        where = configure_cache()
+        if where == "none":
+            return 0
+        if where == "in-tree":
+            folder = pkg / "__pycache__"
+        else:
+            try:
+                from numba.core.caching import _CacheLocator
+
+                sub = _CacheLocator.get_suitable_cache_subpath(__file__)
+                folder = Path(os.environ["NUMBA_CACHE_DIR"]) / sub
+            except (ImportError, AttributeError, KeyError):  # another numba layout: leave its cache alone
+                return 0
     digest = hashlib.sha256()
     for f in sorted(pkg.glob("*.py")):
         digest.update(f.name.encode() + b"\0" + f.read_bytes())
-    where = configure_cache() if folder is None else "given"
-    if where == "none":
-        return 0
-    if where == "given":
-        pass
-    elif where == "in-tree":
-        folder = pkg / "__pycache__"
-    else:
-        try:
-            from numba.core.caching import _CacheLocator
-
-            folder = Path(os.environ["NUMBA_CACHE_DIR"]) / _CacheLocator.get_suitable_cache_subpath(__file__)
-        except (ImportError, AttributeError, KeyError):  # another numba layout: leave its cache alone
-            return 0
     stamp = folder / "shieldcheck-sources.sha256"
     try:
         if stamp.read_text() == digest.hexdigest():

@@ -72,7 +72,6 @@ from functools import cache, lru_cache
 import numba
 import numpy as np
 
-from shieldcheck._numba import drop_stale_kernels
 from shieldcheck.earth import (
     MU_KM3_S2,
     OMEGA_RAD_S,
@@ -85,8 +84,6 @@ from shieldcheck.earth import (
     geodetic_to_ecef,
 )
 from shieldcheck.errors import InputError, require_array_within, require_within
-
-drop_stale_kernels()  # before any cached kernel loads: staged.py's compile this module's integrator in
 
 __all__ = [
     "G0_KM_S2",
