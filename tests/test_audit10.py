@@ -186,3 +186,40 @@ def test_impulsive_band_is_the_closed_form_central_difference(apogee, rng, sa, s
     da = 0.5 * (f(apogee + sa, rng) - f(apogee - sa, rng)) if sa else 0.0
     dr = 0.5 * (f(apogee, rng + sr) - f(apogee, rng - sr)) if sr else 0.0
     assert r.standard_range_sigma_km == pytest.approx(math.hypot(da, dr), rel=1e-4)
+
+
+# ------------------------------------------------------- the interceptor's own burn in the latest launch
+def test_latest_launch_of_a_staged_interceptor_counts_its_integrated_burn():
+    # issue 10: "Interceptor types may also carry stages, so that fly-out, reach fans and the latest launch
+    # include the interceptor's own burn". The two-stage GBI's integrated burn (StagedFlyout) replaces the
+    # fixed 120 s; the latest launch the engagement reports must be the last moment from which the burnout
+    # state (integrated burn time, altitude, speed) still reaches the threat inside the window: launching a
+    # little earlier reaches it, 2 s later does not (required_speed: the Lambert solve from the burnout point,
+    # checked against lamberthub in test_orbits.py)
+    from shieldcheck.engagement import Architecture, Timeline, engage
+    from shieldcheck.interceptors import InterceptorSite, InterceptorType, required_speed, staged_flyout
+    from shieldcheck.sensors import EarlyWarningSatellites, GroundRadar
+    from shieldcheck.threats import trajectory, trajectory_state
+
+    base = InterceptorType("gbi", 6.3, 120.0, 200.0, min_intercept_altitude_km=100.0,
+                           max_intercept_altitude_km=2000.0, max_coast_time_s=1500.0, launch_delay_s=5.0)
+    flyout = staged_flyout("gbi-2stage")
+    it = flyout.interceptor_type(base)
+    assert it.burn_time_s == pytest.approx(flyout.burn_time_s) and it.burn_time_s != base.burn_time_s
+    site = InterceptorSite("redzikowo", 54.472, 17.124, it, 10)
+    radars = (GroundRadar("brdy", 49.62, 13.73, 0.6, max_range_km=2000.0, elevation_mask_deg=2.0),
+              GroundRadar("fylingdales", 54.36, -0.67, 0.3, max_range_km=4800.0, elevation_mask_deg=3.0))
+    ew = (EarlyWarningSatellites("ew", 60.0),)
+    arch = Architecture((site,), radars, ew, Timeline(30.0, 60.0, 60.0, True))
+    threat = trajectory("tehran", "london", missile="irbm-5500")
+    r = engage(threat, site, arch)
+    assert r.engageable
+    ts = np.linspace(r.window_start_s, r.window_end_s, 400)
+    p_ecef, _, _, _ = trajectory_state(threat, ts)
+
+    def reaches(launch_s):
+        return any(required_speed(site, p_ecef[i], ts[i] - launch_s) <= it.burnout_speed_km_s
+                   for i in range(ts.size) if ts[i] - launch_s > it.burn_time_s)
+
+    assert reaches(r.latest_launch_s - 5.0)
+    assert not reaches(r.latest_launch_s + 2.0)
