@@ -93,8 +93,12 @@ def _numbers(node, path):
         if "value" in node and "source" in node:
             yield path, node["value"], str(node["source"]).strip()
             return
+        own = node.get("source") if isinstance(node.get("source"), str) else None
         for k, v in node.items():
-            yield from _numbers(v, f"{path}.{k}")
+            if own is not None and isinstance(v, (int, float)) and not isinstance(v, bool):
+                yield f"{path}.{k}", v, own.strip()  # a place's coordinates under the place's source
+            else:
+                yield from _numbers(v, f"{path}.{k}")
     elif isinstance(node, list):
         for i, v in enumerate(node):
             key = v.get("name", i) if isinstance(v, dict) else i
@@ -107,7 +111,14 @@ def _why(text: str) -> str:
     return text.split(":", 1)[1].strip()
 
 
-@pytest.mark.parametrize("name", ["boosters", "interceptors", "missiles", "radars"])
+SCENARIOS = CATALOG.parent / "scenarios"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["boosters", "interceptors", "missiles", "radars",
+     *(f"../scenarios/{p.stem}" for p in sorted(SCENARIOS.glob("*.yaml")))],
+)
 def test_every_catalog_number_names_a_document_or_says_why_it_is_an_estimate(name):
     # the rule of each catalog file's header: {value, source}, the source a public document (author or
     # publisher, title, date, URL where one exists) or 'estimate:' with why the value is plausible;
