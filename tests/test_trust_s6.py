@@ -164,3 +164,76 @@ def test_report_variant_section_shows_description_and_values_and_limits_say_what
     assert "for tabriz-near" in limits and "A staged boost is a 3-DOF point mass" in limits
     assert "A kinematic boost is reduced to its end state" in limits
     assert "for tabriz-near" in result.model_note
+
+
+# ------------------------------------------------------------------ 5. the README's commands
+_OUTPUT_OPTIONS = ("--csv", "-o", "--out", "--map", "--geojson", "--kml", "--czml", "--html", "--parquet",
+                   ">")
+_RUN_CHEAP = ("trajectory", "places", "missiles", "scenarios", "schema", "engage")
+
+
+def _readme_commands() -> list[list[str]]:
+    """Every `shieldcheck` command line in the README's code blocks (continuations joined, comments and
+    the `...` placeholders left out), split as a shell would."""
+    import shlex
+
+    blocks, lang, lines = [], None, []
+    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
+        if line.lstrip().startswith("```"):
+            if lang is None:
+                lang, lines = line.strip()[3:], []
+            else:
+                blocks += ["\n".join(lines)] if lang in ("", "sh") else []
+                lang = None
+        elif lang is not None:
+            lines.append(line)
+    out = []
+    for block in blocks:
+        for line in block.replace("\\\n", " ").splitlines():
+            m = re.match(r"\s*(?:\.venv/bin/)?shieldcheck (.*)", line)
+            if m and "..." not in m.group(1):
+                out.append(shlex.split(m.group(1), comments=True))
+    return out
+
+
+def test_readme_commands_write_under_out_and_parse_as_written():
+    # The tour wrote table.csv, heat.png, scenario.schema.json, tehran-london.csv (and the sweep folder)
+    # into the repository root; every output now goes under out/ (git-ignored; the tour's first line makes
+    # it), and every command line still parses with the options it names.
+    import typer.main
+
+    cmds = _readme_commands()
+    assert len(cmds) >= 28  # the tour, compare/siting, serve, reconstruct/reach, boost-phase
+    group = typer.main.get_command(app)
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+    assert "/out/" in ignored
+    tour = (ROOT / "README.md").read_text(encoding="utf-8").split("## A short tour")[1]
+    assert tour.split("```sh\n")[1].startswith("mkdir -p out")
+    for argv in cmds:
+        for opt, value in zip(argv, argv[1:], strict=False):
+            if opt in _OUTPUT_OPTIONS:
+                assert value == "-" or value == "out" or value.startswith("out/"), argv
+        args = argv[: argv.index(">")] if ">" in argv else argv
+        with group.make_context("shieldcheck", list(args), resilient_parsing=True) as ctx:
+            name, sub, rest = group.resolve_command(ctx, list(args))
+            sub.make_context(name, rest, parent=ctx).close()  # a usage error raises here
+
+
+def test_readme_cheap_commands_run_as_written_and_leave_nothing_outside_out(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "out").mkdir()  # the tour's first line: mkdir -p out
+    ran = 0
+    for argv in _readme_commands():
+        if argv[0] not in _RUN_CHEAP or (argv[0] == "engage" and "--csv" not in argv):
+            continue
+        redirect = argv[argv.index(">") + 1] if ">" in argv else None
+        args = argv[: argv.index(">")] if redirect else argv
+        out = RUN.invoke(app, args, env=ENV)
+        assert out.exit_code == 0, (argv, out.output[-500:])
+        if redirect:
+            Path(redirect).write_text(out.stdout, encoding="utf-8")
+        ran += 1
+    assert ran >= 9
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == ["scenario.schema.json", "table.csv", "tehran-london.csv"]
