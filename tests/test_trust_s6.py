@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from shieldcheck.cli import app
@@ -237,3 +238,49 @@ def test_readme_cheap_commands_run_as_written_and_leave_nothing_outside_out(tmp_
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert written == ["scenario.schema.json", "table.csv", "tehran-london.csv"]
+
+
+# ------------------------------------------------------------------ 6. a timed-out grid stops
+def test_a_staged_footprint_past_its_time_limit_frees_the_server_promptly(capsys):
+    # A staged footprint that timed out kept fitting its grid for 30-40 s after the client got its 503:
+    # the checkpoint sat only between engagement chunks, and the staged fit of the whole grid was one
+    # call. It now fits STAGED_CHUNK_CELLS cells at a time with a checkpoint between chunks.
+    import time
+
+    pytest.importorskip("fastapi")
+    pytest.importorskip("uvicorn")
+    from shieldcheck.footprint import STAGED_CHUNK_CELLS
+    from shieldcheck.web import Limits, create_app
+    from web_server import call, running_server
+
+    app_ = create_app(limits=Limits(compute_timeout_s=2.0))
+    sched = app_.state.scheduler
+    view = {"scenario": "european-third-site-2007", "sets": ["threats.russia-us.boost=staged"]}
+    spec = {"threat": "russia-us", "place": "kozelsk", "kind": "defended_area", "resolution_deg": 1.0}
+    small = {**view, **spec, "lat_min_deg": 38.5, "lat_max_deg": 39.5, "lon_min_deg": -77.5,
+             "lon_max_deg": -76.5}
+    # 4,000 cells: about 14 s of CPU of staged fits here (3.5 ms a cell), far past the 2 s limit
+    big = {**view, **spec, "lat_min_deg": 20.25, "lat_max_deg": 60.25, "lon_min_deg": -100.25,
+           "lon_max_deg": -0.25}
+    assert 40 * 100 > 10 * STAGED_CHUNK_CELLS
+    from shieldcheck.web.service import ViewKey
+
+    key = ViewKey(view["scenario"], sets=tuple(view["sets"]))
+    app_.state.service.footprint(key, {k: v for k, v in small.items() if k not in view})  # build, compile
+    with running_server(app=app_) as url:
+        assert call(url, "/api/footprint", small)[0] == 200  # cached: only the big grid is timed
+        status, _, answer = call(url, "/api/footprint", big)
+        t_503 = time.monotonic()
+        assert status == 503 and "must finish within 2 s" in answer["error"]
+        deadline = t_503 + 120.0
+        while (sched._free != sched.slots or sched._grid_owner is not None) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        freed_s = time.monotonic() - t_503
+        assert sched.stats["cancelled"] >= 1
+        # one chunk in progress at most: about 1 s of CPU (a few seconds of wall clock under load)
+        assert freed_s < 10.0, freed_s
+        t0 = time.monotonic()
+        assert call(url, "/api/footprint", small)[0] == 200  # and grid work is served again
+        with capsys.disabled():
+            print(f"\nstaged footprint past its limit: server free {freed_s:.2f} s after the 503; "
+                  f"next grid answered in {time.monotonic() - t0:.2f} s")
