@@ -284,3 +284,128 @@ def test_a_staged_footprint_past_its_time_limit_frees_the_server_promptly(capsys
         with capsys.disabled():
             print(f"\nstaged footprint past its limit: server free {freed_s:.2f} s after the 503; "
                   f"next grid answered in {time.monotonic() - t0:.2f} s")
+
+
+# ------------------------------------------------------------------ 8. output options, fuzzed
+def _out_commands(path: str) -> list[tuple[list[str], str]]:
+    """(argv, kind) for every command's output options, writing to ``path``; kind: file, folder or
+    stdout-capable file."""
+    ex = str(EXAMPLE)
+    return [
+        (["trajectory", "tehran", "berlin", "--csv", path], "file"),
+        (["engage", ex, "--csv", path], "file"),
+        (["engage", ex, "--table", "groups", "--csv", path], "file"),
+        (["threshold", ex, "--csv", path], "file"),
+        (["export", ex, "--format", "csv", "--format", "geojson", "-o", path], "folder"),
+        (["export", ex, "--format", "kml", "--format", "czml", "--format", "parquet", "-o", path], "folder"),
+        (["reach", "pyongyang", "--missile", "hwasong-14", "--azimuth-step-deg", "30", "--geojson", path],
+         "file"),
+        (["reach", "pyongyang", "--missile", "hwasong-14", "--azimuth-step-deg", "30", "--map", path],
+         "file"),
+        (["boost-phase", "40,127", "--missile", "aps2003-solid", "--azimuth", "45", "--speed-km-s", "5",
+          "--burn-time-s", "40", "--region", "36,44,122,132", "--step-deg", "2", "--csv", path], "file"),
+        (["boost-phase", "40,127", "--missile", "aps2003-solid", "--azimuth", "45", "--speed-km-s", "5",
+          "--burn-time-s", "40", "--region", "36,44,122,132", "--step-deg", "2", "--geojson", path], "file"),
+    ]
+
+
+_SUFFIX = {"--csv": ".csv", "--geojson": ".geojson", "--map": ".png", "-o": ""}
+
+
+def _path_kinds(tmp: Path, suffix: str) -> dict:
+    """Named output paths of every kind a user might type (relative to ``tmp``)."""
+    (tmp / "exists").mkdir(exist_ok=True)
+    (tmp / "exists" / f"old{suffix}").write_text("old")
+    (tmp / "ro").mkdir(exist_ok=True)
+    (tmp / "ro").chmod(0o555)  # read-only (root writes anyway: then a file is written, also kept)
+    return {
+        "plain": str(tmp / f"plain{suffix}"),
+        "spaces": str(tmp / f"a name with spaces{suffix}"),
+        "unicode": str(tmp / f"Kürecik → Brdy ✓ 東京{suffix}"),
+        "existing file": str(tmp / "exists" / f"old{suffix}"),
+        "missing folder": str(tmp / "no" / "such" / f"x{suffix}"),
+        "read-only folder": str(tmp / "ro" / f"x{suffix}"),
+        "proc": f"/proc/none/x{suffix}",
+        "dev null": "/dev/null",
+        "long": str(tmp / ("n" * 300 + suffix)),
+        "long unicode": str(tmp / ("é" * 128 + suffix)),  # 256 bytes: one past the file system's limit
+        "a folder": str(tmp / "exists"),
+        "empty": "",
+        "stdout": "-",
+        "wrong suffix": str(tmp / "x.txt"),
+        "trailing slash": str(tmp / f"t{suffix}") + "/",
+        "nul": str(tmp / f"a\x00b{suffix}"),
+    }
+
+
+def _check_output_outcome(argv: list[str], kind: str, path: str) -> str:
+    out = RUN.invoke(app, argv, env=ENV)
+    if out.exit_code == 2:
+        lines = [ln for ln in out.stderr.splitlines() if ln.strip()]
+        assert len(lines) == 1 and lines[0].startswith("error:"), (argv, out.stderr)
+        return "exit 2"
+    assert out.exit_code == 0, (argv, out.exit_code, out.output[-800:], out.stderr[-800:])
+    if path == "-":
+        assert out.stdout.strip(), argv
+        return "stdout"
+    p = Path(path)
+    if kind == "folder":
+        assert p.is_dir() and any(p.iterdir()), argv
+    else:
+        assert p.is_file() and p.stat().st_size > 0 and p.read_bytes() != b"old", argv
+    return "written"
+
+
+def test_output_options_of_every_command_write_a_file_or_exit_2_with_one_line(tmp_path):
+    # fixed cases: every command's output option against every kind of path (bounded for CI: the cheap
+    # commands get every kind, the others a sample); the promise is the outcome, not a message
+    seen: dict = {}
+    for k, (argv, kind) in enumerate(_out_commands("PATH")):
+        opt = argv[argv.index("PATH") - 1]
+        paths = _path_kinds(tmp_path / f"c{k}", _SUFFIX[opt])
+        names = list(paths) if k in (0, 1, 4) else ["plain", "unicode", "missing folder", "long", "stdout"]
+        for name in names:
+            path = paths[name]
+            if kind == "folder" and name in ("existing file", "a folder"):
+                path = str(Path(paths["existing file"])) if name == "existing file" else path
+            args = [path if a == "PATH" else a for a in argv]
+            seen[(argv[0], opt, name)] = _check_output_outcome(args, kind, path)
+    (tmp_path / "c0" / "ro").chmod(0o755)
+    # what each kind gave for the trajectory CSV (the rules of README "Output paths")
+    got = {name: seen[("trajectory", "--csv", name)] for name in _path_kinds(tmp_path / "c0", ".csv")}
+    assert got["plain"] == got["spaces"] == got["unicode"] == got["existing file"] == "written"
+    assert got["stdout"] == "stdout"
+    for name in ("missing folder", "proc", "dev null", "long", "long unicode", "a folder", "empty",
+                 "wrong suffix", "trailing slash", "nul"):
+        assert got[name] == "exit 2", (name, got[name])
+
+
+FUZZ_EXAMPLES = int(__import__("os").environ.get("SHIELDCHECK_FUZZ_EXAMPLES", "12"))
+
+
+def test_fuzz_output_option_names(tmp_path_factory):
+    # generated names (any text, path separators, dots, very long) for every command's output option
+    import os
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    cmds = _out_commands("PATH")
+    names = st.one_of(
+        st.text(min_size=0, max_size=40),
+        st.text(alphabet=st.sampled_from("a./ -_é→\\:*?\"<>|\x7f"), min_size=1, max_size=300),
+        st.sampled_from(["..", ".", "~", "-", "--", "-o", "x.csv/..", "CON", "x" * 256, "é" * 200]),
+    )
+
+    @settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None,
+              derandomize=not os.environ.get("SHIELDCHECK_FUZZ_RANDOM"),
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @given(k=st.integers(0, len(cmds) - 1), name=names, suffix=st.booleans())
+    def run(k, name, suffix):
+        argv, kind = cmds[k]
+        opt = argv[argv.index("PATH") - 1]
+        d = tmp_path_factory.mktemp("fz")
+        path = name if name in ("-", "") else str(d / (name + (_SUFFIX[opt] if suffix else "")))
+        _check_output_outcome([path if a == "PATH" else a for a in argv], kind, path)
+
+    run()
