@@ -926,6 +926,18 @@ def _figure_suffixes() -> tuple[str, ...]:
     return tuple(sorted("." + k for k in FigureCanvasBase.get_supported_filetypes()))
 
 
+def _path_text_ok(path: str, option: str) -> None:
+    """A name the file system can hold: no NUL byte, and encodable (a lone surrogate is not); found by the
+    output-option fuzz (``--csv 'a<NUL>b.csv'`` ended in "ValueError: embedded null byte", exit 1)."""
+    if "\x00" in path:
+        raise InputError(f"{option} {_line(repr(path), 200)}: a file or folder name cannot hold a NUL byte")
+    try:
+        os.fsencode(path)
+    except UnicodeError:
+        raise InputError(f"{option} {_line(repr(path), 200)}: not a name the file system can store "
+                         "(characters that cannot be encoded)") from None
+
+
 def _out_file(path, option: str, suffixes: tuple[str, ...], *, text: bool = True) -> str | None:
     """The one rule for an output file a user names, checked before anything is computed or written.
 
@@ -946,6 +958,7 @@ def _out_file(path, option: str, suffixes: tuple[str, ...], *, text: bool = True
             f"{option} -: standard output takes text only; give a file name ending in "
             f"{' or '.join(suffixes[:3])}{' ...' if len(suffixes) > 3 else ''}"
         )
+    _path_text_ok(path, option)
     p = Path(path)
     if p.suffix.lower() not in suffixes:
         shown = p.suffix or "(no suffix)"
@@ -978,6 +991,7 @@ def _out_dir(path, option: str) -> str:
         raise InputError(f"{option} needs a folder name, got {path!r}")
     if path == STDOUT:
         raise InputError(f"{option} -: a folder is needed here, standard output cannot hold several files")
+    _path_text_ok(path, option)
     p = Path(path)
     if p.suffix.lower() in FILE_SUFFIXES:
         raise InputError(
