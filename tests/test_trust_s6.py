@@ -287,10 +287,18 @@ def test_a_staged_footprint_past_its_time_limit_frees_the_server_promptly(capsys
 
 
 # ------------------------------------------------------------------ 8. output options, fuzzed
-def _out_commands(path: str) -> list[tuple[list[str], str]]:
-    """(argv, kind) for every command's output options, writing to ``path``; kind: file, folder or
-    stdout-capable file."""
+def _out_commands(path: str, costly: bool = False) -> list[tuple[list[str], str]]:
+    """(argv, kind) for every command's output options, writing to ``path``; kind: file or folder. With
+    ``costly``, the commands that take seconds to tens of seconds (compare, report) instead."""
     ex = str(EXAMPLE)
+    if costly:
+        pair = ["compare", ex, f"{ex}:faster"]
+        return [
+            ([*pair, "--csv", path], "file"),
+            ([*pair, "--map", path], "file"),
+            ([*pair, "-o", path], "folder"),
+            (["report", ex, "--resolution-deg", "3", "-o", path], "folder"),
+        ]
     return [
         (["trajectory", "tehran", "berlin", "--csv", path], "file"),
         (["engage", ex, "--csv", path], "file"),
@@ -370,6 +378,16 @@ def test_output_options_of_every_command_write_a_file_or_exit_2_with_one_line(tm
                 path = str(Path(paths["existing file"])) if name == "existing file" else path
             args = [path if a == "PATH" else a for a in argv]
             seen[(argv[0], opt, name)] = _check_output_outcome(args, kind, path)
+    # the costly commands: a name of each kind that is written, and two refused before any work
+    for k, (argv, kind) in enumerate(_out_commands("PATH", costly=True)):
+        opt = argv[argv.index("PATH") - 1]
+        paths = _path_kinds(tmp_path / f"x{k}", _SUFFIX[opt])
+        for name in ("unicode", "missing folder", "long") if argv[0] == "compare" else ("spaces", "long"):
+            path = paths[name]
+            args = [path if a == "PATH" else a for a in argv]
+            seen[(argv[0], opt, name)] = _check_output_outcome(args, kind, path)
+    assert seen[("report", "-o", "spaces")] == seen[("compare", "--map", "unicode")] == "written"
+    assert seen[("report", "-o", "long")] == seen[("compare", "--csv", "long")] == "exit 2"
     (tmp_path / "c0" / "ro").chmod(0o755)
     # what each kind gave for the trajectory CSV (the rules of README "Output paths")
     got = {name: seen[("trajectory", "--csv", name)] for name in _path_kinds(tmp_path / "c0", ".csv")}
