@@ -63,7 +63,7 @@ from shieldcheck._numba import run_chunks
 from shieldcheck.earth import MU_KM3_S2
 from shieldcheck.errors import InputError, require_array_within, require_within
 from shieldcheck.interceptors import intercept_speed_kernel
-from shieldcheck.orbits import _hermite
+from shieldcheck.orbits import _hermite, _segment_of
 
 __all__ = [
     "FLYOUTS",
@@ -820,7 +820,7 @@ def _need(t, k, ts, P, V, base, vc, t_launch, t_burn, mode, tab_t, tab_r, omega,
         elif tau >= tab_t[n - 1]:
             reach = tab_r[n - 1] + tab_r[n] * (tau - tab_t[n - 1])  # tab_r[n]: the burnout speed
         else:
-            j = np.searchsorted(tab_t, tau) - 1
+            j = _segment_of(tau, tab_t, n)
             w = (tau - tab_t[j]) / (tab_t[j + 1] - tab_t[j])
             reach = tab_r[j] + w * (tab_r[j + 1] - tab_r[j])
         return need - reach

@@ -139,11 +139,10 @@ def _flown(t) -> bool:
 
 
 def _fmt(value, digits: int = 1) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "-"
-    if isinstance(value, float):
-        return f"{value:,.{digits}f}"
-    return str(value)
+    """A float with ``digits`` decimals, never rounding a small one to 0 (`shieldcheck._format`)."""
+    from shieldcheck._format import fmt_number
+
+    return fmt_number(value, digits) if isinstance(value, float) or value is None else str(value)
 
 
 @app.command("trajectory")
@@ -278,7 +277,12 @@ def trajectory_cmd(
     if as_json:
         typer.echo(json.dumps(result))
         return
-    table = Table(title=f"{launch} → {target}  ({shape}; {earth}, rotation {'off' if no_rotation else 'on'})")
+    from shieldcheck._format import echo_number
+
+    asked = {"apogee": (apogee_km, "km"), "flight-time": (flight_time_s, "s"),
+             "burnout-speed": (burnout_speed_km_s, "km/s")}.get(shape, (None, ""))
+    shown = shape + (f" {echo_number(asked[0])} {asked[1]}" if asked[0] is not None else "")
+    table = Table(title=f"{launch} → {target}  ({shown}; {earth}, rotation {'off' if no_rotation else 'on'})")
     table.add_column("quantity", overflow="fold")
     table.add_column("value", justify="right", overflow="fold")
     rows = [
@@ -559,9 +563,16 @@ def engage_cmd(
             out.print(n, markup=False, highlight=False)
     if study.boost_phase:
         _print_boost_phase(out, study)
-    out.print(
-        "[dim]Kinematic model estimates from public figures; every source is in the scenario file.[/dim]"
-    )
+    out.print(_model_footer(study, "every source is in the scenario file"), style="dim", markup=False)
+
+
+def _model_footer(study, rest: str) -> str:
+    """The closing line of a study's table: model estimates, how the threats were flown (the study's
+    `shieldcheck.study.boost_note`: kinematic, staged or both), the interceptors' kinematic reach."""
+    from shieldcheck.study import boost_note
+
+    return (f"Model estimates from public figures ({boost_note(study)}; interceptors: kinematic reach, "
+            f"no homing); {rest}.")
 
 
 def _print_boost_phase(out: Console, study) -> None:
@@ -723,20 +734,21 @@ def threshold_cmd(
         "variant",
         "threat",
         "least km/s (range)",
-        "routes",
+        "engageable below escape",
         "none ≤ escape",
         "cannot reach",
         "tail chases",
     ]
-    out.print(_fit_table("per threat group", cols, body))
+    title = ("per threat group: routes counted once each (any site), by outcome: a least speed found "
+             "below escape speed, none below it, or the threat cannot reach the target")
+    out.print(_fit_table(title, cols, body))
     from shieldcheck.study import climb_artefact_note
 
     note = climb_artefact_note(study, study.thresholds)
     if note:
         out.print(f"{note} (README, Limits).")
-    out.print(
-        "[dim]Kinematic model estimates, bisected to 0.01 km/s; other assumptions: the scenario's.[/dim]"
-    )
+    out.print(_model_footer(study, "bisected to 0.01 km/s; other assumptions: the scenario's"), style="dim",
+              markup=False)
 
 
 
@@ -769,7 +781,9 @@ def report_cmd(
             )
     except InputError as exc:
         _fail(str(exc))
-    console.print("[bold]Key answers[/bold] (kinematic model estimates):")
+    from rich.markup import escape
+
+    console.print(f"[bold]Key answers[/bold] (model estimates; {escape(result.model_note)}):")
     for a in result.key_answers:
         console.print(f"  • {a}")
     console.print(
@@ -912,6 +926,18 @@ def _figure_suffixes() -> tuple[str, ...]:
     return tuple(sorted("." + k for k in FigureCanvasBase.get_supported_filetypes()))
 
 
+def _path_text_ok(path: str, option: str) -> None:
+    """A name the file system can hold: no NUL byte, and encodable (a lone surrogate is not); found by the
+    output-option fuzz (``--csv 'a<NUL>b.csv'`` ended in "ValueError: embedded null byte", exit 1)."""
+    if "\x00" in path:
+        raise InputError(f"{option} {_line(repr(path), 200)}: a file or folder name cannot hold a NUL byte")
+    try:
+        os.fsencode(path)
+    except UnicodeError:
+        raise InputError(f"{option} {_line(repr(path), 200)}: not a name the file system can store "
+                         "(characters that cannot be encoded)") from None
+
+
 def _out_file(path, option: str, suffixes: tuple[str, ...], *, text: bool = True) -> str | None:
     """The one rule for an output file a user names, checked before anything is computed or written.
 
@@ -932,6 +958,7 @@ def _out_file(path, option: str, suffixes: tuple[str, ...], *, text: bool = True
             f"{option} -: standard output takes text only; give a file name ending in "
             f"{' or '.join(suffixes[:3])}{' ...' if len(suffixes) > 3 else ''}"
         )
+    _path_text_ok(path, option)
     p = Path(path)
     if p.suffix.lower() not in suffixes:
         shown = p.suffix or "(no suffix)"
@@ -964,6 +991,7 @@ def _out_dir(path, option: str) -> str:
         raise InputError(f"{option} needs a folder name, got {path!r}")
     if path == STDOUT:
         raise InputError(f"{option} -: a folder is needed here, standard output cannot hold several files")
+    _path_text_ok(path, option)
     p = Path(path)
     if p.suffix.lower() in FILE_SUFFIXES:
         raise InputError(
@@ -1457,7 +1485,9 @@ def compare_cmd(
     console.print(table)
     for label, note in c.climb_artefacts():
         console.print(f"{label}: {note}.")
-    console.print("[dim]Kinematic model estimates; see each scenario file for every source.[/dim]")
+    for label, study in zip(c.labels, c.studies, strict=True):
+        console.print(_model_footer(study, f"{label}: every source is in the scenario file"), style="dim",
+                      markup=False)
     for path in written:
         console.print(f"wrote [bold]{path}[/bold]")
 
@@ -1718,9 +1748,9 @@ def boost_phase_cmd(
         return
     console.print(head, highlight=False)
     console.print(
-        f"interceptor fired at {t_launch:,.0f} s; {avail:,.0f} s available until burnout/deadline "
-        f"({deadline:,.0f} s)"
-        + (f": too late by {t_launch - deadline:,.0f} s, no boost-phase intercept" if avail <= 0 else ""),
+        f"interceptor fired at {_fmt(t_launch, 0)} s; {_fmt(avail, 0)} s available until burnout/deadline "
+        f"({_fmt(deadline, 0)} s)"
+        + (f": too late by {_fmt(t_launch - deadline, 0)} s, no boost-phase intercept" if avail <= 0 else ""),
         highlight=False,
     )
     table = Table(title="least interceptor burnout speed (km/s) against the base's distance from the launch")

@@ -17,7 +17,7 @@ from shieldcheck._numba import await_compile_ahead, run_chunks
 from shieldcheck.earth import MU_KM3_S2, geodetic_kernel
 from shieldcheck.errors import InputError, require_within
 from shieldcheck.interceptors import InterceptorSite, InterceptorType, intercept_speed_kernel
-from shieldcheck.orbits import _hermite, kepler, kepler_kernel, lambert
+from shieldcheck.orbits import _hermite, _segment_of, kepler, kepler_kernel, lambert
 from shieldcheck.sensors import _P_FC, N_KERNEL_PARAMS, radar_sees_kernel
 from shieldcheck.threats import boost_position_kernel
 
@@ -247,13 +247,7 @@ def _sighting_state(t, i, th, boost, env, w):
     bt, bp, bv, bn = boost
     if t < th[2][i] and bn[i] > 1:
         r_eci, v_eci, r_ecef = w[0], w[1], w[2]
-        lo, hi = 0, bn[i] - 1
-        while hi - lo > 1:  # the segment [bt[lo], bt[lo + 1]) holding t, by bisection over sorted times
-            mid = (lo + hi) // 2
-            if bt[i, mid] <= t:
-                lo = mid
-            else:
-                hi = mid
+        lo = _segment_of(t, bt[i], bn[i])  # the segment [bt[lo], bt[lo + 1]) holding t
         _hermite(t, bt[i], bp[i], bv[i], lo, r_ecef)
         c = math.cos(env[0] * t)
         s = math.sin(env[0] * t)
@@ -321,22 +315,15 @@ def _detect(i, th, boost, t_ew, radars, ranges, env, step, iters, w):
         return np.nan
     t_prev = -1.0
     t = cue
-    staged = boost[3][i] > 1  # a tabulated boost (the kinematic sketch is `_threat_state`'s own)
     while True:
-        if staged:
-            _sighting_state(t, i, th, boost, env, w)
-        else:
-            _threat_state(t, i, th, env, w, np.bool_(False))
+        _sighting_state(t, i, th, boost, env, w)  # a tabulated boost, else the kinematic sketch
         if _seen(w[2], radars, ranges, a, e2):
             if t_prev < 0.0:
                 return t
             lo, hi = t_prev, t
             for _ in range(iters + 6):
                 mid = 0.5 * (lo + hi)
-                if staged:
-                    _sighting_state(mid, i, th, boost, env, w)
-                else:
-                    _threat_state(mid, i, th, env, w, np.bool_(False))
+                _sighting_state(mid, i, th, boost, env, w)
                 if _seen(w[2], radars, ranges, a, e2):
                     hi = mid
                 else:

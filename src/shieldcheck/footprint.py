@@ -324,13 +324,21 @@ _TRAJECTORY_LOCK = threading.Lock()
 _TRAJECTORY_PENDING: dict = {}
 
 
-def _grid_trajectories(key, lat1, lon1, lat2, lon2, earth, rotation, kw, vehicle=None):
+STAGED_CHUNK_CELLS = 256
+"""Cells of a staged grid fitted per `staged_routes` call (about 1 s of CPU here). A staged batch reads its
+kick from a table over the batch's azimuths, so fixed chunks make a footprint's cells depend on its grid
+only (the same for the CLI, the report and the web app), and grid work can stop between chunks."""
+
+
+def _grid_trajectories(key, lat1, lon1, lat2, lon2, earth, rotation, kw, vehicle=None, checkpoint=None):
     """Solved threat trajectories of the ``valid`` cells, ``(cells, data)``; reused while ``key`` repeats.
 
     The trajectories depend on the places, the grid, the missile and the Earth model, never on the
     defence: moving a site or changing an interceptor reuses them. ``key`` is None when an argument is
     not hashable (then nothing is kept). Callers must not modify the arrays returned (they are shared;
     they stay writeable so that the compiled kernels see the array type they were compiled for).
+    ``checkpoint`` (optional) is called between the chunks of a staged grid (`STAGED_CHUNK_CELLS`); what
+    it raises stops the solve and nothing is kept.
     """
     if key is not None:
         with _TRAJECTORY_LOCK:
@@ -342,19 +350,28 @@ def _grid_trajectories(key, lat1, lon1, lat2, lon2, earth, rotation, kw, vehicle
                 _TRAJECTORY_PENDING[key] = threading.Event()
         if pending is not None:
             pending.wait()
-            return _grid_trajectories(key, lat1, lon1, lat2, lon2, earth, rotation, kw, vehicle)
+            return _grid_trajectories(key, lat1, lon1, lat2, lon2, earth, rotation, kw, vehicle, checkpoint)
         try:
-            return _solve_grid(key, lat1, lon1, lat2, lon2, earth, rotation, kw, vehicle)
+            return _solve_grid(key, lat1, lon1, lat2, lon2, earth, rotation, kw, vehicle, checkpoint)
         finally:
             with _TRAJECTORY_LOCK:
                 _TRAJECTORY_PENDING.pop(key).set()
-    return _solve_grid(key, lat1, lon1, lat2, lon2, earth, rotation, kw, vehicle)
+    return _solve_grid(key, lat1, lon1, lat2, lon2, earth, rotation, kw, vehicle, checkpoint)
 
 
-def _solve_grid(key, lat1, lon1, lat2, lon2, earth, rotation, kw, vehicle=None):
+def _solve_grid(key, lat1, lon1, lat2, lon2, earth, rotation, kw, vehicle=None, checkpoint=None):
     if vehicle is not None:
-        # staged: the class's stages fitted to each cell, with their tabulated boosts (as in scenarios)
-        rows, trajs = staged_routes(vehicle, lat1, lon1, lat2, lon2, earth, rotation)
+        # staged: the class's stages fitted to each cell, with their tabulated boosts (as in scenarios), in
+        # fixed chunks with a checkpoint between them (a 60,000-cell grid is minutes of fitting)
+        rows, trajs = [np.empty(0, dtype=np.int64)], []
+        for c0 in range(0, lat1.size, STAGED_CHUNK_CELLS):
+            if checkpoint is not None:
+                checkpoint()
+            part = slice(c0, c0 + STAGED_CHUNK_CELLS)
+            r, t = staged_routes(vehicle, lat1[part], lon1[part], lat2[part], lon2[part], earth, rotation)
+            rows.append(np.asarray(r, dtype=np.int64) + c0)
+            trajs += t
+        rows = np.concatenate(rows)
         ok = [k for k, t in enumerate(trajs) if t.status == "ok"]
         good = rows[ok]
         data = _stack([trajs[k] for k in ok]) if ok else {}
@@ -435,7 +452,8 @@ def _engagement_grid(
     window = np.zeros(n)
     best = np.full(n, -1.0)
     key = _cache_key(kind, place, g, earth, architecture.rotation, {**kw, "vehicle": vehicle})
-    good, data = _grid_trajectories(key, lat1, lon1, lat2, lon2, earth, architecture.rotation, kw, vehicle)
+    good, data = _grid_trajectories(key, lat1, lon1, lat2, lon2, earth, architecture.rotation, kw, vehicle,
+                                    checkpoint)
     if good.size:
         arrays = _threat_arrays(
             data, None if rcs_m2 is None else [rcs_m2] * good.size, architecture.radars, earth

@@ -1042,6 +1042,23 @@ def _illinois_step(to_b, x, f, a, fa, b, fb, side):
 
 
 @numba.njit(cache=True, inline="always")
+def _segment_of(t, ts, n):
+    """The interval ``[ts[k], ts[k + 1])`` of the sorted times ``ts[:n]`` (n >= 2) holding t: the largest
+    k in [0, n - 2] with ``ts[k] <= t`` (0 before ``ts[0]``), by bisection; numpy's
+    ``searchsorted(ts[:n], t, side="right") - 1`` clipped to [0, n - 2]. The one segment search of the
+    compiled kernels: the engagement kernel's tabulated boosts and the boost-phase kernel's reach table."""
+    lo = 0
+    hi = n - 1
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if ts[mid] <= t:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+@numba.njit(cache=True, inline="always")
 def _hermite(t, ts, P, V, k, out):
     """Cubic Hermite interpolation at time t on the interval [ts[k], ts[k+1]] of positions ``P`` (K, 3)
     and their rates ``V`` (K, 3) into ``out`` (3,); used by the boost-phase and engagement kernels."""

@@ -61,6 +61,9 @@ __all__ = [
     "StudyFootprints",
     "map_extent",
     "study_footprints",
+    "boosts_flown",
+    "boost_note",
+    "variant_changes",
 ]
 
 BASE = "base"
@@ -1096,3 +1099,108 @@ def climb_artefact_note(study, thresholds) -> str:
         f"{low} route(s) need less than the {climb} km/s it takes just to climb to the interceptor's fixed "
         "burnout altitude: an artefact of that assumption, not a speed to quote"
     )
+
+
+# ------------------------------------------------------------------------------ what the views must say
+BOOST_WORDS = {
+    "kinematic": "kinematic (a fixed burnout point from the class's figures)",
+    "staged": "staged (the class's stages integrated, thrust cut to land on the target)",
+}
+"""How a view names each threat boost a study flies (`boosts_flown`, `boost_note`)."""
+
+
+def boosts_flown(study, variants=None) -> dict:
+    """Which threat boost each threat group flew, from the study's trajectories (``Trajectory.boost``).
+
+    Returns ``{"kinematic": [...], "staged": [...]}`` (only the kinds flown, kinematic first), each a list
+    of group names, a group written ``group (variant a, variant b)`` when it flew that boost only in some
+    of the study's variants. A trajectory that could not be set up (status ``invalid``) flew nothing and
+    counts by its threat case's ``boost``. ``variants`` (default: all the study's) limits what is read.
+
+    >>> s = build_study("european-third-site-2007", thresholds=False)
+    >>> boosts_flown(s)
+    {'kinematic': ['iran-europe', 'iran-us-east-coast', 'russia-us']}
+    """
+    seen: dict = {}  # (kind, group) -> variants
+    groups: dict = {}  # group -> variants it appears in
+    for v in study.variants if variants is None else variants:
+        for case, t in zip(study.built[v].threats, study.trajectories[v], strict=True):
+            kind = case.boost if t.status == "invalid" else t.boost
+            seen.setdefault((kind, case.group), []).append(v)
+            groups.setdefault(case.group, set()).add(v)
+    out: dict = {}
+    for kind in (*BOOST_WORDS, *sorted({k for k, _ in seen} - set(BOOST_WORDS))):
+        names = []
+        for (k, g), vs in seen.items():
+            if k != kind:
+                continue
+            only = sorted(set(vs)) if set(vs) != groups[g] else []
+            names.append(g + (f" ({', '.join(only)})" if only else ""))
+        if names:
+            out[kind] = names
+    return out
+
+
+def boost_note(study, variants=None) -> str:
+    """The sentence every view prints about how the study's threats were flown (see `boosts_flown`).
+
+    Says kinematic, staged or both, naming the groups when both were flown, and the boost-phase records'
+    staged boosts when there are any.
+
+    >>> print(boost_note(build_study("european-third-site-2007", thresholds=False)))
+    threat boost: kinematic (a fixed burnout point from the class's figures)
+    """
+    flown = boosts_flown(study, variants)
+    if len(flown) == 1:
+        (kind,) = flown
+        parts = [f"threat boost: {BOOST_WORDS.get(kind, kind)}"]
+    else:
+        parts = ["threat boost: " + "; ".join(f"{BOOST_WORDS.get(k, k)} for {', '.join(gs)}"
+                                              for k, gs in flown.items())]
+    if any(variants is None or r.variant in variants for r in study.boost_phase):
+        parts.append("boost-phase intercept: the booster catalog's stages integrated toward each target")
+    return "; ".join(parts)
+
+
+def variant_changes(study, variant: str, sets=None) -> list:
+    """What a variant changes against the base scenario, from the study's built scenarios.
+
+    Parameters
+    ----------
+    study : Study
+    variant : str
+        One of ``study.variants``.
+    sets : mapping, optional
+        The variant's ``set:`` entries (path -> value as written); an entry that moves no number of the
+        assumption list (a switch, a name) is listed as written.
+
+    Returns
+    -------
+    list of dict
+        ``path``, ``base`` (the base scenario's value, None when the study has no base or the base has no
+        such number), ``value`` and ``unit``: every number of the variant's assumption list that differs
+        from the base's, then the ``sets`` entries not among them.
+
+    >>> s = build_study("european-third-site-2007", variants=["base", "speed-postol-9"], thresholds=False)
+    >>> [(c["path"], c["base"], c["value"]) for c in variant_changes(s, "speed-postol-9")]
+    [('interceptor_types.gbi-2stage.burnout_speed_km_s', 6.3, 9.0)]
+    """
+    if variant not in study.built:
+        raise InputError(f"variant must be one of {', '.join(study.variants)}, got {variant!r}")
+    base = study.built.get(BASE)
+    before = {a.path: a.value for a in base.assumptions} if base is not None and variant != BASE else {}
+    out = []
+    for a in study.built[variant].assumptions if variant != BASE else ():
+        old = before.get(a.path)
+        same = old is not None and (old == a.value or (old != old and a.value != a.value))
+        if not same and (base is not None or a.origin.startswith("variant")):
+            out.append({"path": a.path, "base": old, "value": a.value, "unit": a.unit})
+    done = {c["path"] for c in out}
+    mine = {a.path: a for a in study.built[variant].assumptions}
+    for path, value in (sets or {}).items():
+        if path in done:
+            continue
+        a = mine.get(path)  # a number set to the base's own value is still what the variant says
+        out.append({"path": path, "base": before.get(path), "value": a.value if a else value,
+                    "unit": a.unit if a else ""})
+    return out

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from shieldcheck import __version__
-from shieldcheck.report.html import _CSS, LIMITS, _img, _table
+from shieldcheck.report.html import _CSS, BOOST_LIMITS, LIMITS, _img, _table
 
 __all__ = ["compare_page", "write_compare_report"]
 
@@ -56,6 +56,19 @@ def _map_alt(comparison) -> str:
         "Side-by-side maps, one per study, of interceptor sites, radars, launch areas and targets coloured "
         "by the launches defended. " + ". ".join(lines) + "."
     )
+
+
+def _flown(c) -> list[str]:
+    """How each study's threats were flown (`shieldcheck.study.boost_note` of its variant), and the limit
+    of each boost flown (`shieldcheck.report.html.BOOST_LIMITS`)."""
+    from shieldcheck.study import boost_note, boosts_flown
+
+    out, kinds = [], []
+    for label, (_, variant), study in zip(c.labels, c.specs, c.studies, strict=True):
+        v = [variant] if variant in study.built else None
+        out.append(f"{label}: {boost_note(study, v)}.")
+        kinds += [k for k in boosts_flown(study, v) if k not in kinds]
+    return out + [BOOST_LIMITS[k] for k in kinds if k in BOOST_LIMITS]
 
 
 def compare_page(comparison, *, map_png: bytes | None = None) -> str:
@@ -182,7 +195,10 @@ def compare_page(comparison, *, map_png: bytes | None = None) -> str:
     )
 
     parts.append(
-        "<h2 id='limits'>The model's limits</h2><ul>" + "".join(f"<li>{_e(x)}</li>" for x in LIMITS) + "</ul>"
+        "<h2 id='limits'>The model's limits</h2><ul>"
+        + "".join(f"<li>{_e(x)}</li>" for x in _flown(c))
+        + "".join(f"<li>{_e(x)}</li>" for x in LIMITS)
+        + "</ul>"
     )
     parts.append(
         "<p class='note'>Re-run: <code>shieldcheck compare "

@@ -44,6 +44,7 @@ from pathlib import Path
 import numpy as np
 
 from shieldcheck import earth as _earth
+from shieldcheck._format import fmt_number
 from shieldcheck.engagement import COLUMNS, EngagementResult, interceptor_path
 from shieldcheck.errors import InputError
 from shieldcheck.sensors import coverage_boundary
@@ -77,9 +78,21 @@ TABLE_COLUMNS = (*PROVENANCE_COLUMNS, *COLUMNS)
 `EngagementResult` fields."""
 
 NOTE = (
-    "Model estimate: shieldcheck kinematic models with the scenario's cited assumptions; "
+    "Model estimate: shieldcheck's models with the scenario's cited assumptions; "
     "not a prediction of real-world performance."
 )
+"""The note of a table written alone; a bundle's files carry `ExportBundle.note`, which also says how the
+threats were flown."""
+
+
+def model_note(study, variants=None) -> str:
+    """The note every file of a study's export carries: model estimates, how the threats were flown (the
+    study's `shieldcheck.study.boost_note`: kinematic, staged or both), the interceptors' kinematic reach."""
+    from shieldcheck.study import boost_note
+
+    return (f"Model estimate: shieldcheck's models ({boost_note(study, variants)}; interceptors: kinematic "
+            "reach, no homing) with the scenario's cited assumptions; not a prediction of real-world "
+            "performance.")
 
 _DEG = 7  # decimals written for degrees (1e-7 deg ~ 1 cm)
 _M = 2  # decimals written for meters
@@ -121,6 +134,8 @@ class ExportBundle:
     footprints : sequence of dict
         Optional GeoJSON-like features ``{"geometry": shapely geometry or GeoJSON dict, "properties":
         {...}}`` (e.g. footprint contours), in lon/lat degrees.
+    note : str
+        The model note every feature, placemark and packet carries (`model_note` of the study).
     """
 
     scenario: str
@@ -133,6 +148,7 @@ class ExportBundle:
     intercepts: list[dict]
     rows: list[dict]
     footprints: list[dict] | tuple = ()
+    note: str = NOTE
 
 
 def _coverage_ring(radar, altitude_km: float, earth: str, az_step_deg: float = 5.0):
@@ -414,6 +430,7 @@ def collect(
         intercepts=intercepts,
         rows=rows,
         footprints=list(footprints),
+        note=model_note(study, [variant]),
     )
 
 
@@ -560,7 +577,7 @@ def _row(bundle: ExportBundle, number: int) -> dict:
 def _fmt(v, unit: str = "", digits: int = 0) -> str:
     if v is None:
         return "-"
-    return f"{v:,.{digits}f}{(' ' + unit) if unit else ''}"
+    return f"{fmt_number(v, digits)}{(' ' + unit) if unit else ''}"
 
 
 # ============================================================================ KML
@@ -717,7 +734,7 @@ def write_kml(bundle: ExportBundle, path, epoch="2007-08-30T00:00:00Z") -> Path:
         bundle.title,
         f"Scenario {bundle.scenario}, variant {variant}, scenario hash {bundle.scenario_hash}.<br/>"
         f"Engagement table rows are numbered as in the CSV/Parquet export. Times: every threat is "
-        f"launched at {at(0)} (a display convention).<br/>{NOTE}",
+        f"launched at {at(0)} (a display convention).<br/>{bundle.note}",
     )
 
     def style(sid: str, *, icon=None, line=None, poly=None) -> str:
@@ -753,7 +770,7 @@ def write_kml(bundle: ExportBundle, path, epoch="2007-08-30T00:00:00Z") -> Path:
             "Placemark",
             ids(f"site.{s['kind']}.{s['name']}"),
             f"{s['label']} ({kind})",
-            f"{kind} {s['name']}<br/>{_details_text(s['details'], '<br/>')}<br/>{NOTE}",
+            f"{kind} {s['name']}<br/>{_details_text(s['details'], '<br/>')}<br/>{bundle.note}",
             style=st_point.get(s["kind"], st_point["launch"]),
         )
         pt = _kml_el(pm, "Point")
@@ -772,7 +789,7 @@ def write_kml(bundle: ExportBundle, path, epoch="2007-08-30T00:00:00Z") -> Path:
                 f"{r['name']}: targets at {h:g} km",
                 f"Outer limit of {r['name']}'s coverage of targets at {h:g} km altitude "
                 f"(max range {r['max_range_km']:g} km against {r['reference_rcs_m2']:g} m²; "
-                f"elevation mask, horizon and field of regard included).<br/>{NOTE}",
+                f"elevation mask, horizon and field of regard included).<br/>{bundle.note}",
                 style=st_cov,
             )
             pol = _kml_el(pm, "Polygon")
@@ -799,7 +816,7 @@ def write_kml(bundle: ExportBundle, path, epoch="2007-08-30T00:00:00Z") -> Path:
             f"Threat {t['id']}: flight {_fmt(t['flight_time_s'], 's')}, apogee "
             f"{_fmt(t['apogee_km'], 'km')}, ground range {_fmt(t['ground_range_km'], 'km')}.<br/>"
             + "<br/>".join(lines)
-            + f"<br/>{NOTE}",
+            + f"<br/>{bundle.note}",
             begin=at(t["samples"]["t_s"][0]),
             end=at(t["samples"]["t_s"][-1]),
             style=st_eng if t["engageable"] else st_not,
@@ -815,7 +832,7 @@ def write_kml(bundle: ExportBundle, path, epoch="2007-08-30T00:00:00Z") -> Path:
         text = (
             f"Interceptor from {c['site']} at {c['threat']}: {c['launch']} → {c['target']}; lift-off "
             f"{c['launch_s']:,.0f} s, intercept {c['intercept_s']:,.0f} s after the threat's launch.<br/>"
-            f"{_row_text(bundle, c['row'])}<br/>{NOTE}"
+            f"{_row_text(bundle, c['row'])}<br/>{bundle.note}"
         )
         pm = _kml_feature(
             f_int,
@@ -861,7 +878,7 @@ def write_kml(bundle: ExportBundle, path, epoch="2007-08-30T00:00:00Z") -> Path:
             geom = geom if hasattr(geom, "geom_type") else shape(geom)
             props = dict(feat.get("properties") or {})
             name = str(props.get("name", props.get("label", f"footprint {i + 1}")))
-            desc = "<br/>".join(f"{k}: {v}" for k, v in props.items()) + f"<br/>{NOTE}"
+            desc = "<br/>".join(f"{k}: {v}" for k, v in props.items()) + f"<br/>{bundle.note}"
             for g in getattr(geom, "geoms", [geom]):
                 if g.geom_type not in ("Polygon", "LineString"):
                     continue
@@ -991,7 +1008,7 @@ def write_czml(bundle: ExportBundle, path, epoch="2007-08-30T00:00:00Z") -> Path
             version=CZML_VERSION,
             description=(
                 f"Scenario {bundle.scenario}, variant {variant}, scenario hash {bundle.scenario_hash}. "
-                f"Time is counted from the threats' launch at the epoch. {NOTE}"
+                f"Time is counted from the threats' launch at the epoch. {bundle.note}"
             ),
             clock=Clock(
                 interval=TimeInterval(start=start, end=at(longest)),
@@ -1018,7 +1035,8 @@ def write_czml(bundle: ExportBundle, path, epoch="2007-08-30T00:00:00Z") -> Path
                 id=f"site/{s['kind']}/{s['name']}",
                 name=f"{s['label']} ({s['kind'].replace('_', ' ')})",
                 description=(
-                    f"{s['kind'].replace('_', ' ')} {s['name']}: {_details_text(s['details'], '; ')}. {NOTE}"
+                    f"{s['kind'].replace('_', ' ')} {s['name']}: {_details_text(s['details'], '; ')}. "
+                    f"{bundle.note}"
                 ),
                 position=Position(
                     cartographicDegrees=[_deg(s["longitude_deg"]), _deg(s["latitude_deg"]), 0.0]
@@ -1038,7 +1056,7 @@ def write_czml(bundle: ExportBundle, path, epoch="2007-08-30T00:00:00Z") -> Path
                 Packet(
                     id=f"coverage/{r['name']}/{h:g}km",
                     name=f"{r['name']}: coverage of targets at {h:g} km",
-                    description=f"Outer limit of {r['name']}'s coverage at {h:g} km altitude. {NOTE}",
+                    description=f"Outer limit of {r['name']}'s coverage at {h:g} km altitude. {bundle.note}",
                     polygon=Polygon(
                         positions=PositionList(cartographicDegrees=flat),
                         perPositionHeight=True,
@@ -1082,7 +1100,7 @@ def write_czml(bundle: ExportBundle, path, epoch="2007-08-30T00:00:00Z") -> Path
         desc = (
             f"{t['threat']}: {t['launch']} to {t['target']}. "
             + " ".join(_row_text(bundle, n) + "." for n in t["rows"])
-            + f" {NOTE}"
+            + f" {bundle.note}"
         )
         color = rgba(255, 165, 0) if t["engageable"] else rgba(255, 0, 0)
         packets.append(
@@ -1100,7 +1118,7 @@ def write_czml(bundle: ExportBundle, path, epoch="2007-08-30T00:00:00Z") -> Path
         desc = (
             f"Interceptor from {c['site']} at {c['threat']} ({c['launch']} to {c['target']}): lift-off "
             f"{c['launch_s']:,.0f} s, intercept {c['intercept_s']:,.0f} s. "
-            f"{_row_text(bundle, c['row'])}. {NOTE}"
+            f"{_row_text(bundle, c['row'])}. {bundle.note}"
         )
         packets.append(
             moving(
@@ -1212,7 +1230,7 @@ def write_geojson(bundle: ExportBundle, path) -> Path:
             "engageable": t["engageable"],
             "reason": t["reason"],
             "rows": t["rows"],
-            "note": NOTE,
+            "note": bundle.note,
         }
         feature(_line_geometry(t["samples"]), props)
     for c in bundle.intercepts:
@@ -1225,7 +1243,7 @@ def write_geojson(bundle: ExportBundle, path) -> Path:
                 **row,
                 "launch_s": c["launch_s"],
                 "intercept_s": c["intercept_s"],
-                "note": NOTE,
+                "note": bundle.note,
             },
         )
         feature(
@@ -1238,7 +1256,7 @@ def write_geojson(bundle: ExportBundle, path) -> Path:
                 "id": f"intercept/{c['site']}/row-{c['row']}",
                 **row,
                 "intercept_s": c["intercept_s"],
-                "note": NOTE,
+                "note": bundle.note,
             },
         )
     for r in bundle.radars:
@@ -1254,7 +1272,7 @@ def write_geojson(bundle: ExportBundle, path) -> Path:
                     "altitude_km": h,
                     "max_range_km": r["max_range_km"],
                     "reference_rcs_m2": r["reference_rcs_m2"],
-                    "note": NOTE,
+                    "note": bundle.note,
                 },
             )
     for feat in bundle.footprints:
@@ -1265,7 +1283,7 @@ def write_geojson(bundle: ExportBundle, path) -> Path:
         "variant": bundle.variant,
         "scenario_hash": bundle.scenario_hash,
         "title": bundle.title,
-        "note": NOTE,
+        "note": bundle.note,
         "features": features,
     }
     path.write_text(json.dumps(doc, ensure_ascii=False, allow_nan=False), encoding="utf-8")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import html
-import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from shieldcheck import __version__
+from shieldcheck._format import fmt_number
 from shieldcheck.engagement import interceptor_path
 from shieldcheck.footprint import REASON_CODES
 from shieldcheck.interceptors import reach_fan
@@ -35,9 +35,8 @@ from shieldcheck.threats import sample_trajectory
 __all__ = ["ReportResult", "build_report", "LIMITS"]
 
 LIMITS = [
-    "Kinematics only: central gravity (no J2), no atmosphere during the coast, and a boost phase reduced to "
-    "its end state (drawn with an illustrative profile). No homing, guidance, divert, discrimination, "
-    "countermeasures, warhead or accuracy modelling.",
+    "Kinematics only: the coast under central gravity (no J2), no atmosphere during the coast. No homing, "
+    "guidance, divert, discrimination, countermeasures, warhead or accuracy modelling.",
     "An interceptor can reach a point if the Lambert arc from its burnout point (above its site) needs no "
     "more than its burnout speed; the burnout speed is treated as available in any direction.",
     "Radars see along straight lines above an elevation mask, out to a range scaled as σ^¼; no clutter, "
@@ -45,6 +44,26 @@ LIMITS = [
     "Many parameters are public estimates or marked engineering estimates (see the assumptions table); the "
     "contested ones are carried as variants. Every number here is a model estimate, not a measurement.",
 ]
+
+BOOST_LIMITS = {
+    "kinematic": "A kinematic boost is reduced to its end state (a fixed burnout point from the class's "
+    "figures), drawn with an illustrative profile.",
+    "staged": "A staged boost is a 3-DOF point mass (thrust, drag, J2) flown stage by stage with a "
+    "gravity-turn pitch program and the thrust cut to land on the target; the stage data are mostly "
+    "estimates.",
+}
+"""The limit each threat boost flown adds to `LIMITS` (`model_limits`)."""
+
+
+def model_limits(study) -> list[str]:
+    """The model's limits for a study: how its threats were flown (`shieldcheck.study.boost_note`, from the
+    study's trajectories), the limit of each boost flown, then `LIMITS`."""
+    from shieldcheck.study import boost_note, boosts_flown
+
+    note = boost_note(study)
+    first = f"How the threats were flown: {note[0].upper()}{note[1:]}."
+    return [first, *(BOOST_LIMITS[k] for k in boosts_flown(study) if k in BOOST_LIMITS), *LIMITS]
+
 
 _CSS = """
 body{font-family:Georgia,'Times New Roman',serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;
@@ -66,6 +85,8 @@ class ReportResult:
     path: Path
     key_answers: tuple[str, ...]
     seconds: float
+    model_note: str = ""
+    """How the threats were flown (`shieldcheck.study.boost_note`), for the console's key answers."""
 
 
 def _img(png: bytes, alt: str) -> str:
@@ -73,11 +94,51 @@ def _img(png: bytes, alt: str) -> str:
 
 
 def _fmt(v, digits=0) -> str:
-    if v is None or (isinstance(v, float) and not math.isfinite(v)):
-        return "–"
     if isinstance(v, float):
-        return f"{v:,.{digits}f}"
-    return html.escape(str(v))
+        return fmt_number(v, digits, missing="–")
+    return "–" if v is None else html.escape(str(v))
+
+
+def _value_text(value, unit: str) -> str:
+    """A number as the scenario gives it (every significant digit, `repr`-short), with its unit."""
+    if isinstance(value, float):
+        text = fmt_number(value, 6, significant=True)
+    else:
+        text = str(value)
+    return html.escape(text + (f" {unit}" if unit else ""))
+
+
+def _variants_table(study, model, names) -> str:
+    """What each variant is (its description and source, from the scenario) and the numbers it sets
+    against the base scenario (`shieldcheck.study.variant_changes`, from the study's built scenarios)."""
+    from shieldcheck.study import variant_changes
+
+    body = []
+    for v in names:
+        if v == BASE:
+            continue
+        spec = model.variants[v]
+        changes = variant_changes(study, v, spec.set)
+        what = "<br>".join(
+            f"<code>{html.escape(c['path'])}</code>: "
+            + (f"{_value_text(c['base'], c['unit'])} → " if c["base"] is not None else "")
+            + f"<b>{_value_text(c['value'], c['unit'])}</b>"
+            for c in changes
+        )
+        body.append(
+            [
+                html.escape(v),
+                html.escape(spec.description or "")
+                + (f" ({html.escape(spec.source)})" if spec.source else ""),
+                what or "–",
+            ]
+        )
+    if not body:
+        return ""
+    return (
+        "<p>What each variant changes against the base scenario (base value → the variant's):</p>"
+        + _table(["variant", "description (source)", "values it sets"], body)
+    )
 
 
 def _table(header: list[str], rows: list[list[str]], num_cols=()) -> str:
@@ -732,15 +793,8 @@ def build_report(
             [html.escape(gname)] + [f"{gs[v].routes_defended}/{gs[v].routes_reachable}" for v in names]
         )
     parts.append(_table(header, body, num_cols=tuple(range(1, len(header)))))
-    parts.append(
-        "<p class='note'>Routes defended / routes the threat can reach, per threat group. Variant "
-        "descriptions and sources: "
-        + "; ".join(
-            f"<b>{html.escape(k)}</b>: {html.escape(m.description or '')} ({html.escape(m.source or '')})"
-            for k, m in model.variants.items()
-        )
-        + ".</p>"
-    )
+    parts.append("<p class='note'>Routes defended / routes the threat can reach, per threat group.</p>")
+    parts.append(_variants_table(study, model, names))
     body = []
     per_route = {v: [r for r in study.routes if r.variant == v] for v in names}
     for k, r in enumerate(routes):
@@ -771,7 +825,7 @@ def build_report(
 
     parts.append(
         "<h2 id='limits'>The model's limits</h2><ul>"
-        + "".join(f"<li>{html.escape(x)}</li>" for x in LIMITS)
+        + "".join(f"<li>{html.escape(x)}</li>" for x in model_limits(study))
         + "</ul>"
     )
     parts.append(
@@ -782,4 +836,6 @@ def build_report(
     )
     path = out_dir / f"{built.name}{'-' + variant if variant else ''}.html"
     path.write_text("\n".join(parts), encoding="utf-8")
-    return ReportResult(path, tuple(answers), time.perf_counter() - t_start)
+    from shieldcheck.study import boost_note
+
+    return ReportResult(path, tuple(answers), time.perf_counter() - t_start, boost_note(study))

@@ -4,7 +4,8 @@ Every function takes the table of :func:`shieldcheck.sweep.load` (a ``pyarrow.Ta
 column name to array, filters it with ``where``, aggregates one value per cell of the swept inputs, and
 returns a ``matplotlib.figure.Figure`` (built without pyplot, so nothing global changes and no display is
 needed; ``fig.savefig("x.png")`` renders with Agg), titled with the scenario (its ``scenario`` column) and
-"kinematic model estimates". Axis labels carry units read from the column name
+"model estimates" (not "kinematic": a sweep table does not record how its threats were flown, and a
+staged group may be among them). Axis labels carry units read from the column name
 (``_km_s`` km/s, ``_s`` s, ``_km`` km, ``_deg`` deg, ``_m2`` m²).
 
 ``value`` is any numeric column, or ``"engageable_fraction"``: the share of engagement rows in the cell
@@ -174,7 +175,7 @@ def _title(ax, title: str, cols: Mapping[str, np.ndarray]) -> None:
     names = sorted({str(v) for v in cols["scenario"]}) if "scenario" in cols else []
     more = f" and {len(names) - 3} more" if len(names) > 3 else ""
     what = ", ".join(names[:3]) + more + ": " if names else ""
-    ax.set_title(f"{title}\n{what}kinematic model estimates, not measurements", fontsize=10)
+    ax.set_title(f"{title}\n{what}model estimates, not measurements", fontsize=10)
 
 
 def _style(ax) -> None:

@@ -55,7 +55,8 @@ STUDY_DESCRIPTION = (
     "`engage --table boost_phase --json`) and `basing_zones` (per threat group: cells that engage every "
     "route before burnout, with the outline as GeoJSON, for the map's boost-phase layer); both empty "
     "otherwise. `--set`-style overrides reach the block (`boost_phase.bases.NAME.burnout_speed_km_s=6`). "
-    "Kinematic model estimates."
+    "`model_note` says how the threats were flown (kinematic boost, staged, or both, per threat group). "
+    "Model estimates."
 )
 
 

@@ -17,6 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
+from shieldcheck._format import echo_number
 from shieldcheck.errors import InputError
 
 FLAGSHIP = "european-third-site-2007"
@@ -364,7 +365,7 @@ def site_sets(model, key: ViewKey) -> list[str]:
             {
                 "name": name,
                 "label": f"added site {name}",
-                "place": f"{lat:.4f},{lon:.4f}",
+                "place": f"{echo_number(lat)},{echo_number(lon)}",  # as given (1e-4 deg rounding: 11 m)
                 "interceptor": interceptor or default_type,
                 "inventory": {"value": inventory, "source": "web: added site"},
             }
@@ -553,11 +554,14 @@ def study_view(built, variant: str = "base", claims=(), thresholds: bool = False
     -------
     dict
         `Study.to_dict` (provenance, title, question, claims, ``rows``, ``routes``, ``groups``,
-        ``thresholds``) plus ``variant``.
+        ``thresholds``) plus ``variant`` and ``model_note`` (`shieldcheck.study.boost_note`: how the
+        threats were flown).
     """
-    from shieldcheck.study import build_study
+    from shieldcheck.study import boost_note, build_study
 
-    out = build_study(built, thresholds=thresholds).to_dict()
+    study = build_study(built, thresholds=thresholds)
+    out = study.to_dict()
+    out["model_note"] = boost_note(study)  # how the threats were flown, for the page's estimate line
     out["variant"] = variant
     out["claims"] = [dict(c) for c in claims]
     return out

@@ -282,6 +282,10 @@
     var s = current.study;
     $("title").textContent = s.title;
     $("question").textContent = s.question;
+    // how the threats were flown is the study's to say (kinematic, staged or both), not the page's
+    $("model-note").textContent = "Model estimates from public figures (" + s.model_note +
+      "; interceptors: kinematic reach, no homing), not measurements. Every number has its source in " +
+      "the scenario file.";
     var ul = $("groups");
     ul.textContent = "";
     s.groups.forEach(function (g) {
