@@ -1,0 +1,162 @@
+"""What the item-by-item audit of issue 9 (session 6) still found, each kind with its regression test.
+
+The audit itself, kind by kind (input, outcome, guarding test, oracle, whether the test was seen failing
+with its guarded line broken), is ``tests/data/issue9_audit.md``. Expected values here come from closed
+forms (the barrage formula 1 - (1 - p)^n, Feller 1968, ch. VI; linear interpolation of a crossing),
+geographiclib (Karney 2013) and the RFC 7946 rules, never from shieldcheck itself.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from geographiclib.geodesic import Geodesic
+
+from shieldcheck import doctrine, earth
+from shieldcheck._yaml import load_yaml
+from shieldcheck.errors import InputError
+from shieldcheck.reach import Reach, reach_geojson
+
+
+# ------------------------------------------- kind 6/10 (fuzz): doctrine arrays that do not go together
+@pytest.mark.parametrize(
+    "call, names",
+    [
+        (lambda: doctrine.barrage_pk([0.5, 0.6], [1, 2, 3]), "sspk, n and p_sys"),
+        (lambda: doctrine.barrage_pk([], 0, [0.0, 0.0]), "sspk, n and p_sys"),  # found by the long fuzz run
+        (lambda: doctrine.shoot_look_shoot_pk([0.5, 0.6], [1, 2, 3], 1, 0.9), "sspk, n1, n2, p_ka, p_sys"),
+        (lambda: doctrine.shoot_look_shoot_pk(0.5, 1, 1, 0.9, [0.1, 0.2], shots=[1, 2, 3]), "shots"),
+        (lambda: doctrine.sls_expected_shots([0.5, 0.6], [1, 2, 3], 1, 0.9), "sspk, n1, n2, p_ka and p_sys"),
+        (lambda: doctrine.engagement_pk([0.5, 0.6], [1, 2, 3]), "shots"),
+        (lambda: doctrine.engagement_pk(0.5, [1, 2, 3], p_sys=[0.1, 0.2]), "shots"),
+        (lambda: doctrine.system_reliability([0.5, 0.6], [0.1, 0.2, 0.3]), "detection, track"),
+        (lambda: doctrine.raid([1, 2], [0.5, 0.5, 0.5], 3, 1), "warheads, pk_per_warhead"),
+    ],
+)
+def test_doctrine_arrays_that_do_not_broadcast_are_an_input_error(call, names):
+    # numpy's "operands could not be broadcast together" (ValueError) escaped from five doctrine functions
+    with pytest.raises(InputError, match="must broadcast to one shape") as info:
+        call()
+    assert names in str(info.value) and "got shapes" in str(info.value)
+
+
+def test_doctrine_arrays_that_broadcast_still_compute():
+    # closed form: P_k = p_sys (1 - (1 - p)^n) (Feller 1968, ch. VI)
+    got = doctrine.barrage_pk([0.5, 0.7], [[1], [2]], 0.9)
+    want = 0.9 * (1.0 - (1.0 - np.array([0.5, 0.7])) ** np.array([[1], [2]]))
+    np.testing.assert_allclose(got, want, rtol=1e-14)
+    assert doctrine.barrage_pk([], 3).shape == (0,)
+
+
+@pytest.mark.parametrize("name", ["sspk", "p_ka", "p_sys"])
+@pytest.mark.parametrize("value", [[], [0.5, 0.6]])
+def test_monte_carlo_raid_takes_single_probabilities(name, value):
+    # sspk=[] raised numpy's ValueError; sspk=[0.5, 0.6] with two engaged warheads was silently read as
+    # one probability per warhead (the documented type is a float)
+    kw = {"sspk": 0.7, name: value}
+    with pytest.raises(InputError, match=f"{name} must be a single probability"):
+        doctrine.monte_carlo_raid(2, inventory=2, trials=10, **kw)
+
+
+# ------------------------------------------------------ kind 8: reach boundary across the antimeridian
+def _circle(lat0, lon0, radius_km, step_deg=5.0):
+    """Points radius_km from (lat0, lon0) every step_deg of azimuth, by geographiclib (the oracle)."""
+    az = np.arange(0.0, 360.0, step_deg)
+    pts = [Geodesic.WGS84.Direct(lat0, lon0, a, radius_km * 1e3) for a in az]
+    return az, np.array([p["lat2"] for p in pts]), np.array([p["lon2"] for p in pts])
+
+
+def _reach(lat0, lon0, radius_km):
+    az, lat, lon = _circle(lat0, lon0, radius_km)
+    n = az.size
+    r = Reach(lat0, lon0, tuple(az), (radius_km,) * n, (0.0,) * n, tuple(lat), tuple(lon), (), 700.0)
+    return r, lat, lon
+
+
+def _assert_rfc7946_line(geom, lat, lon):
+    """RFC 7946 sec. 3.1.9 (cut at the antimeridian), 4 (lon, lat ranges); every input vertex kept."""
+    parts = [geom["coordinates"]] if geom["type"] == "LineString" else geom["coordinates"]
+    seen = []
+    for part in parts:
+        p = np.asarray(part, dtype=float)
+        assert p.shape[0] >= 2 and p.shape[1] == 2
+        assert np.all(np.abs(p[:, 0]) <= 180.0) and np.all(np.abs(p[:, 1]) <= 90.0)
+        assert np.all(np.abs(np.diff(p[:, 0])) <= 180.0), "a part still jumps across the antimeridian"
+        seen += [tuple(q) for q in p if abs(q[0]) != 180.0]
+    assert {(round(x, 9), round(y, 9)) for x, y in zip(lon, lat, strict=True) if abs(x) != 180.0} == {
+        (round(x, 9), round(y, 9)) for x, y in seen
+    }
+    return parts
+
+
+@pytest.mark.parametrize(
+    "lat0, lon0, radius_km, cuts",
+    [
+        (53.0, 158.7, 3000.0, 2),  # Kamchatka: the ring crosses 180° twice
+        (89.5, 0.0, 2000.0, 1),  # around the North Pole: once
+        (-89.9, 100.0, 1500.0, 1),  # around the South Pole: once
+        (35.6, 53.4, 2000.0, 0),  # Semnan: not at all, still one closed LineString
+    ],
+)
+def test_reach_geojson_is_cut_at_the_antimeridian(lat0, lon0, radius_km, cuts):
+    # `reach --geojson` wrote one LineString from 158.7°E that jumped from +179° to -179° (issue 9 item 8:
+    # "every GeoJSON output is RFC 7946-valid across the date line and at the poles")
+    r, lat, lon = _reach(lat0, lon0, radius_km)
+    geom = reach_geojson(r, name="test")["features"][0]["geometry"]
+    parts = _assert_rfc7946_line(geom, lat, lon)
+    if cuts == 0:
+        assert geom["type"] == "LineString" and geom["coordinates"][0] == geom["coordinates"][-1]
+        return
+    assert geom["type"] == "MultiLineString" and len(parts) == cuts + 1
+    for a, b in zip(parts[:-1], parts[1:], strict=True):  # each cut ends and starts on ±180° at one latitude
+        assert abs(a[-1][0]) == 180.0 and b[0][0] == -a[-1][0] and b[0][1] == a[-1][1]
+    # the crossing latitude is the linear interpolation between the two vertices either side (closed form)
+    lon_u = np.unwrap(np.radians(np.append(lon, lon[0])))
+    lat_c = np.append(lat, lat[0])
+    i = int(np.flatnonzero(np.abs(np.diff(np.append(lon, lon[0]))) > 180.0)[0])
+    edge = math.radians(math.copysign(180.0, lon[i]))
+    f = (edge - lon_u[i]) / (lon_u[i + 1] - lon_u[i])
+    assert parts[0][-1][1] == pytest.approx(lat_c[i] + f * (lat_c[i + 1] - lat_c[i]), abs=1e-9)
+
+
+def test_split_antimeridian_lives_in_earth_and_keeps_altitudes():
+    parts = earth.split_antimeridian([179.0, -179.0], [10.0, 12.0], [1000.0, 3000.0])
+    assert parts == [
+        [(179.0, 10.0, 1000.0), (180.0, 11.0, 2000.0)],
+        [(-180.0, 11.0, 2000.0), (-179.0, 12.0, 3000.0)],
+    ]
+
+
+# -------------------------------------------------- kind 7: explicit YAML tags read by the 1.2 core schema
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("a: !!int 1_000", "not a YAML 1.2 integer"),  # YAML 1.1 read 1000 (underscores are 1.1 only)
+        ("a: !!int 0b11", "not a YAML 1.2 integer"),
+        ("a: !!int -0x1F", "not a YAML 1.2 integer"),  # no sign before 0x in the core schema
+        ("a: !!int 1:30", "not a YAML 1.2 integer"),  # sexagesimal: 1.1 only
+        ("a: !!float 1_000.5", "not a YAML 1.2 number"),
+        ("a: !!float 1:30", "not a YAML 1.2 number"),
+        ("a: !!float infinity", "not a YAML 1.2 number"),  # Python's float() spelling, not YAML's .inf
+        ("a: !!float nan", "not a YAML 1.2 number"),
+    ],
+)
+def test_tagged_numbers_follow_the_core_schema(text, rule):
+    # YAML 1.2.2, sec. 10.3.2: !!int is [-+]?[0-9]+ | 0o[0-7]+ | 0x[0-9a-fA-F]+; !!float the float forms.
+    # An explicit tag went through Python's int()/float(), which read '1_000' as 1000 and 'infinity' as
+    # inf, and printed Python's "invalid literal for int() with base 10" without a line.
+    with pytest.raises(InputError, match=rule) as info:
+        load_yaml(text, "x.yaml")
+    assert "x.yaml" in str(info.value) and "line 1" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [("a: !!int '010'", 10), ("a: !!int 0o10", 8), ("a: !!float 5", 5.0), ("a: !!int -19", -19),
+     ("a: !!float .5e3", 500.0), ("a: !!float -.inf", -math.inf)],
+)
+def test_tagged_numbers_in_core_forms_still_read(text, value):
+    got = load_yaml(text, "x.yaml")["a"]
+    assert got == value and type(got) is type(value)
