@@ -160,3 +160,21 @@ def test_tagged_numbers_follow_the_core_schema(text, rule):
 def test_tagged_numbers_in_core_forms_still_read(text, value):
     got = load_yaml(text, "x.yaml")["a"]
     assert got == value and type(got) is type(value)
+
+
+# ------------------------------------------------- kind 6: out-of-range input accepted (the inverse frame)
+@pytest.mark.parametrize("r", [[1e300, 0.0, 0.0], [1e300, 1e300, 0.0], [0.0, 0.0, 2e6]])
+def test_ecef_to_geodetic_refuses_what_geodetic_to_ecef_refuses(r):
+    # ecef_to_geodetic([1e300, 0, 0]) returned an altitude of inf; geodetic_to_ecef bounds |altitude| to
+    # MAX_ALTITUDE_KM, and now its inverse bounds the distance the same way
+    with pytest.raises(InputError, match="r_ecef_km must be at most"):
+        earth.ecef_to_geodetic(r)
+
+
+def test_ecef_to_geodetic_at_the_bound_closed_form():
+    # the farthest accepted point on the equator: closed form (lat 0, altitude = |r| - a), and a point at
+    # the outermost point accepted is MAX_ALTITUDE_KM above the equator
+    a = earth.WGS84_A_KM
+    lat, lon, alt = earth.ecef_to_geodetic([a + earth.MAX_ALTITUDE_KM, 0.0, 0.0])
+    assert lat == pytest.approx(0.0, abs=1e-12) and lon == 0.0
+    assert alt == pytest.approx(earth.MAX_ALTITUDE_KM, rel=1e-12)

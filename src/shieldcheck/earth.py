@@ -247,8 +247,9 @@ def ecef_to_geodetic(r_ecef_km, earth: str = "wgs84"):
     """ECEF position (km, ``(..., 3)``) to ``(latitude_deg, longitude_deg, altitude_km)``.
 
     Exact to machine precision (see `geodetic_kernel`); the tests check round trips and agreement with
-    PROJ. Raises `InputError` for a non-finite component or a point within `MIN_GEOCENTRIC_RADIUS_KM` of
-    the Earth's centre.
+    PROJ. Raises `InputError` for a non-finite component, a point within `MIN_GEOCENTRIC_RADIUS_KM` of
+    the Earth's centre or farther than `MAX_ALTITUDE_KM` beyond the equatorial radius (the bound
+    `geodetic_to_ecef` puts on altitudes; 1e300 km gave an infinite altitude).
 
     >>> lat, lon, alt = ecef_to_geodetic(geodetic_to_ecef(54.472, 17.124, 100.0))
     >>> print(round(float(lat), 9), round(float(lon), 9), round(float(alt), 9))
@@ -257,11 +258,18 @@ def ecef_to_geodetic(r_ecef_km, earth: str = "wgs84"):
     a, e2 = ellipsoid(earth)
     r = _vectors(r_ecef_km, "r_ecef_km")
     flat = np.ascontiguousarray(r.reshape(-1, 3))
-    near = np.einsum("ij,ij->i", flat, flat) < MIN_GEOCENTRIC_RADIUS_KM**2
+    r2 = np.einsum("ij,ij->i", flat, flat)
+    near = r2 < MIN_GEOCENTRIC_RADIUS_KM**2
     if np.any(near):
         raise InputError(
             f"r_ecef_km must be at least {MIN_GEOCENTRIC_RADIUS_KM:g} km from the Earth's centre (geodetic "
             f"latitude is not unique closer in), got {flat[np.argmax(near)].tolist()}"
+        )
+    far = ~(r2 <= (a + MAX_ALTITUDE_KM) ** 2)  # r2 overflows to inf from about 1e154 km
+    if np.any(far):
+        raise InputError(
+            f"r_ecef_km must be at most {a + MAX_ALTITUDE_KM:,.0f} km from the Earth's centre (altitudes "
+            f"within ±{MAX_ALTITUDE_KM:g} km), got {flat[np.argmax(far)].tolist()}"
         )
     lat = np.empty(flat.shape[0])
     h = np.empty(flat.shape[0])
