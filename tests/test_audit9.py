@@ -178,3 +178,25 @@ def test_ecef_to_geodetic_at_the_bound_closed_form():
     lat, lon, alt = earth.ecef_to_geodetic([a + earth.MAX_ALTITUDE_KM, 0.0, 0.0])
     assert lat == pytest.approx(0.0, abs=1e-12) and lon == 0.0
     assert alt == pytest.approx(earth.MAX_ALTITUDE_KM, rel=1e-12)
+
+
+# ------------------------------------------------ kind 12: two outputs to standard output, one dropped
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["trajectory", "tehran", "berlin", "--csv", "-", "--json"],  # the CSV was printed, the JSON dropped
+        ["engage", "european-third-site-2007", "--csv", "-", "--json"],  # the JSON printed, the CSV dropped
+        ["threshold", "european-third-site-2007", "--csv", "-", "--json"],
+    ],
+)
+def test_csv_and_json_both_to_standard_output_is_refused(args):
+    # README, "Output paths": "at most one output (counting --json) may be standard output"; reach,
+    # compare and boost-phase refused it, these three printed one and silently dropped the other
+    from typer.testing import CliRunner
+
+    from shieldcheck.cli import app
+
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 2, r.output
+    assert r.stderr.strip() == "error: only one output can be standard output (-), got --json and --csv"
+    assert r.stdout == ""
