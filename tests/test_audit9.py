@@ -200,3 +200,60 @@ def test_csv_and_json_both_to_standard_output_is_refused(args):
     assert r.exit_code == 2, r.output
     assert r.stderr.strip() == "error: only one output can be standard output (-), got --json and --csv"
     assert r.stdout == ""
+
+
+# --------------------------------------- Must show: exports across the date line re-read and validated
+@pytest.fixture(scope="module")
+def pacific_exports(tmp_path_factory):
+    """`export` of the North Korea scenario (tracks across 180°, a site in Alaska), cut to three routes,
+    as GeoJSON, KML and CZML (the automated XSD and Cesium checks read the flagship, which crosses no
+    date line)."""
+    pytest.importorskip("shapely")
+    from typer.testing import CliRunner
+
+    from shieldcheck.cli import app
+
+    out = tmp_path_factory.mktemp("pacific")
+    args = ["export", "us-homeland-north-korea", "-o", str(out), "--format", "geojson", "--format", "kml",
+            "--set", "threats.nk-icbm.launch=[pyongyang]",
+            "--set", "threats.nk-icbm.targets=[anchorage, honolulu, seattle]"]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0, r.output
+    return out
+
+
+def test_pacific_geojson_export_is_rfc7946(pacific_exports):
+    import json
+
+    from test_geojson_geometry import assert_rfc7946_polygonal
+
+    doc = json.loads((pacific_exports / "us-homeland-north-korea.geojson").read_text())
+    cut = 0
+    for f in doc["features"]:
+        g = f["geometry"]
+        if g["type"] in ("Polygon", "MultiPolygon"):
+            assert_rfc7946_polygonal(g)
+        elif g["type"] in ("LineString", "MultiLineString"):
+            parts = [g["coordinates"]] if g["type"] == "LineString" else g["coordinates"]
+            cut += g["type"] == "MultiLineString"
+            for p in parts:
+                a = np.asarray(p, dtype=float)
+                assert np.all(np.abs(a[:, 0]) <= 180.0) and np.all(np.abs(a[:, 1]) <= 90.0)
+                assert np.all(np.abs(np.diff(a[:, 0])) <= 180.0), f["properties"]
+        else:
+            assert g["type"] == "Point" and abs(g["coordinates"][0]) <= 180.0
+    assert cut >= 2  # Pyongyang -> Honolulu and -> Seattle cross the date line: they must have been cut
+
+
+def test_pacific_kml_export_is_valid_against_the_ogc_kml_2_2_schema(pacific_exports):
+    import importlib.util
+    from pathlib import Path
+
+    xmlschema = pytest.importorskip("xmlschema")
+    spec = importlib.util.find_spec("fastkml")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.skip("fastkml (which ships the OGC KML 2.2 schema) is not installed")
+    schema = xmlschema.XMLSchema(str(Path(spec.submodule_search_locations[0]) / "schema" / "ogckml22.xsd"))
+    kml = pacific_exports / "us-homeland-north-korea.kml"
+    errors = [f"{e.path}: {e.reason}" for e in schema.iter_errors(str(kml))]
+    assert errors == [], errors[:5]
