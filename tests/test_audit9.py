@@ -257,3 +257,35 @@ def test_pacific_kml_export_is_valid_against_the_ogc_kml_2_2_schema(pacific_expo
     kml = pacific_exports / "us-homeland-north-korea.kml"
     errors = [f"{e.path}: {e.reason}" for e in schema.iter_errors(str(kml))]
     assert errors == [], errors[:5]
+
+
+# ------------------------------------------ kind 3: the eastward near-antipodal route, an outside oracle
+def test_eastward_near_antipodal_route_against_a_lamberthub_scan():
+    # test_threats' oracle scans shieldcheck's own flight-time solver; this one is independent: lamberthub's
+    # izzo2015 (Izzo 2015) from the launch point to the target carried east by the Earth's rotation, every
+    # 0.5 s of flight time, keeping arcs whose lowest point (the perigee when the arc passes it, closed
+    # form r_p = p / (1 + e)) is not below the equator's radius; the least speed relative to the Earth.
+    izzo2015 = pytest.importorskip("lamberthub").izzo2015
+    from shieldcheck.threats import trajectory
+
+    mu, omega, a = earth.MU_KM3_S2, earth.OMEGA_RAD_S, earth.WGS84_A_KM
+    r1 = np.array([a, 0.0, 0.0])
+    best_v, best_t = math.inf, math.nan
+    for tof in np.arange(2450.0, 2700.0, 0.5):
+        th = math.radians(172.0) + omega * tof
+        r2 = a * np.array([math.cos(th), math.sin(th), 0.0])
+        v1, _ = izzo2015(mu, r1, r2, tof, M=0, prograde=True, low_path=True, maxiter=50, atol=1e-10,
+                         rtol=1e-12)
+        h = np.cross(r1, v1)
+        e_vec = np.cross(v1, h) / mu - r1 / a
+        ecc = float(np.linalg.norm(e_vec))
+        nu1, nu2 = (math.atan2(np.cross(e_vec, r)[2], e_vec @ r) % (2 * math.pi) for r in (r1, r2))
+        lowest = (h @ h / mu) / (1.0 + ecc) if nu2 < nu1 else a  # prograde from nu1 to nu2 through perigee
+        if lowest >= a - 1e-6:
+            v_rel = float(np.linalg.norm(v1 - np.cross([0.0, 0.0, omega], r1)))
+            if v_rel < best_v:
+                best_v, best_t = v_rel, tof
+    t = trajectory((0.0, 0.0), (0.0, 172.0))
+    assert t.status == "ok", t.reason
+    assert best_v - 0.001 <= t.burnout_speed_relative_km_s <= best_v + 1e-6  # 1 m/s; the scan's grid is 0.5 s
+    assert t.flight_time_s == pytest.approx(best_t, abs=1.0)
