@@ -72,11 +72,29 @@ for _tag, _regex, _first in _CORE:
     )
 
 
+_BOOL = re.compile(rf"^(?:{_CORE[0][1]})$")
+_INT = re.compile(rf"^(?:{_CORE[1][1]})$")
+_NUMBER = re.compile(rf"^(?:{_CORE[1][1]}|{_CORE[2][1]})$")
+
+
 class _CoreConstructor(yaml.constructor.SafeConstructor):
-    """Builds plain Python values; a key repeated within one mapping is an error (PyYAML keeps the last)."""
+    """Builds plain Python values; a key repeated within one mapping is an error (PyYAML keeps the last).
+
+    A scalar tagged explicitly (``!!int 1_000``, ``!!float infinity``) must be written in the core
+    schema's form of that type, as an untagged one is: Python's ``int``/``float`` would read YAML 1.1's
+    underscores and Python's own spellings.
+    """
+
+    def _core_scalar(self, node, pattern, what: str) -> str:
+        text = self.construct_scalar(node)
+        if not pattern.match(text):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{text!r} is not a YAML 1.2 {what}", node.start_mark
+            )
+        return text
 
     def construct_core_int(self, node):
-        text = self.construct_scalar(node)
+        text = self._core_scalar(node, _INT, "integer (digits, 0o17 or 0x1F)")
         sign = -1 if text.startswith("-") else 1
         body = text.lstrip("+-")
         if body.startswith("0o"):
@@ -86,7 +104,7 @@ class _CoreConstructor(yaml.constructor.SafeConstructor):
         return sign * int(body, 10)
 
     def construct_core_float(self, node):
-        text = self.construct_scalar(node).lower()
+        text = self._core_scalar(node, _NUMBER, "number (1500, 1.5e3, .inf)").lower()
         if text.lstrip("+-") == ".inf":
             return float("-inf") if text.startswith("-") else float("inf")
         if text == ".nan":
@@ -94,10 +112,7 @@ class _CoreConstructor(yaml.constructor.SafeConstructor):
         return float(text)
 
     def construct_core_bool(self, node):
-        text = self.construct_scalar(node)
-        if text not in ("true", "True", "TRUE", "false", "False", "FALSE"):
-            raise ValueError(f"{text!r} is not a YAML 1.2 boolean (true or false)")
-        return text.lower() == "true"
+        return self._core_scalar(node, _BOOL, "boolean (true or false)").lower() == "true"
 
     def construct_unique_mapping(self, node, deep=False):
         self.flatten_mapping(node)

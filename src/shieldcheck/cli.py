@@ -226,6 +226,7 @@ def trajectory_cmd(
         _fail(f"--shape {shape} conflicts with the option for shape {implied[0]}")
     try:
         csv_path = _out_file(csv_path, "--csv", CSV_SUFFIXES)
+        _one_stdout(**{"--json": STDOUT if as_json else None, "--csv": csv_path})  # one was dropped silently
         from shieldcheck.catalog import get_missile, resolve_place
         from shieldcheck.catalog.boosters import class_booster, with_booster
 
@@ -524,6 +525,7 @@ def engage_cmd(
 
     try:
         csv_path = _out_file(csv_path, "--csv", CSV_SUFFIXES)
+        _one_stdout(**{"--json": STDOUT if as_json else None, "--csv": csv_path})  # one was dropped silently
         study = _study(scenario, variant, all_variants, set_, thresholds=table_name == "thresholds")
         if table_name == "boost_phase" and not study.boost_phase:
             raise InputError(f"--table boost_phase: scenario {study.scenario!r} has no boost_phase: block")
@@ -688,6 +690,7 @@ def threshold_cmd(
 
     try:
         csv_path = _out_file(csv_path, "--csv", CSV_SUFFIXES)
+        _one_stdout(**{"--json": STDOUT if as_json else None, "--csv": csv_path})  # one was dropped silently
         study = _study(scenario, variant, all_variants, set_, thresholds=True)
         rows = [r for r in study_table(study, "thresholds") if per_site or r["site"] == ""]
         for i, r in enumerate(rows):

@@ -48,7 +48,7 @@ from typing import Literal
 
 import numpy as np
 
-from shieldcheck.errors import InputError
+from shieldcheck.errors import InputError, require_broadcast
 
 __all__ = [
     "Estimate",
@@ -145,12 +145,17 @@ def system_reliability(detection=1.0, track=1.0, discrimination=1.0, interceptor
     0.821056
     """
     p = _probability("detection", detection)
-    for name, v in (
-        ("track", track),
-        ("discrimination", discrimination),
-        ("interceptor_reliability", interceptor_reliability),
-    ):
-        p = p * _probability(name, v)
+    factors = [
+        _probability(name, v)
+        for name, v in (
+            ("track", track),
+            ("discrimination", discrimination),
+            ("interceptor_reliability", interceptor_reliability),
+        )
+    ]
+    names = "detection, track, discrimination and interceptor_reliability"
+    for f in require_broadcast(names, p, *factors)[1:]:
+        p = p * f
     return _scalar_or_array(np.asarray(p))
 
 
@@ -202,6 +207,7 @@ def barrage_pk(sspk, n, p_sys=1.0):
     p = _probability("sspk", sspk)
     n = _count("n", n)
     ps = _probability("p_sys", p_sys)
+    p, n, ps = require_broadcast("sspk, n and p_sys", p, n, ps)
     return _scalar_or_array(np.asarray(_barrage(p, n, ps)))
 
 
@@ -248,9 +254,12 @@ def shoot_look_shoot_pk(sspk, n1, n2, p_ka, p_sys=1.0, shots=None):
     n2 = _count("n2", n2)
     ka = _probability("p_ka", p_ka)
     ps = _probability("p_sys", p_sys)
+    s = None if shots is None else _count("shots", shots)
+    p, n1, n2, ka, ps, _ = require_broadcast(
+        "sspk, n1, n2, p_ka, p_sys and shots", p, n1, n2, ka, ps, 2 if s is None else s
+    )
     pk = _sls(p, n1, n2, ka, ps)
-    if shots is not None:
-        s = _count("shots", shots)
+    if s is not None:
         pk = np.where(s >= 2, pk, _barrage(p, n1, ps))
     return _scalar_or_array(np.asarray(pk))
 
@@ -270,6 +279,7 @@ def sls_expected_shots(sspk, n1, n2, p_ka, p_sys=1.0):
     n2 = _count("n2", n2)
     ka = _probability("p_ka", p_ka)
     ps = _probability("p_sys", p_sys)
+    p, n1, n2, ka, ps = require_broadcast("sspk, n1, n2, p_ka and p_sys", p, n1, n2, ka, ps)
     e = n1 + n2 * ka * (ps * (1.0 - p) ** n1 + (1.0 - ps))
     return _scalar_or_array(np.asarray(e, dtype=float))
 
@@ -306,6 +316,7 @@ def engagement_pk(sspk, shots, *, doctrine: Doctrine = "barrage", n1=1, n2=1, p_
         pk = barrage_pk(sspk, n1, p_sys)
     else:
         pk = shoot_look_shoot_pk(sspk, n1, n2, p_ka, p_sys, shots=s)
+    s, pk = require_broadcast("sspk, n1, n2, p_ka, p_sys and shots", s, pk)
     return _scalar_or_array(np.asarray(np.where(s >= 1, pk, 0.0)))
 
 
@@ -428,10 +439,10 @@ def raid(warheads, pk_per_warhead, inventory, shots_per_warhead, *, expected_sho
             raise InputError(
                 f"expected_shots_per_warhead must be a number, got {expected_shots_per_warhead!r}"
             ) from None
-    try:
-        w, pk, n_inv, n, e = np.broadcast_arrays(w, pk, n_inv, n, e)
-    except ValueError:
-        raise InputError("raid inputs must broadcast to one shape (equal lengths or scalars)") from None
+    w, pk, n_inv, n, e = require_broadcast(
+        "warheads, pk_per_warhead, inventory, shots_per_warhead and expected_shots_per_warhead",
+        w, pk, n_inv, n, e,
+    )
     # at most the n reserved per warhead can be fired at it: otherwise the inventory goes negative
     bad_e = ~(np.isfinite(e) & (e >= 0.0) & ((e <= n) | (n == 0)))  # n = 0 engages nothing: e is then unused
     if np.any(bad_e):
@@ -545,6 +556,8 @@ def monte_carlo_raid(
     if doctrine not in DOCTRINES:
         raise InputError(f"doctrine must be one of {', '.join(DOCTRINES)}, got {doctrine!r}")
     for name, v in (("sspk", sspk), ("p_ka", p_ka), ("p_sys", p_sys)):
+        if np.ndim(v) != 0:  # an array was broadcast over the engaged warheads, or raised numpy's error
+            raise InputError(f"{name} must be a single probability for monte_carlo_raid, got {v!r}")
         _probability(name, v)
     for name, v in (
         ("warheads", warheads),

@@ -39,7 +39,7 @@ import numba
 import numpy as np
 
 from shieldcheck._numba import drop_stale_kernels
-from shieldcheck.errors import InputError, require_array_within
+from shieldcheck.errors import InputError, require_array_within, require_broadcast
 
 # Settle the sources' fingerprint before any kernel is cached: every module with kernels imports this one
 # first. Left to `boost` alone, a fresh install's first staged command deleted the kernels that engage,
@@ -58,6 +58,7 @@ __all__ = [
     "EARTH_MODELS",
     "check_earth",
     "geodetic_to_ecef",
+    "split_antimeridian",
     "ecef_to_geodetic",
     "geodetic_kernel",
     "ellipsoid",
@@ -154,16 +155,6 @@ def _times(value) -> np.ndarray:
     return arr
 
 
-def _broadcast(names: str, *arrays):
-    """`numpy.broadcast_arrays`, with an `InputError` naming the parameters when the shapes disagree."""
-    try:
-        return np.broadcast_arrays(*arrays)
-    except ValueError:
-        shapes = ", ".join(str(np.shape(a)) for a in arrays)
-        raise InputError(f"{names} must broadcast to one shape (equal lengths or scalars), got shapes "
-                         f"{shapes}") from None
-
-
 def _latlon(lat, lon, lat_name: str = "latitude_deg", lon_name: str = "longitude_deg"):
     lat_a = require_array_within(lat_name, lat, -90.0, 90.0)
     return lat_a, require_array_within(lon_name, lon, -540.0, 540.0)
@@ -187,7 +178,7 @@ def geodetic_to_ecef(latitude_deg, longitude_deg, altitude_km=0.0, earth: str = 
     lat = np.radians(lat)
     lon = np.radians(lon)
     h = require_array_within("altitude_km", altitude_km, -MAX_ALTITUDE_KM, MAX_ALTITUDE_KM)
-    lat, lon, h = _broadcast("latitude_deg, longitude_deg and altitude_km", lat, lon, h)
+    lat, lon, h = require_broadcast("latitude_deg, longitude_deg and altitude_km", lat, lon, h)
     sl, cl = np.sin(lat), np.cos(lat)
     if earth == "sphere":
         n = np.full_like(lat, SPHERE_RADIUS_KM)
@@ -256,8 +247,9 @@ def ecef_to_geodetic(r_ecef_km, earth: str = "wgs84"):
     """ECEF position (km, ``(..., 3)``) to ``(latitude_deg, longitude_deg, altitude_km)``.
 
     Exact to machine precision (see `geodetic_kernel`); the tests check round trips and agreement with
-    PROJ. Raises `InputError` for a non-finite component or a point within `MIN_GEOCENTRIC_RADIUS_KM` of
-    the Earth's centre.
+    PROJ. Raises `InputError` for a non-finite component, a point within `MIN_GEOCENTRIC_RADIUS_KM` of
+    the Earth's centre or farther than `MAX_ALTITUDE_KM` beyond the equatorial radius (the bound
+    `geodetic_to_ecef` puts on altitudes; 1e300 km gave an infinite altitude).
 
     >>> lat, lon, alt = ecef_to_geodetic(geodetic_to_ecef(54.472, 17.124, 100.0))
     >>> print(round(float(lat), 9), round(float(lon), 9), round(float(alt), 9))
@@ -266,11 +258,18 @@ def ecef_to_geodetic(r_ecef_km, earth: str = "wgs84"):
     a, e2 = ellipsoid(earth)
     r = _vectors(r_ecef_km, "r_ecef_km")
     flat = np.ascontiguousarray(r.reshape(-1, 3))
-    near = np.einsum("ij,ij->i", flat, flat) < MIN_GEOCENTRIC_RADIUS_KM**2
+    r2 = np.einsum("ij,ij->i", flat, flat)
+    near = r2 < MIN_GEOCENTRIC_RADIUS_KM**2
     if np.any(near):
         raise InputError(
             f"r_ecef_km must be at least {MIN_GEOCENTRIC_RADIUS_KM:g} km from the Earth's centre (geodetic "
             f"latitude is not unique closer in), got {flat[np.argmax(near)].tolist()}"
+        )
+    far = ~(r2 <= (a + MAX_ALTITUDE_KM) ** 2)  # r2 overflows to inf from about 1e154 km
+    if np.any(far):
+        raise InputError(
+            f"r_ecef_km must be at most {a + MAX_ALTITUDE_KM:,.0f} km from the Earth's centre (altitudes "
+            f"within ±{MAX_ALTITUDE_KM:g} km), got {flat[np.argmax(far)].tolist()}"
         )
     lat = np.empty(flat.shape[0])
     h = np.empty(flat.shape[0])
@@ -333,14 +332,14 @@ def surface_normal(latitude_deg, longitude_deg, earth: str = "wgs84") -> np.ndar
     """
     check_earth(earth)
     lat, lon = _latlon(latitude_deg, longitude_deg)
-    lat, lon = _broadcast("latitude_deg and longitude_deg", np.radians(lat), np.radians(lon))
+    lat, lon = require_broadcast("latitude_deg and longitude_deg", np.radians(lat), np.radians(lon))
     return np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=-1)
 
 
 def enu_basis(latitude_deg, longitude_deg, earth: str = "wgs84"):
     """East, north and up unit vectors (ECEF components, each ``(..., 3)``) at a geodetic point."""
     lat, lon = _latlon(latitude_deg, longitude_deg)
-    lat, lon = _broadcast("latitude_deg and longitude_deg", np.radians(lat), np.radians(lon))
+    lat, lon = require_broadcast("latitude_deg and longitude_deg", np.radians(lat), np.radians(lon))
     east = np.stack([-np.sin(lon), np.cos(lon), np.zeros_like(lon)], axis=-1)
     north = np.stack([-np.sin(lat) * np.cos(lon), -np.sin(lat) * np.sin(lon), np.cos(lat)], axis=-1)
     up = surface_normal(latitude_deg, longitude_deg, earth)
@@ -365,6 +364,39 @@ def ecef_to_aer(r_ecef_km, latitude_deg, longitude_deg, altitude_km=0.0, earth: 
     az = np.mod(np.degrees(np.arctan2(e, n)), 360.0)
     el = np.degrees(np.arctan2(u, np.hypot(e, n)))
     return _scalar(az), _scalar(el), _scalar(rng)
+
+
+def split_antimeridian(lon, lat, alt=None) -> list[list[tuple]]:
+    """Split a polyline (deg) where it crosses ±180° longitude into parts that each stay on one side.
+
+    RFC 7946 (sec. 3.1.9) asks for lines that cross the antimeridian to be cut there. A step with
+    |Δlon| > 180° crosses it; the crossing latitude (and altitude) is interpolated linearly in unwrapped
+    longitude, and the parts end and start exactly at ±180°.
+
+    >>> parts = split_antimeridian([170.0, 179.0, -179.0, -170.0], [0.0, 1.0, 3.0, 4.0])
+    >>> [[(lo, round(la, 3)) for lo, la in p] for p in parts]
+    [[(170.0, 0.0), (179.0, 1.0), (180.0, 2.0)], [(-180.0, 2.0), (-179.0, 3.0), (-170.0, 4.0)]]
+    """
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    z = np.zeros_like(lon) if alt is None else np.asarray(alt, dtype=float)
+
+    def pt(x, y, h):
+        return (float(x), float(y)) if alt is None else (float(x), float(y), float(h))
+
+    parts = [[pt(lon[0], lat[0], z[0])]] if lon.size else []
+    for i in range(1, lon.size):
+        d = lon[i] - lon[i - 1]
+        if abs(d) > 180.0:
+            edge = 180.0 if d < 0.0 else -180.0  # eastward across +180 has d < 0
+            target = lon[i] + (360.0 if d < 0.0 else -360.0)
+            f = (edge - lon[i - 1]) / (target - lon[i - 1])
+            y = lat[i - 1] + f * (lat[i] - lat[i - 1])
+            h = z[i - 1] + f * (z[i] - z[i - 1])
+            parts[-1].append(pt(edge, y, h))
+            parts.append([pt(-edge, y, h)])
+        parts[-1].append(pt(lon[i], lat[i], z[i]))
+    return [p for p in parts if len(p) >= 2]
 
 
 # ------------------------------------------------------------------------------------------- geodesics
@@ -404,7 +436,7 @@ def geodesic_inverse(latitude1_deg, longitude1_deg, latitude2_deg, longitude2_de
     earth = check_earth(earth)
     la1, lo1 = _latlon(latitude1_deg, longitude1_deg, "latitude1_deg", "longitude1_deg")
     la2, lo2 = _latlon(latitude2_deg, longitude2_deg, "latitude2_deg", "longitude2_deg")
-    la1, lo1, la2, lo2 = _broadcast("latitude1_deg, longitude1_deg, latitude2_deg and longitude2_deg",
+    la1, lo1, la2, lo2 = require_broadcast("latitude1_deg, longitude1_deg, latitude2_deg and longitude2_deg",
                                     la1, lo1, la2, lo2)
     if earth == "wgs84":
         az1, back, dist_m = _geod().inv(np.ravel(lo1), np.ravel(la1), np.ravel(lo2), np.ravel(la2))
@@ -443,7 +475,9 @@ def geodesic_direct(latitude_deg, longitude_deg, azimuth_deg, distance_km, earth
     la, lo = _latlon(latitude_deg, longitude_deg)
     az = require_array_within("azimuth_deg", azimuth_deg, -540.0, 540.0)
     d = require_array_within("distance_km", distance_km, 0.0, MAX_GEODESIC_KM)
-    la, lo, az, d = _broadcast("latitude_deg, longitude_deg, azimuth_deg and distance_km", la, lo, az, d)
+    la, lo, az, d = require_broadcast(
+        "latitude_deg, longitude_deg, azimuth_deg and distance_km", la, lo, az, d
+    )
     if earth == "wgs84":
         lo2, la2, back = _geod().fwd(np.ravel(lo), np.ravel(la), np.ravel(az), np.ravel(d) * 1e3)
         shape = la.shape

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-__all__ = ["InputError", "interval_text", "require_array_within", "require_within"]
+__all__ = ["InputError", "interval_text", "require_array_within", "require_broadcast", "require_within"]
 
 
 class InputError(ValueError):
@@ -62,6 +62,29 @@ def require_within(
     if not ok:
         raise InputError(f"{name} must be within {interval_text(lo, hi, lo_open, hi_open)}, got {v!r}")
     return v
+
+
+def require_broadcast(names: str, *arrays) -> list[np.ndarray]:
+    """`numpy.broadcast_arrays`, with an `InputError` naming the parameters when the shapes disagree.
+
+    The one rule for array inputs that must go together (the geodesy, the doctrine formulas): equal
+    shapes, scalars or shapes numpy broadcasts; anything else is the user's input, never numpy's
+    ``ValueError``.
+
+    >>> [a.tolist() for a in require_broadcast("sspk and n", 0.5, [1, 2])]
+    [[0.5, 0.5], [1, 2]]
+    >>> try:
+    ...     require_broadcast("sspk and n", [0.5, 0.6], [1, 2, 3])
+    ... except InputError as e:
+    ...     print(e)
+    sspk and n must broadcast to one shape (equal lengths or scalars), got shapes (2,), (3,)
+    """
+    try:
+        return np.broadcast_arrays(*arrays)
+    except ValueError:
+        shapes = ", ".join(str(np.shape(a)) for a in arrays)
+        raise InputError(f"{names} must broadcast to one shape (equal lengths or scalars), got shapes "
+                         f"{shapes}") from None
 
 
 def _is_bool(x) -> bool:

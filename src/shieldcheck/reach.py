@@ -23,7 +23,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from shieldcheck.boost import solve_kick
-from shieldcheck.earth import MU_KM3_S2, SPHERE_RADIUS_KM, geodesic_direct, geodesic_inverse
+from shieldcheck.earth import (
+    MU_KM3_S2,
+    SPHERE_RADIUS_KM,
+    geodesic_direct,
+    geodesic_inverse,
+    split_antimeridian,
+)
 from shieldcheck.errors import InputError, require_within
 
 HALF_MERIDIAN_KM = 20003.931  # WGS84 pole-to-pole distance (geographiclib: 20,003.931 km)
@@ -171,16 +177,24 @@ def reach(
 
 
 def reach_geojson(r: Reach, *, name: str = "") -> dict:
-    """The reach boundary as a GeoJSON FeatureCollection (a LineString ring, lon/lat in degrees), the
+    """The reach boundary as a GeoJSON FeatureCollection (a closed line, lon/lat in degrees), the
     launch point, and the places with their margins (RFC 7946).
 
     The boundary is given as a closed line rather than a polygon: near and beyond the antipode the area
-    can wrap around the globe, where a lon/lat polygon would be ambiguous.
+    can wrap around the globe, where a lon/lat polygon would be ambiguous. A boundary that crosses the
+    antimeridian is cut there into a MultiLineString (RFC 7946, sec. 3.1.9;
+    `shieldcheck.earth.split_antimeridian`).
     """
     if not r.azimuths_deg:
         raise InputError("reach has no azimuths")
-    ring = [[lo, la] for la, lo in zip(r.boundary_latitude_deg, r.boundary_longitude_deg, strict=True)]
-    ring.append(ring[0])
+    lon = np.append(r.boundary_longitude_deg, r.boundary_longitude_deg[0])
+    lat = np.append(r.boundary_latitude_deg, r.boundary_latitude_deg[0])
+    parts = [[list(p) for p in part] for part in split_antimeridian(lon, lat)]
+    boundary = (
+        {"type": "LineString", "coordinates": parts[0]}
+        if len(parts) == 1
+        else {"type": "MultiLineString", "coordinates": parts}
+    )
     feats = [
         {
             "type": "Feature",
@@ -190,7 +204,7 @@ def reach_geojson(r: Reach, *, name: str = "") -> dict:
                 "payload_kg": r.payload_kg,
                 "note": "model estimate: maximum range along each azimuth, rotating Earth",
             },
-            "geometry": {"type": "LineString", "coordinates": ring},
+            "geometry": boundary,
         },
         {
             "type": "Feature",

@@ -460,44 +460,12 @@ def _jsonable(v):
     return v
 
 
-def _split_antimeridian(lon, lat, alt=None) -> list[list[tuple]]:
-    """Split a polyline where it crosses ±180° longitude into parts that each stay on one side.
-
-    A step with |Δlon| > 180° crosses the antimeridian; the crossing latitude (and altitude) is
-    interpolated linearly in unwrapped longitude, and the parts end and start exactly at ±180°.
-
-    >>> parts = _split_antimeridian([170.0, 179.0, -179.0, -170.0], [0.0, 1.0, 3.0, 4.0])
-    >>> [[(lo, round(la, 3)) for lo, la in p] for p in parts]
-    [[(170.0, 0.0), (179.0, 1.0), (180.0, 2.0)], [(-180.0, 2.0), (-179.0, 3.0), (-170.0, 4.0)]]
-    """
-    lon = np.asarray(lon, dtype=float)
-    lat = np.asarray(lat, dtype=float)
-    z = np.zeros_like(lon) if alt is None else np.asarray(alt, dtype=float)
-
-    def pt(x, y, h):
-        return (float(x), float(y)) if alt is None else (float(x), float(y), float(h))
-
-    parts = [[pt(lon[0], lat[0], z[0])]] if lon.size else []
-    for i in range(1, lon.size):
-        d = lon[i] - lon[i - 1]
-        if abs(d) > 180.0:
-            edge = 180.0 if d < 0.0 else -180.0  # eastward across +180 has d < 0
-            target = lon[i] + (360.0 if d < 0.0 else -360.0)
-            f = (edge - lon[i - 1]) / (target - lon[i - 1])
-            y = lat[i - 1] + f * (lat[i] - lat[i - 1])
-            h = z[i - 1] + f * (z[i] - z[i - 1])
-            parts[-1].append(pt(edge, y, h))
-            parts.append([pt(-edge, y, h)])
-        parts[-1].append(pt(lon[i], lat[i], z[i]))
-    return [p for p in parts if len(p) >= 2]
-
-
 def _line_geometry(samples: dict) -> dict:
     """GeoJSON LineString (or MultiLineString across the antimeridian) of a track, [lon, lat, alt_m]."""
     lon = np.round(samples["longitude_deg"], _DEG)
     lat = np.round(samples["latitude_deg"], _DEG)
     alt = np.round(np.asarray(samples["altitude_km"]) * 1000.0, _M)
-    parts = _split_antimeridian(lon, lat, alt)
+    parts = _earth.split_antimeridian(lon, lat, alt)
     coords = [[[_deg(x), _deg(y), round(h, _M)] for x, y, h in p] for p in parts]
     if len(coords) == 1:
         return {"type": "LineString", "coordinates": coords[0]}
