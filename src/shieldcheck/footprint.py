@@ -303,7 +303,7 @@ def _missile_kw(missile, kw: dict) -> tuple[dict, object]:
     ``kw["boost"]`` (default ``"kinematic"``) chooses the boost as `shieldcheck.threats.trajectory` does
     (`shieldcheck.threats.staged_vehicle`); a staged grid flies the class's stages and needs no figures.
     """
-    from shieldcheck.threats import staged_vehicle
+    from shieldcheck.threats import kinematic_shape, staged_vehicle
 
     if isinstance(missile, str):
         from shieldcheck.catalog import get_missile
@@ -315,6 +315,14 @@ def _missile_kw(missile, kw: dict) -> tuple[dict, object]:
     for k in _BOOST_FIGURES:
         if out.get(k) is None:
             out[k] = getattr(missile, k) if missile is not None else (np.inf if k.startswith("max") else 0.0)
+    if vehicle is None and "shape" in out:
+        # a kinematic full burn (lofted, depressed): the burnout-speed arc at the largest speed, as
+        # shieldcheck.threats.trajectory flies it
+        out["shape"], out["branch"], out["burnout_speed_km_s"] = kinematic_shape(
+            out["shape"], out.get("branch", "lofted"), out.get("burnout_speed_km_s"),
+            out["max_burnout_speed_km_s"])
+        if out["burnout_speed_km_s"] is None:
+            del out["burnout_speed_km_s"]
     return out, vehicle
 
 
@@ -354,7 +362,9 @@ def _grid_trajectories(key, lat1, lon1, lat2, lon2, earth, rotation, kw, vehicle
 def _solve_grid(key, lat1, lon1, lat2, lon2, earth, rotation, kw, vehicle=None):
     if vehicle is not None:
         # staged: the class's stages fitted to each cell, with their tabulated boosts (as in scenarios)
-        rows, trajs = staged_routes(vehicle, lat1, lon1, lat2, lon2, earth, rotation)
+        rows, trajs = staged_routes(vehicle, lat1, lon1, lat2, lon2, earth, rotation,
+                                    shape=kw.get("shape", "min-energy"), apogee_km=kw.get("apogee_km"),
+                                    flight_time_s=kw.get("flight_time_s"))
         ok = [k for k, t in enumerate(trajs) if t.status == "ok"]
         good = rows[ok]
         data = _stack([trajs[k] for k in ok]) if ok else {}

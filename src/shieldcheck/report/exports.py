@@ -560,7 +560,7 @@ def _row(bundle: ExportBundle, number: int) -> dict:
 def _fmt(v, unit: str = "", digits: int = 0) -> str:
     if v is None:
         return "-"
-    return f"{v:,.{digits}f}{(' ' + unit) if unit else ''}"
+    return f"{round(v, digits) + 0.0:,.{digits}f}{(' ' + unit) if unit else ''}"  # + 0.0: never "-0"
 
 
 # ============================================================================ KML

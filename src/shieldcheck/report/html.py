@@ -76,7 +76,7 @@ def _fmt(v, digits=0) -> str:
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
         return "–"
     if isinstance(v, float):
-        return f"{v:,.{digits}f}"
+        return f"{round(v, digits) + 0.0:,.{digits}f}"  # + 0.0: never "-0"
     return html.escape(str(v))
 
 
