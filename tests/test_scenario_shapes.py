@@ -155,6 +155,8 @@ def test_depressed_full_burn_in_the_atmosphere_is_a_result(tmp_path):
     trajs = scenario_trajectories(b)
     assert [t.status for t in trajs] == ["in_atmosphere"] * 2
     assert "stays below 100 km for" in trajs[0].reason and "drag" in trajs[0].reason
+    # it flew: its staged boost is tabulated for the sensors and the track (not the kinematic sketch)
+    assert all(t.boost == "staged" and t.boost_profile is not None for t in trajs)
     rows = engage_scenario(b, trajectories=trajs)
     assert {r.reason_code for r in rows} == {"threat_in_atmosphere"}
     assert all(np.isnan(r.threat_apogee_km) for r in rows)

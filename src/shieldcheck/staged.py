@@ -1128,14 +1128,17 @@ def _fields(b, ff, status, reason, lat1, lon1, lat2, lon2, ground, kick, az, mis
 def to_trajectories(fields: dict, vehicle: Vehicle | None = None, payload_kg=None) -> list:
     """The rows of a `staged_trajectories` result as `shieldcheck.threats.Trajectory` objects.
 
-    With ``vehicle`` (the one flown), every row that flew (status ``ok``) carries its tabulated boost
+    With ``vehicle`` (the one flown), every row that flew (status ``ok`` or ``in_atmosphere``) carries its
+    tabulated boost
     (`boost_profile`) in ``Trajectory.boost_profile``, which `shieldcheck.threats.trajectory_state` and the
     sensors then follow during boost.
     """
     from shieldcheck.threats import Trajectory
 
     names = set(Trajectory.__dataclass_fields__)
-    flown = [i for i in range(len(fields["status"])) if vehicle is not None and fields["status"][i] == "ok"]
+    # a flight in the atmosphere flew too (its coast is not physics, its boost is): it keeps its table
+    flown = [i for i in range(len(fields["status"]))
+             if vehicle is not None and fields["status"][i] in ("ok", "in_atmosphere")]
     tables = dict(zip(flown, boost_profiles(
         vehicle, *(np.asarray(fields[k])[flown] for k in ("launch_latitude_deg", "launch_longitude_deg",
                                                           "launch_azimuth_deg", "kick_deg", "burn_time_s")),
