@@ -1124,8 +1124,9 @@ def mark_atmospheric_coasts(data: dict, what: str | None = None) -> None:
     has its coast sampled at `_COAST_SAMPLES` even times (exact Kepler propagation from the burnout state,
     as `trajectory_state`), its altitude above the Earth model taken at each sample (geodetic, WGS84 or the
     sphere) and its ground distance summed along the track (geocentric angle times the mean radius). A
-    coast that flies below `ATMOSPHERE_EDGE_KM` over more than half its ground distance is not physics in
-    this model: the coast ignores drag, which over that distance would shorten the range and lengthen the
+    coast that flies below `ATMOSPHERE_EDGE_KM` over more than half its ground distance, or whose apogee
+    is below it (a coast straight up and down has no ground distance to share), is not physics in this
+    model: the coast ignores drag, which over that distance would shorten the range and lengthen the
     flight (a depressed full burn on a short route; a kinematic depressed arc whose burnout is low). The
     re-entry of every other coast also crosses the atmosphere without drag, as in the public studies; only
     its last few hundred kilometres do.
@@ -1154,15 +1155,18 @@ def mark_atmospheric_coasts(data: dict, what: str | None = None) -> None:
     low = 0.5 * (alt[:, :-1] + alt[:, 1:]) < ATMOSPHERE_EDGE_KM
     below = np.sum(seg * low, axis=-1)
     total = np.sum(seg, axis=-1)
-    for k in np.flatnonzero(below > _ATMOSPHERIC_SHARE * total):
+    apo = np.asarray(data["apogee_km"], dtype=float)[rows]
+    # a coast under 1 km of ground (straight up and down) has no share to speak of: its apogee decides
+    hit = (apo < ATMOSPHERE_EDGE_KM) | ((total >= 1.0) & (below > _ATMOSPHERIC_SHARE * total))
+    for k in np.flatnonzero(hit):
         i = rows[k]
         name = what or f"the {data['shape'][i]} trajectory"
+        where = (f"stays below {ATMOSPHERE_EDGE_KM:,.0f} km for {below[k]:,.0f} km of its {total[k]:,.0f} km"
+                 if total[k] >= 1.0 else f"never rises above {ATMOSPHERE_EDGE_KM:,.0f} km")
         data["status"][i] = "in_atmosphere"
         data["reason"][i] = (
-            f"{name}'s coast stays below {ATMOSPHERE_EDGE_KM:,.0f} km for "
-            f"{below[k]:,.0f} km of its {total[k]:,.0f} km (apogee {_fmt_km(data['apogee_km'][i])} km): "
-            "drag, which this model ignores after burnout, would shorten it, so its range and flight time "
-            "are not physics"
+            f"{name}'s coast {where} (apogee {_fmt_km(apo[k])} km): drag, which this model ignores after "
+            "burnout, would shorten it, so its range and flight time are not physics"
         )
 
 
