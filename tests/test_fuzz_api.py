@@ -50,7 +50,7 @@ junk = st.one_of(st.none(), st.text(max_size=5), st.booleans(), st.lists(st.floa
 number_or_junk = st.one_of(any_float, any_float, any_float, junk)
 lat = st.one_of(st.floats(-90.0, 90.0), any_float)
 lon = st.one_of(st.floats(-180.0, 360.0), any_float)
-STATUSES = {"ok", "unreachable", "no_solution"}
+STATUSES = {"ok", "unreachable", "no_solution", "in_atmosphere"}
 
 
 def outcome(fn, *args, names=(), **kwargs):

@@ -92,7 +92,9 @@ def test_short_route_lands_on_target_dop853(target):
     # the impact lies within 1 km of the target (geographiclib), burnout is early on the route.
     v = get_booster("icbm-solid").vehicle
     d = staged_trajectories(v, *KALININGRAD, *target)
-    assert d["status"][0] == "ok", d["reason"][0]
+    # flown, but its coast is mostly below 100 km (apogee 108 / 58 km), where the drag-free coast is not
+    # physics: in_atmosphere (session 6); the fit itself (boost, vacuum coast) is still checked here
+    assert d["status"][0] == "in_atmosphere", d["reason"][0]
     ground = _geod_km(KALININGRAD, target)
     assert d["ground_range_km"][0] == pytest.approx(ground, abs=1e-3)
     t_b, y = _dop853_reference(cut_vehicle(v, float(d["burn_time_s"][0])), *KALININGRAD,
@@ -143,7 +145,7 @@ def test_cli_short_routes_are_staged_with_margin():
                                    "--json"])
     assert res.exit_code == 0, res.output
     d = json.loads(res.stdout)
-    assert d["status"] == "ok" and d["boost"] == "staged"
+    assert d["status"] == "in_atmosphere" and d["boost"] == "staged"  # apogee 108 km: mostly endo
     assert d["burnout_range_km"] < 0.5 * d["ground_range_km"] and d["burnout_speed_relative_km_s"] > 1.0
     assert d["range_margin_km"] > 0
     res = CliRunner().invoke(app, ["trajectory", "54.71N,20.51E", "warsaw", "--missile", "icbm-solid"])
@@ -292,7 +294,11 @@ def test_short_routes_in_a_scenario_are_rows_with_reasons(tmp_path, boost):
             assert "past the route's midpoint" in routes[t].reason or "inside" in routes[t].reason
         assert routes["london"].status != "threat_cannot_reach"
     else:
-        assert all(r.status != "threat_cannot_reach" for r in routes.values())
+        # flown staged; the two short ones stay mostly below 100 km (apogee 108 and 58 km), where the coast's
+        # missing drag matters: counted apart with their reason (session 6)
+        for t in ("berlin", "warsaw"):
+            assert routes[t].reason_code == "threat_in_atmosphere" and "below 100 km" in routes[t].reason
+        assert routes["london"].status != "threat_cannot_reach"
 
 
 def test_no_missile_class_states_no_reach():
@@ -309,6 +315,8 @@ def test_no_missile_class_states_no_reach():
 
 
 PYONGYANG = (39.02, 125.75)
+FLOWN = ("ok", "in_atmosphere")
+"""Statuses of a flight that lands on its target (in_atmosphere: mostly below 100 km; the fit still holds)."""
 
 
 @pytest.mark.parametrize("target", [(50.0, 140.0), (80.0, -120.0), (90.0, 0.0), (40.0, 126.5)])
@@ -320,7 +328,7 @@ def test_rotation_deflected_routes_converge_dop853(target):
     # (geographiclib).
     v = get_booster("icbm-liquid-10000").vehicle
     d = staged_trajectories(v, *PYONGYANG, *target)
-    assert d["status"][0] == "ok", d["reason"][0]
+    assert d["status"][0] in FLOWN, d["reason"][0]
     t_b, y = _dop853_reference(cut_vehicle(v, float(d["burn_time_s"][0])), *PYONGYANG,
                                float(d["launch_azimuth_deg"][0]), float(d["kick_deg"][0]))
     t_imp, impact = _coast_to_ground(y[:3], y[3:6], t_b)
@@ -353,7 +361,7 @@ def test_batch_from_one_launch_point_reads_a_kick_table_dop853():
     az = np.array([Geodesic.WGS84.Inverse(*PYONGYANG, a, b)["azi1"] for a, b in zip(lat2, lon2, strict=True)])
     assert np.all(_kick_tables(np.full(n, PYONGYANG[0]), np.full(n, PYONGYANG[1]), np.mod(az, 360.0))[2] > 1)
     d = staged_trajectories(v, *PYONGYANG, lat2, lon2)
-    assert list(d["status"]) == ["ok"] * n
+    assert all(s in FLOWN for s in d["status"])
     exact = solve_kick(v, *PYONGYANG, np.mod(az, 360.0), "max-range", iterations=20)
     assert np.max(np.abs(d["max_range_km"] - exact["max_range_km"])) < 1.0
     for i in np.argsort(d["ground_range_km"])[[0, n // 2, -1]]:
@@ -375,7 +383,7 @@ def test_cut_restarted_from_the_recorded_burn_is_the_cut_flight():
                 360.0)
     f = _fit(v, v.payload_kg, np.full(30, 54.0), np.full(30, 35.8), az, lat2, lon2, "wgs84", True)
     d = staged_trajectories(v, 54.0, 35.8, lat2, lon2)
-    assert np.all(d["status"] == "ok")
+    assert all(s in FLOWN for s in d["status"])
     # the kernel measures the chord to the target, the result the geodesic: equal at these distances
     assert np.max(np.abs(f[:, _F_MISS] - d["miss_km"])) < 1e-3
 
@@ -388,7 +396,7 @@ def test_payload_override_keeps_the_stages_above_a_cut_dop853():
     v = get_booster("icbm-liquid-10000").vehicle
     t = Geodesic.WGS84.Direct(*PYONGYANG, 57.5365, 392575.0)
     d = staged_trajectories(v, *PYONGYANG, t["lat2"], t["lon2"], payload_kg=600.0)
-    assert d["status"][0] == "ok", d["reason"][0]
+    assert d["status"][0] in FLOWN, d["reason"][0]
     assert d["burn_time_s"][0] < v.stages[0].burn_time_s
     t_b, y = _dop853_reference(cut_vehicle(v.with_payload(600.0), float(d["burn_time_s"][0])), *PYONGYANG,
                                float(d["launch_azimuth_deg"][0]), float(d["kick_deg"][0]))

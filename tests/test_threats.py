@@ -75,11 +75,16 @@ def test_maximum_range_for_q_is_the_min_energy_q():
     np.testing.assert_allclose(high, np.pi / 4 - psi / 4, atol=2e-6)
 
 
+FLOWN = ("ok", "in_atmosphere")
+"""Statuses of an arc that flies to its target (in_atmosphere: mostly below 100 km, where the drag-free
+coast is not physics; the arc's numbers are still the vacuum model's, which these tests check)."""
+
+
 @pytest.mark.parametrize("range_km", [500, 1000, 2000, 3000, 5000, 8000, 10000, 12000])
 def test_min_energy_solver_matches_closed_form(range_km):
     b = equator_shot(range_km)
     cf = sphere_min_energy(range_km)
-    assert b.status == "ok"
+    assert b.status == ("in_atmosphere" if range_km == 500 else "ok")  # 500 km: apogee 125 km
     for ours, ref in [
         ("burnout_speed_relative_km_s", "speed_km_s"),
         ("flight_path_angle_deg", "flight_path_angle_deg"),
@@ -233,7 +238,7 @@ def test_lofted_branch_beyond_escape_speed_is_no_solution():
     assert d.status == "no_solution"
     assert "underground" in d.reason
     ok = trajectory("tehran", "berlin", shape="burnout-speed", burnout_speed_km_s=7.0, branch="depressed")
-    assert ok.status == "ok" and ok.flight_path_angle_deg > 0
+    assert ok.status in FLOWN and ok.flight_path_angle_deg > 0
 
 
 def test_too_short_flight_time_dips_below_surface():
@@ -244,7 +249,7 @@ def test_too_short_flight_time_dips_below_surface():
 
 def test_edge_geometries_poles_and_antimeridian():
     b = solve_trajectories([89.9, 0.0, -10.0], [0.0, 179.5, 10.0], [60.0, 0.0, -89.0], [90.0, -179.5, -170.0])
-    assert list(b.status) == ["ok", "ok", "ok"]
+    assert all(s in FLOWN for s in b.status)
     assert b.ground_range_km[1] == pytest.approx(111.3, abs=0.5)
 
 
@@ -340,10 +345,11 @@ def test_eastward_near_antipodal_route_is_solved_scan_oracle():
     # Issue 9 item 3: (0, 0) -> (0, 172) was "perigee underground". Oracle: a scan over flight times
     # (shape flight-time, which checks each arc's perigee) finds the slowest arc that stays above ground.
     t = trajectory((0.0, 0.0), (0.0, 172.0))
-    assert t.status == "ok", t.reason
+    # the constrained arc skims the ground (apogee 0 km): in_atmosphere, its vacuum numbers still checked
+    assert t.status in FLOWN, t.reason
     ft = np.arange(2400.0, 3400.0, 2.0)
     b = solve_trajectories(0.0, 0.0, 0.0, 172.0, shape="flight-time", flight_time_s=ft)
-    ok = b.status == "ok"
+    ok = np.isin(b.status, FLOWN)
     v_scan = float(np.min(b.burnout_speed_relative_km_s[ok]))
     assert v_scan - 0.001 <= t.burnout_speed_relative_km_s <= v_scan + 1e-9  # within 1 m/s of the scan
     # the westward mirror is an ordinary minimum-energy arc

@@ -47,7 +47,7 @@ def fmt_number(value, digits: int = 1, *, missing: str = "-", significant: bool 
         return missing if value is None else str(value)
     if isinstance(value, (int, np.integer)) and not significant:
         return f"{int(value):,}"
-    v = float(value)
+    v = float(value) + 0.0  # + 0.0: a negative zero is written "0", never "-0"
     if not math.isfinite(v):
         return missing
     if significant:

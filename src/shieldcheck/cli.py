@@ -133,9 +133,10 @@ _NEEDED_ARC = ("flight_time_s", "coast_time_s", "apogee_km", "apogee_time_s", "b
 
 
 def _flown(t) -> bool:
-    """False for a kinematic trajectory the missile cannot fly (status ``unreachable``): its numbers are
-    the arc the route would need, which no view may show as a flight."""
-    return not (t.status == "unreachable" and t.boost != "staged")
+    """False for a trajectory the missile cannot fly (status ``unreachable``): its numbers are the arc the
+    route would need (kinematic) or a staged flight that is not the one asked (a full burn that falls
+    short, a shape's limit), which no sample file or JSON may show as the flight (`Trajectory.to_dict`)."""
+    return t.status != "unreachable"
 
 
 def _fmt(value, digits: int = 1) -> str:

@@ -822,6 +822,8 @@ REASON_CODES = {
     "engageable": "a window exists",
     "threat_cannot_reach": "the threat cannot reach its target (its trajectory has no solution)",
     "threat_invalid": "the threat's trajectory could not be set up (bad input for this route)",
+    "threat_in_atmosphere": "the threat's coast stays mostly below 100 km, where this model's drag-free "
+    "coast is not physics (trajectory status in_atmosphere)",
     "never_detected": "no fire-control radar sees the threat before impact",
     "outside_altitude": "the threat never flies inside the interceptor's altitude band",
     "never_tracked": "never tracked by a fire-control radar inside the altitude band",
@@ -938,6 +940,11 @@ def _result(
             reason_code, reason = (
                 "threat_invalid",
                 f"the threat's trajectory could not be set up: {traj.reason}",
+            )
+        elif traj.status == "in_atmosphere":  # flown, but not physics in this model (no drag on the coast)
+            reason_code, reason = (
+                "threat_in_atmosphere",
+                f"the threat's trajectory is outside this model: {traj.reason}",
             )
         return EngagementResult(
             engageable=False,
@@ -1161,7 +1168,9 @@ def scenario_trajectories(built) -> list:
     case by case; a case that still fails becomes a `Trajectory` with status ``invalid`` whose reason
     names the threat group, launch and target, so that the other routes still compute.
     """
-    from shieldcheck.threats import solve_trajectories
+    from dataclasses import replace
+
+    from shieldcheck.threats import kinematic_shape, solve_trajectories
 
     arch = built.architecture
     earth, rotation = arch.earth, arch.rotation
@@ -1182,16 +1191,20 @@ def scenario_trajectories(built) -> list:
         if _staged_group([built.threats[i] for i in idx], idx, out, earth, rotation):
             continue
         try:
+            # a full burn (lofted, depressed) flies as trajectory() flies it: the burnout-speed arc at the
+            # class's largest speed on that branch
+            vmax = pick(c0.max_burnout_speed_km_s, "max_burnout_speed_km_s", None)
+            shape, branch, speed = kinematic_shape(c0.shape, c0.branch, c0.burnout_speed_km_s, vmax)
             batch = solve_trajectories(
                 [built.threats[i].launch.latitude_deg for i in idx],
                 [built.threats[i].launch.longitude_deg for i in idx],
                 [built.threats[i].target.latitude_deg for i in idx],
                 [built.threats[i].target.longitude_deg for i in idx],
-                shape=c0.shape,
+                shape=shape,
                 apogee_km=c0.apogee_km,
                 flight_time_s=c0.flight_time_s,
-                burnout_speed_km_s=c0.burnout_speed_km_s,
-                branch=c0.branch,
+                burnout_speed_km_s=speed,
+                branch=branch,
                 burn_time_s=pick(c0.burn_time_s, "burn_time_s", 0.0),
                 burnout_altitude_km=pick(c0.burnout_altitude_km, "burnout_altitude_km", 0.0),
                 burnout_range_km=pick(c0.burnout_range_km, "burnout_range_km", 0.0),
@@ -1200,7 +1213,7 @@ def scenario_trajectories(built) -> list:
                 rotation=rotation,
             )
             for k, i in enumerate(idx):
-                out[i] = batch[k]
+                out[i] = replace(batch[k], shape=c0.shape)  # the shape asked (lofted, not burnout-speed)
         except InputError:
             for i in idx:
                 out[i] = _solve_one(built.threats[i], earth, rotation)
@@ -1246,14 +1259,17 @@ def staged_routes(vehicle, lat1, lon1, lat2, lon2, earth: str, rotation: bool, *
     ``apogee_km``, ``flight_time_s``: as `shieldcheck.staged.staged_trajectories`).
 
     Returns ``(rows, trajectories)``: the indices of the routes flown and one `Trajectory` per index.
-    Coincident (under 1 km) and near-antipodal routes are left out (no geodesic direction to fly).
+    Coincident (under 1 km) and near-antipodal routes (over `shieldcheck.threats.STAGED_MAX_GROUND_KM`) are
+    left out (no geodesic direction to fly): `shieldcheck.threats.trajectory` words them (no_solution,
+    boost staged, nothing flown).
     """
     from shieldcheck.staged import staged_trajectories, to_trajectories  # only for staged groups
+    from shieldcheck.threats import STAGED_MAX_GROUND_KM
 
     lat1, lon1, lat2, lon2 = np.broadcast_arrays(*(np.atleast_1d(np.asarray(x, dtype=float))
                                                    for x in (lat1, lon1, lat2, lon2)))
     dist = np.atleast_1d(_earth.geodesic_inverse(lat1, lon1, lat2, lon2, earth=earth)[0])
-    rows = np.flatnonzero((dist >= 1.0) & (dist < 0.99 * math.pi * _earth.SPHERE_RADIUS_KM))
+    rows = np.flatnonzero((dist >= 1.0) & (dist < STAGED_MAX_GROUND_KM))
     if not rows.size:
         return rows, []
     fields = staged_trajectories(vehicle, lat1[rows], lon1[rows], lat2[rows], lon2[rows], shape=shape,

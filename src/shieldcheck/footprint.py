@@ -303,7 +303,7 @@ def _missile_kw(missile, kw: dict) -> tuple[dict, object]:
     ``kw["boost"]`` (default ``"kinematic"``) chooses the boost as `shieldcheck.threats.trajectory` does
     (`shieldcheck.threats.staged_vehicle`); a staged grid flies the class's stages and needs no figures.
     """
-    from shieldcheck.threats import staged_vehicle
+    from shieldcheck.threats import kinematic_shape, staged_vehicle
 
     if isinstance(missile, str):
         from shieldcheck.catalog import get_missile
@@ -315,6 +315,14 @@ def _missile_kw(missile, kw: dict) -> tuple[dict, object]:
     for k in _BOOST_FIGURES:
         if out.get(k) is None:
             out[k] = getattr(missile, k) if missile is not None else (np.inf if k.startswith("max") else 0.0)
+    if vehicle is None and "shape" in out:
+        # a kinematic full burn (lofted, depressed): the burnout-speed arc at the largest speed, as
+        # shieldcheck.threats.trajectory flies it
+        out["shape"], out["branch"], out["burnout_speed_km_s"] = kinematic_shape(
+            out["shape"], out.get("branch", "lofted"), out.get("burnout_speed_km_s"),
+            out["max_burnout_speed_km_s"])
+        if out["burnout_speed_km_s"] is None:
+            del out["burnout_speed_km_s"]
     return out, vehicle
 
 
@@ -368,7 +376,9 @@ def _solve_grid(key, lat1, lon1, lat2, lon2, earth, rotation, kw, vehicle=None, 
             if checkpoint is not None:
                 checkpoint()
             part = slice(c0, c0 + STAGED_CHUNK_CELLS)
-            r, t = staged_routes(vehicle, lat1[part], lon1[part], lat2[part], lon2[part], earth, rotation)
+            r, t = staged_routes(vehicle, lat1[part], lon1[part], lat2[part], lon2[part], earth, rotation,
+                                  shape=kw.get("shape", "min-energy"), apogee_km=kw.get("apogee_km"),
+                                  flight_time_s=kw.get("flight_time_s"))
             rows.append(np.asarray(r, dtype=np.int64) + c0)
             trajs += t
         rows = np.concatenate(rows)

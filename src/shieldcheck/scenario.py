@@ -31,6 +31,12 @@ The format (units ride in the field names: ``_km``, ``_s``, ``_km_s``, ``_deg``,
     timeline: {track_formation_s: 30, decision_s: 60, kill_assessment_s: 60}
     threats:                           # one case per (group, launch, target)
       - {name: iran-europe, launch: [tehran], targets: [berlin, paris], missile: irbm-5500}
+      # shape: min-energy (default), apogee (apogee_km), flight-time (flight_time_s), burnout-speed
+      # (burnout_speed_km_s, branch), or lofted / depressed (the full burn's high or low arc, as the API);
+      # boost: kinematic (default), staged or auto (staged when the class has stage data, no boost figure
+      # is given and the shape is not burnout-speed: shieldcheck.threats.staged_vehicle)
+      - {name: russia-us, launch: [kozelsk], targets: [washington], missile: icbm-solid, shape: depressed,
+         boost: auto}
     variants:                          # name -> dotted-path overrides, applied by build(variant=...)
       fast-gbi:
         description: "..."
@@ -417,7 +423,10 @@ class ThreatGroupSpec(_Strict):
     launch: _PlaceList
     targets: _PlaceList
     missile: _Text | None = None
-    shape: Literal["min-energy", "apogee", "flight-time", "burnout-speed"] = "min-energy"
+    # lofted / depressed: the full burn's high or low arc to the target (shieldcheck.threats.FULL_BURN_SHAPES)
+    shape: Literal[
+        "min-energy", "apogee", "flight-time", "burnout-speed", "lofted", "depressed"
+    ] = "min-energy"
     apogee_km: _q(0.0, 100000.0, lo_open=True) | None = None
     flight_time_s: _q(0.0, 86400.0, lo_open=True) | None = None
     burnout_speed_km_s: _q(0.0, 20.0, lo_open=True) | None = None
@@ -428,8 +437,9 @@ class ThreatGroupSpec(_Strict):
     max_burnout_speed_km_s: _q(0.0, lo_open=True) | None = None
     rcs_m2: _q(0.0, 1e4, lo_open=True) | None = None
     # powered flight (issue 10): kinematic (the class's fixed burnout point), staged (the class's stages
-    # flown and cut off to land on the target; shieldcheck.staged) or auto (staged where the class has
-    # stage data and the shape is min-energy)
+    # flown and cut off to land on the target; shieldcheck.staged) or auto (as in the API: staged where the
+    # class has stage data, no boost figure is given and the shape is not burnout-speed;
+    # shieldcheck.threats.staged_vehicle decides)
     boost: Literal["kinematic", "staged", "auto"] = "kinematic"
     # the stage set flown when the boost is staged (catalog/boosters.yaml); None: the class's own
     # (missiles.yaml booster.name)
@@ -821,6 +831,12 @@ def _check_semantics(model: ScenarioModel, filename: str) -> None:
             raise InputError(
                 f"{filename}: {where}.missile: unknown missile class {g.missile!r}{hint} "
                 "(list missiles with: shieldcheck missiles)"
+            )
+        if g.shape in ("lofted", "depressed") and g.missile is None and g.max_burnout_speed_km_s is None:
+            raise InputError(
+                f"{filename}: {where}.shape: shape {g.shape!r} (the full burn's {g.shape} arc) needs a "
+                "burnout speed to burn to: give the group a missile class or max_burnout_speed_km_s, got "
+                "neither"
             )
         for shape, field in needs.items():
             given = getattr(g, field) is not None
@@ -1294,6 +1310,20 @@ class ThreatCase:
     max_burnout_speed_km_s: float | None
     rcs_m2: float | None
     boost: str = "kinematic"
+
+    def trajectory_kw(self) -> dict:
+        """How this threat flies, as keywords of `shieldcheck.footprint.defended_area` and
+        `shieldcheck.threats.trajectory` (missile, shape and its value, boost figures, boost), so that a
+        footprint of the group flies the group's own trajectories.
+
+        >>> sorted(build(load_scenario("european-third-site-2007")).threats[0].trajectory_kw())[:3]
+        ['apogee_km', 'boost', 'branch']
+        """
+        return dict(missile=self.missile, shape=self.shape, apogee_km=self.apogee_km,
+                    flight_time_s=self.flight_time_s, burnout_speed_km_s=self.burnout_speed_km_s,
+                    branch=self.branch, burn_time_s=self.burn_time_s,
+                    burnout_altitude_km=self.burnout_altitude_km, burnout_range_km=self.burnout_range_km,
+                    max_burnout_speed_km_s=self.max_burnout_speed_km_s, boost=self.boost)
 
     def trajectory(self, earth: str = "wgs84", rotation: bool = True) -> "Trajectory":
         """Solve this threat's trajectory (see `shieldcheck.threats.trajectory`).

@@ -60,8 +60,10 @@ White, *Fundamentals of Astrodynamics* (1971), ch. 6.
 >>> from shieldcheck.catalog.boosters import get_booster
 >>> v = get_booster("icbm-solid").vehicle
 >>> t = staged_trajectory(v, (54.71, 20.51), (52.52, 13.40))
->>> t.status, t.burnout_range_km < t.ground_range_km, t.burnout_speed_relative_km_s > 2.0
-('ok', True, True)
+>>> t.burnout_range_km < t.ground_range_km, t.burnout_speed_relative_km_s > 2.0
+(True, True)
+>>> t.status  # a 530 km flight, apogee 108 km: its coast is mostly below 100 km (threats.ATMOSPHERE_EDGE_KM)
+'in_atmosphere'
 >>> t = staged_trajectory(v, (54.0, 35.8), (38.90, -77.04), shape="apogee", apogee_km=1200.0)
 >>> t.status, t.shape, abs(t.apogee_km - 1200.0) < SHAPE_TOLERANCE["apogee"]
 ('ok', 'apogee', True)
@@ -984,6 +986,9 @@ def staged_trajectories(
             status[i] = "no_solution"
             reason[i] = (f"the staged fit flew {_fmt_q(mode[i], got[i])}, not the "
                          f"{_fmt_q(mode[i], value[i])} asked (tolerance {_fmt_value(mode[i], tol)})")
+    from shieldcheck.threats import mark_atmospheric_coasts  # (threats imports this module lazily)
+
+    mark_atmospheric_coasts(out)  # a coast mostly below 100 km is not physics here: status in_atmosphere
     return out
 
 
@@ -1020,7 +1025,8 @@ def _shape_mode(shape, apogee_km, flight_time_s, n):
 def _fmt_value(mode, x) -> str:
     """A shape's value with its unit."""
     unit = "km" if mode == _M_APOGEE else "s"
-    return f"{x:,.1f} {unit}" if abs(x) < 10 else f"{x:,.0f} {unit}"
+    d = 1 if abs(x) < 10 else 0
+    return f"{round(x, d) + 0.0:,.{d}f} {unit}"  # + 0.0: never "-0.0"
 
 
 def _fmt_q(mode, x) -> str:
@@ -1061,6 +1067,11 @@ def _fields(b, ff, status, reason, lat1, lon1, lat2, lon2, ground, kick, az, mis
     v_b = np.asarray(b.v_eci_km_s, dtype=float)
     t_f = np.asarray(ff["flight_time_s"], dtype=float)
     apo, t_apo = _apogee(r_b, v_b, t_bo, earth, rotation)
+    # a flight that hits the ground under thrust ends a step's overshoot below it (-0.03 km): the ground is
+    # 0 km, and + 0.0 leaves no negative zero for a view to print as "-0.0"
+    h_bo = np.where(np.asarray(b.burnout_altitude_km, dtype=float) < 0.0, 0.0,
+                    np.asarray(b.burnout_altitude_km, dtype=float)) + 0.0
+    apo = np.where(apo < 0.0, 0.0, apo) + 0.0
     # impact state: Kepler from burnout to the impact time (rows without an impact give NaN)
     dt = np.where(np.isfinite(t_f), t_f - t_bo, 0.0)
     r_i, v_i = kepler(r_b, v_b, dt)
@@ -1094,7 +1105,7 @@ def _fields(b, ff, status, reason, lat1, lon1, lat2, lon2, ground, kick, az, mis
         "coast_time_s": t_f - t_bo,
         "apogee_km": apo,
         "apogee_time_s": t_apo,
-        "burnout_altitude_km": np.asarray(b.burnout_altitude_km, dtype=float),
+        "burnout_altitude_km": h_bo,
         "burnout_range_km": np.asarray(b.burnout_range_km, dtype=float),
         "burnout_speed_relative_km_s": speed,
         "burnout_speed_inertial_km_s": np.asarray(b.burnout_inertial_speed_km_s, dtype=float),
@@ -1119,14 +1130,17 @@ def _fields(b, ff, status, reason, lat1, lon1, lat2, lon2, ground, kick, az, mis
 def to_trajectories(fields: dict, vehicle: Vehicle | None = None, payload_kg=None) -> list:
     """The rows of a `staged_trajectories` result as `shieldcheck.threats.Trajectory` objects.
 
-    With ``vehicle`` (the one flown), every row that flew (status ``ok``) carries its tabulated boost
+    With ``vehicle`` (the one flown), every row that flew (status ``ok`` or ``in_atmosphere``) carries its
+    tabulated boost
     (`boost_profile`) in ``Trajectory.boost_profile``, which `shieldcheck.threats.trajectory_state` and the
     sensors then follow during boost.
     """
     from shieldcheck.threats import Trajectory
 
     names = set(Trajectory.__dataclass_fields__)
-    flown = [i for i in range(len(fields["status"])) if vehicle is not None and fields["status"][i] == "ok"]
+    # a flight in the atmosphere flew too (its coast is not physics, its boost is): it keeps its table
+    flown = [i for i in range(len(fields["status"]))
+             if vehicle is not None and fields["status"][i] in ("ok", "in_atmosphere")]
     tables = dict(zip(flown, boost_profiles(
         vehicle, *(np.asarray(fields[k])[flown] for k in ("launch_latitude_deg", "launch_longitude_deg",
                                                           "launch_azimuth_deg", "kick_deg", "burn_time_s")),

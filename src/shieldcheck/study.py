@@ -4,7 +4,8 @@ A `Study` is computed once from a scenario and its variants: engagement rows key
 group, launch, target, site), never by row order, and the summaries drawn from them once:
 
 * per route (variant, threat, launch, target): ``defended`` (some site has a window), ``not_defended``, or
-  ``threat_cannot_reach`` (the threat's own trajectory has no solution or could not be set up; counted
+  ``threat_cannot_reach`` (the threat's own trajectory has no solution, could not be set up, or its coast
+  stays in the atmosphere where this model is not physics, reason code ``threat_in_atmosphere``; counted
   apart, since it is not a failure of the defense), the engaging sites, the best window and the latest
   fire decision;
 * per threat group and variant: routes the threat can reach, routes defended, the targets not defended and
@@ -292,7 +293,7 @@ def _routes_of(variant: str, built, rows: list) -> list[RouteSummary]:
         r0 = per[0]
         ok = [r for r in per if r.engageable]
         nan = math.nan
-        if r0.reason_code in ("threat_cannot_reach", "threat_invalid"):
+        if r0.reason_code in ("threat_cannot_reach", "threat_invalid", "threat_in_atmosphere"):
             status, best, reason, code = "threat_cannot_reach", None, r0.reason, r0.reason_code
         elif ok:
             status, best, reason, code = "defended", max(ok, key=lambda r: r.window_s), "", "engageable"
@@ -1049,7 +1050,8 @@ def study_footprints(
         margin=margin_deg,
     )
     g = grid(box[2], box[3], box[0], box[1], resolution_deg)
-    defended = defended_area(arch, first.launch, g, missile=first.missile, boost=first.boost)
+    # each footprint flies its group's own trajectories (shape and its value, boost figures, boost)
+    defended = defended_area(arch, first.launch, g, **first.trajectory_kw())
     last = built.threats[-1]
     lbox = map_extent(
         [c.launch.latitude_deg for c in built.threats],
@@ -1058,8 +1060,7 @@ def study_footprints(
     )
     lg = grid(lbox[2], lbox[3], lbox[0], lbox[1], max(resolution_deg * 2.0, 1.0))
     launch_areas = {
-        v: launch_area_footprint(study.built[v].architecture, last.target, lg, missile=last.missile,
-                                 boost=last.boost)
+        v: launch_area_footprint(study.built[v].architecture, last.target, lg, **last.trajectory_kw())
         for v in lvs
     }
     return StudyFootprints(variant, first, defended, box, last, launch_areas, lbox)

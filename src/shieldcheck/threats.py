@@ -32,9 +32,11 @@ kinematically: only its end state enters the coast; ``sample_trajectory`` draws 
 illustrative profile (see there).
 
 Results carry a status: ``ok``, ``unreachable`` (the missile's maximum burnout speed is less than the
-trajectory needs; the fields then describe the trajectory it would need) or ``no_solution`` (the shape
+trajectory needs; the fields then describe the trajectory it would need), ``no_solution`` (the shape
 asked for does not exist, e.g. a lofted arc at a speed above its limit, a target inside the missile's
-burnout range, coincident or antipodal end points), with the reason in words. Only invalid input (a
+burnout range, coincident or antipodal end points) or ``in_atmosphere`` (the coast flies below
+`ATMOSPHERE_EDGE_KM` over most of its ground distance, where the drag this coast ignores would shorten
+it: `mark_atmospheric_coasts`), with the reason in words. Only invalid input (a
 latitude of 95°, a negative burn time) raises `InputError`. Every arc returned stays above the ground:
 the minimum-energy arc is the least-speed arc whose perigee is not underground, and a ``burnout-speed``
 arc flies at the speed asked for to 1 mm/s or is not ``ok``.
@@ -67,6 +69,9 @@ __all__ = [
     "FULL_BURN_SHAPES",
     "BOOSTS",
     "staged_vehicle",
+    "kinematic_shape",
+    "ATMOSPHERE_EDGE_KM",
+    "mark_atmospheric_coasts",
     "Trajectory",
     "TrajectoryBatch",
     "TrajectorySamples",
@@ -584,6 +589,12 @@ def boost_endpoints(traj) -> tuple[np.ndarray, np.ndarray]:
 
 
 # ============================================================================ results
+NEEDED_ARC = ("flight_time_s", "coast_time_s", "apogee_km", "apogee_time_s", "burnout_speed_relative_km_s",
+              "burnout_speed_inertial_km_s", "flight_path_angle_deg", "burnout_azimuth_deg",
+              "impact_speed_relative_km_s", "reentry_angle_deg")
+"""`Trajectory.to_dict` keys that are None for an ``unreachable`` trajectory (no flight to its target)."""
+
+
 @dataclass(frozen=True)
 class Trajectory:
     """One threat trajectory. Field names are the JSON/CSV keys (``to_dict``).
@@ -625,13 +636,20 @@ class Trajectory:
     boost_profile: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
-        """Scalar fields as a JSON-ready dict (NaN and infinity become None)."""
+        """Scalar fields as a JSON-ready dict (NaN and infinity become None).
+
+        An ``unreachable`` trajectory, kinematic or staged, has its flight's numbers (`NEEDED_ARC`) None:
+        they describe the arc the route would need, or the staged full burn that falls short (or the
+        limit of a shape), never a flight to this target, and a reader would quote them as flown (as the
+        engagement rows blank them).
+        """
         out = {}
+        blank = NEEDED_ARC if self.status == "unreachable" else ()
         for f in fields(self):
             v = getattr(self, f.name)
             if isinstance(v, np.ndarray) or f.name == "boost_profile":
                 continue
-            if isinstance(v, float) and not math.isfinite(v):
+            if (isinstance(v, float) and not math.isfinite(v)) or f.name in blank:
                 v = None
             out[f.name] = v
         return out
@@ -1047,6 +1065,8 @@ def solve_trajectories(
         "max_range_km": max_range,
         "range_margin_km": max_range - ground_km,
     }
+    # a burnout-speed arc is named by its branch (a full burn's lofted/depressed arc is one)
+    mark_atmospheric_coasts(data, f"the {branch} arc" if shape == "burnout-speed" else None)
     if shape_out != (n,):
         data = {k: v.reshape(shape_out + v.shape[1:]) for k, v in data.items()}
     return TrajectoryBatch(data)
@@ -1077,6 +1097,107 @@ def _describe(code, raw, shape, branch, needs, vmax, param, vmin) -> tuple[str, 
     if code == _LAMBERT_FAILED:
         return "no_solution", "the Lambert solver found no arc for this geometry and time"
     return "no_solution", f"no {shape} arc found for these inputs (search did not bracket a solution)"
+
+
+ATMOSPHERE_EDGE_KM = 100.0
+"""Altitude (km) below which a coast is inside the atmosphere: the Karman line, the 100 km boundary of
+astronautics of the Federation Aeronautique Internationale, the customary edge of space in the public
+missile-defence studies (U.S. Standard Atmosphere 1976, NOAA-S/T 76-1562: the density there is about
+5.6e-7 kg/m^3, two millionths of sea level's; 100 times that at 70 km)."""
+_ATMOSPHERIC_SHARE = 0.5
+"""A coast is ``in_atmosphere`` when it flies below `ATMOSPHERE_EDGE_KM` over more than this share of its
+ground distance."""
+_COAST_SAMPLES = 65  # samples of a coast for `mark_atmospheric_coasts` (a 1,000 km coast: every 16 km)
+_COAST_SCREEN_KM = 200.0
+"""Coasts whose apogee is above this (km) are not sampled: the height of a coast over its ground track is
+close to a parabola (tests/test_staged_faults.py: 54 % below 100 km at an apogee of 127 km against the
+parabola's 54 %), whose share below 100 km is at most 1 - sqrt(1 - 100/H) for an apogee H, whatever part of
+it is flown: 29 % at 200 km, far from `_ATMOSPHERIC_SHARE`."""
+
+
+def mark_atmospheric_coasts(data: dict, what: str | None = None) -> None:
+    """Give the ``ok`` rows whose coast stays in the atmosphere the status ``in_atmosphere``, in place.
+
+    ``data`` holds `Trajectory` fields as arrays of one batch (`solve_trajectories`,
+    `shieldcheck.staged.staged_trajectories`); ``what`` names the trajectory in the reason (default: "the
+    <shape> trajectory"). Each ``ok`` row whose apogee is under `_COAST_SCREEN_KM`
+    has its coast sampled at `_COAST_SAMPLES` even times (exact Kepler propagation from the burnout state,
+    as `trajectory_state`), its altitude above the Earth model taken at each sample (geodetic, WGS84 or the
+    sphere) and its ground distance summed along the track (geocentric angle times the mean radius). A
+    coast that flies below `ATMOSPHERE_EDGE_KM` over more than half its ground distance, or whose apogee
+    is below it (a coast straight up and down has no ground distance to share), is not physics in this
+    model: the coast ignores drag, which over that distance would shorten the range and lengthen the
+    flight (a depressed full burn on a short route; a kinematic depressed arc whose burnout is low). The
+    re-entry of every other coast also crosses the atmosphere without drag, as in the public studies; only
+    its last few hundred kilometres do.
+
+    >>> t = trajectory("tehran", "berlin", missile="icbm-solid", shape="depressed", boost="staged")
+    >>> print(t.status, t.reason[:51])
+    in_atmosphere the depressed trajectory's coast stays below 100 km
+    """
+    status = np.asarray(data["status"])
+    with np.errstate(invalid="ignore"):
+        rows = np.flatnonzero((status == "ok") & (np.asarray(data["apogee_km"], dtype=float)
+                                                  < _COAST_SCREEN_KM))
+    if not rows.size:
+        return
+    tb = np.asarray(data["burn_time_s"], dtype=float)[rows]
+    tf = np.asarray(data["flight_time_s"], dtype=float)[rows]
+    dt = (tf - tb)[:, None] * np.linspace(0.0, 1.0, _COAST_SAMPLES)
+    r_b = np.asarray(data["burnout_r_eci_km"], dtype=float)[rows]
+    v_b = np.asarray(data["burnout_v_eci_km_s"], dtype=float)[rows]
+    r, _ = kepler(r_b[:, None, :], v_b[:, None, :], dt)
+    earth = str(np.asarray(data["earth"]).flat[0])
+    r_ecef = _earth.eci_to_ecef(r, tb[:, None] + dt, bool(np.asarray(data["rotation"]).flat[0]))
+    alt = np.asarray(_earth.ecef_to_geodetic(r_ecef, earth)[2], dtype=float).reshape(dt.shape)
+    a, b = r_ecef[:, :-1], r_ecef[:, 1:]
+    seg = SPHERE_RADIUS_KM * np.arctan2(np.linalg.norm(np.cross(a, b), axis=-1), np.sum(a * b, axis=-1))
+    low = 0.5 * (alt[:, :-1] + alt[:, 1:]) < ATMOSPHERE_EDGE_KM
+    below = np.sum(seg * low, axis=-1)
+    total = np.sum(seg, axis=-1)
+    apo = np.asarray(data["apogee_km"], dtype=float)[rows]
+    # a coast under 1 km of ground (straight up and down) has no share to speak of: its apogee decides
+    hit = (apo < ATMOSPHERE_EDGE_KM) | ((total >= 1.0) & (below > _ATMOSPHERIC_SHARE * total))
+    for k in np.flatnonzero(hit):
+        i = rows[k]
+        name = what or f"the {data['shape'][i]} trajectory"
+        where = (f"stays below {ATMOSPHERE_EDGE_KM:,.0f} km for {below[k]:,.0f} km of its {total[k]:,.0f} km"
+                 if total[k] >= 1.0 else f"never rises above {ATMOSPHERE_EDGE_KM:,.0f} km")
+        data["status"][i] = "in_atmosphere"
+        data["reason"][i] = (
+            f"{name}'s coast {where} (apogee {_fmt_km(apo[k])} km): drag, which this model ignores after "
+            "burnout, would shorten it, so its range and flight time are not physics"
+        )
+
+
+def _fmt_km(x) -> str:
+    """A distance or altitude in km for a reason: thousands separators, no fraction, never '-0'."""
+    return f"{float(x) + 0.0:,.0f}" if abs(float(x)) >= 0.5 else "0"
+
+
+def kinematic_shape(shape: str, branch: str = "lofted", burnout_speed_km_s=None, max_burnout_speed_km_s=None):
+    """The `solve_trajectories` shape, branch and burnout speed that fly ``shape`` with the kinematic boost.
+
+    A full-burn shape (`FULL_BURN_SHAPES`: ``lofted``, ``depressed``) is the ``burnout-speed`` arc at the
+    class's maximum burnout speed on that branch; every other shape passes through. Returns
+    ``(shape, branch, burnout_speed_km_s)``.
+
+    Raises
+    ------
+    InputError
+        A full-burn shape without a finite ``max_burnout_speed_km_s`` (no missile class and no speed given).
+
+    >>> kinematic_shape("depressed", max_burnout_speed_km_s=6.5)
+    ('burnout-speed', 'depressed', 6.5)
+    """
+    shape = str(shape).strip().lower()
+    if shape not in FULL_BURN_SHAPES:
+        return shape, branch, burnout_speed_km_s
+    vmax = math.inf if max_burnout_speed_km_s is None else float(max_burnout_speed_km_s)
+    if not math.isfinite(vmax):
+        raise InputError(f"shape {shape!r} (the full burn's {shape} arc) needs a missile class or "
+                         f"max_burnout_speed_km_s (the full burn's speed), got neither")
+    return "burnout-speed", shape, vmax
 
 
 def trajectory(
@@ -1165,18 +1286,15 @@ def trajectory(
         p2 = (float(_check(lat2, "target latitude_deg", -90.0, 90.0)),
               float(_check(lon2, "target longitude_deg", -180.0, 360.0)))
         dist = float(_earth.geodesic_inverse(*p1, *p2, earth=_earth.check_earth(earth))[0])
-        # coincident and antipodal routes: the kinematic solver words their no_solution results
-        if dist >= 1.0 and dist < 0.99 * math.pi * SPHERE_RADIUS_KM:
+        if dist >= 1.0 and dist < STAGED_MAX_GROUND_KM:
             return staged_trajectory(vehicle, p1, p2, earth=earth, rotation=rotation, shape=shape,
                                      apogee_km=apogee_km, flight_time_s=flight_time_s)
+        # nothing is flown: never the kinematic solver's answer under the staged boost asked (or chosen)
+        return _not_flown_staged(p1, p2, dist, shape, earth, rotation, str(boost).strip().lower())
     full_burn = shape in FULL_BURN_SHAPES
-    if full_burn:
-        # the kinematic full burn: the burnout-speed arc at the class's largest speed, on that branch
-        vmax = pick(max_burnout_speed_km_s, "max_burnout_speed_km_s", math.inf)
-        if not math.isfinite(float(vmax)):
-            raise InputError(f"shape {shape!r} (the full burn's {shape} arc) needs a missile class or "
-                             "max_burnout_speed_km_s, got neither")
-        shape, branch, burnout_speed_km_s = "burnout-speed", shape, vmax
+    # the kinematic full burn: the burnout-speed arc at the class's largest speed, on that branch
+    shape, branch, burnout_speed_km_s = kinematic_shape(
+        shape, branch, burnout_speed_km_s, pick(max_burnout_speed_km_s, "max_burnout_speed_km_s", None))
 
     batch = solve_trajectories(
         lat1,
@@ -1197,6 +1315,30 @@ def trajectory(
     )
     t = batch[()] if batch.data["status"].ndim == 0 else batch[0]
     return replace(t, shape=branch) if full_burn else t
+
+
+STAGED_MAX_GROUND_KM = 0.99 * math.pi * SPHERE_RADIUS_KM
+"""Longest route (km) the staged boost flies: beyond it the route is within 1% of half the globe, where the
+geodesic's azimuth, along which the kick is fitted, is ill-conditioned (no missile class reaches so far)."""
+
+
+def _not_flown_staged(p1, p2, dist, shape, earth, rotation, boost) -> Trajectory:
+    """A ``no_solution`` `Trajectory` (``boost`` "staged", every flight number NaN) for a route the staged
+    boost does not fly: launch and target under 1 km apart, or farther than `STAGED_MAX_GROUND_KM`."""
+    why = (f"launch and target are {dist:,.3f} km apart (under 1 km): there is no ballistic arc to compute"
+           if dist < 1.0 else
+           f"the route is {dist:,.0f} km long, within 1% of half the globe (near-antipodal, over "
+           f"{STAGED_MAX_GROUND_KM:,.0f} km): its launch azimuth, along which the kick is fitted, is "
+           "undefined")
+    kw = {f.name: math.nan for f in fields(Trajectory)}
+    kw.update(status="no_solution", shape=shape, earth=_earth.check_earth(earth), rotation=bool(rotation),
+              reason=f"no staged flight (boost {boost!r}; nothing was flown, staged or kinematic): {why}",
+              launch_latitude_deg=p1[0], launch_longitude_deg=p1[1], target_latitude_deg=p2[0],
+              target_longitude_deg=p2[1], ground_range_km=dist, burnout_r_eci_km=np.full(3, np.nan),
+              burnout_v_eci_km_s=np.full(3, np.nan),
+              target_r_ecef_km=np.asarray(_earth.geodetic_to_ecef(p2[0], p2[1], 0.0, earth), dtype=float),
+              boost="staged", boost_profile=None)
+    return Trajectory(**kw)
 
 
 def staged_vehicle(missile, shape: str = "min-energy", boost: str = "auto", explicit=()):

@@ -507,7 +507,7 @@ class Service:
         if place not in names:
             what = "launch" if kind == "defended_area" else "target"
             raise InputError(f"place: must be a {what} of {threat} ({', '.join(names)}), got {place!r}")
-        kw = dict(missile=case.missile, shape=case.shape, boost=case.boost)  # a staged group flies its stages
+        kw = case.trajectory_kw()  # the group's own flight: shape and its value, boost figures, boost
         # canonical: the effective scenario's hash, so "8" and "8.0" (or an override repeated) are one entry
         fkey = ("footprint", built.scenario_hash, kind, threat, place, g)
 

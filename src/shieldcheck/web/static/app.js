@@ -24,7 +24,8 @@
   }
   function fmt(v, digits) {
     if (v === null || v === undefined || (typeof v === "number" && !isFinite(v))) return "-";
-    if (typeof v === "number") return v.toLocaleString("en-US", { maximumFractionDigits: digits || 0 });
+    // rounded first, then + 0: -0.03 shows "0", never "-0"
+    if (typeof v === "number") return (Number(v.toFixed(digits || 0)) + 0).toLocaleString("en-US", { maximumFractionDigits: digits || 0 });
     return String(v);
   }
   function setStatus(text, isError) {
