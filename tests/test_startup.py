@@ -294,3 +294,78 @@ def test_no_second_process_without_a_cold_writable_cache(monkeypatch):
     assert _numba._cold(numba.njit(lambda: None)) is None  # a kernel without a cache
     monkeypatch.setitem(_numba._STATE, "location", "none")  # no writable folder anywhere: nothing to share
     assert _numba._cold(_engage_kernel) is None
+
+
+def test_main_builds_only_the_command_it_runs(monkeypatch, capsys):
+    # typer makes a click command of every registered function before it parses anything; main() builds
+    # only the one its first argument names, exactly as the full group builds it, and the full group for
+    # anything else (--help, no argument, a misspelt command), so listings and suggestions are unchanged
+    import typer.main
+
+    from shieldcheck import cli
+
+    full = typer.main.get_command(cli.app)
+    names = list(full.commands)
+    assert len(names) >= 20
+    built = []
+    original = typer.main.get_command_from_info
+
+    def counting(command_info, **kw):
+        built.append(command_info.name)
+        return original(command_info, **kw)
+
+    monkeypatch.setattr(typer.main, "get_command_from_info", counting)
+    for name in names:
+        built.clear()
+        group = cli._command_group([name, "--json"])
+        assert list(group.commands) == [name] and built == [name]
+        assert (type(group), group.name, group.help) == (type(full), full.name, full.help)
+    for argv in ([], ["--help"], ["engag"], ["--json", "engage"], ["ENGAGE"]):
+        assert list(cli._command_group(argv).commands) == names
+    monkeypatch.setenv("COLUMNS", "100")
+    for argv in (["engage", "--help"], ["trajectory", "--help"], ["boost-phase", "--help"], ["--help"]):
+        texts = []
+        for group in (cli._command_group(argv), typer.main.get_command(cli.app)):
+            group.main(args=argv, prog_name="shieldcheck", standalone_mode=False)
+            texts.append(capsys.readouterr().out)
+        assert texts[0] == texts[1] and "Usage: shieldcheck" in texts[0]
+
+
+NOT_NEEDED_BY_ENGAGE = (
+    "shieldcheck.boostphase", "shieldcheck.staged", "shieldcheck.boost", "shieldcheck.reach",
+    "shieldcheck.reconstruct", "shieldcheck.footprint", "shieldcheck.siting", "shieldcheck.sweep",
+    "shieldcheck.compare", "shieldcheck.report.html", "shieldcheck.web", "pyarrow", "matplotlib", "shapely",
+    "scipy.linalg", "scipy.integrate", "scipy.optimize", "dask", "pandas", "fastapi",
+)  # fmt: skip
+"""Modules the flagship engage (a scenario without a ``boost_phase:`` block) does not need at start-up."""
+
+
+def test_flagship_engage_and_help_import_only_what_they_need():
+    # a regression guard for start-up time, not a clock: each run in a fresh process, then sys.modules
+    code = textwrap.dedent(
+        """
+        import json, sys
+        sys.argv = ["shieldcheck", *json.loads(sys.argv[1])]
+        from shieldcheck.cli import main
+        try:
+            main()
+        except SystemExit as exc:
+            assert exc.code in (0, None), exc.code
+        print(json.dumps(sorted(sys.modules)))
+        """
+    )
+    heavy_for_help = (*NOT_NEEDED_BY_ENGAGE, "numba", "scipy", "pydantic", "pyproj", "yaml",
+                      "shieldcheck.scenario", "shieldcheck.study", "shieldcheck.engagement")  # fmt: skip
+    for args, unwanted in (
+        (["engage", "european-third-site-2007", "--set", "threats.iran-europe.targets=[berlin]"],
+         NOT_NEEDED_BY_ENGAGE),
+        (["--help"], heavy_for_help),
+        (["engage", "--help"], [m for m in heavy_for_help if m != "pydantic"]),  # typer parses with pydantic
+    ):  # fmt: skip
+        proc = subprocess.run(
+            [sys.executable, "-c", code, json.dumps(args)], capture_output=True, text=True, timeout=900
+        )
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        loaded = set(json.loads(proc.stdout.strip().splitlines()[-1]))
+        assert "shieldcheck.cli" in loaded
+        assert not loaded & set(unwanted), f"shieldcheck {' '.join(args)} imported {loaded & set(unwanted)}"

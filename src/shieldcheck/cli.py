@@ -530,17 +530,18 @@ def engage_cmd(
         study = _study(scenario, variant, all_variants, set_, thresholds=table_name == "thresholds")
         if table_name == "boost_phase" and not study.boost_phase:
             raise InputError(f"--table boost_phase: scenario {study.scenario!r} has no boost_phase: block")
-        rows = study_table(study, table_name)
-        if _write_or_print(rows, as_json, csv_path, TABLE_COLUMNS if table_name == "rows" else None):
-            return
-        rows = study_table(study, "rows")
+        if as_json or csv_path is not None or table_name != "rows":  # (the summary needs no row dicts)
+            rows = study_table(study, table_name)  # checks the table's name too
+            if _write_or_print(rows, as_json, csv_path, TABLE_COLUMNS if table_name == "rows" else None):
+                return
     except InputError as exc:
         _fail(str(exc))
     out = _new_console()  # the width rule of every command (a bare Console() wraps piped output at 80)
     one = len(study.variants) == 1
-    if summary if summary is not None else len(rows) > 30:
+    if summary if summary is not None else len(study.rows) > 30:
         _print_summary(out, study)
     else:
+        rows = study_table(study, "rows")
         body, notes = [], []
         for r in rows:
             ok = r["engageable"]
@@ -1767,6 +1768,29 @@ def boost_phase_cmd(
     console.print("[dim]Kinematic model estimate: straight-line fly-out after the interceptor's burn.[/dim]")
 
 
+def _command_group(argv: list[str]):
+    """The click group `main` runs: only the command that ``argv`` starts with, when it names one.
+
+    typer makes a click command of every registered function (reading its signature and annotations)
+    before it parses anything: about 20 commands, some 30-50 ms of every start. A command line that starts
+    with a command's exact name needs that command alone, built by typer as it builds it in the full
+    group. Anything else (``--help``, no argument, a misspelt or unknown command) gets the full group, so
+    listings and suggestions are unchanged; ``app`` itself keeps every command (typer's test runner and
+    `shieldcheck._numba.warm` invoke it).
+    """
+    import copy
+
+    from typer.main import get_command, get_command_name, get_group
+
+    name = argv[0] if argv else ""
+    one = [c for c in app.registered_commands if (c.name or get_command_name(c.callback.__name__)) == name]
+    if len(one) != 1:
+        return get_command(app)
+    single = copy.copy(app)
+    single.registered_commands = one
+    return get_group(single)  # a group of one (get_command would make the command the whole program)
+
+
 def main() -> None:
     """Console entry point: bad input ends with exit 2 and one line, never a traceback (see `_Commands`)."""
     from shieldcheck import _numba
@@ -1774,7 +1798,7 @@ def main() -> None:
     _numba.announce_compilation()
     _numba.compile_ahead(sys.argv[1:])  # a first run: the engagement kernel compiles on the other core
     try:
-        app()
+        _command_group(sys.argv[1:])()
     except InputError as exc:  # pragma: no cover - _Commands catches these; this is the last net
         typer.echo(f"error: {_line(exc)}", err=True)
         sys.exit(2)

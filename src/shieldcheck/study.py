@@ -55,7 +55,7 @@ __all__ = [
     "RouteSummary",
     "GroupSummary",
     "ThresholdRecord",
-    "BoostPhaseRecord",
+    "BoostPhaseRecord",  # noqa: F822 - made on first use (module __getattr__)
     "StudyBasingZone",
     "build_study",
     "speed_sensitivity",
@@ -598,6 +598,7 @@ be fired after burnout; it cannot reach the missile before burnout from this bas
 ``too_slow``); the missile stays below the base's horizon until burnout (`engage_boost`'s own)."""
 
 
+@functools.cache
 def _boost_phase_record():
     from shieldcheck.boostphase import BoostPhaseResult
 
@@ -629,7 +630,14 @@ BOOST_PHASE_RECORD_DOC = """One boost-phase base against one threat route (a ``b
     `shieldcheck.boostphase.BoostPhaseResult`'s (``status`` mapped as above), then ``boost_note`` and
     ``base_label``.
     """
-BoostPhaseRecord = _boost_phase_record()
+
+
+def __getattr__(name: str):
+    # BoostPhaseRecord is made on first use: its fields are boostphase's, and a study without a
+    # ``boost_phase:`` block (the flagship engage) need not import boostphase at all (start-up time)
+    if name == "BoostPhaseRecord":
+        return _boost_phase_record()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -768,7 +776,7 @@ def _faces(base, case) -> bool:
     return case.group in base.threats and (not base.launches or case.launch.name in base.launches)
 
 
-def _boost_phase_of(variant: str, built, profiles: dict) -> list[BoostPhaseRecord]:
+def _boost_phase_of(variant: str, built, profiles: dict) -> list:
     from shieldcheck.boostphase import engage_boost
 
     plan = built.boost_phase
@@ -795,7 +803,7 @@ def _boost_phase_of(variant: str, built, profiles: dict) -> list[BoostPhaseRecor
                     f"{r.deadline_s - r.first_intercept_s:,.0f} s before burnout ({r.deadline_s:,.0f} s)"
                 )
             out.append(
-                BoostPhaseRecord(
+                _boost_phase_record()(
                     variant=variant,
                     base=b.name,
                     threat=c.group,
