@@ -72,8 +72,11 @@ def test_number_formatters_never_print_negative_zero(value):
     from shieldcheck.report.html import _fmt as html_fmt
     from shieldcheck.staged import _M_APOGEE, _fmt_value
 
-    assert cli_fmt(value) == "0.0" if value > -0.05 else cli_fmt(value) == "-0.4"
-    assert html_fmt(value) == "0" and export_fmt(value, "km") == "0 km"
+    # one formatter (shieldcheck._format): a negative zero is "0"; a small non-zero value keeps its digits
+    # (never rounded to "0.0" nor to "-0.0")
+    small = {-0.03: "-0.03", -0.0: None, -0.4: "-0.4"}[value]
+    assert cli_fmt(value) == (small or "0.0")
+    assert html_fmt(value) == (small or "0") and export_fmt(value, "km") == f"{small or '0'} km"
     assert _fmt_value(_M_APOGEE, value) == ("0.0 km" if value > -0.05 else "-0.4 km")
 
 
