@@ -289,3 +289,32 @@ def test_eastward_near_antipodal_route_against_a_lamberthub_scan():
     assert t.status == "ok", t.reason
     assert best_v - 0.001 <= t.burnout_speed_relative_km_s <= best_v + 1e-6  # 1 m/s; the scan's grid is 0.5 s
     assert t.flight_time_s == pytest.approx(best_t, abs=1.0)
+
+
+def test_web_geojson_download_is_the_rfc7946_export():
+    # the web app's "Download layers (GeoJSON)" was built in the page from the map layers: for the North
+    # Korea scenario all 14 threat tracks jumped across 180° and 5 coverage rings self-intersected (issue 9
+    # item 8). It is now the export's own document (`exports.geojson_document`), served in the layers.
+    pytest.importorskip("shapely")
+    from test_geojson_geometry import assert_rfc7946_polygonal
+
+    from shieldcheck.scenario import build, load_scenario
+    from shieldcheck.web.service import layers_view
+
+    doc = layers_view(build(load_scenario("us-homeland-north-korea")))["geojson"]
+    assert doc["type"] == "FeatureCollection" and doc["features"]
+    cut = 0
+    for f in doc["features"]:
+        g = f["geometry"]
+        if g["type"] in ("Polygon", "MultiPolygon"):
+            assert_rfc7946_polygonal(g)
+        elif g["type"] in ("LineString", "MultiLineString"):
+            parts = [g["coordinates"]] if g["type"] == "LineString" else g["coordinates"]
+            cut += g["type"] == "MultiLineString"
+            for p in parts:
+                a = np.asarray(p, dtype=float)
+                assert np.all(np.abs(a[:, 0]) <= 180.0) and np.all(np.abs(a[:, 1]) <= 90.0)
+                assert np.all(np.abs(np.diff(a[:, 0])) <= 180.0), f["properties"].get("id")
+        else:
+            assert g["type"] == "Point" and abs(g["coordinates"][0]) <= 180.0
+    assert cut >= 2  # tracks to Hawaii and the U.S. west coast cross the date line

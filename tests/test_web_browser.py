@@ -321,7 +321,11 @@ def test_csv_and_geojson_downloads(browser, server, tmp_path):
     info.value.save_as(path)
     layers = json.loads(path.read_text())
     kinds = [f["geometry"]["type"] for f in layers["features"]]
-    assert kinds.count("LineString") == 58 and "Polygon" in kinds and "Point" in kinds
+    tracks = [f for f in layers["features"] if f["properties"].get("kind") == "threat_track"]
+    # the export's own document (exports.geojson_document): a threat track per route, plus interceptor
+    # tracks, intercepts, sites and radar coverage
+    assert len(tracks) == 58 and "Polygon" in kinds and "Point" in kinds
+    assert layers["scenario"] == "european-third-site-2007" and "estimate" in layers["note"].lower()
     assert page.errors == []
     page.close()
 

@@ -57,6 +57,7 @@ __all__ = [
     "ExportBundle",
     "collect",
     "export",
+    "geojson_document",
     "study_table",
     "write_rows",
     "write_czml",
@@ -1148,7 +1149,24 @@ def _split_position(position: dict, kink_s: float, at) -> list[dict]:
 
 # ============================================================================ GeoJSON
 def write_geojson(bundle: ExportBundle, path) -> Path:
-    """Write a GeoJSON FeatureCollection (RFC 7946).
+    """Write `geojson_document` of ``bundle`` to ``path`` (a ``.geojson`` file); returns the path written.
+
+    >>> import tempfile, pathlib
+    >>> from shieldcheck.scenario import build, load_scenario
+    >>> b = collect(build(load_scenario("european-third-site-2007")))
+    >>> p = write_geojson(b, pathlib.Path(tempfile.mkdtemp()) / "x.geojson")
+    >>> p.read_text(encoding="utf-8").startswith('{"type": "FeatureCollection"')
+    True
+    """
+    path = Path(path)
+    doc = geojson_document(bundle)
+    path.write_text(json.dumps(doc, ensure_ascii=False, allow_nan=False), encoding="utf-8")
+    return path
+
+
+def geojson_document(bundle: ExportBundle) -> dict:
+    """The GeoJSON FeatureCollection (RFC 7946) of an export bundle, as a dict: what `write_geojson`
+    writes and the web app's "Download layers (GeoJSON)" serves (one geometry code for both).
 
     Features, each with a ``kind`` property: ``interceptor_site``, ``radar``, ``launch`` and ``target``
     Points; ``threat_track`` and ``interceptor_track`` LineStrings (MultiLineStrings where a track
@@ -1166,15 +1184,12 @@ def write_geojson(bundle: ExportBundle, path) -> Path:
     ----------
     bundle : ExportBundle
         From `collect`; ``bundle.footprints`` are written as given (their coordinates are not rounded).
-    path : str or path-like
-        The ``.geojson`` file to write.
 
     Returns
     -------
-    pathlib.Path
-        The file written.
+    dict
+        The FeatureCollection, JSON-serialisable with ``allow_nan=False``.
     """
-    path = Path(path)
     features: list[dict] = []
 
     def feature(geometry: dict, properties: dict) -> None:
@@ -1254,8 +1269,7 @@ def write_geojson(bundle: ExportBundle, path) -> Path:
         "note": bundle.note,
         "features": features,
     }
-    path.write_text(json.dumps(doc, ensure_ascii=False, allow_nan=False), encoding="utf-8")
-    return path
+    return doc
 
 
 # ============================================================================ tables

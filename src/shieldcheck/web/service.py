@@ -589,7 +589,7 @@ def layers_view(built, coverage_altitude_km: float = 500.0, step_s: float = 30.0
     Radar coverage is the boundary at ``coverage_altitude_km``; tracks are sampled every ``step_s``.
     Engagement colours are not here: the page colours tracks and targets from the study's routes.
     """
-    from shieldcheck.report.exports import collect
+    from shieldcheck.report.exports import collect, geojson_document
 
     bundle = collect(built, step_s=step_s, coverage_altitudes_km=(coverage_altitude_km,))
     sites = [s for s in bundle.sites if s["kind"] in ("interceptor_site", "radar", "launch", "target")]
@@ -632,6 +632,9 @@ def layers_view(built, coverage_altitude_km: float = 500.0, step_s: float = 30.0
             "sites": sites,
             "radars": radars,
             "tracks": tracks,
+            # the "Download layers (GeoJSON)" file: the export's own document (RFC 7946: tracks and coverage
+            # cut at the antimeridian, rings wound and closed round the poles), not rebuilt by the page
+            "geojson": geojson_document(bundle),
         }
     )
 

@@ -579,22 +579,12 @@
     return cols.join(",") + "\n" + rows.map(function (r) { return cols.map(function (c) { return q(r[c]); }).join(","); }).join("\n") + "\n";
   }
   function geojson() {
-    var f = [];
-    var routes = routeStatus();
-    current.layers.sites.forEach(function (s) {
-      f.push({ type: "Feature", geometry: { type: "Point", coordinates: [s.longitude_deg, s.latitude_deg] }, properties: { name: s.name, kind: s.kind } });
-    });
-    current.layers.tracks.forEach(function (t) {
-      if (!t.latitude_deg) return;
-      var r = routes[t.threat + "|" + t.launch + "|" + t.target] || {};
-      f.push({ type: "Feature", geometry: { type: "LineString", coordinates: t.latitude_deg.map(function (la, i) { return [t.longitude_deg[i], la, t.altitude_km[i] * 1000]; }) },
-        properties: { threat: t.threat, launch: t.launch, target: t.target, status: r.status || t.status } });
-    });
-    current.layers.radars.forEach(function (r) {
-      if (r.coverage.length > 2) f.push({ type: "Feature", geometry: { type: "Polygon", coordinates: [r.coverage.map(function (p) { return [p[1], p[0]]; })] }, properties: { radar: r.name, coverage_altitude_km: r.coverage_altitude_km } });
-    });
-    if (state.fp && current.footprint) current.footprint.features.forEach(function (x) { f.push(x); });
-    return JSON.stringify({ type: "FeatureCollection", features: f, properties: { scenario: state.scenario, variant: state.variant, sets: sets(), note: "model estimates" } });
+    // the server's export document (shieldcheck.report.exports.geojson_document: RFC 7946, cut at the
+    // antimeridian), plus the footprint drawn on the map; the page builds no geometry of its own
+    var doc = JSON.parse(JSON.stringify(current.layers.geojson));
+    if (state.fp && current.footprint) current.footprint.features.forEach(function (x) { doc.features.push(x); });
+    doc.sets = sets();
+    return JSON.stringify(doc);
   }
 
   function wire() {
