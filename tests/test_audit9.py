@@ -286,7 +286,9 @@ def test_eastward_near_antipodal_route_against_a_lamberthub_scan():
             if v_rel < best_v:
                 best_v, best_t = v_rel, tof
     t = trajectory((0.0, 0.0), (0.0, 172.0))
-    assert t.status == "ok", t.reason
+    # the arc is found (it was `no_solution`); from a launch at sea level it grazes the surface (apogee 0 km),
+    # so since session 6 its status says it flies in the atmosphere (`threats.mark_atmospheric_coasts`)
+    assert t.status == "in_atmosphere" and "below 100 km" in t.reason, (t.status, t.reason)
     assert best_v - 0.001 <= t.burnout_speed_relative_km_s <= best_v + 1e-6  # 1 m/s; the scan's grid is 0.5 s
     assert t.flight_time_s == pytest.approx(best_t, abs=1.0)
 
