@@ -298,10 +298,9 @@ def test_web_geojson_download_is_the_rfc7946_export():
     # Korea scenario all 14 threat tracks jumped across 180° and 5 coverage rings self-intersected (issue 9
     # item 8). It is now the export's own document (`exports.geojson_document`), served in the layers.
     pytest.importorskip("shapely")
-    from test_geojson_geometry import assert_rfc7946_polygonal
-
     from shieldcheck.scenario import build, load_scenario
     from shieldcheck.web.service import layers_view
+    from test_geojson_geometry import assert_rfc7946_polygonal
 
     doc = layers_view(build(load_scenario("us-homeland-north-korea")))["geojson"]
     assert doc["type"] == "FeatureCollection" and doc["features"]

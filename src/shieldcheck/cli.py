@@ -1245,7 +1245,10 @@ def serve_cmd(
         typer.Option("--scenario-dir", help="Serve the *.yaml scenarios of this directory (only these)."),
     ] = None,
 ) -> None:
-    """Start the local web app: an offline map and a JSON API (needs the [web] extra)."""
+    """Start the local web app: an offline map and a JSON API.
+
+    Needs the web extra: pip install "shieldcheck\\[web]".
+    """
     if not 1 <= port <= 65535:
         _fail(f"--port must be within [1, 65535], got {port}")
     try:
