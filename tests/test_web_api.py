@@ -693,3 +693,22 @@ def test_answers_say_where_their_time_went_and_a_repeated_view_is_served_from_me
     status, _, again = call(base, "/api/study", {"scenario": FLAGSHIP, "sets": [f"{SPEED}=7.250"]})
     assert status == 200 and again["sets"] == [f"{SPEED}=7.250"] and first["sets"] == [f"{SPEED}=7.25"]
     assert again["rows"] == first["rows"] and again["scenario_hash"] == first["scenario_hash"]
+
+
+def test_two_served_files_with_one_name_are_refused(tmp_path):
+    # regression: the second file silently replaced the first, and a file named like a built-in was never
+    # served (the built-in won); now start-up says so
+    from shieldcheck.errors import InputError
+    from shieldcheck.web.service import ScenarioSource
+
+    example = REPO / "examples" / "minimal-scenario.yaml"
+    text = example.read_text()
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(text)
+    with pytest.raises(InputError, match="must differ from every other scenario served, got 'minimal-ex"):
+        ScenarioSource([str(example), str(copy)])
+    builtin = tmp_path / "builtin.yaml"
+    builtin.write_text(text.replace("name: minimal-example", "name: turkey-alternative-2007"))
+    with pytest.raises(InputError, match="already the name of a built-in scenario"):
+        ScenarioSource([str(builtin)])
+    assert ScenarioSource([str(example), str(example)]).names()  # the same file twice is one scenario

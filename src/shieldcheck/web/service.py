@@ -244,7 +244,14 @@ class ScenarioSource:
                 self._given.append(f)
                 continue
             model = load_scenario(f)
-            self._files[model.name] = Path(f).resolve()
+            path = Path(f).resolve()
+            other = "a built-in scenario" if model.name in self._builtin else self._files.get(model.name)
+            if other is not None and other != path:  # else one of the two would silently not be served
+                raise InputError(
+                    f"{f}: name: must differ from every other scenario served, got {model.name!r}, "
+                    f"already the name of {other if isinstance(other, str) else str(other)}"
+                )
+            self._files[model.name] = path
             self._given.append(model.name)
         self.scenario_dir = None
         if scenario_dir is not None:
