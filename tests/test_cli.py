@@ -401,3 +401,13 @@ def test_readme_quotes_the_reason_as_engage_words_it():
     assert f'"{reason}"' in readme
     assert "too slow from redzikowo" not in readme
     assert not re.search(r"Boost-phase intercept is its own command[^.]*not yet part of studies", readme)
+
+
+def test_engage_text_names_set_overrides():
+    # the summary's title says "(base)"; a --set must be named, or a copied table reads as the scenario's own
+    scen = str(Path(__file__).resolve().parents[1] / "examples" / "minimal-scenario.yaml")
+    plain = run("engage", scen)
+    assert plain.exit_code == 0 and "--set" not in plain.output
+    changed = run("engage", scen, "--set", "timeline.decision_s=120")
+    assert changed.exit_code == 0
+    assert "numbers changed with --set: timeline.decision_s=120" in " ".join(changed.output.split())

@@ -575,8 +575,12 @@ def _model_footer(study, rest: str) -> str:
     `shieldcheck.study.boost_note`: kinematic, staged or both), the interceptors' kinematic reach."""
     from shieldcheck.study import boost_note
 
+    # --set overrides are named here: the tables' titles say "(base)", which alone would read as the
+    # scenario's own numbers
+    sets = "; ".join(getattr(study, "sets", ()) or ())
+    changed = f"; numbers changed with --set: {sets} (not the scenario's own)" if sets else ""
     return (f"Model estimates from public figures ({boost_note(study)}; interceptors: kinematic reach, "
-            f"no homing); {rest}.")
+            f"no homing){changed}; {rest}.")
 
 
 def _print_boost_phase(out: Console, study) -> None:
