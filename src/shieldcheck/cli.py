@@ -1011,11 +1011,6 @@ def _out_dir(path, option: str) -> str:
         raise InputError(f"{option} {_line(path, 80)}: a folder name is longer than 255 bytes")
     if p.exists() and not p.is_dir():
         raise InputError(f"{option} {_line(path, 200)}: is a file, not a folder")
-    try:  # made here, so that a folder that cannot be made is named with its option before any work
-        p.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        why = exc.strerror or str(exc)
-        raise InputError(f"{option} {_line(path, 200)}: cannot make this folder: {why}") from None
     return path
 
 
