@@ -222,12 +222,12 @@ def pacific_exports(tmp_path_factory):
     return out
 
 
-def test_pacific_geojson_export_is_rfc7946(pacific_exports):
-    import json
 
+def _assert_rfc7946_collection(doc) -> int:
+    """Every feature of a GeoJSON FeatureCollection by RFC 7946 (polygons by `assert_rfc7946_polygonal`,
+    lines within range and cut at the antimeridian, points within range); returns how many lines were cut."""
     from test_geojson_geometry import assert_rfc7946_polygonal
 
-    doc = json.loads((pacific_exports / "us-homeland-north-korea.geojson").read_text())
     cut = 0
     for f in doc["features"]:
         g = f["geometry"]
@@ -242,6 +242,13 @@ def test_pacific_geojson_export_is_rfc7946(pacific_exports):
                 assert np.all(np.abs(np.diff(a[:, 0])) <= 180.0), f["properties"]
         else:
             assert g["type"] == "Point" and abs(g["coordinates"][0]) <= 180.0
+    return cut
+
+def test_pacific_geojson_export_is_rfc7946(pacific_exports):
+    import json
+
+    doc = json.loads((pacific_exports / "us-homeland-north-korea.geojson").read_text())
+    cut = _assert_rfc7946_collection(doc)
     assert cut >= 2  # Pyongyang -> Honolulu and -> Seattle cross the date line: they must have been cut
 
 
@@ -300,22 +307,8 @@ def test_web_geojson_download_is_the_rfc7946_export():
     pytest.importorskip("shapely")
     from shieldcheck.scenario import build, load_scenario
     from shieldcheck.web.service import layers_view
-    from test_geojson_geometry import assert_rfc7946_polygonal
 
     doc = layers_view(build(load_scenario("us-homeland-north-korea")))["geojson"]
     assert doc["type"] == "FeatureCollection" and doc["features"]
-    cut = 0
-    for f in doc["features"]:
-        g = f["geometry"]
-        if g["type"] in ("Polygon", "MultiPolygon"):
-            assert_rfc7946_polygonal(g)
-        elif g["type"] in ("LineString", "MultiLineString"):
-            parts = [g["coordinates"]] if g["type"] == "LineString" else g["coordinates"]
-            cut += g["type"] == "MultiLineString"
-            for p in parts:
-                a = np.asarray(p, dtype=float)
-                assert np.all(np.abs(a[:, 0]) <= 180.0) and np.all(np.abs(a[:, 1]) <= 90.0)
-                assert np.all(np.abs(np.diff(a[:, 0])) <= 180.0), f["properties"].get("id")
-        else:
-            assert g["type"] == "Point" and abs(g["coordinates"][0]) <= 180.0
+    cut = _assert_rfc7946_collection(doc)
     assert cut >= 2  # tracks to Hawaii and the U.S. west coast cross the date line
