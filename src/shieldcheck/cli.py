@@ -1115,12 +1115,25 @@ def reconstruct_cmd(
         str | None, typer.Option("--from", help="Launch point for the rotating-Earth reach.")
     ] = None,
     targets: Annotated[list[str] | None, typer.Option("--to", help="Named target (repeatable).")] = None,
+    fit: Annotated[
+        str | None,
+        typer.Option(
+            "--fit",
+            help="With --missile: what is scaled to meet the apogee, payload (default) or propellant (every "
+            "stage's propellant mass by one factor in [0.2, 3] at the class's burn times).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Burnout state and standard-trajectory range implied by a lofted test's apogee, range and time."""
-    from shieldcheck.reconstruct import parse_measurement, reconstruct
+    from shieldcheck.reconstruct import FITS, parse_measurement, reconstruct
 
     try:
+        if fit is not None and fit not in FITS:
+            raise InputError(f"--fit must be one of {', '.join(FITS)}, got {fit!r}")
+        if fit is not None and not missile:
+            raise InputError(f"--fit {fit} needs --missile (a class with stages): the impulsive method "
+                             "fits no payload or propellant")
         a, a_sig = parse_measurement(apogee_km, "apogee_km")
         r, r_sig = parse_measurement(range_km, "range_km")
         t, _ = parse_measurement(flight_time_s, "flight_time_s")
@@ -1128,7 +1141,7 @@ def reconstruct_cmd(
             a, r, t, missile=missile,
             apogee_sigma_km=apogee_sigma_km if apogee_sigma_km is not None else a_sig,
             range_sigma_km=range_sigma_km if range_sigma_km is not None else r_sig,
-            launch=launch, targets=tuple(targets or ()),
+            launch=launch, targets=tuple(targets or ()), fit=fit or "payload",
         )
     except InputError as exc:
         _fail(str(exc))
@@ -1138,7 +1151,8 @@ def reconstruct_cmd(
                for k, v in dataclasses.asdict(res).items()}
         typer.echo(json.dumps(out, indent=2, allow_nan=False))
         return
-    table = Table(title=f"reconstruction ({res.method}{', ' + res.missile if res.missile else ''})")
+    fitted = ", propellant fit" if res.fit == "propellant" else ""  # the payload fit's title as before
+    table = Table(title=f"reconstruction ({res.method}{', ' + res.missile if res.missile else ''}{fitted})")
     table.add_column("quantity", overflow="fold")
     table.add_column("value", justify="right", overflow="fold")
     rows = [
@@ -1146,7 +1160,17 @@ def reconstruct_cmd(
         ("flight-path angle at burnout, deg", _fmt(res.flight_path_angle_deg, 2)),
         ("burnout altitude, km", _fmt(res.burnout_altitude_km)),
         ("burnout time, s", _fmt(res.burnout_time_s)),
-        ("fitted payload, kg", _fmt(res.payload_kg, 0)),
+        ("fitted payload, kg" if res.fit != "propellant" else "payload (the class's), kg",
+         _fmt(res.payload_kg, 0)),
+    ]
+    if res.fit == "propellant":
+        rows += [
+            ("fitted propellant factor", _fmt(res.propellant_factor, 4)),
+            ("propellant per stage, kg", ", ".join(_fmt(x, 0) for x in res.stage_propellant_kg) or "-"),
+            ("burn time per stage, s (the class's)",
+             ", ".join(_fmt(x, 1) for x in res.stage_burn_time_s) or "-"),
+        ]
+    rows += [
         ("predicted flight time, s (observed)",
          f"{_fmt(res.predicted_flight_time_s, 0)} ({res.flight_time_s:g})"),
         ("standard-trajectory range, km",
