@@ -1577,7 +1577,9 @@ def boost_phase_cmd(
     region: Annotated[
         str | None, typer.Option("--region", help="Basing zone grid: LAT0,LAT1,LON0,LON1 (deg).")
     ] = None,
-    step_deg: Annotated[float, typer.Option("--step-deg", help="Basing zone cell size, deg.")] = 1.0,
+    step_deg: Annotated[
+        float | None, typer.Option("--step-deg", help="Basing zone cell size, deg (--region; default 1).")
+    ] = None,
     base_altitude_km: Annotated[float, typer.Option("--base-altitude-km", help="Airborne base, km.")] = 0.0,
     carrier_speed_km_s: Annotated[
         float, typer.Option("--carrier-speed-km-s", help="Airborne carrier speed toward the launch, km/s.")
@@ -1599,7 +1601,8 @@ def boost_phase_cmd(
     """Boost-phase intercept: can an interceptor reach a missile before burnout, from where, how fast?
 
     Without --base or --region: the time available and the least interceptor speed against the base's
-    distance from the launch point (under the track, abeam, behind). --base: one base. --region: the
+    distance from the launch point (under the track, abeam, behind); with --speed-km-s or a catalog
+    --interceptor, the distances that speed covers are marked. --base: one base. --region: the
     boost-phase basing zone (map, GeoJSON, CSV). Kinematic model estimates: no homing or divert."""
     from shieldcheck.boostphase import basing_zone, boost_profile, engage_boost, least_speed_curve
     from shieldcheck.catalog import resolve_place
@@ -1622,6 +1625,12 @@ def boost_phase_cmd(
         )
         if (map_png or geojson or csv_path) and region is None:
             raise InputError("--map, --geojson and --csv draw a basing zone: give --region too")
+        if step_deg is not None and region is None:  # it was accepted and had no effect
+            raise InputError(
+                f"--step-deg sets the basing zone's cell size, got {step_deg:g} without --region: give "
+                "--region LAT0,LAT1,LON0,LON1 too, or drop --step-deg"
+            )
+        step_deg = 1.0 if step_deg is None else step_deg
         if map_png is not None:  # checked before any work: the map cannot draw a grid one cell tall or wide
             from shieldcheck.footprint import grid
 
@@ -1760,6 +1769,11 @@ def boost_phase_cmd(
                 **kw,
             )
             curves[label] = c["required_speed_km_s"]
+        # the speed the table is read against: --speed-km-s, else the catalog type's (the curve itself is
+        # the least speed, whatever the interceptor's: without this mark --speed-km-s had no effect)
+        given = speed_km_s if speed_km_s is not None else (it.burnout_speed_km_s if it is not None else None)
+        given_from = "--speed-km-s" if speed_km_s is not None else (
+            f"{it.name}'s burnout speed" if it is not None else "")
     except InputError as exc:
         _fail(str(exc))
     # the timeline is the curves' (the same for every bearing)
@@ -1778,6 +1792,10 @@ def boost_phase_cmd(
                     "required_speed_km_s": {
                         k: [None if not math.isfinite(x) else float(x) for x in v] for k, v in curves.items()
                     },
+                    "speed_km_s": given,
+                    "fast_enough": None if given is None else {
+                        k: [bool(x <= given) for x in v] for k, v in curves.items()
+                    },
                 }
             )
         )
@@ -1793,9 +1811,16 @@ def boost_phase_cmd(
     table.add_column("distance km", justify="right")
     for label in curves:
         table.add_column(label, justify="right")
+    def cell(x: float) -> str:
+        text = f"{x:.2f}" if x < 15.0 else "> 15"
+        return text + (" *" if given is not None and x <= given else "")
+
     for i, d in enumerate(_BP_DISTANCES_KM):
-        table.add_row(f"{d:,}", *[(f"{v[i]:.2f}" if v[i] < 15.0 else "> 15") for v in curves.values()])
+        table.add_row(f"{d:,}", *[cell(v[i]) for v in curves.values()])
     console.print(table)
+    if given is not None:
+        console.print(f"*: a base at this distance can engage with {given:.2f} km/s ({given_from})"
+                      + ("" if avail > 0 else "; none can, no time is available"), highlight=False)
     console.print("[dim]Kinematic model estimate: straight-line fly-out after the interceptor's burn.[/dim]")
 
 
