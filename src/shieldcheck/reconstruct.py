@@ -259,7 +259,7 @@ def _staged_fit(vehicle, apogee_km, range_km, fit="payload"):
     the apogee then falls as the payload grows (rises as the factor grows). Two batched grid passes
     (log-spaced, then linear inside the first bracketing pair: the lightest payload, the smallest factor)
     bracket the observed apogee, and a final linear interpolation gives the mass (to well under 1 kg; a
-    factor to well under 1e-4). None when no grid pair brackets it; for the propellant fit, the reason instead
+    factor to about 1e-8). None when no grid pair brackets it; for the propellant fit, the reason instead
     (text).
     """
     kw = dict(earth="sphere", rotation=False, iterations=30)
@@ -500,9 +500,8 @@ def reconstruct(
     An observation no ballistic flight explains is a result, not an error: status ``"no-fit"`` with the
     reason (a flight time shorter than the fall from the apogee, :func:`free_fall_time_s`; a range too
     long for a lofted arc with that apogee; no payload of the class, or no propellant factor in [0.2, 3],
-    that flies it), its numbers NaN. A
-    flight time that some arc could have but that differs from the fitted arc's by more than 20 % is
-    status ``"time-mismatch"`` (the published tests agree within 12 %).
+    that flies it), its numbers NaN. A flight time that some arc could have but that differs from the
+    fitted arc's by more than 20 % is status ``"time-mismatch"`` (the published tests agree within 12 %).
 
     >>> r = reconstruct(200.0, 3000.0, 900.0)
     >>> r.status, r.reason[:40]
