@@ -39,6 +39,9 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_sweep.py
 	$(PY) benchmarks/bench_startup.py
 	$(PY) benchmarks/bench_boost.py
+	$(PY) benchmarks/bench_staged.py
+	$(PY) benchmarks/bench_staged_shapes.py
+	$(PY) benchmarks/bench_boostphase.py
 	$(PY) benchmarks/bench_study.py
 	$(PY) benchmarks/bench_siting.py
 	$(PY) benchmarks/bench_web.py --clients 1 --requests 15

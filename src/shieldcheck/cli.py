@@ -1115,12 +1115,25 @@ def reconstruct_cmd(
         str | None, typer.Option("--from", help="Launch point for the rotating-Earth reach.")
     ] = None,
     targets: Annotated[list[str] | None, typer.Option("--to", help="Named target (repeatable).")] = None,
+    fit: Annotated[
+        str | None,
+        typer.Option(
+            "--fit",
+            help="With --missile: what is scaled to meet the apogee, payload (default) or propellant (every "
+            "stage's propellant mass by one factor in [0.2, 3] at the class's burn times).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Burnout state and standard-trajectory range implied by a lofted test's apogee, range and time."""
-    from shieldcheck.reconstruct import parse_measurement, reconstruct
+    from shieldcheck.reconstruct import FITS, parse_measurement, reconstruct
 
     try:
+        if fit is not None and fit not in FITS:
+            raise InputError(f"--fit must be one of {', '.join(FITS)}, got {fit!r}")
+        if fit is not None and not missile:
+            raise InputError(f"--fit {fit} needs --missile (a class with stages): the impulsive method "
+                             "fits no payload or propellant")
         a, a_sig = parse_measurement(apogee_km, "apogee_km")
         r, r_sig = parse_measurement(range_km, "range_km")
         t, _ = parse_measurement(flight_time_s, "flight_time_s")
@@ -1128,7 +1141,7 @@ def reconstruct_cmd(
             a, r, t, missile=missile,
             apogee_sigma_km=apogee_sigma_km if apogee_sigma_km is not None else a_sig,
             range_sigma_km=range_sigma_km if range_sigma_km is not None else r_sig,
-            launch=launch, targets=tuple(targets or ()),
+            launch=launch, targets=tuple(targets or ()), fit=fit or "payload",
         )
     except InputError as exc:
         _fail(str(exc))
@@ -1138,7 +1151,8 @@ def reconstruct_cmd(
                for k, v in dataclasses.asdict(res).items()}
         typer.echo(json.dumps(out, indent=2, allow_nan=False))
         return
-    table = Table(title=f"reconstruction ({res.method}{', ' + res.missile if res.missile else ''})")
+    fitted = ", propellant fit" if res.fit == "propellant" else ""  # the payload fit's title as before
+    table = Table(title=f"reconstruction ({res.method}{', ' + res.missile if res.missile else ''}{fitted})")
     table.add_column("quantity", overflow="fold")
     table.add_column("value", justify="right", overflow="fold")
     rows = [
@@ -1146,7 +1160,17 @@ def reconstruct_cmd(
         ("flight-path angle at burnout, deg", _fmt(res.flight_path_angle_deg, 2)),
         ("burnout altitude, km", _fmt(res.burnout_altitude_km)),
         ("burnout time, s", _fmt(res.burnout_time_s)),
-        ("fitted payload, kg", _fmt(res.payload_kg, 0)),
+        ("fitted payload, kg" if res.fit != "propellant" else "payload (the class's), kg",
+         _fmt(res.payload_kg, 0)),
+    ]
+    if res.fit == "propellant":
+        rows += [
+            ("fitted propellant factor", _fmt(res.propellant_factor, 4)),
+            ("propellant per stage, kg", ", ".join(_fmt(x, 0) for x in res.stage_propellant_kg) or "-"),
+            ("burn time per stage, s (the class's)",
+             ", ".join(_fmt(x, 1) for x in res.stage_burn_time_s) or "-"),
+        ]
+    rows += [
         ("predicted flight time, s (observed)",
          f"{_fmt(res.predicted_flight_time_s, 0)} ({res.flight_time_s:g})"),
         ("standard-trajectory range, km",
@@ -1553,7 +1577,9 @@ def boost_phase_cmd(
     region: Annotated[
         str | None, typer.Option("--region", help="Basing zone grid: LAT0,LAT1,LON0,LON1 (deg).")
     ] = None,
-    step_deg: Annotated[float, typer.Option("--step-deg", help="Basing zone cell size, deg.")] = 1.0,
+    step_deg: Annotated[
+        float | None, typer.Option("--step-deg", help="Basing zone cell size, deg (--region; default 1).")
+    ] = None,
     base_altitude_km: Annotated[float, typer.Option("--base-altitude-km", help="Airborne base, km.")] = 0.0,
     carrier_speed_km_s: Annotated[
         float, typer.Option("--carrier-speed-km-s", help="Airborne carrier speed toward the launch, km/s.")
@@ -1575,7 +1601,8 @@ def boost_phase_cmd(
     """Boost-phase intercept: can an interceptor reach a missile before burnout, from where, how fast?
 
     Without --base or --region: the time available and the least interceptor speed against the base's
-    distance from the launch point (under the track, abeam, behind). --base: one base. --region: the
+    distance from the launch point (under the track, abeam, behind); with --speed-km-s or a catalog
+    --interceptor, the distances that speed covers are marked. --base: one base. --region: the
     boost-phase basing zone (map, GeoJSON, CSV). Kinematic model estimates: no homing or divert."""
     from shieldcheck.boostphase import basing_zone, boost_profile, engage_boost, least_speed_curve
     from shieldcheck.catalog import resolve_place
@@ -1598,6 +1625,12 @@ def boost_phase_cmd(
         )
         if (map_png or geojson or csv_path) and region is None:
             raise InputError("--map, --geojson and --csv draw a basing zone: give --region too")
+        if step_deg is not None and region is None:  # it was accepted and had no effect
+            raise InputError(
+                f"--step-deg sets the basing zone's cell size, got {step_deg:g} without --region: give "
+                "--region LAT0,LAT1,LON0,LON1 too, or drop --step-deg"
+            )
+        step_deg = 1.0 if step_deg is None else step_deg
         if map_png is not None:  # checked before any work: the map cannot draw a grid one cell tall or wide
             from shieldcheck.footprint import grid
 
@@ -1736,6 +1769,11 @@ def boost_phase_cmd(
                 **kw,
             )
             curves[label] = c["required_speed_km_s"]
+        # the speed the table is read against: --speed-km-s, else the catalog type's (the curve itself is
+        # the least speed, whatever the interceptor's: without this mark --speed-km-s had no effect)
+        given = speed_km_s if speed_km_s is not None else (it.burnout_speed_km_s if it is not None else None)
+        given_from = "--speed-km-s" if speed_km_s is not None else (
+            f"{it.name}'s burnout speed" if it is not None else "")
     except InputError as exc:
         _fail(str(exc))
     # the timeline is the curves' (the same for every bearing)
@@ -1754,6 +1792,10 @@ def boost_phase_cmd(
                     "required_speed_km_s": {
                         k: [None if not math.isfinite(x) else float(x) for x in v] for k, v in curves.items()
                     },
+                    "speed_km_s": given,
+                    "fast_enough": None if given is None else {
+                        k: [bool(x <= given) for x in v] for k, v in curves.items()
+                    },
                 }
             )
         )
@@ -1769,9 +1811,16 @@ def boost_phase_cmd(
     table.add_column("distance km", justify="right")
     for label in curves:
         table.add_column(label, justify="right")
+    def cell(x: float) -> str:
+        text = f"{x:.2f}" if x < 15.0 else "> 15"
+        return text + (" *" if given is not None and x <= given else "")
+
     for i, d in enumerate(_BP_DISTANCES_KM):
-        table.add_row(f"{d:,}", *[(f"{v[i]:.2f}" if v[i] < 15.0 else "> 15") for v in curves.values()])
+        table.add_row(f"{d:,}", *[cell(v[i]) for v in curves.values()])
     console.print(table)
+    if given is not None:
+        console.print(f"*: a base at this distance can engage with {given:.2f} km/s ({given_from})"
+                      + ("" if avail > 0 else "; none can, no time is available"), highlight=False)
     console.print("[dim]Kinematic model estimate: straight-line fly-out after the interceptor's burn.[/dim]")
 
 

@@ -13,9 +13,12 @@ impulsive
     12-27 % (the boost of a lofted shot climbs far higher than that of a standard one).
 staged
     With a booster class (:mod:`shieldcheck.catalog.boosters`): fit the staged boost
-    (:mod:`shieldcheck.boost`) to the observation by scaling the payload mass (the lofted trajectory's
-    kick is solved for the observed range and the payload for the observed apogee), then fly the fitted
-    missile on its range-maximising program.
+    (:mod:`shieldcheck.boost`) to the observation by scaling one of the class's masses (the lofted
+    trajectory's kick is solved for the observed range and the mass for the observed apogee), then fly the
+    fitted missile on its range-maximising program. ``fit="payload"`` (the default) scales the payload;
+    ``fit="propellant"`` keeps the class's payload and scales every stage's propellant mass by one factor
+    at the class's burn times (:func:`scale_propellant`: the mass flow and thrust scale with the load; dry
+    masses unchanged): how much propellant, burnt in the observed times, explains the test.
 
 The observed flight time is not fitted: it is predicted and compared, a check of the model. The minimum-
 energy ("standard trajectory") range is given on the non-rotating sphere, the convention of the published
@@ -48,15 +51,24 @@ from shieldcheck.earth import (
 from shieldcheck.errors import InputError, require_within
 
 __all__ = [
+    "FITS",
+    "PROPELLANT_FACTOR_RANGE",
     "Reconstruction",
     "TargetMargin",
     "free_fall_time_s",
     "impulsive_burnout",
     "parse_measurement",
     "reconstruct",
+    "scale_propellant",
 ]
 
 _R = SPHERE_RADIUS_KM
+
+FITS = ("payload", "propellant")
+"""What the staged method scales to meet the observed apogee (`reconstruct`'s ``fit``)."""
+PROPELLANT_FACTOR_RANGE = (0.2, 3.0)
+"""Propellant factors the fit searches: a test that needs a factor outside is ``no-fit`` (a fifth of the
+class's load, or three times it, is another missile, not this class flown differently)."""
 
 
 # -------------------------------------------------------------------------------------------- sphere conics
@@ -190,39 +202,134 @@ def _impulsive_reach(v_km_s, latitude_deg, longitude_deg, azimuth_deg):
 
 
 # -------------------------------------------------------------------------------------------- staged fit
-def _staged_fit(vehicle, apogee_km, range_km):
-    """Payload (kg) and lofted solution that reproduce a test's apogee and range (non-rotating sphere).
+def scale_propellant(vehicle, factor: float):
+    """The vehicle with every stage's propellant load scaled by ``factor`` at the same burn times.
 
-    For each payload the kick is solved for the observed range on the lofted side; the apogee then falls
-    as the payload grows. Two batched grid passes (log-spaced, then linear inside the bracketing pair)
-    bracket the observed apogee, and a final linear interpolation gives the payload (to well under 1 kg).
+    Each stage's propellant mass is multiplied by ``factor`` and burnt over the stage's own burn time, so
+    its mass flow ``ṁ = m_p / t_b`` and thrust (``F = ṁ g₀ I_sp``) scale with it; dry masses, specific
+    impulses, diameters, coasts and the payload are unchanged. Why the burn time is held: it is what
+    observers measure (launch videos, infrared early-warning satellites), while the propellant masses of
+    the catalog's classes are estimates; a reconstruction asks how much propellant, burnt in the observed
+    times, explains the test (the "rubber rocket" of conceptual design: engines sized with the load).
+    Holding the thrust instead (tanks partly filled, the same engines, burn times scaling with the load)
+    cannot explain the higher tests: the lift-off thrust-to-weight ratio falls as the load grows and the
+    apogee peaks (Hwasong-14, 28 July 2017: at most 3,279 km, at 1.26 times the class's load, against
+    3,725 km observed). Keeping the dry masses makes a larger load slightly optimistic (bigger tanks and
+    engines weigh more).
+
+    Parameters
+    ----------
+    vehicle : shieldcheck.boost.Vehicle
+    factor : float
+        Propellant scale factor, in :data:`PROPELLANT_FACTOR_RANGE` ([0.2, 3]).
+
+    Returns
+    -------
+    shieldcheck.boost.Vehicle
+
+    Raises
+    ------
+    InputError
+        ``factor`` outside [0.2, 3] (or not a number).
+
+    >>> from shieldcheck.boost import Vehicle
+    >>> v = Vehicle.single_stage(propellant_mass_kg=1000.0, dry_mass_kg=100.0, burn_time_s=50.0,
+    ...                          isp_vac_s=280.0, isp_sl_s=250.0, diameter_m=1.0, payload_kg=10.0)
+    >>> s = scale_propellant(v, 0.8).stages[0]
+    >>> s.propellant_mass_kg, s.burn_time_s, s.dry_mass_kg
+    (800.0, 50.0, 100.0)
+    """
+    from shieldcheck.boost import Stage, Vehicle
+
+    lo, hi = PROPELLANT_FACTOR_RANGE
+    f = require_within("factor", factor, lo, hi)
+    stages = tuple(
+        Stage(s.propellant_mass_kg * f, s.dry_mass_kg, s.burn_time_s, s.isp_vac_s, s.isp_sl_s,
+              s.diameter_m, s.coast_after_s)
+        for s in vehicle.stages
+    )
+    return Vehicle(stages, vehicle.payload_kg, vehicle.cd_mach, vehicle.name)
+
+
+def _staged_fit(vehicle, apogee_km, range_km, fit="payload"):
+    """The fitted mass and lofted solution that reproduce a test's apogee and range (non-rotating sphere).
+
+    ``fit="payload"``: (payload kg, solution); ``fit="propellant"``: (propellant factor, solution) at the
+    class's payload. For each payload (factor) the kick is solved for the observed range on the lofted side;
+    the apogee then falls as the payload grows (rises as the factor grows). Two batched grid passes
+    (log-spaced, then linear inside the first bracketing pair: the lightest payload, the smallest factor)
+    bracket the observed apogee, and a final linear interpolation gives the mass (to well under 1 kg; a
+    factor to about 1e-8). None when no grid pair brackets it; for the propellant fit, the reason instead
+    (text).
     """
     kw = dict(earth="sphere", rotation=False, iterations=30)
+    if fit == "payload":
+        sign = 1.0  # apogee falls as the payload grows
 
-    def apogees(payloads):
-        s = solve_kick(vehicle, 0.0, 0.0, 90.0, "range", range_km=range_km, payload_kg=payloads, **kw)
-        return np.where(s["status"] == "ok", s["apogee_altitude_km"], np.nan), s
+        def apogees(payloads):
+            s = solve_kick(vehicle, 0.0, 0.0, 90.0, "range", range_km=range_km, payload_kg=payloads, **kw)
+            return np.where(s["status"] == "ok", s["apogee_altitude_km"], np.nan), s
 
-    grid = np.concatenate([[0.0], np.geomspace(10.0, 50000.0, 47)])
-    for _ in range(2):
+        grid = np.concatenate([[0.0], np.geomspace(10.0, 50000.0, 47)])
+    else:
+        sign = -1.0  # apogee rises with the propellant load (the comparisons below are on -apogee)
+
+        def apogees(factors):
+            n = len(factors)
+            vehicles = [scale_propellant(vehicle, f) for f in factors]
+            zero = np.zeros(n)
+            s = solve_kick(vehicles if n > 1 else vehicles[0], zero, zero, np.full(n, 90.0), "range",
+                           range_km=range_km, **kw)
+            return np.where(s["status"] == "ok", s["apogee_altitude_km"], np.nan), s
+
+        grid = np.geomspace(*PROPELLANT_FACTOR_RANGE, 29)
+    target = sign * apogee_km
+    for i_pass in range(2):
         ap, _ = apogees(grid)
-        cross = np.where((ap[:-1] > apogee_km) & (ap[1:] <= apogee_km))[0]
+        sap = sign * ap
+        cross = np.where((sap[:-1] > target) & (sap[1:] <= target))[0]
         if cross.size == 0:
+            if fit == "propellant" and i_pass == 0:
+                return _factor_out_of_range(vehicle.name, apogee_km, range_km, grid, ap)
             return None
         i = int(cross[0])
         grid = np.linspace(grid[i], grid[i + 1], 17)
     ap, _ = apogees(grid)
     ok = np.isfinite(ap)
     g, a = grid[ok], ap[ok]
-    j = np.where(a <= apogee_km)[0]
+    j = np.where(sign * a <= target)[0]
     if j.size == 0 or j[0] == 0:
         return None
     k = int(j[0])
-    payload = g[k - 1] + (apogee_km - a[k - 1]) * (g[k] - g[k - 1]) / (a[k] - a[k - 1])
-    _, s = apogees(np.array([payload]))
+    value = g[k - 1] + (apogee_km - a[k - 1]) * (g[k] - g[k - 1]) / (a[k] - a[k - 1])
+    _, s = apogees(np.array([value]))
     if s["status"][0] != "ok":
         return None
-    return float(payload), s
+    return float(value), s
+
+
+def _factor_out_of_range(name, apogee_km, range_km, factors, apogees) -> str:
+    """Why no propellant factor in PROPELLANT_FACTOR_RANGE gives the observed apogee (text).
+
+    ``apogees``: the lofted apogee (km) at each factor of the grid, NaN where the range is not flown."""
+    lo, hi = PROPELLANT_FACTOR_RANGE
+    head = f"missile {name!r} cannot fly a lofted arc with apogee {apogee_km:g} km and range {range_km:g} km"
+    ok = np.isfinite(apogees)
+    if ok.any() and np.all(apogees[ok] > apogee_km):
+        k = int(np.flatnonzero(ok)[0])
+        if k == 0:
+            how = (f"even {lo:g} times its propellant gives an apogee of {apogees[0]:,.0f} km: it would need "
+                   f"less than {lo:g} times its load")
+        else:
+            how = (f"the least load that flies this range, {factors[k]:.2f} times its propellant, already "
+                   f"climbs to {apogees[k]:,.0f} km: no load in [{lo:g}, {hi:g}] gives this apogee")
+    elif ok.any() and np.all(apogees[ok] < apogee_km):
+        k = int(np.nanargmax(apogees))
+        how = (f"no propellant factor in [{lo:g}, {hi:g}] reaches that apogee (the highest, "
+               f"{apogees[k]:,.0f} km, at {factors[k]:.2f} times its load)")
+    else:
+        how = f"no propellant factor in [{lo:g}, {hi:g}] flies a lofted arc with that apogee and range"
+    return f"{head}: {how}; try fit='payload' or another class"
 
 
 # -------------------------------------------------------------------------------------------- results
@@ -247,12 +354,22 @@ class Reconstruction:
         ``"impulsive"`` or ``"staged"``.
     missile : str
         Booster name for the staged method, empty otherwise.
+    fit : str
+        What the staged method scaled to meet the apogee: ``"payload"`` or ``"propellant"``; empty for
+        the impulsive method.
     apogee_km, range_km, flight_time_s : float
         The observation.
     burnout_speed_km_s, flight_path_angle_deg, burnout_altitude_km, burnout_time_s : float
         Burnout state of the lofted test (speed relative to the Earth).
     payload_kg : float
-        Fitted payload mass (staged), NaN for the impulsive method.
+        Payload mass flown (staged): fitted (``fit="payload"``) or the class's (``fit="propellant"``);
+        NaN for the impulsive method.
+    propellant_factor : float
+        Factor on every stage's propellant load (:func:`scale_propellant`): fitted (``fit="propellant"``)
+        or 1 (``fit="payload"``); NaN for the impulsive method.
+    stage_propellant_kg, stage_burn_time_s : tuple of float
+        Each stage's propellant mass (kg) and burn time (s) as flown, first stage first (empty for the
+        impulsive method).
     predicted_flight_time_s, flight_time_error_s : float
         Launch-to-impact time of the fitted lofted trajectory, and predicted minus observed.
     standard_range_km, standard_range_sigma_km : float
@@ -294,6 +411,10 @@ class Reconstruction:
     launch: str = ""
     status: str = "ok"
     reason: str = ""
+    fit: str = ""
+    propellant_factor: float = math.nan
+    stage_propellant_kg: tuple = ()
+    stage_burn_time_s: tuple = ()
 
 
 def _no_fit(observed: dict, reason: str) -> Reconstruction:
@@ -343,6 +464,7 @@ def reconstruct(
     launch=None,
     targets=(),
     azimuth_step_deg: float = 45.0,
+    fit: str = "payload",
 ) -> Reconstruction:
     """Burnout state, standard-trajectory range and reach implied by a lofted test.
 
@@ -361,20 +483,25 @@ def reconstruct(
         Named places to report margins for (needs ``launch``).
     azimuth_step_deg : float
         Azimuth spacing of the reach table, deg, in [1, 180].
+    fit : {"payload", "propellant"}
+        What the staged method scales to meet the observed apogee: the payload mass, or every stage's
+        propellant mass by one factor in [0.2, 3] at the class's burn times (:func:`scale_propellant`;
+        the class's payload is flown). The standard range and the reach are flown with the fitted
+        vehicle. Needs ``missile`` when ``"propellant"``.
 
     Raises
     ------
     InputError
-        An input out of range (bools and text are not numbers), an unknown missile or place, or targets
-        without a launch point.
+        An input out of range (bools and text are not numbers), an unknown missile or place, targets
+        without a launch point, an unknown ``fit`` or a propellant fit without a missile.
 
     Notes
     -----
     An observation no ballistic flight explains is a result, not an error: status ``"no-fit"`` with the
     reason (a flight time shorter than the fall from the apogee, :func:`free_fall_time_s`; a range too
-    long for a lofted arc with that apogee; no payload of the class that flies it), its numbers NaN. A
-    flight time that some arc could have but that differs from the fitted arc's by more than 20 % is
-    status ``"time-mismatch"`` (the published tests agree within 12 %).
+    long for a lofted arc with that apogee; no payload of the class, or no propellant factor in [0.2, 3],
+    that flies it), its numbers NaN. A flight time that some arc could have but that differs from the
+    fitted arc's by more than 20 % is status ``"time-mismatch"`` (the published tests agree within 12 %).
 
     >>> r = reconstruct(200.0, 3000.0, 900.0)
     >>> r.status, r.reason[:40]
@@ -388,6 +515,11 @@ def reconstruct(
     azimuth_step_deg = require_within("azimuth_step_deg", azimuth_step_deg, 1.0, 180.0)
     if targets and launch is None:
         raise InputError("targets need a launch point: give launch (e.g. --from pyongyang)")
+    if not isinstance(fit, str) or fit not in FITS:
+        raise InputError(f"fit must be one of {', '.join(FITS)}, got {fit!r}")
+    if fit == "propellant" and not missile:
+        raise InputError("fit 'propellant' needs a missile class with stages (the impulsive method has no "
+                         "propellant to scale): give missile")
     t_fall = free_fall_time_s(apogee_km)
     booster = None
     if missile:
@@ -396,24 +528,35 @@ def reconstruct(
         booster = get_booster(missile)
 
     def solve(a, r):
-        """(burnout speed, fpa, burnout alt, burnout time, payload, predicted time, standard range), or
-        the reason no lofted arc fits (text)."""
+        """(burnout speed, fpa, burnout alt, burnout time, payload, predicted time, standard range,
+        propellant factor), or the reason no lofted arc fits (text)."""
         if booster is None:
-            fit = _lofted(a, r)
-            if fit is None:
+            arc = _lofted(a, r)
+            if arc is None:
                 return _too_long(a, r)
-            v, g, t = fit
-            return v, g, 0.0, 0.0, math.nan, t, _sphere_max_range(v)
-        fit = _staged_fit(booster.vehicle, a, r)
-        if fit is None:
+            v, g, t = arc
+            return v, g, 0.0, 0.0, math.nan, t, _sphere_max_range(v), math.nan
+        found = _staged_fit(booster.vehicle, a, r, fit)
+        if isinstance(found, str):
+            return found
+        if found is None:
+            how = ("any payload; try another class or the impulsive method" if fit == "payload" else
+                   "any propellant factor in [0.2, 3]; try fit='payload' or another class")
             return (
                 f"missile {booster.name!r} cannot fly a lofted arc with apogee {a:g} km and range {r:g} km "
-                "at any payload; try another class or the impulsive method"
+                f"at {how}"
             )
-        payload, s = fit
-        best = solve_kick(
-            booster.vehicle, 0.0, 0.0, 90.0, "max-range", payload_kg=payload, earth="sphere", rotation=False
-        )
+        value, s = found
+        if fit == "payload":
+            payload, factor = value, 1.0
+            best = solve_kick(booster.vehicle, 0.0, 0.0, 90.0, "max-range", payload_kg=payload,
+                              earth="sphere", rotation=False)
+        else:
+            payload, factor = booster.vehicle.payload_kg, value
+            best = solve_kick(
+                scale_propellant(booster.vehicle, factor), 0.0, 0.0, 90.0, "max-range", earth="sphere",
+                rotation=False,
+            )
         return (
             s["burnout_speed_km_s"][0],
             s["flight_path_angle_deg"][0],
@@ -422,11 +565,12 @@ def reconstruct(
             payload,
             s["flight_time_s"][0],
             best["range_km"][0],
+            factor,
         )
 
     observed = dict(method="impulsive" if booster is None else "staged",
                     missile="" if booster is None else booster.name, apogee_km=apogee_km, range_km=range_km,
-                    flight_time_s=flight_time_s)
+                    flight_time_s=flight_time_s, fit="" if booster is None else fit)
     if flight_time_s < t_fall:
         return _no_fit(observed, f"the observed flight time {flight_time_s:g} s is shorter than the "
                        f"{t_fall:,.0f} s it takes to fall from an apogee of {apogee_km:g} km alone: no "
@@ -434,7 +578,7 @@ def reconstruct(
     nominal = solve(apogee_km, range_km)
     if isinstance(nominal, str):
         return _no_fit(observed, nominal)
-    v, g, h_bo, t_bo, payload, t_pred, std = nominal
+    v, g, h_bo, t_bo, payload, t_pred, std, factor = nominal
     var = 0.0
     for sig, da in ((apogee_sigma_km, (1.0, 0.0)), (range_sigma_km, (0.0, 1.0))):
         if sig > 0:
@@ -463,9 +607,15 @@ def reconstruct(
         all_az = np.concatenate([az_grid, np.asarray(t_az, dtype=float)])
         if booster is None:
             rr = _impulsive_reach(v, lp.latitude_deg, lp.longitude_deg, all_az)
-        else:
+        elif fit == "payload":
             s = solve_kick(
                 booster.vehicle, lp.latitude_deg, lp.longitude_deg, all_az, "max-range", payload_kg=payload
+            )
+            rr = s["range_km"]
+        else:
+            s = solve_kick(
+                scale_propellant(booster.vehicle, factor), lp.latitude_deg, lp.longitude_deg, all_az,
+                "max-range",
             )
             rr = s["range_km"]
         azimuths = tuple(float(a) for a in az_grid)
@@ -474,6 +624,11 @@ def reconstruct(
             TargetMargin(p.name, d, a, float(m), float(m) - d)
             for p, d, a, m in zip(places, t_d, t_az, rr[az_grid.size :], strict=True)
         )
+    stages_kg, stages_s = (), ()
+    if booster is not None:
+        flown = booster.vehicle if fit == "payload" else scale_propellant(booster.vehicle, factor)
+        stages_kg = tuple(float(st.propellant_mass_kg) for st in flown.stages)
+        stages_s = tuple(float(st.burn_time_s) for st in flown.stages)
     status, reason = "ok", ""
     if math.isnan(var):
         status = "sigma-unknown"
@@ -515,4 +670,8 @@ def reconstruct(
         launch=launch_name,
         status=status,
         reason=reason,
+        fit="" if booster is None else fit,
+        propellant_factor=float(factor),
+        stage_propellant_kg=stages_kg,
+        stage_burn_time_s=stages_s,
     )

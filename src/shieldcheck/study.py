@@ -1114,17 +1114,24 @@ def climb_artefact_note(study, thresholds) -> str:
 BOOST_WORDS = {
     "kinematic": "kinematic (a fixed burnout point from the class's figures)",
     "staged": "staged (the class's stages integrated, thrust cut to land on the target)",
+    "not flown": "nothing flown (no route has a trajectory: each is no_solution or invalid)",
 }
-"""How a view names each threat boost a study flies (`boosts_flown`, `boost_note`)."""
+"""How a view names each threat boost a study flies (`boosts_flown`, `boost_note`); ``"not flown"`` is a
+group none of whose routes has a trajectory."""
+
+NOT_FLOWN = ("no_solution", "invalid")
+"""Trajectory statuses with no flight behind them: the boost they name was asked for, not flown."""
 
 
 def boosts_flown(study, variants=None) -> dict:
     """Which threat boost each threat group flew, from the study's trajectories (``Trajectory.boost``).
 
-    Returns ``{"kinematic": [...], "staged": [...]}`` (only the kinds flown, kinematic first), each a list
-    of group names, a group written ``group (variant a, variant b)`` when it flew that boost only in some
-    of the study's variants. A trajectory that could not be set up (status ``invalid``) flew nothing and
-    counts by its threat case's ``boost``. ``variants`` (default: all the study's) limits what is read.
+    Returns ``{"kinematic": [...], "staged": [...], "not flown": [...]}`` (only the kinds present, in that
+    order), each a list of group names, a group written ``group (variant a, variant b)`` when it flew that
+    boost only in some of the study's variants. A trajectory with status ``no_solution`` or ``invalid``
+    (`NOT_FLOWN`) flew nothing: its ``boost`` is the one asked for, so it does not count; a group none of
+    whose routes flew in a variant is ``"not flown"`` there. ``variants`` (default: all the study's) limits
+    what is read.
 
     >>> s = build_study("european-third-site-2007", thresholds=False)
     >>> boosts_flown(s)
@@ -1132,11 +1139,18 @@ def boosts_flown(study, variants=None) -> dict:
     """
     seen: dict = {}  # (kind, group) -> variants
     groups: dict = {}  # group -> variants it appears in
+    idle: dict = {}  # group -> variants where a route flew nothing
     for v in study.variants if variants is None else variants:
         for case, t in zip(study.built[v].threats, study.trajectories[v], strict=True):
-            kind = case.boost if t.status == "invalid" else t.boost
-            seen.setdefault((kind, case.group), []).append(v)
             groups.setdefault(case.group, set()).add(v)
+            if t.status in NOT_FLOWN:
+                idle.setdefault(case.group, set()).add(v)
+            else:
+                seen.setdefault((t.boost, case.group), []).append(v)
+    for g, vs in idle.items():
+        flew = {v for (_, gg), fv in seen.items() if gg == g for v in fv}
+        for v in sorted(vs - flew):
+            seen.setdefault(("not flown", g), []).append(v)
     out: dict = {}
     for kind in (*BOOST_WORDS, *sorted({k for k, _ in seen} - set(BOOST_WORDS))):
         names = []
@@ -1153,8 +1167,8 @@ def boosts_flown(study, variants=None) -> dict:
 def boost_note(study, variants=None) -> str:
     """The sentence every view prints about how the study's threats were flown (see `boosts_flown`).
 
-    Says kinematic, staged or both, naming the groups when both were flown, and the boost-phase records'
-    staged boosts when there are any.
+    Says kinematic, staged or both, naming the groups when both were flown (and the groups of which nothing
+    was flown), and the boost-phase records' staged boosts when there are any.
 
     >>> print(boost_note(build_study("european-third-site-2007", thresholds=False)))
     threat boost: kinematic (a fixed burnout point from the class's figures)

@@ -422,8 +422,10 @@ def create_app(
         target: Annotated[str, Query(max_length=100)],
         missile: Annotated[str | None, Query(max_length=100)] = None,
         step_s: Annotated[float, Query(ge=1.0, le=600.0, allow_inf_nan=False)] = 10.0,
+        # the CLI's choices and default (`trajectory --boost`); the answer's `boost` says what flew
+        boost: Annotated[Literal["auto", "kinematic", "staged"], Query()] = "auto",
     ):
-        return await compute(_trajectory_view, launch, target, missile, step_s)
+        return await compute(_trajectory_view, launch, target, missile, step_s, boost)
 
     @app.post(
         "/api/study",

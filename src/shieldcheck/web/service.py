@@ -692,17 +692,31 @@ def catalog_view() -> dict:
     )
 
 
-def trajectory_view(launch: str, target: str, missile: str | None, step_s: float) -> dict:
-    """One minimum-energy trajectory (as ``shieldcheck trajectory``) with samples every ``step_s``."""
-    from shieldcheck.catalog import resolve_place
-    from shieldcheck.threats import sample_trajectory, trajectory
+def trajectory_view(
+    launch: str, target: str, missile: str | None, step_s: float, boost: str = "auto"
+) -> dict:
+    """One minimum-energy trajectory (as ``shieldcheck trajectory --json``) with samples every ``step_s``.
+
+    ``boost`` is the CLI's ``--boost`` (``"auto"``, its default, flies the class's stages when it has
+    them). The answer carries ``boost`` (what was flown), ``boost_asked`` and ``booster`` (the stage set
+    flown when staged, else None), as the CLI's JSON does.
+    """
+    from shieldcheck.catalog import get_missile, resolve_place
+    from shieldcheck.catalog.boosters import class_booster
+    from shieldcheck.threats import BOOSTS, sample_trajectory, trajectory
 
     if not (isinstance(step_s, (int, float)) and 1.0 <= step_s <= 600.0):
         raise InputError(f"step_s: must be within [1, 600], got {step_s!r}")
+    if boost not in BOOSTS:
+        raise InputError(f"boost: must be one of {', '.join(BOOSTS)}, got {boost!r}")
+    flown = get_missile(missile) if missile else None
     t = trajectory(
-        resolve_place(launch, field="launch"), resolve_place(target, field="target"), missile=missile
+        resolve_place(launch, field="launch"), resolve_place(target, field="target"), missile=flown,
+        boost=boost,
     )
     out = {"launch": launch, "target": target, "missile": missile, **t.to_dict()}
+    out["boost_asked"] = boost
+    out["booster"] = class_booster(flown).name if t.boost == "staged" else None
     if t.status != "no_solution":
         s = sample_trajectory(t, step_s=step_s)
         out["samples"] = {
