@@ -164,7 +164,7 @@ def test_scenario_staged_type_burns_out_as_an_independent_dop853_integration(sce
     assert ref["flight_path_angle_deg"] == pytest.approx(20.0, abs=1e-3)
     assert it.burn_time_s == pytest.approx(ref["burn_time_s"], abs=1e-9)
     # RK4 with phase-aligned steps and a 0.1 km atmosphere table against DOP853 at 1e-11 on ambiance: found
-    # within 0.7 mm/s, 7 cm (session 7); held to 5 mm/s and 1 m
+    # within 0.8 mm/s, 7 cm (session 7); held to 5 mm/s and 1 m
     assert it.burnout_speed_km_s == pytest.approx(ref["burnout_speed_km_s"], abs=5e-6)
     assert it.burnout_altitude_km == pytest.approx(ref["burnout_altitude_km"], abs=1e-3)
     fo = built.staged_types[key].flyout
