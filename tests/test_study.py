@@ -183,7 +183,8 @@ def test_to_dict_is_json_with_provenance(study):
         "too_slow",
     }
     with pytest.raises(
-        InputError, match="table must be one of rows, routes, groups, thresholds, boost_phase, got 'x'"
+        InputError,
+        match="table must be one of rows, routes, groups, thresholds, boost_phase, interceptors, got 'x'",
     ):
         study.table("x")
 

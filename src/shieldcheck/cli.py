@@ -514,7 +514,9 @@ def engage_cmd(
     table_name: Annotated[
         str,
         typer.Option(
-            "--table", help="Study table for --json/--csv: rows, routes, groups, thresholds or boost_phase."
+            "--table",
+            help="Study table for --json/--csv: rows, routes, groups, thresholds, boost_phase or "
+            "interceptors.",
         ),
     ] = "rows",
 ) -> None:

@@ -117,6 +117,7 @@ __all__ = [
     "BoostPhasePlan",
     "BuiltScenario",
     "Count",
+    "StagedType",
     "Quantity",
     "ScenarioModel",
     "ThreatCase",
@@ -314,23 +315,62 @@ def _schema_required(*keep: str):
     return edit
 
 
+class BoosterStageSpec(_Strict):
+    """One stage of an interceptor's booster (fields and ranges of `shieldcheck.boost.Stage`)."""
+
+    propellant_mass_kg: _q(0.0, 1e7, lo_open=True)
+    dry_mass_kg: _q(0.0, 1e7)
+    burn_time_s: _q(0.0, 2000.0, lo_open=True)
+    isp_vac_s: _q(0.0, 600.0, lo_open=True)
+    isp_sl_s: _q(0.0, 600.0, lo_open=True)
+    diameter_m: _q(0.0, 20.0)
+    coast_after_s: _q(0.0, 3000.0) | None = None
+
+
+_MachCd = Annotated[list[Annotated[float, Field(allow_inf_nan=False)]], Field(min_length=2, max_length=2)]
+
+
+class BoosterSpec(_Strict):
+    """An interceptor's stages written in the scenario, in the layout of the catalog's ``booster:`` blocks
+    (``interceptors.yaml``, ``boosters.yaml``): ``payload_kg`` (the kill vehicle and what rides with it),
+    ``cd_mach`` (``standard`` or ``[[Mach, C_d], ...]``) and 1 to 4 ``stages``. Parsed by the catalog's own
+    code (`shieldcheck.catalog.boosters`), so the same rules hold."""
+
+    payload_kg: _q(0.0, 1e8)
+    cd_mach: Literal["standard"] | Annotated[list[_MachCd], Field(min_length=1, max_length=50)] = "standard"
+    stages: Annotated[list[BoosterStageSpec], Field(min_length=1, max_length=4)]
+
+
 class InterceptorTypeSpec(_Strict):
     """Kinematics of an interceptor type (fields and ranges of `InterceptorType`).
 
     ``catalog: NAME`` (``shieldcheck interceptors``) fills every number this spec leaves out from the
     catalog entry, ``alternative: NAME`` picks the entry's named contested figures; numbers given here win.
+
+    ``staged: true`` flies the type's own stages (`shieldcheck.interceptors.staged_flyout`, pitch program
+    solved for ``flight_path_angle_deg``, default 20°): the integrated burnout speed, burn time and
+    burnout altitude replace the three fixed numbers. The stages are the inline ``booster:`` block, else
+    the ``booster:`` of the catalog entry named by ``catalog:``, else of the catalog interceptor with the
+    type's own name (``gbi-2stage``). Precedence, by layer (catalog < scenario file < variant < ``--set``):
+    the integrated numbers replace fixed numbers from an earlier layer than the one that set ``staged``;
+    a fixed number given in the same layer as ``staged: true`` or a later one is refused (the error names
+    both fields).
     """
 
     model_config = ConfigDict(json_schema_extra=_schema_required())
 
     label: str = ""
-    burnout_speed_km_s: _q(0.0, 15.0, lo_open=True)
-    burn_time_s: _q(0.0, 1000.0)
-    burnout_altitude_km: _q(0.0, 2000.0)
+    # required unless staged: true (then integrated from the stages; _check_staged)
+    burnout_speed_km_s: _q(0.0, 15.0, lo_open=True) | None = None
+    burn_time_s: _q(0.0, 1000.0) | None = None
+    burnout_altitude_km: _q(0.0, 2000.0) | None = None
     min_intercept_altitude_km: _q(0.0, 10000.0) = _default(100.0)
     max_intercept_altitude_km: _q(0.0, 40000.0) = _default(2000.0)
     max_coast_time_s: _q(0.0, 86400.0, lo_open=True) = _default(1500.0)
     launch_delay_s: _q(0.0, 86400.0) = _default(0.0)
+    staged: bool = False
+    flight_path_angle_deg: _q(0.0, 80.0) | None = None
+    booster: BoosterSpec | None = None
     note: str = ""
     catalog: str | None = None
     alternative: str | None = None
@@ -934,6 +974,104 @@ def _check_boost_phase(model: ScenarioModel, filename: str) -> None:
             )
 
 
+_FIXED_BURN = ("burnout_speed_km_s", "burn_time_s", "burnout_altitude_km")
+"""The fixed-burnout numbers of an interceptor type that ``staged: true`` replaces by integrated ones."""
+_NO_SOURCE = "scenario value without a source"
+
+
+def _layer(path: str, written: bool, touched: Mapping[str, str]) -> tuple[int, str]:
+    """Which layer set a field: 0 catalog or default, 1 the scenario file, 2 a variant, 3 ``--set``."""
+    origin = _origin_of(path, touched)
+    if origin is None:
+        return (1, "the scenario file") if written else (0, "the catalog or default")
+    return (2, origin) if origin.startswith("variant ") else (3, origin)
+
+
+def _raw_booster(spec: BoosterSpec) -> dict:
+    """An inline ``booster:`` block as the catalog's raw layout (``{value, source}`` numbers)."""
+
+    def num(q: Quantity) -> dict:
+        source = q.source if len(q.source.strip()) >= 8 else (f"{_NO_SOURCE} ({q.source})" if q.source
+                                                              else _NO_SOURCE)
+        return {"value": q.value, "source": source}
+
+    stages = []
+    for st in spec.stages:
+        stages.append({f: num(getattr(st, f)) for f in type(st).model_fields if getattr(st, f) is not None})
+    cd = spec.cd_mach if spec.cd_mach == "standard" else [list(p) for p in spec.cd_mach]
+    return {"payload_kg": num(spec.payload_kg), "cd_mach": cd, "stages": stages}
+
+
+def _type_stages(name: str, t: InterceptorTypeSpec, filename: str):
+    """The stages ``staged: true`` flies for type ``name``, and where they come from.
+
+    Returns ``(vehicle, origin)``: a `shieldcheck.boost.Vehicle`, and ``"scenario booster:"`` or
+    ``"catalog NAME"``. Raises `InputError` naming the type and the field when there are none.
+    """
+    from shieldcheck.catalog.boosters import _parse
+    from shieldcheck.interceptors import catalog_booster
+
+    where = f"{filename}: interceptor_types.{name}"
+    if t.booster is not None:
+        raw = {"name": name, "role": "interceptor", **_raw_booster(t.booster)}
+        return _parse(raw, file=f"{where}.booster").vehicle, "scenario booster:"
+    staged_ones = ", ".join(i.name for i in _staged_catalog())
+    catalog = t.catalog if t.catalog is not None else name
+    try:
+        system = get_interceptor(catalog, field="catalog")
+    except InputError:
+        system = None
+    if system is None or (t.catalog is None and _key(system.name) != _key(name)):
+        raise InputError(
+            f"{where}.staged: interceptor type {name!r} has no stages: give booster: (payload_kg, cd_mach, "
+            f"stages, as in the catalog) or catalog: an interceptor with stages ({staged_ones}); or staged: "
+            "false"
+        )
+    vehicle = catalog_booster(system.name)
+    if vehicle is None:
+        raise InputError(
+            f"{where}.staged: interceptor type {name!r} has no stages: catalog interceptor {system.name!r} "
+            f"has no booster: block (interceptors with stages: {staged_ones}); give booster: or staged: false"
+        )
+    return vehicle, f"catalog {system.name}"
+
+
+def _staged_catalog():
+    from shieldcheck.catalog import interceptors
+    from shieldcheck.interceptors import catalog_booster
+
+    return [i for i in interceptors() if catalog_booster(i.name) is not None]
+
+
+def _check_staged(model: ScenarioModel, data: Any, filename: str, touched: Mapping[str, str]) -> None:
+    """Rules of ``staged:`` (see `InterceptorTypeSpec`): stages exist; its fields are used; precedence."""
+    written_all = data.get("interceptor_types") if isinstance(data, dict) else None
+    for name, t in model.interceptor_types.items():
+        where = f"interceptor_types.{name}"
+        written = written_all.get(name) if isinstance(written_all, dict) else None
+        written = written if isinstance(written, dict) else {}
+        if not t.staged:
+            for f in _FIXED_BURN:
+                if getattr(t, f) is None:
+                    raise InputError(f"{filename}: {where}.{f}: field required (or staged: true with stages)")
+            if _origin_of(f"{where}.staged", touched) is None:  # an override may switch staging off
+                for f in ("flight_path_angle_deg", "booster"):
+                    if getattr(t, f) is not None:
+                        raise InputError(
+                            f"{filename}: {where}.{f}: only used with staged: true, but staged is false"
+                        )
+            continue
+        _type_stages(name, t, filename)
+        rank, by = _layer(f"{where}.staged", "staged" in written, touched)
+        for f in _FIXED_BURN:
+            f_rank, f_by = _layer(f"{where}.{f}", f in written, touched)
+            if f_rank >= rank:
+                raise InputError(
+                    f"{filename}: {where}.{f}: given by {f_by} while {where}.staged: true (from {by}) "
+                    f"replaces it with the value integrated from the stages; drop one of the two"
+                )
+
+
 def _booster_of(name: str, where: str, bare: bool = False):
     from shieldcheck.catalog.boosters import get_booster
 
@@ -952,6 +1090,7 @@ def _validate(data: Any, filename: str, touched: Mapping[str, str] | None = None
     except ValidationError as err:
         raise _validation_error(err, data, filename, touched) from None
     _check_semantics(model, filename)
+    _check_staged(model, data, filename, touched)
     _check_boost_phase(model, filename)
     model._filename = filename
     return model
@@ -1271,6 +1410,7 @@ class Assumption:
 _UNITS = (
     ("_km_s", "km/s"),
     ("_km", "km"),
+    ("_kg", "kg"),
     ("_m2", "m²"),
     ("_deg", "deg"),
     ("_db", "dB"),
@@ -1449,6 +1589,94 @@ def _build_boost_phase(eff, types_built: dict, place, shown: dict, shown_name) -
 
 
 @dataclass(frozen=True)
+class StagedType:
+    """An interceptor type flown on its own stages (``staged: true``), as built.
+
+    Attributes
+    ----------
+    flyout : shieldcheck.interceptors.StagedFlyout
+        The integrated burn (burnout speed, burn time, burnout altitude and range, flight-path angle,
+        ideal delta-v, gravity and drag losses), with the type's launch delay.
+    stages_from : str
+        ``"scenario booster:"`` or ``"catalog NAME"``.
+    replaced : tuple of (str, float, str)
+        The fixed numbers the integration replaced: field, value, and who set it (``the scenario file``,
+        ``variant NAME``, ``the catalog or default``).
+    stage_sources : tuple of (str, float, str, str)
+        Each stage number of a catalog booster: path under the type, value, unit and public source (an
+        inline ``booster:`` block's numbers are in the assumption list under its own path).
+    """
+
+    flyout: Any
+    stages_from: str
+    replaced: tuple
+    stage_sources: tuple = ()
+
+
+def _stage_type(name: str, t: InterceptorTypeSpec, filename: str, touched: Mapping[str, str]) -> StagedType:
+    from shieldcheck.interceptors import _catalog_booster_entry, integrated_flyout
+
+    where = f"{filename}: interceptor_types.{name}"
+    vehicle, stages_from = _type_stages(name, t, filename)
+    fpa = 20.0 if t.flight_path_angle_deg is None else t.flight_path_angle_deg.value
+    try:
+        fo = integrated_flyout(vehicle, fpa, launch_delay_s=t.launch_delay_s.value, name=name)
+    except InputError as exc:
+        raise InputError(f"{where}.flight_path_angle_deg: {exc}") from None
+    written = set(t.model_fields_set)
+    replaced = []
+    for f in _FIXED_BURN:
+        _, by = _layer(f"interceptor_types.{name}.{f}", f in written, touched)
+        if getattr(t, f) is not None:
+            replaced.append((f, getattr(t, f).value, by))
+    sources = ()
+    if stages_from.startswith("catalog "):
+        entry = _catalog_booster_entry(stages_from.removeprefix("catalog "))
+        sources = tuple(
+            (f"booster.{k.replace('[', '.').replace(']', '')}", _stage_value(entry.vehicle, k),
+             _unit(k.rsplit(".", 1)[-1]), src)
+            for k, src in entry.sources.items()
+        )
+    return StagedType(fo, stages_from, tuple(replaced), sources)
+
+
+def _stage_value(vehicle, key: str) -> float:
+    if key == "payload_kg":
+        return float(vehicle.payload_kg)
+    head, field = key.split(".")
+    return float(getattr(vehicle.stages[int(head[len("stages["):-1])], field))
+
+
+def _staged_assumptions(assumptions: list, staged: Mapping[str, StagedType]) -> list:
+    """The assumption list with each staged type's three fixed numbers replaced by the integrated ones
+    (origin ``integrated``) and its catalog stage numbers added with their sources."""
+    if not staged:
+        return assumptions
+    out = []
+    for a in assumptions:
+        parts = a.path.split(".")
+        st = staged.get(parts[1]) if len(parts) == 3 and parts[0] == "interceptor_types" else None
+        if st is None or parts[2] not in _FIXED_BURN:
+            out.append(a)
+    for name, st in staged.items():
+        fo = st.flyout
+        was = {f: (v, by) for f, v, by in st.replaced}
+        for f in _FIXED_BURN:
+            replaces = f"; replaces {was[f][0]:g} from {was[f][1]}" if f in was else ""
+            out.append(Assumption(
+                f"interceptor_types.{name}.{f}",
+                float(getattr(fo, f)),
+                _unit(f),
+                f"integrated from its stages ({st.stages_from}; pitch program solved for a "
+                f"{fo.flight_path_angle_deg:.0f}° burnout flight-path angle){replaces}",
+                "integrated",
+            ))
+        for path, value, unit, source in st.stage_sources:
+            out.append(Assumption(f"interceptor_types.{name}.{path}", value, unit, source, "catalog"))
+    return out
+
+
+@dataclass(frozen=True)
 class BuiltScenario:
     """A scenario ready to run: the architecture, the threats, and every number with its source.
 
@@ -1473,6 +1701,9 @@ class BuiltScenario:
         the place is given as coordinates.
     boost_phase : BoostPhasePlan or None
         The ``boost_phase:`` block, built (None when the scenario has none).
+    staged_types : dict of str to StagedType
+        Interceptor types with ``staged: true``: their integrated fly-out, whose burnout speed, burn time
+        and burnout altitude the architecture's `InterceptorType` carries.
     """
 
     name: str
@@ -1486,6 +1717,7 @@ class BuiltScenario:
     sets: tuple[str, ...] = ()
     display_names: dict = _field(default_factory=dict, hash=False, compare=False)
     boost_phase: BoostPhasePlan | None = None
+    staged_types: dict = _field(default_factory=dict, hash=False, compare=False)
 
     def display_name(self, name: str) -> str:
         """The display name of an interceptor site or radar (its own name if it has none).
@@ -1502,6 +1734,10 @@ def _value(q: Quantity | None) -> float | None:
 
 def _canonical_hash(model: ScenarioModel) -> str:
     data = model.model_dump(mode="json", exclude={"variants", "claims"})
+    for t in data["interceptor_types"].values():  # fields added in session 7: unset, the hash stays as before
+        for f, unset in (("staged", False), ("flight_path_angle_deg", None), ("booster", None)):
+            if t.get(f, unset) == unset:
+                t.pop(f, None)
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -1618,13 +1854,16 @@ def build(
         return p
 
     types_built = {}
+    staged_types: dict[str, StagedType] = {}
     for name, t in eff.interceptor_types.items():
+        burn = {f: _value(getattr(t, f)) for f in _FIXED_BURN}  # all given unless staged (_check_staged)
+        if t.staged:
+            staged_types[name] = st = _stage_type(name, t, filename, touched)
+            burn = {f: getattr(st.flyout, f) for f in _FIXED_BURN}
         try:
             types_built[name] = InterceptorType(
                 name=name,
-                burnout_speed_km_s=t.burnout_speed_km_s.value,
-                burn_time_s=t.burn_time_s.value,
-                burnout_altitude_km=t.burnout_altitude_km.value,
+                **burn,
                 min_intercept_altitude_km=t.min_intercept_altitude_km.value,
                 max_intercept_altitude_km=t.max_intercept_altitude_km.value,
                 max_coast_time_s=t.max_coast_time_s.value,
@@ -1754,6 +1993,7 @@ def build(
 
     assumptions: list[Assumption] = []
     _collect(eff, "", touched, assumptions)
+    assumptions = _staged_assumptions(assumptions, staged_types)
     own = {p.name for p in eff.places}
     for p in used_places.values():
         if p.name in own:
@@ -1787,4 +2027,5 @@ def build(
         sets=sets,
         display_names=shown,
         boost_phase=boost_phase,
+        staged_types=staged_types,
     )

@@ -55,6 +55,7 @@ __all__ = [
     "RouteSummary",
     "GroupSummary",
     "ThresholdRecord",
+    "InterceptorRecord",
     "BoostPhaseRecord",  # noqa: F822 - made on first use (module __getattr__)
     "StudyBasingZone",
     "build_study",
@@ -168,7 +169,92 @@ class ThresholdRecord(_Record):
     tail_chase: bool
 
 
-_TABLES = ("rows", "routes", "groups", "thresholds", "boost_phase")
+INTERCEPTOR_MODELS = ("integrated from its stages", "fixed burnout point")
+"""How an interceptor type's burnout speed, burn time and burnout altitude were obtained
+(`InterceptorRecord.model`): its stages integrated (``staged: true``), or the numbers of the scenario."""
+
+STAGED_FLYOUT_APPROXIMATION = (
+    "the engagement kernel keeps the burnout point above the site at the integrated burnout altitude and "
+    "time (the integrated burnout lies {range_km:,.0f} km downrange, a direction the reach sphere does not "
+    "fix); the burn's own reach before burnout is not used"
+)
+"""What the midcourse kernel does with an integrated burn (`InterceptorRecord.note`)."""
+
+
+@dataclass(frozen=True)
+class InterceptorRecord(_Record):
+    """One interceptor type in one variant, as every engagement of the study flew it.
+
+    ``model`` is ``integrated from its stages`` (the type has ``staged: true``: burnout speed, burn time and
+    burnout altitude come from `shieldcheck.interceptors.integrated_flyout`, with the stages' rocket-equation
+    speed ``ideal_delta_v_km_s`` and the ``gravity_loss_km_s`` and ``drag_loss_km_s`` the integration found)
+    or ``fixed burnout point`` (the scenario's numbers; the integration fields are NaN). ``stages_from``
+    says whose stages (``catalog gbi-2stage`` or ``scenario booster:``); ``replaces`` lists the fixed
+    numbers the integration replaced and who set them; ``note`` states the kernel's approximation.
+    Units: km/s, s, km, deg, kg.
+    """
+
+    variant: str
+    interceptor: str
+    sites: tuple[str, ...]
+    model: str
+    burnout_speed_km_s: float
+    burn_time_s: float
+    burnout_altitude_km: float
+    launch_delay_s: float
+    burnout_range_km: float
+    flight_path_angle_deg: float
+    ideal_delta_v_km_s: float
+    gravity_loss_km_s: float
+    drag_loss_km_s: float
+    payload_kg: float
+    stages_from: str
+    replaces: str
+    note: str
+    replaced: dict = field(default_factory=dict, repr=False, compare=False)
+    """``replaces`` as data: field -> (value, who set it); not a table column."""
+
+    def to_dict(self) -> dict:
+        return _jsonable({f.name: getattr(self, f.name) for f in fields(self) if f.name != "replaced"})
+
+
+def _interceptors_of(variant: str, built) -> list[InterceptorRecord]:
+    """The interceptor records of one built variant (read from the built scenario: nothing is flown)."""
+    types: dict = {}
+    for site in built.architecture.sites:
+        types.setdefault(site.interceptor.name, (site.interceptor, []))[1].append(site.name)
+    out = []
+    nan = math.nan
+    for name, (it, sites) in types.items():
+        st = getattr(built, "staged_types", {}).get(name)
+        if st is None:
+            extra = dict(burnout_range_km=nan, flight_path_angle_deg=nan, ideal_delta_v_km_s=nan,
+                         gravity_loss_km_s=nan, drag_loss_km_s=nan, payload_kg=nan, stages_from="",
+                         replaces="", note="")
+            model = INTERCEPTOR_MODELS[1]
+        else:
+            fo = st.flyout
+            extra = dict(
+                burnout_range_km=fo.burnout_range_km,
+                flight_path_angle_deg=fo.flight_path_angle_deg,
+                ideal_delta_v_km_s=fo.ideal_delta_v_km_s,
+                gravity_loss_km_s=fo.gravity_loss_km_s,
+                drag_loss_km_s=fo.drag_loss_km_s,
+                payload_kg=fo.payload_kg,
+                stages_from=st.stages_from,
+                replaces="; ".join(f"{f} {v:g} from {by}" for f, v, by in st.replaced),
+                note=STAGED_FLYOUT_APPROXIMATION.format(range_km=fo.burnout_range_km),
+                replaced={f: (v, by) for f, v, by in st.replaced},
+            )
+            model = INTERCEPTOR_MODELS[0]
+        out.append(InterceptorRecord(
+            variant, name, tuple(sites), model, it.burnout_speed_km_s, it.burn_time_s, it.burnout_altitude_km,
+            it.launch_delay_s, **extra,
+        ))
+    return out
+
+
+_TABLES = ("rows", "routes", "groups", "thresholds", "boost_phase", "interceptors")
 
 
 @dataclass(frozen=True)
@@ -198,6 +284,9 @@ class Study:
     boost_phase : tuple
         `BoostPhaseRecord` per (variant, boost-phase base, route) when the scenario has a ``boost_phase:``
         block (else empty).
+    interceptors : tuple
+        `InterceptorRecord` per (variant, interceptor type used by a site): the numbers the engagements
+        flew, and for a type with ``staged: true`` its integrated burn (ideal delta-v, losses).
     basing_zones : tuple
         `StudyBasingZone` per (variant, threat group) when the block asks for a ``zone``.
     """
@@ -218,6 +307,7 @@ class Study:
     claims: tuple
     boost_phase: tuple = ()
     basing_zones: tuple = ()
+    interceptors: tuple = ()
 
     def provenance(self) -> dict:
         """What produced the study: scenario name and hash, variants, ``--set`` overrides, version."""
@@ -230,8 +320,8 @@ class Study:
         }
 
     def table(self, name: str) -> list[dict]:
-        """One table (``rows``, ``routes``, ``groups``, ``thresholds`` or ``boost_phase``) as a list of
-        JSON-able dicts."""
+        """One table (``rows``, ``routes``, ``groups``, ``thresholds``, ``boost_phase`` or ``interceptors``)
+        as a list of JSON-able dicts."""
         if name not in _TABLES:
             raise InputError(f"table must be one of {', '.join(_TABLES)}, got {name!r}")
         return [r.to_dict() for r in getattr(self, name)]
@@ -551,8 +641,10 @@ def _assemble(name0, title, question, base_hash, sets, builts, claims, threshold
     ths: list = []
     bps: list = []
     zones: list = []
+    its: list = []
     solved = {}
     for name, built in builts.items():
+        its += _interceptors_of(name, built)
         trajs = scenario_trajectories(built)
         solved[name] = tuple(trajs)
         arch = built.architecture
@@ -588,6 +680,7 @@ def _assemble(name0, title, question, base_hash, sets, builts, claims, threshold
         claims=tuple(claims),
         boost_phase=tuple(bps),
         basing_zones=tuple(zones),
+        interceptors=tuple(its),
     )
 
 
@@ -1182,7 +1275,33 @@ def boost_note(study, variants=None) -> str:
                                               for k, gs in flown.items())]
     if any(variants is None or r.variant in variants for r in study.boost_phase):
         parts.append("boost-phase intercept: the booster catalog's stages integrated toward each target")
+    parts += _staged_interceptor_notes(study, variants)
     return "; ".join(parts)
+
+
+def _staged_interceptor_notes(study, variants=None) -> list[str]:
+    """One phrase per interceptor type flown on its stages (`InterceptorRecord`, model ``integrated from
+    its stages``): its integrated numbers, ideal delta-v and losses, and the kernel's approximation."""
+    seen: dict = {}
+    for r in getattr(study, "interceptors", ()):
+        if r.model != INTERCEPTOR_MODELS[0] or (variants is not None and r.variant not in variants):
+            continue
+        by: dict = {}
+        for f, unit in (("burnout_speed_km_s", "km/s"), ("burn_time_s", "s"), ("burnout_altitude_km", "km")):
+            value, who = r.replaced.get(f, (None, None))
+            if value is not None:
+                by.setdefault(who, []).append(f"{value:g} {unit}")
+        was = "; ".join(f"{', '.join(v)} from {who}" for who, v in by.items())
+        text = (
+            f"interceptor {r.interceptor}: integrated from its stages ({r.stages_from}), "
+            f"{r.burnout_speed_km_s:.2f} km/s after {r.burn_time_s:.0f} s at {r.burnout_altitude_km:.0f} km "
+            f"(ideal delta-v {r.ideal_delta_v_km_s:.2f} km/s less {r.gravity_loss_km_s:.2f} gravity and "
+            f"{r.drag_loss_km_s:.2f} drag loss{'; replaces ' + was if was else ''}); "
+            "its burnout point kept above the site"
+        )
+        seen.setdefault(text, []).append(r.variant)
+    every = list(study.variants if variants is None else variants)
+    return [t if vs == every else f"{t} ({', '.join(vs)})" for t, vs in seen.items()]
 
 
 def variant_changes(study, variant: str, sets=None) -> list:

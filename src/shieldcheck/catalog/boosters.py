@@ -66,31 +66,32 @@ class Booster:
     note: str = ""
 
 
-def _number(entry: str, where: str, node) -> tuple[float, str]:
+def _number(entry: str, where: str, node, file: str = _FILE) -> tuple[float, str]:
     if not isinstance(node, dict) or set(node) != {"value", "source"}:
-        raise InputError(f"{_FILE}: {entry}: {where} must be {{value, source}}, got {node!r}")
+        raise InputError(f"{file}: {entry}: {where} must be {{value, source}}, got {node!r}")
     value, source = node["value"], node["source"]
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InputError(f"{_FILE}: {entry}: {where}.value must be a number, got {value!r}")
+        raise InputError(f"{file}: {entry}: {where}.value must be a number, got {value!r}")
     if not isinstance(source, str) or len(source.strip()) < 8:
-        raise InputError(f"{_FILE}: {entry}: {where}.source must name a public source, got {source!r}")
+        raise InputError(f"{file}: {entry}: {where}.source must name a public source, got {source!r}")
     return float(value), source
 
 
-def _parse(raw, links: dict | None = None) -> Booster:
+def _parse(raw, links: dict | None = None, file: str = _FILE) -> Booster:
+    """One booster entry validated; errors name ``file`` (the catalog file, or a scenario's field path)."""
     if not isinstance(raw, dict) or "name" not in raw:
-        raise InputError(f"{_FILE}: every entry must be a mapping with a name, got {raw!r}")
+        raise InputError(f"{file}: every entry must be a mapping with a name, got {raw!r}")
     name = str(raw["name"])
     unknown = set(raw) - _TOP_FIELDS
     if unknown:
         raise InputError(
-            f"{_FILE}: {name}: unknown field(s) {sorted(unknown)}; allowed: {sorted(_TOP_FIELDS)}"
+            f"{file}: {name}: unknown field(s) {sorted(unknown)}; allowed: {sorted(_TOP_FIELDS)}"
         )
     role = raw.get("role")
     if role not in ROLES:
-        raise InputError(f"{_FILE}: {name}: role must be one of {', '.join(ROLES)}, got {role!r}")
+        raise InputError(f"{file}: {name}: role must be one of {', '.join(ROLES)}, got {role!r}")
     sources: dict[str, str] = {}
-    payload, sources["payload_kg"] = _number(name, "payload_kg", raw.get("payload_kg"))
+    payload, sources["payload_kg"] = _number(name, "payload_kg", raw.get("payload_kg"), file)
     cd = raw.get("cd_mach", "standard")
     if cd == "standard":
         cd_mach = STANDARD_CD_MACH
@@ -98,34 +99,34 @@ def _parse(raw, links: dict | None = None) -> Booster:
         cd_mach = tuple((float(m), float(c)) for m, c in cd)
     else:
         raise InputError(
-            f"{_FILE}: {name}: cd_mach must be 'standard' or a list of [Mach, Cd] pairs, got {cd!r}"
+            f"{file}: {name}: cd_mach must be 'standard' or a list of [Mach, Cd] pairs, got {cd!r}"
         )
     stages_raw = raw.get("stages")
     if not isinstance(stages_raw, list) or not stages_raw:
-        raise InputError(f"{_FILE}: {name}: stages must be a non-empty list, got {stages_raw!r}")
+        raise InputError(f"{file}: {name}: stages must be a non-empty list, got {stages_raw!r}")
     stages = []
     for k, st in enumerate(stages_raw):
         if not isinstance(st, dict):
-            raise InputError(f"{_FILE}: {name}: stages[{k}] must be a mapping, got {st!r}")
+            raise InputError(f"{file}: {name}: stages[{k}] must be a mapping, got {st!r}")
         extra = set(st) - set(_STAGE_FIELDS) - {"coast_after_s"}
         missing = set(_STAGE_FIELDS) - set(st)
         if extra or missing:
             raise InputError(
-                f"{_FILE}: {name}: stages[{k}] must have the fields {', '.join(_STAGE_FIELDS)} "
+                f"{file}: {name}: stages[{k}] must have the fields {', '.join(_STAGE_FIELDS)} "
                 f"(and optionally coast_after_s); missing {sorted(missing)}, unknown {sorted(extra)}"
             )
         vals = {}
         for f in (*_STAGE_FIELDS, "coast_after_s"):
             if f in st:
-                vals[f], sources[f"stages[{k}].{f}"] = _number(name, f"stages[{k}].{f}", st[f])
+                vals[f], sources[f"stages[{k}].{f}"] = _number(name, f"stages[{k}].{f}", st[f], file)
         try:
             stages.append(Stage(**vals))
         except InputError as err:
-            raise InputError(f"{_FILE}: {name}: stages[{k}]: {err}") from None
+            raise InputError(f"{file}: {name}: stages[{k}]: {err}") from None
     try:
         vehicle = Vehicle(tuple(stages), payload, cd_mach, name)
     except InputError as err:
-        raise InputError(f"{_FILE}: {name}: {err}") from None
+        raise InputError(f"{file}: {name}: {err}") from None
     return Booster(
         name,
         str(raw.get("label", name)),
