@@ -869,6 +869,9 @@ def sweep_cmd(
     reliability: Annotated[float, typer.Option("--reliability", help="Interceptor reliability.")] = 1.0,
     raid: Annotated[int, typer.Option("--raid", help="Warheads per raid on each route.")] = 1,
     dask: Annotated[str | None, typer.Option("--dask", help="Address of an existing Dask scheduler.")] = None,
+    dask_timeout_s: Annotated[
+        float, typer.Option("--dask-timeout-s", help="Wait at most this long for the --dask scheduler, s.")
+    ] = 10.0,
     workers: Annotated[int | None, typer.Option("--workers", help="Local worker processes.")] = None,
     out: Annotated[str | None, typer.Option("--out", help="Output directory (resumable).")] = None,
 ) -> None:
@@ -909,6 +912,7 @@ def sweep_cmd(
             dask_address=dask,
             workers=workers,
             progress=True,
+            dask_timeout_s=dask_timeout_s,
         )
     except InputError as exc:
         _fail(str(exc))
