@@ -570,16 +570,18 @@ def engage_cmd(
     out.print(_model_footer(study, "every source is in the scenario file"), style="dim", markup=False)
 
 
-def _model_footer(study, rest: str) -> str:
+def _model_footer(study, rest: str, *, note: str | None = None) -> str:
     """The closing line of a study's table: model estimates, how the threats were flown (the study's
-    `shieldcheck.study.boost_note`: kinematic, staged or both), the interceptors' kinematic reach."""
+    `shieldcheck.study.boost_note`: kinematic, staged or both, or ``note`` when given: a comparison's
+    `Comparison.model_note`), the interceptors' kinematic reach."""
     from shieldcheck.study import boost_note
 
     # --set overrides are named here: the tables' titles say "(base)", which alone would read as the
     # scenario's own numbers
     sets = "; ".join(getattr(study, "sets", ()) or ())
     changed = f"; numbers changed with --set: {sets} (not the scenario's own)" if sets else ""
-    return (f"Model estimates from public figures ({boost_note(study)}; interceptors: kinematic reach, "
+    note = boost_note(study) if note is None else note
+    return (f"Model estimates from public figures ({note}; interceptors: kinematic reach, "
             f"no homing){changed}; {rest}.")
 
 
@@ -1501,9 +1503,9 @@ def compare_cmd(
     console.print(table)
     for label, note in c.climb_artefacts():
         console.print(f"{label}: {note}.")
-    for label, study in zip(c.labels, c.studies, strict=True):
-        console.print(_model_footer(study, f"{label}: every source is in the scenario file"), style="dim",
-                      markup=False)
+    # said once for every column (it was printed once per column, three times for three studies)
+    console.print(_model_footer(c.studies[0], "every source is in the scenario files", note=c.model_note()),
+                  style="dim", markup=False)
     for path in written:
         console.print(f"wrote [bold]{path}[/bold]")
 

@@ -69,6 +69,23 @@ class Comparison:
                 notes.append((label, note))
         return notes
 
+    def model_note(self) -> str:
+        """How the threats of every column were flown, said once (`shieldcheck.study.boost_note` of each
+        column's variant): one note when the columns agree, else each column's note after its label.
+
+        >>> c = compare(["turkey-alternative-2007", "turkey-alternative-2007:poland"], thresholds=False)
+        >>> print(c.model_note())
+        threat boost: kinematic (a fixed burnout point from the class's figures)
+        """
+        from shieldcheck.study import boost_note
+
+        notes = {}
+        for label, (_, variant), study in zip(self.labels, self.specs, self.studies, strict=True):
+            notes[label] = boost_note(study, [variant] if variant in study.built else None)
+        if len(set(notes.values())) == 1:
+            return next(iter(notes.values()))
+        return "; ".join(f"{label}: {note}" for label, note in notes.items())
+
     def _groups(self, k: int) -> dict:
         variant = self.specs[k][1]
         return {g.threat: g for g in self.studies[k].groups if g.variant == variant}
