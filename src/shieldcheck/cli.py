@@ -47,18 +47,20 @@ class _Commands(TyperGroup):
     """
 
     def invoke(self, ctx):
+        _OUTPUTS.clear()
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort):
             raise
         except InputError as exc:
-            _error(_line(exc), 2)
+            cause = exc.__cause__  # a writer's "cannot write PATH": say which option named PATH
+            _error((_output_error_text(cause) if isinstance(cause, OSError) else None) or _line(exc), 2)
         except UnicodeError as exc:
             _error(f"input is not UTF-8 text: {_line(exc, 300)}", 2)
         except OSError as exc:
             if exc.errno == errno.EPIPE:  # output piped into `head`: not an error
                 raise typer.Exit(0) from None
-            _error(_os_error_text(exc), 2)
+            _error(_output_error_text(exc) or _os_error_text(exc), 2)
         except KeyboardInterrupt:
             _error("interrupted", 130)
         except Exception as exc:
@@ -122,7 +124,9 @@ console = _new_console()
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"error: {_line(message)}", err=True)
+    cause = getattr(sys.exc_info()[1], "__cause__", None)  # called in `except InputError`: a failed write
+    named = _output_error_text(cause) if isinstance(cause, OSError) else None  # names its output option
+    typer.echo(f"error: {named or _line(message)}", err=True)
     raise typer.Exit(2)
 
 
@@ -928,6 +932,59 @@ def sweep_cmd(
 
 
 # ------------------------------------------------------------------ output paths: one rule for every command
+_OUTPUTS: dict[str, tuple[str, str, str]] = {}
+"""The outputs the running command was given: absolute path -> (option, value as typed, "file" or "folder"),
+recorded by `_out_file`/`_out_dir`, so that a write that fails later (after the computing) names its option
+(`_output_error_text`); cleared at the start of each command."""
+
+
+def _output_error_text(exc: OSError) -> str | None:
+    """One line naming the output option whose file or folder ``exc`` is about (the path itself, a file
+    inside a folder option, or a parent folder being made), else None."""
+    name = exc.filename if exc.filename is not None else exc.filename2
+    if name is None or not _OUTPUTS:
+        return None
+    try:
+        failed = os.path.abspath(os.fsdecode(name))
+    except (TypeError, ValueError):
+        return None
+    for path, (option, value, kind) in _OUTPUTS.items():
+        if os.path.commonpath([failed, path]) in (failed, path):
+            why = exc.strerror or str(exc)
+            where = "" if failed == path else f" ({_line(failed, 200)})"
+            what = "make or write into this folder" if kind == "folder" else "write this file"
+            return f"{option} {_line(value, 200)}: cannot {what}: {why}{where}"
+    return None
+
+
+def _writable_here(folder: Path, option: str, value: str, kind: str) -> None:
+    """Refuse, naming the option, an output whose nearest existing folder cannot take it: a part of the
+    path that is a file, a folder without write permission, or a file system that makes nothing there
+    (``/proc``, ``/sys``; root passes the permission test there). Probed by making and removing an empty
+    folder (``.shieldcheck-probe-*``) in that existing folder: the output itself is not created here, so
+    a command's other refusals still come before anything is written."""
+    import tempfile
+
+    anc = folder
+    while not anc.exists() and anc != anc.parent:
+        anc = anc.parent
+    what = "make this folder" if kind == "folder" else "write this file"
+    if not anc.is_dir():
+        raise InputError(f"{option} {_line(value, 200)}: cannot {what}: {_line(anc, 200)} is a file, not a "
+                         "folder")
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".shieldcheck-probe-", dir=anc))
+    except OSError as exc:
+        raise InputError(f"{option} {_line(value, 200)}: cannot {what}: nothing can be written in "
+                         f"{_line(anc, 200)} ({exc.strerror or exc})") from None
+
+
+def _too_long(path: str, option: str) -> None:
+    full = os.fsencode(os.path.abspath(path))
+    if len(full) >= 4096:  # PATH_MAX: the file system refuses it (and Path.exists() raises)
+        raise InputError(f"{option} {_line(path, 80)}: the path is longer than 4,095 bytes")
+
+
 CSV_SUFFIXES = (".csv",)
 GEOJSON_SUFFIXES = (".geojson", ".json")
 PNG_SUFFIXES = (".png",)
@@ -981,13 +1038,24 @@ def _out_file(path, option: str, suffixes: tuple[str, ...], *, text: bool = True
         raise InputError(f"{option} {_line(path, 200)}: unknown suffix {shown}; use {allowed}")
     if len(os.fsencode(p.name)) > 255:
         raise InputError(f"{option} {_line(path, 80)}: the file name is longer than 255 bytes")
+    if any(len(os.fsencode(part)) > 255 for part in p.parts):
+        raise InputError(f"{option} {_line(path, 80)}: a folder name is longer than 255 bytes")
+    _too_long(path, option)
     parent = p.parent if str(p.parent) else Path(".")
     if not parent.is_dir():
+        anc = parent
+        while not anc.exists() and anc != anc.parent:
+            anc = anc.parent
+        if anc.exists() and not anc.is_dir():
+            raise InputError(f"{option} {_line(path, 200)}: cannot write: {_line(anc, 200)} is a file, not a "
+                             "folder")
         raise InputError(
             f"{option} {_line(path, 200)}: cannot write: the folder {_line(parent, 200)} does not exist"
         )
     if p.is_dir():
         raise InputError(f"{option} {_line(path, 200)}: is a folder; give a file name")
+    _writable_here(parent, option, path, "file")
+    _OUTPUTS[os.path.abspath(path)] = (option, path, "file")
     return path
 
 
@@ -1015,8 +1083,11 @@ def _out_dir(path, option: str) -> str:
         )
     if any(len(os.fsencode(part)) > 255 for part in p.parts):
         raise InputError(f"{option} {_line(path, 80)}: a folder name is longer than 255 bytes")
+    _too_long(path, option)
     if p.exists() and not p.is_dir():
         raise InputError(f"{option} {_line(path, 200)}: is a file, not a folder")
+    _writable_here(p, option, path, "folder")  # checked, not made: the folder is made when written
+    _OUTPUTS[os.path.abspath(path)] = (option, path, "folder")
     return path
 
 

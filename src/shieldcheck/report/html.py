@@ -321,9 +321,11 @@ def build_report(
 
     t_start = time.perf_counter()
     say = progress or (lambda _msg: None)
+    from shieldcheck.footprint import grid
+
+    grid(-1.0, 1.0, 0.0, 1.0, resolution_deg)  # the footprint grid's rules, checked before any work
     model = load_scenario(scenario)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = Path(out_dir)  # made when the page is written: a refusal on the way leaves nothing behind
 
     say("study: engagements and threshold speeds, base scenario and every variant")
     base = variant or BASE
@@ -835,6 +837,7 @@ def build_report(
         + " --json</code>.</p></main></body></html>"
     )
     path = out_dir / f"{built.name}{'-' + variant if variant else ''}.html"
+    out_dir.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(parts), encoding="utf-8")
     from shieldcheck.study import boost_note
 
