@@ -284,7 +284,10 @@ def _place_labels(fig) -> None:
     Each label, in drawing order, takes the first offset of `_LABEL_OFFSETS_PT` (then the same offsets
     twice and three times as far) whose box overlaps no label already placed and no marker and stays inside
     the axes; if none does, the one with the least overlap that stays inside. A label that fits inside at
-    no offset is wrapped, then cut to its part before the first comma (`_label_forms`).
+    no offset is wrapped, then cut to its part before the first comma (`_label_forms`). A label that still
+    overlaps a label or a marker is not drawn: its name goes to the legend under the map ("not labelled
+    for want of room: ..."), so no two names are drawn on top of each other. A label repeating the text of a
+    label already placed for a point within 12 px (a site and its radar at one place) is not drawn twice.
     """
     pending = [(ax, _PLACED_LABELS[ax]) for ax in fig.axes if ax in _PLACED_LABELS]
     if not pending:
@@ -300,9 +303,17 @@ def _place_labels(fig) -> None:
             r = 4.0 * fig.dpi / 72.0
             marks.append((px - r, py - r, px + r, py + r))
         placed: list = []
+        anchors: list = []  # (text, x, y) of the labels drawn
+        hidden: list[str] = []
 
         for ann in anns:
             if not ann.get_visible():
+                continue
+            x, y = ax.projection.transform_point(*ann.xy, ccrs.PlateCarree())
+            px, py = ax.transData.transform((x, y))
+            name = ann.get_text()
+            if any(t == name and math.hypot(px - qx, py - qy) < 12.0 for t, qx, qy in anchors):
+                ann.set_visible(False)  # a site and its radar at one place: one name
                 continue
             best = None
             for text in _label_forms(ann.get_text()):  # a long label that fits nowhere wraps, then shortens
@@ -324,12 +335,23 @@ def _place_labels(fig) -> None:
                         break
                 if not best[0][0]:
                     break
-            _c, xy, ha, va, b, text = best
+            (outside, cost), xy, ha, va, b, text = best
+            if outside or cost > 0.0:  # no room: never drawn over another name or a marker
+                ann.set_text(name)
+                ann.set_visible(False)
+                if name not in hidden:
+                    hidden.append(name.replace("\n", " "))
+                continue
             ann.set_text(text)
             ann.xyann = xy
             ann.set_ha(ha)
             ann.set_va(va)
             placed.append((b.x0, b.y0, b.x1, b.y1))
+            anchors.append((name, px, py))
+        if hidden:  # said in the legend, below the map: a name is never lost, only moved off the map
+            note = textwrap.fill("not labelled for want of room: " + ", ".join(hidden), 70)
+            _add_proxy(ax, mpatches.Patch(facecolor="none", edgecolor="none", label=note))
+            _refresh_legend(ax)
         del _PLACED_LABELS[ax]
 
 
