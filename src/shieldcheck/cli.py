@@ -799,8 +799,16 @@ def report_cmd(
     from rich.markup import escape
 
     console.print(f"[bold]Key answers[/bold] (model estimates; {escape(result.model_note)}):")
-    for a in result.key_answers:
-        console.print(f"  • {a}")
+    console.print(f"  {escape(result.headline)}", style="bold")
+    for a in result.key_answers[1:]:
+        console.print(f"  • {escape(a)}")
+    if len(result.variant_changes) > 1:  # the report's table of how the variants change the answer
+        first = result.variant_changes[0]
+        body = [[r["variant"], r["changes"] if i else "(the answer above)",
+                 *(f"{d}/{n}" + (" *" if i and (d, n) != first["groups"][g] else "") for g, (d, n) in
+                   r["groups"].items())] for i, r in enumerate(result.variant_changes)]
+        console.print(_fit_table("how the variants change it: routes defended / reachable (* differs)",
+                                 ["variant", "what it changes", *first["groups"]], body))
     console.print(
         f"Report written to [bold]{result.path}[/bold] in {result.seconds:.1f} s "
         "(self-contained: open it in any browser, no network needed)."
