@@ -159,3 +159,46 @@ def test_no_error_message_repeats_a_word_or_a_field(tmp_path):
         assert m is None, (args, m.group(0), lines[0])
         seen += 1
     assert seen > 100
+
+
+# --------------------------------------------------------------- one vocabulary of status captions
+_VIEWS = ["cli.py", "compare.py", "report/html.py", "report/compare_html.py", "report/maps.py",
+          "report/exports.py", "web/service.py", "web/app.py", "web/static/app.js", "web/static/index.html"]
+
+
+def test_every_status_has_its_own_words_in_one_table_that_every_view_reads():
+    # The web legend called a route whose threat's coast stays in the atmosphere "threat cannot reach";
+    # the report, the comparison page, the CLI and the page each kept their own words for the statuses.
+    from shieldcheck.study import STATUS_CAPTIONS, route_outcome, status_caption
+
+    words = list(STATUS_CAPTIONS.values())
+    assert len(set(words)) == len(words)  # each status its own words
+    assert status_caption("threat_in_atmosphere") != status_caption("threat_cannot_reach")
+    in_air = {"status": "threat_cannot_reach", "reason_code": "threat_in_atmosphere"}
+    assert route_outcome(in_air) == "threat_in_atmosphere"
+    assert route_outcome({"status": "threat_cannot_reach", "reason_code": "threat_cannot_reach"}) == (
+        "threat_cannot_reach")
+    assert route_outcome({"status": "not_defended", "reason_code": "too_slow"}) == "not_defended"
+    # no view keeps a copy: no table from a status key to words ("too_late": "too late"), no legend written
+    # in the page, and no words of a route status but through the table
+    src = Path(__file__).resolve().parents[1] / "src" / "shieldcheck"
+    keys = "|".join(STATUS_CAPTIONS)
+    table = re.compile(rf"""["']?\b({keys})\b["']?\s*:\s*["'](?!#)[A-Za-z]""")
+    for name in _VIEWS:
+        text = (src / name).read_text(encoding="utf-8")
+        m = table.search(text)
+        assert m is None, (name, text[m.start(): m.start() + 80])
+        assert "threat cannot reach<" not in text and ".replace(/_/g, \" \")" not in text.replace(
+            "String(key).replace(/_/g, \" \")", ""), name
+
+
+def test_the_web_study_carries_each_route_outcome_and_the_study_captions():
+    pytest.importorskip("fastapi")
+    from shieldcheck.scenario import build, load_scenario
+    from shieldcheck.study import STATUS_CAPTIONS, route_outcome
+    from shieldcheck.web.service import study_view
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "minimal-scenario.yaml"
+    view = study_view(build(load_scenario(str(example))))
+    assert view["status_captions"] == STATUS_CAPTIONS
+    assert view["routes"] and all(r["outcome"] == route_outcome(r) for r in view["routes"])

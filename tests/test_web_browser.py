@@ -180,6 +180,17 @@ def test_page_loads_without_errors_and_draws_the_map(browser, server):
     assert colour_fraction(png, SEA) > 0.05
     assert page.locator("#routes tbody tr").count() == 58
     assert counts(page) == cli_counts()
+    # the legend and the route table say each outcome in the study's words (one vocabulary): the legend
+    # called an in-atmosphere route "threat cannot reach"
+    from shieldcheck.study import STATUS_CAPTIONS
+
+    legend = page.evaluate("Array.from(document.querySelectorAll('#legend li')).map("
+                           "li => [li.dataset.outcome, li.textContent.trim()])")
+    assert dict(legend) == {k: STATUS_CAPTIONS[k] for k in ("defended", "not_defended", "threat_cannot_reach",
+                                                            "threat_in_atmosphere", "threat_invalid")}
+    shown = set(page.evaluate("Array.from(document.querySelectorAll('#routes tbody td:nth-child(4)'))"
+                              ".map(td => td.textContent)"))
+    assert shown and shown <= set(STATUS_CAPTIONS.values()), shown
     page.close()
 
 

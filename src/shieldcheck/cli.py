@@ -711,16 +711,15 @@ def threshold_cmd(
             return
     except InputError as exc:
         _fail(str(exc))
+    from shieldcheck.study import status_caption
+
     out = _new_console()  # the width rule of every command (a bare Console() wraps piped output at 80)
     one = len(study.variants) == 1
     body = []
     for r in rows:
         v = r["threshold_speed_km_s"]
-        what = {
-            "found": f"{v:.2f}" if v is not None else "-",
-            "none_below_escape": "none up to escape speed",
-            "threat_cannot_reach": "threat cannot reach",
-        }[r["threshold_status"]]
+        what = (f"{v:.2f}" if v is not None else "-") if r["threshold_status"] == "found" else (
+            status_caption(r["threshold_status"]))  # the study's words, as the report's
         alt = r["first_intercept_altitude_km"]
         shown = study.built[r["variant"]].display_name  # the place, as engage's table shows a site
         first = f"{shown(r['first_window_site'])}, {alt:,.0f} km" if alt is not None else "-"

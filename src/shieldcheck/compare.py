@@ -164,9 +164,12 @@ class Comparison:
 
     def routes_table(self) -> list[dict]:
         """One row per (threat group, launch, target): per column the route's ``status`` (``defended``,
-        ``not_defended``, ``threat_cannot_reach`` or ``-`` where the study has no such route), and
+        ``not_defended``, ``threat_cannot_reach`` or ``-`` where the study has no such route), ``<label>
+        outcome`` (`shieldcheck.study.route_outcome`: the status with the threat's own reason), and
         ``<label> window_s`` (the best site's window) or ``<label> reason`` (why it is not defended), as
         the study's route summaries give them."""
+        from shieldcheck.study import route_outcome
+
         keys: dict[tuple[str, str, str], None] = {}
         per: list[dict] = []
         for k in range(len(self.labels)):
@@ -182,6 +185,7 @@ class Comparison:
             for k, label in enumerate(self.labels):
                 r = per[k].get((threat, launch, target))
                 row[label] = "-" if r is None else r.status
+                row[f"{label} outcome"] = "-" if r is None else route_outcome(r)
                 row[f"{label} window_s"] = round(r.window_s, 1) if r and r.status == "defended" else None
                 row[f"{label} reason"] = r.reason if r and r.status != "defended" else ""
             rows.append(row)

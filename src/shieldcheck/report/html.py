@@ -297,12 +297,7 @@ def _boost_phase_section(study, base: str) -> tuple[list[str], str]:
             f"{b.burnout_speed_km_s:.1f} km/s interceptor fired {b.delay_s + b.launch_delay_s:.0f} s after "
             f"launch can reach the missile before burnout on {ok} of {len(rs)} routes."
         )
-    status_words = {
-        "engageable": "yes",
-        "too_late": "too late",
-        "out_of_reach": "out of reach",
-        "beyond_horizon": "below the horizon",
-    }
+    from shieldcheck.study import status_caption
     rows = [
         [
             _shown(built, r.base),
@@ -311,7 +306,7 @@ def _boost_phase_section(study, base: str) -> tuple[list[str], str]:
             (
                 "<span class='yes'>yes</span>"
                 if r.status == "engageable"
-                else f"<span class='no'>{status_words[r.status]}</span>"
+                else f"<span class='no'>{html.escape(status_caption(r.status))}</span>"
             ),
             _fmt(r.distance_km),
             _fmt(r.time_available_s),
@@ -789,11 +784,7 @@ def build_report(
         parts.append(f"<figure>{im}</figure>")
 
     parts.append("<h2 id='thresholds'>Least interceptor speed per route</h2>")
-    status_words = {
-        "found": None,
-        "none_below_escape": "none up to escape speed",
-        "threat_cannot_reach": "threat cannot reach the target",
-    }
+    from shieldcheck.study import status_caption
     parts.append(
         _table(
             [
@@ -812,7 +803,7 @@ def build_report(
                     html.escape(t.target),
                     _fmt(t.threshold_speed_km_s, 2)
                     if t.threshold_status == "found"
-                    else html.escape(status_words[t.threshold_status]),
+                    else html.escape(status_caption(t.threshold_status)),
                     _shown(built, t.first_window_site) if t.first_window_site else "–",
                     _fmt(t.first_intercept_altitude_km),
                     "yes" if t.tail_chase else "–",
