@@ -278,6 +278,10 @@ def _label_forms(text: str) -> list[str]:
     return forms
 
 
+_HIDDEN_LABELS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""Axes -> the text under it naming the labels `_place_labels` found no room for."""
+
+
 def _place_labels(fig) -> None:
     """Greedy label placement on every axes of ``fig`` (after layout, in display coordinates).
 
@@ -285,9 +289,10 @@ def _place_labels(fig) -> None:
     twice and three times as far) whose box overlaps no label already placed and no marker and stays inside
     the axes; if none does, the one with the least overlap that stays inside. A label that fits inside at
     no offset is wrapped, then cut to its part before the first comma (`_label_forms`). A label that still
-    overlaps a label or a marker is not drawn: its name goes to the legend under the map ("not labelled
-    for want of room: ..."), so no two names are drawn on top of each other. A label repeating the text of a
-    label already placed for a point within 12 px (a site and its radar at one place) is not drawn twice.
+    overlaps a label or a marker is not drawn: its name goes to a line under the map and its legend ("Not
+    labelled for want of room: ..."), so no two names are drawn on top of each other. A label repeating
+    the text of a label already placed for a point within 12 px (a site and its radar at one place) is not
+    drawn twice.
     """
     pending = [(ax, _PLACED_LABELS[ax]) for ax in fig.axes if ax in _PLACED_LABELS]
     if not pending:
@@ -348,10 +353,14 @@ def _place_labels(fig) -> None:
             ann.set_va(va)
             placed.append((b.x0, b.y0, b.x1, b.y1))
             anchors.append((name, px, py))
-        if hidden:  # said in the legend, below the map: a name is never lost, only moved off the map
-            note = textwrap.fill("not labelled for want of room: " + ", ".join(hidden), 70)
-            _add_proxy(ax, mpatches.Patch(facecolor="none", edgecolor="none", label=note))
-            _refresh_legend(ax)
+        if hidden:  # said under the map and its legend: a name is never lost, only moved off the map
+            width_chars = max(40, int(axbox.width / (0.6 * 8.0 * fig.dpi / 72.0)))
+            note = textwrap.fill("Not labelled for want of room: " + ", ".join(hidden) + ".", width_chars)
+            below = ax.get_tightbbox(renderer).y0 - 3.0 * fig.dpi / 72.0  # under the legend and tick labels
+            if fig.get_layout_engine() is not None:
+                fig.set_layout_engine("none")  # the layout the labels were placed in stays as it is
+            _HIDDEN_LABELS[ax] = fig.text(axbox.x0 / fig.bbox.width, below / fig.bbox.height, note, ha="left",
+                                          va="top", fontsize=8, color="#333333")
         del _PLACED_LABELS[ax]
 
 
