@@ -214,6 +214,10 @@ def _key_answers(study, base: str, labels: dict) -> list[str]:
 def _change_text(c: dict) -> str:
     """One `shieldcheck.study.variant_changes` entry as plain text: ``path: base → value unit``."""
     def shown(v):
+        if isinstance(v, (list, tuple)) and all(isinstance(x, dict) and "name" in x for x in v):
+            return ", ".join(str(x["name"]) for x in v) or "none"  # a list of sites or radars: their names
+        if isinstance(v, (list, tuple, dict)):
+            return "a new value (in the variants table below)"
         text = fmt_number(v, 6, significant=True) if isinstance(v, float) else str(v)
         return text + (f" {c['unit']}" if c["unit"] else "")
 
