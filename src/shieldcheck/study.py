@@ -66,6 +66,7 @@ __all__ = [
     "boost_note",
     "variant_changes",
     "STATUS_CAPTIONS",
+    "check_footprint_resolution",
     "route_outcome",
     "status_caption",
 ]
@@ -1048,6 +1049,25 @@ class StudyFootprints:
     launch_case: object
     launch_areas: dict
     launch_extent: tuple
+
+
+def check_footprint_resolution(resolution_deg) -> None:
+    """Refuse a footprint grid step `study_footprints` would refuse, before any work (the report checks it
+    first: it refused a 0 only after computing the study).
+
+    Raises
+    ------
+    InputError
+        ``resolution_deg`` is not a finite number within the grid's bounds (`shieldcheck.footprint.grid`).
+
+    >>> check_footprint_resolution(0)
+    Traceback (most recent call last):
+    ...
+    shieldcheck.errors.InputError: grid resolution_deg must be within [0.001, 30], got 0
+    """
+    from shieldcheck.footprint import grid
+
+    grid(-1.0, 1.0, 0.0, 1.0, resolution_deg)
 
 
 def study_footprints(

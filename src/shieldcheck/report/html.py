@@ -390,9 +390,9 @@ def build_report(
 
     t_start = time.perf_counter()
     say = progress or (lambda _msg: None)
-    from shieldcheck.footprint import grid
+    from shieldcheck.study import check_footprint_resolution
 
-    grid(-1.0, 1.0, 0.0, 1.0, resolution_deg)  # the footprint grid's rules, checked before any work
+    check_footprint_resolution(resolution_deg)  # the footprint grid's rule, checked before any work
     model = load_scenario(scenario)
     out_dir = Path(out_dir)  # made when the page is written: a refusal on the way leaves nothing behind
 
