@@ -318,6 +318,7 @@ def _place_labels(fig) -> None:
             px, py = ax.transData.transform((x, y))
             name = ann.get_text()
             if any(t == name and math.hypot(px - qx, py - qy) < 12.0 for t, qx, qy in anchors):
+                ann.set_text("")
                 ann.set_visible(False)  # a site and its radar at one place: one name
                 continue
             best = None
@@ -338,11 +339,11 @@ def _place_labels(fig) -> None:
                             break
                     if best[0][1] <= 0.0:
                         break
-                if not best[0][0]:
+                if not best[0][0] and best[0][1] <= 0.0:  # a shorter form may find room where this did not
                     break
             (outside, cost), xy, ha, va, b, text = best
             if outside or cost > 0.0:  # no room: never drawn over another name or a marker
-                ann.set_text(name)
+                ann.set_text("")
                 ann.set_visible(False)
                 if name not in hidden:
                     hidden.append(name.replace("\n", " "))
