@@ -8,6 +8,7 @@ tests/test_fuzz_cli.py``. ``SHIELDCHECK_FUZZ_RANDOM=1`` draws new inputs instead
 import os
 import time
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -281,3 +282,48 @@ def test_sweep_bad_options_fail_before_running(text, tmp_path_factory):
     if "--vary" not in text and "--sample" not in text:
         args += ["--vary", "timeline.decision_s=1:2:0"]  # never a real sweep here (too slow for a fuzz)
     _invoke(args)
+
+
+# ------------------------------------------- output options: bad paths name their option (seventh session)
+_OUT_COMMANDS = {
+    # command line before the output option, the option as typed, the option as the error names it, kind
+    "sweep-plot": (["sweep-plot", "SWEEP", "--x", "timeline.decision_s"], "-o", "-o/--output", "file"),
+    "siting": (["siting", "european-third-site-2007", "--region", "50,56,10,20"], "-o", "-o/--out", "folder"),
+    "sweep": (["sweep", "european-third-site-2007", "--vary", "timeline.decision_s=30,60"], "--out", "--out",
+              "folder"),
+    "report": (["report", "european-third-site-2007"], "-o", "-o/--out", "folder"),
+    "compare": (["compare", "turkey-alternative-2007", "turkey-alternative-2007:poland", "--no-thresholds"],
+                "-o", "-o/--out", "folder"),
+}
+_BAD_FOLDERS = ["/proc/x", "/proc/y/z", "/sys/x", "/dev/null", "FILE/sub", "a" * 300, "a\x00b", "r.html",
+                "/dev/null/x"]
+_BAD_FILES = ["/proc/x.png", "/sys/x.png", "/dev/null", "FILE/x.png", "a" * 300 + ".png", "a\x00b.png",
+              "h.xyz", "FILE"]
+
+
+@pytest.mark.parametrize(
+    ("command", "bad"),
+    [(c, b) for c in _OUT_COMMANDS for b in (_BAD_FILES if _OUT_COMMANDS[c][3] == "file" else _BAD_FOLDERS)],
+)
+def test_output_options_refuse_bad_paths_naming_the_option_before_any_work(command, bad, tmp_path):
+    # `sweep --out /proc/x` failed after the work with "/proc/x: No such file or directory", naming the folder
+    # but not the option. Each refusal: exit 2, one line starting with the option, the value shown, within
+    # a few seconds (nothing computed), and nothing created.
+    head, option, named, _ = _OUT_COMMANDS[command]
+    (tmp_path / "FILE").write_text("x", encoding="utf-8")
+    (tmp_path / "sweep").mkdir()
+    path = bad.replace("FILE", str(tmp_path / "FILE")) if bad.startswith("FILE") else bad
+    if not path.startswith("/"):
+        path = str(tmp_path / path)
+    args = [str(tmp_path / "sweep") if a == "SWEEP" else a for a in head] + [option, path]
+    before = sorted(p.name for p in tmp_path.iterdir())
+    t0 = time.monotonic()
+    r = CliRunner().invoke(app, args)
+    took = time.monotonic() - t0
+    assert r.exit_code == 2, (args, r.exit_code, r.output)
+    lines = [x for x in r.stderr.splitlines() if x.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"error: {named} "), (args, r.stderr)
+    assert path.replace("\x00", "\\x00")[:60] in lines[0], (path, lines[0])  # the value, as typed
+    assert took < 15, (args, took)  # refused before any computing (a report takes ~30 s)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert not os.path.exists("/proc/x") and not os.path.exists("/sys/x")

@@ -48,14 +48,16 @@ def test_report_has_every_section_and_says_estimate(report):
     assert len(steps) >= 4
     # the debate, in the key answers
     russia = [a for a in result.key_answers if a.startswith("Russian")][0]
-    assert (
-        "0/10 (base)" in russia and "0/10 (speed-mda-slides)" in russia and "10/10 (speed-postol-9)" in russia
-    )
+    counts = {r["variant"]: r["groups"]["russia-us"] for r in result.variant_changes}
+    assert counts["base"] == (0, 10) and counts["speed-mda-slides"] == (0, 10)
+    assert counts["speed-postol-9"] == (10, 10)
     assert "least interceptor speed that engages each route (base): 6.35–6.97 km/s" in russia
     # Tehran and Tabriz to Ankara: two rows of the threshold table, and once in the key answers
     assert text.count("none up to escape speed") == 3
     # every variant is listed, none dropped for sharing a speed with another
-    assert all(f"({v})" in russia for v in ("speed-mda", "emr-oreilly-2007", "fylingdales-warning-only"))
+    assert set(counts) == {"base", "speed-mda-slides", "speed-mda", "speed-postol-8", "speed-postol-9",
+                           "emr-oreilly-2007", "fbx-nrc-2012", "fbx-lewis-postol-2012",
+                           "fylingdales-warning-only"}
     # sources of the contested speeds appear in the assumptions table
     assert "AFP, Aug 2007" in text and "SpaceNews" in text
 
@@ -125,10 +127,12 @@ def test_report_for_a_user_scenario(tmp_path):
     text = result.path.read_text(encoding="utf-8")
     for s in SECTIONS:
         assert f"id='{s}'" in text
-    assert result.key_answers[0].startswith(
-        "tabriz-west: routes defended / routes the threat can reach: 2/2 (base), 2/2 (faster); "
-        "least interceptor speed that engages each route (base): "
-    )
+    assert result.headline == ("In the base scenario, by this model's estimate from public figures (not a "
+                               "measurement): tabriz-west: 2 of 2 routes defended.")
+    assert result.key_answers[1].startswith(
+        "tabriz-west: least interceptor speed that engages each route (base): ")
+    assert [(r["variant"], r["groups"]) for r in result.variant_changes] == [
+        ("base", {"tabriz-west": (2, 2)}), ("faster", {"tabriz-west": (2, 2)})]
 
 
 def test_footprint_maps_mark_what_lies_outside_their_grid(report):
@@ -137,3 +141,23 @@ def test_footprint_maps_mark_what_lies_outside_their_grid(report):
     alts = [a for a, _ in _images(text) if "footprint:" in a]
     assert len(alts) >= 2
     assert all("hatched: outside the computed grid" in a for a in alts), alts
+
+
+def test_key_answers_lead_with_one_quotable_sentence_then_a_table_of_variants(report):
+    # The key answers listed all nine variants' counts in every line, burying the headline. Now: one
+    # sentence for the base scenario with the estimate caveat, threshold lines, then a compact table.
+    result, text, _ = report
+    head = result.headline
+    assert head == result.key_answers[0] and head.startswith("In the base scenario, by this model's estimate")
+    assert "not a measurement" in head and head.endswith(".") and not re.search(r"[a-z0-9)]\.\s", head)
+    # counts from `shieldcheck engage`'s summary (the CLI's table of the same scenario)
+    assert "Iranian IRBMs at European capitals: 36 of 39 routes defended" in head
+    assert "Washington and New York: 0 of 10 routes defended" in head
+    variants = [r["variant"] for r in result.variant_changes]
+    assert variants[0] == "base" and len(variants) == 9
+    assert not any(v in a for a in result.key_answers for v in variants[1:])  # variants are in the table only
+    box = text[text.index("<b>Key answers</b>"): text.index("id='architecture'")]
+    assert box.index(head.replace("'", "&#x27;")) < box.index("How the variants change it")
+    row = box[box.index("<td>speed-postol-9</td>"):]
+    row = row[: row.index("</tr>")]
+    assert "burnout_speed_km_s: 6.3 km/s → 9 km/s" in row and "<b>10/10</b>" in row

@@ -459,3 +459,52 @@ def test_labels_do_not_collide_and_the_legend_is_below_the_map():
     assert min(sizes) >= 8.0
     width = int.from_bytes(maps.fig_to_png_bytes(fig, dpi=150.0)[16:20], "big")
     assert width <= 1300, width
+
+
+def test_crowded_labels_are_never_drawn_over_each_other_and_none_is_lost():
+    """Many close places (the PAA map drew "yoshkar-ola" over "teykovo" and "washington" over a marker,
+    and a site and its radar at one place twice): after placement no two drawn labels overlap, no drawn
+    label covers a marker, a place's name is drawn once, and every name not drawn is listed under the map
+    (not in the legend: a longer legend moved the map after the labels were placed)."""
+    import math
+
+    names = ["Redzikowo", "Redzikowo", "yoshkar-ola", "teykovo", "vypolzovo", "kozelsk", "tatishchevo",
+             "berlin", "warsaw", "prague", "vienna", "bratislava", "budapest", "brdy", "dresden", "leipzig",
+             "poznan", "wroclaw", "krakow", "lodz"]
+    lat = [54.48, 54.48, 56.63, 56.99, 57.15, 54.0, 51.7, 52.52, 52.23, 50.08, 48.21, 48.15, 47.50, 49.64,
+           51.05, 51.34, 52.41, 51.11, 50.06, 51.76]
+    lon = [17.1, 17.1, 47.9, 40.4, 34.2, 35.8, 45.6, 13.4, 21.0, 14.44, 16.37, 17.11, 19.04, 13.78, 13.74,
+           12.37, 16.93, 17.03, 19.94, 19.46]
+    kinds = ["interceptor", "radar"] + ["launch"] * 5 + ["target"] * 13
+    for k in range(12):  # a dozen more within 1.5 degrees of Berlin
+        names.append(f"place-{k}")
+        lat.append(52.5 + 0.5 * math.sin(k))
+        lon.append(13.4 + 1.5 * math.cos(1.7 * k))
+        kinds.append("target")
+    fig, ax = maps.base_map((5.0, 55.0, 44.0, 60.0), projection="lambert", resolution="110m", title="crowd")
+    arts = maps.plot_places(ax, names, lat, lon, kind=kinds)
+    anns = [a for a in arts if hasattr(a, "xyann")]
+    fig.set_dpi(100.0)
+    maps._place_labels(fig)
+    r = fig.canvas.get_renderer()
+    drawn = [a for a in anns if a.get_visible()]
+    boxes = [a.get_window_extent(r) for a in drawn]
+    for i, b in enumerate(boxes):
+        for c in boxes[i + 1:]:
+            assert not b.overlaps(c), (b, c)
+    # markers: 4 pt around each place, as the placement counts them (independent: drawn from lat/lon here)
+    import cartopy.crs as ccrs
+
+    rad = 4.0 * fig.dpi / 72.0
+    for la, lo in zip(lat, lon, strict=True):
+        px, py = ax.transData.transform(ax.projection.transform_point(lo, la, ccrs.PlateCarree()))
+        for b in boxes:
+            assert not (b.x0 < px + rad and b.x1 > px - rad and b.y0 < py + rad and b.y1 > py - rad)
+    shown = [a.get_text().replace("\n", " ") for a in drawn]
+    assert shown.count("Redzikowo") == 1
+    note = maps._HIDDEN_LABELS[ax]
+    legend = note.get_text().replace("\n", " ")
+    assert note.get_window_extent(r).y1 <= ax.get_tightbbox(r).y0  # under the map and its legend
+    missing = [n for n in dict.fromkeys(names) if n not in shown]
+    assert missing, "the crowd is meant to leave some names without room"
+    assert all(n in legend for n in missing), (missing, legend)

@@ -65,9 +65,12 @@ def browser(tmp_path_factory, server):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     print(f"\nweb screenshots: {ARTIFACTS}")
     blocked: list[str] = []
+    api_calls: list[str] = []
 
     def gate(route):
         url = urllib.parse.urlparse(route.request.url)
+        if url.hostname == "127.0.0.1" and url.path.startswith("/api/"):
+            api_calls.append(route.request.url)
         if url.scheme in ("file", "data", "blob") or url.hostname == "127.0.0.1":
             if url.path == "/__test__/axe.min.js":  # axe-core for the accessibility test, same origin
                 return route.fulfill(path=str(AXE), content_type="text/javascript")
@@ -90,6 +93,17 @@ def browser(tmp_path_factory, server):
         yield ctx
         ctx.close()
     assert not blocked, f"requests to other hosts: {blocked[:5]}"
+    # the page sends the API only parameters it declares (the server refuses others with 422)
+    from web_server import call
+
+    doc = call(server, "/openapi.json")[2]
+    declared = {path: {p["name"] for op in ops.values() for p in op.get("parameters", [])
+                       if p["in"] == "query"} for path, ops in doc["paths"].items()}
+    assert api_calls, "the page made no API request"
+    for u in api_calls:
+        url = urllib.parse.urlparse(u)
+        keys = {k for k, _ in urllib.parse.parse_qsl(url.query, keep_blank_values=True)}
+        assert url.path in declared and keys <= declared[url.path], (u, declared.get(url.path))
 
 
 def open_page(browser, url):
@@ -166,6 +180,17 @@ def test_page_loads_without_errors_and_draws_the_map(browser, server):
     assert colour_fraction(png, SEA) > 0.05
     assert page.locator("#routes tbody tr").count() == 58
     assert counts(page) == cli_counts()
+    # the legend and the route table say each outcome in the study's words (one vocabulary): the legend
+    # called an in-atmosphere route "threat cannot reach"
+    from shieldcheck.study import STATUS_CAPTIONS
+
+    legend = page.evaluate("Array.from(document.querySelectorAll('#legend li')).map("
+                           "li => [li.dataset.outcome, li.textContent.trim()])")
+    assert dict(legend) == {k: STATUS_CAPTIONS[k] for k in ("defended", "not_defended", "threat_cannot_reach",
+                                                            "threat_in_atmosphere", "threat_invalid")}
+    shown = set(page.evaluate("Array.from(document.querySelectorAll('#routes tbody td:nth-child(4)'))"
+                              ".map(td => td.textContent)"))
+    assert shown and shown <= set(STATUS_CAPTIONS.values()), shown
     page.close()
 
 

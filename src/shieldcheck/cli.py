@@ -47,18 +47,20 @@ class _Commands(TyperGroup):
     """
 
     def invoke(self, ctx):
+        _OUTPUTS.clear()
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort):
             raise
         except InputError as exc:
-            _error(_line(exc), 2)
+            cause = exc.__cause__  # a writer's "cannot write PATH": say which option named PATH
+            _error((_output_error_text(cause) if isinstance(cause, OSError) else None) or _line(exc), 2)
         except UnicodeError as exc:
             _error(f"input is not UTF-8 text: {_line(exc, 300)}", 2)
         except OSError as exc:
             if exc.errno == errno.EPIPE:  # output piped into `head`: not an error
                 raise typer.Exit(0) from None
-            _error(_os_error_text(exc), 2)
+            _error(_output_error_text(exc) or _os_error_text(exc), 2)
         except KeyboardInterrupt:
             _error("interrupted", 130)
         except Exception as exc:
@@ -122,7 +124,9 @@ console = _new_console()
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"error: {_line(message)}", err=True)
+    cause = getattr(sys.exc_info()[1], "__cause__", None)  # called in `except InputError`: a failed write
+    named = _output_error_text(cause) if isinstance(cause, OSError) else None  # names its output option
+    typer.echo(f"error: {named or _line(message)}", err=True)
     raise typer.Exit(2)
 
 
@@ -572,16 +576,18 @@ def engage_cmd(
     out.print(_model_footer(study, "every source is in the scenario file"), style="dim", markup=False)
 
 
-def _model_footer(study, rest: str) -> str:
+def _model_footer(study, rest: str, *, note: str | None = None) -> str:
     """The closing line of a study's table: model estimates, how the threats were flown (the study's
-    `shieldcheck.study.boost_note`: kinematic, staged or both), the interceptors' kinematic reach."""
+    `shieldcheck.study.boost_note`: kinematic, staged or both, or ``note`` when given: a comparison's
+    `Comparison.model_note`), the interceptors' kinematic reach."""
     from shieldcheck.study import boost_note
 
     # --set overrides are named here: the tables' titles say "(base)", which alone would read as the
     # scenario's own numbers
     sets = "; ".join(getattr(study, "sets", ()) or ())
     changed = f"; numbers changed with --set: {sets} (not the scenario's own)" if sets else ""
-    return (f"Model estimates from public figures ({boost_note(study)}; interceptors: kinematic reach, "
+    note = boost_note(study) if note is None else note
+    return (f"Model estimates from public figures ({note}; interceptors: kinematic reach, "
             f"no homing){changed}; {rest}.")
 
 
@@ -707,16 +713,15 @@ def threshold_cmd(
             return
     except InputError as exc:
         _fail(str(exc))
+    from shieldcheck.study import status_caption
+
     out = _new_console()  # the width rule of every command (a bare Console() wraps piped output at 80)
     one = len(study.variants) == 1
     body = []
     for r in rows:
         v = r["threshold_speed_km_s"]
-        what = {
-            "found": f"{v:.2f}" if v is not None else "-",
-            "none_below_escape": "none up to escape speed",
-            "threat_cannot_reach": "threat cannot reach",
-        }[r["threshold_status"]]
+        what = (f"{v:.2f}" if v is not None else "-") if r["threshold_status"] == "found" else (
+            status_caption(r["threshold_status"]))  # the study's words, as the report's
         alt = r["first_intercept_altitude_km"]
         shown = study.built[r["variant"]].display_name  # the place, as engage's table shows a site
         first = f"{shown(r['first_window_site'])}, {alt:,.0f} km" if alt is not None else "-"
@@ -795,8 +800,16 @@ def report_cmd(
     from rich.markup import escape
 
     console.print(f"[bold]Key answers[/bold] (model estimates; {escape(result.model_note)}):")
-    for a in result.key_answers:
-        console.print(f"  • {a}")
+    console.print(f"  {escape(result.headline)}", style="bold")
+    for a in result.key_answers[1:]:
+        console.print(f"  • {escape(a)}")
+    if len(result.variant_changes) > 1:  # the report's table of how the variants change the answer
+        first = result.variant_changes[0]
+        body = [[r["variant"], r["changes"] if i else "(the answer above)",
+                 *(f"{d}/{n}" + (" *" if i and (d, n) != first["groups"][g] else "") for g, (d, n) in
+                   r["groups"].items())] for i, r in enumerate(result.variant_changes)]
+        console.print(_fit_table("how the variants change it: routes defended / reachable (* differs)",
+                                 ["variant", "what it changes", *first["groups"]], body))
     console.print(
         f"Report written to [bold]{result.path}[/bold] in {result.seconds:.1f} s "
         "(self-contained: open it in any browser, no network needed)."
@@ -871,6 +884,9 @@ def sweep_cmd(
     reliability: Annotated[float, typer.Option("--reliability", help="Interceptor reliability.")] = 1.0,
     raid: Annotated[int, typer.Option("--raid", help="Warheads per raid on each route.")] = 1,
     dask: Annotated[str | None, typer.Option("--dask", help="Address of an existing Dask scheduler.")] = None,
+    dask_timeout_s: Annotated[
+        float, typer.Option("--dask-timeout-s", help="Wait at most this long for the --dask scheduler, s.")
+    ] = 10.0,
     workers: Annotated[int | None, typer.Option("--workers", help="Local worker processes.")] = None,
     out: Annotated[str | None, typer.Option("--out", help="Output directory (resumable).")] = None,
 ) -> None:
@@ -911,6 +927,7 @@ def sweep_cmd(
             dask_address=dask,
             workers=workers,
             progress=True,
+            dask_timeout_s=dask_timeout_s,
         )
     except InputError as exc:
         _fail(str(exc))
@@ -924,6 +941,59 @@ def sweep_cmd(
 
 
 # ------------------------------------------------------------------ output paths: one rule for every command
+_OUTPUTS: dict[str, tuple[str, str, str]] = {}
+"""The outputs the running command was given: absolute path -> (option, value as typed, "file" or "folder"),
+recorded by `_out_file`/`_out_dir`, so that a write that fails later (after the computing) names its option
+(`_output_error_text`); cleared at the start of each command."""
+
+
+def _output_error_text(exc: OSError) -> str | None:
+    """One line naming the output option whose file or folder ``exc`` is about (the path itself, a file
+    inside a folder option, or a parent folder being made), else None."""
+    name = exc.filename if exc.filename is not None else exc.filename2
+    if name is None or not _OUTPUTS:
+        return None
+    try:
+        failed = os.path.abspath(os.fsdecode(name))
+    except (TypeError, ValueError):
+        return None
+    for path, (option, value, kind) in _OUTPUTS.items():
+        if os.path.commonpath([failed, path]) in (failed, path):
+            why = exc.strerror or str(exc)
+            where = "" if failed == path else f" ({_line(failed, 200)})"
+            what = "make or write into this folder" if kind == "folder" else "write this file"
+            return f"{option} {_line(value, 200)}: cannot {what}: {why}{where}"
+    return None
+
+
+def _writable_here(folder: Path, option: str, value: str, kind: str) -> None:
+    """Refuse, naming the option, an output whose nearest existing folder cannot take it: a part of the
+    path that is a file, a folder without write permission, or a file system that makes nothing there
+    (``/proc``, ``/sys``; root passes the permission test there). Probed by making and removing an empty
+    folder (``.shieldcheck-probe-*``) in that existing folder: the output itself is not created here, so
+    a command's other refusals still come before anything is written."""
+    import tempfile
+
+    anc = folder
+    while not anc.exists() and anc != anc.parent:
+        anc = anc.parent
+    what = "make this folder" if kind == "folder" else "write this file"
+    if not anc.is_dir():
+        raise InputError(f"{option} {_line(value, 200)}: cannot {what}: {_line(anc, 200)} is a file, not a "
+                         "folder")
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".shieldcheck-probe-", dir=anc))
+    except OSError as exc:
+        raise InputError(f"{option} {_line(value, 200)}: cannot {what}: nothing can be written in "
+                         f"{_line(anc, 200)} ({exc.strerror or exc})") from None
+
+
+def _too_long(path: str, option: str) -> None:
+    full = os.fsencode(os.path.abspath(path))
+    if len(full) >= 4096:  # PATH_MAX: the file system refuses it (and Path.exists() raises)
+        raise InputError(f"{option} {_line(path, 80)}: the path is longer than 4,095 bytes")
+
+
 CSV_SUFFIXES = (".csv",)
 GEOJSON_SUFFIXES = (".geojson", ".json")
 PNG_SUFFIXES = (".png",)
@@ -977,13 +1047,24 @@ def _out_file(path, option: str, suffixes: tuple[str, ...], *, text: bool = True
         raise InputError(f"{option} {_line(path, 200)}: unknown suffix {shown}; use {allowed}")
     if len(os.fsencode(p.name)) > 255:
         raise InputError(f"{option} {_line(path, 80)}: the file name is longer than 255 bytes")
+    if any(len(os.fsencode(part)) > 255 for part in p.parts):
+        raise InputError(f"{option} {_line(path, 80)}: a folder name is longer than 255 bytes")
+    _too_long(path, option)
     parent = p.parent if str(p.parent) else Path(".")
     if not parent.is_dir():
+        anc = parent
+        while not anc.exists() and anc != anc.parent:
+            anc = anc.parent
+        if anc.exists() and not anc.is_dir():
+            raise InputError(f"{option} {_line(path, 200)}: cannot write: {_line(anc, 200)} is a file, not a "
+                             "folder")
         raise InputError(
             f"{option} {_line(path, 200)}: cannot write: the folder {_line(parent, 200)} does not exist"
         )
     if p.is_dir():
         raise InputError(f"{option} {_line(path, 200)}: is a folder; give a file name")
+    _writable_here(parent, option, path, "file")
+    _OUTPUTS[os.path.abspath(path)] = (option, path, "file")
     return path
 
 
@@ -1011,8 +1092,11 @@ def _out_dir(path, option: str) -> str:
         )
     if any(len(os.fsencode(part)) > 255 for part in p.parts):
         raise InputError(f"{option} {_line(path, 80)}: a folder name is longer than 255 bytes")
+    _too_long(path, option)
     if p.exists() and not p.is_dir():
         raise InputError(f"{option} {_line(path, 200)}: is a file, not a folder")
+    _writable_here(p, option, path, "folder")  # checked, not made: the folder is made when written
+    _OUTPUTS[os.path.abspath(path)] = (option, path, "folder")
     return path
 
 
@@ -1523,9 +1607,9 @@ def compare_cmd(
     console.print(table)
     for label, note in c.climb_artefacts():
         console.print(f"{label}: {note}.")
-    for label, study in zip(c.labels, c.studies, strict=True):
-        console.print(_model_footer(study, f"{label}: every source is in the scenario file"), style="dim",
-                      markup=False)
+    # said once for every column (it was printed once per column, three times for three studies)
+    console.print(_model_footer(c.studies[0], "every source is in the scenario files", note=c.model_note()),
+                  style="dim", markup=False)
     for path in written:
         console.print(f"wrote [bold]{path}[/bold]")
 

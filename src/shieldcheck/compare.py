@@ -69,6 +69,23 @@ class Comparison:
                 notes.append((label, note))
         return notes
 
+    def model_note(self) -> str:
+        """How the threats of every column were flown, said once (`shieldcheck.study.boost_note` of each
+        column's variant): one note when the columns agree, else each column's note after its label.
+
+        >>> c = compare(["turkey-alternative-2007", "turkey-alternative-2007:poland"], thresholds=False)
+        >>> print(c.model_note())
+        threat boost: kinematic (a fixed burnout point from the class's figures)
+        """
+        from shieldcheck.study import boost_note
+
+        notes = {}
+        for label, (_, variant), study in zip(self.labels, self.specs, self.studies, strict=True):
+            notes[label] = boost_note(study, [variant] if variant in study.built else None)
+        if len(set(notes.values())) == 1:
+            return next(iter(notes.values()))
+        return "; ".join(f"{label}: {note}" for label, note in notes.items())
+
     def _groups(self, k: int) -> dict:
         variant = self.specs[k][1]
         return {g.threat: g for g in self.studies[k].groups if g.variant == variant}
@@ -147,9 +164,12 @@ class Comparison:
 
     def routes_table(self) -> list[dict]:
         """One row per (threat group, launch, target): per column the route's ``status`` (``defended``,
-        ``not_defended``, ``threat_cannot_reach`` or ``-`` where the study has no such route), and
+        ``not_defended``, ``threat_cannot_reach`` or ``-`` where the study has no such route), ``<label>
+        outcome`` (`shieldcheck.study.route_outcome`: the status with the threat's own reason), and
         ``<label> window_s`` (the best site's window) or ``<label> reason`` (why it is not defended), as
         the study's route summaries give them."""
+        from shieldcheck.study import route_outcome
+
         keys: dict[tuple[str, str, str], None] = {}
         per: list[dict] = []
         for k in range(len(self.labels)):
@@ -165,6 +185,7 @@ class Comparison:
             for k, label in enumerate(self.labels):
                 r = per[k].get((threat, launch, target))
                 row[label] = "-" if r is None else r.status
+                row[f"{label} outcome"] = "-" if r is None else route_outcome(r)
                 row[f"{label} window_s"] = round(r.window_s, 1) if r and r.status == "defended" else None
                 row[f"{label} reason"] = r.reason if r and r.status != "defended" else ""
             rows.append(row)

@@ -787,11 +787,11 @@ class _Resolver:
         found = self.own.get(_key(text))
         if found is not None:
             return found
-        try:
-            return resolve_place(text, field="coordinates")
+        try:  # the path names the field once (".place coordinates must ...", not "place: coordinates ...")
+            return resolve_place(text, field=path)
         except InputError as exc:
             if "is not in the catalog" not in str(exc):
-                raise InputError(f"{filename}: {path}: {exc}") from None
+                raise InputError(f"{filename}: {exc}") from None
         index = {**_place_index(), **self.own}
         hint = _did_you_mean(_key(text), index)
         raise InputError(

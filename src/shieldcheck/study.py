@@ -66,6 +66,10 @@ __all__ = [
     "boosts_flown",
     "boost_note",
     "variant_changes",
+    "STATUS_CAPTIONS",
+    "check_footprint_resolution",
+    "route_outcome",
+    "status_caption",
 ]
 
 BASE = "base"
@@ -76,6 +80,51 @@ MAX_STUDY_ROUTES = 200_000
 """Bound on variants × routes × sites of one study (a user controls all three)."""
 ROUTE_STATUSES = ("defended", "not_defended", "threat_cannot_reach")
 THRESHOLD_STATUSES = ("found", "none_below_escape", "threat_cannot_reach")
+STATUS_CAPTIONS: dict[str, str] = {
+    # route outcomes (`route_outcome`: the route status, the threat's own reason where it has no flight)
+    "defended": "defended",
+    "not_defended": "not defended",
+    "threat_cannot_reach": "threat cannot reach the target",
+    "threat_in_atmosphere": "threat's coast in the atmosphere: not modelled",
+    "threat_invalid": "threat route could not be set up",
+    # threshold statuses (a found speed is shown as its number)
+    "found": "least speed found",
+    "none_below_escape": "none up to escape speed",
+    # boost-phase statuses
+    "engageable": "engageable before burnout",
+    "too_late": "too late",
+    "out_of_reach": "out of reach",
+    "beyond_horizon": "below the horizon",
+}
+"""The words for every status a view shows: the CLI, the report, the comparison page and the web app read
+them here (one vocabulary; no view keeps its own). Each status has its own words: a route counted apart
+because its threat's coast stays in the atmosphere is not a threat that "cannot reach"."""
+
+
+def route_outcome(route) -> str:
+    """What a route's status says, with the threat's own reason where it has no modelled flight.
+
+    ``defended`` or ``not_defended``; for a ``threat_cannot_reach`` route, the reason code when it is
+    ``threat_in_atmosphere`` (the coast flies mostly below 100 km: not modelled) or ``threat_invalid``
+    (the route could not be set up), else ``threat_cannot_reach``. A key of `STATUS_CAPTIONS`.
+
+    >>> from types import SimpleNamespace as R
+    >>> route_outcome(R(status="threat_cannot_reach", reason_code="threat_in_atmosphere"))
+    'threat_in_atmosphere'
+    >>> status_caption(route_outcome(R(status="not_defended", reason_code="too_slow")))
+    'not defended'
+    """
+    status = route["status"] if isinstance(route, dict) else route.status
+    code = route["reason_code"] if isinstance(route, dict) else route.reason_code
+    if status == "threat_cannot_reach" and code in ("threat_in_atmosphere", "threat_invalid"):
+        return code
+    return status
+
+
+def status_caption(status: str) -> str:
+    """The words for a status (`STATUS_CAPTIONS`); an unknown one is shown as its key, underscores as
+    spaces."""
+    return STATUS_CAPTIONS.get(status, str(status).replace("_", " "))
 
 StudyRow = dataclasses.make_dataclass(
     "StudyRow",
@@ -1093,6 +1142,25 @@ class StudyFootprints:
     launch_case: object
     launch_areas: dict
     launch_extent: tuple
+
+
+def check_footprint_resolution(resolution_deg) -> None:
+    """Refuse a footprint grid step `study_footprints` would refuse, before any work (the report checks it
+    first: it refused a 0 only after computing the study).
+
+    Raises
+    ------
+    InputError
+        ``resolution_deg`` is not a finite number within the grid's bounds (`shieldcheck.footprint.grid`).
+
+    >>> check_footprint_resolution(0)
+    Traceback (most recent call last):
+    ...
+    shieldcheck.errors.InputError: grid resolution_deg must be within [0.001, 30], got 0
+    """
+    from shieldcheck.footprint import grid
+
+    grid(-1.0, 1.0, 0.0, 1.0, resolution_deg)
 
 
 def study_footprints(

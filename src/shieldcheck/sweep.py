@@ -984,6 +984,12 @@ def _dask_threads(client) -> int:
 
 
 _DASK_CONNECT_TIMEOUT_S = 10.0
+"""Default wait for a Dask scheduler to answer (`run_sweep`'s ``dask_timeout_s``, the CLI's
+``--dask-timeout-s``)."""
+DASK_TIMEOUT_BOUNDS_S = (0.5, 600.0)
+"""Bounds of ``dask_timeout_s``, s."""
+_DASK_GRACE_S = 5.0
+"""Beyond the timeout given to Dask, how long `_connect` waits for Dask to give up before it does."""
 _PARENT_POLL_S = 0.25
 
 
@@ -1005,8 +1011,27 @@ def _exit_with_parent(parent_pid: int) -> None:
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True, name="exit-with-parent").start()
 
 
-def _connect(client_cls, address: str):
-    """A ``distributed.Client`` on ``address``, or an `InputError` naming it after a bounded wait."""
+def _check_dask_timeout(timeout_s) -> float:
+    lo, hi = DASK_TIMEOUT_BOUNDS_S
+    if isinstance(timeout_s, bool) or not isinstance(timeout_s, (int, float)) or not lo <= timeout_s <= hi:
+        raise InputError(f"--dask-timeout-s must be a number of seconds within [{lo:g}, {hi:g}], got "
+                         f"{timeout_s!r}")
+    return float(timeout_s)
+
+
+def _connect(client_cls, address: str, timeout_s: float = _DASK_CONNECT_TIMEOUT_S):
+    """A ``distributed.Client`` on ``address``, or an `InputError` naming it after a bounded wait.
+
+    The timeout is given to Dask twice (the client's ``timeout`` and the ``distributed.comm.timeouts.connect``
+    setting its connections read); the client is made in a helper thread that is given up on
+    `_DASK_GRACE_S` after that, so the wait ends even if Dask's own retries do not (an unreachable scheduler
+    once held a loaded test run for 379 s).
+    """
+    import threading
+
+    import dask
+
+    timeout_s = _check_dask_timeout(timeout_s)
     text = str(address).strip()
     m = re.fullmatch(r"(tcp|tls|ws|wss|ucx)://([^\s/]+):(\d{1,5})", text)
     if m is None or not 1 <= int(m.group(3)) <= 65535:
@@ -1014,20 +1039,32 @@ def _connect(client_cls, address: str):
             f"--dask {text!r}: a scheduler address looks like tcp://HOST:PORT with PORT in [1, 65535], "
             "e.g. tcp://10.0.0.5:8786"
         )
-    try:
-        return client_cls(text, timeout=_DASK_CONNECT_TIMEOUT_S)
-    except Exception as exc:  # OSError (timed out, refused), ValueError: no scheduler there
-        raise InputError(
-            f"--dask {text}: no Dask scheduler answered within {_DASK_CONNECT_TIMEOUT_S:g} s "
-            f"({' '.join(str(exc).split())[:200] or type(exc).__name__}); start one with "
-            "`dask scheduler` or check the address"
-        ) from None
+    got: dict = {}
+
+    def make() -> None:
+        try:
+            with dask.config.set({"distributed.comm.timeouts.connect": f"{timeout_s}s"}):
+                got["client"] = client_cls(text, timeout=timeout_s)
+        except Exception as exc:  # OSError (timed out, refused), ValueError: no scheduler there
+            got["error"] = exc
+
+    helper = threading.Thread(target=make, daemon=True, name="shieldcheck-dask-connect")
+    helper.start()
+    helper.join(timeout_s + _DASK_GRACE_S)
+    if "client" in got:
+        return got["client"]
+    exc = got.get("error")
+    why = "no answer" if exc is None else " ".join(str(exc).split())[:200] or type(exc).__name__
+    raise InputError(
+        f"--dask {text}: no Dask scheduler answered within {timeout_s:g} s ({why}); start one with "
+        "`dask scheduler`, check the address or allow longer (--dask-timeout-s)"
+    ) from None
 
 
 class _Runner:
     """The executor behind a sweep: ``submit(fn, *args) -> future`` and ``as_completed(futures)``."""
 
-    def __init__(self, executor, dask_address, workers):
+    def __init__(self, executor, dask_address, workers, dask_timeout_s=_DASK_CONNECT_TIMEOUT_S):
         self.kind = executor if isinstance(executor, str) else "custom"
         self._own = None
         self._client = None
@@ -1056,7 +1093,7 @@ class _Runner:
                     dashboard_address=None,
                 )
             else:
-                self._client = _connect(Client, dask_address)
+                self._client = _connect(Client, dask_address, dask_timeout_s)
             self._own = self._client
             self._setup_dask(self._client)
         elif isinstance(executor, str):
@@ -1135,7 +1172,6 @@ def _check_manifest(out_dir: Path, manifest: dict) -> None:
                 f"{out_dir}: holds a different sweep (sweep.json differs in spec or scenario); "
                 "resume only with the same spec, or use another --out directory"
             )
-    _write_text_atomic(json.dumps(manifest, indent=2, sort_keys=True) + "\n", path)
 
 
 def run_sweep(
@@ -1147,6 +1183,7 @@ def run_sweep(
     workers: int | None = None,
     progress: bool = True,
     batch_size: int = 1,
+    dask_timeout_s: float = _DASK_CONNECT_TIMEOUT_S,
 ) -> Path:
     """Run (or resume) a sweep into ``out_dir``; return the path of the consolidated ``sweep.parquet``.
 
@@ -1169,6 +1206,10 @@ def run_sweep(
     batch_size : int, optional
         Points per task (a file is still written per point). Larger batches cut scheduling overhead for
         cheap points.
+    dask_timeout_s : float, optional
+        How long to wait for the scheduler at ``dask_address`` to answer, s (within
+        `DASK_TIMEOUT_BOUNDS_S`; default 10); past it (and a few seconds' grace for Dask to give up) an
+        `InputError` names the address.
 
     Returns
     -------
@@ -1178,8 +1219,10 @@ def run_sweep(
     Raises
     ------
     InputError
-        Bad spec, ``out_dir`` holding a different sweep, or points whose combined inputs the scenario
-        rejects (listed in ``errors.json``; every other point is still written).
+        Bad spec, ``out_dir`` holding a different sweep, a Dask scheduler that does not answer, or points
+        whose combined inputs the scenario rejects (listed in ``errors.json``; every other point is still
+        written). Every refusal before the first point (spec, manifest, scheduler) comes before
+        ``out_dir`` is created or written.
 
     Notes
     -----
@@ -1195,10 +1238,10 @@ def run_sweep(
         isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS
     ):
         raise InputError(f"workers must be a whole number within [1, {MAX_WORKERS}], got {workers!r}")
+    _check_dask_timeout(dask_timeout_s)
     started = time.time()
     out = Path(out_dir)
     points_dir = out / "points"
-    points_dir.mkdir(parents=True, exist_ok=True)
     model = _model(spec.scenario)
     points = plan(spec)
     base_hash = _base_hash(model, spec.variant, spec.fixed)
@@ -1211,10 +1254,8 @@ def run_sweep(
         "columns": list(types),
         "input_columns": list(spec.paths),
     }
-    _check_manifest(out, manifest)
-    for stale in points_dir.glob(".*.tmp"):
-        stale.unlink(missing_ok=True)
-    existing = {p.name for p in points_dir.glob("*.parquet")}
+    _check_manifest(out, manifest)  # reads only: nothing is created before the refusals below
+    existing = {p.name for p in points_dir.glob("*.parquet")} if points_dir.is_dir() else set()
     todo = []
     for p in points:
         f = _point_file(points_dir, p["index"], p["point_id"])
@@ -1229,7 +1270,16 @@ def run_sweep(
     spec_core = (spec.variant, spec.fixed, spec.effectiveness)
     runner = None
     if todo:
-        runner = _Runner(executor, dask_address, workers)
+        runner = _Runner(executor, dask_address, workers, dask_timeout_s)
+    try:  # the folder is made once the scheduler answered (an unreachable one left an empty sweep behind)
+        points_dir.mkdir(parents=True, exist_ok=True)
+        _write_text_atomic(json.dumps(manifest, indent=2, sort_keys=True) + "\n", out / "sweep.json")
+        for stale in points_dir.glob(".*.tmp"):
+            stale.unlink(missing_ok=True)
+    except BaseException:
+        if runner is not None:
+            runner.close()
+        raise
     try:
         with _Progress(progress, len(points), done_before, f"sweep {spec_hash(spec)[:8]}") as bar:
             if runner is not None:

@@ -175,13 +175,14 @@ def compare_page(comparison, *, map_png: bytes | None = None) -> str:
     )
 
     parts.append("<h2 id='routes'>Every route</h2>")
-    words = {"defended": "defended", "not_defended": "not defended", "threat_cannot_reach": "cannot reach"}
+    from shieldcheck.study import status_caption
     body = []
     for row in c.routes_table():
         cells = [_e(row["threat"]), _e(f"{row['launch']} → {row['target']}")]
         for label in labels:
             status, w, why = row[label], row[f"{label} window_s"], row[f"{label} reason"]
-            text = words.get(status, status) + (f" ({w:,.0f} s)" if w else "")
+            shown = "-" if status == "-" else status_caption(row[f"{label} outcome"])
+            text = shown + (f" ({w:,.0f} s)" if w else "")
             cells.append(
                 f"<span class='{'yes' if status == 'defended' else 'no'}'>{_e(text)}</span>"
                 + (f"<br><span class='note'>{_e(why)}</span>" if why else "")

@@ -1363,7 +1363,7 @@ def write_rows(rows, path, fmt: str = "csv", *, columns=None, metadata=None, typ
                 for row in rows:
                     w.writerow([_csv_value(row.get(c)) for c in cols])
         except OSError as exc:
-            raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+            raise InputError(f"cannot write {path}: {exc.strerror or exc}") from exc  # CLI: names the option
         return Path(path)
 
     import pyarrow as pa
@@ -1386,7 +1386,7 @@ def write_rows(rows, path, fmt: str = "csv", *, columns=None, metadata=None, typ
     try:
         pq.write_table(table, path)
     except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc}") from None
+        raise InputError(f"cannot write {path}: {exc}") from exc  # the CLI names the option
     return Path(path)
 
 

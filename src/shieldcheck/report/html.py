@@ -84,9 +84,19 @@ class ReportResult:
 
     path: Path
     key_answers: tuple[str, ...]
+    """The headline first (`headline`), then one line per threat group on the least interceptor speed,
+    then the boost-phase lines: all of the reported variant (the base scenario unless one was asked)."""
     seconds: float
     model_note: str = ""
     """How the threats were flown (`shieldcheck.study.boost_note`), for the console's key answers."""
+    variant_changes: tuple = ()
+    """How each other variant changes the answer: dicts with ``variant``, ``changes`` (what it sets, as
+    text) and ``groups`` (threat group name -> ``(defended, reachable)``), the reported variant first."""
+
+    @property
+    def headline(self) -> str:
+        """The one sentence to quote: routes defended per threat group, with the estimate caveat."""
+        return self.key_answers[0]
 
 
 def _img(png: bytes, alt: str) -> str:
@@ -159,34 +169,98 @@ def _speed(built) -> float:
     return max(s.interceptor.burnout_speed_km_s for s in built.architecture.sites)
 
 
-def _key_answers(study, base: str, labels: dict) -> list[str]:
-    """One line per threat group: routes defended / routes the threat can reach in every variant (routes,
-    not site rows), the routes the threat cannot reach counted apart, and the threshold speeds."""
-    out = []
+def _headline(study, base: str, labels: dict) -> str:
+    """One sentence a reader can quote: routes defended of those the threat can reach, per threat group, in
+    the reported variant, with the estimate caveat (the routes the threat cannot reach counted apart)."""
+    parts = []
     for g, label in labels.items():
-        groups = {x.variant: x for x in study.groups if x.threat == g}
-        b = groups[base]
-        parts = [f"{groups[v].routes_defended}/{groups[v].routes_reachable} ({v})" for v in study.variants]
-        text = f"{label}: routes defended / routes the threat can reach: " + ", ".join(parts)
+        b = next(x for x in study.groups if x.threat == g and x.variant == base)
+        text = f"{label}: {b.routes_defended} of {b.routes_reachable} routes defended"
         if b.routes_reachable < b.routes:
-            text += f"; {b.routes - b.routes_reachable} of {b.routes} routes the threat cannot reach"
+            text += f" ({b.routes - b.routes_reachable} more the threat cannot reach)"
+        parts.append(text)
+    which = "the base scenario" if base == BASE else f"variant {base}"
+    return (f"In {which}, by this model's estimate from public figures (not a measurement): "
+            + "; ".join(parts) + ".")
+
+
+def _key_answers(study, base: str, labels: dict) -> list[str]:
+    """The headline (`_headline`), then one line per threat group on the threshold speeds of the reported
+    variant (groups without any are left out)."""
+    out = [_headline(study, base, labels)]
+    for g, label in labels.items():
         ths = [t for t in study.thresholds if t.variant == base and t.threat == g and t.site == ""]
         found = [t.threshold_speed_km_s for t in ths if t.threshold_status == "found"]
         none = sum(t.threshold_status == "none_below_escape" for t in ths)
+        text = ""
         if found:
             lo, hi = min(found), max(found)
             span = f"{lo:.2f} km/s" if round(lo, 2) == round(hi, 2) else f"{lo:.2f}–{hi:.2f} km/s"
-            text += f"; least interceptor speed that engages each route ({base}): {span}"
+            text = f"{label}: least interceptor speed that engages each route ({base}): {span}"
         if none:
-            text += f", none up to escape speed for {none} route{'s' if none > 1 else ''}"
+            text = (text + "," if text else f"{label}:") + f" none up to escape speed for {none} route" + (
+                "s" if none > 1 else "")
         low, climb = below_climb_speed(study, ths)
         if low:
             text += (
                 f" ({low} below the {climb} km/s needed just to climb to the interceptor's fixed burnout "
                 "altitude: an artefact of that assumption, not a speed to quote)"
             )
-        out.append(text + ".")
+        if text:
+            out.append(text + ".")
     return out
+
+
+def _change_text(c: dict) -> str:
+    """One `shieldcheck.study.variant_changes` entry as plain text: ``path: base → value unit``."""
+    def shown(v):
+        if isinstance(v, (list, tuple)) and all(isinstance(x, dict) and "name" in x for x in v):
+            return ", ".join(str(x["name"]) for x in v) or "none"  # a list of sites or radars: their names
+        if isinstance(v, (list, tuple, dict)):
+            return "a new value (in the variants table below)"
+        text = fmt_number(v, 6, significant=True) if isinstance(v, float) else str(v)
+        return text + (f" {c['unit']}" if c["unit"] else "")
+
+    return f"{c['path']}: " + (f"{shown(c['base'])} → " if c["base"] is not None else "") + shown(c["value"])
+
+
+def _variant_changes(study, model, base: str, labels: dict) -> list[dict]:
+    """How each variant changes the answer: the reported variant first, then every other one, each with
+    what it sets (`shieldcheck.study.variant_changes`) and its routes defended / reachable per group."""
+    from shieldcheck.study import variant_changes
+
+    out = []
+    for v in [base, *(x for x in study.variants if x != base)]:
+        spec = model.variants.get(v)
+        changes = variant_changes(study, v, spec.set) if spec is not None else []
+        groups = {}
+        for g in labels:
+            x = next(y for y in study.groups if y.threat == g and y.variant == v)
+            groups[g] = (x.routes_defended, x.routes_reachable)
+        out.append({"variant": v, "changes": "; ".join(_change_text(c) for c in changes), "groups": groups})
+    return out
+
+
+def _variant_changes_table(rows: list[dict]) -> str:
+    """The compact table under the headline: one row per variant, a cell per threat group, the cells that
+    differ from the reported variant's in bold."""
+    if len(rows) < 2:
+        return ""
+    first = rows[0]["groups"]
+    body = []
+    for i, r in enumerate(rows):
+        cells = []
+        for label, (d, n) in r["groups"].items():
+            text = f"{d}/{n}"
+            cells.append(f"<b>{text}</b>" if i and (d, n) != first[label] else text)
+        what = html.escape(r["changes"]) if i else "(the answer above)"
+        body.append([html.escape(r["variant"]), what, *cells])
+    n = len(first)
+    return (
+        "<p>How the variants change it (routes defended / routes the threat can reach; in bold where a "
+        "variant's answer differs):</p>"
+        + _table(["variant", "what it changes", *first], body, num_cols=tuple(range(2, 2 + n)))
+    )
 
 
 def _shown(built, name: str) -> str:
@@ -227,12 +301,7 @@ def _boost_phase_section(study, base: str) -> tuple[list[str], str]:
             f"{b.burnout_speed_km_s:.1f} km/s interceptor fired {b.delay_s + b.launch_delay_s:.0f} s after "
             f"launch can reach the missile before burnout on {ok} of {len(rs)} routes."
         )
-    status_words = {
-        "engageable": "yes",
-        "too_late": "too late",
-        "out_of_reach": "out of reach",
-        "beyond_horizon": "below the horizon",
-    }
+    from shieldcheck.study import status_caption
     rows = [
         [
             _shown(built, r.base),
@@ -241,7 +310,7 @@ def _boost_phase_section(study, base: str) -> tuple[list[str], str]:
             (
                 "<span class='yes'>yes</span>"
                 if r.status == "engageable"
-                else f"<span class='no'>{status_words[r.status]}</span>"
+                else f"<span class='no'>{html.escape(status_caption(r.status))}</span>"
             ),
             _fmt(r.distance_km),
             _fmt(r.time_available_s),
@@ -321,9 +390,11 @@ def build_report(
 
     t_start = time.perf_counter()
     say = progress or (lambda _msg: None)
+    from shieldcheck.study import check_footprint_resolution
+
+    check_footprint_resolution(resolution_deg)  # the footprint grid's rule, checked before any work
     model = load_scenario(scenario)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = Path(out_dir)  # made when the page is written: a refusal on the way leaves nothing behind
 
     say("study: engagements and threshold speeds, base scenario and every variant")
     base = variant or BASE
@@ -340,6 +411,7 @@ def build_report(
     # ----------------------------------------------------------------- key answers
     group_labels = {t.name: (t.label or t.name) for t in model.threats}
     answers = _key_answers(study, base, group_labels)
+    changes = _variant_changes(study, model, base, group_labels)
     say("boost-phase section (when the scenario has one)")
     bp_answers, bp_html = _boost_phase_section(study, base)
     answers += bp_answers
@@ -604,9 +676,11 @@ def build_report(
     if model.description:
         parts.append(f"<p class='note'>{html.escape(model.description)}</p>")
     parts.append(
-        "<div class='answer'><b>Key answers</b><ul>"
-        + "".join(f"<li>{html.escape(a)}</li>" for a in answers)
-        + "</ul></div>"
+        f"<div class='answer'><b>Key answers</b><p class='headline'>{html.escape(answers[0])}</p><ul>"
+        + "".join(f"<li>{html.escape(a)}</li>" for a in answers[1:])
+        + "</ul>"
+        + _variant_changes_table(changes)
+        + "</div>"
     )
 
     parts.append("<h2 id='architecture'>The architecture</h2>")
@@ -714,11 +788,7 @@ def build_report(
         parts.append(f"<figure>{im}</figure>")
 
     parts.append("<h2 id='thresholds'>Least interceptor speed per route</h2>")
-    status_words = {
-        "found": None,
-        "none_below_escape": "none up to escape speed",
-        "threat_cannot_reach": "threat cannot reach the target",
-    }
+    from shieldcheck.study import status_caption
     parts.append(
         _table(
             [
@@ -737,7 +807,7 @@ def build_report(
                     html.escape(t.target),
                     _fmt(t.threshold_speed_km_s, 2)
                     if t.threshold_status == "found"
-                    else html.escape(status_words[t.threshold_status]),
+                    else html.escape(status_caption(t.threshold_status)),
                     _shown(built, t.first_window_site) if t.first_window_site else "–",
                     _fmt(t.first_intercept_altitude_km),
                     "yes" if t.tail_chase else "–",
@@ -835,7 +905,9 @@ def build_report(
         + " --json</code>.</p></main></body></html>"
     )
     path = out_dir / f"{built.name}{'-' + variant if variant else ''}.html"
+    out_dir.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(parts), encoding="utf-8")
     from shieldcheck.study import boost_note
 
-    return ReportResult(path, tuple(answers), time.perf_counter() - t_start, boost_note(study))
+    return ReportResult(path, tuple(answers), time.perf_counter() - t_start, boost_note(study),
+                        tuple(changes))

@@ -278,13 +278,21 @@ def _label_forms(text: str) -> list[str]:
     return forms
 
 
+_HIDDEN_LABELS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""Axes -> the text under it naming the labels `_place_labels` found no room for."""
+
+
 def _place_labels(fig) -> None:
     """Greedy label placement on every axes of ``fig`` (after layout, in display coordinates).
 
     Each label, in drawing order, takes the first offset of `_LABEL_OFFSETS_PT` (then the same offsets
     twice and three times as far) whose box overlaps no label already placed and no marker and stays inside
     the axes; if none does, the one with the least overlap that stays inside. A label that fits inside at
-    no offset is wrapped, then cut to its part before the first comma (`_label_forms`).
+    no offset is wrapped, then cut to its part before the first comma (`_label_forms`). A label that still
+    overlaps a label or a marker is not drawn: its name goes to a line under the map and its legend ("Not
+    labelled for want of room: ..."), so no two names are drawn on top of each other. A label repeating
+    the text of a label already placed for a point within 12 px (a site and its radar at one place) is not
+    drawn twice.
     """
     pending = [(ax, _PLACED_LABELS[ax]) for ax in fig.axes if ax in _PLACED_LABELS]
     if not pending:
@@ -300,9 +308,18 @@ def _place_labels(fig) -> None:
             r = 4.0 * fig.dpi / 72.0
             marks.append((px - r, py - r, px + r, py + r))
         placed: list = []
+        anchors: list = []  # (text, x, y) of the labels drawn
+        hidden: list[str] = []
 
         for ann in anns:
             if not ann.get_visible():
+                continue
+            x, y = ax.projection.transform_point(*ann.xy, ccrs.PlateCarree())
+            px, py = ax.transData.transform((x, y))
+            name = ann.get_text()
+            if any(t == name and math.hypot(px - qx, py - qy) < 12.0 for t, qx, qy in anchors):
+                ann.set_text("")
+                ann.set_visible(False)  # a site and its radar at one place: one name
                 continue
             best = None
             for text in _label_forms(ann.get_text()):  # a long label that fits nowhere wraps, then shortens
@@ -322,14 +339,29 @@ def _place_labels(fig) -> None:
                             break
                     if best[0][1] <= 0.0:
                         break
-                if not best[0][0]:
+                if not best[0][0] and best[0][1] <= 0.0:  # a shorter form may find room where this did not
                     break
-            _c, xy, ha, va, b, text = best
+            (outside, cost), xy, ha, va, b, text = best
+            if outside or cost > 0.0:  # no room: never drawn over another name or a marker
+                ann.set_text("")
+                ann.set_visible(False)
+                if name not in hidden:
+                    hidden.append(name.replace("\n", " "))
+                continue
             ann.set_text(text)
             ann.xyann = xy
             ann.set_ha(ha)
             ann.set_va(va)
             placed.append((b.x0, b.y0, b.x1, b.y1))
+            anchors.append((name, px, py))
+        if hidden:  # said under the map and its legend: a name is never lost, only moved off the map
+            width_chars = max(40, int(axbox.width / (0.6 * 8.0 * fig.dpi / 72.0)))
+            note = textwrap.fill("Not labelled for want of room: " + ", ".join(hidden) + ".", width_chars)
+            below = ax.get_tightbbox(renderer).y0 - 3.0 * fig.dpi / 72.0  # under the legend and tick labels
+            if fig.get_layout_engine() is not None:
+                fig.set_layout_engine("none")  # the layout the labels were placed in stays as it is
+            _HIDDEN_LABELS[ax] = fig.text(axbox.x0 / fig.bbox.width, below / fig.bbox.height, note, ha="left",
+                                          va="top", fontsize=8, color="#333333")
         del _PLACED_LABELS[ax]
 
 

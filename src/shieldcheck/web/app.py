@@ -183,8 +183,8 @@ def _keys_given_twice(body: bytes) -> str | None:
 
 
 def _ambiguous(text: str) -> JSONResponse:
-    """A parameter or key given twice: refused (422, the API's error shape) rather than one value taken
-    silently."""
+    """A parameter or key given twice, or a query parameter the endpoint does not take: refused (422, the
+    API's error shape) rather than a value taken or dropped silently."""
     return JSONResponse({"error": text}, status_code=422)
 
 
@@ -253,6 +253,59 @@ class _BodyLimit:
             return await self.app(scope, replay, send)
         finally:
             watcher.cancel()
+
+
+def _unknown_query(query: bytes, path: str, accepted: tuple[str, ...], body: bool = False) -> str | None:
+    """The first query parameter ``path`` does not declare, with the ones it accepts, else None
+    (``body``: the endpoint reads a JSON request body, which the message then points to)."""
+    from urllib.parse import parse_qsl
+
+    for k, _ in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+        if k not in accepted:
+            shown = k if len(k) <= 80 else k[:77] + "..."
+            if accepted:
+                takes = f"{path} accepts {', '.join(accepted)}"
+            else:
+                takes = f"{path} takes no query parameters" + (" (its input is the JSON request body)"
+                                                               if body else "")
+            return f"{shown}: unknown query parameter; {takes}"
+    return None
+
+
+class _KnownQuery:
+    """Pure ASGI middleware: refuse an API query parameter the endpoint does not declare with 422 in the
+    API's shape (``/api/study?bogus=1`` answered 200, the parameter ignored). The accepted names are read
+    from the app's routes (each endpoint's declared query parameters, by alias), so a parameter added to
+    an endpoint is accepted with it. Paths outside ``/api/`` (the page, whose permalink the page itself
+    reads) and unknown paths (404) pass through."""
+
+    def __init__(self, app, routes_of):
+        self.app = app
+        self.routes_of = routes_of
+        self._accepted: dict[str, tuple[tuple[str, ...], bool]] | None = None
+
+    def accepted(self) -> dict[str, tuple[tuple[str, ...], bool]]:
+        """Path -> (its query parameters, whether it reads a request body)."""
+        if self._accepted is None:
+            found: dict[str, tuple[list[str], list[bool]]] = {}
+            for r in self.routes_of.routes:
+                dependant = getattr(r, "dependant", None)
+                if dependant is None or not r.path.startswith("/api/"):
+                    continue
+                names, body = found.setdefault(r.path, ([], [False]))
+                names += [p.alias for p in dependant.query_params if p.alias not in names]
+                body[0] = body[0] or bool(dependant.body_params)
+            self._accepted = {k: (tuple(v), b[0]) for k, (v, b) in found.items()}
+        return self._accepted
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+            known = self.accepted().get(scope["path"])
+            if known is not None:
+                bad = _unknown_query(scope.get("query_string", b""), scope["path"], *known)
+                if bad:
+                    return await _ambiguous(bad)(scope, receive, send)
+        return await self.app(scope, receive, send)
 
 
 class _HostCheck:
@@ -476,6 +529,7 @@ def create_app(
         )
 
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
+    app.add_middleware(_KnownQuery, routes_of=app)  # inside the Host check: a foreign Host is refused first
     app.add_middleware(_HostCheck, allowed_hosts=tuple(allowed_hosts))
     if cors_origins:
         from starlette.middleware.cors import CORSMiddleware

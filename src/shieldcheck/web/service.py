@@ -561,13 +561,17 @@ def study_view(built, variant: str = "base", claims=(), thresholds: bool = False
     -------
     dict
         `Study.to_dict` (provenance, title, question, claims, ``rows``, ``routes``, ``groups``,
-        ``thresholds``) plus ``variant`` and ``model_note`` (`shieldcheck.study.boost_note`: how the
-        threats were flown).
+        ``thresholds``) plus ``variant``, ``model_note`` (`shieldcheck.study.boost_note`: how the
+        threats were flown), each route's ``outcome`` (`shieldcheck.study.route_outcome`) and
+        ``status_captions`` (`shieldcheck.study.STATUS_CAPTIONS`: the words the page shows for them).
     """
-    from shieldcheck.study import boost_note, build_study
+    from shieldcheck.study import STATUS_CAPTIONS, boost_note, build_study, route_outcome
 
     study = build_study(built, thresholds=thresholds)
     out = study.to_dict()
+    for r in out["routes"]:
+        r["outcome"] = route_outcome(r)  # the page colours and words a route by it, from the study's table
+    out["status_captions"] = dict(STATUS_CAPTIONS)
     out["model_note"] = boost_note(study)  # how the threats were flown, for the page's estimate line
     out["variant"] = variant
     out["claims"] = [dict(c) for c in claims]

@@ -4,7 +4,14 @@
 (function () {
   "use strict";
 
-  var COLORS = { defended: "#1a7f37", not_defended: "#c62828", threat_cannot_reach: "#6e6e6e" };
+  // colours by route outcome; the words are the study's (study.status_captions), never the page's own
+  var COLORS = { defended: "#1a7f37", not_defended: "#c62828", threat_cannot_reach: "#6e6e6e",
+    threat_in_atmosphere: "#9c8a5a", threat_invalid: "#6e6e6e" };
+  function caption(key) {
+    var words = current.study && current.study.status_captions;
+    return (words && words[key]) || String(key).replace(/_/g, " ");
+  }
+  function outcome(r) { return r ? (r.outcome || r.status) : "threat_cannot_reach"; }
   var snapshotEl = document.getElementById("snapshot-data");
   var SNAPSHOT = snapshotEl ? JSON.parse(snapshotEl.textContent) : null;
 
@@ -158,10 +165,10 @@
     layers.tracks.forEach(function (t) {
       if (!t.latitude_deg) return;
       var r = routes[t.threat + "|" + t.launch + "|" + t.target];
-      var status = r ? r.status : "threat_cannot_reach";
+      var status = outcome(r);
       splitAntimeridian(t.latitude_deg, t.longitude_deg).forEach(function (part) {
         L.polyline(part, { color: COLORS[status], weight: 1.5, opacity: 0.8 })
-          .bindTooltip(tooltip([t.launch + " → " + t.target, t.threat, status.replace(/_/g, " ")]), { sticky: true })
+          .bindTooltip(tooltip([t.launch + " → " + t.target, t.threat, caption(status)]), { sticky: true })
           .on("click", function () { selectRoute(r || { threat: t.threat, launch: t.launch, target: t.target }); })
           .addTo(overlay);
       });
@@ -169,8 +176,8 @@
     var targetStatus = {};
     Object.keys(routes).forEach(function (k) {
       var r = routes[k], prev = targetStatus[r.target];
-      var rank = { not_defended: 2, defended: 1, threat_cannot_reach: 0 };
-      if (prev === undefined || rank[r.status] > rank[prev]) targetStatus[r.target] = r.status;
+      var rank = { not_defended: 2, defended: 1, threat_in_atmosphere: 0, threat_invalid: 0, threat_cannot_reach: 0 };
+      if (prev === undefined || rank[outcome(r)] > rank[prev]) targetStatus[r.target] = outcome(r);
     });
     layers.sites.forEach(function (s) {
       if (s.kind === "radar") {
@@ -182,7 +189,7 @@
       } else if (s.kind === "target") {
         var st = targetStatus[s.name] || "threat_cannot_reach";
         L.circleMarker([s.latitude_deg, s.longitude_deg], { radius: 6, color: "#000", fillColor: COLORS[st], fillOpacity: 1, weight: 1 })
-          .bindTooltip(tooltip([s.label || s.name, "target: " + st.replace(/_/g, " ") + " (worst route)"])).addTo(overlay);
+          .bindTooltip(tooltip([s.label || s.name, "target: " + caption(st) + " (worst route)"])).addTo(overlay);
       }
     });
     drawSites();
@@ -279,6 +286,21 @@
   }
 
   // ------------------------------------------------------------------ panel
+  function drawLegend() {
+    // one entry per route outcome, in the study's words (an outcome no route has is still listed)
+    var ul = $("legend");
+    ul.textContent = "";
+    ["defended", "not_defended", "threat_cannot_reach", "threat_in_atmosphere", "threat_invalid"].forEach(function (k) {
+      var li = el("li");
+      li.dataset.outcome = k;
+      var sw = el("span", "", "swatch");
+      sw.style.background = COLORS[k];
+      li.appendChild(sw);
+      li.appendChild(document.createTextNode(" " + caption(k)));
+      ul.appendChild(li);
+    });
+  }
+
   function drawAnswers() {
     var s = current.study;
     $("title").textContent = s.title;
@@ -287,6 +309,7 @@
     $("model-note").textContent = "Model estimates from public figures (" + s.model_note +
       "; interceptors: kinematic reach, no homing), not measurements. Every number has its source in " +
       "the scenario file.";
+    drawLegend();
     var ul = $("groups");
     ul.textContent = "";
     s.groups.forEach(function (g) {
@@ -318,7 +341,7 @@
       tr.appendChild(td);
       tr.appendChild(el("td", r.launch));
       tr.appendChild(el("td", r.target));
-      tr.appendChild(el("td", r.status.replace(/_/g, " "), "status-" + r.status));
+      tr.appendChild(el("td", caption(outcome(r)), "status-" + r.status));
       tr.appendChild(el("td", r.best_site || "-"));
       tr.appendChild(el("td", fmt(r.window_s)));
       tr.appendChild(el("td", r.reason || ""));
@@ -349,7 +372,7 @@
     var det = $("detail");
     det.hidden = false;
     $("detail-h").textContent = route.launch + " → " + route.target + " (" + route.threat + "): " +
-      (route.status || "").replace(/_/g, " ");
+      (route.status ? caption(outcome(route)) : "");
     var best = rows.filter(function (r) { return r.site === route.best_site; })[0] || rows[0];
     drawTimeline(best);
     drawProfile(track, best);
@@ -364,7 +387,7 @@
         }).forEach(function (t) {
           ul.appendChild(el("li", t.threshold_status === "found"
             ? "least interceptor burnout speed for a window (any site): " + fmt(t.threshold_speed_km_s, 2) + " km/s" + (t.tail_chase ? ", tail chase" : "")
-            : "threshold speed: " + t.threshold_status.replace(/_/g, " "), "threshold"));
+            : "threshold speed: " + caption(t.threshold_status), "threshold"));
         });
       }).catch(function () { /* the answers above stand without it */ });
     }
