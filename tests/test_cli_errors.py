@@ -90,6 +90,17 @@ def test_usage_errors_are_one_line():
     _one_line_exit_2(_run("trajectory", "tehran", "berlin", "--step-s", "abc"), "--step-s")
 
 
+@pytest.mark.parametrize("value", ["nan", "-1", "0", "1e400"])
+def test_trajectory_step_s_is_checked_even_without_csv(value):
+    # found by the session-7 error scan: --step-s only samples --csv, and without it any value passed
+    _one_line_exit_2(_run("trajectory", "tehran", "berlin", "--step-s", value),
+                     "--step-s must be within (0, 86400]")
+
+
+def test_trajectory_step_s_without_csv_is_refused():
+    _one_line_exit_2(_run("trajectory", "tehran", "berlin", "--step-s", "5"), "give --csv too")
+
+
 def test_set_with_yaml_1_1_sexagesimal_names_the_field():
     _one_line_exit_2(_run("engage", FLAGSHIP, "--set", "timeline.decision_s=1:30"),
                      "timeline.decision_s", "'1:30'")

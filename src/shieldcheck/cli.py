@@ -193,7 +193,9 @@ def trajectory_cmd(
     ] = None,
     earth: Annotated[str, typer.Option(help="wgs84 or sphere.")] = "wgs84",
     no_rotation: Annotated[bool, typer.Option("--no-rotation", help="Switch Earth rotation off.")] = False,
-    step_s: Annotated[float, typer.Option("--step-s", help="Sample step for --csv, s.")] = 10.0,
+    step_s: Annotated[
+        float | None, typer.Option("--step-s", help="Sample step for --csv, s (default 10).")
+    ] = None,
     csv_path: Annotated[
         str | None,
         typer.Option("--csv", help="Write the sampled trajectory to this CSV file ('-': standard output)."),
@@ -232,6 +234,13 @@ def trajectory_cmd(
     try:
         csv_path = _out_file(csv_path, "--csv", CSV_SUFFIXES)
         _one_stdout(**{"--json": STDOUT if as_json else None, "--csv": csv_path})  # one was dropped silently
+        if step_s is not None:  # checked even when unused: a bad value is never accepted silently
+            from shieldcheck.errors import require_within
+
+            require_within("--step-s", step_s, 0.0, 86400.0, lo_open=True)
+            if csv_path is None:
+                raise InputError(f"--step-s {step_s:g} sets the sampling of --csv; give --csv too")
+        step_s = 10.0 if step_s is None else step_s
         from shieldcheck.catalog import get_missile, resolve_place
         from shieldcheck.catalog.boosters import class_booster, with_booster
 
