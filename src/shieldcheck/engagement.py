@@ -116,19 +116,18 @@ _NCOL = 26
 
 
 @numba.njit(cache=True)
-def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, need_tau, r1, v1, v2, out):
+def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, need_tau, r1, v1, v2, out):
     """Can an interceptor launched at or after ``t_l0`` be at the inertial point ``p`` at time ``t``?
 
     The coast τ = t − t_launch − t_b ranges over [1 s, min(t − t_l0 − t_b, max_coast)]. The speed needed
     is U-shaped in τ: the earliest launch (largest τ) is tried first, then the interior minimum by golden
     section, stopping at the first feasible τ unless ``need_tau`` asks for the largest one. Returns a reason
     code (_OK, _TOO_EARLY, _TOO_SLOW) and writes out[0] = the speed needed (the least found), out[1] = the
-    τ used (the largest feasible with ``need_tau``), out[2] = the latest launch time (``detail`` only),
-    and the interceptor's arrival velocity for τ used into ``v2``.
+    τ used (the largest feasible with ``need_tau``), and the interceptor's arrival velocity for τ used into
+    ``v2``. The latest launch that reaches ``p`` at ``t`` is `_latest_launch`'s.
     """
     out[0] = np.nan
     out[1] = np.nan
-    out[2] = np.nan
     tau_hi = min(t - t_l0 - t_b, max_coast)
     if tau_hi < _TAU_MIN_S:
         return _TOO_EARLY
@@ -181,12 +180,10 @@ def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, need_t
         return _TOO_SLOW
     out[1] = feasible_tau
     intercept_speed_kernel(r_bo, t - feasible_tau, p, t, omega, mu, r1, v1, v2)
-    if detail:
-        out[2] = _latest_launch(t, p, r_bo, omega, mu, v_max, t_b, feasible_tau, -np.inf)
     return _OK
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _latest_launch(t, p, r_bo, omega, mu, v_max, t_b, feasible_tau, latest):
     """Latest launch time (s) that still reaches the inertial point ``p`` at ``t``, unless it is at most
     ``latest``.
@@ -197,6 +194,8 @@ def _latest_launch(t, p, r_bo, omega, mu, v_max, t_b, feasible_tau, latest):
     search stops as soon as its answer cannot exceed ``latest`` (the answer ``t - t_b - hi`` is at most
     ``t - t_b - lo`` at every step, floating-point subtraction being monotonic) and returns a value at
     most ``latest``, so the caller's maximum is the same to the last bit with fewer Lambert solutions.
+    Inlined into `_engage_kernel`, its one caller: compiled on its own it added about 0.5 s of CPU to the
+    engagement kernel's first compilation, the critical path of a first run.
     """
     lo = _TAU_MIN_S
     hi = feasible_tau
@@ -288,7 +287,7 @@ def _seen(r_ecef, radars, ranges, a, e2):
 
 
 @numba.njit(cache=True)
-def _ok_at(t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, detail, w, fout, need_tau=False):
+def _ok_at(t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, w, fout, need_tau=False):
     """The intercept predicate at time t for threat i, in the order altitude, radar track, kinematics.
 
     ``ip`` = (v_max, t_b, max_coast, alt_min, alt_max, launch_delay). Returns (code, altitude) with code
@@ -302,7 +301,7 @@ def _ok_at(t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, detail, 
     if track and not (t >= t_det and _seen(w[2], radars, ranges[i], a, e2)):
         return _NEVER_TRACKED, alt
     code = _feasible(
-        t, w[0], r_bo, omega, mu, ip[0], ip[1], ip[2], t_l0, detail, need_tau, w[3], w[4], w[5], fout
+        t, w[0], r_bo, omega, mu, ip[0], ip[1], ip[2], t_l0, need_tau, w[3], w[4], w[5], fout
     )
     return code, alt
 
@@ -313,7 +312,7 @@ def _edge(lo, hi, ok_hi, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l
     for _ in range(iters):
         mid = 0.5 * (lo + hi)
         c, _ = _ok_at(
-            mid, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, np.bool_(False), w, fout,
+            mid, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, w, fout,
             np.bool_(False),
         )
         if (c == _OK) == ok_hi:
@@ -413,7 +412,7 @@ def _engage_kernel(
                 t_prev = t
                 continue
             code, _alt = _ok_at(
-                t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, np.bool_(False), w, fout,
+                t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, w, fout,
                 np.bool_(False),
             )
             ok = code == _OK
@@ -431,7 +430,7 @@ def _engage_kernel(
                     lo, hi = t_prev, t
                 if ok and lo < hi:
                     c0, _ = _ok_at(
-                        lo, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, np.bool_(False),
+                        lo, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0,
                         w, fout,
                         np.bool_(False),
                     )
@@ -464,7 +463,7 @@ def _engage_kernel(
             for side in range(1 if probe else 2):
                 te = start if side == 0 else end
                 c2, alt = _ok_at(
-                    te, i, th, radars, ranges, t_det, np.bool_(False), r_bo, env, ip, t_l0, np.bool_(False),
+                    te, i, th, radars, ranges, t_det, np.bool_(False), r_bo, env, ip, t_l0,
                     w, fout, np.bool_(True),
                 )
                 lat, _h = geodetic_kernel(w[2, 0], w[2, 1], w[2, 2], env[2], env[3])
@@ -528,7 +527,7 @@ def _shots(start, i, th, radars, ranges, t_det, track, r_bo, env, ip, tl, step, 
             if t - t_next - t_b < _TAU_MIN_S:
                 continue
             c, _ = _ok_at(
-                t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_next, np.bool_(False), w, fout,
+                t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_next, w, fout,
                 np.bool_(False),
             )
             if c == _OK:
@@ -580,7 +579,7 @@ def _diagnose(row, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, ste
     for k in range(ks + 1):
         t = min(tb + k * step, tf)
         code, _alt = _ok_at(
-            t, i, th, radars, ranges, t_det, np.bool_(False), r_bo, env, ip, t_l0, np.bool_(False), w, fout,
+            t, i, th, radars, ranges, t_det, np.bool_(False), r_bo, env, ip, t_l0, w, fout,
             np.bool_(False),
         )
         if code == _ALTITUDE:
