@@ -15,6 +15,7 @@ from shieldcheck.engagement import (
     engage_many,
     engage_scenario,
     interceptor_path,
+    scenario_trajectories,
 )
 from shieldcheck.errors import InputError
 from shieldcheck.interceptors import InterceptorSite, InterceptorType, required_speed
@@ -98,6 +99,53 @@ def test_latest_launch_is_the_last_moment_that_works():
     ]
     assert not any(ok_late)
     assert r.time_to_decide_s == pytest.approx(r.latest_launch_s - it.launch_delay_s - r.track_s)
+
+
+def _flagship_route(launch, target):
+    built = build(load_scenario("european-third-site-2007"))
+    i = next(k for k, c in enumerate(built.threats) if (c.launch.name, c.target.name) == (launch, target))
+    arch_ = built.architecture
+    return scenario_trajectories(built)[i], arch_.sites[0], arch_
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["tehran-london-8", "tehran-london-6.3", "kozelsk-dc-8", "flagship-tehran-washington"],
+)
+def test_latest_launch_is_the_latest_over_the_intercept_times_to_10_ms(case):
+    # Independent check of the maximum the kernel keeps over the intercept times it scans (its 5 s samples
+    # inside the window, and the window's edges), with the public required_speed (one Lambert solve per
+    # time): a launch 0.01 s after the reported latest launch reaches none of them, one 0.01 s before
+    # reaches at least one. The kernel searches the latest times first and stops a search once it cannot
+    # beat the best found (seventh session): a search stopped wrongly, either way, shows here. In the
+    # flagship's Tehran-Washington row the latest launch belongs to an intercept time inside the window,
+    # not to its end (a search stopped on the wrong bound cost it 14 s).
+    if case.startswith("flagship"):
+        traj, s, a = _flagship_route("tehran", "washington")
+    else:
+        traj = TEHRAN_LONDON if case.startswith("tehran") else KOZELSK_DC
+        s = site(float(case.rsplit("-", 1)[1]))
+        a = arch(s)
+    r = engage(traj, s, a)
+    it = s.interceptor
+    assert r.engageable and r.window_s == pytest.approx(r.window_end_s - r.window_start_s)  # one segment
+    assert r.latest_launch_s > r.earliest_launch_s + 1.0
+    k = np.arange(math.ceil((traj.flight_time_s - traj.burn_time_s) / 5.0) + 1)
+    ts = np.minimum(traj.burn_time_s + 5.0 * k, traj.flight_time_s)
+    inside = ts[(ts >= r.window_start_s) & (ts <= r.window_end_s)]
+    ts = np.concatenate([inside, [r.window_start_s, r.window_end_s]])
+    p_ecef, _, _, _ = trajectory_state(traj, ts)
+
+    def reached(launch):
+        return [
+            bool(required_speed(s, p_ecef[i], ts[i] - launch) <= it.burnout_speed_km_s)
+            for i in range(ts.size)
+            if ts[i] - launch - it.burn_time_s >= 1.0
+        ]
+
+    assert ts.size > 10
+    assert any(reached(r.latest_launch_s - 0.01))
+    assert not any(reached(r.latest_launch_s + 0.01))
 
 
 def test_timeline_arithmetic():

@@ -369,3 +369,36 @@ def test_flagship_engage_and_help_import_only_what_they_need():
         loaded = set(json.loads(proc.stdout.strip().splitlines()[-1]))
         assert "shieldcheck.cli" in loaded
         assert not loaded & set(unwanted), f"shieldcheck {' '.join(args)} imported {loaded & set(unwanted)}"
+
+
+def test_the_console_command_keeps_its_start_up_objects_out_of_the_collector():
+    # a regression guard for start-up time, not a clock (issue 9, kind 16; seventh session): Python's cyclic
+    # collector walked the ~130,000 objects of numba's registries, typer, pydantic and numpy at every full
+    # collection, twice during a warm flagship engage and again at shutdown (0.2-0.3 s of CPU). `main`
+    # freezes them (gc.freeze) when it starts, after numba's import and when its command is done: counted
+    # here in a fresh process, the second run of the same command (the first may compile)
+    code = textwrap.dedent(
+        """
+        import gc, json, sys
+        full = []
+        gc.callbacks.append(lambda phase, info: full.append(1) if (phase, info["generation"]) == ("stop", 2)
+                            else None)
+        sys.argv = ["shieldcheck", *json.loads(sys.argv[1])]
+        from shieldcheck.cli import main
+        try:
+            main()
+        except SystemExit as exc:
+            assert exc.code in (0, None), exc.code
+        print(json.dumps([len(full), gc.get_freeze_count(), len(gc.get_objects())]))
+        """
+    )
+    args = ["engage", "european-third-site-2007", "--set", "threats.iran-europe.targets=[berlin]"]
+    for _ in range(2):
+        proc = subprocess.run(
+            [sys.executable, "-c", code, json.dumps(args)], capture_output=True, text=True, timeout=900
+        )
+        assert proc.returncode == 0, proc.stderr[-3000:]
+    full, frozen, left = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert frozen > 50_000, frozen  # numba's registries and the modules are frozen
+    assert left < frozen // 20, (left, frozen)  # the shutdown's collections walk (almost) nothing
+    assert full <= 1, full  # one full collection in the run (numba's registry refresh), not two or more

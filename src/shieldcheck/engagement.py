@@ -116,19 +116,18 @@ _NCOL = 26
 
 
 @numba.njit(cache=True)
-def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, need_tau, r1, v1, v2, out):
+def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, need_tau, r1, v1, v2, out):
     """Can an interceptor launched at or after ``t_l0`` be at the inertial point ``p`` at time ``t``?
 
     The coast τ = t − t_launch − t_b ranges over [1 s, min(t − t_l0 − t_b, max_coast)]. The speed needed
     is U-shaped in τ: the earliest launch (largest τ) is tried first, then the interior minimum by golden
     section, stopping at the first feasible τ unless ``need_tau`` asks for the largest one. Returns a reason
     code (_OK, _TOO_EARLY, _TOO_SLOW) and writes out[0] = the speed needed (the least found), out[1] = the
-    τ used (the largest feasible with ``need_tau``), out[2] = the latest launch time (``detail`` only),
-    and the interceptor's arrival velocity for τ used into ``v2``.
+    τ used (the largest feasible with ``need_tau``), and the interceptor's arrival velocity for τ used into
+    ``v2``. The latest launch that reaches ``p`` at ``t`` is `_latest_launch`'s.
     """
     out[0] = np.nan
     out[1] = np.nan
-    out[2] = np.nan
     tau_hi = min(t - t_l0 - t_b, max_coast)
     if tau_hi < _TAU_MIN_S:
         return _TOO_EARLY
@@ -181,24 +180,42 @@ def _feasible(t, p, r_bo, omega, mu, v_max, t_b, max_coast, t_l0, detail, need_t
         return _TOO_SLOW
     out[1] = feasible_tau
     intercept_speed_kernel(r_bo, t - feasible_tau, p, t, omega, mu, r1, v1, v2)
-    if detail:
-        # latest launch: the smallest feasible τ, on the falling side left of feasible_tau
-        lo = _TAU_MIN_S
-        hi = feasible_tau
-        w1 = np.empty(3)
-        w2 = np.empty(3)
-        w3 = np.empty(3)
-        if intercept_speed_kernel(r_bo, t - lo, p, t, omega, mu, w1, w2, w3) <= v_max:
-            hi = lo
-        else:
-            for _ in range(_BISECT):
-                mid = 0.5 * (lo + hi)
-                if intercept_speed_kernel(r_bo, t - mid, p, t, omega, mu, w1, w2, w3) <= v_max:
-                    hi = mid
-                else:
-                    lo = mid
-        out[2] = t - t_b - hi
     return _OK
+
+
+@numba.njit(cache=True, inline="always")
+def _latest_launch(t, p, r_bo, omega, mu, v_max, t_b, feasible_tau, latest):
+    """Latest launch time (s) that still reaches the inertial point ``p`` at ``t``, unless it is at most
+    ``latest``.
+
+    The smallest feasible coast τ, by bisection on the falling side left of ``feasible_tau`` (a feasible
+    τ from `_feasible`), gives the launch time ``t - t_b - τ``. ``latest`` is the largest launch time the
+    caller has found so far (-inf for none), which it keeps as the maximum over intercept times: the
+    search stops as soon as its answer cannot exceed ``latest`` (the answer ``t - t_b - hi`` is at most
+    ``t - t_b - lo`` at every step, floating-point subtraction being monotonic) and returns a value at
+    most ``latest``, so the caller's maximum is the same to the last bit with fewer Lambert solutions.
+    Inlined into `_engage_kernel`, its one caller: compiled on its own it added about 0.5 s of CPU to the
+    engagement kernel's first compilation, the critical path of a first run.
+    """
+    lo = _TAU_MIN_S
+    hi = feasible_tau
+    if t - t_b - lo <= latest:
+        return t - t_b - hi
+    w1 = np.empty(3)
+    w2 = np.empty(3)
+    w3 = np.empty(3)
+    if intercept_speed_kernel(r_bo, t - lo, p, t, omega, mu, w1, w2, w3) <= v_max:
+        hi = lo
+    else:
+        for _ in range(_BISECT):
+            if t - t_b - lo <= latest:
+                break  # the answer lies in [lo, hi]: it cannot exceed latest
+            mid = 0.5 * (lo + hi)
+            if intercept_speed_kernel(r_bo, t - mid, p, t, omega, mu, w1, w2, w3) <= v_max:
+                hi = mid
+            else:
+                lo = mid
+    return t - t_b - hi
 
 
 @numba.njit(cache=True)
@@ -270,7 +287,7 @@ def _seen(r_ecef, radars, ranges, a, e2):
 
 
 @numba.njit(cache=True)
-def _ok_at(t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, detail, w, fout, need_tau=False):
+def _ok_at(t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, w, fout, need_tau=False):
     """The intercept predicate at time t for threat i, in the order altitude, radar track, kinematics.
 
     ``ip`` = (v_max, t_b, max_coast, alt_min, alt_max, launch_delay). Returns (code, altitude) with code
@@ -284,7 +301,7 @@ def _ok_at(t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, detail, 
     if track and not (t >= t_det and _seen(w[2], radars, ranges[i], a, e2)):
         return _NEVER_TRACKED, alt
     code = _feasible(
-        t, w[0], r_bo, omega, mu, ip[0], ip[1], ip[2], t_l0, detail, need_tau, w[3], w[4], w[5], fout
+        t, w[0], r_bo, omega, mu, ip[0], ip[1], ip[2], t_l0, need_tau, w[3], w[4], w[5], fout
     )
     return code, alt
 
@@ -295,7 +312,7 @@ def _edge(lo, hi, ok_hi, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l
     for _ in range(iters):
         mid = 0.5 * (lo + hi)
         c, _ = _ok_at(
-            mid, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, np.bool_(False), w, fout,
+            mid, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, w, fout,
             np.bool_(False),
         )
         if (c == _OK) == ok_hi:
@@ -377,6 +394,12 @@ def _engage_kernel(
         ks = int(math.ceil((tf - tb) / step))
         need_ok = np.inf
         latest = -np.inf
+        # with detail: the intercept times whose latest launch is searched once the window is known, latest
+        # times first (the latest launch mostly grows with the intercept time, so most searches then stop
+        # early: `_latest_launch`), with the feasible coast each search starts from
+        late_t = np.empty(ks + 3)
+        late_tau = np.empty(ks + 3)
+        n_late = 0
         window = 0.0
         start = np.nan
         end = np.nan
@@ -389,13 +412,16 @@ def _engage_kernel(
                 t_prev = t
                 continue
             code, _alt = _ok_at(
-                t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, detail, w, fout, np.bool_(False)
+                t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, w, fout,
+                np.bool_(False),
             )
             ok = code == _OK
             if ok:
                 need_ok = min(need_ok, fout[0])
                 if detail:
-                    latest = max(latest, fout[2])
+                    late_t[n_late] = t
+                    late_tau[n_late] = fout[1]
+                    n_late += 1
             if ok != prev_ok:
                 if t_prev - t_l0 - t_b < _TAU_MIN_S:
                     # the previous sample was skipped (too early): the edge is where launch becomes possible
@@ -404,7 +430,7 @@ def _engage_kernel(
                     lo, hi = t_prev, t
                 if ok and lo < hi:
                     c0, _ = _ok_at(
-                        lo, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, np.bool_(False),
+                        lo, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0,
                         w, fout,
                         np.bool_(False),
                     )
@@ -437,8 +463,8 @@ def _engage_kernel(
             for side in range(1 if probe else 2):
                 te = start if side == 0 else end
                 c2, alt = _ok_at(
-                    te, i, th, radars, ranges, t_det, np.bool_(False), r_bo, env, ip, t_l0, detail, w, fout,
-                    np.bool_(True),
+                    te, i, th, radars, ranges, t_det, np.bool_(False), r_bo, env, ip, t_l0,
+                    w, fout, np.bool_(True),
                 )
                 lat, _h = geodetic_kernel(w[2, 0], w[2, 1], w[2, 2], env[2], env[3])
                 lon = math.atan2(w[2, 1], w[2, 0])
@@ -462,9 +488,16 @@ def _engage_kernel(
                     row[_C_LAT1] = math.degrees(lat)
                     row[_C_LON1] = math.degrees(lon)
                 if detail and c2 == _OK:
-                    latest = max(latest, fout[2])
+                    late_t[n_late] = te
+                    late_tau[n_late] = fout[1]
+                    n_late += 1
             row[_C_SHOTS] = 1.0
             if detail:
+                for j in range(n_late - 1, -1, -1):  # the window's end, its start, then the samples backwards
+                    tj = late_t[j]
+                    _threat_state(tj, i, th, env, w, np.bool_(False))
+                    tl_j = _latest_launch(tj, w[0], r_bo, env[0], env[1], ip[0], t_b, late_tau[j], latest)
+                    latest = max(latest, tl_j)
                 row[_C_LATEST] = latest
                 row[_C_SHOTS] = _shots(
                     start, i, th, radars, ranges, t_det, track, r_bo, env, ip, tl, step, iters, w, fout
@@ -494,7 +527,7 @@ def _shots(start, i, th, radars, ranges, t_det, track, r_bo, env, ip, tl, step, 
             if t - t_next - t_b < _TAU_MIN_S:
                 continue
             c, _ = _ok_at(
-                t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_next, np.bool_(False), w, fout,
+                t, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_next, w, fout,
                 np.bool_(False),
             )
             if c == _OK:
@@ -546,7 +579,7 @@ def _diagnose(row, i, th, radars, ranges, t_det, track, r_bo, env, ip, t_l0, ste
     for k in range(ks + 1):
         t = min(tb + k * step, tf)
         code, _alt = _ok_at(
-            t, i, th, radars, ranges, t_det, np.bool_(False), r_bo, env, ip, t_l0, np.bool_(False), w, fout,
+            t, i, th, radars, ranges, t_det, np.bool_(False), r_bo, env, ip, t_l0, w, fout,
             np.bool_(False),
         )
         if code == _ALTITUDE:
