@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from example_scenarios import minimal_with_group
 from shieldcheck.cli import app
 
-ROOT = Path(__file__).resolve().parents[1]
 RUN = CliRunner()
 ENV = {"COLUMNS": "400"}
 
@@ -84,15 +84,8 @@ def test_step_deg_without_a_region_is_refused():
 def _scenario(tmp_path) -> Path:
     """The README's minimal example plus a staged group whose one route is near-antipodal: the staged boost
     flies no such route (status no_solution, "nothing was flown")."""
-    text = (ROOT / "examples" / "minimal-scenario.yaml").read_text(encoding="utf-8")
-    line = ("  - {name: tabriz-west, launch: [tabriz], targets: [rome, vienna], missile: irbm-3700, "
-            "shape: min-energy}\n")
-    assert line in text
-    far = ('  - {name: tabriz-far, launch: [tabriz], targets: ["-38.2,-133.8"], missile: icbm-solid, '
-           "boost: staged}\n")
-    p = tmp_path / "far.yaml"
-    p.write_text(text.replace(line, line + far), encoding="utf-8")
-    return p
+    return minimal_with_group(tmp_path, '{name: tabriz-far, launch: [tabriz], targets: ["-38.2,-133.8"], '
+                              "missile: icbm-solid, boost: staged}", "far.yaml")
 
 
 def test_boost_note_says_nothing_was_flown_for_a_group_of_no_solution_routes(tmp_path):
@@ -114,13 +107,8 @@ def test_boost_note_says_nothing_was_flown_for_a_group_of_no_solution_routes(tmp
 
 # ---------------------------------------------------------------- 3. /api/trajectory flies what the CLI flies
 @pytest.fixture(scope="module")
-def base():
-    pytest.importorskip("fastapi")
-    pytest.importorskip("uvicorn")
-    from web_server import running_server
-
-    with running_server() as url:
-        yield url
+def base(web_url):
+    return web_url
 
 
 def test_api_trajectory_boost_defaults_to_the_cli_and_says_what_flew(base):

@@ -206,13 +206,8 @@ def test_siting_thresholds_cost_is_bounded():
 
 # ---------------------------------------------------------- kind 4: the web API's validation and 4xx shape
 @pytest.fixture(scope="module")
-def web():
-    pytest.importorskip("fastapi")
-    pytest.importorskip("uvicorn")
-    from web_server import running_server
-
-    with running_server() as url:
-        yield url
+def web(web_url):
+    return web_url
 
 
 _FP = {"scenario": FLAGSHIP, "threat": "iran-europe", "place": "tehran"}

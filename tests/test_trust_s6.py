@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from example_scenarios import minimal_with_group
 from shieldcheck.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,15 +21,8 @@ ENV = {"COLUMNS": "400"}  # one footer line, so that the texts can be searched w
 
 def _mixed(tmp_path) -> Path:
     """The README's minimal example with a second threat group that flies its stages (``boost: staged``)."""
-    text = EXAMPLE.read_text(encoding="utf-8")
-    line = ("  - {name: tabriz-west, launch: [tabriz], targets: [rome, vienna], missile: irbm-3700, "
-            "shape: min-energy}\n")
-    assert line in text
-    staged = ("  - {name: tabriz-near, launch: [tabriz], targets: [ankara, sofia], missile: mrbm-2000, "
-              "boost: staged}\n")
-    p = tmp_path / "mixed.yaml"
-    p.write_text(text.replace(line, line + staged), encoding="utf-8")
-    return p
+    return minimal_with_group(tmp_path, "{name: tabriz-near, launch: [tabriz], targets: [ankara, sofia], "
+                              "missile: mrbm-2000, boost: staged}", "mixed.yaml")
 
 
 def _flat(text: str) -> str:

@@ -37,12 +37,8 @@ def test_compare_says_its_model_caveat_once():
 
 # ------------------------------------------------------------------- web: unknown query parameters
 @pytest.fixture(scope="module")
-def web():
-    pytest.importorskip("fastapi")
-    from web_server import running_server
-
-    with running_server() as url:
-        yield url
+def web(web_url):
+    return web_url
 
 
 def test_every_api_endpoint_refuses_a_query_parameter_it_does_not_declare(web):
