@@ -651,6 +651,8 @@ def _print_boost_phase(out: Console, study) -> None:
 
 
 def _print_summary(out: Console, study) -> None:
+    from shieldcheck.study import route_outcome
+
     one = len(study.variants) == 1
     body = [
         [
@@ -662,7 +664,7 @@ def _print_summary(out: Console, study) -> None:
         ]
         for g in study.groups
     ]
-    cols = ["variant", "threat", "defended/reachable", "cannot reach", "not defended"]
+    cols = ["variant", "threat", "defended/reachable", "counted apart", "not defended"]
     out.print(_fit_table(f"{study.scenario}: routes defended per threat group", cols, body, drop_variant=one))
     per: dict = {}
     for r in study.routes:
@@ -671,8 +673,9 @@ def _print_summary(out: Console, study) -> None:
         d["n"] += 1
         d["ok"] += r.status == "defended"
         d["cannot"] += r.status == "threat_cannot_reach"
-        if r.status == "not_defended":
-            d["codes"][r.reason_code] = d["codes"].get(r.reason_code, 0) + 1
+        if r.status != "defended":  # counted apart: the threat's own reason (one vocabulary with the views)
+            code = r.reason_code if r.status == "not_defended" else route_outcome(r)
+            d["codes"][code] = d["codes"].get(code, 0) + 1
     body = [
         [
             v,
@@ -684,8 +687,11 @@ def _print_summary(out: Console, study) -> None:
         ]
         for (v, t, tgt), d in per.items()
     ]
-    cols = ["variant", "threat", "target", "defended/reachable", "cannot reach", "why not"]
+    cols = ["variant", "threat", "target", "defended/reachable", "counted apart", "why not"]
     out.print(_fit_table("per target (routes from every launch area)", cols, body, drop_variant=one))
+    out.print("[dim]Counted apart: routes with no modelled flight to defend (the threat cannot reach the "
+              "target, its coast stays in the atmosphere, or the route could not be set up); 'why not' names "
+              "which.[/dim]")
     out.print("[dim]Every row: --rows; machine-readable: --json or --csv FILE.[/dim]")
 
 
