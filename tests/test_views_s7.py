@@ -198,3 +198,20 @@ def test_the_web_study_carries_each_route_outcome_and_the_study_captions():
     view = study_view(build(load_scenario(str(example))))
     assert view["status_captions"] == STATUS_CAPTIONS
     assert view["routes"] and all(r["outcome"] == route_outcome(r) for r in view["routes"])
+
+
+def test_a_fault_of_shieldcheck_answers_500_in_the_api_shape(monkeypatch):
+    # the session-7 breaker's zero-mass booster made /api/study answer Starlette's plain-text 500
+    pytest.importorskip("fastapi")
+    from shieldcheck.web import create_app
+    from web_server import call, running_server
+
+    def fault(*args, **kwargs):
+        raise ZeroDivisionError("float division by zero")
+
+    app = create_app()
+    monkeypatch.setattr(app.state.service, "parameters", fault)
+    with running_server(app) as url:
+        status, _, body = call(url, "/api/parameters", {"scenario": "european-third-site-2007"})
+    assert status == 500
+    assert "internal error (a bug in shieldcheck" in body["error"] and "ZeroDivisionError" in body["error"]

@@ -86,6 +86,7 @@ from shieldcheck.earth import (
 from shieldcheck.errors import InputError, require_array_within, require_within
 
 __all__ = [
+    "MIN_BURNOUT_MASS_KG",
     "G0_KM_S2",
     "P0_PA",
     "J2_WGS84",
@@ -875,6 +876,12 @@ STANDARD_CD_MACH = (
 )
 
 
+MIN_BURNOUT_MASS_KG = 1.0
+"""Least mass left at final burnout (payload plus the last stage's dry mass), kg: the rocket equation
+``ln(m0 / m_burnout)`` and the acceleration ``F / m`` divide by it (a zero mass crashed the compiled
+integrator, found by the session-7 breaker); a kilogram is far below any real payload."""
+
+
 @dataclass(frozen=True, slots=True)
 class Vehicle:
     """A multi-stage rocket: stages from the bottom up, payload, and a drag curve.
@@ -903,6 +910,12 @@ class Vehicle:
         # users' payloads are bounded at 1e6 kg where they enter (fly_batch, solve_kick, scenarios); a cut
         # vehicle's payload also carries its unburnt upper stages (cut_vehicle), up to 3 x 2e7 kg more
         require_within("payload_kg", self.payload_kg, 0.0, 1e8)
+        burnout_mass = self.payload_kg + self.stages[-1].dry_mass_kg
+        if not burnout_mass >= MIN_BURNOUT_MASS_KG:  # the rocket equation and the thrust divide by it
+            raise InputError(
+                f"payload_kg plus the last stage's dry_mass_kg (the mass left at burnout) must be at least "
+                f"{MIN_BURNOUT_MASS_KG:g} kg, got {burnout_mass:g} kg"
+            )
         machs = [float(m) for m, _ in self.cd_mach]
         if len(machs) < 1 or any(b <= a for a, b in zip(machs, machs[1:], strict=False)):
             raise InputError(f"cd_mach must list Mach numbers in increasing order, got {machs}")

@@ -442,6 +442,16 @@ def create_app(
             text = str(exc.detail)
         return JSONResponse({"error": text}, status_code=exc.status_code, headers=exc.headers)
 
+    @app.exception_handler(Exception)
+    async def _internal(request: Request, exc: Exception):
+        """A fault of shieldcheck's own still answers in the API's shape (it was Starlette's plain-text
+        "Internal Server Error"; found by the session-7 breaker); the server's log keeps the traceback."""
+        return JSONResponse(
+            {"error": f"internal error (a bug in shieldcheck, please report it with the request): "
+                      f"{type(exc).__name__} on {request.url.path}"},
+            status_code=500,
+        )
+
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
         errors = exc.errors()

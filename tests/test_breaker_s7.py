@@ -1,0 +1,33 @@
+"""Faults the session-7 breaker found, each pinned where it was fixed."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from shieldcheck.boost import Stage, Vehicle
+from shieldcheck.cli import app
+from shieldcheck.errors import InputError
+
+RUN = CliRunner()
+P = "interceptor_types.gbi-2stage"
+
+
+@pytest.mark.parametrize("payload, dry", [(0.0, 0.0), (1e-300, 0.0), (0.0, 0.5)])
+def test_a_vehicle_with_no_mass_left_at_burnout_is_refused(payload, dry):
+    # the rocket equation ln(m0 / m_burnout) and F / m divide by the burnout mass: zero crashed the
+    # compiled integrator (SystemError) in engage, threshold, sweep and the web API
+    stage = Stage(15000.0, dry, 69.0, 285.0, 255.0, 1.27)
+    with pytest.raises(InputError, match=r"payload_kg plus the last stage's dry_mass_kg .* at least 1 kg"):
+        Vehicle((stage,), payload)
+
+
+def test_a_zero_mass_booster_set_on_the_command_line_is_one_line_exit_2():
+    booster = ("{payload_kg: 0, cd_mach: standard, stages: [{propellant_mass_kg: 15000, dry_mass_kg: 0, "
+               "burn_time_s: 69, isp_vac_s: 285, isp_sl_s: 255, diameter_m: 1.27}]}")
+    res = RUN.invoke(app, ["engage", "european-third-site-2007", "--set", f"{P}.staged=true",
+                           "--set", f"{P}.flight_path_angle_deg=45", "--set", f"{P}.booster={booster}"])
+    assert res.exit_code == 2, res.output
+    lines = [ln for ln in res.output.splitlines() if ln.strip()]
+    assert len(lines) == 1
+    assert "interceptor_types.gbi-2stage.booster" in lines[0] and "at least 1 kg" in lines[0]
