@@ -31,3 +31,20 @@ def test_a_zero_mass_booster_set_on_the_command_line_is_one_line_exit_2():
     lines = [ln for ln in res.output.splitlines() if ln.strip()]
     assert len(lines) == 1
     assert "interceptor_types.gbi-2stage.booster" in lines[0] and "at least 1 kg" in lines[0]
+
+
+@pytest.mark.parametrize("field, value", [
+    ("flight_path_angle_deg", "30"),
+    ("booster", "{payload_kg: 150, cd_mach: standard, stages: [{propellant_mass_kg: 15000, "
+                "dry_mass_kg: 1500, burn_time_s: 69, isp_vac_s: 285, isp_sl_s: 255, diameter_m: 1.27}]}"),
+])
+def test_a_staged_only_field_set_with_staging_off_is_refused(field, value):
+    # a file refused it; --set (and variants, and the web's sets) ran it without effect
+    for sets in ([f"{P}.staged=false", f"{P}.{field}={value}"], [f"{P}.{field}={value}"]):
+        argv = ["engage", "european-third-site-2007"]
+        for item in sets:
+            argv += ["--set", item]
+        res = RUN.invoke(app, argv)
+        assert res.exit_code == 2, res.output
+        assert f"{P}.{field}: only used with staged: true, but staged is false" in res.output
+        assert f"{field} given by --set" in res.output

@@ -1054,12 +1054,19 @@ def _check_staged(model: ScenarioModel, data: Any, filename: str, touched: Mappi
             for f in _FIXED_BURN:
                 if getattr(t, f) is None:
                     raise InputError(f"{filename}: {where}.{f}: field required (or staged: true with stages)")
-            if _origin_of(f"{where}.staged", touched) is None:  # an override may switch staging off
-                for f in ("flight_path_angle_deg", "booster"):
-                    if getattr(t, f) is not None:
-                        raise InputError(
-                            f"{filename}: {where}.{f}: only used with staged: true, but staged is false"
-                        )
+            # an override may switch staging off a type whose file asks for it; a field given by the same
+            # or a later layer than that switch has no effect and is refused (the session-7 breaker found
+            # `--set X.staged=false --set X.flight_path_angle_deg=30` accepted without effect)
+            rank, by = _layer(f"{where}.staged", "staged" in written, touched)
+            for f in ("flight_path_angle_deg", "booster"):
+                if getattr(t, f) is None:
+                    continue
+                f_rank, f_by = _layer(f"{where}.{f}", f in written, touched)
+                if f_rank >= rank:
+                    raise InputError(
+                        f"{filename}: {where}.{f}: only used with staged: true, but staged is false (from "
+                        f"{by}; {f} given by {f_by})"
+                    )
             continue
         _type_stages(name, t, filename)
         rank, by = _layer(f"{where}.staged", "staged" in written, touched)
