@@ -1685,7 +1685,9 @@ def boost_phase_cmd(
     carrier_speed_km_s: Annotated[
         float, typer.Option("--carrier-speed-km-s", help="Airborne carrier speed toward the launch, km/s.")
     ] = 0.0,
-    flyout: Annotated[str, typer.Option("--flyout", help="straight or ballistic.")] = "straight",
+    flyout: Annotated[
+        str | None, typer.Option("--flyout", help="straight (default) or ballistic; --staged flies its own.")
+    ] = None,
     payload_kg: Annotated[float | None, typer.Option("--payload-kg", help="Missile payload, kg.")] = None,
     map_png: Annotated[
         str | None, typer.Option("--map", help="Basing-zone map (PNG), with --region.")
@@ -1748,7 +1750,11 @@ def boost_phase_cmd(
         if (azimuth_deg is None) == (toward is None):
             raise InputError("boost-phase needs exactly one of --azimuth DEG and --toward TARGET")
         # --flyout staged is --staged (it was a catalog type without its stages: an error naming the API)
-        staged = staged or str(flyout).strip().lower() == "staged"
+        asked_staged = flyout is not None and str(flyout).strip().lower() == "staged"
+        if staged and flyout is not None and not asked_staged:  # it was accepted without effect
+            raise InputError(f"--staged flies the interceptor's own fly-out table; drop --flyout {flyout}")
+        staged = staged or asked_staged
+        flyout = "straight" if flyout is None else flyout
         if staged and interceptor is None:
             raise InputError("--staged needs --interceptor TYPE (a type with stages in interceptors.yaml)")
         if staged and (speed_km_s is not None or burn_time_s is not None):
@@ -1765,7 +1771,9 @@ def boost_phase_cmd(
         )
         it = None
         if interceptor is not None:
-            it = staged_flyout(interceptor) if staged else catalog_type(interceptor)
+            it = catalog_type(interceptor)
+            if staged:  # the type's launch delay rides with its stages (it was dropped: 5 s late for GBIs)
+                it = staged_flyout(interceptor, launch_delay_s=it.launch_delay_s)
         kw = dict(
             delay_s=delay_s,
             deadline_s=deadline_s,
