@@ -48,3 +48,26 @@ def test_a_staged_only_field_set_with_staging_off_is_refused(field, value):
         assert res.exit_code == 2, res.output
         assert f"{P}.{field}: only used with staged: true, but staged is false" in res.output
         assert f"{field} given by --set" in res.output
+
+
+BP = ["boost-phase", "tehran", "--missile", "aps2003-solid", "--toward", "washington", "--interceptor",
+      "gbi-2stage", "--base", "39.9,32.9", "--json"]
+
+
+def test_boost_phase_staged_keeps_the_interceptor_types_launch_delay():
+    # the fire decision -> lift-off delay of the catalog type (gbi-2stage: 5 s, interceptors.yaml) was
+    # dropped with --staged: every staged boost-phase answer was 5 s early
+    import json
+
+    from shieldcheck.interceptors import catalog_type
+
+    delay = catalog_type("gbi-2stage").launch_delay_s
+    assert delay > 0
+    kinematic = json.loads(RUN.invoke(app, BP).output)
+    staged = json.loads(RUN.invoke(app, [*BP, "--staged"]).output)
+    assert staged["interceptor_launch_s"] == pytest.approx(kinematic["interceptor_launch_s"], abs=1e-9)
+
+
+def test_boost_phase_staged_refuses_a_flyout_it_would_ignore():
+    res = RUN.invoke(app, [*BP, "--staged", "--flyout", "ballistic"])
+    assert res.exit_code == 2 and "drop --flyout ballistic" in res.output
