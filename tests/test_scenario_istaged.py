@@ -192,9 +192,9 @@ def test_record_names_the_integration_with_the_rocket_equation_and_its_losses():
     assert d["model"] == "integrated from its stages" and d["ideal_delta_v_km_s"] == rec.ideal_delta_v_km_s
     assert "replaced" not in d and d["replaces"].startswith("burnout_speed_km_s 6.3 from the scenario file")
     note = boost_note(study)
-    assert ("interceptor gbi-2stage: integrated from its stages (catalog gbi-2stage), 8.55 km/s after 139 s"
-            in note)
-    assert "replaces 6.3 km/s, 120 s, 200 km from the scenario file" in note
+    assert ("interceptor gbi-2stage: 8.55 km/s burnout speed integrated from estimated stage data (not a "
+            "published figure) of catalog booster gbi-2stage, after a 139 s burn to 155 km altitude" in note)
+    assert "replacing 6.3 km/s, 120 s and 200 km from the scenario file" in note
     a = {x.path: x for x in study.built["base"].assumptions}
     speed = a["interceptor_types.gbi-2stage.burnout_speed_km_s"]
     assert speed.origin == "integrated" and speed.value == rec.burnout_speed_km_s

@@ -141,7 +141,8 @@ def test_variant_changes_are_the_numbers_the_file_sets():
     study = build_study(str(EXAMPLE), all_variants=True, thresholds=False)
     # the file: notional-5 has 5.0 km/s; variant faster sets 6.0
     assert variant_changes(study, "faster") == [
-        {"path": "interceptor_types.notional-5.burnout_speed_km_s", "base": 5.0, "value": 6.0, "unit": "km/s"}
+        {"path": "interceptor_types.notional-5.burnout_speed_km_s", "base": 5.0, "value": 6.0, "unit": "km/s",
+         "origin": "variant faster", "same": False, "written": None, "replaced_by": ""}
     ]
     assert variant_changes(study, "base") == []
 

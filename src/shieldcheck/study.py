@@ -66,6 +66,8 @@ __all__ = [
     "boosts_flown",
     "boost_note",
     "variant_changes",
+    "headline_basis",
+    "stage_data_basis",
     "STATUS_CAPTIONS",
     "check_footprint_resolution",
     "route_outcome",
@@ -1347,29 +1349,108 @@ def boost_note(study, variants=None) -> str:
     return "; ".join(parts)
 
 
+def _is_estimate(source: str) -> bool:
+    """Whether a source string marks an engineering estimate (``estimate: ...``), not a public document."""
+    return source.strip().lower().startswith("estimate")
+
+
+def stage_data_basis(study, variant: str, interceptor: str) -> str:
+    """What an interceptor type flown on its stages rests on, read from the stage numbers' own sources.
+
+    ``"estimated stage data"`` when every stage number of the type (the catalog booster's or the
+    scenario's ``booster:`` block, under ``interceptor_types.NAME.booster.``) is an ``estimate:``,
+    ``"partly estimated stage data"`` when some are, and
+    ``"stage data from public sources"`` when none is (the sources are read, never the type's name).
+
+    >>> s = build_study("european-third-site-2007", variants=["base"], thresholds=False,
+    ...                 sets=["interceptor_types.gbi-2stage.staged=true"])
+    >>> stage_data_basis(s, "base", "gbi-2stage")
+    'estimated stage data'
+    """
+    prefix = f"interceptor_types.{interceptor}.booster."
+    sources = [a.source for a in study.built[variant].assumptions if a.path.startswith(prefix)]
+    estimated = sum(_is_estimate(x) for x in sources)
+    if sources and estimated == len(sources):
+        return "estimated stage data"
+    if estimated:
+        return "partly estimated stage data"
+    return "stage data from public sources"
+
+
+def _basis_text(study, variant: str, interceptor: str) -> str:
+    """`stage_data_basis`, with ``(not a published figure)`` after estimated data."""
+    basis = stage_data_basis(study, variant, interceptor)
+    return basis + (" (not a published figure)" if "estimated" in basis else "")
+
+
+def _number(value, unit: str = "") -> str:
+    """A number for a sentence: as the scenario gives it (up to 6 significant digits), with its unit."""
+    from shieldcheck._format import fmt_number
+
+    text = fmt_number(value, 6, significant=True) if isinstance(value, (int, float)) else str(value)
+    return text + (f" {unit}" if unit else "")
+
+
+def _and(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _staged_interceptor_notes(study, variants=None) -> list[str]:
-    """One phrase per interceptor type flown on its stages (`InterceptorRecord`, model ``integrated from
-    its stages``): its integrated numbers, ideal delta-v and losses, and the kernel's approximation."""
-    seen: dict = {}
+    """One plain phrase per interceptor type flown on its stages (`InterceptorRecord`, model ``integrated
+    from its stages``): its integrated numbers with units, what the stage data rest on
+    (`stage_data_basis`), the ideal delta-v and losses, the fixed numbers it replaces and who set them,
+    and the kernel's approximation; variants that share the same integrated numbers are merged."""
+    from shieldcheck._format import fmt_number
+
+    seen: dict = {}  # text -> ([variants], {replacement phrase: None})
     for r in getattr(study, "interceptors", ()):
         if r.model != INTERCEPTOR_MODELS[0] or (variants is not None and r.variant not in variants):
             continue
-        by: dict = {}
+        src = r.stages_from
+        src = (f"catalog booster {src.removeprefix('catalog ')}" if src.startswith("catalog ")
+               else "the scenario's booster: block")
+        text = (
+            f"interceptor {r.interceptor}: {fmt_number(r.burnout_speed_km_s, 2)} km/s burnout speed "
+            f"integrated from {_basis_text(study, r.variant, r.interceptor)} of {src}, after a "
+            f"{fmt_number(r.burn_time_s, 0)} s burn to {fmt_number(r.burnout_altitude_km, 0)} km altitude, "
+            f"an ideal delta-v of {fmt_number(r.ideal_delta_v_km_s, 2)} km/s less "
+            f"{fmt_number(r.gravity_loss_km_s, 2)} km/s gravity loss and {fmt_number(r.drag_loss_km_s, 2)} "
+            "km/s drag loss"
+        )
+        vs, by = seen.setdefault(text, ([], {}))  # by: who set them -> {value text: None}, in order
+        vs.append(r.variant)
         for f, unit in (("burnout_speed_km_s", "km/s"), ("burn_time_s", "s"), ("burnout_altitude_km", "km")):
             value, who = r.replaced.get(f, (None, None))
             if value is not None:
-                by.setdefault(who, []).append(f"{value:g} {unit}")
-        was = "; ".join(f"{', '.join(v)} from {who}" for who, v in by.items())
-        text = (
-            f"interceptor {r.interceptor}: integrated from its stages ({r.stages_from}), "
-            f"{r.burnout_speed_km_s:.2f} km/s after {r.burn_time_s:.0f} s at {r.burnout_altitude_km:.0f} km "
-            f"(ideal delta-v {r.ideal_delta_v_km_s:.2f} km/s less {r.gravity_loss_km_s:.2f} gravity and "
-            f"{r.drag_loss_km_s:.2f} drag loss{'; replaces ' + was if was else ''}); "
-            "its burnout point kept above the site"
-        )
-        seen.setdefault(text, []).append(r.variant)
+                by.setdefault(who, {})[_number(value, unit)] = None
     every = list(study.variants if variants is None else variants)
-    return [t if vs == every else f"{t} ({', '.join(vs)})" for t, vs in seen.items()]
+    out = []
+    for text, (vs, by) in seen.items():
+        repl = [f"{_and(list(values))} from {who}" for who, values in by.items()]
+        text += f", replacing {_and(repl)}" if repl else ""
+        text += ", with its burnout point kept above the site"
+        out.append(text if vs == every else f"{text} (in {', '.join(vs)})")
+    return out
+
+
+def _built_value(built, path: str):
+    """The value at a dotted scenario path in a built architecture (``radars.NAME.fire_control``), or None
+    where the path names nothing there or nothing plain (a switch or a number, not a section)."""
+    node = built.architecture
+    for part in path.split("."):
+        if isinstance(node, (list, tuple)):
+            node = next((x for x in node if getattr(x, "name", None) == part), None)
+        else:
+            node = getattr(node, part, None)
+        if node is None:
+            return None
+    return node if isinstance(node, (bool, int, float, str)) else None
+
+
+def _written(value):
+    """A ``set:`` entry's value as written: the number of ``{value: ..., source: ...}``, else itself."""
+    return value.get("value") if isinstance(value, dict) and "value" in value else value
 
 
 def variant_changes(study, variant: str, sets=None) -> list:
@@ -1382,35 +1463,153 @@ def variant_changes(study, variant: str, sets=None) -> list:
         One of ``study.variants``.
     sets : mapping, optional
         The variant's ``set:`` entries (path -> value as written); an entry that moves no number of the
-        assumption list (a switch, a name) is listed as written.
+        assumption list (a switch, a name) is listed too, with the base's value where the built
+        architecture has it (``radars.NAME.fire_control``).
 
     Returns
     -------
     list of dict
-        ``path``, ``base`` (the base scenario's value, None when the study has no base or the base has no
-        such number), ``value`` and ``unit``: every number of the variant's assumption list that differs
-        from the base's, then the ``sets`` entries not among them.
+        One per change: ``path``; ``base`` (the base scenario's value, None when the study has no base or
+        the base has no such value); ``value`` (what was flown); ``unit``; ``origin`` (the flown value's
+        assumption origin: ``variant NAME``, ``integrated``, ``--set``, ...; ``""`` for a value outside the
+        assumption list); ``same`` (True when the flown value equals the base's: the entry changes
+        nothing); ``written`` (the variant's own value when something else replaced it, else None) and
+        ``replaced_by`` (what replaced it, e.g. ``the 8.55 km/s integrated from estimated stage data (not a
+        published figure)``, else ``""``). Every number of the variant's assumption list that differs from
+        the base's comes first, then the variant's numbers replaced by an integration, then the ``sets``
+        entries not among them.
+
+    Raises
+    ------
+    InputError
+        ``variant`` is not one of the study's.
 
     >>> s = build_study("european-third-site-2007", variants=["base", "speed-postol-9"], thresholds=False)
-    >>> [(c["path"], c["base"], c["value"]) for c in variant_changes(s, "speed-postol-9")]
-    [('interceptor_types.gbi-2stage.burnout_speed_km_s', 6.3, 9.0)]
+    >>> [(c["path"], c["base"], c["value"], c["same"]) for c in variant_changes(s, "speed-postol-9")]
+    [('interceptor_types.gbi-2stage.burnout_speed_km_s', 6.3, 9.0, False)]
     """
+    from shieldcheck._format import fmt_number
+
     if variant not in study.built:
         raise InputError(f"variant must be one of {', '.join(study.variants)}, got {variant!r}")
     base = study.built.get(BASE)
     before = {a.path: a.value for a in base.assumptions} if base is not None and variant != BASE else {}
+    mine = {a.path: a for a in study.built[variant].assumptions}
+
+    def entry(path, old, value, unit, origin, written=None, replaced_by=""):
+        same = old is not None and (old == value or (old != old and value != value))
+        return {"path": path, "base": old, "value": value, "unit": unit, "origin": origin, "same": same,
+                "written": written, "replaced_by": replaced_by}
+
     out = []
     for a in study.built[variant].assumptions if variant != BASE else ():
         old = before.get(a.path)
         same = old is not None and (old == a.value or (old != old and a.value != a.value))
         if not same and (base is not None or a.origin.startswith("variant")):
-            out.append({"path": a.path, "base": old, "value": a.value, "unit": a.unit})
-    done = {c["path"] for c in out}
-    mine = {a.path: a for a in study.built[variant].assumptions}
+            out.append(entry(a.path, old, a.value, a.unit, a.origin))
+    done = {c["path"]: c for c in out}
+    for r in getattr(study, "interceptors", ()) if variant != BASE else ():
+        if r.variant != variant or r.model != INTERCEPTOR_MODELS[0]:
+            continue
+        for f, (value, who) in r.replaced.items():
+            if who != f"variant {variant}":
+                continue
+            path = f"interceptor_types.{r.interceptor}.{f}"
+            a = mine[path]
+            by = (f"the {fmt_number(a.value, 2)} {a.unit} integrated from "
+                  f"{_basis_text(study, variant, r.interceptor)}")
+            c = done.get(path)
+            if c is None:
+                c = done[path] = entry(path, before.get(path), a.value, a.unit, a.origin)
+                out.append(c)
+            c.update(written=value, replaced_by=by)
     for path, value in (sets or {}).items():
         if path in done:
             continue
         a = mine.get(path)  # a number set to the base's own value is still what the variant says
-        out.append({"path": path, "base": before.get(path), "value": a.value if a else value,
-                    "unit": a.unit if a else ""})
+        if a is not None:
+            old = before.get(path)
+            written = _written(value) if a.origin == "--set" else None
+            out.append(entry(path, old, a.value, a.unit, a.origin, written,
+                             "--set" if written is not None else ""))
+        else:
+            old = _built_value(base, path) if base is not None and variant != BASE else None
+            out.append(entry(path, old, _written(value), "", ""))
     return out
+
+
+def _field_words(path: str) -> str:
+    """``interceptor_types.gbi-2stage.burnout_speed_km_s`` -> ``gbi-2stage's burnout speed``; a path of
+    another shape is returned as it is."""
+    from shieldcheck.scenario import _UNITS
+
+    parts = path.split(".")
+    if len(parts) != 3:
+        return path
+    name = parts[2]
+    for suffix, _unit_text in _UNITS:
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return f"{parts[1]}'s {name.replace('_', ' ')}"
+
+
+def _plain(value, unit: str = "") -> str:
+    """A value for a sentence: a switch as yes/no, a number with its unit (`_number`)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return _number(value, unit)
+
+
+def headline_basis(study, variant: str, sets=None) -> str:
+    """What a variant's numbers rest on when they are not the base scenario's own, as a phrase for the
+    report's headline: ``with ...`` or ``""``.
+
+    Names every change of the variant that changes something (`variant_changes`: value, base value, and
+    what replaced the variant's own value), every ``--set`` override of the study, and every interceptor type
+    flown on its stages (its integrated burnout speed and `stage_data_basis`), so that the sentence cannot
+    be quoted without the assumption that produced it.
+
+    Parameters
+    ----------
+    study : Study
+    variant : str
+        One of ``study.variants``.
+    sets : mapping, optional
+        The variant's ``set:`` entries, as for `variant_changes`.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    InputError
+        ``variant`` is not one of the study's.
+
+    >>> s = build_study("european-third-site-2007", variants=["base", "speed-postol-9"], thresholds=False)
+    >>> headline_basis(s, "speed-postol-9")
+    "with gbi-2stage's burnout speed set to 9 km/s (base 6.3 km/s)"
+    >>> headline_basis(s, "base")
+    ''
+    """
+    from shieldcheck._format import fmt_number
+
+    phrases = []
+    integrated = set()
+    for c in variant_changes(study, variant, sets) if variant != BASE else ():
+        what = _field_words(c["path"])
+        if c["replaced_by"]:
+            phrases.append(f"{what} of {_plain(c['written'], c['unit'])} replaced by {c['replaced_by']}")
+            integrated.add(c["path"].split(".")[1])
+        elif not c["same"]:
+            was = f" (base {_plain(c['base'], c['unit'])})" if c["base"] is not None else ""
+            phrases.append(f"{what} set to {_plain(c['value'], c['unit'])}{was}")
+    phrases += [f"--set {x}" for x in study.sets]
+    for r in getattr(study, "interceptors", ()):
+        if r.variant != variant or r.model != INTERCEPTOR_MODELS[0] or r.interceptor in integrated:
+            continue
+        speed = fmt_number(r.burnout_speed_km_s, 2)
+        phrases.append(f"{r.interceptor}'s burnout speed taken as the {speed} km/s integrated from "
+                       f"{_basis_text(study, variant, r.interceptor)}")
+    return "with " + _and(phrases) if phrases else ""

@@ -109,18 +109,46 @@ def _fmt(v, digits=0) -> str:
     return "–" if v is None else html.escape(str(v))
 
 
-def _value_text(value, unit: str) -> str:
-    """A number as the scenario gives it (every significant digit, `repr`-short), with its unit."""
-    if isinstance(value, float):
-        text = fmt_number(value, 6, significant=True)
+def _plain_value(value, unit: str = "", origin: str = "") -> str:
+    """A value for a cell or a sentence, unescaped (`fmt_number`): a switch as yes/no, an integrated number
+    to 2 decimals, any other number as the scenario gives it (at most 6 significant digits), with its unit;
+    ``–`` for a value the base does not have."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        text = fmt_number(value, 2) if origin == "integrated" else fmt_number(value, 6, significant=True)
     else:
         text = str(value)
-    return html.escape(text + (f" {unit}" if unit else ""))
+    return text + (f" {unit}" if unit else "")
+
+
+def _value_text(value, unit: str, origin: str = "") -> str:
+    """`_plain_value`, escaped for HTML."""
+    return html.escape(_plain_value(value, unit, origin))
+
+
+def _change_cell(c: dict) -> str:
+    """One `shieldcheck.study.variant_changes` entry for the variants table: ``path: base → value``, the
+    variant's own value when something replaced it, and ``unchanged (same as base)`` when it moves nothing."""
+    head = f"<code>{html.escape(c['path'])}</code>: "
+    if c["replaced_by"]:
+        flown = html.escape(c["replaced_by"])
+        return (head + f"the variant's {_value_text(c['written'], c['unit'])} <b>replaced by {flown}</b>"
+                + (" — unchanged (same as base)" if c["same"] else
+                   f" (base {_value_text(c['base'], c['unit'], c['origin'])})"))
+    if c["same"]:
+        return head + f"{_value_text(c['value'], c['unit'], c['origin'])}: unchanged (same as base)"
+    return (head + f"{_value_text(c['base'], c['unit'], c['origin'])} → "
+            f"<b>{_value_text(c['value'], c['unit'], c['origin'])}</b>")
 
 
 def _variants_table(study, model, names) -> str:
-    """What each variant is (its description and source, from the scenario) and the numbers it sets
-    against the base scenario (`shieldcheck.study.variant_changes`, from the study's built scenarios)."""
+    """What each variant is (its description and source, from the scenario, marked as overridden where
+    something replaced its own value) and what it sets against the base scenario
+    (`shieldcheck.study.variant_changes`, from the study's built scenarios): every entry is listed, the
+    ones that move nothing marked ``unchanged (same as base)``."""
     from shieldcheck.study import variant_changes
 
     body = []
@@ -129,24 +157,33 @@ def _variants_table(study, model, names) -> str:
             continue
         spec = model.variants[v]
         changes = variant_changes(study, v, spec.set)
-        what = "<br>".join(
-            f"<code>{html.escape(c['path'])}</code>: "
-            + (f"{_value_text(c['base'], c['unit'])} → " if c["base"] is not None else "")
-            + f"<b>{_value_text(c['value'], c['unit'])}</b>"
-            for c in changes
+        what = "<br>".join(_change_cell(c) for c in changes)
+        replaced = [c for c in changes if c["replaced_by"]]
+        over = (
+            " <b>Overridden in this study:</b> "
+            + "; ".join(
+                html.escape(f"{c['path']} {_plain_value(c['written'], c['unit'])} "
+                            f"replaced by {c['replaced_by']}")
+                for c in replaced
+            )
+            + "."
+            if replaced else ""
         )
         body.append(
             [
                 html.escape(v),
                 html.escape(spec.description or "")
-                + (f" ({html.escape(spec.source)})" if spec.source else ""),
+                + (f" ({html.escape(spec.source)})" if spec.source else "")
+                + over,
                 what or "–",
             ]
         )
     if not body:
         return ""
     return (
-        "<p>What each variant changes against the base scenario (base value → the variant's):</p>"
+        "<p>What each variant changes against the base scenario (base value → the variant's; an entry "
+        "that moves nothing is kept and marked <i>unchanged (same as base)</i>, and a variant value that "
+        "something else replaced in this study says what replaced it):</p>"
         + _table(["variant", "description (source)", "values it sets"], body)
     )
 
@@ -169,9 +206,11 @@ def _speed(built) -> float:
     return max(s.interceptor.burnout_speed_km_s for s in built.architecture.sites)
 
 
-def _headline(study, base: str, labels: dict) -> str:
+def _headline(study, base: str, labels: dict, basis: str = "") -> str:
     """One sentence a reader can quote: routes defended of those the threat can reach, per threat group, in
-    the reported variant, with the estimate caveat (the routes the threat cannot reach counted apart)."""
+    the reported variant, with what its numbers rest on when they are not the scenario's own (``basis``,
+    `shieldcheck.study.headline_basis`) and the estimate caveat (the routes the threat cannot reach counted
+    apart)."""
     parts = []
     for g, label in labels.items():
         b = next(x for x in study.groups if x.threat == g and x.variant == base)
@@ -180,14 +219,15 @@ def _headline(study, base: str, labels: dict) -> str:
             text += f" ({b.routes - b.routes_reachable} more the threat cannot reach)"
         parts.append(text)
     which = "the base scenario" if base == BASE else f"variant {base}"
+    which += f" {basis}" if basis else ""
     return (f"In {which}, by this model's estimate from public figures (not a measurement): "
             + "; ".join(parts) + ".")
 
 
-def _key_answers(study, base: str, labels: dict) -> list[str]:
-    """The headline (`_headline`), then one line per threat group on the threshold speeds of the reported
-    variant (groups without any are left out)."""
-    out = [_headline(study, base, labels)]
+def _key_answers(study, base: str, labels: dict, basis: str = "") -> list[str]:
+    """The headline (`_headline`, with ``basis``), then one line per threat group on the threshold speeds
+    of the reported variant (groups without any are left out)."""
+    out = [_headline(study, base, labels, basis)]
     for g, label in labels.items():
         ths = [t for t in study.thresholds if t.variant == base and t.threat == g and t.site == ""]
         found = [t.threshold_speed_km_s for t in ths if t.threshold_status == "found"]
@@ -213,15 +253,19 @@ def _key_answers(study, base: str, labels: dict) -> list[str]:
 
 def _change_text(c: dict) -> str:
     """One `shieldcheck.study.variant_changes` entry as plain text: ``path: base → value unit``."""
-    def shown(v):
+    def shown(v, origin=c["origin"]):
         if isinstance(v, (list, tuple)) and all(isinstance(x, dict) and "name" in x for x in v):
             return ", ".join(str(x["name"]) for x in v) or "none"  # a list of sites or radars: their names
         if isinstance(v, (list, tuple, dict)):
             return "a new value (in the variants table below)"
-        text = fmt_number(v, 6, significant=True) if isinstance(v, float) else str(v)
-        return text + (f" {c['unit']}" if c["unit"] else "")
+        return _plain_value(v, c["unit"], origin)
 
-    return f"{c['path']}: " + (f"{shown(c['base'])} → " if c["base"] is not None else "") + shown(c["value"])
+    if c["replaced_by"]:
+        return (f"{c['path']}: the variant's {shown(c['written'], '')} replaced by {c['replaced_by']}"
+                + (", unchanged (same as base)" if c["same"] else ""))
+    if c["same"]:
+        return f"{c['path']}: {shown(c['value'])}, unchanged (same as base)"
+    return f"{c['path']}: {shown(c['base'])} → {shown(c['value'])}"
 
 
 def _variant_changes(study, model, base: str, labels: dict) -> list[dict]:
@@ -410,7 +454,11 @@ def build_report(
 
     # ----------------------------------------------------------------- key answers
     group_labels = {t.name: (t.label or t.name) for t in model.threats}
-    answers = _key_answers(study, base, group_labels)
+    from shieldcheck.study import headline_basis
+
+    spec = model.variants.get(base)
+    basis = headline_basis(study, base, spec.set if spec is not None else None)
+    answers = _key_answers(study, base, group_labels, basis)
     changes = _variant_changes(study, model, base, group_labels)
     say("boost-phase section (when the scenario has one)")
     bp_answers, bp_html = _boost_phase_section(study, base)
@@ -665,8 +713,12 @@ def build_report(
     parts.append(f"<h1>{html.escape(built.title)}</h1>")
     parts.append(
         f"<p class='note'>shieldcheck {__version__} · scenario <code>{built.name}</code>"
-        f"{' · variant ' + html.escape(variant) if variant else ''} · hash <code>{built.scenario_hash[:16]}"
+        f"{' · variant ' + html.escape(variant) if variant else ''}"
+        + "".join(f" · --set <code>{html.escape(x)}</code>" for x in study.sets)
+        + f" · hash <code>{built.scenario_hash[:16]}"
         f"</code> · generated {_dt.datetime.now(_dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}</p>"
+        + (f"<p class='note'><b>These numbers are not the scenario's own:</b> {html.escape(basis)}.</p>"
+           if basis else "")
     )
     parts.append(
         "<div class='estimate'><b>All results are model estimates</b> from public figures and "
