@@ -227,7 +227,7 @@ def test_uncertainty_band_works_for_the_propellant_fit():
 def test_a_factor_outside_the_bounds_is_no_fit_with_a_sentence(obs, missile, words):
     r = reconstruct(*obs, missile=missile, fit="propellant")
     assert r.status == "no-fit" and math.isnan(r.propellant_factor) and math.isnan(r.standard_range_km)
-    assert words in r.reason and "try fit='payload'" in r.reason
+    assert words in r.reason and "--fit payload" in r.reason
 
 
 # ------------------------------------------------------------------------------------ API and CLI

@@ -138,7 +138,7 @@ def test_plan_unknown_path_reports_the_scenario_error():
     with pytest.raises(InputError) as info:
         plan(spec)
     msg = str(info.value)
-    assert msg.startswith(f"--vary {SPEED}x: european-third-site-2007.yaml: --set {SPEED}x: unknown key")
+    assert msg.startswith(f"--vary {SPEED}x: european-third-site-2007.yaml: --vary {SPEED}x: unknown key")
     assert "did you mean 'burnout_speed_km_s'?" in msg
 
 

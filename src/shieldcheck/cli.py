@@ -542,10 +542,20 @@ def engage_cmd(
     try:
         csv_path = _out_file(csv_path, "--csv", CSV_SUFFIXES)
         _one_stdout(**{"--json": STDOUT if as_json else None, "--csv": csv_path})  # one was dropped silently
+        machine = as_json or csv_path is not None
+        # an option that only one output reads is refused without it, never accepted without effect
+        if table_name != "rows" and not machine:
+            raise InputError(f"--table chooses the table --json or --csv writes, got {table_name!r} without "
+                             "either: give --json or --csv FILE too, or drop --table")
+        if summary is not None and machine:
+            flag = "--summary" if summary else "--rows"
+            raise InputError(f"{flag} chooses the console table, got it with "
+                             f"{'--json' if as_json else '--csv'}, which writes the --table rows (default "
+                             f"rows): drop {flag}, or use --table groups/routes for the summary's tables")
         study = _study(scenario, variant, all_variants, set_, thresholds=table_name == "thresholds")
         if table_name == "boost_phase" and not study.boost_phase:
             raise InputError(f"--table boost_phase: scenario {study.scenario!r} has no boost_phase: block")
-        if as_json or csv_path is not None or table_name != "rows":  # (the summary needs no row dicts)
+        if machine:  # (the summary needs no row dicts)
             rows = study_table(study, table_name)  # checks the table's name too
             if _write_or_print(rows, as_json, csv_path, TABLE_COLUMNS if table_name == "rows" else None):
                 return
@@ -721,9 +731,16 @@ def threshold_cmd(
         csv_path = _out_file(csv_path, "--csv", CSV_SUFFIXES)
         _one_stdout(**{"--json": STDOUT if as_json else None, "--csv": csv_path})  # one was dropped silently
         study = _study(scenario, variant, all_variants, set_, thresholds=True)
+        from shieldcheck.study import climb_speed_km_s
+
         rows = [r for r in study_table(study, "thresholds") if per_site or r["site"] == ""]
         for i, r in enumerate(rows):
             r["row"] = i + 1
+            # each row below the climb to the fixed burnout altitude carries its own flag (a footer count
+            # alone let "1.42 km/s" be quoted from the row): the README's Limits artefact
+            climb = (climb_speed_km_s(study, r["variant"], r["first_window_site"])
+                     if r["threshold_status"] == "found" else None)
+            r["below_climb_speed"] = bool(climb is not None and r["threshold_speed_km_s"] < climb)
         if _write_or_print(rows, as_json, csv_path, None):
             return
     except InputError as exc:
@@ -737,6 +754,7 @@ def threshold_cmd(
         v = r["threshold_speed_km_s"]
         what = (f"{v:.2f}" if v is not None else "-") if r["threshold_status"] == "found" else (
             status_caption(r["threshold_status"]))  # the study's words, as the report's
+        what += " †" if r["below_climb_speed"] else ""
         alt = r["first_intercept_altitude_km"]
         shown = study.built[r["variant"]].display_name  # the place, as engage's table shows a site
         first = f"{shown(r['first_window_site'])}, {alt:,.0f} km" if alt is not None else "-"
@@ -778,6 +796,10 @@ def threshold_cmd(
     note = climb_artefact_note(study, study.thresholds)
     if note:
         out.print(f"{note} (README, Limits).")
+    if any(r["below_climb_speed"] for r in rows):
+        out.print("† below the speed it takes just to climb to the interceptor's fixed burnout altitude: an "
+                  "artefact of that assumption, not a speed to quote (--json: below_climb_speed).",
+                  markup=False, highlight=False)
     out.print(_model_footer(study, "bisected to 0.01 km/s; other assumptions: the scenario's"), style="dim",
               markup=False)
 
@@ -840,7 +862,10 @@ def export_cmd(
     out: Annotated[str, typer.Option("-o", "--out", help="Output directory.")] = "out",
     variant: Annotated[str | None, typer.Option("--variant", help="Export a named variant.")] = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="Override a number: path=value.")] = None,
-    step_s: Annotated[float, typer.Option("--step-s", help="Track sampling step, s.")] = 10.0,
+    step_s: Annotated[
+        float | None,
+        typer.Option("--step-s", help="Track sampling step for kml, czml, geojson, s (default 10)."),
+    ] = None,
 ) -> None:
     """Tracks, sites, radar coverage and the engagement table for Google Earth, CesiumJS, GIS or tables."""
     from shieldcheck.report.exports import FORMATS, collect, export
@@ -849,6 +874,11 @@ def export_cmd(
         bad = [f for f in fmt if f.strip().lower() not in FORMATS]
         if bad:
             raise InputError(f"--format must be one of {', '.join(FORMATS)}, got {bad[0]!r}")
+        tracks = {"kml", "czml", "geojson"} & {f.strip().lower() for f in fmt}
+        if step_s is not None and not tracks:  # the tables have no tracks: the step would change nothing
+            raise InputError(f"--step-s samples the tracks of kml, czml or geojson, got {step_s:g} with only "
+                             f"--format {', '.join(fmt)}: add one of those formats, or drop --step-s")
+        step_s = 10.0 if step_s is None else step_s
         out = _out_dir(out, "-o/--out")
         study = _study(scenario, [variant] if variant else None, False, set_, thresholds=False)
         with console.status("computing tracks and coverage"):
@@ -1149,8 +1179,9 @@ def sweep_plot_cmd(
         str | None, typer.Option("--y", help="Second swept path: a heat map (else a line plot).")
     ] = None,
     value: Annotated[
-        str, typer.Option(help="Column: window_s, p_no_leak, engageable, time_to_decide_s ...")
-    ] = "window_s",
+        str | None,
+        typer.Option(help="Column: window_s (default), p_no_leak, engageable, time_to_decide_s ..."),
+    ] = None,
     threat: Annotated[str | None, typer.Option(help="Keep the rows of one threat group.")] = None,
     boundary: Annotated[
         bool, typer.Option("--boundary", help="Draw where engagements become possible.")
@@ -1163,6 +1194,13 @@ def sweep_plot_cmd(
 
     try:
         _out_file(output, "-o/--output", _figure_suffixes(), text=False)
+        if boundary and y is None:  # refused, never a line plot that silently ignores --boundary
+            raise InputError("--boundary draws where engagements become possible over two swept inputs: "
+                             "give --y too, or drop --boundary")
+        if boundary and value is not None:
+            raise InputError(f"--value colours a heat map or a line plot, got {value!r} with --boundary, "
+                             "which draws the engageable boundary: drop --value or --boundary")
+        value = value or "window_s"
         table = load(sweep_dir)
         where = {"threat": threat} if threat else None
         if y is not None and boundary:
@@ -1277,22 +1315,32 @@ def reconstruct_cmd(
         ("standard-trajectory range, km",
          _fmt(res.standard_range_km, 0)
          # no "± 0" when no sigma was given: it would read as an exact figure
-         + (f" ± {_fmt(res.standard_range_sigma_km, 0)}"
+         + (f" ± {_fmt(res.standard_range_sigma_km, 0)} (1 sigma)"
             if res.standard_range_sigma_km and math.isfinite(res.standard_range_sigma_km) else "")),
     ]
+    # a reach at or past the antipode is status `global`'s rule per azimuth: a number there would be
+    # quoted as a range
     rows += [
-        (f"reach at azimuth {a:g} deg, km", _fmt(x, 0))
-        for a, x in zip(res.azimuths_deg, res.reach_km, strict=True)
+        (f"reach at azimuth {a:g} deg, km", "global (antipode or orbit)" if g else _fmt(x, 0))
+        for a, x, g in zip(res.azimuths_deg, res.reach_km, res.reach_global, strict=True)
     ]
-    rows += [
-        (f"margin to {m.name}, km ({m.distance_km:,.0f} km away)", _fmt(m.margin_km, 0)) for m in res.targets
-    ]
+    for m in res.targets:
+        if m.global_reach:
+            said = "within reach (global along its azimuth)"
+        elif not math.isfinite(m.margin_km):
+            said = "-"
+        else:
+            said = f"{abs(m.margin_km):,.0f} {'beyond it' if m.margin_km >= 0 else 'short of it'}"
+        rows.append((f"margin to {m.name}, km ({m.distance_km:,.0f} km away)", said))
     for row in rows:
         table.add_row(*row)
     console.print(table)
     if res.status != "ok":
-        console.print(f"{res.status}: {res.reason}")
-    console.print("Model estimate: the standard range is on a non-rotating sphere (shieldcheck.reconstruct).")
+        console.print(f"{res.status}: {res.reason}", markup=False, highlight=False)
+    where = (f"; the reach and margins from {res.launch} are on the rotating WGS84 Earth"
+             if res.launch else "")
+    console.print(f"Model estimate: the standard range is on a non-rotating sphere{where} "
+                  "(shieldcheck.reconstruct).", markup=False, highlight=False)
 
 
 @app.command("reach")

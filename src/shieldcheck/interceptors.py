@@ -378,6 +378,24 @@ def _catalog_booster_entry(canonical: str):
     return None  # pragma: no cover - get_interceptor found it
 
 
+def _reachable_angles(vehicle, kw) -> str:
+    """The burnout flight-path angles `vehicle`'s pitch program can give, for an error: those of the
+    smallest and the largest kick `shieldcheck.boost.solve_kick` searches (the angle falls as the kick
+    grows, so every angle between them is reachable), clipped to the field's [0, 80] deg."""
+    from shieldcheck.boost import _KICK_HI, _KICK_LO, fly
+
+    ends = [fly(vehicle, 0.0, 0.0, 0.0, k, **kw) for k in (_KICK_HI, _KICK_LO)]
+    if any(e.status != "ok" for e in ends):  # a crash at the largest kick: the bound is not a closed form
+        return ""
+    lo, hi = (float(e.flight_path_angle_deg) for e in ends)
+    lo_c, hi_c = max(lo, 0.0), min(hi, 80.0)
+    if lo_c > hi_c:
+        return f": its burnout angles run from {lo:.1f} to {hi:.1f} deg, none within [0, 80]"
+    return (f": it gives {lo_c:.1f} to {hi_c:.1f} deg (kicks of {_KICK_HI:g} to {_KICK_LO:g} deg); "
+            f"give flight_path_angle_deg within [{math.ceil(lo_c * 10) / 10:.1f}, "
+            f"{math.floor(hi_c * 10) / 10:.1f}]")
+
+
 def staged_flyout(
     vehicle,
     *,
@@ -438,7 +456,7 @@ def staged_flyout(
     if str(sol["status"][0]) != "ok":
         raise InputError(
             f"flight_path_angle_deg {fpa:g} cannot be reached by {label}'s pitch program "
-            f"(status {sol['status'][0]})"
+            f"(status {sol['status'][0]}){_reachable_angles(v, kw)}"
         )
     kick = float(sol["kick_deg"][0])
     prof = sample_boost(v, 0.0, 0.0, 0.0, kick, step_s=step_s, name=label, **kw)

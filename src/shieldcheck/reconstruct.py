@@ -329,7 +329,7 @@ def _factor_out_of_range(name, apogee_km, range_km, factors, apogees) -> str:
                f"{apogees[k]:,.0f} km, at {factors[k]:.2f} times its load)")
     else:
         how = f"no propellant factor in [{lo:g}, {hi:g}] flies a lofted arc with that apogee and range"
-    return f"{head}: {how}; try fit='payload' or another class"
+    return f"{head}: {how}; try the payload fit (--fit payload; fit='payload' in Python) or another class"
 
 
 # -------------------------------------------------------------------------------------------- results
@@ -342,6 +342,9 @@ class TargetMargin:
     azimuth_deg: float
     max_range_km: float
     margin_km: float
+    global_reach: bool = False
+    """True when the maximum range along the target's azimuth reaches the antipode or orbit (see
+    `Reconstruction.reach_global`): the target is within reach whatever its distance."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,6 +380,10 @@ class Reconstruction:
         band from the observation's stated precision.
     azimuths_deg, reach_km : tuple of float
         From the launch point (rotating WGS84 Earth): maximum range along each azimuth.
+    reach_global : tuple of bool
+        Per azimuth: the maximum range is within 1 % of half the circumference, past it or NaN (the arc
+        reaches the antipode or does not come down), the rule of status ``"global"``: any point on Earth
+        is within reach along it, and the ``reach_km`` figure is not a range to quote.
     targets : tuple of TargetMargin
     launch : str
         The launch point's name ("" when none was given).
@@ -415,6 +422,13 @@ class Reconstruction:
     propellant_factor: float = math.nan
     stage_propellant_kg: tuple = ()
     stage_burn_time_s: tuple = ()
+    reach_global: tuple = ()
+
+
+def _reaches_antipode(range_km) -> bool:
+    """The rule of status ``"global"``: a geodesic range saturates at half the circumference (the
+    antipode), so one within 1 % of it, past it or NaN (the arc does not come down) reaches everywhere."""
+    return not range_km < 0.99 * math.pi * _R
 
 
 def _no_fit(observed: dict, reason: str) -> Reconstruction:
@@ -541,7 +555,8 @@ def reconstruct(
             return found
         if found is None:
             how = ("any payload; try another class or the impulsive method" if fit == "payload" else
-                   "any propellant factor in [0.2, 3]; try fit='payload' or another class")
+                   "any propellant factor in [0.2, 3]; try the payload fit (--fit payload; fit='payload' in "
+                   "Python) or another class")
             return (
                 f"missile {booster.name!r} cannot fly a lofted arc with apogee {a:g} km and range {r:g} km "
                 f"at {how}"
@@ -587,7 +602,7 @@ def reconstruct(
             ranges = [e[6] for e in ends if not isinstance(e, str)]
             var += (0.5 * (ranges[0] - ranges[1])) ** 2 if len(ranges) == 2 else (
                 (ranges[0] - std) ** 2 if ranges else math.nan)
-    azimuths, reach, margins, launch_name = (), (), (), ""
+    azimuths, reach, margins, launch_name, reach_global = (), (), (), "", ()
     if launch is not None:
         from shieldcheck.catalog import Place, resolve_place
 
@@ -620,8 +635,9 @@ def reconstruct(
             rr = s["range_km"]
         azimuths = tuple(float(a) for a in az_grid)
         reach = tuple(float(x) for x in rr[: az_grid.size])
+        reach_global = tuple(_reaches_antipode(x) for x in reach)
         margins = tuple(
-            TargetMargin(p.name, d, a, float(m), float(m) - d)
+            TargetMargin(p.name, d, a, float(m), float(m) - d, _reaches_antipode(m))
             for p, d, a, m in zip(places, t_d, t_az, rr[az_grid.size :], strict=True)
         )
     stages_kg, stages_s = (), ()
@@ -635,7 +651,7 @@ def reconstruct(
         reason = "no lofted arc fits either end of the observation's ±sigma band: the band is not given"
     # the geodesic range saturates at half the circumference (the antipode): a standard range within 1 %
     # of it, past it, or NaN (the arc does not come down) means the whole Earth is within reach
-    if not std < 0.99 * math.pi * _R:
+    if _reaches_antipode(std):
         status = "global"
         reason = (
             f"on a standard trajectory the fitted missile reaches the antipode or orbit (lofted-test "
@@ -674,4 +690,5 @@ def reconstruct(
         propellant_factor=float(factor),
         stage_propellant_kg=stages_kg,
         stage_burn_time_s=stages_s,
+        reach_global=reach_global,
     )

@@ -70,7 +70,7 @@ import math
 import os
 import re
 import types
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as _field
 from importlib import resources
@@ -1187,12 +1187,28 @@ def _apply_one(data: dict, path: str, value: Any, source: str, label: str, filen
             node[key] = copy.deepcopy(value)
             return ".".join(walked[:-1] if kind == "number" else walked)
         child = node.get(key) if isinstance(node, dict) else node[key]
+        if child is None and part == "booster" and len(walked) == 3 and walked[0] == "interceptor_types":
+            # one field of a booster the scenario does not write out: the block is parsed whole, never merged
+            t = walked[1]
+            raise InputError(
+                f"{filename}: {label} {path}: interceptor type {t!r} has no booster: block in the scenario "
+                f"(its stages, if any, come from the catalog, and are not merged field by field): a booster: "
+                f"block is written whole (payload_kg, cd_mach, stages: a list of 1 to 4 stages) under "
+                f"interceptor_types.{t} with staged: true, in the scenario file or as one value, e.g. --set "
+                f"'interceptor_types.{t}.booster={{payload_kg: 150, stages: [{{propellant_mass_kg: 15000, "
+                f"dry_mass_kg: 1400, burn_time_s: 69, isp_vac_s: 285, isp_sl_s: 255, diameter_m: 1.27}}]}}' "
+                f"--set interceptor_types.{t}.staged=true "
+                f"--set interceptor_types.{t}.flight_path_angle_deg=30 "
+                f"(README, Interceptors with stages in scenarios)"
+            )
         if child is None:
             if child_kind in ("model", "dict"):
                 child = node[key] = {}
             else:
                 raise InputError(
-                    f"{filename}: {label} {path}: {'.'.join(walked)} is not set; set it whole first"
+                    f"{filename}: {label} {path}: {'.'.join(walked)} is not set, so none of its items can "
+                    f"be: set it whole first, e.g. {label} '{'.'.join(walked)}=[...]' (a YAML list) before "
+                    f"this one, or write it in the scenario file"
                 )
         elif child_kind == "number" and isinstance(child, (int, float)):
             child = node[key] = {"value": child, "source": ""}
@@ -1214,7 +1230,9 @@ def _dump(model: ScenarioModel) -> dict:
     return model.model_dump(mode="python", exclude_unset=True)
 
 
-def apply_sets(model_or_dict: ScenarioModel | dict, sets: Iterable[str]) -> ScenarioModel | dict:
+def apply_sets(
+    model_or_dict: ScenarioModel | dict, sets: Iterable[str], *, origins: Sequence[str] | None = None
+) -> ScenarioModel | dict:
     """Apply ``PATH=VALUE`` overrides (the CLI's ``--set``) and re-validate.
 
     ``PATH`` is dotted; list items are addressed by ``name`` (or an integer index); ``VALUE`` is read as
@@ -1227,6 +1245,10 @@ def apply_sets(model_or_dict: ScenarioModel | dict, sets: Iterable[str]) -> Scen
         A validated model, or the scenario as a YAML-like dict.
     sets : iterable of str
         ``"path=value"`` strings, applied in order.
+    origins : sequence of str, optional
+        Where each of ``sets`` came from, as error messages name it (default ``"--set"`` for all; a sweep
+        passes ``"variant NAME"``, ``"--set"``, ``"--vary"`` or ``"--sample"``, so that an error blames the
+        option the value came from). One per item of ``sets``.
 
     Returns
     -------
@@ -1253,7 +1275,15 @@ def apply_sets(model_or_dict: ScenarioModel | dict, sets: Iterable[str]) -> Scen
     else:
         filename = "<scenario>"
         data = copy.deepcopy(dict(model_or_dict))
-    touched = _apply(data, list(sets), "--set", "--set", "--set", filename)
+    sets = list(sets)
+    if origins is None:
+        touched = _apply(data, sets, "--set", "--set", "--set", filename)
+    else:
+        if len(origins) != len(sets):
+            raise InputError(f"origins: one per override, got {len(origins)} for {len(sets)}")
+        touched = {}
+        for item, origin in zip(sets, origins, strict=True):
+            touched |= _apply(data, [item], "--set", origin, origin, filename)
     model = _validate(data, filename, touched)
     return model if isinstance(model_or_dict, ScenarioModel) else data
 

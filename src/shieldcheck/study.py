@@ -1241,23 +1241,37 @@ def below_climb_speed(study, thresholds) -> tuple[int, str]:
     """Count the any-site `thresholds` rows below sqrt(2 mu (1/R - 1/(R+h))), h the burnout altitude of
     the first window's site: the climb alone needs more, so those speeds are artefacts of the fixed burnout
     point (not to be quoted). Returns the count and the climb speed(s) involved, for the note."""
-    from shieldcheck.earth import SPHERE_RADIUS_KM
-
     low, speeds = 0, set()
     for t in thresholds:
         if t.site != "" or t.threshold_status != "found":
             continue
-        built = study.built.get(t.variant)
-        sites = built.architecture.sites if built else ()
-        site = next((s for s in sites if s.name == t.first_window_site), None)
-        if site is None:
-            continue
-        h = site.interceptor.burnout_altitude_km
-        climb = math.sqrt(2 * MU_KM3_S2 * (1 / SPHERE_RADIUS_KM - 1 / (SPHERE_RADIUS_KM + h)))
-        if t.threshold_speed_km_s < climb:
+        climb = climb_speed_km_s(study, t.variant, t.first_window_site)
+        if climb is not None and t.threshold_speed_km_s < climb:
             low += 1
             speeds.add(f"{climb:.2f}")
     return low, "/".join(sorted(speeds))
+
+
+def climb_speed_km_s(study, variant: str, site_name: str) -> float | None:
+    """The speed it takes just to climb to the fixed burnout altitude h of the interceptor at `site_name`.
+
+    sqrt(2 mu (1/R - 1/(R+h))) on the sphere (energy conservation, vertical climb from rest): a least speed
+    below it is an artefact of the fixed burnout point, not a speed to quote (README, Limits). None when
+    the variant has no such site (e.g. no window at all).
+
+    >>> s = build_study("european-third-site-2007", thresholds=False)
+    >>> round(climb_speed_km_s(s, "base", "redzikowo"), 2)
+    1.95
+    """
+    from shieldcheck.earth import SPHERE_RADIUS_KM
+
+    built = study.built.get(variant)
+    sites = built.architecture.sites if built else ()
+    site = next((s for s in sites if s.name == site_name), None)
+    if site is None:
+        return None
+    h = site.interceptor.burnout_altitude_km
+    return math.sqrt(2 * MU_KM3_S2 * (1 / SPHERE_RADIUS_KM - 1 / (SPHERE_RADIUS_KM + h)))
 
 
 def climb_artefact_note(study, thresholds) -> str:

@@ -655,6 +655,12 @@ def plan(spec: SweepSpec, *, validate: bool = True) -> list[dict]:
     model = _model(spec.scenario)
     base_hash = _base_hash(model, spec.variant, spec.fixed)
     before = [*_variant_sets(model, spec.variant), *spec.fixed]
+    # where each override came from, so that an error blames the option that gave the value
+    before_from = [f"variant {spec.variant}"] * (len(before) - len(spec.fixed)) + ["--set"] * len(spec.fixed)
+
+    def origins(inputs) -> list[str]:
+        return before_from + ["--vary" if p in grid_paths else "--sample" for p in inputs
+                              if not p.startswith(EFFECTIVENESS_PREFIX)]
     axes = [vals for _, vals in spec.vary]
     grid_paths = [p for p, _ in spec.vary]
     if validate:
@@ -664,7 +670,7 @@ def plan(spec: SweepSpec, *, validate: bool = True) -> list[dict]:
             option = "--vary" if p in grid_paths else "--sample"
             try:
                 sets, _ = _split_inputs({p: v}, spec.effectiveness)
-                apply_sets(model, [*before, *sets])
+                apply_sets(model, [*before, *sets], origins=origins({p: v}))
             except InputError as exc:
                 raise InputError(f"{option} {p}: {exc}") from None
     points = []
@@ -679,7 +685,7 @@ def plan(spec: SweepSpec, *, validate: bool = True) -> list[dict]:
             if validate:
                 try:
                     sets, eff = _split_inputs(inputs, spec.effectiveness)
-                    apply_sets(model, [*before, *sets])
+                    apply_sets(model, [*before, *sets], origins=origins(inputs))
                 except InputError as exc:
                     shown = ", ".join(_set_text(p, v) for p, v in inputs.items())
                     raise InputError(f"sweep point {i} ({shown}): {exc}") from None
