@@ -71,3 +71,14 @@ def test_boost_phase_staged_keeps_the_interceptor_types_launch_delay():
 def test_boost_phase_staged_refuses_a_flyout_it_would_ignore():
     res = RUN.invoke(app, [*BP, "--staged", "--flyout", "ballistic"])
     assert res.exit_code == 2 and "drop --flyout ballistic" in res.output
+
+
+def test_reconstruct_targets_are_bounded_and_each_reported_once():
+    # 5,000 x --to seattle ran 52 s and wrote 1 MB of JSON
+    from shieldcheck.reconstruct import MAX_TARGETS, reconstruct
+
+    too_many = rf"targets \(--to\): at most {MAX_TARGETS} places, got {MAX_TARGETS + 1}"
+    with pytest.raises(InputError, match=too_many):
+        reconstruct(2802.0, 933.0, 2400.0, launch="pyongyang", targets=["seattle"] * (MAX_TARGETS + 1))
+    r = reconstruct(2802.0, 933.0, 2400.0, launch="pyongyang", targets=["seattle", "Seattle", "tokyo"])
+    assert [t.name for t in r.targets] == ["seattle", "tokyo"]
