@@ -144,7 +144,7 @@ def _chromium(path):
         "--host-resolver-rules=MAP * ~NOTFOUND",
         "--enable-logging=stderr",
         "--v=0",
-        "--window-size=1000,1600",
+        "--window-size=1000,2400",  # key answers and the variants table come before the map
         f"--screenshot={shot}",
         path.resolve().as_uri(),
     ]
