@@ -1517,10 +1517,9 @@ def variant_changes(study, variant: str, sets=None) -> list:
 
     out = []
     for a in study.built[variant].assumptions if variant != BASE else ():
-        old = before.get(a.path)
-        same = old is not None and (old == a.value or (old != old and a.value != a.value))
-        if not same and (base is not None or a.origin.startswith("variant")):
-            out.append(entry(a.path, old, a.value, a.unit, a.origin))
+        c = entry(a.path, before.get(a.path), a.value, a.unit, a.origin)
+        if not c["same"] and (base is not None or a.origin.startswith("variant")):
+            out.append(c)
     done = {c["path"]: c for c in out}
     for r in getattr(study, "interceptors", ()) if variant != BASE else ():
         if r.variant != variant or r.model != INTERCEPTOR_MODELS[0]:
