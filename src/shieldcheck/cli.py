@@ -1011,6 +1011,13 @@ def _output_error_text(exc: OSError) -> str | None:
     return None
 
 
+def _nearest_existing(path: Path) -> Path:
+    """``path`` or its nearest ancestor that exists (the root when none does)."""
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
 def _writable_here(folder: Path, option: str, value: str, kind: str) -> None:
     """Refuse, naming the option, an output whose nearest existing folder cannot take it: a part of the
     path that is a file, a folder without write permission, or a file system that makes nothing there
@@ -1019,9 +1026,7 @@ def _writable_here(folder: Path, option: str, value: str, kind: str) -> None:
     a command's other refusals still come before anything is written."""
     import tempfile
 
-    anc = folder
-    while not anc.exists() and anc != anc.parent:
-        anc = anc.parent
+    anc = _nearest_existing(folder)
     what = "make this folder" if kind == "folder" else "write this file"
     if not anc.is_dir():
         raise InputError(f"{option} {_line(value, 200)}: cannot {what}: {_line(anc, 200)} is a file, not a "
@@ -1097,9 +1102,7 @@ def _out_file(path, option: str, suffixes: tuple[str, ...], *, text: bool = True
     _too_long(path, option)
     parent = p.parent if str(p.parent) else Path(".")
     if not parent.is_dir():
-        anc = parent
-        while not anc.exists() and anc != anc.parent:
-            anc = anc.parent
+        anc = _nearest_existing(parent)
         if anc.exists() and not anc.is_dir():
             raise InputError(f"{option} {_line(path, 200)}: cannot write: {_line(anc, 200)} is a file, not a "
                              "folder")
