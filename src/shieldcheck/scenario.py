@@ -1015,13 +1015,13 @@ def _type_stages(name: str, t: InterceptorTypeSpec, filename: str):
     if t.booster is not None:
         raw = {"name": name, "role": "interceptor", **_raw_booster(t.booster)}
         return _parse(raw, file=f"{where}.booster").vehicle, "scenario booster:"
-    staged_ones = ", ".join(i.name for i in _staged_catalog())
     catalog = t.catalog if t.catalog is not None else name
     try:
         system = get_interceptor(catalog, field="catalog")
     except InputError:
         system = None
     if system is None or (t.catalog is None and _key(system.name) != _key(name)):
+        staged_ones = _staged_catalog()
         raise InputError(
             f"{where}.staged: interceptor type {name!r} has no stages: give booster: (payload_kg, cd_mach, "
             f"stages, as in the catalog) or catalog: an interceptor with stages ({staged_ones}); or staged: "
@@ -1029,6 +1029,7 @@ def _type_stages(name: str, t: InterceptorTypeSpec, filename: str):
         )
     vehicle = catalog_booster(system.name)
     if vehicle is None:
+        staged_ones = _staged_catalog()
         raise InputError(
             f"{where}.staged: interceptor type {name!r} has no stages: catalog interceptor {system.name!r} "
             f"has no booster: block (interceptors with stages: {staged_ones}); give booster: or staged: false"
@@ -1036,11 +1037,12 @@ def _type_stages(name: str, t: InterceptorTypeSpec, filename: str):
     return vehicle, f"catalog {system.name}"
 
 
-def _staged_catalog():
+def _staged_catalog() -> str:
+    """The catalog interceptors with stages, for an error message (each reads its booster: block)."""
     from shieldcheck.catalog import interceptors
     from shieldcheck.interceptors import catalog_booster
 
-    return [i for i in interceptors() if catalog_booster(i.name) is not None]
+    return ", ".join(i.name for i in interceptors() if catalog_booster(i.name) is not None)
 
 
 def _check_staged(model: ScenarioModel, data: Any, filename: str, touched: Mapping[str, str]) -> None:
