@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from shieldcheck.report.html import _change_text, _headline, _variants_table, build_report
+from shieldcheck.report.html import _change_text, _headline, _variant_entries, _variants_table, build_report
 from shieldcheck.scenario import load_scenario
 from shieldcheck.study import boost_note, build_study, headline_basis, stage_data_basis, variant_changes
 
@@ -147,7 +147,7 @@ def test_stage_data_basis_reads_the_sources(staged, tmp_path):
 
 def test_variants_table_marks_replaced_and_unchanged_values(model, plain, staged):
     names = VARIANTS
-    html_staged = _variants_table(staged, model, names)
+    html_staged = _variants_table(model, names, _variant_entries(staged, model))
     nine = _set("speed-postol-9", SPEED)
     row = next(r for r in html_staged.split("<tr>") if "<td>speed-postol-9</td>" in r)
     # the variant's own value, rounded, and what replaced it; the description marked as overridden
@@ -155,7 +155,7 @@ def test_variants_table_marks_replaced_and_unchanged_values(model, plain, staged
         in row
     assert "<b>Overridden in this study:</b>" in row
     assert "8.55166" not in html_staged and "→ 8.55" not in html_staged
-    html_plain = _variants_table(plain, model, names)
+    html_plain = _variants_table(model, names, _variant_entries(plain, model))
     mda = next(r for r in html_plain.split("<tr>") if "<td>speed-mda</td>" in r)
     assert f"{_set('speed-mda', SPEED):g} km/s: unchanged (same as base)" in mda
     assert "Overridden" not in html_plain

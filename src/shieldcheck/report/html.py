@@ -144,19 +144,17 @@ def _change_cell(c: dict) -> str:
             f"<b>{_value_text(c['value'], c['unit'], c['origin'])}</b>")
 
 
-def _variants_table(study, model, names) -> str:
+def _variants_table(model, names, entries: dict) -> str:
     """What each variant is (its description and source, from the scenario, marked as overridden where
-    something replaced its own value) and what it sets against the base scenario
-    (`shieldcheck.study.variant_changes`, from the study's built scenarios): every entry is listed, the
-    ones that move nothing marked ``unchanged (same as base)``."""
-    from shieldcheck.study import variant_changes
-
+    something replaced its own value) and what it sets against the base scenario (``entries``: variant ->
+    its `shieldcheck.study.variant_changes`, `_variant_entries`): every entry is listed, the ones that move
+    nothing marked ``unchanged (same as base)``."""
     body = []
     for v in names:
         if v == BASE:
             continue
         spec = model.variants[v]
-        changes = variant_changes(study, v, spec.set)
+        changes = entries[v]
         what = "<br>".join(_change_cell(c) for c in changes)
         replaced = [c for c in changes if c["replaced_by"]]
         over = (
@@ -268,15 +266,21 @@ def _change_text(c: dict) -> str:
     return f"{c['path']}: {shown(c['base'])} → {shown(c['value'])}"
 
 
-def _variant_changes(study, model, base: str, labels: dict) -> list[dict]:
-    """How each variant changes the answer: the reported variant first, then every other one, each with
-    what it sets (`shieldcheck.study.variant_changes`) and its routes defended / reachable per group."""
+def _variant_entries(study, model) -> dict:
+    """Variant -> what it sets against the base scenario (`shieldcheck.study.variant_changes`; none for the
+    base), computed once for the headline's table and the variants table."""
     from shieldcheck.study import variant_changes
 
+    return {v: variant_changes(study, v, model.variants[v].set) if v in model.variants else []
+            for v in study.variants}
+
+
+def _variant_changes(study, base: str, labels: dict, entries: dict) -> list[dict]:
+    """How each variant changes the answer: the reported variant first, then every other one, each with
+    what it sets (``entries``, `_variant_entries`) and its routes defended / reachable per group."""
     out = []
     for v in [base, *(x for x in study.variants if x != base)]:
-        spec = model.variants.get(v)
-        changes = variant_changes(study, v, spec.set) if spec is not None else []
+        changes = entries[v]
         groups = {}
         for g in labels:
             x = next(y for y in study.groups if y.threat == g and y.variant == v)
@@ -459,7 +463,8 @@ def build_report(
     spec = model.variants.get(base)
     basis = headline_basis(study, base, spec.set if spec is not None else None)
     answers = _key_answers(study, base, group_labels, basis)
-    changes = _variant_changes(study, model, base, group_labels)
+    entries = _variant_entries(study, model)
+    changes = _variant_changes(study, base, group_labels, entries)
     say("boost-phase section (when the scenario has one)")
     bp_answers, bp_html = _boost_phase_section(study, base)
     answers += bp_answers
@@ -916,7 +921,7 @@ def build_report(
         )
     parts.append(_table(header, body, num_cols=tuple(range(1, len(header)))))
     parts.append("<p class='note'>Routes defended / routes the threat can reach, per threat group.</p>")
-    parts.append(_variants_table(study, model, names))
+    parts.append(_variants_table(model, names, entries))
     body = []
     per_route = {v: [r for r in study.routes if r.variant == v] for v in names}
     for k, r in enumerate(routes):
